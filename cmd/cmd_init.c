@@ -1,0 +1,26 @@
+/*
+** cmd_init.c: `retort init [DIR]`, a new project.
+*/
+#include "cli.h"
+
+#include <stdio.h>
+
+int cmd_init(cli *c, int argc, char **argv)
+{
+	const char *dir = argc > 0 ? argv[0] : ".";
+	retort_error *err = NULL;
+	int rc;
+
+	if (argc > 1)
+		return cli_fail(c, EXIT_BAD_INPUT, "init takes at most one folder (usage: retort init [DIR])");
+	rc = retort_project_init(dir, &err);
+	if (rc) {
+		rc = cli_error(c, err);
+		retort_error_free(err);
+		return rc;
+	}
+	if (!c->quiet)
+		fprintf(stderr, "created a retort project in '%s': retort.yaml, models/, revisions/\n"
+			"next: describe your tables in models/, then run 'retort inspect models'\n", dir);
+	return EXIT_OK;
+}

@@ -1,0 +1,154 @@
+/*
+** buf.c: the growable string buffer of buf.h.
+*/
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char buf__initbuf[1];
+
+void buf_init(retort_buf *b)
+{
+	b->ptr = buf__initbuf;
+	b->len = b->cap = 0;
+	b->oom = 0;
+}
+
+void buf_release(retort_buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	buf_init(b);
+}
+
+void buf_clear(retort_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+static int buf_grow(retort_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->oom)
+		return -1;
+	if (extra > (size_t)-1 / 2 - b->len)
+		goto oom;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->cap ? b->ptr : NULL, cap);
+	if (!p)
+		goto oom;
+	if (!b->cap)
+		p[0] = '\0';
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+oom:
+	b->oom = 1;
+	return -1;
+}
+
+void buf_put(retort_buf *b, const char *data, size_t len)
+{
+	if (len == 0 || buf_grow(b, len) < 0)
+		return;
+	memmove(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void buf_puts(retort_buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+void buf_putc(retort_buf *b, char c)
+{
+	buf_put(b, &c, 1);
+}
+
+void buf_vprintf(retort_buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0) {
+		b->oom = 1;
+		return;
+	}
+	if (buf_grow(b, (size_t)n) < 0)
+		return;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_printf(retort_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+static void buf_quoted(retort_buf *b, const char *text, char quote)
+{
+	const char *p;
+
+	buf_putc(b, quote);
+	for (p = text; *p; p++) {
+		if (*p == quote)
+			buf_putc(b, quote);
+		buf_putc(b, *p);
+	}
+	buf_putc(b, quote);
+}
+
+void buf_ident(retort_buf *b, const char *name)
+{
+	buf_quoted(b, name, '"');
+}
+
+void buf_literal(retort_buf *b, const char *text)
+{
+	buf_quoted(b, text, '\'');
+}
+
+void buf_truncate(retort_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->ptr[len] = '\0';
+	}
+}
+
+int buf_oom(const retort_buf *b)
+{
+	return b->oom;
+}
+
+char *buf_detach(retort_buf *b)
+{
+	char *out;
+
+	if (b->oom) {
+		buf_release(b);
+		return NULL;
+	}
+	out = b->cap ? b->ptr : strdup("");
+	buf_init(b);
+	return out;
+}

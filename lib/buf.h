@@ -1,0 +1,41 @@
+/*
+** buf.h: a growable string buffer. `ptr` is never NULL and always
+** NUL-terminated; appends return nothing, an allocation failure is sticky
+** and checked once at the end with buf_oom().
+*/
+#ifndef RETORT_BUF_H
+#define RETORT_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct retort_buf {
+	char *ptr;
+	size_t len;
+	size_t cap; /* 0 while ptr points at the static empty string */
+	int oom;
+} retort_buf;
+
+extern char buf__initbuf[];
+#define RETORT_BUF_INIT { buf__initbuf, 0, 0, 0 }
+
+void buf_init(retort_buf *b);
+void buf_release(retort_buf *b);
+void buf_clear(retort_buf *b);
+void buf_put(retort_buf *b, const char *data, size_t len);
+void buf_puts(retort_buf *b, const char *s);
+void buf_putc(retort_buf *b, char c);
+void buf_printf(retort_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(retort_buf *b, const char *fmt, va_list ap);
+/* Append a SQL identifier, always double-quoted, inner quotes doubled. */
+void buf_ident(retort_buf *b, const char *name);
+/* Append a SQL string literal, single-quoted, inner quotes doubled. */
+void buf_literal(retort_buf *b, const char *text);
+/* Shorten the contents to `len` bytes (no-op when already shorter). */
+void buf_truncate(retort_buf *b, size_t len);
+int buf_oom(const retort_buf *b);
+/* Hand over the contents as a malloc'd string (NULL on OOM); `b` is reset. */
+char *buf_detach(retort_buf *b);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+** build.c: models and SQL scripts built into in-memory SQLite databases and
+** read back, so that every schema retort compares is SQLite's own reading.
+*/
+#include "build.h"
+#include "introspect.h"
+#include "model.h"
+#include "render.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Scratch databases live in memory: refuse ATTACH so no input reaches a file. */
+static int deny_attach(void *unused, int action, const char *a, const char *b,
+	const char *c, const char *d)
+{
+	(void)unused; (void)a; (void)b; (void)c; (void)d;
+	return action == SQLITE_ATTACH ? SQLITE_DENY : SQLITE_OK;
+}
+
+int build_open_scratch(sqlite3 **out, retort_error **err)
+{
+	sqlite3 *db = NULL;
+
+	*out = NULL;
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	    != SQLITE_OK) {
+		sqlite3_close(db);
+		return error_oom(err);
+	}
+	sqlite3_set_authorizer(db, deny_attach, NULL);
+	*out = db;
+	return 0;
+}
+
+static src_loc loc_in_text(const char *text, size_t offset, const char *path)
+{
+	src_loc loc = { path, 1, 1 };
+	size_t i;
+
+	/* columns count characters, as libyaml's marks do, not bytes */
+	for (i = 0; i < offset && text[i]; i++) {
+		if (text[i] == '\n') {
+			loc.line++;
+			loc.column = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			loc.column++;
+		}
+	}
+	return loc;
+}
+
+int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err)
+{
+	const char *p = sql;
+
+	while (*p) {
+		sqlite3_stmt *st = NULL;
+		const char *tail = NULL;
+		int rc = sqlite3_prepare_v2(db, p, -1, &st, &tail);
+
+		if (rc == SQLITE_OK && st) {
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				;
+			if (rc == SQLITE_DONE)
+				rc = SQLITE_OK;
+		}
+		if (rc != SQLITE_OK) {
+			int off = sqlite3_error_offset(db);
+			src_loc loc = loc_in_text(sql, (size_t)(p - sql) + (off > 0 ? (size_t)off : 0), path);
+			int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? RETORT_EBUSY : RETORT_EDB;
+			if (path)
+				error_at(err, code, &loc, sql, "%s", sqlite3_errmsg(db));
+			else
+				error_set(err, code, "%s", sqlite3_errmsg(db));
+			sqlite3_finalize(st);
+			return code;
+		}
+		sqlite3_finalize(st);
+		if (!tail || tail == p)
+			break;
+		p = tail;
+	}
+	return 0;
+}
+
+/* Run one rendered statement; an error points at the model node whose
+** text holds SQLite's error offset, else at `fallback`. */
+static int exec_rendered(sqlite3 *db, const schema *raw, const char *sql,
+	const render_spans *spans, const src_loc *fallback, const char *what,
+	retort_error **err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail);
+
+	if (rc == SQLITE_OK && tail && *tail && strspn(tail, " \t\r\n;") != strlen(tail)) {
+		sqlite3_finalize(st);
+		return error_at(err, RETORT_EINVALID, fallback, schema_source_of(raw, fallback->path),
+			"%s: expected one SQL statement, found more", what);
+	}
+	if (rc == SQLITE_OK && !st) {
+		return error_at(err, RETORT_EINVALID, fallback, schema_source_of(raw, fallback->path),
+			"%s: expected a SQL statement", what);
+	}
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+	}
+	if (rc != SQLITE_OK) {
+		int off = sqlite3_error_offset(db);
+		const render_span *span = spans && off >= 0 ? render_spans_find(spans, (size_t)off) : NULL;
+		const src_loc *loc = span ? span->loc : fallback;
+		error_at(err, RETORT_EINVALID, loc, schema_source_of(raw, loc->path),
+			"%s: %s", what, sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return RETORT_EINVALID;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int object_count(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int object_exists(sqlite3 *db, const char *type, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = ?1 AND name = ?2",
+		-1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* A statement given whole in a model must create exactly the object named
+** by its key: anything else would let the file and the schema disagree. */
+static int exec_whole_statement(sqlite3 *db, const schema *raw, const char *sql,
+	const char *type, const char *name, const src_loc *loc, retort_error **err)
+{
+	char what[64];
+	int before = object_count(db), rc;
+
+	snprintf(what, sizeof(what), "%s '%.40s'", type, name);
+	rc = exec_rendered(db, raw, sql, NULL, loc, what, err);
+	if (rc)
+		return rc;
+	if (object_count(db) != before + 1 || !object_exists(db, type, name))
+		return error_at(err, RETORT_EINVALID, loc, schema_source_of(raw, loc->path),
+			"%s '%s': the statement must create the %s '%s'", type, name, type, name);
+	return 0;
+}
+
+static int build_tables(sqlite3 *db, const schema *raw, retort_error **err)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	render_spans spans = { 0 };
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < raw->ntables && !rc; i++) {
+		const schema_table *t = &raw->tables[i];
+		char what[80];
+
+		buf_clear(&sql);
+		spans.n = 0;
+		render_create_table(&sql, t, &spans);
+		snprintf(what, sizeof(what), "table '%.60s'", t->name);
+		rc = buf_oom(&sql) ? error_oom(err) : exec_rendered(db, raw, sql.ptr, &spans, &t->loc, what, err);
+		for (j = 0; j < t->nindexes && !rc; j++) {
+			buf_clear(&sql);
+			spans.n = 0;
+			render_create_index(&sql, &t->indexes[j], t, &spans);
+			snprintf(what, sizeof(what), "index '%.60s'", t->indexes[j].name);
+			rc = buf_oom(&sql) ? error_oom(err)
+				: exec_rendered(db, raw, sql.ptr, &spans, &t->indexes[j].loc, what, err);
+		}
+	}
+	buf_release(&sql);
+	render_spans_release(&spans);
+	return rc;
+}
+
+static int build_views(sqlite3 *db, const schema *raw, retort_error **err)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < raw->nviews && !rc; i++) {
+		const schema_view *v = &raw->views[i];
+		buf_clear(&sql);
+		render_create_view(&sql, v);
+		rc = buf_oom(&sql) ? error_oom(err)
+			: exec_whole_statement(db, raw, sql.ptr, "view", v->name, &v->loc, err);
+	}
+	/* SQLite accepts a view of a missing table until it is used: use each */
+	for (i = 0; i < raw->nviews && !rc; i++) {
+		const schema_view *v = &raw->views[i];
+		char what[80];
+		buf_clear(&sql);
+		buf_puts(&sql, "SELECT * FROM ");
+		buf_ident(&sql, v->name);
+		buf_puts(&sql, " LIMIT 0");
+		snprintf(what, sizeof(what), "view '%.60s'", v->name);
+		rc = buf_oom(&sql) ? error_oom(err) : exec_rendered(db, raw, sql.ptr, NULL, &v->loc, what, err);
+	}
+	buf_release(&sql);
+	return rc;
+}
+
+static int build_triggers(sqlite3 *db, const schema *raw, retort_error **err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < raw->ntriggers && !rc; i++)
+		rc = exec_whole_statement(db, raw, raw->triggers[i].sql, "trigger",
+			raw->triggers[i].name, &raw->triggers[i].loc, err);
+	return rc;
+}
+
+/* What SQLite does not store comes from the models: origins and renames. */
+static int carry_model_facts(schema *built, const schema *raw)
+{
+	size_t i, j;
+
+	for (i = 0; i < built->ntables; i++) {
+		schema_table *t = &built->tables[i];
+		const schema_table *r = schema_find_table(raw, t->name);
+		if (!r)
+			continue;
+		t->loc = r->loc;
+		t->pk_loc = r->pk_loc;
+		if (r->renamed_from && !(t->renamed_from = xstrdup(r->renamed_from)))
+			return -1;
+		for (j = 0; j < t->ncolumns; j++) {
+			schema_column *c = &t->columns[j];
+			const schema_column *rc = schema_find_column(r, c->name);
+			if (!rc)
+				continue;
+			c->loc = rc->loc;
+			c->default_loc = rc->default_loc;
+			c->generated_loc = rc->generated_loc;
+			if (rc->renamed_from && !(c->renamed_from = xstrdup(rc->renamed_from)))
+				return -1;
+		}
+		for (j = 0; j < t->nindexes; j++) {
+			size_t k;
+			for (k = 0; k < r->nindexes; k++)
+				if (name_eq(r->indexes[k].name, t->indexes[j].name))
+					t->indexes[j].loc = r->indexes[k].loc;
+		}
+	}
+	for (i = 0; i < built->nviews; i++) {
+		const schema_view *r = schema_find_view(raw, built->views[i].name);
+		if (r)
+			built->views[i].loc = r->loc;
+	}
+	return 0;
+}
+
+static int check_not_ignored(const schema *raw, const retort_config *cfg, retort_error **err)
+{
+	size_t i;
+
+	for (i = 0; i < raw->ntables; i++) {
+		const schema_table *t = &raw->tables[i];
+		if (introspect_is_ignored(t->name, cfg))
+			return error_at(err, RETORT_EINVALID, &t->loc, schema_source_of(raw, t->loc.path),
+				"table '%s': the name is reserved for retort or excluded by the config",
+				t->name);
+	}
+	return 0;
+}
+
+/* Build the models read so far into SQLite and read them back. */
+static int build_models(schema **out, schema *raw, const retort_config *cfg,
+	retort_error **err)
+{
+	sqlite3 *db = NULL;
+	schema *built = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
+	    (rc = build_open_scratch(&db, err)))
+		return rc;
+	if (!(rc = build_tables(db, raw, err)) && !(rc = build_views(db, raw, err)) &&
+	    !(rc = build_triggers(db, raw, err)))
+		rc = introspect_read(&built, db, cfg, err);
+	sqlite3_close(db);
+	if (rc)
+		return rc;
+	if (carry_model_facts(built, raw) < 0) {
+		retort_schema_free(built);
+		return error_oom(err);
+	}
+	/* the locations point into these strings: hand them over */
+	built->paths = raw->paths;
+	built->sources = raw->sources;
+	memset(&raw->paths, 0, sizeof(raw->paths));
+	memset(&raw->sources, 0, sizeof(raw->sources));
+	*out = built;
+	return 0;
+}
+
+int retort_models_load_text(retort_schema **out, const char *text, size_t len,
+	const char *origin, const retort_config *cfg, retort_error **err)
+{
+	schema *raw = schema_new();
+	int rc;
+
+	*out = NULL;
+	if (!raw)
+		return error_oom(err);
+	rc = model_read_text(raw, text, len, origin ? origin : "<models>", err);
+	if (!rc)
+		rc = build_models(out, raw, cfg, err);
+	retort_schema_free(raw);
+	return rc;
+}
+
+static int read_file(const char *path, char **text, size_t *len, retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	char chunk[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	*text = NULL;
+	if (!f)
+		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
+			"cannot read '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		return error_set(err, RETORT_EINVALID, "cannot read '%s'", path);
+	}
+	fclose(f);
+	if (strlen(b.ptr) != b.len) {
+		buf_release(&b);
+		return error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
+	}
+	*len = b.len;
+	*text = buf_detach(&b);
+	return *text ? 0 : error_oom(err);
+}
+
+static int has_yaml_suffix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+		(n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The model files of a folder, in name order. */
+static int list_models(const char *dir, str_list *files, retort_error **err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	retort_buf path = RETORT_BUF_INIT;
+	int rc = 0;
+
+	if (!d)
+		return error_set(err, RETORT_ERROR, "cannot read folder '%s': %s", dir, strerror(errno));
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !has_yaml_suffix(e->d_name))
+			continue;
+		buf_clear(&path);
+		buf_printf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		if (buf_oom(&path) || str_list_push(files, path.ptr) < 0)
+			rc = error_oom(err);
+	}
+	closedir(d);
+	buf_release(&path);
+	qsort(files->v, files->n, sizeof(*files->v), cmp_str);
+	return rc;
+}
+
+int retort_models_load(retort_schema **out, const char *path, const retort_config *cfg,
+	retort_error **err)
+{
+	str_list files = { 0 };
+	schema *raw = NULL;
+	struct stat st;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (stat(path, &st) != 0)
+		return error_set(err, RETORT_ENOTFOUND, "models path '%s' does not exist", path);
+	rc = S_ISDIR(st.st_mode) ? list_models(path, &files, err)
+		: (str_list_push(&files, path) < 0 ? error_oom(err) : 0);
+	if (!rc && !(raw = schema_new()))
+		rc = error_oom(err);
+	for (i = 0; !rc && i < files.n; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		rc = read_file(files.v[i], &text, &len, err);
+		if (!rc)
+			rc = model_read_text(raw, text, len, files.v[i], err);
+		free(text);
+	}
+	if (!rc)
+		rc = build_models(out, raw, cfg, err);
+	retort_schema_free(raw);
+	str_list_release(&files);
+	return rc;
+}
+
+int retort_schema_from_sql(retort_schema **out, const char *sql, const char *origin,
+	const retort_config *cfg, retort_error **err)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = build_open_scratch(&db, err)))
+		return rc;
+	rc = build_exec_script(db, sql, origin ? origin : "<sql>", err);
+	if (rc == RETORT_EDB) { /* the script is bad input, not a database fault */
+		if (err && *err)
+			(*err)->code = RETORT_EINVALID;
+		rc = RETORT_EINVALID;
+	}
+	if (!rc)
+		rc = introspect_read(out, db, cfg, err);
+	sqlite3_close(db);
+	return rc;
+}
+
+int retort_schema_from_sql_file(retort_schema **out, const char *path,
+	const retort_config *cfg, retort_error **err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = read_file(path, &text, &len, err)))
+		return rc;
+	rc = retort_schema_from_sql(out, text, path, cfg, err);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,21 @@
+/*
+** build.h: schemas built into SQLite databases (models into an in-memory
+** database, SQL scripts statement by statement) and read back.
+*/
+#ifndef RETORT_BUILD_H
+#define RETORT_BUILD_H
+
+#include "schema.h"
+
+#include <sqlite3.h>
+
+/* An empty in-memory database that cannot reach any file. */
+int build_open_scratch(sqlite3 **out, retort_error **err);
+
+/*
+** Run a SQL script statement by statement; a failing statement is an error
+** at its file:line:column (from sqlite3_error_offset) in `path`.
+*/
+int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err);
+
+#endif

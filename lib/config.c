@@ -1,0 +1,707 @@
+/*
+** config.c: finding and reading retort.yaml (SPEC section 1), and turning
+** database URLs into SQLite file paths.
+*/
+#include "buf.h"
+#include "error.h"
+#include "ydoc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CONFIG_NAME "retort.yaml"
+#define DEFAULT_MODELS "models/"
+#define DEFAULT_REVISIONS "revisions/"
+#define DEFAULT_VERSION_TABLE "retort_version"
+#define HISTORY_TABLE "retort_history"
+
+#define SUPPORTED_URLS "retort supports sqlite:///relative.db, " \
+	"sqlite:////absolute.db, sqlite:// (in memory), sqlite+DRIVER://... " \
+	"and plain file paths"
+
+struct retort_config {
+	char *path;          /* the file read, or NULL for a default config */
+	char *dir;           /* what relative paths are resolved against */
+	char *database;      /* the `database` URL as written, or NULL */
+	char *database_path; /* that URL as a path, resolved against dir */
+	char *models;
+	char *revisions;
+	char *version_table;
+	char **exclude;
+	size_t exclude_n, exclude_cap;
+};
+
+static const char *const config_keys[] = {
+	"database", "models", "revisions", "version_table", "exclude", NULL
+};
+
+/* ------------------------------------------------------------------ */
+/* Paths                                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+** `p` relative to `dir`: absolute paths stay as they are, and a leading
+** "./" is dropped so that messages show "models/x.yaml", not "./models/...".
+** Returns a malloc'd string or NULL on OOM.
+*/
+static char *path_join(const char *dir, const char *p)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	if (p[0] == '/' || !dir)
+		return xstrdup(p);
+	while (p[0] == '.' && p[1] == '/') {
+		p += 2;
+		while (*p == '/')
+			p++;
+	}
+	if (strcmp(p, ".") == 0)
+		p = "";
+	if (dir[0] == '\0' || strcmp(dir, ".") == 0)
+		return xstrdup(*p ? p : ".");
+	buf_puts(&b, dir);
+	if (*p && dir[strlen(dir) - 1] != '/')
+		buf_putc(&b, '/');
+	buf_puts(&b, p);
+	return buf_detach(&b);
+}
+
+/* The folder part of a file path: "." when there is none. */
+static char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	while (slash > path && slash[-1] == '/')
+		slash--;
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/*
+** An absolute, lexically normalised form of `dir` ("." and ".." resolved
+** the way a shell's `cd` does), for walking up to the parents.
+*/
+static char *path_absolute(const char *dir, retort_error **err)
+{
+	retort_buf raw = RETORT_BUF_INIT, out = RETORT_BUF_INIT;
+	const char *p;
+	char *cwd = NULL, *result = NULL;
+
+	if (dir[0] != '/') {
+		size_t size = 256;
+
+		for (;;) {
+			char *grown = realloc(cwd, size);
+
+			if (!grown) {
+				error_oom(err);
+				goto done;
+			}
+			cwd = grown;
+			if (getcwd(cwd, size))
+				break;
+			if (errno != ERANGE) {
+				error_set(err, RETORT_ERROR,
+					"cannot get the working directory: %s", strerror(errno));
+				goto done;
+			}
+			size *= 2;
+		}
+		buf_puts(&raw, cwd);
+		buf_putc(&raw, '/');
+	}
+	buf_puts(&raw, dir);
+	if (buf_oom(&raw)) {
+		error_oom(err);
+		goto done;
+	}
+
+	for (p = raw.ptr; *p; ) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out.ptr, '/');
+			buf_truncate(&out, slash ? (size_t)(slash - out.ptr) : 0);
+		} else {
+			buf_putc(&out, '/');
+			buf_put(&out, p, n);
+		}
+		p += n;
+	}
+	if (out.len == 0)
+		buf_putc(&out, '/');
+	result = buf_detach(&out);
+	if (!result)
+		error_oom(err);
+done:
+	buf_release(&raw);
+	buf_release(&out);
+	free(cwd);
+	return result;
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ------------------------------------------------------------------ */
+/* Database URLs                                                        */
+/* ------------------------------------------------------------------ */
+
+static int has_prefix_nocase(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Is `s[0..n)` "sqlite" or "sqlite+DRIVER" (SQLAlchemy's dialect+driver)? */
+static int is_sqlite_scheme(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 6 || strncasecmp(s, "sqlite", 6) != 0)
+		return 0;
+	if (n == 6)
+		return 1;
+	if (s[6] != '+' || n == 7)
+		return 0;
+	for (i = 7; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+** Turn `url` into a path. On bad input, returns RETORT_EINVALID with the
+** reason in `why` (so that the caller can point at where the URL came from);
+** RETORT_ERROR on OOM.
+**
+** Query strings (`sqlite:///x.db?mode=ro`) are dropped: they carry the app
+** driver's connection options, which mean nothing to retort; dropping them
+** lets an app's own DATABASE_URL work unchanged, as the driver suffix does.
+*/
+static int url_parse(char **out, const char *url, const char *base_dir,
+	retort_buf *why)
+{
+	const char *sep, *rest;
+	char *path = NULL;
+	size_t scheme_len;
+
+	*out = NULL;
+	if (!url || !*url) {
+		buf_puts(why, "empty database URL: " SUPPORTED_URLS);
+		return RETORT_EINVALID;
+	}
+
+	sep = strstr(url, "://");
+	if (!sep) {
+		/* "sqlite:x.db" is a mistyped URL, not a file named so. */
+		const char *colon = strchr(url, ':');
+		if (colon && is_sqlite_scheme(url, (size_t)(colon - url))) {
+			buf_printf(why, "malformed database URL '%s': expected "
+				"sqlite:///relative.db or sqlite:////absolute.db", url);
+			return RETORT_EINVALID;
+		}
+		if (strcmp(url, ":memory:") == 0)
+			path = xstrdup(url);
+		else
+			path = path_join(base_dir, url);
+		goto done;
+	}
+
+	scheme_len = (size_t)(sep - url);
+	if (!is_sqlite_scheme(url, scheme_len)) {
+		buf_printf(why, "unsupported database URL '%s': " SUPPORTED_URLS, url);
+		return RETORT_EINVALID;
+	}
+
+	/*
+	** SQLAlchemy's forms: after "sqlite://" comes an empty host, then "/"
+	** and the path; so three slashes start a relative path and four an
+	** absolute one.
+	*/
+	rest = sep + 3;
+	if (*rest != '\0' && *rest != '/' && *rest != '?') {
+		buf_printf(why, "database URL '%s' names a host: sqlite URLs have "
+			"none; write sqlite:///relative.db or sqlite:////absolute.db", url);
+		return RETORT_EINVALID;
+	}
+	if (*rest == '/')
+		rest++;
+	{
+		size_t n = strcspn(rest, "?");
+
+		if (n == 0 || (n == 8 && strncmp(rest, ":memory:", 8) == 0))
+			path = xstrdup(":memory:");
+		else if (rest[0] == '/') {
+			path = xstrndup(rest, n);
+		} else {
+			char *rel = xstrndup(rest, n);
+
+			path = rel ? path_join(base_dir, rel) : NULL;
+			free(rel);
+		}
+	}
+done:
+	if (!path) {
+		buf_puts(why, "out of memory");
+		return RETORT_ERROR;
+	}
+	*out = path;
+	return 0;
+}
+
+int retort_url_to_path(char **out_path, const char *url, const char *base_dir,
+	retort_error **err)
+{
+	retort_buf why = RETORT_BUF_INIT;
+	int rc;
+
+	rc = url_parse(out_path, url, base_dir, &why);
+	if (rc < 0)
+		error_set(err, rc, "%s", buf_oom(&why) ? "out of memory" : why.ptr);
+	buf_release(&why);
+	return rc;
+}
+
+int retort_database_path(char **out_path, const char *cli_url,
+	const retort_config *cfg, retort_error **err)
+{
+	static const char *const env_names[] = {
+		"RETORT_DATABASE_URL", "DATABASE_URL", NULL
+	};
+	retort_buf why = RETORT_BUF_INIT;
+	const char *url = cli_url, *from = NULL;
+	size_t i;
+	int rc;
+
+	*out_path = NULL;
+	/* An empty variable counts as unset, as `DATABASE_URL= cmd` means. */
+	for (i = 0; !url && env_names[i]; i++) {
+		const char *v = getenv(env_names[i]);
+
+		if (v && *v) {
+			url = v;
+			from = env_names[i];
+		}
+	}
+	if (!url) {
+		/* The config's URL was checked and resolved when it was read. */
+		if (cfg && cfg->database_path) {
+			*out_path = xstrdup(cfg->database_path);
+			return *out_path ? 0 : error_oom(err);
+		}
+		return error_set(err, RETORT_ENOTFOUND, "no database URL given: "
+			"use --db URL, set RETORT_DATABASE_URL or DATABASE_URL, or set "
+			"'database' in " CONFIG_NAME);
+	}
+
+	rc = url_parse(out_path, url, NULL, &why);
+	if (rc < 0) {
+		if (buf_oom(&why))
+			error_oom(err);
+		else if (from)
+			error_set(err, rc, "%s (from $%s)", why.ptr, from);
+		else
+			error_set(err, rc, "%s", why.ptr);
+	}
+	buf_release(&why);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The configuration                                                    */
+/* ------------------------------------------------------------------ */
+
+void retort_config_free(retort_config *cfg)
+{
+	size_t i;
+
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg->database);
+	free(cfg->database_path);
+	free(cfg->models);
+	free(cfg->revisions);
+	free(cfg->version_table);
+	for (i = 0; i < cfg->exclude_n; i++)
+		free(cfg->exclude[i]);
+	free(cfg->exclude);
+	free(cfg);
+}
+
+/* A config rooted at `dir` (taken over) with every default set. */
+static int config_new(retort_config **out, char *dir, retort_error **err)
+{
+	retort_config *cfg = calloc(1, sizeof(*cfg));
+
+	*out = NULL;
+	if (!cfg) {
+		free(dir);
+		return error_oom(err);
+	}
+	cfg->dir = dir;
+	if (dir) {
+		cfg->models = path_join(dir, DEFAULT_MODELS);
+		cfg->revisions = path_join(dir, DEFAULT_REVISIONS);
+		cfg->version_table = xstrdup(DEFAULT_VERSION_TABLE);
+	}
+	if (!cfg->dir || !cfg->models || !cfg->revisions || !cfg->version_table) {
+		retort_config_free(cfg);
+		return error_oom(err);
+	}
+	*out = cfg;
+	return 0;
+}
+
+int retort_config_default(retort_config **out, const char *dir,
+	retort_error **err)
+{
+	return config_new(out, xstrdup(dir && *dir ? dir : "."), err);
+}
+
+/* A scalar that is neither null nor empty, for paths, names and URLs. */
+static int expect_text(const ydoc *doc, const ynode *n, const char *key,
+	const char *what, retort_error **err)
+{
+	int rc = ydoc_expect(doc, n, Y_SCALAR, key, err);
+
+	if (rc < 0)
+		return rc;
+	if (ynode_text(n)[0] == '\0')
+		return ydoc_error(doc, n, err, "%s: expected %s, got an empty string",
+			key, what);
+	return 0;
+}
+
+/* Replace *slot with `dir`/`value`. */
+static int set_path(char **slot, const char *dir, const char *value,
+	retort_error **err)
+{
+	char *p = path_join(dir, value);
+
+	if (!p)
+		return error_oom(err);
+	free(*slot);
+	*slot = p;
+	return 0;
+}
+
+static int read_version_table(retort_config *cfg, const ydoc *doc,
+	const ynode *n, retort_error **err)
+{
+	const char *name;
+	int rc = expect_text(doc, n, "version_table", "a table name", err);
+
+	if (rc < 0)
+		return rc;
+	name = ynode_text(n);
+	/* SQLite refuses to create tables named sqlite_*. */
+	if (has_prefix_nocase(name, "sqlite_"))
+		return ydoc_error(doc, n, err, "version_table: '%s' is not a valid "
+			"table name (names starting with 'sqlite_' are reserved by SQLite)",
+			name);
+	if (strcasecmp(name, HISTORY_TABLE) == 0)
+		return ydoc_error(doc, n, err, "version_table: '%s' is retort's "
+			"history table; choose another name", name);
+	free(cfg->version_table);
+	cfg->version_table = xstrdup(name);
+	return cfg->version_table ? 0 : error_oom(err);
+}
+
+static int read_exclude(retort_config *cfg, const ydoc *doc, const ynode *n,
+	retort_error **err)
+{
+	size_t i, len;
+
+	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n))
+		return ydoc_error(doc, n, err, "exclude: expected a list of globs, "
+			"got a string (write exclude: [%s])", ynode_text(n));
+	if (ydoc_expect(doc, n, Y_SEQ, "exclude", err) < 0)
+		return RETORT_EINVALID;
+	len = ynode_len(doc, n);
+	for (i = 0; i < len; i++) {
+		ynode *item = ynode_item(doc, n, i);
+		char **slot;
+		int rc = expect_text(doc, item, "exclude", "a glob", err);
+
+		if (rc < 0)
+			return rc;
+		slot = ARRAY_PUSH(cfg->exclude, cfg->exclude_n, cfg->exclude_cap);
+		if (!slot)
+			return error_oom(err);
+		*slot = xstrdup(ynode_text(item));
+		if (!*slot)
+			return error_oom(err);
+	}
+	return 0;
+}
+
+static int read_database(retort_config *cfg, const ydoc *doc, const ynode *n,
+	retort_error **err)
+{
+	retort_buf why = RETORT_BUF_INIT;
+	int rc = expect_text(doc, n, "database", "a database URL", err);
+
+	if (rc < 0)
+		return rc;
+	cfg->database = xstrdup(ynode_text(n));
+	if (!cfg->database)
+		return error_oom(err);
+	/* Checked now, so that a bad URL is reported at its line and column. */
+	rc = url_parse(&cfg->database_path, cfg->database, cfg->dir, &why);
+	if (rc == RETORT_EINVALID && !buf_oom(&why))
+		ydoc_error(doc, n, err, "database: %s", why.ptr);
+	else if (rc < 0)
+		error_oom(err);
+	buf_release(&why);
+	return rc;
+}
+
+static int config_parse(retort_config *cfg, const char *text, size_t len,
+	retort_error **err)
+{
+	ydoc *doc = NULL;
+	ynode *root, *n;
+	int rc;
+
+	rc = ydoc_parse(&doc, text, len, cfg->path, err);
+	if (rc < 0)
+		goto done;
+	root = ydoc_root(doc);
+	if (!root)
+		goto done; /* an empty file: every default */
+	rc = ydoc_expect(doc, root, Y_MAP, "config", err);
+	if (rc < 0)
+		goto done;
+	rc = ydoc_check_keys(doc, root, config_keys, "config", err);
+	if (rc < 0)
+		goto done;
+
+	n = ynode_get(doc, root, "models");
+	if (n) {
+		rc = expect_text(doc, n, "models", "a file or folder", err);
+		if (rc == 0)
+			rc = set_path(&cfg->models, cfg->dir, ynode_text(n), err);
+		if (rc < 0)
+			goto done;
+	}
+	n = ynode_get(doc, root, "revisions");
+	if (n) {
+		rc = expect_text(doc, n, "revisions", "a folder", err);
+		if (rc == 0)
+			rc = set_path(&cfg->revisions, cfg->dir, ynode_text(n), err);
+		if (rc < 0)
+			goto done;
+	}
+	n = ynode_get(doc, root, "version_table");
+	if (n) {
+		rc = read_version_table(cfg, doc, n, err);
+		if (rc < 0)
+			goto done;
+	}
+	n = ynode_get(doc, root, "exclude");
+	if (n) {
+		rc = read_exclude(cfg, doc, n, err);
+		if (rc < 0)
+			goto done;
+	}
+	n = ynode_get(doc, root, "database");
+	if (n)
+		rc = read_database(cfg, doc, n, err);
+done:
+	ydoc_free(doc);
+	return rc;
+}
+
+static int read_file(char **out, size_t *out_len, const char *path,
+	retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	char chunk[4096];
+	FILE *f;
+	size_t n;
+	int rc = 0;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_ERROR,
+			"cannot read config file '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		rc = error_set(err, RETORT_ERROR, "cannot read config file '%s': %s",
+			path, strerror(errno));
+		goto done;
+	}
+	if (buf_oom(&b)) {
+		rc = error_oom(err);
+		goto done;
+	}
+	*out_len = b.len;
+	*out = buf_detach(&b);
+	if (!*out)
+		rc = error_oom(err);
+done:
+	fclose(f);
+	buf_release(&b);
+	return rc;
+}
+
+/* Load the config file at `path` (taken over), rooted at its folder. */
+static int config_load(retort_config **out, char *path, retort_error **err)
+{
+	retort_config *cfg = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (!path)
+		return error_oom(err);
+	rc = config_new(&cfg, path_dirname(path), err);
+	if (rc < 0)
+		goto done;
+	cfg->path = path;
+	path = NULL;
+	rc = read_file(&text, &len, cfg->path, err);
+	if (rc < 0)
+		goto done;
+	rc = config_parse(cfg, text, len, err);
+done:
+	free(path);
+	free(text);
+	if (rc < 0)
+		retort_config_free(cfg);
+	else
+		*out = cfg;
+	return rc;
+}
+
+int retort_config_find(retort_config **out, const char *path,
+	const char *start_dir, retort_error **err)
+{
+	char *here = NULL, *dir = NULL, *candidate = NULL;
+	int rc;
+
+	*out = NULL;
+	if (path) {
+		struct stat st;
+
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return error_set(err, RETORT_EINVALID,
+				"config file '%s' is a folder", path);
+		return config_load(out, xstrdup(path), err);
+	}
+
+	/* The start folder itself, named as given so that messages stay short. */
+	here = path_join(start_dir, CONFIG_NAME);
+	if (!here)
+		return error_oom(err);
+	if (is_file(here)) {
+		rc = config_load(out, here, err);
+		here = NULL;
+		goto done;
+	}
+
+	/* Then each parent, named by absolute path. */
+	dir = path_absolute(start_dir ? start_dir : ".", err);
+	if (!dir) {
+		rc = RETORT_ERROR;
+		goto done;
+	}
+	while (strcmp(dir, "/") != 0) {
+		char *parent = path_dirname(dir);
+
+		if (!parent) {
+			rc = error_oom(err);
+			goto done;
+		}
+		free(dir);
+		dir = parent;
+		free(candidate);
+		candidate = path_join(dir, CONFIG_NAME);
+		if (!candidate) {
+			rc = error_oom(err);
+			goto done;
+		}
+		if (is_file(candidate)) {
+			rc = config_load(out, candidate, err);
+			candidate = NULL;
+			goto done;
+		}
+	}
+	rc = error_set(err, RETORT_ENOTFOUND, "no " CONFIG_NAME " found in '%s' "
+		"or any parent folder (run 'retort init' to create a project)",
+		start_dir ? start_dir : ".");
+done:
+	free(here);
+	free(dir);
+	free(candidate);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Getters                                                              */
+/* ------------------------------------------------------------------ */
+
+const char *retort_config_path(const retort_config *cfg)
+{
+	return cfg ? cfg->path : NULL;
+}
+
+const char *retort_config_dir(const retort_config *cfg)
+{
+	return cfg ? cfg->dir : NULL;
+}
+
+const char *retort_config_database(const retort_config *cfg)
+{
+	return cfg ? cfg->database : NULL;
+}
+
+const char *retort_config_models(const retort_config *cfg)
+{
+	return cfg ? cfg->models : NULL;
+}
+
+const char *retort_config_revisions(const retort_config *cfg)
+{
+	return cfg ? cfg->revisions : NULL;
+}
+
+const char *retort_config_version_table(const retort_config *cfg)
+{
+	return cfg ? cfg->version_table : DEFAULT_VERSION_TABLE;
+}
+
+size_t retort_config_exclude_count(const retort_config *cfg)
+{
+	return cfg ? cfg->exclude_n : 0;
+}
+
+const char *retort_config_exclude(const retort_config *cfg, size_t i)
+{
+	return cfg && i < cfg->exclude_n ? cfg->exclude[i] : NULL;
+}

@@ -1,0 +1,426 @@
+/*
+** ddlparse.c: the CREATE statement reader of ddlparse.h. SQLite has already
+** accepted every statement read here, so the reader can be lenient: it
+** looks for the clauses it needs and steps over everything else.
+*/
+#include "ddlparse.h"
+#include "sqltok.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Step over "CREATE [TEMP] [UNIQUE|VIRTUAL] <kind> [IF NOT EXISTS] name". */
+static void skip_create_head(sqlcur *c, const char *kind)
+{
+	while (c->tok.type != TK_EOF && !sqlcur_is(c, kind))
+		sqlcur_advance(c);
+	sqlcur_accept(c, kind);
+	if (sqlcur_is(c, "IF")) {
+		sqlcur_advance(c);
+		sqlcur_accept(c, "NOT");
+		sqlcur_accept(c, "EXISTS");
+	}
+	sqlcur_advance(c); /* the name */
+	if (c->tok.type == TK_OP && c->tok.z[0] == '.') {
+		sqlcur_advance(c);
+		sqlcur_advance(c);
+	}
+}
+
+/* Read "( expr )" at the cursor; returns the trimmed inner text. */
+static char *read_group(sqlcur *c)
+{
+	const char *start;
+
+	if (c->tok.type != TK_LP)
+		return NULL;
+	start = c->next;
+	sqlcur_skip_group(c);
+	/* prev_end is just past the closing ')' */
+	return sql_trimmed(start, c->prev_end > start ? c->prev_end - 1 : start);
+}
+
+/* Read "(name [COLLATE x] [ASC|DESC], ...)" into `cols`. */
+static int read_name_list(sqlcur *c, str_list *cols)
+{
+	if (c->tok.type != TK_LP)
+		return 0;
+	sqlcur_advance(c);
+	while (c->tok.type != TK_RP && c->tok.type != TK_EOF) {
+		if (sqltok_is_name(&c->tok)) {
+			char *name = sqltok_name(&c->tok);
+			int rc = name ? str_list_push(cols, name) : -1;
+			free(name);
+			if (rc < 0)
+				return -1;
+		}
+		/* skip the rest of this term */
+		while (c->tok.type != TK_COMMA && c->tok.type != TK_RP && c->tok.type != TK_EOF) {
+			if (c->tok.type == TK_LP)
+				sqlcur_skip_group(c);
+			else
+				sqlcur_advance(c);
+		}
+		if (c->tok.type == TK_COMMA)
+			sqlcur_advance(c);
+	}
+	sqlcur_advance(c);
+	return 0;
+}
+
+static void skip_conflict_clause(sqlcur *c)
+{
+	if (sqlcur_is(c, "ON")) {
+		sqlcur_advance(c);
+		sqlcur_accept(c, "CONFLICT");
+		sqlcur_advance(c);
+	}
+}
+
+/* After REFERENCES: "table [(cols)] [ON ...|MATCH x|[NOT] DEFERRABLE ...]*". */
+static int read_fk_clause(sqlcur *c, schema_fk *fk)
+{
+	fk->table = sqltok_name(&c->tok);
+	if (!fk->table)
+		return -1;
+	sqlcur_advance(c);
+	if (c->tok.type == TK_LP && read_name_list(c, &fk->ref_columns) < 0)
+		return -1;
+	for (;;) {
+		if (sqlcur_accept(c, "ON")) {
+			sqlcur_advance(c); /* DELETE | UPDATE */
+			if (sqlcur_accept(c, "SET") || sqlcur_accept(c, "NO"))
+				sqlcur_advance(c);
+			else
+				sqlcur_advance(c);
+		} else if (sqlcur_accept(c, "MATCH")) {
+			sqlcur_advance(c);
+		} else if (sqlcur_is(c, "NOT") || sqlcur_is(c, "DEFERRABLE")) {
+			int negated = sqlcur_accept(c, "NOT");
+			sqlcur_accept(c, "DEFERRABLE");
+			if (sqlcur_accept(c, "INITIALLY")) {
+				fk->deferred = !negated && sqlcur_is(c, "DEFERRED");
+				sqlcur_advance(c);
+			}
+		} else {
+			return 0;
+		}
+	}
+}
+
+static int is_column_constraint_start(const sqlcur *c)
+{
+	static const char *const words[] = { "CONSTRAINT", "PRIMARY", "NOT", "NULL",
+		"UNIQUE", "CHECK", "DEFAULT", "COLLATE", "REFERENCES", "GENERATED", "AS", NULL };
+	const char *const *w;
+
+	for (w = words; *w; w++)
+		if (sqlcur_is(c, *w))
+			return 1;
+	return 0;
+}
+
+static void skip_default_value(sqlcur *c)
+{
+	if (c->tok.type == TK_LP) {
+		sqlcur_skip_group(c);
+		return;
+	}
+	if (c->tok.type == TK_OP && (c->tok.z[0] == '+' || c->tok.z[0] == '-'))
+		sqlcur_advance(c);
+	sqlcur_advance(c);
+}
+
+static int read_column_def(sqlcur *c, ddl_table *t)
+{
+	ddl_column *col = ARRAY_PUSH(t->columns, t->ncolumns, t->capcolumns);
+	char *pending = NULL;
+	int rc = -1;
+
+	if (!col)
+		return -1;
+	col->name = sqltok_name(&c->tok);
+	if (!col->name)
+		return -1;
+	sqlcur_advance(c);
+	/* the type: everything up to the first constraint */
+	while (c->tok.type != TK_COMMA && c->tok.type != TK_RP && c->tok.type != TK_EOF &&
+	       !is_column_constraint_start(c)) {
+		if (c->tok.type == TK_LP)
+			sqlcur_skip_group(c);
+		else
+			sqlcur_advance(c);
+	}
+	while (c->tok.type != TK_COMMA && c->tok.type != TK_RP && c->tok.type != TK_EOF) {
+		if (sqlcur_accept(c, "CONSTRAINT")) {
+			free(pending);
+			pending = sqltok_name(&c->tok);
+			sqlcur_advance(c);
+			continue;
+		}
+		if (sqlcur_accept(c, "PRIMARY")) {
+			sqlcur_accept(c, "KEY");
+			if (!sqlcur_accept(c, "ASC"))
+				sqlcur_accept(c, "DESC");
+			skip_conflict_clause(c);
+			if (sqlcur_accept(c, "AUTOINCREMENT"))
+				col->autoincrement = t->autoincrement = 1;
+			free(t->pk_name);
+			t->pk_name = pending;
+			pending = NULL;
+		} else if (sqlcur_accept(c, "NOT")) {
+			sqlcur_accept(c, "NULL");
+			skip_conflict_clause(c);
+		} else if (sqlcur_accept(c, "NULL")) {
+			skip_conflict_clause(c);
+		} else if (sqlcur_accept(c, "UNIQUE")) {
+			schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+			skip_conflict_clause(c);
+			if (!u || str_list_push(&u->columns, col->name) < 0)
+				goto done;
+			u->name = pending;
+			pending = NULL;
+		} else if (sqlcur_accept(c, "CHECK")) {
+			schema_check *ck = ARRAY_PUSH(t->checks, t->nchecks, t->capchecks);
+			if (!ck)
+				goto done;
+			ck->name = pending;
+			pending = NULL;
+			ck->column = xstrdup(col->name);
+			ck->expr = read_group(c);
+			if (!ck->column || !ck->expr)
+				goto done;
+		} else if (sqlcur_accept(c, "DEFAULT")) {
+			skip_default_value(c);
+		} else if (sqlcur_accept(c, "COLLATE")) {
+			free(col->collate);
+			col->collate = sqltok_name(&c->tok);
+			sqlcur_advance(c);
+		} else if (sqlcur_accept(c, "REFERENCES")) {
+			schema_fk *fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
+			if (!fk || str_list_push(&fk->columns, col->name) < 0)
+				goto done;
+			fk->name = pending;
+			pending = NULL;
+			if (read_fk_clause(c, fk) < 0)
+				goto done;
+		} else if (sqlcur_is(c, "GENERATED") || sqlcur_is(c, "AS")) {
+			if (sqlcur_accept(c, "GENERATED"))
+				sqlcur_accept(c, "ALWAYS");
+			sqlcur_accept(c, "AS");
+			free(col->generated_sql);
+			col->generated_sql = read_group(c);
+			if (!col->generated_sql)
+				goto done;
+			if (!sqlcur_accept(c, "STORED"))
+				sqlcur_accept(c, "VIRTUAL");
+		} else if (c->tok.type == TK_LP) {
+			sqlcur_skip_group(c);
+		} else {
+			sqlcur_advance(c);
+		}
+		free(pending);
+		pending = NULL;
+	}
+	rc = 0;
+done:
+	free(pending);
+	return rc;
+}
+
+static int read_table_constraint(sqlcur *c, ddl_table *t)
+{
+	char *name = NULL;
+	int rc = -1;
+
+	if (sqlcur_accept(c, "CONSTRAINT")) {
+		name = sqltok_name(&c->tok);
+		sqlcur_advance(c);
+	}
+	if (sqlcur_accept(c, "PRIMARY")) {
+		str_list ignored = { 0 };
+		sqlcur_accept(c, "KEY");
+		rc = read_name_list(c, &ignored);
+		str_list_release(&ignored);
+		free(t->pk_name);
+		t->pk_name = name;
+		name = NULL;
+	} else if (sqlcur_accept(c, "UNIQUE")) {
+		schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+		if (!u)
+			goto done;
+		u->name = name;
+		name = NULL;
+		rc = read_name_list(c, &u->columns);
+	} else if (sqlcur_accept(c, "CHECK")) {
+		schema_check *ck = ARRAY_PUSH(t->checks, t->nchecks, t->capchecks);
+		if (!ck)
+			goto done;
+		ck->name = name;
+		name = NULL;
+		ck->expr = read_group(c);
+		rc = ck->expr ? 0 : -1;
+	} else if (sqlcur_accept(c, "FOREIGN")) {
+		schema_fk *fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
+		if (!fk)
+			goto done;
+		fk->name = name;
+		name = NULL;
+		sqlcur_accept(c, "KEY");
+		if (read_name_list(c, &fk->columns) < 0)
+			goto done;
+		sqlcur_accept(c, "REFERENCES");
+		rc = read_fk_clause(c, fk);
+	} else {
+		rc = 0;
+	}
+	/* step over anything left of this element (conflict clauses) */
+	while (c->tok.type != TK_COMMA && c->tok.type != TK_RP && c->tok.type != TK_EOF) {
+		if (c->tok.type == TK_LP)
+			sqlcur_skip_group(c);
+		else
+			sqlcur_advance(c);
+	}
+done:
+	free(name);
+	return rc;
+}
+
+static int is_table_constraint_start(const sqlcur *c)
+{
+	return sqlcur_is(c, "CONSTRAINT") || sqlcur_is(c, "PRIMARY") ||
+		sqlcur_is(c, "UNIQUE") || sqlcur_is(c, "CHECK") || sqlcur_is(c, "FOREIGN");
+}
+
+int ddl_parse_table(const char *sql, ddl_table *t)
+{
+	sqlcur c;
+	int is_virtual = 0;
+
+	memset(t, 0, sizeof(*t));
+	sqlcur_init(&c, sql);
+	while (c.tok.type != TK_EOF && !sqlcur_is(&c, "TABLE")) {
+		if (sqlcur_is(&c, "VIRTUAL"))
+			is_virtual = 1;
+		sqlcur_advance(&c);
+	}
+	skip_create_head(&c, "TABLE");
+	if (is_virtual) {
+		const char *end;
+		sqlcur_accept(&c, "USING");
+		end = c.tok.z + strlen(c.tok.z);
+		while (end > c.tok.z && (end[-1] == ';' || end[-1] == ' ' || end[-1] == '\n'))
+			end--;
+		t->virtual_using = sql_trimmed(c.tok.z, end);
+		return t->virtual_using ? 0 : -1;
+	}
+	if (c.tok.type != TK_LP)
+		return 0;
+	sqlcur_advance(&c);
+	while (c.tok.type != TK_RP && c.tok.type != TK_EOF) {
+		int rc = is_table_constraint_start(&c) ? read_table_constraint(&c, t)
+			: read_column_def(&c, t);
+		if (rc < 0)
+			return -1;
+		if (c.tok.type == TK_COMMA)
+			sqlcur_advance(&c);
+	}
+	return 0;
+}
+
+void ddl_table_release(ddl_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		free(t->columns[i].name);
+		free(t->columns[i].collate);
+		free(t->columns[i].generated_sql);
+	}
+	free(t->columns);
+	for (i = 0; i < t->nuniques; i++)
+		schema_unique_release(&t->uniques[i]);
+	free(t->uniques);
+	for (i = 0; i < t->nchecks; i++)
+		schema_check_release(&t->checks[i]);
+	free(t->checks);
+	for (i = 0; i < t->nfks; i++)
+		schema_fk_release(&t->fks[i]);
+	free(t->fks);
+	free(t->pk_name);
+	free(t->virtual_using);
+	memset(t, 0, sizeof(*t));
+}
+
+int ddl_parse_index(const char *sql, ddl_index *ix)
+{
+	sqlcur c;
+
+	memset(ix, 0, sizeof(*ix));
+	sqlcur_init(&c, sql);
+	skip_create_head(&c, "INDEX");
+	sqlcur_accept(&c, "ON");
+	sqlcur_advance(&c); /* the table */
+	if (c.tok.type != TK_LP)
+		return 0;
+	sqlcur_advance(&c);
+	while (c.tok.type != TK_RP && c.tok.type != TK_EOF) {
+		const char *start = c.tok.z, *end = c.tok.z;
+		char *term;
+		int rc;
+
+		/* the term ends with its last token that is not ASC or DESC */
+		while (c.tok.type != TK_COMMA && c.tok.type != TK_RP && c.tok.type != TK_EOF) {
+			if (sqlcur_is(&c, "ASC") || sqlcur_is(&c, "DESC")) {
+				sqlcur_advance(&c);
+				continue;
+			}
+			if (c.tok.type == TK_LP)
+				sqlcur_skip_group(&c);
+			else
+				sqlcur_advance(&c);
+			end = c.prev_end;
+		}
+		term = sql_trimmed(start, end);
+		rc = term ? str_list_push(&ix->terms, term) : -1;
+		free(term);
+		if (rc < 0)
+			return -1;
+		if (c.tok.type == TK_COMMA)
+			sqlcur_advance(&c);
+	}
+	sqlcur_advance(&c);
+	if (sqlcur_accept(&c, "WHERE")) {
+		const char *end = c.tok.z + strlen(c.tok.z);
+		while (end > c.tok.z && (end[-1] == ';' || end[-1] == ' ' || end[-1] == '\n'))
+			end--;
+		ix->where = sql_trimmed(c.tok.z, end);
+		if (!ix->where)
+			return -1;
+	}
+	return 0;
+}
+
+void ddl_index_release(ddl_index *ix)
+{
+	str_list_release(&ix->terms);
+	free(ix->where);
+	memset(ix, 0, sizeof(*ix));
+}
+
+int ddl_parse_view(const char *sql, char **select, int *has_column_list)
+{
+	sqlcur c;
+
+	*select = NULL;
+	*has_column_list = 0;
+	sqlcur_init(&c, sql);
+	skip_create_head(&c, "VIEW");
+	if (c.tok.type == TK_LP) {
+		*has_column_list = 1;
+		sqlcur_skip_group(&c);
+	}
+	sqlcur_accept(&c, "AS");
+	*select = sql_trimmed(c.tok.z, c.tok.z + strlen(c.tok.z));
+	return *select ? 0 : -1;
+}

@@ -1,0 +1,42 @@
+/*
+** error.h: building retort_error values inside the library.
+*/
+#ifndef RETORT_ERROR_H
+#define RETORT_ERROR_H
+
+#include "retort.h"
+
+/* A position in a source file; line and column are 1-based, 0 unknown. */
+typedef struct src_loc {
+	const char *path;  /* borrowed from the object that owns the source */
+	int line;
+	int column;
+} src_loc;
+
+/*
+** Set *err (when err is not NULL and *err is still NULL: the first error
+** wins) and return `code`, so that `return error_set(err, ...)` reads well.
+*/
+int error_set(retort_error **err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+** As error_set, pointing at `loc`. `source` is the whole text the location
+** refers to (may be NULL); its line is copied into the error for display.
+*/
+int error_at(retort_error **err, int code, const src_loc *loc,
+	const char *source, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+int error_oom(retort_error **err);
+
+/* Out-of-memory-checked strdup; NULL stays NULL. */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Grow a dynamic array `*v` of `size`-byte items to hold n+1 items. */
+int array_grow(void *v, size_t *cap, size_t n, size_t size);
+#define ARRAY_PUSH(arr, n, cap) \
+	(array_grow(&(arr), &(cap), (n), sizeof(*(arr))) < 0 ? NULL : &(arr)[(n)++])
+
+#endif

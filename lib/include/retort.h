@@ -1,0 +1,240 @@
+/*
+** retort.h: the public interface of libretort, a schema migration library for
+** SQLite. This header is the contract: what it does not declare is internal.
+**
+** Conventions (after libgit2 and SQLite):
+**   - Calls that can fail return 0 on success or a negative RETORT_E* code,
+**     take their results through out-parameters (first) and report failures
+**     through an optional `retort_error **err` (last; may be NULL).
+**   - Whatever is returned through an out-parameter belongs to the caller and
+**     is released with the matching *_free() (plain strings with free()).
+**     Every *_free() accepts NULL.
+**   - Getters return values borrowed from their parent object; they stay valid
+**     until the parent is freed.
+**   - The library never prints, never exits and keeps no global state, so it
+**     can be used any number of times, from several threads on distinct
+**     objects, in one process.
+*/
+#ifndef RETORT_H
+#define RETORT_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define RETORT_EXTERN(type) extern __attribute__((visibility("default"))) type
+#else
+#define RETORT_EXTERN(type) extern type
+#endif
+
+#define RETORT_VERSION "0.1.0"
+
+/** Result codes. 0 is success; every failure is negative. */
+typedef enum retort_code {
+	RETORT_OK = 0,
+	RETORT_ERROR = -1,     /**< generic failure (out of memory, I/O) */
+	RETORT_EINVALID = -2,  /**< bad input: model, config, URL, revision file */
+	RETORT_ENOTFOUND = -3, /**< a file, object or revision does not exist */
+	RETORT_EAMBIGUOUS = -4,/**< a prefix or name matches several things */
+	RETORT_EEXISTS = -5,   /**< refusing to overwrite something */
+	RETORT_EDB = -6,       /**< SQLite reported an error */
+	RETORT_EBUSY = -7      /**< the database stayed locked */
+} retort_code;
+
+/**
+** A failure, as a value. `path`, `line` and `column` point at the source of
+** the fault when it came from a file (1-based; 0 when unknown). `source_line`
+** holds the text of that line (without its newline) so that a caller can show
+** it with a caret under `column`; NULL when unknown.
+*/
+typedef struct retort_error {
+	int code;
+	char *message;
+	char *path;
+	int line;
+	int column;
+	char *source_line;
+} retort_error;
+
+/** Release an error and everything it holds. Accepts NULL. */
+RETORT_EXTERN(void) retort_error_free(retort_error *err);
+
+/** The library's version string, e.g. "0.1.0". */
+RETORT_EXTERN(const char *) retort_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Configuration (retort.yaml)                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct retort_config retort_config;
+
+/**
+** Find and load the project's configuration.
+**
+** @param[out] out    the configuration; free with retort_config_free()
+** @param path        an explicit config file (the CLI's -c), or NULL to look
+**                    for retort.yaml in `start_dir` and then in each parent
+** @param start_dir   where the search starts; NULL for the working directory
+** @return 0, RETORT_ENOTFOUND when no config file exists, RETORT_EINVALID for
+**         a malformed one (with file:line:column in `err`)
+**
+** A config found in `start_dir` keeps a short path ("retort.yaml" when
+** `start_dir` is NULL); one found in a parent is named by absolute path.
+** The `database` URL is checked here, so a bad one is reported at its line.
+*/
+RETORT_EXTERN(int) retort_config_find(retort_config **out, const char *path,
+	const char *start_dir, retort_error **err);
+
+/**
+** A configuration with every default and no file behind it, rooted at `dir`
+** (NULL: the working directory). Used where no project exists yet.
+*/
+RETORT_EXTERN(int) retort_config_default(retort_config **out, const char *dir,
+	retort_error **err);
+
+RETORT_EXTERN(void) retort_config_free(retort_config *cfg);
+
+/** The config file's path, or NULL for a default configuration. */
+RETORT_EXTERN(const char *) retort_config_path(const retort_config *cfg);
+/** The folder relative paths are resolved against. */
+RETORT_EXTERN(const char *) retort_config_dir(const retort_config *cfg);
+/** The `database` URL as written in the file, or NULL. */
+RETORT_EXTERN(const char *) retort_config_database(const retort_config *cfg);
+/** The models file or folder, resolved against the config's folder. */
+RETORT_EXTERN(const char *) retort_config_models(const retort_config *cfg);
+/** The revisions folder, resolved against the config's folder. */
+RETORT_EXTERN(const char *) retort_config_revisions(const retort_config *cfg);
+/** The version table's name (default "retort_version"). */
+RETORT_EXTERN(const char *) retort_config_version_table(const retort_config *cfg);
+/** The number of `exclude` globs, and each one. */
+RETORT_EXTERN(size_t) retort_config_exclude_count(const retort_config *cfg);
+RETORT_EXTERN(const char *) retort_config_exclude(const retort_config *cfg, size_t i);
+
+/**
+** Work out which database file to use, in SPEC order: `cli_url` (the CLI's
+** --db), then $RETORT_DATABASE_URL, then $DATABASE_URL, then the config's
+** `database`. A relative path from the config is relative to the config's
+** folder; one from the command line or the environment to the working
+** directory.
+**
+** @param[out] out_path  a file path, or ":memory:"; free with free()
+** @param cfg            may be NULL (then the config is not consulted)
+** @return 0, RETORT_ENOTFOUND when no URL is given anywhere, RETORT_EINVALID
+**         for an unsupported URL (the message names the supported forms)
+*/
+RETORT_EXTERN(int) retort_database_path(char **out_path, const char *cli_url,
+	const retort_config *cfg, retort_error **err);
+
+/**
+** Turn one database URL into a file path: `sqlite:///rel.db`,
+** `sqlite:////abs.db`, `sqlite://`, `sqlite:///:memory:`, any
+** `sqlite+DRIVER://` form, or a plain path. A relative path is joined to
+** `base_dir` when it is not NULL. A URL's query string (`?mode=ro`) holds the
+** app driver's connection options and is ignored; in a plain path, `?` is
+** part of the file name.
+**
+** @param[out] out_path  a file path, or ":memory:"; free with free()
+** @return 0, or RETORT_EINVALID for another scheme (`postgresql://...`), a
+**         host (`sqlite://host/x.db`) or `sqlite:x.db`
+*/
+RETORT_EXTERN(int) retort_url_to_path(char **out_path, const char *url,
+	const char *base_dir, retort_error **err);
+
+/* ------------------------------------------------------------------ */
+/* Schemas                                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+** A database schema as SQLite understands it: tables (columns, keys,
+** constraints, indexes), views and triggers. Built from a live database, from
+** SQL, or from model files (which are first built into an in-memory SQLite
+** database, so both sides are always read the same way).
+*/
+typedef struct retort_schema retort_schema;
+
+/**
+** Read the schema of an open database. Leaves out sqlite_* internals, the
+** version and history tables and the config's `exclude` globs.
+**
+** @param cfg  may be NULL: then only internals and the default version and
+**             history tables are left out
+*/
+RETORT_EXTERN(int) retort_schema_read(retort_schema **out, sqlite3 *db,
+	const retort_config *cfg, retort_error **err);
+
+/** Open the SQLite file at `path` read-only and read its schema. */
+RETORT_EXTERN(int) retort_schema_read_file(retort_schema **out,
+	const char *path, const retort_config *cfg, retort_error **err);
+
+/**
+** Run `sql` (CREATE statements) in an in-memory database and read the result.
+** `origin` names the SQL's file in error messages (may be NULL).
+*/
+RETORT_EXTERN(int) retort_schema_from_sql(retort_schema **out,
+	const char *sql, const char *origin, const retort_config *cfg,
+	retort_error **err);
+
+/** As retort_schema_from_sql, reading the SQL from the file at `path`. */
+RETORT_EXTERN(int) retort_schema_from_sql_file(retort_schema **out,
+	const char *path, const retort_config *cfg, retort_error **err);
+
+/**
+** Load model files: `path` is a YAML file or a folder whose *.yaml and *.yml
+** files are read in name order and merged. Errors carry file:line:column.
+*/
+RETORT_EXTERN(int) retort_models_load(retort_schema **out, const char *path,
+	const retort_config *cfg, retort_error **err);
+
+/**
+** Load models from YAML text held in memory; `origin` names it in errors.
+*/
+RETORT_EXTERN(int) retort_models_load_text(retort_schema **out,
+	const char *text, size_t len, const char *origin,
+	const retort_config *cfg, retort_error **err);
+
+/** Write the schema as model YAML that loads back to the same schema. */
+RETORT_EXTERN(int) retort_schema_to_yaml(char **out, const retort_schema *schema,
+	retort_error **err);
+
+/** Write the schema as the SQL statements that create it. */
+RETORT_EXTERN(int) retort_schema_to_sql(char **out, const retort_schema *schema,
+	retort_error **err);
+
+/**
+** Compare two schemas as SQLite understands them.
+**
+** @param[out] why  when not NULL and the schemas differ, a description of the
+**                  first difference (free with free()); set to NULL otherwise
+** @return 1 when equal, 0 when they differ, negative on error
+*/
+RETORT_EXTERN(int) retort_schema_equal(const retort_schema *a,
+	const retort_schema *b, char **why);
+
+/** The number of tables, views, triggers and indexes (for summaries). */
+RETORT_EXTERN(size_t) retort_schema_table_count(const retort_schema *schema);
+RETORT_EXTERN(size_t) retort_schema_view_count(const retort_schema *schema);
+RETORT_EXTERN(size_t) retort_schema_trigger_count(const retort_schema *schema);
+RETORT_EXTERN(size_t) retort_schema_index_count(const retort_schema *schema);
+
+RETORT_EXTERN(void) retort_schema_free(retort_schema *schema);
+
+/* ------------------------------------------------------------------ */
+/* Projects                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+** Create a new project in `dir`: retort.yaml, models/ and revisions/.
+** Refuses (RETORT_EEXISTS) when `dir` already holds a retort.yaml, models/
+** or revisions/, so nothing is ever overwritten.
+*/
+RETORT_EXTERN(int) retort_project_init(const char *dir, retort_error **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RETORT_H */

@@ -1,0 +1,413 @@
+/*
+** introspect.c: a live database read into a schema (introspect.h).
+*/
+#include "introspect.h"
+#include "ddlparse.h"
+#include "sqltok.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HISTORY_TABLE "retort_history"
+
+typedef struct reader {
+	sqlite3 *db;
+	schema *s;
+	retort_error **err;
+	sqlite3_stmt *xinfo, *index_list, *index_xinfo, *fk_list;
+} reader;
+
+int introspect_is_ignored(const char *name, const retort_config *cfg)
+{
+	size_t i, n;
+
+	if (sqlite3_strnicmp(name, "sqlite_", 7) == 0)
+		return 1;
+	if (name_eq(name, cfg ? retort_config_version_table(cfg) : "retort_version") ||
+	    name_eq(name, HISTORY_TABLE))
+		return 1;
+	n = cfg ? retort_config_exclude_count(cfg) : 0;
+	for (i = 0; i < n; i++)
+		if (sqlite3_strglob(retort_config_exclude(cfg, i), name) == 0)
+			return 1;
+	return 0;
+}
+
+static int db_error(reader *r)
+{
+	return error_set(r->err, RETORT_EDB, "cannot read the schema: %s", sqlite3_errmsg(r->db));
+}
+
+static int prepare(reader *r, sqlite3_stmt **stmt, const char *sql)
+{
+	if (sqlite3_prepare_v2(r->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(r);
+	return 0;
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static const char *col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
+{
+	sqlite3_stmt *st = r->xinfo;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int hidden = sqlite3_column_int(st, 6);
+		schema_column *c;
+		size_t i;
+
+		if (hidden == 1) /* a virtual table's hidden column */
+			continue;
+		c = schema_column_add(t);
+		if (!c)
+			return error_oom(r->err);
+		c->name = col_text(st, 1);
+		c->type = xstrdup(col_str(st, 2));
+		c->notnull = sqlite3_column_int(st, 3);
+		c->default_sql = col_text(st, 4);
+		c->pk = sqlite3_column_int(st, 5);
+		c->generated = hidden == 2 ? GENERATED_VIRTUAL : hidden == 3 ? GENERATED_STORED
+			: GENERATED_NONE;
+		if (!c->name || !c->type)
+			return error_oom(r->err);
+		for (i = 0; i < ddl->ncolumns; i++) {
+			if (!name_eq(ddl->columns[i].name, c->name))
+				continue;
+			c->collate = xstrdup(ddl->columns[i].collate);
+			if (c->generated)
+				c->generated_sql = xstrdup(ddl->columns[i].generated_sql);
+			break;
+		}
+	}
+	return rc == SQLITE_DONE ? 0 : db_error(r);
+}
+
+static int read_index_columns(reader *r, const char *index, schema_index *ix,
+	str_list *cols, const ddl_index *ddl)
+{
+	sqlite3_stmt *st = r->index_xinfo;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, index, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int seq = sqlite3_column_int(st, 0), cid = sqlite3_column_int(st, 1);
+		schema_index_term *term;
+
+		if (!sqlite3_column_int(st, 5)) /* not a key column */
+			continue;
+		if (cols) {
+			if (str_list_push(cols, col_str(st, 2)) < 0)
+				return error_oom(r->err);
+			continue;
+		}
+		term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
+		if (!term)
+			return error_oom(r->err);
+		term->desc = sqlite3_column_int(st, 3);
+		term->collate = col_text(st, 4);
+		if (cid >= 0)
+			term->column = col_text(st, 2);
+		else if (cid == -1)
+			term->column = xstrdup("rowid");
+		else
+			term->expr = ddl && (size_t)seq < ddl->terms.n
+				? xstrdup(ddl->terms.v[seq]) : NULL;
+		if (!term->column && !term->expr)
+			return error_set(r->err, RETORT_EDB,
+				"cannot read expression %d of index '%s'", seq, index);
+	}
+	return rc == SQLITE_DONE ? 0 : db_error(r);
+}
+
+static const char *index_sql(reader *r, const char *name, sqlite3_stmt *sqlq)
+{
+	sqlite3_reset(sqlq);
+	sqlite3_bind_text(sqlq, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(sqlq) == SQLITE_ROW)
+		return col_str(sqlq, 0);
+	(void)r;
+	return NULL;
+}
+
+static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl,
+	sqlite3_stmt *sqlq)
+{
+	sqlite3_stmt *st = r->index_list;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = col_str(st, 1), *origin = col_str(st, 3);
+		char *index_name;
+		int err_rc;
+
+		if (strcmp(origin, "pk") == 0)
+			continue;
+		index_name = xstrdup(name);
+		if (!index_name)
+			return error_oom(r->err);
+		if (strcmp(origin, "u") == 0) {
+			schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+			size_t i;
+			if (!u) {
+				free(index_name);
+				return error_oom(r->err);
+			}
+			err_rc = read_index_columns(r, index_name, NULL, &u->columns, NULL);
+			for (i = 0; !err_rc && i < ddl->nuniques; i++) {
+				if (ddl->uniques[i].name &&
+				    str_list_equal_nocase(&ddl->uniques[i].columns, &u->columns)) {
+					u->name = xstrdup(ddl->uniques[i].name);
+					break;
+				}
+			}
+		} else {
+			schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
+			const char *sql = index_sql(r, index_name, sqlq);
+			ddl_index dix;
+			if (!ix || !sql || ddl_parse_index(sql, &dix) < 0) {
+				free(index_name);
+				return ix ? error_set(r->err, RETORT_EDB, "cannot read index '%s'", name)
+					: error_oom(r->err);
+			}
+			ix->name = xstrdup(index_name);
+			ix->table = xstrdup(t->name);
+			ix->unique = sqlite3_column_int(st, 2);
+			ix->where = xstrdup(dix.where);
+			err_rc = read_index_columns(r, index_name, ix, NULL, &dix);
+			ddl_index_release(&dix);
+		}
+		free(index_name);
+		if (err_rc)
+			return err_rc;
+	}
+	return rc == SQLITE_DONE ? 0 : db_error(r);
+}
+
+static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
+{
+	sqlite3_stmt *st = r->fk_list;
+	schema_fk *fk = NULL;
+	int rc, last_id = -1;
+	size_t i;
+	char *used = NULL;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int id = sqlite3_column_int(st, 0);
+		if (id != last_id) {
+			fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
+			if (!fk)
+				return error_oom(r->err);
+			fk->table = col_text(st, 2);
+			fk->on_update = col_text(st, 5);
+			fk->on_delete = col_text(st, 6);
+			last_id = id;
+		}
+		if (str_list_push(&fk->columns, col_str(st, 3)) < 0 ||
+		    (sqlite3_column_type(st, 4) != SQLITE_NULL &&
+		     str_list_push(&fk->ref_columns, col_str(st, 4)) < 0))
+			return error_oom(r->err);
+	}
+	if (rc != SQLITE_DONE)
+		return db_error(r);
+	/* names and deferrability come from the CREATE statement; match by
+	** columns and parent, each declaration used once */
+	used = calloc(ddl->nfks + 1, 1);
+	if (!used)
+		return error_oom(r->err);
+	for (i = 0; i < t->nfks; i++) {
+		size_t j;
+		for (j = 0; j < ddl->nfks; j++) {
+			if (used[j] || !name_eq(ddl->fks[j].table, t->fks[i].table) ||
+			    !str_list_equal_nocase(&ddl->fks[j].columns, &t->fks[i].columns))
+				continue;
+			used[j] = 1;
+			t->fks[i].name = xstrdup(ddl->fks[j].name);
+			t->fks[i].deferred = ddl->fks[j].deferred;
+			break;
+		}
+	}
+	free(used);
+	return 0;
+}
+
+static int take_checks(reader *r, schema_table *t, ddl_table *ddl)
+{
+	/* move the parsed CHECKs over: the reader owns nothing else of them */
+	t->checks = ddl->checks;
+	t->nchecks = ddl->nchecks;
+	t->capchecks = ddl->capchecks;
+	ddl->checks = NULL;
+	ddl->nchecks = ddl->capchecks = 0;
+	(void)r;
+	return 0;
+}
+
+static int read_table(reader *r, const char *name, const char *sql, int strict,
+	int without_rowid, sqlite3_stmt *sqlq)
+{
+	schema_table *t = schema_table_add(r->s);
+	ddl_table ddl;
+	int rc;
+
+	if (!t || !(t->name = xstrdup(name)))
+		return error_oom(r->err);
+	if (ddl_parse_table(sql, &ddl) < 0) {
+		ddl_table_release(&ddl);
+		return error_oom(r->err);
+	}
+	t->strict = strict;
+	t->without_rowid = without_rowid;
+	t->autoincrement = ddl.autoincrement;
+	t->pk_name = ddl.pk_name;
+	ddl.pk_name = NULL;
+	if (ddl.virtual_using) {
+		t->virtual_using = ddl.virtual_using;
+		ddl.virtual_using = NULL;
+		ddl_table_release(&ddl);
+		return 0;
+	}
+	rc = read_columns(r, t, &ddl);
+	if (!rc)
+		rc = read_indexes(r, t, &ddl, sqlq);
+	if (!rc)
+		rc = read_fks(r, t, &ddl);
+	if (!rc)
+		rc = take_checks(r, t, &ddl);
+	ddl_table_release(&ddl);
+	return rc;
+}
+
+static int read_view(reader *r, const char *name, const char *sql)
+{
+	schema_view *v = schema_view_add(r->s);
+
+	if (!v)
+		return error_oom(r->err);
+	v->name = xstrdup(name);
+	v->sql = xstrdup(sql);
+	if (!v->name || !v->sql || ddl_parse_view(sql, &v->select, &v->has_column_list) < 0)
+		return error_oom(r->err);
+	return 0;
+}
+
+static int read_trigger(reader *r, const char *name, const char *table, const char *sql)
+{
+	schema_trigger *tr = schema_trigger_add(r->s);
+
+	if (!tr)
+		return error_oom(r->err);
+	tr->name = xstrdup(name);
+	tr->table = xstrdup(table);
+	tr->sql = xstrdup(sql);
+	if (!tr->name || !tr->table || !tr->sql)
+		return error_oom(r->err);
+	return 0;
+}
+
+int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
+	retort_error **err)
+{
+	reader r = { db, NULL, err, NULL, NULL, NULL, NULL };
+	sqlite3_stmt *objects = NULL, *sqlq = NULL;
+	int rc, step;
+
+	*out = NULL;
+	r.s = schema_new();
+	if (!r.s)
+		return error_oom(err);
+	/* pragma_table_list tells STRICT, WITHOUT ROWID and shadow tables */
+	rc = prepare(&r, &objects,
+		"SELECT m.type, m.name, m.tbl_name, m.sql, l.type, l.wr, l.strict"
+		" FROM sqlite_schema AS m"
+		" LEFT JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = m.name"
+		" WHERE m.type IN ('table', 'view', 'trigger') AND m.sql IS NOT NULL"
+		" ORDER BY m.rowid");
+	if (!rc)
+		rc = prepare(&r, &sqlq, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1");
+	if (!rc)
+		rc = prepare(&r, &r.xinfo, "SELECT * FROM pragma_table_xinfo(?1, 'main')");
+	if (!rc)
+		rc = prepare(&r, &r.index_list,
+			"SELECT seq, name, \"unique\", origin, partial FROM pragma_index_list(?1, 'main')");
+	if (!rc)
+		rc = prepare(&r, &r.index_xinfo,
+			"SELECT seqno, cid, name, \"desc\", coll, key FROM pragma_index_xinfo(?1, 'main')");
+	if (!rc)
+		rc = prepare(&r, &r.fk_list,
+			"SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete"
+			" FROM pragma_foreign_key_list(?1, 'main') ORDER BY id, seq");
+	while (!rc && (step = sqlite3_step(objects)) == SQLITE_ROW) {
+		const char *type = col_str(objects, 0), *name = col_str(objects, 1);
+		const char *table = col_str(objects, 2), *sql = col_str(objects, 3);
+
+		if (introspect_is_ignored(name, cfg) ||
+		    (strcmp(type, "trigger") == 0 && introspect_is_ignored(table, cfg)) ||
+		    strcmp(col_str(objects, 4), "shadow") == 0)
+			continue;
+		if (strcmp(type, "table") == 0)
+			rc = read_table(&r, name, sql, sqlite3_column_int(objects, 6),
+				sqlite3_column_int(objects, 5), sqlq);
+		else if (strcmp(type, "view") == 0)
+			rc = read_view(&r, name, sql);
+		else
+			rc = read_trigger(&r, name, table, sql);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(&r);
+	sqlite3_finalize(objects);
+	sqlite3_finalize(sqlq);
+	sqlite3_finalize(r.xinfo);
+	sqlite3_finalize(r.index_list);
+	sqlite3_finalize(r.index_xinfo);
+	sqlite3_finalize(r.fk_list);
+	if (rc) {
+		retort_schema_free(r.s);
+		return rc;
+	}
+	schema_sort(r.s);
+	*out = r.s;
+	return 0;
+}
+
+int retort_schema_read(retort_schema **out, sqlite3 *db, const retort_config *cfg,
+	retort_error **err)
+{
+	return introspect_read(out, db, cfg, err);
+}
+
+int retort_schema_read_file(retort_schema **out, const char *path,
+	const retort_config *cfg, retort_error **err)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = error_set(err, db ? RETORT_EDB : RETORT_ERROR, "cannot open database '%s': %s",
+			path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	rc = introspect_read(out, db, cfg, err);
+	sqlite3_close(db);
+	return rc;
+}

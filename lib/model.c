@@ -1,0 +1,886 @@
+/*
+** model.c: model files (SPEC section 2) read into a schema (model.h).
+** Every mistake is reported at the YAML node it concerns.
+*/
+#include "model.h"
+#include "sqltok.h"
+#include "ydoc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include <sqlite3.h>
+
+typedef struct mctx {
+	schema *s;
+	const ydoc *doc;
+	const char *path; /* owned by s->paths */
+	retort_error **err;
+} mctx;
+
+static const char *const top_keys[] = { "tables", "views", "triggers", NULL };
+static const char *const table_keys[] = { "columns", "primary_key", "unique", "indexes",
+	"checks", "foreign_keys", "strict", "without_rowid", "renamed_from", "virtual",
+	"primary_key_name", NULL };
+static const char *const named_unique_keys[] = { "name", "columns", NULL };
+static const char *const named_check_keys[] = { "name", "expr", NULL };
+static const char *const column_keys[] = { "type", "nullable", "primary_key",
+	"autoincrement", "default", "unique", "collate", "check", "references", "on_delete",
+	"on_update", "generated", "renamed_from", NULL };
+static const char *const references_keys[] = { "table", "column", "on_delete",
+	"on_update", "deferrable", NULL };
+static const char *const generated_keys[] = { "expr", "stored", NULL };
+static const char *const default_keys[] = { "sql", NULL };
+static const char *const index_keys[] = { "columns", "unique", "where", NULL };
+static const char *const fk_keys[] = { "columns", "references", "on_delete", "on_update",
+	"name", "deferrable", NULL };
+static const char *const fk_ref_keys[] = { "table", "columns", NULL };
+static const char *const fk_actions[] = { "NO ACTION", "RESTRICT", "SET NULL",
+	"SET DEFAULT", "CASCADE", NULL };
+
+static src_loc loc_of(const mctx *c, const ynode *n)
+{
+	src_loc loc = ynode_loc(c->doc, n);
+
+	loc.path = c->path;
+	return loc;
+}
+
+static int oom(mctx *c)
+{
+	return error_oom(c->err);
+}
+
+/* A non-empty string: names, types, expressions. */
+static int read_string(mctx *c, const ynode *n, const char *what, char **out)
+{
+	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
+
+	if (rc)
+		return rc;
+	if (!*ynode_text(n))
+		return ydoc_error(c->doc, n, c->err, "%s: expected a non-empty string", what);
+	free(*out);
+	*out = xstrdup(ynode_text(n));
+	return *out ? 0 : oom(c);
+}
+
+static int read_name(mctx *c, const ynode *n, const char *what, char **out)
+{
+	int rc = read_string(c, n, what, out);
+
+	if (!rc && sqlite3_strnicmp(*out, "sqlite_", 7) == 0)
+		return ydoc_error(c->doc, n, c->err,
+			"%s: names beginning with 'sqlite_' are reserved by SQLite", what);
+	return rc;
+}
+
+static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *out)
+{
+	size_t i, len;
+	int rc;
+
+	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
+		char *one = NULL;
+		rc = read_name(c, n, what, &one);
+		if (!rc && str_list_push(out, one) < 0)
+			rc = oom(c);
+		free(one);
+		return rc;
+	}
+	rc = ydoc_expect(c->doc, n, Y_SEQ, what, c->err);
+	if (rc)
+		return rc;
+	len = ynode_len(c->doc, n);
+	if (len == 0)
+		return ydoc_error(c->doc, n, c->err, "%s: expected at least one column", what);
+	for (i = 0; i < len; i++) {
+		char *name = NULL;
+		rc = read_string(c, ynode_item(c->doc, n, i), what, &name);
+		if (!rc && str_list_push(out, name) < 0)
+			rc = oom(c);
+		free(name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_action(mctx *c, const ynode *n, const char *what, char **out)
+{
+	const char *const *a;
+	retort_buf norm = RETORT_BUF_INIT;
+	const char *p;
+	int rc;
+
+	if ((rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)))
+		return rc;
+	/* "set null", "SET  NULL" and "set_null" all mean SET NULL */
+	for (p = ynode_text(n); *p; p++) {
+		char ch = (*p == '_' || *p == ' ') ? ' ' : (char)toupper((unsigned char)*p);
+		if (ch == ' ' && (norm.len == 0 || norm.ptr[norm.len - 1] == ' '))
+			continue;
+		buf_putc(&norm, ch);
+	}
+	if (buf_oom(&norm))
+		return oom(c);
+	for (a = fk_actions; *a; a++) {
+		if (strcmp(norm.ptr, *a) == 0) {
+			buf_release(&norm);
+			free(*out);
+			*out = xstrdup(*a);
+			return *out ? 0 : oom(c);
+		}
+	}
+	buf_release(&norm);
+	return ydoc_error(c->doc, n, c->err, "%s: unknown action '%s' (expected CASCADE, "
+		"SET NULL, SET DEFAULT, RESTRICT or NO ACTION)", what, ynode_text(n));
+}
+
+static int read_bool(mctx *c, const ynode *n, const char *what, int *out)
+{
+	return ydoc_bool(c->doc, n, out, what, c->err);
+}
+
+static int read_default(mctx *c, schema_column *col, const ynode *n, const char *what)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	int rc;
+
+	col->default_loc = loc_of(c, n);
+	if (ynode_kind(n) == Y_MAP) {
+		ynode *sql = ynode_get(c->doc, n, "sql");
+		if ((rc = ydoc_check_keys(c->doc, n, default_keys, what, c->err)))
+			return rc;
+		if (!sql)
+			return ydoc_error(c->doc, n, c->err, "%s: expected {sql: EXPRESSION}", what);
+		col->default_loc = loc_of(c, sql);
+		return read_string(c, sql, what, &col->default_sql);
+	}
+	if ((rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)) && !ynode_is_null(n))
+		return rc;
+	if (ynode_is_null(n))
+		buf_puts(&b, "NULL");
+	else if (ynode_plain(n) && yaml_plain_is_number(ynode_text(n)))
+		buf_puts(&b, ynode_text(n));
+	else if (ynode_plain(n) && (strcasecmp(ynode_text(n), "true") == 0 ||
+		 strcasecmp(ynode_text(n), "false") == 0))
+		buf_puts(&b, strcasecmp(ynode_text(n), "true") == 0 ? "TRUE" : "FALSE");
+	else
+		buf_literal(&b, ynode_text(n));
+	free(col->default_sql);
+	col->default_sql = buf_detach(&b);
+	return col->default_sql ? 0 : oom(c);
+}
+
+/* "table.column", or {table, column, on_delete, on_update, deferrable}. */
+static int read_references(mctx *c, schema_table *t, schema_column *col,
+	const ynode *n, const char *what)
+{
+	schema_fk *fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
+	int rc;
+
+	if (!fk)
+		return oom(c);
+	fk->loc = loc_of(c, n);
+	if (str_list_push(&fk->columns, col->name) < 0)
+		return oom(c);
+	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
+		const char *text = ynode_text(n), *dot = strrchr(text, '.');
+		if (!dot || dot == text || !dot[1])
+			return ydoc_error(c->doc, n, c->err, "%s: expected 'table.column', got '%s'",
+				what, text);
+		fk->table = xstrndup(text, (size_t)(dot - text));
+		if (!fk->table || str_list_push(&fk->ref_columns, dot + 1) < 0)
+			return oom(c);
+		return 0;
+	}
+	if ((rc = ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
+	    (rc = ydoc_check_keys(c->doc, n, references_keys, what, c->err)))
+		return rc;
+	{
+		ynode *table = ynode_get(c->doc, n, "table"), *column = ynode_get(c->doc, n, "column");
+		ynode *del = ynode_get(c->doc, n, "on_delete"), *upd = ynode_get(c->doc, n, "on_update");
+		ynode *def = ynode_get(c->doc, n, "deferrable");
+		char *ref = NULL;
+		if (!table || !column)
+			return ydoc_error(c->doc, n, c->err, "%s: expected both 'table' and 'column'", what);
+		if ((rc = read_string(c, table, what, &fk->table)) ||
+		    (rc = read_string(c, column, what, &ref)))
+			return rc;
+		rc = str_list_push(&fk->ref_columns, ref) < 0 ? oom(c) : 0;
+		free(ref);
+		if (!rc && del)
+			rc = read_action(c, del, what, &fk->on_delete);
+		if (!rc && upd)
+			rc = read_action(c, upd, what, &fk->on_update);
+		if (!rc && def)
+			rc = read_bool(c, def, what, &fk->deferred);
+		return rc;
+	}
+}
+
+static int read_generated(mctx *c, schema_column *col, const ynode *n, const char *what)
+{
+	ynode *expr, *stored;
+	int rc, is_stored = 0;
+
+	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
+		col->generated = GENERATED_VIRTUAL;
+		col->generated_loc = loc_of(c, n);
+		return read_string(c, n, what, &col->generated_sql);
+	}
+	if ((rc = ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
+	    (rc = ydoc_check_keys(c->doc, n, generated_keys, what, c->err)))
+		return rc;
+	expr = ynode_get(c->doc, n, "expr");
+	stored = ynode_get(c->doc, n, "stored");
+	if (!expr)
+		return ydoc_error(c->doc, n, c->err, "%s: expected {expr: EXPRESSION, stored: BOOL}", what);
+	if (stored && (rc = read_bool(c, stored, what, &is_stored)))
+		return rc;
+	col->generated = is_stored ? GENERATED_STORED : GENERATED_VIRTUAL;
+	col->generated_loc = loc_of(c, expr);
+	return read_string(c, expr, what, &col->generated_sql);
+}
+
+static int push_check(mctx *c, schema_table *t, const char *name, const char *column,
+	const ynode *expr, const char *what)
+{
+	schema_check *ck = ARRAY_PUSH(t->checks, t->nchecks, t->capchecks);
+	int rc;
+
+	if (!ck)
+		return oom(c);
+	ck->loc = loc_of(c, expr);
+	if ((rc = read_string(c, expr, what, &ck->expr)))
+		return rc;
+	ck->name = xstrdup(name);
+	ck->column = xstrdup(column);
+	return (name && !ck->name) || (column && !ck->column) ? oom(c) : 0;
+}
+
+/* Column settings, one key at a time. `nullable` is -1 until given. */
+static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *val,
+	int *nullable)
+{
+	retort_buf what = RETORT_BUF_INIT;
+	schema_column *col = schema_column_add(t);
+	ynode *del, *upd, *refs;
+	size_t i, len;
+	int rc = 0, flag;
+
+	if (!col)
+		return oom(c);
+	col->loc = loc_of(c, key);
+	if ((rc = read_name(c, key, "column", &col->name)))
+		return rc;
+	if (schema_find_column(t, col->name) != col)
+		return ydoc_error(c->doc, key, c->err, "table '%s': duplicate column '%s'",
+			t->name, col->name);
+	buf_printf(&what, "column '%s'", col->name);
+	if (buf_oom(&what))
+		return oom(c);
+	*nullable = -1;
+	col->type = xstrdup("");
+	if (!col->type) {
+		rc = oom(c);
+		goto done;
+	}
+	if (ynode_is_null(val))
+		goto done;
+	if (ynode_kind(val) == Y_SCALAR) { /* shorthand: `name: TYPE` */
+		rc = read_string(c, val, what.ptr, &col->type);
+		goto done;
+	}
+	if ((rc = ydoc_expect(c->doc, val, Y_MAP, what.ptr, c->err)) ||
+	    (rc = ydoc_check_keys(c->doc, val, column_keys, what.ptr, c->err)))
+		goto done;
+	len = ynode_len(c->doc, val);
+	refs = ynode_get(c->doc, val, "references");
+	del = ynode_get(c->doc, val, "on_delete");
+	upd = ynode_get(c->doc, val, "on_update");
+	for (i = 0; i < len && !rc; i++) {
+		const char *k = ynode_text(ynode_key(c->doc, val, i));
+		ynode *v = ynode_value(c->doc, val, i);
+
+		if (strcmp(k, "type") == 0) {
+			rc = read_string(c, v, what.ptr, &col->type);
+		} else if (strcmp(k, "nullable") == 0) {
+			rc = read_bool(c, v, what.ptr, nullable);
+		} else if (strcmp(k, "primary_key") == 0) {
+			rc = read_bool(c, v, what.ptr, &flag);
+			if (!rc && flag) {
+				if (t->pk_loc.line)
+					rc = ydoc_error(c->doc, v, c->err, "%s: the table already has a "
+						"primary key; list every key column in the table's primary_key",
+						what.ptr);
+				col->pk = 1;
+				t->pk_loc = loc_of(c, v);
+			}
+		} else if (strcmp(k, "autoincrement") == 0) {
+			rc = read_bool(c, v, what.ptr, &flag);
+			if (!rc && flag) {
+				if (!ynode_get(c->doc, val, "primary_key"))
+					rc = ydoc_error(c->doc, v, c->err,
+						"%s: autoincrement needs primary_key: true", what.ptr);
+				t->autoincrement = 1;
+			}
+		} else if (strcmp(k, "default") == 0) {
+			rc = read_default(c, col, v, what.ptr);
+		} else if (strcmp(k, "unique") == 0) {
+			rc = read_bool(c, v, what.ptr, &flag);
+			if (!rc && flag) {
+				schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+				if (!u || str_list_push(&u->columns, col->name) < 0)
+					rc = oom(c);
+				else
+					u->loc = loc_of(c, v);
+			}
+		} else if (strcmp(k, "collate") == 0) {
+			rc = read_string(c, v, what.ptr, &col->collate);
+		} else if (strcmp(k, "check") == 0) {
+			rc = push_check(c, t, NULL, col->name, v, what.ptr);
+		} else if (strcmp(k, "references") == 0) {
+			rc = read_references(c, t, col, v, what.ptr);
+		} else if (strcmp(k, "on_delete") == 0 || strcmp(k, "on_update") == 0) {
+			if (!refs)
+				rc = ydoc_error(c->doc, v, c->err, "%s: '%s' needs 'references'", what.ptr, k);
+		} else if (strcmp(k, "generated") == 0) {
+			rc = read_generated(c, col, v, what.ptr);
+		} else if (strcmp(k, "renamed_from") == 0) {
+			rc = read_name(c, v, what.ptr, &col->renamed_from);
+		}
+	}
+	/* column-level actions apply to the column's reference, read above */
+	if (!rc && refs && (del || upd)) {
+		schema_fk *fk = &t->fks[t->nfks - 1];
+		if (del)
+			rc = read_action(c, del, what.ptr, &fk->on_delete);
+		if (!rc && upd)
+			rc = read_action(c, upd, what.ptr, &fk->on_update);
+	}
+done:
+	buf_release(&what);
+	return rc;
+}
+
+static int read_unique(mctx *c, schema_table *t, const ynode *n)
+{
+	size_t i, len;
+	int rc;
+
+	if (ynode_kind(n) != Y_MAP && ynode_kind(n) != Y_SEQ)
+		return ydoc_expect(c->doc, n, Y_SEQ, "unique", c->err);
+	len = ynode_len(c->doc, n);
+	for (i = 0; i < len; i++) {
+		schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+		ynode *cols;
+		if (!u)
+			return oom(c);
+		if (ynode_kind(n) == Y_MAP) {
+			cols = ynode_value(c->doc, n, i);
+			if ((rc = read_name(c, ynode_key(c->doc, n, i), "unique", &u->name)))
+				return rc;
+		} else {
+			cols = ynode_item(c->doc, n, i);
+		}
+		if (ynode_kind(cols) == Y_MAP) { /* {name: N, columns: [...]} */
+			ynode *name = ynode_get(c->doc, cols, "name");
+			if ((rc = ydoc_check_keys(c->doc, cols, named_unique_keys, "unique", c->err)))
+				return rc;
+			if (name && (rc = read_name(c, name, "unique", &u->name)))
+				return rc;
+			if (!ynode_get(c->doc, cols, "columns"))
+				return ydoc_error(c->doc, cols, c->err, "unique: 'columns' is required");
+			cols = ynode_get(c->doc, cols, "columns");
+		}
+		u->loc = loc_of(c, cols);
+		if ((rc = read_name_list(c, cols, "unique", &u->columns)))
+			return rc;
+	}
+	return 0;
+}
+
+static int read_checks(mctx *c, schema_table *t, const ynode *n)
+{
+	size_t i, len;
+	int rc = 0;
+
+	if (ynode_kind(n) != Y_MAP && ynode_kind(n) != Y_SEQ)
+		return ydoc_expect(c->doc, n, Y_MAP, "checks", c->err);
+	len = ynode_len(c->doc, n);
+	for (i = 0; i < len && !rc; i++) {
+		char *name = NULL;
+		if (ynode_kind(n) == Y_MAP) {
+			rc = read_name(c, ynode_key(c->doc, n, i), "check", &name);
+			if (!rc)
+				rc = push_check(c, t, name, NULL, ynode_value(c->doc, n, i), "check");
+		} else if (ynode_kind(ynode_item(c->doc, n, i)) == Y_MAP) {
+			ynode *item = ynode_item(c->doc, n, i), *nm, *expr;
+			rc = ydoc_check_keys(c->doc, item, named_check_keys, "check", c->err);
+			nm = ynode_get(c->doc, item, "name");
+			expr = ynode_get(c->doc, item, "expr");
+			if (!rc && !expr)
+				rc = ydoc_error(c->doc, item, c->err, "check: 'expr' is required");
+			if (!rc && nm)
+				rc = read_name(c, nm, "check", &name);
+			if (!rc)
+				rc = push_check(c, t, name, NULL, expr, "check");
+		} else {
+			rc = push_check(c, t, NULL, NULL, ynode_item(c->doc, n, i), "check");
+		}
+		free(name);
+	}
+	return rc;
+}
+
+static int read_indexes(mctx *c, schema_table *t, const ynode *n)
+{
+	size_t i, j, len;
+	int rc;
+
+	if ((rc = ydoc_expect(c->doc, n, Y_MAP, "indexes", c->err)))
+		return rc;
+	len = ynode_len(c->doc, n);
+	for (i = 0; i < len; i++) {
+		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i), *cols, *v;
+		schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
+		char what[32] = "index";
+
+		if (!ix)
+			return oom(c);
+		ix->loc = loc_of(c, key);
+		if ((rc = read_name(c, key, "index", &ix->name)))
+			return rc;
+		if (!(ix->table = xstrdup(t->name)))
+			return oom(c);
+		if ((rc = ydoc_expect(c->doc, val, Y_MAP, what, c->err)) ||
+		    (rc = ydoc_check_keys(c->doc, val, index_keys, what, c->err)))
+			return rc;
+		cols = ynode_get(c->doc, val, "columns");
+		if (!cols)
+			return ydoc_error(c->doc, val, c->err, "index '%s': 'columns' is required", ix->name);
+		if ((v = ynode_get(c->doc, val, "unique")) &&
+		    (rc = read_bool(c, v, "index", &ix->unique)))
+			return rc;
+		if ((v = ynode_get(c->doc, val, "where"))) {
+			ix->where_loc = loc_of(c, v);
+			if ((rc = read_string(c, v, "index", &ix->where)))
+				return rc;
+		}
+		if (ynode_kind(cols) == Y_SCALAR && !ynode_is_null(cols)) {
+			schema_index_term *term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
+			if (!term)
+				return oom(c);
+			term->loc = loc_of(c, cols);
+			if ((rc = read_string(c, cols, "index", &term->expr)))
+				return rc;
+			continue;
+		}
+		if ((rc = ydoc_expect(c->doc, cols, Y_SEQ, "index columns", c->err)))
+			return rc;
+		if (ynode_len(c->doc, cols) == 0)
+			return ydoc_error(c->doc, cols, c->err, "index '%s': expected at least one column",
+				ix->name);
+		for (j = 0; j < ynode_len(c->doc, cols); j++) {
+			ynode *item = ynode_item(c->doc, cols, j);
+			schema_index_term *term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
+			if (!term)
+				return oom(c);
+			term->loc = loc_of(c, item);
+			if ((rc = read_string(c, item, "index column", &term->expr)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int read_foreign_keys(mctx *c, schema_table *t, const ynode *n)
+{
+	size_t i, len;
+	int rc;
+
+	if ((rc = ydoc_expect(c->doc, n, Y_SEQ, "foreign_keys", c->err)))
+		return rc;
+	len = ynode_len(c->doc, n);
+	for (i = 0; i < len; i++) {
+		ynode *item = ynode_item(c->doc, n, i), *cols, *ref, *v;
+		schema_fk *fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
+
+		if (!fk)
+			return oom(c);
+		fk->loc = loc_of(c, item);
+		if ((rc = ydoc_expect(c->doc, item, Y_MAP, "foreign key", c->err)) ||
+		    (rc = ydoc_check_keys(c->doc, item, fk_keys, "foreign key", c->err)))
+			return rc;
+		cols = ynode_get(c->doc, item, "columns");
+		ref = ynode_get(c->doc, item, "references");
+		if (!cols || !ref)
+			return ydoc_error(c->doc, item, c->err,
+				"foreign key: expected 'columns' and 'references'");
+		if ((rc = read_name_list(c, cols, "foreign key", &fk->columns)) ||
+		    (rc = ydoc_expect(c->doc, ref, Y_MAP, "foreign key references", c->err)) ||
+		    (rc = ydoc_check_keys(c->doc, ref, fk_ref_keys, "foreign key references", c->err)))
+			return rc;
+		v = ynode_get(c->doc, ref, "table");
+		if (!v)
+			return ydoc_error(c->doc, ref, c->err, "foreign key references: 'table' is required");
+		if ((rc = read_string(c, v, "foreign key references", &fk->table)))
+			return rc;
+		if ((v = ynode_get(c->doc, ref, "columns")) &&
+		    (rc = read_name_list(c, v, "foreign key references", &fk->ref_columns)))
+			return rc;
+		if ((v = ynode_get(c->doc, item, "name")) &&
+		    (rc = read_name(c, v, "foreign key", &fk->name)))
+			return rc;
+		if ((v = ynode_get(c->doc, item, "on_delete")) &&
+		    (rc = read_action(c, v, "foreign key", &fk->on_delete)))
+			return rc;
+		if ((v = ynode_get(c->doc, item, "on_update")) &&
+		    (rc = read_action(c, v, "foreign key", &fk->on_update)))
+			return rc;
+		if ((v = ynode_get(c->doc, item, "deferrable")) &&
+		    (rc = read_bool(c, v, "foreign key", &fk->deferred)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Index entries that name a column become column terms; a bare word that
+** names no column is a typo, not an expression. */
+static int resolve_index_terms(mctx *c, schema_table *t)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < t->nindexes; i++) {
+		schema_index *ix = &t->indexes[i];
+		for (j = 0; j < ix->nterms; j++) {
+			schema_index_term *term = &ix->terms[j];
+			schema_column *col = schema_find_column(t, term->expr);
+			sqltok tok = sqltok_at(term->expr);
+			if (col) {
+				term->column = term->expr;
+				term->expr = NULL;
+				continue;
+			}
+			if (tok.type == TK_WORD && tok.n == strlen(term->expr)) {
+				const char **names = calloc(t->ncolumns + 1, sizeof(*names));
+				const char *guess;
+				if (!names)
+					return oom(c);
+				for (k = 0; k < t->ncolumns; k++)
+					names[k] = t->columns[k].name;
+				guess = closest_word(term->expr, names);
+				error_at(c->err, RETORT_EINVALID, &term->loc, ydoc_text(c->doc),
+					"index '%s': table '%s' has no column '%s'%s%s%s", ix->name,
+					t->name, term->expr, guess ? " (did you mean '" : "",
+					guess ? guess : "", guess ? "'?)" : "");
+				free(names);
+				return RETORT_EINVALID;
+			}
+		}
+	}
+	return 0;
+}
+
+static int read_table(mctx *c, const ynode *key, const ynode *val)
+{
+	schema_table *t;
+	ynode *cols, *v;
+	int *nullable = NULL, rc = 0;
+	size_t i;
+
+	t = schema_table_add(c->s);
+	if (!t)
+		return oom(c);
+	t->loc = loc_of(c, key);
+	if ((rc = read_name(c, key, "table", &t->name)))
+		return rc;
+	if (schema_find_table(c->s, t->name) != t)
+		return ydoc_error(c->doc, key, c->err, "table '%s' is defined twice (first at %s:%d)",
+			t->name, schema_find_table(c->s, t->name)->loc.path,
+			schema_find_table(c->s, t->name)->loc.line);
+	if (schema_find_view(c->s, t->name))
+		return ydoc_error(c->doc, key, c->err, "table '%s': a view has that name", t->name);
+	if ((rc = ydoc_expect(c->doc, val, Y_MAP, "table", c->err)) ||
+	    (rc = ydoc_check_keys(c->doc, val, table_keys, "table", c->err)))
+		return rc;
+	if ((v = ynode_get(c->doc, val, "virtual"))) {
+		if (ynode_len(c->doc, val) != 1)
+			return ydoc_error(c->doc, val, c->err,
+				"table '%s': a virtual table takes only 'virtual' (its module and arguments)",
+				t->name);
+		return read_string(c, v, "virtual", &t->virtual_using);
+	}
+	cols = ynode_get(c->doc, val, "columns");
+	if (!cols)
+		return ydoc_error(c->doc, val, c->err, "table '%s': 'columns' is required", t->name);
+	if ((rc = ydoc_expect(c->doc, cols, Y_MAP, "columns", c->err)))
+		return rc;
+	if (ynode_len(c->doc, cols) == 0)
+		return ydoc_error(c->doc, cols, c->err, "table '%s': expected at least one column",
+			t->name);
+	nullable = calloc(ynode_len(c->doc, cols), sizeof(*nullable));
+	if (!nullable)
+		return oom(c);
+	for (i = 0; i < ynode_len(c->doc, cols) && !rc; i++)
+		rc = read_column(c, t, ynode_key(c->doc, cols, i), ynode_value(c->doc, cols, i),
+			&nullable[i]);
+	if (!rc && (v = ynode_get(c->doc, val, "primary_key"))) {
+		str_list pk = { 0 };
+		if (t->pk_loc.line)
+			rc = ydoc_error(c->doc, v, c->err, "table '%s': primary key given twice "
+				"(on a column and in 'primary_key')", t->name);
+		t->pk_loc = loc_of(c, v);
+		if (!rc)
+			rc = read_name_list(c, v, "primary_key", &pk);
+		for (i = 0; !rc && i < pk.n; i++) {
+			schema_column *col = schema_find_column(t, pk.v[i]);
+			if (!col)
+				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
+					"primary_key: table '%s' has no column '%s'", t->name, pk.v[i]);
+			else
+				col->pk = (int)i + 1;
+		}
+		str_list_release(&pk);
+	}
+	for (i = 0; !rc && i < t->ncolumns; i++)
+		t->columns[i].notnull = nullable[i] >= 0 ? !nullable[i] : t->columns[i].pk != 0;
+	free(nullable);
+	if (!rc && (v = ynode_get(c->doc, val, "unique")))
+		rc = read_unique(c, t, v);
+	if (!rc && (v = ynode_get(c->doc, val, "checks")))
+		rc = read_checks(c, t, v);
+	if (!rc && (v = ynode_get(c->doc, val, "indexes")))
+		rc = read_indexes(c, t, v);
+	if (!rc && (v = ynode_get(c->doc, val, "foreign_keys")))
+		rc = read_foreign_keys(c, t, v);
+	if (!rc && (v = ynode_get(c->doc, val, "strict")))
+		rc = read_bool(c, v, "strict", &t->strict);
+	if (!rc && (v = ynode_get(c->doc, val, "without_rowid")))
+		rc = read_bool(c, v, "without_rowid", &t->without_rowid);
+	if (!rc && (v = ynode_get(c->doc, val, "renamed_from")))
+		rc = read_name(c, v, "renamed_from", &t->renamed_from);
+	if (!rc && (v = ynode_get(c->doc, val, "primary_key_name")))
+		rc = read_name(c, v, "primary_key_name", &t->pk_name);
+	if (!rc && t->without_rowid && !t->pk_loc.line)
+		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "without_rowid"), c->err,
+			"table '%s': without_rowid needs a primary key", t->name);
+	if (!rc)
+		rc = resolve_index_terms(c, t);
+	return rc;
+}
+
+static int starts_with_create(const char *sql)
+{
+	sqlcur cur;
+
+	sqlcur_init(&cur, sql);
+	return sqlcur_is(&cur, "CREATE");
+}
+
+static int read_views(mctx *c, const ynode *n)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = ydoc_expect(c->doc, n, Y_MAP, "views", c->err)))
+		return rc;
+	for (i = 0; i < ynode_len(c->doc, n); i++) {
+		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
+		schema_view *v = schema_view_add(c->s);
+		char *text = NULL;
+
+		if (!v)
+			return oom(c);
+		v->loc = loc_of(c, key);
+		if ((rc = read_name(c, key, "view", &v->name)))
+			return rc;
+		if (schema_find_view(c->s, v->name) != v || schema_find_table(c->s, v->name))
+			return ydoc_error(c->doc, key, c->err, "view '%s' is defined twice", v->name);
+		v->loc = loc_of(c, val);
+		if ((rc = read_string(c, val, "view", &text)))
+			return rc;
+		if (starts_with_create(text)) {
+			v->sql = text;
+			v->has_column_list = 1;
+		} else {
+			v->select = text;
+		}
+	}
+	return 0;
+}
+
+static int read_triggers(mctx *c, const ynode *n)
+{
+	size_t i, j;
+	int rc;
+
+	if ((rc = ydoc_expect(c->doc, n, Y_MAP, "triggers", c->err)))
+		return rc;
+	for (i = 0; i < ynode_len(c->doc, n); i++) {
+		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
+		schema_trigger *tr = schema_trigger_add(c->s);
+
+		if (!tr)
+			return oom(c);
+		if ((rc = read_name(c, key, "trigger", &tr->name)))
+			return rc;
+		for (j = 0; j + 1 < c->s->ntriggers; j++)
+			if (name_eq(c->s->triggers[j].name, tr->name))
+				return ydoc_error(c->doc, key, c->err, "trigger '%s' is defined twice",
+					tr->name);
+		tr->loc = loc_of(c, val);
+		if ((rc = read_string(c, val, "trigger", &tr->sql)))
+			return rc;
+		if (!starts_with_create(tr->sql))
+			return ydoc_error(c->doc, val, c->err,
+				"trigger '%s': expected a whole CREATE TRIGGER statement", tr->name);
+	}
+	return 0;
+}
+
+int model_read_text(schema *into, const char *text, size_t len, const char *path,
+	retort_error **err)
+{
+	mctx c = { into, NULL, NULL, err };
+	ydoc *doc = NULL;
+	ynode *root, *v;
+	size_t i;
+	int rc;
+
+	if (str_list_push(&into->paths, path) < 0)
+		return error_oom(err);
+	if (str_list_push(&into->sources, "") < 0)
+		return error_oom(err);
+	c.path = into->paths.v[into->paths.n - 1];
+	if ((rc = ydoc_parse(&doc, text, len, path, err)))
+		return rc;
+	/* keep the text for error messages raised after this file is read */
+	free(into->sources.v[into->sources.n - 1]);
+	into->sources.v[into->sources.n - 1] = xstrdup(ydoc_text(doc));
+	c.doc = doc;
+	root = ydoc_root(doc);
+	if (!root || ynode_is_null(root))
+		goto done;
+	if ((rc = ydoc_expect(doc, root, Y_MAP, "model file", err)) ||
+	    (rc = ydoc_check_keys(doc, root, top_keys, "model file", err)))
+		goto done;
+	if ((v = ynode_get(doc, root, "tables")) && !ynode_is_null(v)) {
+		if ((rc = ydoc_expect(doc, v, Y_MAP, "tables", err)))
+			goto done;
+		for (i = 0; i < ynode_len(doc, v) && !rc; i++)
+			rc = read_table(&c, ynode_key(doc, v, i), ynode_value(doc, v, i));
+	}
+	if (!rc && (v = ynode_get(doc, root, "views")) && !ynode_is_null(v))
+		rc = read_views(&c, v);
+	if (!rc && (v = ynode_get(doc, root, "triggers")) && !ynode_is_null(v))
+		rc = read_triggers(&c, v);
+done:
+	ydoc_free(doc);
+	return rc;
+}
+
+/* ---- checks across files ------------------------------------------ */
+
+static int missing_column(const schema *s, retort_error **err, const src_loc *loc,
+	const char *what, const schema_table *t, const char *column)
+{
+	const char **names = calloc(t->ncolumns + 1, sizeof(*names));
+	const char *guess;
+	size_t i;
+
+	if (!names)
+		return error_oom(err);
+	for (i = 0; i < t->ncolumns; i++)
+		names[i] = t->columns[i].name;
+	guess = closest_word(column, names);
+	error_at(err, RETORT_EINVALID, loc, schema_source_of(s, loc->path),
+		"%s: table '%s' has no column '%s'%s%s%s", what, t->name, column,
+		guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
+	free(names);
+	return RETORT_EINVALID;
+}
+
+static int missing_table(const schema *s, retort_error **err, const src_loc *loc,
+	const char *what, const char *table)
+{
+	const char **names = calloc(s->ntables + 1, sizeof(*names));
+	const char *guess;
+	size_t i;
+
+	if (!names)
+		return error_oom(err);
+	for (i = 0; i < s->ntables; i++)
+		names[i] = s->tables[i].name;
+	guess = closest_word(table, names);
+	error_at(err, RETORT_EINVALID, loc, schema_source_of(s, loc->path),
+		"%s: no table '%s' in the models%s%s%s", what, table,
+		guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
+	free(names);
+	return RETORT_EINVALID;
+}
+
+static int validate_columns(const schema *s, const schema_table *t, const str_list *cols,
+	const src_loc *loc, const char *what, retort_error **err)
+{
+	size_t i;
+
+	for (i = 0; i < cols->n; i++)
+		if (!schema_find_column(t, cols->v[i]))
+			return missing_column(s, err, loc, what, t, cols->v[i]);
+	return 0;
+}
+
+static int validate_table(const schema *s, const schema_table *t, retort_error **err)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < t->nuniques; i++)
+		if ((rc = validate_columns(s, t, &t->uniques[i].columns, &t->uniques[i].loc,
+				"unique", err)))
+			return rc;
+	for (i = 0; i < t->nfks; i++) {
+		const schema_fk *fk = &t->fks[i];
+		const schema_table *parent = schema_find_table(s, fk->table);
+		if ((rc = validate_columns(s, t, &fk->columns, &fk->loc, "foreign key", err)))
+			return rc;
+		if (!parent)
+			return missing_table(s, err, &fk->loc, "references", fk->table);
+		if ((rc = validate_columns(s, parent, &fk->ref_columns, &fk->loc, "references", err)))
+			return rc;
+		if (fk->ref_columns.n && fk->ref_columns.n != fk->columns.n)
+			return error_at(err, RETORT_EINVALID, &fk->loc, schema_source_of(s, fk->loc.path),
+				"foreign key: %zu columns reference %zu", fk->columns.n, fk->ref_columns.n);
+	}
+	for (i = 0; i < t->nindexes; i++) {
+		const char *name = t->indexes[i].name;
+		for (j = 0; j < s->ntables; j++) {
+			size_t k;
+			const schema_table *o = &s->tables[j];
+			int clash = name_eq(o->name, name);
+			for (k = 0; k < o->nindexes && !clash; k++)
+				clash = &o->indexes[k] != &t->indexes[i] && name_eq(o->indexes[k].name, name);
+			if (clash || schema_find_view(s, name))
+				return error_at(err, RETORT_EINVALID, &t->indexes[i].loc,
+					schema_source_of(s, t->indexes[i].loc.path),
+					"index '%s': the name is already used by another table, view or index",
+					name);
+		}
+	}
+	return 0;
+}
+
+int model_validate(const schema *s, retort_error **err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->ntables; i++)
+		if ((rc = validate_table(s, &s->tables[i], err)))
+			return rc;
+	return 0;
+}

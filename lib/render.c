@@ -1,0 +1,375 @@
+/*
+** render.c: CREATE statements from schema objects (render.h).
+*/
+#include "render.h"
+#include "sqltok.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void render_spans_release(render_spans *spans)
+{
+	free(spans->v);
+	memset(spans, 0, sizeof(*spans));
+}
+
+const render_span *render_spans_find(const render_spans *spans, size_t offset)
+{
+	const render_span *best = NULL;
+	size_t i;
+
+	for (i = 0; i < spans->n; i++) {
+		const render_span *s = &spans->v[i];
+		if (offset >= s->start && offset <= s->end && s->loc && s->loc->line &&
+		    (!best || s->end - s->start < best->end - best->start))
+			best = s;
+	}
+	return best;
+}
+
+static size_t span_open(const retort_buf *b)
+{
+	return b->len;
+}
+
+static void span_close(render_spans *spans, const retort_buf *b, size_t start,
+	const src_loc *loc)
+{
+	render_span *s;
+
+	if (!spans || !loc)
+		return;
+	s = ARRAY_PUSH(spans->v, spans->n, spans->cap);
+	if (s) {
+		s->start = start;
+		s->end = b->len;
+		s->loc = loc;
+	}
+}
+
+/* A default that SQLite accepts bare; anything else is wrapped in (...),
+** since PRAGMA table_info reports DEFAULT (1 + 2) as "1 + 2". */
+static int default_is_bare(const char *sql)
+{
+	static const char *const words[] = { "NULL", "TRUE", "FALSE", "CURRENT_TIME",
+		"CURRENT_DATE", "CURRENT_TIMESTAMP", NULL };
+	const char *p = sql;
+	sqltok t;
+	const char *const *w;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	t = sqltok_at(p);
+	if (sqltok_at(t.z + t.n).type != TK_EOF)
+		return 0;
+	if (t.type == TK_NUMBER)
+		return 1;
+	if (p != sql)
+		return 0;
+	if (t.type == TK_STRING || t.type == TK_BLOB)
+		return 1;
+	for (w = words; t.type == TK_WORD && *w; w++)
+		if (strlen(*w) == t.n && strncasecmp(t.z, *w, t.n) == 0)
+			return 1;
+	return 0;
+}
+
+void render_default(retort_buf *b, const char *sql)
+{
+	if (default_is_bare(sql)) {
+		buf_puts(b, sql);
+	} else {
+		buf_putc(b, '(');
+		buf_puts(b, sql);
+		buf_putc(b, ')');
+	}
+}
+
+static void render_name_list(retort_buf *b, const str_list *names)
+{
+	size_t i;
+
+	buf_putc(b, '(');
+	for (i = 0; i < names->n; i++) {
+		if (i)
+			buf_puts(b, ", ");
+		buf_ident(b, names->v[i]);
+	}
+	buf_putc(b, ')');
+}
+
+static void render_constraint_name(retort_buf *b, const char *name)
+{
+	if (name) {
+		buf_puts(b, "CONSTRAINT ");
+		buf_ident(b, name);
+		buf_putc(b, ' ');
+	}
+}
+
+static void render_fk_tail(retort_buf *b, const schema_fk *fk)
+{
+	buf_puts(b, "REFERENCES ");
+	buf_ident(b, fk->table);
+	if (fk->ref_columns.n) {
+		buf_putc(b, ' ');
+		render_name_list(b, &fk->ref_columns);
+	}
+	if (fk->on_delete && strcasecmp(fk->on_delete, "NO ACTION") != 0)
+		buf_printf(b, " ON DELETE %s", fk->on_delete);
+	if (fk->on_update && strcasecmp(fk->on_update, "NO ACTION") != 0)
+		buf_printf(b, " ON UPDATE %s", fk->on_update);
+	if (fk->deferred)
+		buf_puts(b, " DEFERRABLE INITIALLY DEFERRED");
+}
+
+static void render_check(retort_buf *b, const schema_check *ck, render_spans *spans)
+{
+	size_t start = span_open(b);
+
+	render_constraint_name(b, ck->name);
+	buf_puts(b, "CHECK (");
+	buf_puts(b, ck->expr);
+	buf_putc(b, ')');
+	span_close(spans, b, start, &ck->loc);
+}
+
+static size_t pk_count(const schema_table *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].pk)
+			n++;
+	return n;
+}
+
+static int is_inline_fk(const schema_fk *fk)
+{
+	return fk->columns.n == 1 && !fk->name;
+}
+
+static int is_inline_unique(const schema_unique *u)
+{
+	return u->columns.n == 1 && !u->name;
+}
+
+static void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
+	render_spans *spans)
+{
+	size_t i, start = span_open(b), sub;
+
+	buf_ident(b, c->name);
+	if (c->type && *c->type) {
+		buf_putc(b, ' ');
+		buf_puts(b, c->type);
+	}
+	if (c->pk && pk_count(t) == 1) {
+		buf_putc(b, ' ');
+		render_constraint_name(b, t->pk_name);
+		buf_puts(b, "PRIMARY KEY");
+		if (t->autoincrement)
+			buf_puts(b, " AUTOINCREMENT");
+	}
+	if (c->notnull && !schema_column_is_rowid_alias(t, c))
+		buf_puts(b, " NOT NULL");
+	if (c->default_sql) {
+		buf_puts(b, " DEFAULT ");
+		sub = span_open(b);
+		render_default(b, c->default_sql);
+		span_close(spans, b, sub, &c->default_loc);
+	}
+	if (c->collate) {
+		buf_puts(b, " COLLATE ");
+		buf_ident(b, c->collate);
+	}
+	if (c->generated) {
+		buf_puts(b, " GENERATED ALWAYS AS (");
+		sub = span_open(b);
+		buf_puts(b, c->generated_sql);
+		span_close(spans, b, sub, &c->generated_loc);
+		buf_puts(b, c->generated == GENERATED_STORED ? ") STORED" : ") VIRTUAL");
+	}
+	for (i = 0; i < t->nuniques; i++) {
+		if (is_inline_unique(&t->uniques[i]) && name_eq(t->uniques[i].columns.v[0], c->name)) {
+			sub = span_open(b);
+			buf_puts(b, " UNIQUE");
+			span_close(spans, b, sub, &t->uniques[i].loc);
+		}
+	}
+	for (i = 0; i < t->nchecks; i++) {
+		if (t->checks[i].column && name_eq(t->checks[i].column, c->name)) {
+			buf_putc(b, ' ');
+			render_check(b, &t->checks[i], spans);
+		}
+	}
+	for (i = 0; i < t->nfks; i++) {
+		if (is_inline_fk(&t->fks[i]) && name_eq(t->fks[i].columns.v[0], c->name)) {
+			buf_putc(b, ' ');
+			sub = span_open(b);
+			render_fk_tail(b, &t->fks[i]);
+			span_close(spans, b, sub, &t->fks[i].loc);
+		}
+	}
+	span_close(spans, b, start, &c->loc);
+}
+
+void render_create_table(retort_buf *b, const schema_table *t, render_spans *spans)
+{
+	size_t i, start = span_open(b), npk = pk_count(t);
+	const char *sep = "\n  ";
+
+	buf_puts(b, t->virtual_using ? "CREATE VIRTUAL TABLE " : "CREATE TABLE ");
+	buf_ident(b, t->name);
+	if (t->virtual_using) {
+		buf_puts(b, " USING ");
+		buf_puts(b, t->virtual_using);
+		span_close(spans, b, start, &t->loc);
+		return;
+	}
+	buf_puts(b, " (");
+	for (i = 0; i < t->ncolumns; i++) {
+		buf_puts(b, sep);
+		sep = ",\n  ";
+		render_column(b, t, &t->columns[i], spans);
+	}
+	if (npk > 1) {
+		size_t pos;
+		buf_puts(b, sep);
+		render_constraint_name(b, t->pk_name);
+		buf_puts(b, "PRIMARY KEY (");
+		for (pos = 1; pos <= npk; pos++) {
+			for (i = 0; i < t->ncolumns; i++) {
+				if ((size_t)t->columns[i].pk == pos) {
+					if (pos > 1)
+						buf_puts(b, ", ");
+					buf_ident(b, t->columns[i].name);
+				}
+			}
+		}
+		buf_putc(b, ')');
+	}
+	for (i = 0; i < t->nuniques; i++) {
+		size_t sub;
+		if (is_inline_unique(&t->uniques[i]))
+			continue;
+		buf_puts(b, sep);
+		sub = span_open(b);
+		render_constraint_name(b, t->uniques[i].name);
+		buf_puts(b, "UNIQUE ");
+		render_name_list(b, &t->uniques[i].columns);
+		span_close(spans, b, sub, &t->uniques[i].loc);
+	}
+	for (i = 0; i < t->nchecks; i++) {
+		if (t->checks[i].column)
+			continue;
+		buf_puts(b, sep);
+		render_check(b, &t->checks[i], spans);
+	}
+	for (i = 0; i < t->nfks; i++) {
+		size_t sub;
+		if (is_inline_fk(&t->fks[i]))
+			continue;
+		buf_puts(b, sep);
+		sub = span_open(b);
+		render_constraint_name(b, t->fks[i].name);
+		buf_puts(b, "FOREIGN KEY ");
+		render_name_list(b, &t->fks[i].columns);
+		buf_putc(b, ' ');
+		render_fk_tail(b, &t->fks[i]);
+		span_close(spans, b, sub, &t->fks[i].loc);
+	}
+	buf_puts(b, "\n)");
+	if (t->without_rowid)
+		buf_puts(b, " WITHOUT ROWID");
+	if (t->strict)
+		buf_puts(b, t->without_rowid ? ", STRICT" : " STRICT");
+	span_close(spans, b, start, &t->loc);
+}
+
+/* The collation a plain column term gets when none is written. */
+static const char *implied_collation(const schema_table *t, const char *column)
+{
+	const schema_column *c = t ? schema_find_column(t, column) : NULL;
+
+	return c && c->collate ? c->collate : "BINARY";
+}
+
+void render_index_term(retort_buf *b, const schema_index_term *term, const schema_table *t)
+{
+	if (term->column) {
+		buf_ident(b, term->column);
+		if (term->collate && !name_eq(term->collate, implied_collation(t, term->column))) {
+			buf_puts(b, " COLLATE ");
+			buf_ident(b, term->collate);
+		}
+	} else {
+		buf_puts(b, term->expr);
+	}
+	if (term->desc)
+		buf_puts(b, " DESC");
+}
+
+void render_create_index(retort_buf *b, const schema_index *ix, const schema_table *t,
+	render_spans *spans)
+{
+	size_t i, start = span_open(b), sub;
+
+	buf_puts(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	buf_ident(b, ix->name);
+	buf_puts(b, " ON ");
+	buf_ident(b, ix->table);
+	buf_puts(b, " (");
+	for (i = 0; i < ix->nterms; i++) {
+		if (i)
+			buf_puts(b, ", ");
+		render_index_term(b, &ix->terms[i], t);
+	}
+	buf_putc(b, ')');
+	if (ix->where) {
+		buf_puts(b, " WHERE ");
+		sub = span_open(b);
+		buf_puts(b, ix->where);
+		span_close(spans, b, sub, &ix->where_loc);
+	}
+	span_close(spans, b, start, &ix->loc);
+}
+
+void render_create_view(retort_buf *b, const schema_view *v)
+{
+	if (v->has_column_list) {
+		buf_puts(b, v->sql);
+		return;
+	}
+	buf_puts(b, "CREATE VIEW ");
+	buf_ident(b, v->name);
+	buf_puts(b, " AS ");
+	buf_puts(b, v->select);
+}
+
+int retort_schema_to_sql(char **out, const retort_schema *s, retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	size_t i, j;
+
+	*out = NULL;
+	for (i = 0; i < s->ntables; i++) {
+		render_create_table(&b, &s->tables[i], NULL);
+		buf_puts(&b, ";\n");
+		for (j = 0; j < s->tables[i].nindexes; j++) {
+			render_create_index(&b, &s->tables[i].indexes[j], &s->tables[i], NULL);
+			buf_puts(&b, ";\n");
+		}
+	}
+	for (i = 0; i < s->nviews; i++) {
+		render_create_view(&b, &s->views[i]);
+		buf_puts(&b, ";\n");
+	}
+	for (i = 0; i < s->ntriggers; i++) {
+		buf_puts(&b, s->triggers[i].sql);
+		buf_puts(&b, ";\n");
+	}
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom(err);
+}

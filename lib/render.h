@@ -1,0 +1,35 @@
+/*
+** render.h: schema objects written as SQLite statements. All identifiers go
+** through buf_ident() and all string literals through buf_literal().
+*/
+#ifndef RETORT_RENDER_H
+#define RETORT_RENDER_H
+
+#include "buf.h"
+#include "schema.h"
+
+/* Where each piece of rendered text came from, to map SQLite's error offsets
+** back to model files. */
+typedef struct render_span {
+	size_t start, end;
+	const src_loc *loc;
+} render_span;
+
+typedef struct render_spans {
+	render_span *v;
+	size_t n, cap;
+} render_spans;
+
+void render_spans_release(render_spans *spans);
+/* The narrowest span holding byte `offset`, or NULL. */
+const render_span *render_spans_find(const render_spans *spans, size_t offset);
+
+/* `spans` may be NULL everywhere. */
+void render_create_table(retort_buf *b, const schema_table *t, render_spans *spans);
+void render_create_index(retort_buf *b, const schema_index *ix, const schema_table *t,
+	render_spans *spans);
+void render_create_view(retort_buf *b, const schema_view *v);
+void render_index_term(retort_buf *b, const schema_index_term *term, const schema_table *t);
+void render_default(retort_buf *b, const char *default_sql);
+
+#endif

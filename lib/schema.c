@@ -1,0 +1,544 @@
+/*
+** schema.c: the schema representation of schema.h: building, freeing,
+** look-ups, canonical ordering, and comparison as SQLite understands it.
+*/
+#include "schema.h"
+#include "buf.h"
+#include "sqltok.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int name_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return sqlite3_stricmp(a, b) == 0;
+}
+
+int name_cmp(const char *a, const char *b)
+{
+	int c = sqlite3_stricmp(a, b);
+	return c ? c : strcmp(a, b);
+}
+
+int str_list_push(str_list *l, const char *s)
+{
+	char *copy = xstrdup(s);
+	char **slot;
+
+	if (!copy)
+		return -1;
+	slot = ARRAY_PUSH(l->v, l->n, l->cap);
+	if (!slot) {
+		free(copy);
+		return -1;
+	}
+	*slot = copy;
+	return 0;
+}
+
+void str_list_release(str_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int str_list_equal_nocase(const str_list *a, const str_list *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!name_eq(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
+schema *schema_new(void)
+{
+	return calloc(1, sizeof(schema));
+}
+
+void schema_unique_release(schema_unique *u)
+{
+	free(u->name);
+	str_list_release(&u->columns);
+}
+
+void schema_fk_release(schema_fk *fk)
+{
+	free(fk->name);
+	str_list_release(&fk->columns);
+	free(fk->table);
+	str_list_release(&fk->ref_columns);
+	free(fk->on_delete);
+	free(fk->on_update);
+}
+
+void schema_check_release(schema_check *ck)
+{
+	free(ck->name);
+	free(ck->expr);
+	free(ck->column);
+}
+
+void schema_index_release(schema_index *ix)
+{
+	size_t i;
+
+	free(ix->name);
+	free(ix->table);
+	free(ix->where);
+	for (i = 0; i < ix->nterms; i++) {
+		free(ix->terms[i].column);
+		free(ix->terms[i].expr);
+		free(ix->terms[i].collate);
+	}
+	free(ix->terms);
+}
+
+static void column_release(schema_column *c)
+{
+	free(c->name);
+	free(c->type);
+	free(c->default_sql);
+	free(c->collate);
+	free(c->generated_sql);
+	free(c->renamed_from);
+}
+
+void schema_table_release(schema_table *t)
+{
+	size_t i;
+
+	free(t->name);
+	for (i = 0; i < t->ncolumns; i++)
+		column_release(&t->columns[i]);
+	free(t->columns);
+	free(t->pk_name);
+	free(t->virtual_using);
+	for (i = 0; i < t->nuniques; i++)
+		schema_unique_release(&t->uniques[i]);
+	free(t->uniques);
+	for (i = 0; i < t->nfks; i++)
+		schema_fk_release(&t->fks[i]);
+	free(t->fks);
+	for (i = 0; i < t->nchecks; i++)
+		schema_check_release(&t->checks[i]);
+	free(t->checks);
+	for (i = 0; i < t->nindexes; i++)
+		schema_index_release(&t->indexes[i]);
+	free(t->indexes);
+	free(t->renamed_from);
+}
+
+void retort_schema_free(retort_schema *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->ntables; i++)
+		schema_table_release(&s->tables[i]);
+	free(s->tables);
+	for (i = 0; i < s->nviews; i++) {
+		free(s->views[i].name);
+		free(s->views[i].sql);
+		free(s->views[i].select);
+	}
+	free(s->views);
+	for (i = 0; i < s->ntriggers; i++) {
+		free(s->triggers[i].name);
+		free(s->triggers[i].table);
+		free(s->triggers[i].sql);
+	}
+	free(s->triggers);
+	str_list_release(&s->paths);
+	str_list_release(&s->sources);
+	free(s);
+}
+
+schema_table *schema_table_add(schema *s)
+{
+	return ARRAY_PUSH(s->tables, s->ntables, s->captables);
+}
+
+schema_column *schema_column_add(schema_table *t)
+{
+	return ARRAY_PUSH(t->columns, t->ncolumns, t->capcolumns);
+}
+
+schema_view *schema_view_add(schema *s)
+{
+	return ARRAY_PUSH(s->views, s->nviews, s->capviews);
+}
+
+schema_trigger *schema_trigger_add(schema *s)
+{
+	return ARRAY_PUSH(s->triggers, s->ntriggers, s->captriggers);
+}
+
+schema_table *schema_find_table(const schema *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntables; i++)
+		if (name_eq(s->tables[i].name, name))
+			return &s->tables[i];
+	return NULL;
+}
+
+schema_column *schema_find_column(const schema_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (name_eq(t->columns[i].name, name))
+			return &t->columns[i];
+	return NULL;
+}
+
+const schema_view *schema_find_view(const schema *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nviews; i++)
+		if (name_eq(s->views[i].name, name))
+			return &s->views[i];
+	return NULL;
+}
+
+int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col)
+{
+	size_t i, npk = 0;
+
+	if (t->without_rowid || t->virtual_using || col->pk != 1)
+		return 0;
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].pk)
+			npk++;
+	return npk == 1 && sqlite3_stricmp(col->type, "INTEGER") == 0;
+}
+
+const char *schema_source_of(const schema *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; path && i < s->paths.n; i++)
+		if (strcmp(s->paths.v[i], path) == 0)
+			return s->sources.v[i];
+	return NULL;
+}
+
+/* ---- canonical order ---------------------------------------------- */
+
+static int cmp_table(const void *a, const void *b)
+{
+	return name_cmp(((const schema_table *)a)->name, ((const schema_table *)b)->name);
+}
+
+static int cmp_view(const void *a, const void *b)
+{
+	return name_cmp(((const schema_view *)a)->name, ((const schema_view *)b)->name);
+}
+
+static int cmp_trigger(const void *a, const void *b)
+{
+	return name_cmp(((const schema_trigger *)a)->name, ((const schema_trigger *)b)->name);
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	return name_cmp(((const schema_index *)a)->name, ((const schema_index *)b)->name);
+}
+
+static int cmp_str_list(const str_list *a, const str_list *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->n && i < b->n; i++) {
+		int c = name_cmp(a->v[i], b->v[i]);
+		if (c)
+			return c;
+	}
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+static int cmp_opt_name(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	return name_cmp(a, b);
+}
+
+static int cmp_unique(const void *a, const void *b)
+{
+	const schema_unique *x = a, *y = b;
+	int c = cmp_str_list(&x->columns, &y->columns);
+	return c ? c : cmp_opt_name(x->name, y->name);
+}
+
+static int cmp_fk(const void *a, const void *b)
+{
+	const schema_fk *x = a, *y = b;
+	int c = cmp_str_list(&x->columns, &y->columns);
+	if (!c)
+		c = name_cmp(x->table, y->table);
+	if (!c)
+		c = cmp_str_list(&x->ref_columns, &y->ref_columns);
+	return c ? c : cmp_opt_name(x->name, y->name);
+}
+
+void schema_sort(schema *s)
+{
+	size_t i;
+
+	qsort(s->tables, s->ntables, sizeof(*s->tables), cmp_table);
+	qsort(s->views, s->nviews, sizeof(*s->views), cmp_view);
+	qsort(s->triggers, s->ntriggers, sizeof(*s->triggers), cmp_trigger);
+	for (i = 0; i < s->ntables; i++) {
+		schema_table *t = &s->tables[i];
+		qsort(t->indexes, t->nindexes, sizeof(*t->indexes), cmp_index);
+		qsort(t->uniques, t->nuniques, sizeof(*t->uniques), cmp_unique);
+		qsort(t->fks, t->nfks, sizeof(*t->fks), cmp_fk);
+	}
+}
+
+/* ---- comparison ----------------------------------------------------- */
+
+/* Each comparison returns 1 when equal, else 0 with the reason in `why`. */
+
+static int differ(retort_buf *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int differ(retort_buf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+#define OR_NONE(s) ((s) ? (s) : "(none)")
+
+static int check_equal(const schema_check *a, const schema_check *b)
+{
+	return cmp_opt_name(a->name, b->name) == 0 && sql_equal(a->expr, b->expr);
+}
+
+/* CHECK constraints compare as a multiset: where they are written does not
+** change what SQLite enforces. */
+static int checks_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+{
+	size_t i, j;
+	char *used;
+	int ok = 1;
+
+	if (a->nchecks != b->nchecks)
+		return differ(why, "table '%s': %zu CHECK constraints, other has %zu",
+			a->name, a->nchecks, b->nchecks);
+	used = calloc(b->nchecks + 1, 1);
+	if (!used)
+		return differ(why, "out of memory");
+	for (i = 0; i < a->nchecks && ok; i++) {
+		for (j = 0; j < b->nchecks; j++)
+			if (!used[j] && check_equal(&a->checks[i], &b->checks[j]))
+				break;
+		if (j == b->nchecks)
+			ok = differ(why, "table '%s': CHECK %s(%s) has no match", a->name,
+				a->checks[i].name ? a->checks[i].name : "", a->checks[i].expr);
+		else
+			used[j] = 1;
+	}
+	free(used);
+	return ok;
+}
+
+static int columns_equal(const schema_table *ta, const schema_column *a,
+	const schema_column *b, retort_buf *why)
+{
+	const char *t = ta->name, *c = a->name;
+	int nn_a = a->notnull, nn_b = b->notnull;
+
+	if (strcmp(a->name, b->name) != 0)
+		return differ(why, "table '%s': column '%s' is '%s' on the other side", t, c, b->name);
+	if (!sql_equal(a->type, b->type))
+		return differ(why, "table '%s': column '%s': type '%s' != '%s'", t, c, a->type, b->type);
+	/* a rowid alias can never hold NULL, however it is declared */
+	if (schema_column_is_rowid_alias(ta, a))
+		nn_a = nn_b = 1;
+	if (nn_a != nn_b)
+		return differ(why, "table '%s': column '%s': NOT NULL %d != %d", t, c, nn_a, nn_b);
+	if (!sql_equal(a->default_sql, b->default_sql))
+		return differ(why, "table '%s': column '%s': default %s != %s", t, c,
+			OR_NONE(a->default_sql), OR_NONE(b->default_sql));
+	if (cmp_opt_name(a->collate, b->collate) != 0 && !name_eq(a->collate, b->collate))
+		return differ(why, "table '%s': column '%s': collation %s != %s", t, c,
+			OR_NONE(a->collate), OR_NONE(b->collate));
+	if (a->pk != b->pk)
+		return differ(why, "table '%s': column '%s': primary key position %d != %d",
+			t, c, a->pk, b->pk);
+	if (a->generated != b->generated || !sql_equal(a->generated_sql, b->generated_sql))
+		return differ(why, "table '%s': column '%s': generated %s != %s", t, c,
+			OR_NONE(a->generated_sql), OR_NONE(b->generated_sql));
+	return 1;
+}
+
+static int str_lists_differ(const char *t, const char *what, const str_list *a,
+	const str_list *b, retort_buf *why)
+{
+	return !str_list_equal_nocase(a, b) &&
+		!differ(why, "table '%s': %s columns differ (%s%s vs %s%s)", t, what,
+			a->n ? a->v[0] : "", a->n > 1 ? ", ..." : "", b->n ? b->v[0] : "",
+			b->n > 1 ? ", ..." : "");
+}
+
+static int index_equal(const schema_index *a, const schema_index *b, retort_buf *why)
+{
+	size_t i;
+
+	if (!name_eq(a->name, b->name))
+		return differ(why, "index '%s' is '%s' on the other side", a->name, b->name);
+	if (a->unique != b->unique)
+		return differ(why, "index '%s': unique %d != %d", a->name, a->unique, b->unique);
+	if (!sql_equal(a->where, b->where))
+		return differ(why, "index '%s': WHERE %s != %s", a->name, OR_NONE(a->where),
+			OR_NONE(b->where));
+	if (a->nterms != b->nterms)
+		return differ(why, "index '%s': %zu terms != %zu", a->name, a->nterms, b->nterms);
+	for (i = 0; i < a->nterms; i++) {
+		const schema_index_term *x = &a->terms[i], *y = &b->terms[i];
+		if (!name_eq(x->column, y->column) || !sql_equal(x->expr, y->expr) ||
+		    x->desc != y->desc || !name_eq(x->collate, y->collate))
+			return differ(why, "index '%s': term %zu differs (%s vs %s)", a->name, i + 1,
+				x->column ? x->column : OR_NONE(x->expr),
+				y->column ? y->column : OR_NONE(y->expr));
+	}
+	return 1;
+}
+
+static int tables_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+{
+	const char *t = a->name;
+	size_t i;
+
+	if (strcmp(a->name, b->name) != 0)
+		return differ(why, "table '%s' is '%s' on the other side", t, b->name);
+	if (a->strict != b->strict || a->without_rowid != b->without_rowid ||
+	    a->autoincrement != b->autoincrement)
+		return differ(why, "table '%s': STRICT/WITHOUT ROWID/AUTOINCREMENT differ", t);
+	if (!sql_equal(a->virtual_using, b->virtual_using))
+		return differ(why, "table '%s': virtual table USING %s != %s", t,
+			OR_NONE(a->virtual_using), OR_NONE(b->virtual_using));
+	if (cmp_opt_name(a->pk_name, b->pk_name) != 0)
+		return differ(why, "table '%s': primary key name %s != %s", t,
+			OR_NONE(a->pk_name), OR_NONE(b->pk_name));
+	if (a->ncolumns != b->ncolumns)
+		return differ(why, "table '%s': %zu columns != %zu", t, a->ncolumns, b->ncolumns);
+	for (i = 0; i < a->ncolumns; i++)
+		if (!columns_equal(a, &a->columns[i], &b->columns[i], why))
+			return 0;
+	if (a->nuniques != b->nuniques)
+		return differ(why, "table '%s': %zu UNIQUE constraints != %zu", t,
+			a->nuniques, b->nuniques);
+	for (i = 0; i < a->nuniques; i++) {
+		if (str_lists_differ(t, "UNIQUE", &a->uniques[i].columns, &b->uniques[i].columns, why))
+			return 0;
+		if (cmp_opt_name(a->uniques[i].name, b->uniques[i].name) != 0)
+			return differ(why, "table '%s': UNIQUE constraint name %s != %s", t,
+				OR_NONE(a->uniques[i].name), OR_NONE(b->uniques[i].name));
+	}
+	if (a->nfks != b->nfks)
+		return differ(why, "table '%s': %zu foreign keys != %zu", t, a->nfks, b->nfks);
+	for (i = 0; i < a->nfks; i++) {
+		const schema_fk *x = &a->fks[i], *y = &b->fks[i];
+		if (str_lists_differ(t, "foreign key", &x->columns, &y->columns, why) ||
+		    str_lists_differ(t, "referenced", &x->ref_columns, &y->ref_columns, why))
+			return 0;
+		if (!name_eq(x->table, y->table) || !name_eq(x->on_delete, y->on_delete) ||
+		    !name_eq(x->on_update, y->on_update) || x->deferred != y->deferred ||
+		    cmp_opt_name(x->name, y->name) != 0)
+			return differ(why, "table '%s': foreign key to '%s' differs", t, x->table);
+	}
+	if (!checks_equal(a, b, why))
+		return 0;
+	if (a->nindexes != b->nindexes)
+		return differ(why, "table '%s': %zu indexes != %zu", t, a->nindexes, b->nindexes);
+	for (i = 0; i < a->nindexes; i++)
+		if (!index_equal(&a->indexes[i], &b->indexes[i], why))
+			return 0;
+	return 1;
+}
+
+static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
+{
+	size_t i;
+
+	if (a->ntables != b->ntables)
+		return differ(why, "%zu tables != %zu", a->ntables, b->ntables);
+	for (i = 0; i < a->ntables; i++)
+		if (!tables_equal(&a->tables[i], &b->tables[i], why))
+			return 0;
+	if (a->nviews != b->nviews)
+		return differ(why, "%zu views != %zu", a->nviews, b->nviews);
+	for (i = 0; i < a->nviews; i++) {
+		const schema_view *x = &a->views[i], *y = &b->views[i];
+		if (strcmp(x->name, y->name) != 0 || x->has_column_list != y->has_column_list ||
+		    !(x->has_column_list ? sql_equal(x->sql, y->sql) : sql_equal(x->select, y->select)))
+			return differ(why, "view '%s' differs", x->name);
+	}
+	if (a->ntriggers != b->ntriggers)
+		return differ(why, "%zu triggers != %zu", a->ntriggers, b->ntriggers);
+	for (i = 0; i < a->ntriggers; i++) {
+		const schema_trigger *x = &a->triggers[i], *y = &b->triggers[i];
+		if (strcmp(x->name, y->name) != 0 || !name_eq(x->table, y->table) ||
+		    !sql_equal(x->sql, y->sql))
+			return differ(why, "trigger '%s' differs", x->name);
+	}
+	return 1;
+}
+
+int retort_schema_equal(const retort_schema *a, const retort_schema *b, char **why)
+{
+	retort_buf reason = RETORT_BUF_INIT;
+	int eq = schemas_equal(a, b, &reason);
+
+	if (why)
+		*why = eq ? NULL : buf_detach(&reason);
+	buf_release(&reason);
+	return eq;
+}
+
+size_t retort_schema_table_count(const retort_schema *s)
+{
+	return s->ntables;
+}
+
+size_t retort_schema_view_count(const retort_schema *s)
+{
+	return s->nviews;
+}
+
+size_t retort_schema_trigger_count(const retort_schema *s)
+{
+	return s->ntriggers;
+}
+
+size_t retort_schema_index_count(const retort_schema *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->ntables; i++)
+		n += s->tables[i].nindexes;
+	return n;
+}

@@ -1,0 +1,167 @@
+/*
+** schema.h: retort's representation of a SQLite schema, designed to be
+** compared object by object. Every field holds what SQLite reports (PRAGMAs)
+** or, where no PRAGMA tells, what the CREATE statement says (sqltok.c).
+** Objects that came from model files also carry where they were written.
+*/
+#ifndef RETORT_SCHEMA_H
+#define RETORT_SCHEMA_H
+
+#include "error.h"
+#include "retort.h"
+
+#include <stddef.h>
+
+typedef struct str_list {
+	char **v;
+	size_t n, cap;
+} str_list;
+
+int str_list_push(str_list *l, const char *s);
+void str_list_release(str_list *l);
+int str_list_equal_nocase(const str_list *a, const str_list *b);
+
+typedef enum schema_generated {
+	GENERATED_NONE = 0,
+	GENERATED_VIRTUAL,
+	GENERATED_STORED
+} schema_generated;
+
+typedef struct schema_column {
+	char *name;
+	char *type;          /* declared type as SQLite reports it; "" if none */
+	int notnull;
+	char *default_sql;   /* DEFAULT expression as SQLite reports it, or NULL */
+	char *collate;       /* declared COLLATE, or NULL */
+	int pk;              /* 1-based position in the primary key, 0 if not */
+	schema_generated generated;
+	char *generated_sql; /* the generated column's expression */
+	char *renamed_from;  /* models only: the column's old name */
+	src_loc loc;         /* models only: where the column is defined */
+	src_loc default_loc, generated_loc;
+} schema_column;
+
+typedef struct schema_unique {
+	char *name;          /* CONSTRAINT name, or NULL */
+	str_list columns;
+	src_loc loc;
+} schema_unique;
+
+typedef struct schema_fk {
+	char *name;          /* CONSTRAINT name, or NULL */
+	str_list columns;    /* in the child table */
+	char *table;         /* the parent table */
+	str_list ref_columns;/* empty: the parent's primary key */
+	char *on_delete;     /* as PRAGMA foreign_key_list: "NO ACTION", ... */
+	char *on_update;
+	int deferred;        /* DEFERRABLE INITIALLY DEFERRED */
+	src_loc loc;
+} schema_fk;
+
+typedef struct schema_check {
+	char *name;          /* CONSTRAINT name, or NULL */
+	char *expr;          /* the text between the parentheses */
+	char *column;        /* the column it is written on, NULL: table-level */
+	src_loc loc;
+} schema_check;
+
+typedef struct schema_index_term {
+	char *column;        /* the indexed column, or NULL for an expression */
+	char *expr;          /* an expression term as written, else NULL */
+	int desc;
+	char *collate;       /* as PRAGMA index_xinfo reports it */
+	src_loc loc;
+} schema_index_term;
+
+typedef struct schema_index {
+	char *name;
+	char *table;
+	int unique;
+	char *where;         /* partial index condition, or NULL */
+	schema_index_term *terms;
+	size_t nterms, capterms;
+	src_loc loc, where_loc;
+} schema_index;
+
+typedef struct schema_table {
+	char *name;
+	schema_column *columns;
+	size_t ncolumns, capcolumns;
+	char *pk_name;       /* CONSTRAINT name of the primary key, or NULL */
+	int autoincrement;
+	int without_rowid;
+	int strict;
+	char *virtual_using; /* virtual tables: "module(args)", else NULL */
+	schema_unique *uniques;
+	size_t nuniques, capuniques;
+	schema_fk *fks;
+	size_t nfks, capfks;
+	schema_check *checks;
+	size_t nchecks, capchecks;
+	schema_index *indexes;
+	size_t nindexes, capindexes;
+	char *renamed_from;  /* models only */
+	src_loc loc, pk_loc;
+} schema_table;
+
+typedef struct schema_view {
+	char *name;
+	char *sql;           /* the whole CREATE VIEW statement */
+	char *select;        /* the part after AS */
+	int has_column_list; /* CREATE VIEW v(a, b) AS ... */
+	src_loc loc;
+} schema_view;
+
+typedef struct schema_trigger {
+	char *name;
+	char *table;
+	char *sql;           /* the whole CREATE TRIGGER statement */
+	src_loc loc;
+} schema_trigger;
+
+struct retort_schema {
+	schema_table *tables;
+	size_t ntables, captables;
+	schema_view *views;
+	size_t nviews, capviews;
+	schema_trigger *triggers;
+	size_t ntriggers, captriggers;
+	/* models only: the files read, kept so that src_loc.path and error
+	** source lines stay valid while the schema lives */
+	str_list paths;
+	str_list sources;
+};
+
+typedef retort_schema schema;
+
+schema *schema_new(void);
+void schema_table_release(schema_table *t);
+void schema_unique_release(schema_unique *u);
+void schema_fk_release(schema_fk *fk);
+void schema_check_release(schema_check *ck);
+void schema_index_release(schema_index *ix);
+
+schema_table *schema_table_add(schema *s);
+schema_column *schema_column_add(schema_table *t);
+schema_view *schema_view_add(schema *s);
+schema_trigger *schema_trigger_add(schema *s);
+
+/* Case-insensitive look-ups, as SQLite matches names (ASCII only). */
+schema_table *schema_find_table(const schema *s, const char *name);
+schema_column *schema_find_column(const schema_table *t, const char *name);
+const schema_view *schema_find_view(const schema *s, const char *name);
+
+/* Is `col` the table's rowid alias (an INTEGER PRIMARY KEY)? */
+int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col);
+
+/* Sort tables, views, triggers, and each table's indexes, uniques and
+** foreign keys by name, so that two schemas line up object by object. */
+void schema_sort(schema *s);
+
+/* The source text of the file `path` names, when the schema holds it. */
+const char *schema_source_of(const schema *s, const char *path);
+
+int name_eq(const char *a, const char *b);
+int name_cmp(const char *a, const char *b);
+
+#endif

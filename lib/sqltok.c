@@ -1,0 +1,345 @@
+/*
+** sqltok.c: the SQL tokenizer of sqltok.h. It follows SQLite's tokenize.c
+** for what delimits a token; it does not need to know keywords.
+*/
+#include "sqltok.h"
+#include "buf.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_id_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static int is_id_start(unsigned char c)
+{
+	return isalpha(c) || c == '_' || c >= 0x80;
+}
+
+/* Length of a quoted run starting at z[0], where `close` doubled escapes
+** itself (no escape for [..]); 0 when unterminated. */
+static size_t quoted_len(const char *z, char close, int doubles)
+{
+	size_t i = 1;
+
+	for (;;) {
+		if (z[i] == '\0')
+			return 0;
+		if (z[i] == close) {
+			if (doubles && z[i + 1] == close) {
+				i += 2;
+				continue;
+			}
+			return i + 1;
+		}
+		i++;
+	}
+}
+
+static size_t number_len(const char *z)
+{
+	size_t i = 0;
+
+	if (z[0] == '0' && (z[1] == 'x' || z[1] == 'X') && isxdigit((unsigned char)z[2])) {
+		i = 2;
+		while (isxdigit((unsigned char)z[i]))
+			i++;
+		return i;
+	}
+	while (isdigit((unsigned char)z[i]))
+		i++;
+	if (z[i] == '.') {
+		i++;
+		while (isdigit((unsigned char)z[i]))
+			i++;
+	}
+	if ((z[i] == 'e' || z[i] == 'E') &&
+	    (isdigit((unsigned char)z[i + 1]) ||
+	     ((z[i + 1] == '+' || z[i + 1] == '-') && isdigit((unsigned char)z[i + 2])))) {
+		i += 2;
+		while (isdigit((unsigned char)z[i]))
+			i++;
+	}
+	while (is_id_char((unsigned char)z[i])) /* 12abc is one (illegal) token in SQLite */
+		i++;
+	return i;
+}
+
+sqltok sqltok_at(const char *z)
+{
+	sqltok t = { TK_ILLEGAL, z, 1 };
+	unsigned char c = (unsigned char)z[0];
+	size_t n;
+
+	switch (c) {
+	case '\0':
+		t.type = TK_EOF;
+		t.n = 0;
+		return t;
+	case ' ': case '\t': case '\n': case '\f': case '\r':
+		n = 1;
+		while (z[n] && strchr(" \t\n\f\r", z[n]))
+			n++;
+		t.type = TK_SPACE;
+		t.n = n;
+		return t;
+	case '-':
+		if (z[1] == '-') {
+			t.type = TK_COMMENT;
+			t.n = strcspn(z, "\n");
+			return t;
+		}
+		t.type = TK_OP;
+		t.n = z[1] == '>' ? (z[2] == '>' ? 3 : 2) : 1;
+		return t;
+	case '/':
+		if (z[1] == '*') {
+			const char *end = strstr(z + 2, "*/");
+			t.type = TK_COMMENT;
+			t.n = end ? (size_t)(end - z) + 2 : strlen(z);
+			return t;
+		}
+		t.type = TK_OP;
+		return t;
+	case '(':
+		t.type = TK_LP;
+		return t;
+	case ')':
+		t.type = TK_RP;
+		return t;
+	case ',':
+		t.type = TK_COMMA;
+		return t;
+	case ';':
+		t.type = TK_SEMI;
+		return t;
+	case '\'':
+		n = quoted_len(z, '\'', 1);
+		t.type = n ? TK_STRING : TK_ILLEGAL;
+		t.n = n ? n : strlen(z);
+		return t;
+	case '"':
+	case '`':
+		n = quoted_len(z, (char)c, 1);
+		t.type = n ? TK_QUOTED : TK_ILLEGAL;
+		t.n = n ? n : strlen(z);
+		return t;
+	case '[':
+		n = quoted_len(z, ']', 0);
+		t.type = n ? TK_QUOTED : TK_ILLEGAL;
+		t.n = n ? n : strlen(z);
+		return t;
+	case '?': case ':': case '@': case '$':
+		n = 1;
+		while (is_id_char((unsigned char)z[n]))
+			n++;
+		t.type = TK_VARIABLE;
+		t.n = n;
+		return t;
+	case '.':
+		if (isdigit((unsigned char)z[1])) {
+			t.type = TK_NUMBER;
+			t.n = number_len(z);
+			return t;
+		}
+		t.type = TK_OP;
+		return t;
+	case '<': case '>': case '=': case '!': case '|':
+		t.type = TK_OP;
+		if ((c == '<' && strchr("=>", z[1]) && z[1]) || (c == '>' && z[1] == '=') ||
+		    (c == '=' && z[1] == '=') || (c == '!' && z[1] == '=') ||
+		    (c == '|' && z[1] == '|') || (c == '<' && z[1] == '<') ||
+		    (c == '>' && z[1] == '>'))
+			t.n = 2;
+		return t;
+	default:
+		break;
+	}
+	if ((c == 'x' || c == 'X') && z[1] == '\'') {
+		n = quoted_len(z + 1, '\'', 0);
+		t.type = n ? TK_BLOB : TK_ILLEGAL;
+		t.n = n ? n + 1 : strlen(z);
+		return t;
+	}
+	if (isdigit(c)) {
+		t.type = TK_NUMBER;
+		t.n = number_len(z);
+		return t;
+	}
+	if (is_id_start(c)) {
+		n = 1;
+		while (is_id_char((unsigned char)z[n]))
+			n++;
+		t.type = TK_WORD;
+		t.n = n;
+		return t;
+	}
+	t.type = TK_OP;
+	return t;
+}
+
+void sqlcur_advance(sqlcur *c)
+{
+	c->prev_end = c->tok.z + c->tok.n;
+	for (;;) {
+		c->tok = sqltok_at(c->next);
+		c->next = c->tok.z + c->tok.n;
+		if (c->tok.type != TK_SPACE && c->tok.type != TK_COMMENT)
+			return;
+	}
+}
+
+void sqlcur_init(sqlcur *c, const char *z)
+{
+	c->next = z;
+	c->tok.z = z;
+	c->tok.n = 0;
+	sqlcur_advance(c);
+}
+
+int sqlcur_is(const sqlcur *c, const char *kw)
+{
+	return c->tok.type == TK_WORD && strlen(kw) == c->tok.n &&
+		sqlite3_strnicmp(c->tok.z, kw, (int)c->tok.n) == 0;
+}
+
+int sqlcur_accept(sqlcur *c, const char *kw)
+{
+	if (!sqlcur_is(c, kw))
+		return 0;
+	sqlcur_advance(c);
+	return 1;
+}
+
+void sqlcur_skip_group(sqlcur *c)
+{
+	int depth = 0;
+
+	do {
+		if (c->tok.type == TK_LP)
+			depth++;
+		else if (c->tok.type == TK_RP)
+			depth--;
+		sqlcur_advance(c);
+	} while (depth > 0 && c->tok.type != TK_EOF);
+}
+
+int sqltok_is_name(const sqltok *t)
+{
+	return t->type == TK_WORD || t->type == TK_QUOTED || t->type == TK_STRING;
+}
+
+char *sqltok_name(const sqltok *t)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	size_t i;
+	char close;
+
+	if (t->type != TK_QUOTED && t->type != TK_STRING)
+		return xstrndup(t->z, t->n);
+	close = t->z[0] == '[' ? ']' : t->z[0];
+	for (i = 1; i + 1 < t->n; i++) {
+		buf_putc(&b, t->z[i]);
+		if (t->z[i] == close && close != ']')
+			i++;
+	}
+	return buf_detach(&b);
+}
+
+char *sql_trimmed(const char *start, const char *end)
+{
+	while (start < end && isspace((unsigned char)*start))
+		start++;
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	return xstrndup(start, (size_t)(end - start));
+}
+
+int sql_name_is_plain(const char *name)
+{
+	const char *p;
+
+	if (!is_id_start((unsigned char)name[0]) || (unsigned char)name[0] >= 0x80)
+		return 0;
+	for (p = name; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_'))
+			return 0;
+	return !sqlite3_keyword_check(name, (int)strlen(name));
+}
+
+static void put_upper(retort_buf *b, const char *z, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_putc(b, (char)toupper((unsigned char)z[i]));
+}
+
+static int is_ascii_word(const char *s)
+{
+	const char *p;
+
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (p = s; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_'))
+			return 0;
+	return 1;
+}
+
+char *sql_normalize(const char *sql)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	sqlcur c;
+
+	if (!sql)
+		return NULL;
+	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+		if (b.len)
+			buf_putc(&b, ' ');
+		if (c.tok.type == TK_WORD) {
+			put_upper(&b, c.tok.z, c.tok.n);
+		} else if (c.tok.type == TK_QUOTED) {
+			char *name = sqltok_name(&c.tok);
+			if (name && is_ascii_word(name))
+				put_upper(&b, name, strlen(name));
+			else if (name)
+				buf_ident(&b, name);
+			else
+				b.oom = 1;
+			free(name);
+		} else if (c.tok.type == TK_BLOB || c.tok.type == TK_NUMBER) {
+			put_upper(&b, c.tok.z, c.tok.n);
+		} else {
+			buf_put(&b, c.tok.z, c.tok.n);
+		}
+	}
+	/* A trailing ';' does not change a statement. */
+	if (b.len >= 2 && strcmp(b.ptr + b.len - 2, " ;") == 0)
+		buf_truncate(&b, b.len - 2);
+	else if (b.len == 1 && b.ptr[0] == ';')
+		buf_truncate(&b, 0);
+	return buf_detach(&b);
+}
+
+int sql_equal(const char *a, const char *b)
+{
+	char *na, *nb;
+	int eq;
+
+	if (!a || !b)
+		return a == b;
+	if (strcmp(a, b) == 0)
+		return 1;
+	na = sql_normalize(a);
+	nb = sql_normalize(b);
+	eq = na && nb && strcmp(na, nb) == 0;
+	free(na);
+	free(nb);
+	return eq;
+}

@@ -1,0 +1,75 @@
+/*
+** sqltok.h: a small SQL tokenizer, exact about SQLite's quoting rules
+** ('string', "identifier", [identifier], `identifier`, x'blob', comments),
+** used to read what no PRAGMA tells from CREATE statements and to compare
+** SQL text the way SQLite reads it rather than as raw bytes.
+*/
+#ifndef RETORT_SQLTOK_H
+#define RETORT_SQLTOK_H
+
+#include <stddef.h>
+
+typedef enum sqltok_type {
+	TK_EOF = 0,
+	TK_SPACE,
+	TK_COMMENT,
+	TK_WORD,      /* bare identifier or keyword */
+	TK_QUOTED,    /* "x", [x] or `x` */
+	TK_STRING,    /* 'x' */
+	TK_BLOB,      /* x'00' */
+	TK_NUMBER,
+	TK_VARIABLE,  /* ?1 :a @a $a */
+	TK_LP,
+	TK_RP,
+	TK_COMMA,
+	TK_SEMI,
+	TK_OP,        /* any other operator or punctuation */
+	TK_ILLEGAL    /* unterminated quote, stray byte */
+} sqltok_type;
+
+typedef struct sqltok {
+	sqltok_type type;
+	const char *z;
+	size_t n;
+} sqltok;
+
+/* The token at the start of `z` (TK_EOF at the terminating NUL). */
+sqltok sqltok_at(const char *z);
+
+/* A cursor over the tokens of a text that skips spaces and comments. */
+typedef struct sqlcur {
+	const char *next; /* where the token after `tok` starts */
+	sqltok tok;       /* the current token */
+	const char *prev_end; /* where the token before `tok` ended */
+} sqlcur;
+
+void sqlcur_init(sqlcur *c, const char *z);
+void sqlcur_advance(sqlcur *c);
+/* Is the current token the bare word `kw` (any case)? */
+int sqlcur_is(const sqlcur *c, const char *kw);
+/* If the current token is the bare word `kw`, step over it and return 1. */
+int sqlcur_accept(sqlcur *c, const char *kw);
+/* Step over a balanced (...) group starting at the current TK_LP. */
+void sqlcur_skip_group(sqlcur *c);
+
+/* Is the token a name (word, quoted identifier, or string used as one)? */
+int sqltok_is_name(const sqltok *t);
+/* The name a token stands for: quotes removed, doubled quotes undone. */
+char *sqltok_name(const sqltok *t);
+
+/* Copy text from `start` up to `end`, spaces trimmed at both ends. */
+char *sql_trimmed(const char *start, const char *end);
+
+/*
+** A canonical form of SQL text for comparison: tokens joined by one space,
+** comments dropped, bare words and plain quoted names upper-cased (SQLite
+** names are case-insensitive), other quoted names re-quoted with "...".
+*/
+char *sql_normalize(const char *sql);
+/* Compare two SQL texts by their canonical forms (NULL equals NULL). */
+int sql_equal(const char *a, const char *b);
+
+/* Would `name` need quoting to be read as one identifier? */
+int sql_name_is_plain(const char *name);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+** harness.h: a tiny test harness (after cmark's api_test/harness.h).
+** CHECK records a failure and goes on; the test's main returns
+** harness_done(), which prints "N passed, N failed" and the exit status.
+*/
+#ifndef RETORT_HARNESS_H
+#define RETORT_HARNESS_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int harness_passed, harness_failed;
+
+#define CHECK(cond) do { \
+	if (cond) harness_passed++; \
+	else { harness_failed++; \
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); } \
+} while (0)
+
+#define CHECK_INT(got, want) do { \
+	long long g_ = (long long)(got), w_ = (long long)(want); \
+	if (g_ == w_) harness_passed++; \
+	else { harness_failed++; \
+		fprintf(stderr, "%s:%d: %s is %lld, expected %lld\n", __FILE__, __LINE__, #got, g_, w_); } \
+} while (0)
+
+#define CHECK_STR(got, want) do { \
+	const char *g_ = (got), *w_ = (want); \
+	if (g_ && w_ && strcmp(g_, w_) == 0) harness_passed++; \
+	else { harness_failed++; \
+		fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #got, \
+			g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
+} while (0)
+
+static inline int harness_done(void)
+{
+	printf("%d passed, %d failed\n", harness_passed, harness_failed);
+	return harness_failed ? 1 : 0;
+}
+
+#endif
