@@ -94,8 +94,10 @@ int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &d->doc)) {
-		const yaml_mark_t *m = parser.problem_mark.line || parser.problem_mark.column
-			? &parser.problem_mark : &parser.context_mark;
+		/* at the end of the text the problem mark points at nothing to show:
+		** point where the unfinished construct started instead */
+		const yaml_mark_t *m = parser.context && parser.problem_mark.index >= len
+			? &parser.context_mark : &parser.problem_mark;
 		mark_error(err, d->path, d->text, m, "invalid YAML: %s%s%s",
 			parser.problem ? parser.problem : "parse error",
 			parser.context ? " " : "", parser.context ? parser.context : "");
