@@ -400,7 +400,8 @@ static int list_models(const char *dir, str_list *files, retort_error **err)
 	}
 	closedir(d);
 	buf_release(&path);
-	qsort(files->v, files->n, sizeof(*files->v), cmp_str);
+	if (files->n > 1)
+		qsort(files->v, files->n, sizeof(*files->v), cmp_str);
 	return rc;
 }
 

@@ -297,18 +297,25 @@ static int cmp_fk(const void *a, const void *b)
 	return c ? c : cmp_opt_name(x->name, y->name);
 }
 
+/* qsort with NULL is undefined even for zero items */
+static void sort_items(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(items, n, size, cmp);
+}
+
 void schema_sort(schema *s)
 {
 	size_t i;
 
-	qsort(s->tables, s->ntables, sizeof(*s->tables), cmp_table);
-	qsort(s->views, s->nviews, sizeof(*s->views), cmp_view);
-	qsort(s->triggers, s->ntriggers, sizeof(*s->triggers), cmp_trigger);
+	sort_items(s->tables, s->ntables, sizeof(*s->tables), cmp_table);
+	sort_items(s->views, s->nviews, sizeof(*s->views), cmp_view);
+	sort_items(s->triggers, s->ntriggers, sizeof(*s->triggers), cmp_trigger);
 	for (i = 0; i < s->ntables; i++) {
 		schema_table *t = &s->tables[i];
-		qsort(t->indexes, t->nindexes, sizeof(*t->indexes), cmp_index);
-		qsort(t->uniques, t->nuniques, sizeof(*t->uniques), cmp_unique);
-		qsort(t->fks, t->nfks, sizeof(*t->fks), cmp_fk);
+		sort_items(t->indexes, t->nindexes, sizeof(*t->indexes), cmp_index);
+		sort_items(t->uniques, t->nuniques, sizeof(*t->uniques), cmp_unique);
+		sort_items(t->fks, t->nfks, sizeof(*t->fks), cmp_fk);
 	}
 }
 
