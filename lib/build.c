@@ -113,6 +113,9 @@ static int exec_rendered(sqlite3 *db, const schema *raw, const char *sql,
 	}
 	if (rc != SQLITE_OK) {
 		int off = sqlite3_error_offset(db);
+		/* "incomplete input" has no offset: the fault is at the end */
+		if (off < 0 && *sql)
+			off = (int)strlen(sql) - 1;
 		const render_span *span = spans && off >= 0 ? render_spans_find(spans, (size_t)off) : NULL;
 		const src_loc *loc = span ? span->loc : fallback;
 		error_at(err, RETORT_EINVALID, loc, schema_source_of(raw, loc->path),

@@ -66,6 +66,31 @@ static int read_string(mctx *c, const ynode *n, const char *what, char **out)
 	return *out ? 0 : oom(c);
 }
 
+/*
+** An SQL expression that is spliced into a statement: its parentheses must
+** balance and its quotes close, so that it cannot end the clause it sits in
+** (and an error in it is reported here, at its own value).
+*/
+static int read_expr(mctx *c, const ynode *n, const char *what, char **out)
+{
+	int rc = read_string(c, n, what, out), depth = 0;
+	sqltok t;
+	const char *p;
+
+	for (p = rc ? "" : *out; (t = sqltok_at(p)).type != TK_EOF; p += t.n) {
+		if (t.type == TK_ILLEGAL && (*p == '\'' || *p == '"' || *p == '[' || *p == '`'))
+			return ydoc_error(c->doc, n, c->err, "%s: unterminated quote in SQL '%s'", what, *out);
+		if (t.type == TK_SEMI)
+			return ydoc_error(c->doc, n, c->err, "%s: expected one SQL expression, found ';'", what);
+		depth += t.type == TK_LP ? 1 : t.type == TK_RP ? -1 : 0;
+		if (depth < 0)
+			break;
+	}
+	if (!rc && depth != 0)
+		return ydoc_error(c->doc, n, c->err, "%s: unbalanced parentheses in SQL '%s'", what, *out);
+	return rc;
+}
+
 static int read_name(mctx *c, const ynode *n, const char *what, char **out)
 {
 	int rc = read_string(c, n, what, out);
@@ -156,7 +181,7 @@ static int read_default(mctx *c, schema_column *col, const ynode *n, const char 
 		if (!sql)
 			return ydoc_error(c->doc, n, c->err, "%s: expected {sql: EXPRESSION}", what);
 		col->default_loc = loc_of(c, sql);
-		return read_string(c, sql, what, &col->default_sql);
+		return read_expr(c, sql, what, &col->default_sql);
 	}
 	if ((rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)) && !ynode_is_null(n))
 		return rc;
@@ -229,7 +254,7 @@ static int read_generated(mctx *c, schema_column *col, const ynode *n, const cha
 	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
 		col->generated = GENERATED_VIRTUAL;
 		col->generated_loc = loc_of(c, n);
-		return read_string(c, n, what, &col->generated_sql);
+		return read_expr(c, n, what, &col->generated_sql);
 	}
 	if ((rc = ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
 	    (rc = ydoc_check_keys(c->doc, n, generated_keys, what, c->err)))
@@ -242,7 +267,7 @@ static int read_generated(mctx *c, schema_column *col, const ynode *n, const cha
 		return rc;
 	col->generated = is_stored ? GENERATED_STORED : GENERATED_VIRTUAL;
 	col->generated_loc = loc_of(c, expr);
-	return read_string(c, expr, what, &col->generated_sql);
+	return read_expr(c, expr, what, &col->generated_sql);
 }
 
 static int push_check(mctx *c, schema_table *t, const char *name, const char *column,
@@ -254,7 +279,7 @@ static int push_check(mctx *c, schema_table *t, const char *name, const char *co
 	if (!ck)
 		return oom(c);
 	ck->loc = loc_of(c, expr);
-	if ((rc = read_string(c, expr, what, &ck->expr)))
+	if ((rc = read_expr(c, expr, what, &ck->expr)))
 		return rc;
 	ck->name = xstrdup(name);
 	ck->column = xstrdup(column);
@@ -467,7 +492,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			return rc;
 		if ((v = ynode_get(c->doc, val, "where"))) {
 			ix->where_loc = loc_of(c, v);
-			if ((rc = read_string(c, v, "index", &ix->where)))
+			if ((rc = read_expr(c, v, "index", &ix->where)))
 				return rc;
 		}
 		if (ynode_kind(cols) == Y_SCALAR && !ynode_is_null(cols)) {
@@ -490,7 +515,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			if (!term)
 				return oom(c);
 			term->loc = loc_of(c, item);
-			if ((rc = read_string(c, item, "index column", &term->expr)))
+			if ((rc = read_expr(c, item, "index column", &term->expr)))
 				return rc;
 		}
 	}
@@ -698,7 +723,9 @@ static int read_views(mctx *c, const ynode *n)
 		v->loc = loc_of(c, key);
 		if ((rc = read_name(c, key, "view", &v->name)))
 			return rc;
-		if (schema_find_view(c->s, v->name) != v || schema_find_table(c->s, v->name))
+		if (schema_find_table(c->s, v->name))
+			return ydoc_error(c->doc, key, c->err, "view '%s': a table has that name", v->name);
+		if (schema_find_view(c->s, v->name) != v)
 			return ydoc_error(c->doc, key, c->err, "view '%s' is defined twice", v->name);
 		v->loc = loc_of(c, val);
 		if ((rc = read_string(c, val, "view", &text)))
