@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 
 retort=${RETORT:-./build/cmd/retort}
 if [[ ! -x $retort ]]; then
-	./scripts/install-deps.sh
-	./scripts/build.sh
+	bash scripts/install-deps.sh
+	bash scripts/build.sh
 fi
 if ! command -v hyperfine >/dev/null || ! command -v sqlite3 >/dev/null; then
 	sudo=()

@@ -236,7 +236,8 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 		size_t j;
 		for (j = 0; j < ddl->nfks; j++) {
 			if (used[j] || !name_eq(ddl->fks[j].table, t->fks[i].table) ||
-			    !str_list_equal_nocase(&ddl->fks[j].columns, &t->fks[i].columns))
+			    !str_list_equal_nocase(&ddl->fks[j].columns, &t->fks[i].columns) ||
+			    !str_list_equal_nocase(&ddl->fks[j].ref_columns, &t->fks[i].ref_columns))
 				continue;
 			used[j] = 1;
 			t->fks[i].name = xstrdup(ddl->fks[j].name);

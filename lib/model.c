@@ -183,7 +183,7 @@ static int read_default(mctx *c, schema_column *col, const ynode *n, const char 
 		col->default_loc = loc_of(c, sql);
 		return read_expr(c, sql, what, &col->default_sql);
 	}
-	if ((rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)) && !ynode_is_null(n))
+	if (!ynode_is_null(n) && (rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)))
 		return rc;
 	if (ynode_is_null(n))
 		buf_puts(&b, "NULL");
@@ -515,7 +515,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			if (!term)
 				return oom(c);
 			term->loc = loc_of(c, item);
-			if ((rc = read_expr(c, item, "index column", &term->expr)))
+			if ((rc = read_string(c, item, "index column", &term->expr)))
 				return rc;
 		}
 	}

@@ -28,6 +28,15 @@ const render_span *render_spans_find(const render_spans *spans, size_t offset)
 	return best;
 }
 
+/* User SQL spliced into a statement: a trailing "-- comment" would swallow
+** what follows it on the line, so end such text with a newline. */
+static void put_sql(retort_buf *b, const char *sql)
+{
+	buf_puts(b, sql);
+	if (strstr(sql, "--"))
+		buf_putc(b, '\n');
+}
+
 static size_t span_open(const retort_buf *b)
 {
 	return b->len;
@@ -81,7 +90,7 @@ void render_default(retort_buf *b, const char *sql)
 		buf_puts(b, sql);
 	} else {
 		buf_putc(b, '(');
-		buf_puts(b, sql);
+		put_sql(b, sql);
 		buf_putc(b, ')');
 	}
 }
@@ -130,7 +139,7 @@ static void render_check(retort_buf *b, const schema_check *ck, render_spans *sp
 
 	render_constraint_name(b, ck->name);
 	buf_puts(b, "CHECK (");
-	buf_puts(b, ck->expr);
+	put_sql(b, ck->expr);
 	buf_putc(b, ')');
 	span_close(spans, b, start, &ck->loc);
 }
@@ -187,7 +196,7 @@ static void render_column(retort_buf *b, const schema_table *t, const schema_col
 	if (c->generated) {
 		buf_puts(b, " GENERATED ALWAYS AS (");
 		sub = span_open(b);
-		buf_puts(b, c->generated_sql);
+		put_sql(b, c->generated_sql);
 		span_close(spans, b, sub, &c->generated_loc);
 		buf_puts(b, c->generated == GENERATED_STORED ? ") STORED" : ") VIRTUAL");
 	}
@@ -305,7 +314,7 @@ void render_index_term(retort_buf *b, const schema_index_term *term, const schem
 			buf_ident(b, term->collate);
 		}
 	} else {
-		buf_puts(b, term->expr);
+		put_sql(b, term->expr);
 	}
 	if (term->desc)
 		buf_puts(b, " DESC");
@@ -330,7 +339,7 @@ void render_create_index(retort_buf *b, const schema_index *ix, const schema_tab
 	if (ix->where) {
 		buf_puts(b, " WHERE ");
 		sub = span_open(b);
-		buf_puts(b, ix->where);
+		put_sql(b, ix->where);
 		span_close(spans, b, sub, &ix->where_loc);
 	}
 	span_close(spans, b, start, &ix->loc);
@@ -339,13 +348,13 @@ void render_create_index(retort_buf *b, const schema_index *ix, const schema_tab
 void render_create_view(retort_buf *b, const schema_view *v)
 {
 	if (v->has_column_list) {
-		buf_puts(b, v->sql);
+		put_sql(b, v->sql);
 		return;
 	}
 	buf_puts(b, "CREATE VIEW ");
 	buf_ident(b, v->name);
 	buf_puts(b, " AS ");
-	buf_puts(b, v->select);
+	put_sql(b, v->select);
 }
 
 int retort_schema_to_sql(char **out, const retort_schema *s, retort_error **err)
@@ -367,7 +376,7 @@ int retort_schema_to_sql(char **out, const retort_schema *s, retort_error **err)
 		buf_puts(&b, ";\n");
 	}
 	for (i = 0; i < s->ntriggers; i++) {
-		buf_puts(&b, s->triggers[i].sql);
+		put_sql(&b, s->triggers[i].sql);
 		buf_puts(&b, ";\n");
 	}
 	*out = buf_detach(&b);

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./scripts/install-deps.sh
-./scripts/build.sh
+bash scripts/install-deps.sh
+bash scripts/build.sh
 
 run() {
 	printf '\n$ %s\n' "$*" >&2

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./scripts/install-deps.sh
-./scripts/build.sh
+bash scripts/install-deps.sh
+bash scripts/build.sh
 ctest --test-dir build --output-on-failure

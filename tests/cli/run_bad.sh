@@ -6,6 +6,9 @@
 # show the source line and a caret under the column when the error has a
 # location, not crash, and leave every file exactly as it was.
 set -uo pipefail
+# columns count characters, as libyaml's marks do, so that a caret after
+# "名前" stands under the right character
+export LC_ALL=C.UTF-8
 
 bin=$1
 case_dir=$2
@@ -59,7 +62,8 @@ if [[ $first =~ ^([^:]+):([0-9]+):([0-9]+):\ error: ]]; then
 	shown=$(sed -n 2p .retort-out/stderr)
 	[[ $shown == "$src" ]] || fail "line 2 of stderr is '$shown', expected the source line '$src'"
 	caret=$(sed -n 3p .retort-out/stderr)
-	want_caret=$(printf '%s' "$src" | cut -c "1-$((col - 1))" | sed 's/[^\t]/ /g')^
+	prefix=${src:0:col-1}
+	want_caret="${prefix//[^$'\t']/ }^"
 	[[ $caret == "$want_caret" ]] || fail "caret line is '$caret', expected '$want_caret'"
 fi
 

@@ -223,7 +223,7 @@ static const char *const odd_pool[] = {
 	"MiXeD", "1st", "2nd place", "123", "1e3", "0x1F", "-1", "3.14", "a: b",
 	"#hash", "- dash", "{brace}", "[bracket]", "&anchor", "*star", "!bang",
 	"%percent", "@at", "`tick`", "a.b", "x,y", "?q", "|pipe", ">gt",
-	"semi;colon", "back\\slash", "dollar$", "\xc3\x89COLE", "\xc3\xa9""cole",
+	"semi;colon", "back\\slash", "dollar$", "\xc3\x89" "COLE", "\xc3\xa9""cole",
 	"emoji\xf0\x9f\x98\x80", "stra\xc3\x9f""e",
 	"a_rather_long_name_that_goes_on_and_on_for_quite_a_while_really",
 };
@@ -288,7 +288,7 @@ static const char *const dflt_any[] = {"NULL", "null"};
 
 static const char *const collations[] = {"NOCASE", "RTRIM", "BINARY", "nocase"};
 
-static const char *const fk_actions[] = {
+static const char *const fk_action_pool[] = {
 	"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION",
 };
 
@@ -340,8 +340,12 @@ static void put_ident_style(sb *b, const char *n, int style)
 	}
 	if (style == 2) {
 		sb_add(b, "`");
-		for (p = n; *p; p++)
-			sb_addn(b, p, *p == '`' ? 0 : 1), (*p == '`' ? sb_add(b, "``") : (void)0);
+		for (p = n; *p; p++) {
+			if (*p == '`')
+				sb_add(b, "``");
+			else
+				sb_addn(b, p, 1);
+		}
 		sb_add(b, "`");
 		return;
 	}
@@ -369,18 +373,6 @@ static void put_ident(gen_rng *r, int quoting, sb *b, const char *n)
 		style = x < 7 ? 0 : (int)x - 6;
 	}
 	put_ident_style(b, n, style);
-}
-
-static void put_str(sb *b, const char *s)
-{
-	sb_add(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_add(b, "''");
-		else
-			sb_addn(b, s, 1);
-	}
-	sb_add(b, "'");
 }
 
 /* ---- generation context -------------------------------------------- */
@@ -468,16 +460,6 @@ static char *new_name(gen_ctx *g, const char *const *plain, size_t nplain,
 static int is_regular(const gen_table *t)
 {
 	return t->virtual_using == NULL;
-}
-
-static gen_column *find_col(gen_table *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncols; i++)
-		if (name_eq(t->cols[i].name, name))
-			return &t->cols[i];
-	return NULL;
 }
 
 /* The primary key's columns, in key order (either level). */
@@ -822,3 +804,1429 @@ static void gen_regular_table(gen_ctx *g, gen_table *t)
 	gen_strs_release(&all);
 }
 
+/*
+** SQLite 3.40 dequotes a table name a second time when it codes foreign key
+** actions, so a name that itself starts with a quote ("`tick`", "[x]",
+** "\"quoted\"") becomes "no such table: main.tick". Such tables stay out
+** of foreign keys, on both sides.
+*/
+static int fk_name_ok(const char *name)
+{
+	return !strchr("\"'[`", name[0]);
+}
+
+/*
+** A parent key of `want` columns (0: any size) in a random regular table:
+** its primary key or one of its UNIQUE constraints, which is what SQLite
+** requires of a parent key. `*implicit` says that the key is the primary
+** key, so "REFERENCES parent" without columns may name it. Returns the
+** parent, or NULL when none fits.
+*/
+static gen_table *pick_parent(gen_ctx *g, size_t want, gen_strs *ref, int *implicit)
+{
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		gen_table *p = &g->s->tables[below(g, (uint32_t)g->s->ntables)];
+		gen_strs cands[8];
+		size_t ncand, nfit = 0, i, k;
+		int has_pk;
+
+		if (!is_regular(p) || !fk_name_ok(p->name))
+			continue;
+		memset(cands, 0, sizeof(cands));
+		table_pk(p, &cands[0]);
+		has_pk = cands[0].n > 0;
+		ncand = has_pk ? 1 : 0;
+		for (i = 0; i < p->ncols && ncand < 5; i++)
+			if (p->cols[i].unique)
+				gen_strs_push(&cands[ncand++], p->cols[i].name);
+		for (i = 0; i < p->nuniques && ncand < 8; i++)
+			strs_copy(&cands[ncand++], &p->uniques[i].columns);
+		for (i = 0; i < ncand; i++)
+			if (!want || cands[i].n == want)
+				nfit++;
+		if (nfit) {
+			k = below(g, (uint32_t)nfit);
+			for (i = 0; i < ncand; i++)
+				if ((!want || cands[i].n == want) && k-- == 0)
+					break;
+			strs_copy(ref, &cands[i]);
+			*implicit = has_pk && i == 0;
+		}
+		for (i = 0; i < NELEM(cands); i++)
+			gen_strs_release(&cands[i]);
+		if (nfit)
+			return p;
+	}
+	return NULL;
+}
+
+static void fk_actions(gen_ctx *g, gen_fk *fk)
+{
+	if (chance(g, 50))
+		fk->on_delete = PICK(&g->r, fk_action_pool);
+	if (chance(g, 30))
+		fk->on_update = PICK(&g->r, fk_action_pool);
+	if (chance(g, 20))
+		fk->deferrable = PICK(&g->r, deferrables);
+}
+
+/* Foreign keys of table `ti`, column-level and table-level; parents may be
+** the table itself or tables defined after it. */
+static void gen_fks(gen_ctx *g, size_t ti)
+{
+	gen_table *t = &g->s->tables[ti];
+	gen_strs stored = {0};
+	size_t i;
+
+	if (!fk_name_ok(t->name))
+		return;
+	for (i = 0; i < t->ncols; i++) {
+		gen_column *c = &g->s->tables[ti].cols[i];
+		gen_strs ref = {0};
+		gen_table *p;
+		int implicit = 0;
+
+		if (c->generated || !chance(g, 10))
+			continue;
+		p = pick_parent(g, 1, &ref, &implicit);
+		if (!p)
+			continue;
+		c->fk = xrealloc(NULL, sizeof(*c->fk));
+		memset(c->fk, 0, sizeof(*c->fk));
+		c->fk->table = xstrdup(p->name);
+		if (implicit && chance(g, 30))
+			gen_strs_release(&ref);
+		else
+			c->fk->ref_columns = ref;
+		c->fk->name = maybe_constraint_name(g, 15);
+		fk_actions(g, c->fk);
+	}
+	column_names(t, &stored, 1);
+	while (chance(g, 20) && t->nfks < 2) {
+		size_t want = 1 + below(g, stored.n < 3 ? (uint32_t)stored.n : 3);
+		gen_strs ref = {0}, child = {0};
+		gen_table *p;
+		gen_fk *fk;
+		int implicit = 0;
+
+		p = pick_parent(g, want, &ref, &implicit);
+		if (!p)
+			continue;
+		while (child.n < want) {
+			const char *n = stored.v[below(g, (uint32_t)stored.n)];
+			if (!strs_has(&child, n))
+				gen_strs_push(&child, n);
+		}
+		fk = PUSH(t->fks, t->nfks, t->capfks);
+		fk->name = maybe_constraint_name(g, 30);
+		fk->columns = child;
+		fk->table = xstrdup(p->name);
+		if (implicit && chance(g, 30))
+			gen_strs_release(&ref);
+		else
+			fk->ref_columns = ref;
+		fk_actions(g, fk);
+	}
+	gen_strs_release(&stored);
+}
+
+/* An fts5 table; its shadow tables' names must be free as well. */
+static void gen_fts(gen_ctx *g, gen_table *t)
+{
+	static const char *const shadows[] = {"_data", "_idx", "_content", "_docsize", "_config"};
+	gen_strs scope = {0};
+	sb b = {0};
+	size_t i, n;
+
+	for (;;) {
+		char *name = NEW_NAME(g, fts_pool, &g->objects);
+		sb sh = {0};
+		int ok = 1;
+		for (i = 0; i < NELEM(shadows) && ok; i++) {
+			sh.len = 0;
+			sb_add(&sh, name);
+			sb_add(&sh, shadows[i]);
+			ok = !strs_has(&g->objects, sh.p);
+		}
+		for (i = 0; i < NELEM(shadows) && ok; i++) {
+			sh.len = 0;
+			sb_add(&sh, name);
+			sb_add(&sh, shadows[i]);
+			gen_strs_push(&g->objects, sh.p);
+		}
+		free(sh.p);
+		if (ok) {
+			t->name = name;
+			break;
+		}
+		free(name);
+	}
+	n = 1 + below(g, 3);
+	sb_add(&b, "fts5(");
+	for (i = 0; i < n; i++) {
+		gen_column *c = PUSH(t->cols, t->ncols, t->capcols);
+		c->name = new_name(g, fts_column_pool, NELEM(fts_column_pool), &scope, 0);
+		sb_addf(&b, "%s%s%s", i ? ", " : "", c->name, chance(g, 15) ? " UNINDEXED" : "");
+	}
+	if (chance(g, 25))
+		sb_add(&b, ", tokenize = 'porter unicode61'");
+	if (chance(g, 10))
+		sb_add(&b, ", prefix = '2 3'");
+	if (chance(g, 8))
+		sb_add(&b, ", detail = none");
+	sb_add(&b, ")");
+	t->virtual_using = sb_take(&b);
+	gen_strs_release(&scope);
+}
+
+static gen_table *pick_regular(gen_ctx *g)
+{
+	for (;;) {
+		gen_table *t = &g->s->tables[below(g, (uint32_t)g->s->ntables)];
+		if (is_regular(t))
+			return t;
+	}
+}
+
+static void gen_index_one(gen_ctx *g, gen_index *ix)
+{
+	gen_table *t = pick_regular(g);
+	gen_strs all = {0}, used = {0};
+	size_t k, j;
+
+	column_names(t, &all, 0);
+	ix->table = xstrdup(t->name);
+	ix->name = NEW_NAME(g, index_pool, &g->objects);
+	ix->unique = chance(g, 25);
+	k = 1 + below(g, all.n < 3 ? (uint32_t)all.n : 3);
+	for (j = 0; j < k; j++) {
+		const char *c = all.v[below(g, (uint32_t)all.n)];
+		const char *d = all.v[below(g, (uint32_t)all.n)];
+		sb b = {0};
+
+		if (chance(g, 65)) {
+			if (strs_has(&used, c))
+				continue;
+			gen_strs_push(&used, c);
+			ident(g, &b, c);
+			if (chance(g, 10))
+				sb_add(&b, " COLLATE NOCASE");
+		} else {
+			switch (below(g, 6)) {
+			case 0: sb_add(&b, "lower("); ident(g, &b, c); sb_add(&b, ")"); break;
+			case 1: sb_add(&b, "length("); ident(g, &b, c); sb_add(&b, ")"); break;
+			case 2: sb_add(&b, "abs("); ident(g, &b, c); sb_add(&b, ")"); break;
+			case 3:
+				sb_add(&b, "(");
+				ident(g, &b, c);
+				sb_add(&b, " + ");
+				ident(g, &b, d);
+				sb_add(&b, ")");
+				break;
+			case 4: sb_add(&b, "substr("); ident(g, &b, c); sb_add(&b, ", 1, 3)"); break;
+			default:
+				sb_add(&b, "coalesce(");
+				ident(g, &b, c);
+				sb_add(&b, ", ");
+				ident(g, &b, d);
+				sb_add(&b, ")");
+				break;
+			}
+		}
+		if (chance(g, 20))
+			sb_add(&b, " DESC");
+		else if (chance(g, 5))
+			sb_add(&b, " ASC");
+		if (!strs_has(&ix->terms, b.p))
+			gen_strs_push(&ix->terms, b.p);
+		free(b.p);
+	}
+	if (!ix->terms.n) {
+		sb b = {0};
+		ident(g, &b, all.v[0]);
+		gen_strs_push(&ix->terms, b.p);
+		free(b.p);
+	}
+	if (chance(g, 25))
+		ix->where = bool_expr_str(g, &all, NULL);
+	gen_strs_release(&all);
+	gen_strs_release(&used);
+}
+
+static gen_table *find_table(gen_schema *s, const char *name);
+
+/* Something to select from: a table (regular or virtual) or an earlier view. */
+static const char *pick_source(gen_ctx *g, gen_strs *cols)
+{
+	size_t n = g->s->ntables + g->s->nviews, k = below(g, (uint32_t)n);
+
+	if (k < g->s->ntables) {
+		column_names(&g->s->tables[k], cols, 0);
+		return g->s->tables[k].name;
+	}
+	strs_copy(cols, &g->s->views[k - g->s->ntables].columns);
+	return g->s->views[k - g->s->ntables].name;
+}
+
+static char *quoted(gen_ctx *g, const char *n)
+{
+	sb b = {0};
+
+	ident(g, &b, n);
+	return sb_take(&b);
+}
+
+/* One result column, aliased when asked or when its name is taken. */
+static void select_item(gen_ctx *g, sb *b, const char *prefix, const char *col, gen_strs *outs)
+{
+	colref(g, b, prefix, col);
+	if (chance(g, 35) || strs_has(outs, col)) {
+		char *alias = NEW_NAME(g, column_pool, outs);
+		sb_add(b, chance(g, 90) ? " AS " : " ");
+		ident(g, b, alias);
+		free(alias);
+	} else {
+		gen_strs_push(outs, col);
+	}
+}
+
+/*
+** SQLite 3.40 names a view's result column "columnN" instead of "true" or
+** "false", however it is written (even quoted, even in a column list), so a
+** view never gets those names from here.
+*/
+static void view_scope(gen_strs *scope)
+{
+	gen_strs_push(scope, "true");
+	gen_strs_push(scope, "false");
+}
+
+static void gen_view_one(gen_ctx *g, gen_view *v)
+{
+	gen_strs ca = {0}, cb = {0}, outs = {0};
+	const char *a = pick_source(g, &ca), *bname = pick_source(g, &cb);
+	uint32_t kind = below(g, 100);
+	sb b = {0};
+	size_t k, i;
+
+	v->name = NEW_NAME(g, view_pool, &g->objects);
+	if (kind >= 45 && kind < 82 && name_eq(a, bname))
+		kind = 0;
+	if (kind >= 82 && kind < 90 && (strs_has(&ca, "true") || strs_has(&ca, "false")))
+		kind = 0;
+	view_scope(&outs);
+	k = 1 + below(g, ca.n < 4 ? (uint32_t)ca.n : 4);
+	if (kind < 45) {
+		sb_add(&b, chance(g, 10) ? "SELECT DISTINCT " : "SELECT ");
+		for (i = 0; i < k; i++) {
+			if (i)
+				sb_add(&b, ", ");
+			select_item(g, &b, NULL, ca.v[below(g, (uint32_t)ca.n)], &outs);
+		}
+		sb_add(&b, " FROM ");
+		ident(g, &b, a);
+		if (chance(g, 30)) {
+			sb_add(&b, " WHERE ");
+			bool_expr(g, &b, &ca, NULL, 0);
+		} else if (chance(g, 12)) {
+			sb_add(&b, " WHERE ");
+			ident(g, &b, ca.v[0]);
+			sb_add(&b, " IN (SELECT ");
+			ident(g, &b, cb.v[0]);
+			sb_add(&b, " FROM ");
+			ident(g, &b, bname);
+			sb_add(&b, ")");
+		}
+		if (chance(g, 15)) {
+			sb_add(&b, " ORDER BY ");
+			ident(g, &b, ca.v[0]);
+			if (chance(g, 50))
+				sb_addf(&b, " LIMIT %u", 1 + (unsigned)below(g, 100));
+		}
+	} else if (kind < 60) {
+		char *qa = quoted(g, a), *qb = quoted(g, bname);
+		sb_add(&b, "SELECT ");
+		for (i = 0; i < k; i++) {
+			if (i)
+				sb_add(&b, ", ");
+			select_item(g, &b, qa, ca.v[below(g, (uint32_t)ca.n)], &outs);
+		}
+		sb_add(&b, ", ");
+		select_item(g, &b, qb, cb.v[below(g, (uint32_t)cb.n)], &outs);
+		sb_add(&b, chance(g, 30) ? " FROM " : "\n  FROM ");
+		sb_add(&b, qa);
+		sb_add(&b, chance(g, 30) ? " LEFT JOIN " : " JOIN ");
+		sb_add(&b, qb);
+		sb_add(&b, " ON ");
+		colref(g, &b, qa, ca.v[below(g, (uint32_t)ca.n)]);
+		sb_add(&b, " = ");
+		colref(g, &b, qb, cb.v[below(g, (uint32_t)cb.n)]);
+		free(qa);
+		free(qb);
+	} else if (kind < 72) {
+		const char *c = ca.v[below(g, (uint32_t)ca.n)];
+		char *n;
+		sb_add(&b, "SELECT ");
+		select_item(g, &b, NULL, c, &outs);
+		n = NEW_NAME(g, column_pool, &outs);
+		sb_add(&b, ", count(*) AS ");
+		ident(g, &b, n);
+		free(n);
+		sb_add(&b, " FROM ");
+		ident(g, &b, a);
+		sb_add(&b, " GROUP BY ");
+		ident(g, &b, c);
+		if (chance(g, 30))
+			sb_add(&b, " HAVING count(*) > 1");
+	} else if (kind < 82) {
+		size_t m = ca.n < cb.n ? ca.n : cb.n;
+		k = 1 + below(g, m < 2 ? (uint32_t)m : 2);
+		sb_add(&b, "SELECT ");
+		for (i = 0; i < k; i++) {
+			if (i)
+				sb_add(&b, ", ");
+			select_item(g, &b, NULL, ca.v[i], &outs);
+		}
+		sb_add(&b, " FROM ");
+		ident(g, &b, a);
+		sb_add(&b, chance(g, 50) ? " UNION ALL SELECT " : "\nUNION\nSELECT ");
+		for (i = 0; i < k; i++) {
+			if (i)
+				sb_add(&b, ", ");
+			ident(g, &b, cb.v[i]);
+		}
+		sb_add(&b, " FROM ");
+		ident(g, &b, bname);
+	} else if (kind < 90) {
+		gen_table *t = find_table(g->s, a);
+		sb_add(&b, "SELECT * FROM ");
+		ident(g, &b, a);
+		strs_copy(&outs, &ca);
+		if (t)
+			t->star_selected = 1;
+	} else {
+		gen_strs scope = {0};
+		char *cte;
+		strs_copy(&scope, &g->objects);
+		cte = NEW_NAME(g, view_pool, &scope);
+		sb_add(&b, "WITH ");
+		ident(g, &b, cte);
+		sb_add(&b, " AS (SELECT ");
+		for (i = 0; i < k; i++) {
+			if (i)
+				sb_add(&b, ", ");
+			select_item(g, &b, NULL, ca.v[below(g, (uint32_t)ca.n)], &outs);
+		}
+		sb_add(&b, " FROM ");
+		ident(g, &b, a);
+		sb_add(&b, ") SELECT * FROM ");
+		ident(g, &b, cte);
+		free(cte);
+		gen_strs_release(&scope);
+	}
+	maybe_comment(g, &b);
+	v->select = sb_take(&b);
+	if (chance(g, 20)) {
+		gen_strs names = {0};
+		v->column_list = 1;
+		view_scope(&names);
+		for (i = 2; i < outs.n; i++)
+			free(NEW_NAME(g, column_pool, &names));
+		/* the two reserved entries go: the rest are the view's names */
+		free(names.v[0]);
+		free(names.v[1]);
+		memmove(names.v, names.v + 2, (names.n - 2) * sizeof(*names.v));
+		names.n -= 2;
+		v->columns = names;
+	} else {
+		/* drop the reserved entries of view_scope() */
+		free(outs.v[0]);
+		free(outs.v[1]);
+		memmove(outs.v, outs.v + 2, (outs.n - 2) * sizeof(*outs.v));
+		outs.n -= 2;
+		v->columns = outs;
+		memset(&outs, 0, sizeof(outs));
+	}
+	gen_strs_release(&ca);
+	gen_strs_release(&cb);
+	gen_strs_release(&outs);
+}
+
+/* A value for a trigger body: a NEW/OLD column or a literal. */
+static void trigger_value(gen_ctx *g, sb *b, const gen_strs *cols, const char *row)
+{
+	static const char *const literals[] = {"'x'", "42", "NULL", "'it''s'", "-1"};
+
+	if (row && chance(g, 70))
+		colref(g, b, row, cols->v[below(g, (uint32_t)cols->n)]);
+	else
+		sb_add(b, PICK(&g->r, literals));
+}
+
+static void trigger_statement(gen_ctx *g, sb *b, const gen_strs *cols, const char *row)
+{
+	gen_table *u = &g->s->tables[below(g, (uint32_t)g->s->ntables)];
+	gen_strs ucols = {0}, stored = {0};
+	uint32_t kind = below(g, 6);
+
+	column_names(u, &ucols, 0);
+	column_names(u, &stored, 1);
+	if (!is_regular(u))
+		kind = 0;
+	switch (kind) {
+	case 0:
+	case 1: {
+		const char *c = stored.v[below(g, (uint32_t)stored.n)];
+		sb_add(b, "INSERT INTO ");
+		ident(g, b, u->name);
+		sb_add(b, " (");
+		ident(g, b, c);
+		sb_add(b, ") VALUES (");
+		trigger_value(g, b, cols, row);
+		sb_add(b, ")");
+		break;
+	}
+	case 2:
+		sb_add(b, "UPDATE ");
+		ident(g, b, u->name);
+		sb_add(b, " SET ");
+		ident(g, b, stored.v[below(g, (uint32_t)stored.n)]);
+		sb_add(b, " = ");
+		trigger_value(g, b, cols, row);
+		sb_add(b, " WHERE ");
+		ident(g, b, ucols.v[below(g, (uint32_t)ucols.n)]);
+		sb_add(b, " IS NULL");
+		break;
+	case 3:
+		sb_add(b, "DELETE FROM ");
+		ident(g, b, u->name);
+		sb_add(b, " WHERE ");
+		ident(g, b, ucols.v[below(g, (uint32_t)ucols.n)]);
+		sb_add(b, " = ");
+		trigger_value(g, b, cols, row);
+		break;
+	case 4:
+		sb_add(b, "SELECT RAISE(ABORT, 'nope: it''s bad') WHERE ");
+		trigger_value(g, b, cols, row);
+		sb_add(b, " IS NULL");
+		break;
+	default:
+		sb_add(b, chance(g, 50) ? "SELECT RAISE(IGNORE)" : "SELECT 1");
+		break;
+	}
+	gen_strs_release(&ucols);
+	gen_strs_release(&stored);
+}
+
+static void gen_trigger_one(gen_ctx *g, gen_trigger *tr)
+{
+	static const char *const events[] = {"INSERT", "DELETE", "UPDATE", "UPDATE OF"};
+	int on_view = g->s->nviews && chance(g, 25);
+	gen_strs cols = {0}, stored = {0};
+	const char *event = PICK(&g->r, events), *row;
+	size_t n, i;
+	sb b = {0};
+
+	if (on_view) {
+		gen_view *v = &g->s->views[below(g, (uint32_t)g->s->nviews)];
+		tr->table = xstrdup(v->name);
+		strs_copy(&cols, &v->columns);
+		strs_copy(&stored, &v->columns);
+	} else {
+		gen_table *t = pick_regular(g);
+		tr->table = xstrdup(t->name);
+		column_names(t, &cols, 0);
+		column_names(t, &stored, 1);
+	}
+	tr->name = NEW_NAME(g, trigger_pool, &g->objects);
+	row = event[0] == 'D' ? "OLD" : event[0] == 'I' ? "NEW" : chance(g, 50) ? "NEW" : "OLD";
+	sb_add(&b, chance(g, 10) ? "create trigger " : "CREATE TRIGGER ");
+	ident(g, &b, tr->name);
+	if (on_view)
+		sb_add(&b, " INSTEAD OF ");
+	else if (chance(g, 5))
+		sb_add(&b, " ");
+	else
+		sb_add(&b, chance(g, 50) ? " BEFORE " : " AFTER ");
+	sb_add(&b, event);
+	if (event[6] == ' ') {
+		n = 1 + below(g, stored.n < 2 ? 1 : 2);
+		for (i = 0; i < n && i < stored.n; i++) {
+			sb_add(&b, i ? ", " : " ");
+			ident(g, &b, stored.v[i]);
+		}
+	}
+	sb_add(&b, " ON ");
+	ident(g, &b, tr->table);
+	if (chance(g, 50))
+		sb_add(&b, " FOR EACH ROW");
+	if (chance(g, 30)) {
+		sb_add(&b, " WHEN ");
+		bool_expr(g, &b, &cols, row, 1);
+	}
+	sb_add(&b, chance(g, 50) ? "\nBEGIN\n" : " BEGIN ");
+	n = 1 + below(g, 2);
+	for (i = 0; i < n; i++) {
+		sb_add(&b, "  ");
+		trigger_statement(g, &b, &cols, row);
+		sb_add(&b, ";");
+		maybe_comment(g, &b);
+		sb_add(&b, "\n");
+	}
+	sb_add(&b, "END");
+	tr->sql = sb_take(&b);
+	gen_strs_release(&cols);
+	gen_strs_release(&stored);
+}
+
+void gen_options_default(gen_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->odd_names = 30;
+	o->max_tables = 5;
+	o->max_columns = 7;
+	o->max_indexes = 4;
+	o->max_views = 3;
+	o->max_triggers = 3;
+	o->fts5 = 1;
+	o->named_pk = 1;
+	o->comments = 1;
+	o->quoting = 1;
+}
+
+static void ctx_init(gen_ctx *g, gen_schema *s, uint64_t seed, const gen_options *opt)
+{
+	memset(g, 0, sizeof(*g));
+	if (opt)
+		g->opt = *opt;
+	else
+		gen_options_default(&g->opt);
+	gen_rng_seed(&g->r, seed);
+	g->s = s;
+	/* the reader leaves these out, so a schema must not use them */
+	gen_strs_push(&g->objects, "retort_version");
+	gen_strs_push(&g->objects, "retort_history");
+}
+
+void gen_schema_generate(gen_schema *out, uint64_t seed, const gen_options *opt)
+{
+	gen_ctx g;
+	size_t n, i;
+
+	memset(out, 0, sizeof(*out));
+	out->seed = seed;
+	ctx_init(&g, out, seed, opt);
+	n = 1 + below(&g, g.opt.max_tables ? g.opt.max_tables : 1);
+	for (i = 0; i < n; i++) {
+		gen_table t;
+		memset(&t, 0, sizeof(t));
+		gen_regular_table(&g, &t);
+		*PUSH(out->tables, out->ntables, out->captables) = t;
+	}
+	if (g.opt.fts5 && chance(&g, 12)) {
+		gen_table t;
+		memset(&t, 0, sizeof(t));
+		gen_fts(&g, &t);
+		*PUSH(out->tables, out->ntables, out->captables) = t;
+	}
+	for (i = 0; i < out->ntables; i++)
+		if (is_regular(&out->tables[i]))
+			gen_fks(&g, i);
+	n = below(&g, g.opt.max_indexes + 1);
+	for (i = 0; i < n; i++) {
+		gen_index ix;
+		memset(&ix, 0, sizeof(ix));
+		gen_index_one(&g, &ix);
+		*PUSH(out->indexes, out->nindexes, out->capindexes) = ix;
+	}
+	n = below(&g, g.opt.max_views + 1);
+	for (i = 0; i < n; i++) {
+		gen_view v;
+		memset(&v, 0, sizeof(v));
+		gen_view_one(&g, &v);
+		*PUSH(out->views, out->nviews, out->capviews) = v;
+	}
+	n = below(&g, g.opt.max_triggers + 1);
+	for (i = 0; i < n; i++) {
+		gen_trigger tr;
+		memset(&tr, 0, sizeof(tr));
+		gen_trigger_one(&g, &tr);
+		*PUSH(out->triggers, out->ntriggers, out->captriggers) = tr;
+	}
+	gen_strs_release(&g.objects);
+}
+
+/* ---- rendering ---------------------------------------------------- */
+
+typedef struct render {
+	sb b;
+	gen_rng r;       /* layout choices only, apart from the schema's */
+	int quoting;
+	int comments;
+	int lower;       /* this statement's keywords in lower case */
+	int multiline;
+} render;
+
+static void kw(render *R, sb *b, const char *k)
+{
+	if (!R->lower) {
+		sb_add(b, k);
+		return;
+	}
+	for (; *k; k++) {
+		char c = (char)ascii_lower((unsigned char)*k);
+		sb_addn(b, &c, 1);
+	}
+}
+
+static void rname(render *R, sb *b, const char *n)
+{
+	put_ident(&R->r, R->quoting, b, n);
+}
+
+static void rnames(render *R, sb *b, const gen_strs *l)
+{
+	size_t i;
+
+	sb_add(b, "(");
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			sb_add(b, ", ");
+		rname(R, b, l->v[i]);
+	}
+	sb_add(b, ")");
+}
+
+static void rconstraint(render *R, sb *b, const char *name)
+{
+	if (name) {
+		kw(R, b, "CONSTRAINT ");
+		rname(R, b, name);
+		sb_add(b, " ");
+	}
+}
+
+static void render_fk_tail(render *R, sb *b, const gen_fk *fk)
+{
+	kw(R, b, "REFERENCES ");
+	rname(R, b, fk->table);
+	if (fk->ref_columns.n) {
+		if (gen_rng_chance(&R->r, 50))
+			sb_add(b, " ");
+		rnames(R, b, &fk->ref_columns);
+	}
+	if (fk->on_delete) {
+		kw(R, b, " ON DELETE ");
+		kw(R, b, fk->on_delete);
+	}
+	if (fk->on_update) {
+		kw(R, b, " ON UPDATE ");
+		kw(R, b, fk->on_update);
+	}
+	if (fk->deferrable) {
+		sb_add(b, " ");
+		kw(R, b, fk->deferrable);
+	}
+}
+
+static void shuffle(render *R, gen_strs *l)
+{
+	size_t i;
+
+	for (i = l->n; i > 1; i--) {
+		size_t j = gen_rng_below(&R->r, (uint32_t)i);
+		char *x = l->v[i - 1];
+		l->v[i - 1] = l->v[j];
+		l->v[j] = x;
+	}
+}
+
+static void render_column(render *R, sb *out, const gen_table *t, const gen_column *c)
+{
+	gen_strs parts = {0};
+	sb b = {0};
+	size_t i;
+
+	if (c->pk) {
+		rconstraint(R, &b, t->pk_name);
+		kw(R, &b, "PRIMARY KEY");
+		if (c->autoincrement)
+			kw(R, &b, " AUTOINCREMENT");
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->notnull) {
+		kw(R, &b, "NOT NULL");
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->default_sql) {
+		kw(R, &b, "DEFAULT ");
+		sb_add(&b, c->default_sql);
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->collate) {
+		kw(R, &b, "COLLATE ");
+		sb_add(&b, c->collate);
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->generated) {
+		if (!c->short_generated)
+			kw(R, &b, "GENERATED ALWAYS ");
+		kw(R, &b, "AS (");
+		sb_add(&b, c->gen_expr);
+		sb_add(&b, ")");
+		if (c->generated == GEN_GENERATED_STORED)
+			kw(R, &b, " STORED");
+		else if (gen_rng_chance(&R->r, 50))
+			kw(R, &b, " VIRTUAL");
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->unique) {
+		rconstraint(R, &b, c->unique_name);
+		kw(R, &b, "UNIQUE");
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->check) {
+		rconstraint(R, &b, c->check_name);
+		kw(R, &b, "CHECK (");
+		sb_add(&b, c->check);
+		sb_add(&b, ")");
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (c->fk) {
+		rconstraint(R, &b, c->fk->name);
+		render_fk_tail(R, &b, c->fk);
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	/* SQLite takes column constraints in any order */
+	if (gen_rng_chance(&R->r, 25))
+		shuffle(R, &parts);
+	rname(R, out, c->name);
+	if (c->type) {
+		sb_add(out, " ");
+		sb_add(out, c->type);
+	}
+	for (i = 0; i < parts.n; i++) {
+		sb_add(out, " ");
+		sb_add(out, parts.v[i]);
+	}
+	gen_strs_release(&parts);
+	free(b.p);
+}
+
+static void render_table(render *R, const gen_table *t)
+{
+	sb *out = &R->b;
+	gen_strs parts = {0}, cons = {0};
+	sb b = {0};
+	size_t i;
+
+	if (t->virtual_using) {
+		kw(R, out, "CREATE VIRTUAL TABLE ");
+		if (t->if_not_exists)
+			kw(R, out, "IF NOT EXISTS ");
+		rname(R, out, t->name);
+		kw(R, out, " USING ");
+		sb_add(out, t->virtual_using);
+		return;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		render_column(R, &b, t, &t->cols[i]);
+		gen_strs_push(&parts, b.p);
+		b.len = 0;
+	}
+	if (t->pk.n) {
+		rconstraint(R, &b, t->pk_name);
+		kw(R, &b, "PRIMARY KEY ");
+		rnames(R, &b, &t->pk);
+		gen_strs_push(&cons, b.p);
+		b.len = 0;
+	}
+	for (i = 0; i < t->nuniques; i++) {
+		rconstraint(R, &b, t->uniques[i].name);
+		kw(R, &b, "UNIQUE ");
+		rnames(R, &b, &t->uniques[i].columns);
+		gen_strs_push(&cons, b.p);
+		b.len = 0;
+	}
+	for (i = 0; i < t->nchecks; i++) {
+		rconstraint(R, &b, t->checks[i].name);
+		kw(R, &b, "CHECK (");
+		sb_add(&b, t->checks[i].expr);
+		sb_add(&b, ")");
+		gen_strs_push(&cons, b.p);
+		b.len = 0;
+	}
+	for (i = 0; i < t->nfks; i++) {
+		rconstraint(R, &b, t->fks[i].name);
+		kw(R, &b, "FOREIGN KEY ");
+		rnames(R, &b, &t->fks[i].columns);
+		sb_add(&b, " ");
+		render_fk_tail(R, &b, &t->fks[i]);
+		gen_strs_push(&cons, b.p);
+		b.len = 0;
+	}
+	if (gen_rng_chance(&R->r, 25))
+		shuffle(R, &cons);
+	strs_copy(&parts, &cons);
+
+	kw(R, out, "CREATE TABLE ");
+	if (t->if_not_exists)
+		kw(R, out, "IF NOT EXISTS ");
+	rname(R, out, t->name);
+	sb_add(out, R->multiline ? " (" : "(");
+	for (i = 0; i < parts.n; i++) {
+		if (i)
+			sb_add(out, ",");
+		if (R->comments && gen_rng_chance(&R->r, 5))
+			sb_add(out, R->multiline ? "\n\t-- the next one\n" : " /* next */");
+		sb_add(out, R->multiline ? "\n\t" : i ? " " : "");
+		sb_add(out, parts.v[i]);
+	}
+	sb_add(out, R->multiline ? "\n)" : ")");
+	if (t->strict && t->without_rowid)
+		kw(R, out, gen_rng_chance(&R->r, 50) ? " STRICT, WITHOUT ROWID" : " WITHOUT ROWID, STRICT");
+	else if (t->strict)
+		kw(R, out, " STRICT");
+	else if (t->without_rowid)
+		kw(R, out, " WITHOUT ROWID");
+	gen_strs_release(&parts);
+	gen_strs_release(&cons);
+	free(b.p);
+}
+
+static void render_index(render *R, const gen_index *ix)
+{
+	sb *out = &R->b;
+	size_t i;
+
+	kw(R, out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	if (gen_rng_chance(&R->r, 5))
+		kw(R, out, "IF NOT EXISTS ");
+	rname(R, out, ix->name);
+	kw(R, out, " ON ");
+	rname(R, out, ix->table);
+	sb_add(out, " (");
+	for (i = 0; i < ix->terms.n; i++) {
+		if (i)
+			sb_add(out, ", ");
+		sb_add(out, ix->terms.v[i]);
+	}
+	sb_add(out, ")");
+	if (ix->where) {
+		kw(R, out, R->multiline ? "\n  WHERE " : " WHERE ");
+		sb_add(out, ix->where);
+	}
+}
+
+static void render_view(render *R, const gen_view *v)
+{
+	sb *out = &R->b;
+
+	kw(R, out, "CREATE VIEW ");
+	if (gen_rng_chance(&R->r, 5))
+		kw(R, out, "IF NOT EXISTS ");
+	rname(R, out, v->name);
+	if (v->column_list)
+		rnames(R, out, &v->columns);
+	kw(R, out, R->multiline ? " AS\n" : " AS ");
+	sb_add(out, v->select);
+}
+
+static void end_statement(render *R)
+{
+	sb_add(&R->b, ";\n");
+	if (R->comments && gen_rng_chance(&R->r, 8))
+		sb_add(&R->b, "\n-- between statements\n");
+	R->lower = gen_rng_chance(&R->r, 15);
+	R->multiline = gen_rng_chance(&R->r, 50);
+}
+
+char *gen_schema_to_sql(const gen_schema *s)
+{
+	gen_options opt;
+	render R;
+	size_t i;
+
+	gen_options_default(&opt);
+	memset(&R, 0, sizeof(R));
+	/* a stream of its own, so that layout never shifts the schema */
+	gen_rng_seed(&R.r, s->seed ^ 0x5851F42D4C957F2DULL);
+	R.quoting = 1;
+	R.comments = gen_rng_chance(&R.r, 30);
+	R.multiline = gen_rng_chance(&R.r, 50);
+	if (R.comments)
+		sb_addf(&R.b, "-- gen_schema seed %llu\n", (unsigned long long)s->seed);
+	for (i = 0; i < s->ntables; i++) {
+		render_table(&R, &s->tables[i]);
+		end_statement(&R);
+	}
+	for (i = 0; i < s->nindexes; i++) {
+		render_index(&R, &s->indexes[i]);
+		end_statement(&R);
+	}
+	for (i = 0; i < s->nviews; i++) {
+		render_view(&R, &s->views[i]);
+		end_statement(&R);
+	}
+	for (i = 0; i < s->ntriggers; i++) {
+		sb_add(&R.b, s->triggers[i].sql);
+		end_statement(&R);
+	}
+	return sb_take(&R.b);
+}
+
+/* ---- freeing -------------------------------------------------------- */
+
+static void fk_release(gen_fk *fk)
+{
+	free(fk->name);
+	gen_strs_release(&fk->columns);
+	free(fk->table);
+	gen_strs_release(&fk->ref_columns);
+}
+
+static void column_release(gen_column *c)
+{
+	free(c->name);
+	free(c->type);
+	free(c->default_sql);
+	free(c->collate);
+	free(c->gen_expr);
+	free(c->unique_name);
+	free(c->check);
+	free(c->check_name);
+	if (c->fk) {
+		fk_release(c->fk);
+		free(c->fk);
+	}
+}
+
+static void table_release(gen_table *t)
+{
+	size_t i;
+
+	free(t->name);
+	for (i = 0; i < t->ncols; i++)
+		column_release(&t->cols[i]);
+	free(t->cols);
+	gen_strs_release(&t->pk);
+	free(t->pk_name);
+	for (i = 0; i < t->nuniques; i++) {
+		free(t->uniques[i].name);
+		gen_strs_release(&t->uniques[i].columns);
+	}
+	free(t->uniques);
+	for (i = 0; i < t->nfks; i++)
+		fk_release(&t->fks[i]);
+	free(t->fks);
+	for (i = 0; i < t->nchecks; i++) {
+		free(t->checks[i].name);
+		free(t->checks[i].expr);
+	}
+	free(t->checks);
+	free(t->virtual_using);
+}
+
+static void index_release(gen_index *ix)
+{
+	free(ix->name);
+	free(ix->table);
+	gen_strs_release(&ix->terms);
+	free(ix->where);
+}
+
+static void view_release(gen_view *v)
+{
+	free(v->name);
+	gen_strs_release(&v->columns);
+	free(v->select);
+}
+
+static void trigger_release(gen_trigger *tr)
+{
+	free(tr->name);
+	free(tr->table);
+	free(tr->sql);
+}
+
+void gen_schema_release(gen_schema *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->ntables; i++)
+		table_release(&s->tables[i]);
+	free(s->tables);
+	for (i = 0; i < s->nindexes; i++)
+		index_release(&s->indexes[i]);
+	free(s->indexes);
+	for (i = 0; i < s->nviews; i++)
+		view_release(&s->views[i]);
+	free(s->views);
+	for (i = 0; i < s->ntriggers; i++)
+		trigger_release(&s->triggers[i]);
+	free(s->triggers);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- mutations ------------------------------------------------------ */
+
+static const char *const mutation_names[GEN_MUT_COUNT] = {
+	"column-type", "not-null", "default", "collate", "add-column",
+	"drop-index", "index-unique", "index-where", "drop-check", "fk-action",
+	"view", "drop-trigger", "strict", "without-rowid",
+};
+
+const char *gen_mutation_name(gen_mutation m)
+{
+	return (unsigned)m < GEN_MUT_COUNT ? mutation_names[m] : "?";
+}
+
+typedef int (*col_filter)(const gen_table *t, const gen_column *c);
+
+static int col_type_ok(const gen_table *t, const gen_column *c)
+{
+	return is_regular(t) && !c->autoincrement;
+}
+
+static int col_not_null_ok(const gen_table *t, const gen_column *c)
+{
+	/* key columns of WITHOUT ROWID tables and rowid aliases are NOT NULL
+	** whatever is written */
+	return is_regular(t) && !c->in_key;
+}
+
+static int col_stored_ok(const gen_table *t, const gen_column *c)
+{
+	return is_regular(t) && !c->generated;
+}
+
+static int col_any_ok(const gen_table *t, const gen_column *c)
+{
+	(void)c;
+	return is_regular(t);
+}
+
+static gen_column *pick_column(gen_ctx *g, col_filter ok, gen_table **tout)
+{
+	size_t n = 0, i, j, k;
+
+	for (i = 0; i < g->s->ntables; i++)
+		for (j = 0; j < g->s->tables[i].ncols; j++)
+			n += ok(&g->s->tables[i], &g->s->tables[i].cols[j]) ? 1 : 0;
+	if (!n)
+		return NULL;
+	k = below(g, (uint32_t)n);
+	for (i = 0; i < g->s->ntables; i++)
+		for (j = 0; j < g->s->tables[i].ncols; j++)
+			if (ok(&g->s->tables[i], &g->s->tables[i].cols[j]) && k-- == 0) {
+				*tout = &g->s->tables[i];
+				return &g->s->tables[i].cols[j];
+			}
+	return NULL;
+}
+
+static gen_table *find_table(gen_schema *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntables; i++)
+		if (name_eq(s->tables[i].name, name))
+			return &s->tables[i];
+	return NULL;
+}
+
+static void replace_str(char **slot, const char *s)
+{
+	free(*slot);
+	*slot = xstrdup(s);
+}
+
+static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
+{
+	gen_table *t = NULL;
+	gen_column *c;
+	const char *to;
+	int tries;
+
+	switch (m) {
+	case GEN_MUT_COLUMN_TYPE:
+		c = pick_column(g, col_type_ok, &t);
+		if (!c)
+			return 0;
+		/* SQLite spells the STRICT type names in upper case however they
+		** are written, so a change of case is no change */
+		for (tries = 0;; tries++) {
+			to = t->strict ? PICK(&g->r, types_strict) : PICK(&g->r, types_loose);
+			if (!c->type || !name_eq(to, c->type))
+				break;
+		}
+		sb_addf(d, "table '%s': column '%s': type '%s' -> '%s'", t->name, c->name,
+			c->type ? c->type : "", to);
+		replace_str(&c->type, to);
+		return 1;
+	case GEN_MUT_NOT_NULL:
+		c = pick_column(g, col_not_null_ok, &t);
+		if (!c)
+			return 0;
+		c->notnull = !c->notnull;
+		sb_addf(d, "table '%s': column '%s': NOT NULL %s", t->name, c->name,
+			c->notnull ? "added" : "removed");
+		return 1;
+	case GEN_MUT_DEFAULT: {
+		char k;
+		c = pick_column(g, col_stored_ok, &t);
+		if (!c)
+			return 0;
+		k = t->strict && c->type ? (char)ascii_lower((unsigned char)c->type[0]) : 't';
+		to = k == 'i' || k == 'r' ? "12345" : k == 'b' ? "x'beef'" : "'mutated'";
+		if (c->default_sql && strcmp(c->default_sql, to) == 0)
+			to = "NULL";
+		sb_addf(d, "table '%s': column '%s': default %s -> %s", t->name, c->name,
+			c->default_sql ? c->default_sql : "(none)", to);
+		replace_str(&c->default_sql, to);
+		return 1;
+	}
+	case GEN_MUT_COLLATE:
+		c = pick_column(g, col_any_ok, &t);
+		if (!c)
+			return 0;
+		/* BINARY is the default: going to or from it may change nothing */
+		to = c->collate && name_eq(c->collate, "NOCASE") ? "RTRIM" : "NOCASE";
+		sb_addf(d, "table '%s': column '%s': collation %s -> %s", t->name, c->name,
+			c->collate ? c->collate : "(none)", to);
+		replace_str(&c->collate, to);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int mutate(gen_ctx *g, gen_mutation m, sb *d)
+{
+	gen_schema *s = g->s;
+	size_t i, j, n, k;
+
+	switch (m) {
+	case GEN_MUT_COLUMN_TYPE:
+	case GEN_MUT_NOT_NULL:
+	case GEN_MUT_DEFAULT:
+	case GEN_MUT_COLLATE:
+		return mutate_column(g, m, d);
+	case GEN_MUT_ADD_COLUMN: {
+		gen_table *t = NULL;
+		gen_strs scope = {0};
+		gen_column *c;
+		/* a view of "SELECT *" would grow a column too, and one with a
+		** column list (or a view built on it) would then be invalid */
+		for (i = 0, k = below(g, (uint32_t)s->ntables); i < s->ntables && !t; i++) {
+			gen_table *x = &s->tables[(k + i) % s->ntables];
+			if (is_regular(x) && !x->star_selected)
+				t = x;
+		}
+		if (!t)
+			return 0;
+		column_names(t, &scope, 0);
+		gen_strs_push(&scope, "rowid");
+		gen_strs_push(&scope, "oid");
+		gen_strs_push(&scope, "_rowid_");
+		c = PUSH(t->cols, t->ncols, t->capcols);
+		c->name = new_name(g, column_pool, NELEM(column_pool), &scope, 0);
+		c->type = xstrdup("TEXT");
+		gen_strs_release(&scope);
+		sb_addf(d, "table '%s': column '%s' added", t->name, c->name);
+		return 1;
+	}
+	case GEN_MUT_DROP_INDEX:
+		if (!s->nindexes)
+			return 0;
+		k = below(g, (uint32_t)s->nindexes);
+		sb_addf(d, "index '%s' dropped", s->indexes[k].name);
+		index_release(&s->indexes[k]);
+		memmove(&s->indexes[k], &s->indexes[k + 1], (s->nindexes - k - 1) * sizeof(*s->indexes));
+		s->nindexes--;
+		return 1;
+	case GEN_MUT_INDEX_UNIQUE:
+		if (!s->nindexes)
+			return 0;
+		k = below(g, (uint32_t)s->nindexes);
+		s->indexes[k].unique = !s->indexes[k].unique;
+		sb_addf(d, "index '%s': unique %d", s->indexes[k].name, s->indexes[k].unique);
+		return 1;
+	case GEN_MUT_INDEX_WHERE: {
+		gen_index *ix;
+		if (!s->nindexes)
+			return 0;
+		ix = &s->indexes[below(g, (uint32_t)s->nindexes)];
+		if (ix->where) {
+			free(ix->where);
+			ix->where = NULL;
+			sb_addf(d, "index '%s': WHERE removed", ix->name);
+		} else {
+			gen_table *t = find_table(s, ix->table);
+			sb b = {0};
+			ident(g, &b, t->cols[below(g, (uint32_t)t->ncols)].name);
+			sb_add(&b, " IS NOT NULL");
+			ix->where = sb_take(&b);
+			sb_addf(d, "index '%s': WHERE %s added", ix->name, ix->where);
+		}
+		return 1;
+	}
+	case GEN_MUT_DROP_CHECK:
+		n = 0;
+		for (i = 0; i < s->ntables; i++) {
+			n += s->tables[i].nchecks;
+			for (j = 0; j < s->tables[i].ncols; j++)
+				n += s->tables[i].cols[j].check != NULL;
+		}
+		if (!n)
+			return 0;
+		k = below(g, (uint32_t)n);
+		for (i = 0; i < s->ntables; i++) {
+			gen_table *t = &s->tables[i];
+			if (k < t->nchecks) {
+				sb_addf(d, "table '%s': CHECK (%s) dropped", t->name, t->checks[k].expr);
+				free(t->checks[k].name);
+				free(t->checks[k].expr);
+				memmove(&t->checks[k], &t->checks[k + 1],
+					(t->nchecks - k - 1) * sizeof(*t->checks));
+				t->nchecks--;
+				return 1;
+			}
+			k -= t->nchecks;
+			for (j = 0; j < t->ncols; j++) {
+				gen_column *c = &t->cols[j];
+				if (c->check && k-- == 0) {
+					sb_addf(d, "table '%s': column '%s': CHECK (%s) dropped",
+						t->name, c->name, c->check);
+					free(c->check);
+					free(c->check_name);
+					c->check = c->check_name = NULL;
+					return 1;
+				}
+			}
+		}
+		return 0;
+	case GEN_MUT_FK_ACTION: {
+		gen_fk *fks[64];
+		const char *owner[64];
+		gen_fk *fk;
+		n = 0;
+		for (i = 0; i < s->ntables; i++) {
+			for (j = 0; j < s->tables[i].nfks && n < 64; j++, n++) {
+				fks[n] = &s->tables[i].fks[j];
+				owner[n] = s->tables[i].name;
+			}
+			for (j = 0; j < s->tables[i].ncols && n < 64; j++)
+				if (s->tables[i].cols[j].fk) {
+					fks[n] = s->tables[i].cols[j].fk;
+					owner[n++] = s->tables[i].name;
+				}
+		}
+		if (!n)
+			return 0;
+		k = below(g, (uint32_t)n);
+		fk = fks[k];
+		/* an omitted action is NO ACTION: switch to something else */
+		sb_addf(d, "table '%s': foreign key to '%s': ON DELETE %s -> ", owner[k],
+			fk->table, fk->on_delete ? fk->on_delete : "(none)");
+		fk->on_delete = fk->on_delete && strcmp(fk->on_delete, "CASCADE") == 0 ?
+			"SET NULL" : "CASCADE";
+		sb_add(d, fk->on_delete);
+		return 1;
+	}
+	case GEN_MUT_VIEW: {
+		gen_view *v;
+		sb b = {0};
+		if (!s->nviews)
+			return 0;
+		v = &s->views[below(g, (uint32_t)s->nviews)];
+		/* same result columns, different text */
+		sb_add(&b, "SELECT * FROM (");
+		sb_add(&b, v->select);
+		sb_add(&b, "\n)");
+		free(v->select);
+		v->select = sb_take(&b);
+		sb_addf(d, "view '%s': SELECT wrapped", v->name);
+		return 1;
+	}
+	case GEN_MUT_DROP_TRIGGER:
+		if (!s->ntriggers)
+			return 0;
+		k = below(g, (uint32_t)s->ntriggers);
+		sb_addf(d, "trigger '%s' dropped", s->triggers[k].name);
+		trigger_release(&s->triggers[k]);
+		memmove(&s->triggers[k], &s->triggers[k + 1],
+			(s->ntriggers - k - 1) * sizeof(*s->triggers));
+		s->ntriggers--;
+		return 1;
+	case GEN_MUT_STRICT:
+		n = 0;
+		for (i = 0; i < s->ntables; i++)
+			n += s->tables[i].strict;
+		if (!n)
+			return 0;
+		k = below(g, (uint32_t)n);
+		for (i = 0; i < s->ntables; i++)
+			if (s->tables[i].strict && k-- == 0) {
+				s->tables[i].strict = 0;
+				sb_addf(d, "table '%s': STRICT removed", s->tables[i].name);
+				return 1;
+			}
+		return 0;
+	case GEN_MUT_WITHOUT_ROWID: {
+		/* off always works; on needs a primary key and no AUTOINCREMENT */
+		gen_table *cands[64];
+		n = 0;
+		for (i = 0; i < s->ntables && n < 64; i++) {
+			gen_table *t = &s->tables[i];
+			gen_strs pk = {0};
+			int autoinc = 0;
+			if (!is_regular(t))
+				continue;
+			table_pk(t, &pk);
+			for (j = 0; j < t->ncols; j++)
+				autoinc |= t->cols[j].autoincrement;
+			if (t->without_rowid || (pk.n && !autoinc))
+				cands[n++] = t;
+			gen_strs_release(&pk);
+		}
+		if (!n)
+			return 0;
+		k = below(g, (uint32_t)n);
+		cands[k]->without_rowid = !cands[k]->without_rowid;
+		sb_addf(d, "table '%s': WITHOUT ROWID %s", cands[k]->name,
+			cands[k]->without_rowid ? "added" : "removed");
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+int gen_schema_mutate(gen_schema *s, gen_mutation m, uint64_t seed, char **what)
+{
+	gen_ctx g;
+	sb d = {0};
+	int done;
+
+	ctx_init(&g, s, seed, NULL);
+	g.opt.quoting = 0;
+	done = mutate(&g, m, &d);
+	gen_strs_release(&g.objects);
+	if (what)
+		*what = done ? sb_take(&d) : NULL;
+	free(d.p);
+	return done;
+}

@@ -108,6 +108,7 @@ typedef struct gen_table {
 	int strict;
 	int without_rowid;
 	int if_not_exists;
+	int star_selected;    /* a view selects * from it */
 	/* A virtual table: "fts5(...)", the part after USING. `cols` then
 	** holds only the column names, for views and triggers to use. */
 	char *virtual_using;
