@@ -294,7 +294,14 @@ static int cmp_fk(const void *a, const void *b)
 		c = name_cmp(x->table, y->table);
 	if (!c)
 		c = cmp_str_list(&x->ref_columns, &y->ref_columns);
-	return c ? c : cmp_opt_name(x->name, y->name);
+	if (!c)
+		c = cmp_opt_name(x->name, y->name);
+	/* two keys may differ only in their actions: order them by those too */
+	if (!c)
+		c = cmp_opt_name(x->on_delete, y->on_delete);
+	if (!c)
+		c = cmp_opt_name(x->on_update, y->on_update);
+	return c ? c : x->deferred - y->deferred;
 }
 
 /* qsort with NULL is undefined even for zero items */
