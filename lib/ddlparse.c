@@ -88,11 +88,16 @@ static int read_fk_clause(sqlcur *c, schema_fk *fk)
 		return -1;
 	for (;;) {
 		if (sqlcur_accept(c, "ON")) {
+			char **action = sqlcur_is(c, "DELETE") ? &fk->on_delete : &fk->on_update;
+			const char *start;
 			sqlcur_advance(c); /* DELETE | UPDATE */
+			start = c->tok.z;
 			if (sqlcur_accept(c, "SET") || sqlcur_accept(c, "NO"))
 				sqlcur_advance(c);
 			else
 				sqlcur_advance(c);
+			free(*action);
+			*action = sql_trimmed(start, c->prev_end);
 		} else if (sqlcur_accept(c, "MATCH")) {
 			sqlcur_advance(c);
 		} else if (sqlcur_is(c, "NOT") || sqlcur_is(c, "DEFERRABLE")) {

@@ -237,7 +237,11 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 		for (j = 0; j < ddl->nfks; j++) {
 			if (used[j] || !name_eq(ddl->fks[j].table, t->fks[i].table) ||
 			    !str_list_equal_nocase(&ddl->fks[j].columns, &t->fks[i].columns) ||
-			    !str_list_equal_nocase(&ddl->fks[j].ref_columns, &t->fks[i].ref_columns))
+			    !str_list_equal_nocase(&ddl->fks[j].ref_columns, &t->fks[i].ref_columns) ||
+			    !name_eq(ddl->fks[j].on_delete ? ddl->fks[j].on_delete : "NO ACTION",
+				t->fks[i].on_delete) ||
+			    !name_eq(ddl->fks[j].on_update ? ddl->fks[j].on_update : "NO ACTION",
+				t->fks[i].on_update))
 				continue;
 			used[j] = 1;
 			t->fks[i].name = xstrdup(ddl->fks[j].name);
