@@ -133,14 +133,11 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 	return rc == SQLITE_DONE ? 0 : db_error(r);
 }
 
-static const char *index_sql(reader *r, const char *name, sqlite3_stmt *sqlq)
+static const char *index_sql(const char *name, sqlite3_stmt *sqlq)
 {
 	sqlite3_reset(sqlq);
 	sqlite3_bind_text(sqlq, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(sqlq) == SQLITE_ROW)
-		return col_str(sqlq, 0);
-	(void)r;
-	return NULL;
+	return sqlite3_step(sqlq) == SQLITE_ROW ? col_str(sqlq, 0) : NULL;
 }
 
 static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl,
@@ -178,7 +175,7 @@ static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl,
 			}
 		} else {
 			schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
-			const char *sql = index_sql(r, index_name, sqlq);
+			const char *sql = index_sql(index_name, sqlq);
 			ddl_index dix;
 			if (!ix || !sql || ddl_parse_index(sql, &dix) < 0) {
 				free(index_name);
@@ -253,18 +250,6 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 	return 0;
 }
 
-static int take_checks(reader *r, schema_table *t, ddl_table *ddl)
-{
-	/* move the parsed CHECKs over: the reader owns nothing else of them */
-	t->checks = ddl->checks;
-	t->nchecks = ddl->nchecks;
-	t->capchecks = ddl->capchecks;
-	ddl->checks = NULL;
-	ddl->nchecks = ddl->capchecks = 0;
-	(void)r;
-	return 0;
-}
-
 static int read_table(reader *r, const char *name, const char *sql, int strict,
 	int without_rowid, sqlite3_stmt *sqlq)
 {
@@ -294,8 +279,13 @@ static int read_table(reader *r, const char *name, const char *sql, int strict,
 		rc = read_indexes(r, t, &ddl, sqlq);
 	if (!rc)
 		rc = read_fks(r, t, &ddl);
-	if (!rc)
-		rc = take_checks(r, t, &ddl);
+	if (!rc) { /* the parsed CHECKs are the table's: move them over */
+		t->checks = ddl.checks;
+		t->nchecks = ddl.nchecks;
+		t->capchecks = ddl.capchecks;
+		ddl.checks = NULL;
+		ddl.nchecks = ddl.capchecks = 0;
+	}
 	ddl_table_release(&ddl);
 	return rc;
 }

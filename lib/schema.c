@@ -396,7 +396,7 @@ static int columns_equal(const schema_table *ta, const schema_column *a,
 	if (!sql_equal(a->default_sql, b->default_sql))
 		return differ(why, "table '%s': column '%s': default %s != %s", t, c,
 			OR_NONE(a->default_sql), OR_NONE(b->default_sql));
-	if (cmp_opt_name(a->collate, b->collate) != 0 && !name_eq(a->collate, b->collate))
+	if (!name_eq(a->collate, b->collate))
 		return differ(why, "table '%s': column '%s': collation %s != %s", t, c,
 			OR_NONE(a->collate), OR_NONE(b->collate));
 	if (a->pk != b->pk)
