@@ -16,13 +16,21 @@ enum {
 	EXIT_LOCKED = 4
 };
 
+/* The most options one command may declare. */
+#define CLI_MAX_OPTIONS 16
+
 typedef struct cli {
 	const char *config_path; /* -c */
 	const char *db_url;      /* --db */
 	int busy_timeout;
 	int json, quiet, verbose, echo, color;
 	retort_config *cfg;      /* NULL when the command runs outside a project */
+	const char *const *cmd_options;           /* the command's own options */
+	const char *cmd_values[CLI_MAX_OPTIONS];  /* their values ("1" for flags) */
 } cli;
+
+/* The value of the command's option `name`, or NULL when not given. */
+const char *cli_opt(const cli *c, const char *name);
 
 /* Print an error (file:line:col, source line and caret when known) and
 ** return the exit code its library code maps to. */
@@ -38,5 +46,6 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out,
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
+int cmd_diff(cli *c, int argc, char **argv);
 
 #endif

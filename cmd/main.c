@@ -21,13 +21,20 @@ typedef struct command {
 	unsigned flags;
 	const char *usage;
 	const char *summary;
+	/* the command's own long options, "name" or "name=" (takes a value) */
+	const char *const *options;
 } command;
+
+static const char *const diff_options[] = { "from=", "to=", "downgrade", NULL };
 
 static const command commands[] = {
 	{ "init", cmd_init, 0, "init [DIR]",
-	  "create retort.yaml, models/ and revisions/ in DIR (default: here)" },
+	  "create retort.yaml, models/ and revisions/ in DIR (default: here)", NULL },
 	{ "inspect", cmd_inspect, WANT_CONFIG, "inspect [SOURCE]",
-	  "print SOURCE's schema as model YAML (db, db:FILE, sql:FILE, models, models:PATH)" },
+	  "print SOURCE's schema as model YAML (db, db:FILE, sql:FILE, models, models:PATH)", NULL },
+	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from SOURCE] [--to SOURCE] [--downgrade]",
+	  "print the SQL that turns one schema into another (default: from db to models)",
+	  diff_options },
 };
 
 typedef struct option_help {
@@ -36,7 +43,7 @@ typedef struct option_help {
 	const char *help;
 } option_help;
 
-enum { OPT_DB = 256, OPT_BUSY, OPT_JSON, OPT_ECHO, OPT_NO_COLOR, OPT_VERSION };
+enum { OPT_DB = 256, OPT_BUSY, OPT_JSON, OPT_ECHO, OPT_NO_COLOR, OPT_VERSION, OPT_COMMAND = 512 };
 
 static const option_help global_options[] = {
 	{ { "config", required_argument, NULL, 'c' }, "FILE", "use this retort.yaml" },
@@ -87,6 +94,42 @@ static const command *find_command(const char *name)
 	return NULL;
 }
 
+/* The command's name: the first operand, skipping options and their values,
+** so that the command's own options can be known before parsing. */
+static const char *command_name(int argc, char **argv)
+{
+	int i;
+	size_t j;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' || !a[1])
+			return a;
+		if (strcmp(a, "-c") == 0) {
+			i++;
+			continue;
+		}
+		for (j = 0; j < COUNT(global_options); j++)
+			if (global_options[j].opt.has_arg == required_argument && a[1] == '-' &&
+			    strcmp(a + 2, global_options[j].opt.name) == 0)
+				i++;
+	}
+	return NULL;
+}
+
+const char *cli_opt(const cli *c, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; c->cmd_options && c->cmd_options[i]; i++)
+		if (strncmp(c->cmd_options[i], name, n) == 0 &&
+		    (c->cmd_options[i][n] == '\0' || c->cmd_options[i][n] == '='))
+			return c->cmd_values[i];
+	return NULL;
+}
+
 static int load_config(cli *c, const command *cmd)
 {
 	retort_error *err = NULL;
@@ -100,19 +143,41 @@ static int load_config(cli *c, const command *cmd)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Merge the global options with the command's own; returns how many. */
+static size_t build_longopts(struct option *out, const command *cmd)
 {
-	struct option longopts[COUNT(global_options) + 1];
-	cli c = { NULL, NULL, 5000, 0, 0, 0, 0, 0, NULL };
-	const command *cmd;
-	int opt, help = 0, rc;
-	size_t i;
-	char *end;
+	static char names[CLI_MAX_OPTIONS][32]; /* getopt wants the bare names */
+	size_t i, n = 0;
 
 	for (i = 0; i < COUNT(global_options); i++)
-		longopts[i] = global_options[i].opt;
-	memset(&longopts[i], 0, sizeof(longopts[i]));
+		out[n++] = global_options[i].opt;
+	for (i = 0; cmd && cmd->options && cmd->options[i] && i < CLI_MAX_OPTIONS; i++) {
+		const char *o = cmd->options[i];
+		size_t len = strcspn(o, "=");
+		snprintf(names[i], sizeof(names[i]), "%.*s", (int)len, o);
+		out[n].name = names[i];
+		out[n].has_arg = o[len] == '=' ? required_argument : no_argument;
+		out[n].flag = NULL;
+		out[n].val = OPT_COMMAND + (int)i;
+		n++;
+	}
+	memset(&out[n], 0, sizeof(out[n]));
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct option longopts[COUNT(global_options) + CLI_MAX_OPTIONS + 1];
+	cli c = { 0 };
+	const char *name = command_name(argc, argv);
+	const command *cmd = name ? find_command(name) : NULL;
+	int opt, help = 0, rc;
+	char *end;
+
+	c.busy_timeout = 5000;
 	c.color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+	c.cmd_options = cmd ? cmd->options : NULL;
+	build_longopts(longopts, cmd);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":c:qvh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -134,15 +199,18 @@ int main(int argc, char **argv)
 		case 'h': help = 1; break;
 		case ':':
 			return cli_fail(&c, EXIT_BAD_INPUT, "option '%s' needs a value", argv[optind - 1]);
+		case '?':
+			return cli_fail(&c, EXIT_BAD_INPUT, "unknown option '%s' (see retort %s%s--help)",
+				argv[optind - 1], cmd ? cmd->name : "", cmd ? " " : "");
 		default:
-			return cli_fail(&c, EXIT_BAD_INPUT, "unknown option '%s' (see retort --help)", argv[optind - 1]);
+			c.cmd_values[opt - OPT_COMMAND] = optarg ? optarg : "1";
+			break;
 		}
 	}
 	if (optind >= argc) {
 		usage(help ? stdout : stderr);
 		return help ? EXIT_OK : EXIT_BAD_INPUT;
 	}
-	cmd = find_command(argv[optind]);
 	if (!cmd)
 		return cli_fail(&c, EXIT_BAD_INPUT, "unknown command '%s' (see retort --help)", argv[optind]);
 	if (help) {

@@ -32,6 +32,8 @@ void buf_vprintf(retort_buf *b, const char *fmt, va_list ap);
 void buf_ident(retort_buf *b, const char *name);
 /* Append a SQL string literal, single-quoted, inner quotes doubled. */
 void buf_literal(retort_buf *b, const char *text);
+/* Append a JSON string (or null for NULL); UTF-8 passes through. */
+void buf_json_string(retort_buf *b, const char *s);
 /* Shorten the contents to `len` bytes (no-op when already shorter). */
 void buf_truncate(retort_buf *b, size_t len);
 int buf_oom(const retort_buf *b);

@@ -164,7 +164,7 @@ static int is_inline_unique(const schema_unique *u)
 	return u->columns.n == 1 && !u->name;
 }
 
-static void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
+void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
 	render_spans *spans)
 {
 	size_t i, start = span_open(b), sub;
@@ -226,11 +226,17 @@ static void render_column(retort_buf *b, const schema_table *t, const schema_col
 
 void render_create_table(retort_buf *b, const schema_table *t, render_spans *spans)
 {
+	render_create_table_as(b, t, t->name, spans);
+}
+
+void render_create_table_as(retort_buf *b, const schema_table *t, const char *name,
+	render_spans *spans)
+{
 	size_t i, start = span_open(b), npk = pk_count(t);
 	const char *sep = "\n  ";
 
 	buf_puts(b, t->virtual_using ? "CREATE VIRTUAL TABLE " : "CREATE TABLE ");
-	buf_ident(b, t->name);
+	buf_ident(b, name);
 	if (t->virtual_using) {
 		buf_puts(b, " USING ");
 		buf_puts(b, t->virtual_using);

@@ -26,6 +26,13 @@ const render_span *render_spans_find(const render_spans *spans, size_t offset);
 
 /* `spans` may be NULL everywhere. */
 void render_create_table(retort_buf *b, const schema_table *t, render_spans *spans);
+/* The same table under another name (a rebuild's new table). */
+void render_create_table_as(retort_buf *b, const schema_table *t, const char *name,
+	render_spans *spans);
+/* One column definition with its column-level constraints, as in CREATE
+** TABLE and ALTER TABLE ADD COLUMN. */
+void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
+	render_spans *spans);
 void render_create_index(retort_buf *b, const schema_index *ix, const schema_table *t,
 	render_spans *spans);
 void render_create_view(retort_buf *b, const schema_view *v);

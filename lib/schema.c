@@ -105,7 +105,7 @@ void schema_index_release(schema_index *ix)
 	free(ix->terms);
 }
 
-static void column_release(schema_column *c)
+void schema_column_release(schema_column *c)
 {
 	free(c->name);
 	free(c->type);
@@ -121,7 +121,7 @@ void schema_table_release(schema_table *t)
 
 	free(t->name);
 	for (i = 0; i < t->ncolumns; i++)
-		column_release(&t->columns[i]);
+		schema_column_release(&t->columns[i]);
 	free(t->columns);
 	free(t->pk_name);
 	free(t->virtual_using);
@@ -184,6 +184,127 @@ schema_view *schema_view_add(schema *s)
 schema_trigger *schema_trigger_add(schema *s)
 {
 	return ARRAY_PUSH(s->triggers, s->ntriggers, s->captriggers);
+}
+
+/* ---- deep copies ---------------------------------------------------- */
+
+/* Each copier returns 0, or -1 on allocation failure leaving `dst` safe to
+** release. `*bad` collects failures so that copies read straight through. */
+static char *dup_into(const char *s, int *bad)
+{
+	char *d = xstrdup(s);
+
+	if (s && !d)
+		*bad = 1;
+	return d;
+}
+
+static void copy_str_list(str_list *dst, const str_list *src, int *bad)
+{
+	size_t i;
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < src->n; i++)
+		if (str_list_push(dst, src->v[i]) < 0)
+			*bad = 1;
+}
+
+void schema_column_copy(schema_column *d, const schema_column *c, int *bad)
+{
+	*d = *c;
+	d->name = dup_into(c->name, bad);
+	d->type = dup_into(c->type, bad);
+	d->default_sql = dup_into(c->default_sql, bad);
+	d->collate = dup_into(c->collate, bad);
+	d->generated_sql = dup_into(c->generated_sql, bad);
+	d->renamed_from = dup_into(c->renamed_from, bad);
+}
+
+void schema_check_copy(schema_check *d, const schema_check *c, int *bad)
+{
+	*d = *c;
+	d->name = dup_into(c->name, bad);
+	d->expr = dup_into(c->expr, bad);
+	d->column = dup_into(c->column, bad);
+}
+
+void schema_fk_copy(schema_fk *d, const schema_fk *f, int *bad)
+{
+	*d = *f;
+	d->name = dup_into(f->name, bad);
+	copy_str_list(&d->columns, &f->columns, bad);
+	d->table = dup_into(f->table, bad);
+	copy_str_list(&d->ref_columns, &f->ref_columns, bad);
+	d->on_delete = dup_into(f->on_delete, bad);
+	d->on_update = dup_into(f->on_update, bad);
+}
+
+static void index_copy(schema_index *d, const schema_index *x, int *bad)
+{
+	size_t i;
+
+	*d = *x;
+	d->name = dup_into(x->name, bad);
+	d->table = dup_into(x->table, bad);
+	d->where = dup_into(x->where, bad);
+	d->terms = x->nterms ? calloc(x->nterms, sizeof(*d->terms)) : NULL;
+	d->capterms = d->nterms = d->terms ? x->nterms : 0;
+	if (x->nterms && !d->terms)
+		*bad = 1;
+	for (i = 0; i < d->nterms; i++) {
+		d->terms[i] = x->terms[i];
+		d->terms[i].column = dup_into(x->terms[i].column, bad);
+		d->terms[i].expr = dup_into(x->terms[i].expr, bad);
+		d->terms[i].collate = dup_into(x->terms[i].collate, bad);
+	}
+}
+
+/* calloc'd array of `n` items, or NULL (and *bad) on failure */
+static void *copy_array(size_t n, size_t size, size_t *count, size_t *cap, int *bad)
+{
+	void *v = n ? calloc(n, size) : NULL;
+
+	*count = 0;
+	*cap = v ? n : 0;
+	if (n && !v)
+		*bad = 1;
+	return v;
+}
+
+int schema_table_copy(schema_table *d, const schema_table *t)
+{
+	int bad = 0;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->name = dup_into(t->name, &bad);
+	d->pk_name = dup_into(t->pk_name, &bad);
+	d->autoincrement = t->autoincrement;
+	d->without_rowid = t->without_rowid;
+	d->strict = t->strict;
+	d->virtual_using = dup_into(t->virtual_using, &bad);
+	d->renamed_from = dup_into(t->renamed_from, &bad);
+	d->loc = t->loc;
+	d->pk_loc = t->pk_loc;
+	d->columns = copy_array(t->ncolumns, sizeof(*d->columns), &d->ncolumns, &d->capcolumns, &bad);
+	for (i = 0; d->columns && i < t->ncolumns; i++, d->ncolumns++)
+		schema_column_copy(&d->columns[i], &t->columns[i], &bad);
+	d->uniques = copy_array(t->nuniques, sizeof(*d->uniques), &d->nuniques, &d->capuniques, &bad);
+	for (i = 0; d->uniques && i < t->nuniques; i++, d->nuniques++) {
+		d->uniques[i] = t->uniques[i];
+		d->uniques[i].name = dup_into(t->uniques[i].name, &bad);
+		copy_str_list(&d->uniques[i].columns, &t->uniques[i].columns, &bad);
+	}
+	d->fks = copy_array(t->nfks, sizeof(*d->fks), &d->nfks, &d->capfks, &bad);
+	for (i = 0; d->fks && i < t->nfks; i++, d->nfks++)
+		schema_fk_copy(&d->fks[i], &t->fks[i], &bad);
+	d->checks = copy_array(t->nchecks, sizeof(*d->checks), &d->nchecks, &d->capchecks, &bad);
+	for (i = 0; d->checks && i < t->nchecks; i++, d->nchecks++)
+		schema_check_copy(&d->checks[i], &t->checks[i], &bad);
+	d->indexes = copy_array(t->nindexes, sizeof(*d->indexes), &d->nindexes, &d->capindexes, &bad);
+	for (i = 0; d->indexes && i < t->nindexes; i++, d->nindexes++)
+		index_copy(&d->indexes[i], &t->indexes[i], &bad);
+	return bad ? -1 : 0;
 }
 
 schema_table *schema_find_table(const schema *s, const char *name)
@@ -311,6 +432,13 @@ static void sort_items(void *items, size_t n, size_t size, int (*cmp)(const void
 		qsort(items, n, size, cmp);
 }
 
+void schema_table_sort(schema_table *t)
+{
+	sort_items(t->indexes, t->nindexes, sizeof(*t->indexes), cmp_index);
+	sort_items(t->uniques, t->nuniques, sizeof(*t->uniques), cmp_unique);
+	sort_items(t->fks, t->nfks, sizeof(*t->fks), cmp_fk);
+}
+
 void schema_sort(schema *s)
 {
 	size_t i;
@@ -318,12 +446,8 @@ void schema_sort(schema *s)
 	sort_items(s->tables, s->ntables, sizeof(*s->tables), cmp_table);
 	sort_items(s->views, s->nviews, sizeof(*s->views), cmp_view);
 	sort_items(s->triggers, s->ntriggers, sizeof(*s->triggers), cmp_trigger);
-	for (i = 0; i < s->ntables; i++) {
-		schema_table *t = &s->tables[i];
-		sort_items(t->indexes, t->nindexes, sizeof(*t->indexes), cmp_index);
-		sort_items(t->uniques, t->nuniques, sizeof(*t->uniques), cmp_unique);
-		sort_items(t->fks, t->nfks, sizeof(*t->fks), cmp_fk);
-	}
+	for (i = 0; i < s->ntables; i++)
+		schema_table_sort(&s->tables[i]);
 }
 
 /* ---- comparison ----------------------------------------------------- */
@@ -337,6 +461,8 @@ static int differ(retort_buf *why, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!why)
+		return 0;
 	va_start(ap, fmt);
 	buf_vprintf(why, fmt, ap);
 	va_end(ap);
@@ -378,7 +504,7 @@ static int checks_equal(const schema_table *a, const schema_table *b, retort_buf
 	return ok;
 }
 
-static int columns_equal(const schema_table *ta, const schema_column *a,
+int schema_column_equal(const schema_table *ta, const schema_column *a,
 	const schema_column *b, retort_buf *why)
 {
 	const char *t = ta->name, *c = a->name;
@@ -417,7 +543,7 @@ static int str_lists_differ(const char *t, const char *what, const str_list *a,
 			b->n > 1 ? ", ..." : "");
 }
 
-static int index_equal(const schema_index *a, const schema_index *b, retort_buf *why)
+int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf *why)
 {
 	size_t i;
 
@@ -441,7 +567,7 @@ static int index_equal(const schema_index *a, const schema_index *b, retort_buf 
 	return 1;
 }
 
-static int tables_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_buf *why)
 {
 	const char *t = a->name;
 	size_t i;
@@ -460,7 +586,7 @@ static int tables_equal(const schema_table *a, const schema_table *b, retort_buf
 	if (a->ncolumns != b->ncolumns)
 		return differ(why, "table '%s': %zu columns != %zu", t, a->ncolumns, b->ncolumns);
 	for (i = 0; i < a->ncolumns; i++)
-		if (!columns_equal(a, &a->columns[i], &b->columns[i], why))
+		if (!schema_column_equal(a, &a->columns[i], &b->columns[i], why))
 			return 0;
 	if (a->nuniques != b->nuniques)
 		return differ(why, "table '%s': %zu UNIQUE constraints != %zu", t,
@@ -484,14 +610,33 @@ static int tables_equal(const schema_table *a, const schema_table *b, retort_buf
 		    cmp_opt_name(x->name, y->name) != 0)
 			return differ(why, "table '%s': foreign key to '%s' differs", t, x->table);
 	}
-	if (!checks_equal(a, b, why))
+	return checks_equal(a, b, why);
+}
+
+static int tables_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+{
+	size_t i;
+
+	if (!schema_table_def_equal(a, b, why))
 		return 0;
 	if (a->nindexes != b->nindexes)
-		return differ(why, "table '%s': %zu indexes != %zu", t, a->nindexes, b->nindexes);
+		return differ(why, "table '%s': %zu indexes != %zu", a->name, a->nindexes, b->nindexes);
 	for (i = 0; i < a->nindexes; i++)
-		if (!index_equal(&a->indexes[i], &b->indexes[i], why))
+		if (!schema_index_equal(&a->indexes[i], &b->indexes[i], why))
 			return 0;
 	return 1;
+}
+
+int schema_view_equal(const schema_view *x, const schema_view *y)
+{
+	return strcmp(x->name, y->name) == 0 && x->has_column_list == y->has_column_list &&
+		(x->has_column_list ? sql_equal(x->sql, y->sql) : sql_equal(x->select, y->select));
+}
+
+int schema_trigger_equal(const schema_trigger *x, const schema_trigger *y)
+{
+	return strcmp(x->name, y->name) == 0 && name_eq(x->table, y->table) &&
+		sql_equal(x->sql, y->sql);
 }
 
 static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
@@ -505,20 +650,14 @@ static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
 			return 0;
 	if (a->nviews != b->nviews)
 		return differ(why, "%zu views != %zu", a->nviews, b->nviews);
-	for (i = 0; i < a->nviews; i++) {
-		const schema_view *x = &a->views[i], *y = &b->views[i];
-		if (strcmp(x->name, y->name) != 0 || x->has_column_list != y->has_column_list ||
-		    !(x->has_column_list ? sql_equal(x->sql, y->sql) : sql_equal(x->select, y->select)))
-			return differ(why, "view '%s' differs", x->name);
-	}
+	for (i = 0; i < a->nviews; i++)
+		if (!schema_view_equal(&a->views[i], &b->views[i]))
+			return differ(why, "view '%s' differs", a->views[i].name);
 	if (a->ntriggers != b->ntriggers)
 		return differ(why, "%zu triggers != %zu", a->ntriggers, b->ntriggers);
-	for (i = 0; i < a->ntriggers; i++) {
-		const schema_trigger *x = &a->triggers[i], *y = &b->triggers[i];
-		if (strcmp(x->name, y->name) != 0 || !name_eq(x->table, y->table) ||
-		    !sql_equal(x->sql, y->sql))
-			return differ(why, "trigger '%s' differs", x->name);
-	}
+	for (i = 0; i < a->ntriggers; i++)
+		if (!schema_trigger_equal(&a->triggers[i], &b->triggers[i]))
+			return differ(why, "trigger '%s' differs", a->triggers[i].name);
 	return 1;
 }
 

@@ -141,6 +141,15 @@ void schema_fk_release(schema_fk *fk);
 void schema_check_release(schema_check *ck);
 void schema_index_release(schema_index *ix);
 
+void schema_column_release(schema_column *c);
+
+/* Deep copies. The item copiers set *bad on allocation failure and always
+** leave `dst` safe to release; schema_table_copy returns -1 then. */
+int schema_table_copy(schema_table *dst, const schema_table *src);
+void schema_column_copy(schema_column *dst, const schema_column *src, int *bad);
+void schema_check_copy(schema_check *dst, const schema_check *src, int *bad);
+void schema_fk_copy(schema_fk *dst, const schema_fk *src, int *bad);
+
 schema_table *schema_table_add(schema *s);
 schema_column *schema_column_add(schema_table *t);
 schema_view *schema_view_add(schema *s);
@@ -157,6 +166,21 @@ int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col
 /* Sort tables, views, triggers, and each table's indexes, uniques and
 ** foreign keys by name, so that two schemas line up object by object. */
 void schema_sort(schema *s);
+void schema_table_sort(schema_table *t);
+
+/*
+** Comparisons as retort_schema_equal makes them, for one object. Each
+** returns 1 when equal, else 0 with the reason appended to `why` (may be
+** NULL). schema_table_def_equal leaves the table's indexes out.
+*/
+struct retort_buf;
+int schema_column_equal(const schema_table *t, const schema_column *a,
+	const schema_column *b, struct retort_buf *why);
+int schema_index_equal(const schema_index *a, const schema_index *b, struct retort_buf *why);
+int schema_view_equal(const schema_view *a, const schema_view *b);
+int schema_trigger_equal(const schema_trigger *a, const schema_trigger *b);
+int schema_table_def_equal(const schema_table *a, const schema_table *b,
+	struct retort_buf *why);
 
 /* The source text of the file `path` names, when the schema holds it. */
 const char *schema_source_of(const schema *s, const char *path);

@@ -343,3 +343,55 @@ int sql_equal(const char *a, const char *b)
 	free(nb);
 	return eq;
 }
+
+/* Index of the name in `names` that token `t` stands for, or -1;
+** 'strings' count as names only with `strings`. */
+static long token_names(const sqltok *t, const char *const *names, size_t n, int strings)
+{
+	char *name;
+	size_t i;
+	long hit = -1;
+
+	if (t->type != TK_WORD && t->type != TK_QUOTED && !(strings && t->type == TK_STRING))
+		return -1;
+	name = sqltok_name(t);
+	for (i = 0; name && i < n && hit < 0; i++)
+		if (sqlite3_stricmp(name, names[i]) == 0)
+			hit = (long)i;
+	free(name);
+	return hit;
+}
+
+char *sql_rename_names(const char *sql, const char *const *from, const char *const *to, size_t n)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	const char *p = sql;
+	sqlcur c;
+
+	if (!sql)
+		return NULL;
+	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+		long hit = token_names(&c.tok, from, n, 0);
+		sqlcur after = c;
+
+		sqlcur_advance(&after);
+		/* a bare word before "(" is a function, whatever its name */
+		if (hit < 0 || (c.tok.type == TK_WORD && after.tok.type == TK_LP))
+			continue;
+		buf_put(&b, p, (size_t)(c.tok.z - p));
+		buf_ident(&b, to[hit]);
+		p = c.tok.z + c.tok.n;
+	}
+	buf_puts(&b, p);
+	return buf_detach(&b);
+}
+
+int sql_mentions(const char *sql, const char *const *names, size_t n)
+{
+	sqlcur c;
+
+	for (sqlcur_init(&c, sql ? sql : ""); c.tok.type != TK_EOF; sqlcur_advance(&c))
+		if (token_names(&c.tok, names, n, 1) >= 0)
+			return 1;
+	return 0;
+}

@@ -69,6 +69,18 @@ char *sql_normalize(const char *sql);
 /* Compare two SQL texts by their canonical forms (NULL equals NULL). */
 int sql_equal(const char *a, const char *b);
 
+/*
+** `sql` with every identifier naming from[i] (any case, any quoting) written
+** as to[i], double-quoted; bare words called as functions are left alone.
+** NULL stays NULL; NULL on allocation failure otherwise.
+*/
+char *sql_rename_names(const char *sql, const char *const *from, const char *const *to,
+	size_t n);
+
+/* Does `sql` name any of `names` (as an identifier or a 'string', which
+** SQLite also takes for a name)? Conservative: used to find dependents. */
+int sql_mentions(const char *sql, const char *const *names, size_t n);
+
 /* Would `name` need quoting to be read as one identifier? */
 int sql_name_is_plain(const char *name);
 

@@ -223,6 +223,86 @@ RETORT_EXTERN(size_t) retort_schema_index_count(const retort_schema *schema);
 RETORT_EXTERN(void) retort_schema_free(retort_schema *schema);
 
 /* ------------------------------------------------------------------ */
+/* Autogenerate: plans                                                  */
+/* ------------------------------------------------------------------ */
+
+/**
+** A migration plan: the steps that turn one schema into another (upgrade)
+** and back (downgrade), each rendered as SQL, with its risks. Built by
+** retort_diff(); self-contained (it does not borrow from the schemas).
+*/
+typedef struct retort_plan retort_plan;
+
+typedef enum retort_direction {
+	RETORT_UPGRADE = 0,
+	RETORT_DOWNGRADE = 1
+} retort_direction;
+
+/** What can go wrong in a step; a step's `risks` is a set of these bits. */
+typedef enum retort_risk {
+	RETORT_RISK_DROP_TABLE = 1 << 0,     /**< a table and its rows go */
+	RETORT_RISK_DROP_COLUMN = 1 << 1,    /**< a column and its values go */
+	RETORT_RISK_NARROW_TYPE = 1 << 2,    /**< values may not survive the new type */
+	RETORT_RISK_SET_NOT_NULL = 1 << 3,   /**< rows holding NULL make it fail */
+	RETORT_RISK_ADD_NOT_NULL = 1 << 4,   /**< NOT NULL column with no default: fails on rows */
+	RETORT_RISK_NEW_CONSTRAINT = 1 << 5, /**< rows violating a new UNIQUE/CHECK/FK make it fail */
+	RETORT_RISK_REBUILD = 1 << 6         /**< the table is rebuilt: every row is copied */
+} retort_risk;
+
+/** One step of a plan, borrowed from the plan. */
+typedef struct retort_step_info {
+	const char *kind;    /**< "create_table", "rebuild_table", "add_column", ... */
+	const char *table;   /**< the table it works on, or NULL (views) */
+	const char *object;  /**< the column, index, view or trigger, or NULL */
+	unsigned risks;      /**< RETORT_RISK_* bits */
+	const char *warning; /**< the risks in words (one line), or NULL */
+	const char *sql;     /**< the step's statements, each ending in ";\n" */
+} retort_step_info;
+
+/**
+** Work out the steps that turn `from` into `to`, and back. A table or column
+** of `to` with a `renamed_from` that names an object of `from` becomes a
+** rename; one that matches nothing in `from` (and whose new name is not
+** there either) is RETORT_EINVALID at its file:line:column.
+**
+** Before returning, the plan is checked in memory: `from` built, the upgrade
+** applied, the result compared with `to`, the downgrade applied, compared
+** with `from`. A change that SQLite cannot make is an error here, never a
+** silent loss later.
+*/
+RETORT_EXTERN(int) retort_diff(retort_plan **out, const retort_schema *from,
+	const retort_schema *to, retort_error **err);
+
+RETORT_EXTERN(void) retort_plan_free(retort_plan *plan);
+
+/** The number of steps in a direction; 0 upgrade steps: nothing to change. */
+RETORT_EXTERN(size_t) retort_plan_step_count(const retort_plan *plan,
+	retort_direction dir);
+
+/** Step `i` (0-based) of a direction; RETORT_ENOTFOUND past the end. */
+RETORT_EXTERN(int) retort_plan_step(const retort_plan *plan, retort_direction dir,
+	size_t i, retort_step_info *out);
+
+/**
+** The statements of a direction, as a revision section holds them: no
+** transaction and no PRAGMA, which the apply engine adds. "" when empty.
+*/
+RETORT_EXTERN(const char *) retort_plan_sql(const retort_plan *plan,
+	retort_direction dir);
+
+/**
+** A script that stands on its own (`sqlite3 -bail DB < script.sql`):
+** foreign keys off outside the transaction, BEGIN IMMEDIATE, the steps with
+** their risk comments, PRAGMA foreign_key_check, COMMIT, foreign keys on.
+*/
+RETORT_EXTERN(int) retort_plan_script(char **out, const retort_plan *plan,
+	retort_direction dir, retort_error **err);
+
+/** The plan as JSON: {"upgrade": [steps], "downgrade": [steps]}. */
+RETORT_EXTERN(int) retort_plan_to_json(char **out, const retort_plan *plan,
+	retort_error **err);
+
+/* ------------------------------------------------------------------ */
 /* Projects                                                             */
 /* ------------------------------------------------------------------ */
 

@@ -1,0 +1,72 @@
+/*
+** cmd_diff.c: `retort diff [--from SOURCE] [--to SOURCE] [--downgrade]`,
+** the SQL that turns one schema into another. Exits like diff(1): 0 when
+** there is nothing to change, 1 when there is.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Risky steps are told on stderr as well as in the script, so that nobody
+** pipes a table drop into a database unwarned. */
+static void warn_risks(const cli *c, const retort_plan *plan, retort_direction dir)
+{
+	size_t i, n = retort_plan_step_count(plan, dir);
+	retort_step_info step;
+
+	if (c->quiet)
+		return;
+	for (i = 0; i < n; i++)
+		if (retort_plan_step(plan, dir, i, &step) == 0 && step.warning)
+			fprintf(stderr, "retort: %s: %s\n",
+				c->color ? "\033[1;33mwarning\033[0m" : "warning", step.warning);
+}
+
+int cmd_diff(cli *c, int argc, char **argv)
+{
+	const char *from_src = cli_opt(c, "from"), *to_src = cli_opt(c, "to");
+	retort_direction dir = cli_opt(c, "downgrade") ? RETORT_DOWNGRADE : RETORT_UPGRADE;
+	retort_schema *from = NULL, *to = NULL;
+	retort_plan *plan = NULL;
+	retort_error *err = NULL;
+	char *out = NULL;
+	int rc;
+
+	(void)argv;
+	if (argc > 0)
+		return cli_fail(c, EXIT_BAD_INPUT,
+			"diff takes no operands (usage: retort diff [--from SOURCE] [--to SOURCE])");
+	rc = cli_load_source(c, from_src ? from_src : "db", &from, &err);
+	if (!rc)
+		rc = cli_load_source(c, to_src ? to_src : "models", &to, &err);
+	if (rc)
+		goto done;
+	if (retort_diff(&plan, from, to, &err) ||
+	    (c->json ? retort_plan_to_json(&out, plan, &err) :
+	               retort_plan_script(&out, plan, dir, &err))) {
+		rc = cli_error(c, err);
+		goto done;
+	}
+	warn_risks(c, plan, dir);
+	if (retort_plan_step_count(plan, RETORT_UPGRADE) == 0) {
+		if (!c->quiet)
+			fprintf(stderr, "retort: the schemas are the same: nothing to change\n");
+		if (c->json)
+			fputs(out, stdout);
+	} else {
+		fputs(out, stdout);
+		rc = EXIT_DIFFERENT;
+	}
+	if (fflush(stdout) != 0)
+		rc = cli_fail(c, EXIT_DATABASE, "cannot write the output: %s", strerror(errno));
+done:
+	free(out);
+	retort_plan_free(plan);
+	retort_schema_free(from);
+	retort_schema_free(to);
+	retort_error_free(err);
+	return rc;
+}

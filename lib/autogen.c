@@ -1,0 +1,244 @@
+/*
+** autogen.c: retort_diff() and the retort_plan of retort.h. A plan is built
+** both ways and proven in memory before anyone sees it: `from` is built
+** into a scratch database, the upgrade must turn it into `to` and the
+** downgrade back into `from`, as SQLite reports them.
+*/
+#include "build.h"
+#include "introspect.h"
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Run `sql` on `db` and compare the result with `want`. Returns 1 when it
+** matches, 0 with `*why` set when not. */
+static int reaches(sqlite3 *db, const char *sql, const char *label, const schema *want,
+	char **why)
+{
+	retort_error *err = NULL;
+	schema *got = NULL;
+	int ok = 0;
+
+	if (build_exec_script(db, sql, label, &err) != 0) {
+		*why = err ? xstrdup(err->message) : NULL;
+	} else if (introspect_read(&got, db, NULL, &err) != 0) {
+		*why = err ? xstrdup(err->message) : NULL;
+	} else {
+		char *diff = NULL;
+		ok = retort_schema_equal(got, want, &diff) == 1;
+		*why = diff;
+	}
+	retort_schema_free(got);
+	retort_error_free(err);
+	return ok;
+}
+
+/* Does the plan do what it says? `*why` names the first thing it gets wrong. */
+static int proven(const retort_plan *p, const schema *from, const schema *to, char **why)
+{
+	retort_buf msg = RETORT_BUF_INIT;
+	sqlite3 *db = NULL;
+	char *create = NULL, *reason = NULL;
+	int ok = 0;
+
+	*why = NULL;
+	if (build_open_scratch(&db, NULL) != 0 || retort_schema_to_sql(&create, from, NULL) != 0)
+		goto done;
+	if (!reaches(db, create, "the current schema", from, &reason))
+		buf_printf(&msg, "the current schema does not build: %s", reason ? reason : "?");
+	else if (!reaches(db, p->dir[RETORT_UPGRADE].sql, "upgrade", to, &reason))
+		buf_printf(&msg, "the upgrade does not reach the target: %s", reason ? reason : "?");
+	else if (!reaches(db, p->dir[RETORT_DOWNGRADE].sql, "downgrade", from, &reason))
+		buf_printf(&msg, "the downgrade does not restore the current schema: %s",
+			reason ? reason : "?");
+	else
+		ok = 1;
+done:
+	free(reason);
+	free(create);
+	sqlite3_close(db);
+	*why = ok ? NULL : buf_detach(&msg);
+	buf_release(&msg);
+	return ok;
+}
+
+static int build_both(retort_plan *p, const schema *from, const schema *to,
+	rename_list *renames, int rebuild_touched, retort_error **err)
+{
+	int rc = plan_build(&p->dir[RETORT_UPGRADE], from, to, renames, rebuild_touched, err);
+
+	if (rc)
+		return rc;
+	renames_invert(renames);
+	rc = plan_build(&p->dir[RETORT_DOWNGRADE], to, from, renames, rebuild_touched, err);
+	renames_invert(renames);
+	return rc;
+}
+
+static void plan_clear(retort_plan *p)
+{
+	plan_dir_release(&p->dir[RETORT_UPGRADE]);
+	plan_dir_release(&p->dir[RETORT_DOWNGRADE]);
+}
+
+int retort_diff(retort_plan **out, const retort_schema *from, const retort_schema *to,
+	retort_error **err)
+{
+	retort_plan *p = calloc(1, sizeof(*p));
+	rename_list renames;
+	char *why = NULL;
+	int rc, attempt;
+
+	*out = NULL;
+	if (!p)
+		return error_oom(err);
+	rc = renames_from_models(&renames, from, to, err);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	/* first with ALTER TABLE where it fits; should SQLite not do what was
+	** predicted, again rebuilding every table that renames touch */
+	for (attempt = 0; attempt < 2; attempt++) {
+		rc = build_both(p, from, to, &renames, attempt, err);
+		if (rc || p->dir[RETORT_UPGRADE].n == 0 || proven(p, from, to, &why))
+			break;
+		plan_clear(p);
+		if (attempt == 0) {
+			free(why);
+			why = NULL;
+		}
+	}
+	if (!rc && attempt == 2)
+		rc = error_set(err, RETORT_EINVALID, "retort cannot write a safe migration for "
+			"this change (%s); write this revision by hand", why ? why : "out of memory");
+	free(why);
+	renames_release(&renames);
+	if (rc) {
+		retort_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void retort_plan_free(retort_plan *p)
+{
+	if (!p)
+		return;
+	plan_clear(p);
+	free(p);
+}
+
+static const plan_dir *direction(const retort_plan *p, retort_direction dir)
+{
+	return &p->dir[dir == RETORT_DOWNGRADE ? RETORT_DOWNGRADE : RETORT_UPGRADE];
+}
+
+size_t retort_plan_step_count(const retort_plan *p, retort_direction dir)
+{
+	return direction(p, dir)->n;
+}
+
+int retort_plan_step(const retort_plan *p, retort_direction dir, size_t i,
+	retort_step_info *out)
+{
+	const plan_dir *d = direction(p, dir);
+	const plan_step *st;
+
+	if (i >= d->n)
+		return RETORT_ENOTFOUND;
+	st = &d->steps[i];
+	out->kind = st->kind;
+	out->table = st->table;
+	out->object = st->object;
+	out->risks = st->risks;
+	out->warning = st->warning;
+	out->sql = st->sql;
+	return 0;
+}
+
+const char *retort_plan_sql(const retort_plan *p, retort_direction dir)
+{
+	const char *sql = direction(p, dir)->sql;
+
+	return sql ? sql : "";
+}
+
+int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
+	retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	const plan_dir *d = direction(p, dir);
+
+	buf_printf(&b, "-- retort %s: %zu step%s\n"
+		"-- apply with: sqlite3 -bail DATABASE < THIS_FILE (stops at the first error,\n"
+		"-- and then nothing is committed)\n"
+		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n",
+		dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade", d->n, d->n == 1 ? "" : "s");
+	buf_puts(&b, retort_plan_sql(p, dir));
+	buf_puts(&b, "\n-- must print nothing: a row here is a foreign key without its parent\n"
+		"PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n");
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom(err);
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} risk_names[] = {
+	{ RETORT_RISK_DROP_TABLE, "drop_table" },
+	{ RETORT_RISK_DROP_COLUMN, "drop_column" },
+	{ RETORT_RISK_NARROW_TYPE, "narrow_type" },
+	{ RETORT_RISK_SET_NOT_NULL, "set_not_null" },
+	{ RETORT_RISK_ADD_NOT_NULL, "add_not_null" },
+	{ RETORT_RISK_NEW_CONSTRAINT, "new_constraint" },
+	{ RETORT_RISK_REBUILD, "rebuild" },
+};
+
+static void json_steps(retort_buf *b, const plan_dir *d)
+{
+	size_t i, k;
+
+	buf_putc(b, '[');
+	for (i = 0; i < d->n; i++) {
+		const plan_step *st = &d->steps[i];
+		const char *sep = "";
+		buf_puts(b, i ? ",\n    {" : "\n    {");
+		buf_puts(b, "\"kind\": ");
+		buf_json_string(b, st->kind);
+		buf_puts(b, ", \"table\": ");
+		buf_json_string(b, st->table);
+		buf_puts(b, ", \"object\": ");
+		buf_json_string(b, st->object);
+		buf_puts(b, ", \"risks\": [");
+		for (k = 0; k < sizeof(risk_names) / sizeof(risk_names[0]); k++) {
+			if (!(st->risks & risk_names[k].bit))
+				continue;
+			buf_puts(b, sep);
+			buf_json_string(b, risk_names[k].name);
+			sep = ", ";
+		}
+		buf_puts(b, "], \"warning\": ");
+		buf_json_string(b, st->warning);
+		buf_puts(b, ", \"sql\": ");
+		buf_json_string(b, st->sql);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, d->n ? "\n  ]" : "]");
+}
+
+int retort_plan_to_json(char **out, const retort_plan *p, retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	buf_printf(&b, "{\n  \"changes\": %s,\n  \"upgrade\": ",
+		p->dir[RETORT_UPGRADE].n ? "true" : "false");
+	json_steps(&b, &p->dir[RETORT_UPGRADE]);
+	buf_puts(&b, ",\n  \"downgrade\": ");
+	json_steps(&b, &p->dir[RETORT_DOWNGRADE]);
+	buf_puts(&b, "\n}\n");
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom(err);
+}

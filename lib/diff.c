@@ -1,0 +1,517 @@
+/*
+** diff.c: table-by-table comparison of two schemas (diff.h).
+*/
+#include "diff.h"
+#include "buf.h"
+#include "sqltok.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- renames ------------------------------------------------------- */
+
+static int push_rename(rename_list *r, const char *tf, const char *tt, const char *cf,
+	const char *ct)
+{
+	rename_entry *e = ARRAY_PUSH(r->v, r->n, r->cap);
+
+	if (!e)
+		return -1;
+	e->table_from = tf;
+	e->table_to = tt;
+	e->col_from = cf;
+	e->col_to = ct;
+	return 0;
+}
+
+static const rename_entry *find_table_rename_to(const rename_list *r, const char *to)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->v[i].col_from && name_eq(r->v[i].table_to, to))
+			return &r->v[i];
+	return NULL;
+}
+
+static const rename_entry *find_table_rename_from(const rename_list *r, const char *from)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->v[i].col_from && name_eq(r->v[i].table_from, from))
+			return &r->v[i];
+	return NULL;
+}
+
+/* The table of `from` that `t` continues: renamed, or of the same name and
+** not renamed away. */
+static const schema_table *source_table(const schema *from, const rename_list *r,
+	const schema_table *t)
+{
+	const rename_entry *e = find_table_rename_to(r, t->name);
+	const schema_table *s;
+
+	if (e)
+		return schema_find_table(from, e->table_from);
+	s = schema_find_table(from, t->name);
+	return s && !find_table_rename_from(r, s->name) ? s : NULL;
+}
+
+static int rename_error(retort_error **err, const schema *to, const src_loc *loc,
+	const char *fmt, const char *what, const char *old)
+{
+	return error_at(err, RETORT_EINVALID, loc, schema_source_of(to, loc->path), fmt, what, old);
+}
+
+static int column_renames_from_models(rename_list *out, const schema_table *src,
+	const schema_table *t, const schema *to, retort_error **err)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		const schema_column *c = &t->columns[i];
+		const schema_column *old;
+		if (!c->renamed_from || schema_find_column(src, c->name))
+			continue;
+		old = schema_find_column(src, c->renamed_from);
+		if (!old)
+			return rename_error(err, to, &c->loc, "column '%s': renamed_from '%s' matches "
+				"no column of the current table", c->name, c->renamed_from);
+		for (j = 0; j < out->n; j++)
+			if (out->v[j].col_from && name_eq(out->v[j].table_from, src->name) &&
+			    name_eq(out->v[j].col_from, old->name))
+				return rename_error(err, to, &c->loc, "column '%s': column '%s' is "
+					"renamed twice", c->name, old->name);
+		if (push_rename(out, src->name, t->name, old->name, c->name) < 0)
+			return error_oom(err);
+	}
+	return 0;
+}
+
+int renames_from_models(rename_list *out, const schema *from, const schema *to,
+	retort_error **err)
+{
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < to->ntables && !rc; i++) {
+		const schema_table *t = &to->tables[i], *old;
+		if (!t->renamed_from || schema_find_table(from, t->name))
+			continue;
+		old = schema_find_table(from, t->renamed_from);
+		if (!old)
+			rc = rename_error(err, to, &t->loc, "table '%s': renamed_from '%s' matches no "
+				"table of the current schema", t->name, t->renamed_from);
+		else if (find_table_rename_from(out, old->name))
+			rc = rename_error(err, to, &t->loc, "table '%s': table '%s' is renamed twice",
+				t->name, old->name);
+		else if (push_rename(out, old->name, t->name, NULL, NULL) < 0)
+			rc = error_oom(err);
+	}
+	for (i = 0; i < to->ntables && !rc; i++) {
+		const schema_table *src = source_table(from, out, &to->tables[i]);
+		if (src)
+			rc = column_renames_from_models(out, src, &to->tables[i], to, err);
+	}
+	if (rc)
+		renames_release(out);
+	return rc;
+}
+
+void renames_invert(rename_list *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		rename_entry *e = &r->v[i];
+		const char *t = e->table_from, *c = e->col_from;
+		e->table_from = e->table_to;
+		e->table_to = t;
+		e->col_from = e->col_to;
+		e->col_to = c;
+	}
+}
+
+void renames_release(rename_list *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- the table as the renames leave it --------------------------------- */
+
+/* Swap a malloc'd string for its renamed form; `*bad` on failure. */
+static void rename_text(char **text, const char *const *from, const char *const *to,
+	size_t n, int *bad)
+{
+	char *renamed;
+
+	if (!*text || n == 0)
+		return;
+	renamed = sql_rename_names(*text, from, to, n);
+	if (!renamed) {
+		*bad = 1;
+		return;
+	}
+	free(*text);
+	*text = renamed;
+}
+
+static void rename_name(char **name, const char *const *from, const char *const *to,
+	size_t n, int *bad)
+{
+	size_t i;
+
+	for (i = 0; *name && i < n; i++) {
+		if (name_eq(*name, from[i])) {
+			char *copy = xstrdup(to[i]);
+			if (!copy) {
+				*bad = 1;
+				return;
+			}
+			free(*name);
+			*name = copy;
+			return;
+		}
+	}
+}
+
+static void rename_list_names(str_list *l, const char *const *from, const char *const *to,
+	size_t n, int *bad)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		rename_name(&l->v[i], from, to, n, bad);
+}
+
+/* The column renames of the table named `table` (on the `from` side). */
+static size_t column_renames_of(const rename_list *r, const char *table, const char **from,
+	const char **to)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].col_from && name_eq(r->v[i].table_from, table)) {
+			from[n] = r->v[i].col_from;
+			to[n++] = r->v[i].col_to;
+		}
+	}
+	return n;
+}
+
+/*
+** What ALTER TABLE ... RENAME TO and RENAME COLUMN make of `old`: its name,
+** its columns and every reference to them renamed, and its foreign keys
+** following the renames of their parent tables and columns.
+*/
+static int predict_renamed(table_diff *td, const rename_list *r, retort_error **err)
+{
+	const schema_table *old = td->old;
+	schema_table *m = &td->renamed;
+	/* this table's column renames, then a parent's, side by side */
+	const char **from = calloc(4 * (r->n + 1), sizeof(*from));
+	const char **to = from + (r->n + 1), **pfrom = to + (r->n + 1), **pto = pfrom + (r->n + 1);
+	const char *const *cf = from, *const *ct = to;
+	size_t i, j, n;
+	int bad = 0;
+
+	if (!from || schema_table_copy(m, old) < 0) {
+		free(from);
+		return error_oom(err);
+	}
+	if (strcmp(old->name, td->new->name) != 0) {
+		free(m->name);
+		m->name = xstrdup(td->new->name);
+		bad |= !m->name;
+		td->touched = 1;
+	}
+	n = column_renames_of(r, old->name, from, to);
+	td->touched |= n > 0;
+	for (i = 0; i < m->ncolumns; i++) {
+		rename_name(&m->columns[i].name, cf, ct, n, &bad);
+		rename_text(&m->columns[i].generated_sql, cf, ct, n, &bad);
+	}
+	for (i = 0; i < m->nuniques; i++)
+		rename_list_names(&m->uniques[i].columns, cf, ct, n, &bad);
+	for (i = 0; i < m->nchecks; i++) {
+		rename_text(&m->checks[i].expr, cf, ct, n, &bad);
+		rename_name(&m->checks[i].column, cf, ct, n, &bad);
+	}
+	for (i = 0; i < m->nindexes; i++) {
+		schema_index *ix = &m->indexes[i];
+		rename_name(&ix->table, (const char *const *)&old->name,
+			(const char *const *)&m->name, 1, &bad);
+		rename_text(&ix->where, cf, ct, n, &bad);
+		for (j = 0; j < ix->nterms; j++) {
+			rename_name(&ix->terms[j].column, cf, ct, n, &bad);
+			rename_text(&ix->terms[j].expr, cf, ct, n, &bad);
+		}
+	}
+	for (i = 0; i < m->nfks; i++) {
+		schema_fk *fk = &m->fks[i];
+		const rename_entry *pe = find_table_rename_from(r, fk->table);
+		size_t np;
+		rename_list_names(&fk->columns, cf, ct, n, &bad);
+		np = column_renames_of(r, fk->table, pfrom, pto);
+		rename_list_names(&fk->ref_columns, (const char *const *)pfrom,
+			(const char *const *)pto, np, &bad);
+		td->touched |= np > 0 && fk->ref_columns.n > 0;
+		if (pe) {
+			free(fk->table);
+			fk->table = xstrdup(pe->table_to);
+			bad |= !fk->table;
+			td->touched = 1;
+		}
+	}
+	schema_table_sort(m);
+	free(from);
+	return bad ? error_oom(err) : 0;
+}
+
+/* ---- ALTER TABLE in place, or a rebuild -------------------------------- */
+
+int diff_default_is_constant(const char *sql)
+{
+	static const char *const words[] = { "NULL", "TRUE", "FALSE", NULL };
+	const char *p = sql;
+	const char *const *w;
+	sqltok t;
+
+	if (!sql)
+		return 1;
+	if (*p == '-' || *p == '+')
+		p++;
+	t = sqltok_at(p);
+	if (sqltok_at(t.z + t.n).type != TK_EOF)
+		return 0;
+	if (t.type == TK_NUMBER)
+		return 1;
+	if (p != sql)
+		return 0;
+	if (t.type == TK_STRING || t.type == TK_BLOB)
+		return 1;
+	for (w = words; t.type == TK_WORD && *w; w++)
+		if (strlen(*w) == t.n && strncasecmp(t.z, *w, t.n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Can ALTER TABLE ADD COLUMN add `c` (as its last column) to a table with rows? */
+static int addable(const schema_column *c)
+{
+	return c->pk == 0 && c->generated != GENERATED_STORED &&
+		diff_default_is_constant(c->default_sql);
+}
+
+static int push_column_copy(schema_table *t, const schema_column *c)
+{
+	schema_column *d = schema_column_add(t);
+	int bad = 0;
+
+	if (!d)
+		return -1;
+	schema_column_copy(d, c, &bad);
+	return bad ? -1 : 0;
+}
+
+static void remove_column(schema_table *t, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < t->nchecks;) {
+		if (t->checks[j].column && name_eq(t->checks[j].column, t->columns[i].name)) {
+			schema_check_release(&t->checks[j]);
+			memmove(&t->checks[j], &t->checks[j + 1], (t->nchecks - j - 1) * sizeof(*t->checks));
+			t->nchecks--;
+		} else {
+			j++;
+		}
+	}
+	schema_column_release(&t->columns[i]);
+	memmove(&t->columns[i], &t->columns[i + 1], (t->ncolumns - i - 1) * sizeof(*t->columns));
+	t->ncolumns--;
+}
+
+/*
+** Is `new` what DROP COLUMN (of the columns it lacks) and ADD COLUMN (of
+** those it gains, at the end) make of `m`? Tried on a copy: drop, append,
+** then compare as retort_schema_equal would.
+*/
+static int alter_reaches(const schema_table *m, const schema_table *new, int *result)
+{
+	schema_table p;
+	size_t i, j, kept;
+	int ok = 1;
+
+	*result = 0;
+	if (m->virtual_using || new->virtual_using)
+		return 0;
+	if (schema_table_copy(&p, m) < 0) {
+		schema_table_release(&p);
+		return -1;
+	}
+	for (i = 0; i < p.ncolumns && ok;) {
+		if (schema_find_column(new, p.columns[i].name))
+			i++;
+		else if (p.columns[i].pk)
+			ok = 0;
+		else
+			remove_column(&p, i);
+	}
+	kept = p.ncolumns;
+	ok = ok && kept > 0 && kept <= new->ncolumns;
+	for (i = 0; i < kept && ok; i++)
+		ok = strcmp(p.columns[i].name, new->columns[i].name) == 0;
+	for (i = kept; i < new->ncolumns && ok; i++) {
+		const schema_column *c = &new->columns[i];
+		ok = addable(c);
+		if (ok && push_column_copy(&p, c) < 0)
+			goto oom;
+		for (j = 0; ok && j < new->nchecks; j++) {
+			schema_check *ck;
+			int bad = 0;
+			if (!new->checks[j].column || !name_eq(new->checks[j].column, c->name))
+				continue;
+			ck = ARRAY_PUSH(p.checks, p.nchecks, p.capchecks);
+			if (!ck)
+				goto oom;
+			schema_check_copy(ck, &new->checks[j], &bad);
+			if (bad)
+				goto oom;
+		}
+		for (j = 0; ok && j < new->nfks; j++) {
+			const schema_fk *fk = &new->fks[j];
+			schema_fk *d;
+			int bad = 0;
+			if (fk->name || fk->columns.n != 1 || !name_eq(fk->columns.v[0], c->name))
+				continue;
+			d = ARRAY_PUSH(p.fks, p.nfks, p.capfks);
+			if (!d)
+				goto oom;
+			schema_fk_copy(d, fk, &bad);
+			if (bad)
+				goto oom;
+		}
+	}
+	if (ok) {
+		schema_table_sort(&p);
+		*result = schema_table_def_equal(&p, new, NULL);
+	}
+	schema_table_release(&p);
+	return 0;
+oom:
+	schema_table_release(&p);
+	return -1;
+}
+
+static int decide(table_diff *td, int rebuild_touched, retort_error **err)
+{
+	int alter = 0;
+
+	if (schema_table_def_equal(&td->renamed, td->new, NULL) && strcmp(td->renamed.name,
+	    td->new->name) == 0 && !(rebuild_touched && td->touched && !td->new->virtual_using)) {
+		td->action = TABLE_KEEP;
+		return 0;
+	}
+	if (!rebuild_touched && alter_reaches(&td->renamed, td->new, &alter) < 0)
+		return error_oom(err);
+	td->action = alter ? TABLE_ALTER : TABLE_REBUILD;
+	return 0;
+}
+
+static table_diff *add_table_diff(schema_diff *d)
+{
+	table_diff *td = ARRAY_PUSH(d->tables, d->ntables, d->cap);
+
+	if (td)
+		memset(td, 0, sizeof(*td));
+	return td;
+}
+
+/* A virtual table cannot be altered or copied generically: a change to one
+** is a drop and a create. */
+static int matchable(const schema_table *old, const schema_table *new)
+{
+	if (!old->virtual_using && !new->virtual_using)
+		return 1;
+	return old->virtual_using && new->virtual_using &&
+		sql_equal(old->virtual_using, new->virtual_using);
+}
+
+int diff_tables(schema_diff *out, const schema *from, const schema *to,
+	const rename_list *renames, int rebuild_touched, retort_error **err)
+{
+	char *matched = calloc(from->ntables + 1, 1);
+	size_t i, k;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!matched)
+		return error_oom(err);
+	for (i = 0; i < to->ntables && !rc; i++) {
+		const schema_table *t = &to->tables[i];
+		const schema_table *old = source_table(from, renames, t);
+		table_diff *td = add_table_diff(out);
+		if (!td) {
+			rc = error_oom(err);
+			break;
+		}
+		td->new = t;
+		if (old && !matchable(old, t))
+			old = NULL;
+		if (!old) {
+			td->action = TABLE_CREATE;
+			continue;
+		}
+		matched[old - from->tables] = 1;
+		td->old = old;
+		for (k = 0; k < renames->n; k++)
+			if (renames->v[k].col_from && name_eq(renames->v[k].table_from, old->name))
+				td->ncol_renames++;
+		td->col_renames = td->ncol_renames ? calloc(td->ncol_renames, sizeof(rename_entry)) : NULL;
+		if (td->ncol_renames && !td->col_renames) {
+			rc = error_oom(err);
+			break;
+		}
+		td->ncol_renames = 0;
+		for (k = 0; k < renames->n; k++)
+			if (renames->v[k].col_from && name_eq(renames->v[k].table_from, old->name))
+				td->col_renames[td->ncol_renames++] = renames->v[k];
+		rc = predict_renamed(td, renames, err);
+		if (!rc)
+			rc = decide(td, rebuild_touched, err);
+	}
+	for (i = 0; i < from->ntables && !rc; i++) {
+		table_diff *td;
+		if (matched[i])
+			continue;
+		td = add_table_diff(out);
+		if (!td) {
+			rc = error_oom(err);
+			break;
+		}
+		td->old = &from->tables[i];
+		td->action = TABLE_DROP;
+	}
+	free(matched);
+	if (rc)
+		schema_diff_release(out);
+	return rc;
+}
+
+void schema_diff_release(schema_diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ntables; i++) {
+		if (d->tables[i].old && d->tables[i].new)
+			schema_table_release(&d->tables[i].renamed);
+		free(d->tables[i].col_renames);
+	}
+	free(d->tables);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,73 @@
+/*
+** diff.h: two schemas compared table by table. For each table of either
+** side, what must happen to it: nothing, create, drop, change in place with
+** ALTER TABLE, or the rebuild of SQLite's "Making Other Kinds Of Table Schema
+** Changes". Renames come first and always through ALTER TABLE ... RENAME, so
+** that SQLite rewrites every reference; the rest is judged against the table
+** as the renames leave it (`renamed`).
+*/
+#ifndef RETORT_DIFF_H
+#define RETORT_DIFF_H
+
+#include "schema.h"
+
+/* A rename of a table (col_from/col_to NULL) or of one of its columns; the
+** table is named as it is on each side. Strings are borrowed. */
+typedef struct rename_entry {
+	const char *table_from, *table_to;
+	const char *col_from, *col_to;
+} rename_entry;
+
+typedef struct rename_list {
+	rename_entry *v;
+	size_t n, cap;
+} rename_list;
+
+/*
+** The renames that `to`'s renamed_from keys ask for. One whose new name is
+** already in `from` was applied before and is skipped; one that matches
+** nothing is RETORT_EINVALID at its file:line:column.
+*/
+int renames_from_models(rename_list *out, const schema *from, const schema *to,
+	retort_error **err);
+/* The same renames seen from the other side (for the downgrade). */
+void renames_invert(rename_list *r);
+void renames_release(rename_list *r);
+
+typedef enum table_action {
+	TABLE_KEEP,    /* nothing beyond renames */
+	TABLE_CREATE,
+	TABLE_DROP,
+	TABLE_ALTER,   /* DROP COLUMN and ADD COLUMN in place */
+	TABLE_REBUILD
+} table_action;
+
+typedef struct table_diff {
+	const schema_table *old;  /* NULL when created */
+	const schema_table *new;  /* NULL when dropped */
+	table_action action;
+	schema_table renamed;     /* `old` as the renames leave it (old && new) */
+	int touched;              /* a rename changed its definition or name */
+	rename_entry *col_renames;/* this table's column renames */
+	size_t ncol_renames;
+} table_diff;
+
+typedef struct schema_diff {
+	table_diff *tables;       /* matched pairs in `to` order, then drops */
+	size_t ntables, cap;
+} schema_diff;
+
+/*
+** Compare `from` with `to` under `renames`. With `rebuild_touched`, every
+** table that renames touched or that changes at all is rebuilt rather than
+** altered: the fallback when an ALTER TABLE did not do what was predicted.
+*/
+int diff_tables(schema_diff *out, const schema *from, const schema *to,
+	const rename_list *renames, int rebuild_touched, retort_error **err);
+void schema_diff_release(schema_diff *d);
+
+/* Would SQLite's ALTER TABLE ADD COLUMN take this default on a table with
+** rows? (Only constants: no CURRENT_*, no expression in parentheses.) */
+int diff_default_is_constant(const char *default_sql);
+
+#endif

@@ -1,0 +1,901 @@
+/*
+** plan.c: the steps of a migration, in an order where each is valid when it
+** runs (plan.h):
+**
+**   1. drop the triggers and views that go, change, or read a table that
+**      changes (they are recreated from the target at the end);
+**   2. drop the indexes that go or change, then the tables that go;
+**   3. rename tables, then columns (ALTER TABLE ... RENAME: SQLite rewrites
+**      every index, foreign key and CHECK that names them);
+**   4. parents before children: create tables, ALTER them in place (DROP
+**      COLUMN, ADD COLUMN) or rebuild them (new table, one INSERT ... SELECT,
+**      drop, rename, indexes);
+**   5. create the new and changed indexes, views (dependencies first) and
+**      triggers.
+*/
+#include "plan.h"
+#include "render.h"
+#include "sqltok.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The prefix of a rebuild's new table and of a rename's stopover. */
+#define REBUILD_PREFIX "_retort_new_"
+#define STOPOVER_PREFIX "_retort_tmp_"
+
+typedef struct builder {
+	plan_dir *out;
+	const schema *from, *to;
+	schema_diff sd;
+	retort_buf sql;      /* the step being written */
+	retort_buf warning;  /* its risks in words */
+	unsigned risks;
+	int oom;
+} builder;
+
+/* ---- steps ---------------------------------------------------------- */
+
+static void risk(builder *bd, unsigned bit, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void risk(builder *bd, unsigned bit, const char *fmt, ...)
+{
+	va_list ap;
+
+	bd->risks |= bit;
+	if (bd->warning.len)
+		buf_puts(&bd->warning, "; ");
+	va_start(ap, fmt);
+	buf_vprintf(&bd->warning, fmt, ap);
+	va_end(ap);
+}
+
+/* Close the step written into bd->sql so far. */
+static void end_step(builder *bd, const char *kind, const char *table, const char *object)
+{
+	plan_step *st = ARRAY_PUSH(bd->out->steps, bd->out->n, bd->out->cap);
+
+	if (!st || buf_oom(&bd->sql) || buf_oom(&bd->warning)) {
+		bd->oom = 1;
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	st->table = xstrdup(table);
+	st->object = xstrdup(object);
+	st->risks = bd->risks;
+	st->warning = bd->warning.len ? buf_detach(&bd->warning) : NULL;
+	st->sql = buf_detach(&bd->sql);
+	if ((table && !st->table) || (object && !st->object) || !st->sql)
+		bd->oom = 1;
+	buf_clear(&bd->warning);
+	bd->risks = 0;
+}
+
+static void simple_step(builder *bd, const char *kind, const char *table,
+	const char *object, const char *verb, const char *name)
+{
+	buf_puts(&bd->sql, verb);
+	buf_ident(&bd->sql, name);
+	buf_puts(&bd->sql, ";\n");
+	end_step(bd, kind, table, object);
+}
+
+/* ---- what depends on what ------------------------------------------- */
+
+typedef struct name_set {
+	const char **v;
+	size_t n, cap;
+} name_set;
+
+static int set_add(name_set *s, const char *name)
+{
+	const char **slot = ARRAY_PUSH(s->v, s->n, s->cap);
+
+	if (!slot)
+		return -1;
+	*slot = name;
+	return 0;
+}
+
+static int mentions(const char *sql, const name_set *s)
+{
+	return s->n && sql_mentions(sql, s->v, s->n);
+}
+
+static const schema_trigger *find_trigger(const schema *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntriggers; i++)
+		if (name_eq(s->triggers[i].name, name))
+			return &s->triggers[i];
+	return NULL;
+}
+
+static const char *view_text(const schema_view *v)
+{
+	return v->has_column_list ? v->sql : v->select;
+}
+
+/*
+** Which views and triggers of `from` must go: those `to` lacks or changes,
+** and those that read a table that changes or a view that goes. `dirty`
+** starts with the changing tables and gains each dropped view.
+*/
+static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *trigger_gone)
+{
+	const schema *from = bd->from, *to = bd->to;
+	size_t i;
+	int more = 1;
+
+	for (i = 0; i < from->nviews; i++) {
+		const schema_view *nv = schema_find_view(to, from->views[i].name);
+		if (!nv || !schema_view_equal(&from->views[i], nv)) {
+			view_gone[i] = 1;
+			if (set_add(dirty, from->views[i].name) < 0)
+				return -1;
+		}
+	}
+	while (more) {
+		more = 0;
+		for (i = 0; i < from->nviews; i++) {
+			if (view_gone[i] || !mentions(view_text(&from->views[i]), dirty))
+				continue;
+			view_gone[i] = more = 1;
+			if (set_add(dirty, from->views[i].name) < 0)
+				return -1;
+		}
+	}
+	for (i = 0; i < from->ntriggers; i++) {
+		const schema_trigger *t = &from->triggers[i];
+		const schema_trigger *nt = find_trigger(to, t->name);
+		trigger_gone[i] = !nt || !schema_trigger_equal(t, nt) ||
+			mentions(t->sql, dirty);
+	}
+	return 0;
+}
+
+/* ---- risks of a table change ---------------------------------------- */
+
+/* SQLite's column affinity, from the declared type (datatype3.html 3.1). */
+static char affinity(const char *type)
+{
+	char *up = xstrdup(type ? type : ""), *p;
+	char a;
+
+	if (!up)
+		return 'B';
+	for (p = up; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	if (strstr(up, "INT"))
+		a = 'I';
+	else if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
+		a = 'T';
+	else if (!*up || strstr(up, "BLOB"))
+		a = 'B';
+	else if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
+		a = 'R';
+	else
+		a = 'N';
+	free(up);
+	return a;
+}
+
+/* The first number in a declared type: VARCHAR(20) -> 20, else -1. */
+static long declared_size(const char *type)
+{
+	const char *p = type ? strchr(type, '(') : NULL;
+
+	return p ? strtol(p + 1, NULL, 10) : -1;
+}
+
+/* Can values stored under `old_type` fail to survive `new_type`? Text and
+** blobs under a numeric affinity are converted where they look like
+** numbers; a STRICT table refuses what does not fit; a smaller declared
+** size says the data is meant to shrink. */
+static int narrows(const char *old_type, const char *new_type, int strict)
+{
+	char a = affinity(old_type), b = affinity(new_type);
+	long os = declared_size(old_type), ns = declared_size(new_type);
+
+	if (sql_equal(old_type, new_type))
+		return 0;
+	if (strict || ((a == 'T' || a == 'B') && b != 'T' && b != 'B'))
+		return 1;
+	return os > 0 && ns > 0 && ns < os;
+}
+
+static int check_in(const schema_check *ck, const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nchecks; i++)
+		if (name_eq(ck->name, t->checks[i].name) && sql_equal(ck->expr, t->checks[i].expr))
+			return 1;
+	return 0;
+}
+
+static int unique_in(const schema_unique *u, const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nuniques; i++)
+		if (str_list_equal_nocase(&u->columns, &t->uniques[i].columns))
+			return 1;
+	return 0;
+}
+
+static int fk_in(const schema_fk *fk, const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfks; i++)
+		if (str_list_equal_nocase(&fk->columns, &t->fks[i].columns) &&
+		    name_eq(fk->table, t->fks[i].table) &&
+		    str_list_equal_nocase(&fk->ref_columns, &t->fks[i].ref_columns))
+			return 1;
+	return 0;
+}
+
+static int column_risk_free(const schema_column *c)
+{
+	return !c->notnull || c->default_sql || c->generated;
+}
+
+/* Risks of turning table `m` into `n` (either way it is done). */
+static void table_risks(builder *bd, const schema_table *m, const schema_table *n)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncolumns; i++)
+		if (!schema_find_column(n, m->columns[i].name))
+			risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values",
+				n->name, m->columns[i].name);
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *c = &n->columns[i];
+		const schema_column *o = schema_find_column(m, c->name);
+		if (!o) {
+			if (!column_risk_free(c) && !schema_column_is_rowid_alias(n, c))
+				risk(bd, RETORT_RISK_ADD_NOT_NULL, "adds NOT NULL column '%s.%s' "
+					"without a default: fails if the table has rows", n->name, c->name);
+			continue;
+		}
+		if (narrows(o->type, c->type, n->strict))
+			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: values "
+				"may not survive", n->name, c->name, *o->type ? o->type : "(none)",
+				*c->type ? c->type : "(none)");
+		if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
+			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
+				"holds NULL", n->name, c->name);
+	}
+	for (i = 0; i < n->nchecks; i++)
+		if (!check_in(&n->checks[i], m)) {
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s': fails if a row "
+				"violates it", n->name);
+			break;
+		}
+	for (i = 0; i < n->nuniques; i++)
+		if (!unique_in(&n->uniques[i], m)) {
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a UNIQUE constraint on '%s': "
+				"fails if rows repeat", n->name);
+			break;
+		}
+	for (i = 0; i < n->nfks; i++)
+		if (!fk_in(&n->fks[i], m)) {
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a foreign key on '%s': fails "
+				"if a row has no parent", n->name);
+			break;
+		}
+}
+
+/* ---- table steps ----------------------------------------------------- */
+
+static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nindexes; i++) {
+		const schema_index *ix = &t->indexes[i];
+		int kept = 0;
+		for (j = 0; keep && j < keep->nindexes && !kept; j++)
+			kept = name_eq(keep->indexes[j].name, ix->name) &&
+				schema_index_equal(&keep->indexes[j], ix, NULL);
+		if (kept)
+			continue;
+		render_create_index(&bd->sql, ix, t, NULL);
+		buf_puts(&bd->sql, ";\n");
+		if (ix->unique)
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds unique index '%s': fails if rows "
+				"repeat", ix->name);
+		end_step(bd, "create_index", t->name, ix->name);
+	}
+}
+
+static void drop_indexes(builder *bd, const schema_table *m, const schema_table *n)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nindexes; i++) {
+		int kept = 0;
+		for (j = 0; j < n->nindexes && !kept; j++)
+			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
+				schema_index_equal(&m->indexes[i], &n->indexes[j], NULL);
+		if (!kept)
+			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
+				m->indexes[i].name);
+	}
+}
+
+static void create_table(builder *bd, const schema_table *t)
+{
+	render_create_table(&bd->sql, t, NULL);
+	buf_puts(&bd->sql, ";\n");
+	end_step(bd, "create_table", t->name, NULL);
+	create_indexes(bd, t, NULL);
+}
+
+static void alter_table(builder *bd, const schema_table *m, const schema_table *n)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncolumns; i++) {
+		const char *name = m->columns[i].name;
+		if (schema_find_column(n, name))
+			continue;
+		buf_puts(&bd->sql, "ALTER TABLE ");
+		buf_ident(&bd->sql, n->name);
+		buf_puts(&bd->sql, " DROP COLUMN ");
+		buf_ident(&bd->sql, name);
+		buf_puts(&bd->sql, ";\n");
+		risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values", n->name, name);
+		end_step(bd, "drop_column", n->name, name);
+	}
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *c = &n->columns[i];
+		size_t k;
+		if (schema_find_column(m, c->name))
+			continue;
+		buf_puts(&bd->sql, "ALTER TABLE ");
+		buf_ident(&bd->sql, n->name);
+		buf_puts(&bd->sql, " ADD COLUMN ");
+		render_column(&bd->sql, n, c, NULL);
+		buf_puts(&bd->sql, ";\n");
+		if (!column_risk_free(c))
+			risk(bd, RETORT_RISK_ADD_NOT_NULL, "adds NOT NULL column '%s.%s' without a "
+				"default: fails if the table has rows", n->name, c->name);
+		for (k = 0; k < n->nchecks; k++)
+			if (n->checks[k].column && name_eq(n->checks[k].column, c->name)) {
+				risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s.%s': fails "
+					"if its default violates it", n->name, c->name);
+				break;
+			}
+		end_step(bd, "add_column", n->name, c->name);
+	}
+}
+
+/* A name for the rowid that no column of either table shadows, or NULL. */
+static const char *rowid_name(const schema_table *m, const schema_table *n)
+{
+	static const char *const names[] = { "rowid", "_rowid_", "oid" };
+	size_t i;
+
+	if (m->without_rowid || n->without_rowid)
+		return NULL;
+	for (i = 0; i < 3; i++)
+		if (!schema_find_column(m, names[i]) && !schema_find_column(n, names[i]))
+			return names[i];
+	return NULL;
+}
+
+static const schema_column *rowid_alias(const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (schema_column_is_rowid_alias(t, &t->columns[i]))
+			return &t->columns[i];
+	return NULL;
+}
+
+/*
+** INSERT INTO new (...) SELECT ... FROM old: every column of `n` that `m`
+** has (generated ones are computed, not copied), and the rowid, so that
+** rows keep their identity.
+*/
+static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const schema_table *n)
+{
+	retort_buf *b = &bd->sql;
+	retort_buf sel = RETORT_BUF_INIT;
+	const schema_column *alias = rowid_alias(n);
+	const char *rowid = rowid_name(m, n);
+	const char *sep = "";
+	size_t i;
+
+	buf_puts(b, "INSERT INTO ");
+	buf_ident(b, tmp);
+	buf_puts(b, " (");
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *c = &n->columns[i];
+		const schema_column *o = schema_find_column(m, c->name);
+		if (c->generated || (!o && !(c == alias && rowid)))
+			continue;
+		buf_puts(b, sep);
+		buf_ident(b, c->name);
+		buf_puts(&sel, sep);
+		if (o)
+			buf_ident(&sel, o->name);
+		else
+			buf_puts(&sel, rowid);
+		sep = ", ";
+	}
+	if (!alias && rowid) {
+		buf_puts(b, sep);
+		buf_puts(b, rowid);
+		buf_puts(&sel, sep);
+		buf_puts(&sel, rowid);
+		sep = ", ";
+	}
+	if (!*sep) {
+		/* nothing to copy: keep the row count only where a rowid exists */
+		buf_truncate(b, b->len - 2);
+		buf_puts(b, " DEFAULT VALUES;\n");
+		buf_release(&sel);
+		return;
+	}
+	buf_puts(b, ") SELECT ");
+	buf_put(b, sel.ptr, sel.len);
+	buf_puts(b, " FROM ");
+	buf_ident(b, n->name);
+	buf_puts(b, ";\n");
+	bd->oom |= buf_oom(&sel);
+	buf_release(&sel);
+}
+
+static void rebuild_table(builder *bd, const schema_table *m, const schema_table *n)
+{
+	retort_buf *b = &bd->sql;
+	retort_buf tmp = RETORT_BUF_INIT;
+	int copy = 1;
+	size_t i;
+
+	buf_puts(&tmp, REBUILD_PREFIX);
+	buf_puts(&tmp, n->name);
+	render_create_table_as(b, n, tmp.ptr, NULL);
+	buf_puts(b, ";\n");
+	/* a copy with no column in common would only make empty rows */
+	for (i = 0, copy = 0; i < n->ncolumns && !copy; i++)
+		copy = schema_find_column(m, n->columns[i].name) != NULL;
+	if (copy || rowid_name(m, n))
+		copy_rows(bd, tmp.ptr, m, n);
+	if (m->autoincrement && n->autoincrement) {
+		/* the counter may be past the highest id left: carry it over */
+		buf_puts(b, "DELETE FROM sqlite_sequence WHERE name = ");
+		buf_literal(b, tmp.ptr);
+		buf_puts(b, ";\nINSERT INTO sqlite_sequence (name, seq) SELECT ");
+		buf_literal(b, tmp.ptr);
+		buf_puts(b, ", seq FROM sqlite_sequence WHERE name = ");
+		buf_literal(b, n->name);
+		buf_puts(b, ";\n");
+	}
+	buf_puts(b, "DROP TABLE ");
+	buf_ident(b, n->name);
+	buf_puts(b, ";\nALTER TABLE ");
+	buf_ident(b, tmp.ptr);
+	buf_puts(b, " RENAME TO ");
+	buf_ident(b, n->name);
+	buf_puts(b, ";\n");
+	bd->oom |= buf_oom(&tmp);
+	buf_release(&tmp);
+	risk(bd, RETORT_RISK_REBUILD, "rebuilds table '%s': every row is copied", n->name);
+	table_risks(bd, m, n);
+	end_step(bd, "rebuild_table", n->name, NULL);
+	create_indexes(bd, n, NULL);
+}
+
+/* ---- renames ---------------------------------------------------------- */
+
+typedef struct pending_rename {
+	char *current;       /* owned */
+	const char *final;
+} pending_rename;
+
+/* Is `name` taken by any entry other than `self` (or, for a change of case
+** only, by `self`, since SQLite's look-up ignores case)? */
+static int name_taken(const pending_rename *p, size_t n, size_t self, const char *name,
+	const char *const *others, size_t nothers)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].current && name_eq(p[i].current, name) &&
+		    (i != self || strcmp(p[i].current, name) != 0))
+			return 1;
+	for (i = 0; i < nothers; i++)
+		if (name_eq(others[i], name))
+			return 1;
+	return 0;
+}
+
+typedef void (*rename_emit)(builder *bd, const void *ctx, const char *from, const char *to);
+
+/*
+** Carry out renames that may chain or swap (a -> b, b -> a): each waits
+** until its new name is free; a cycle goes through a stopover name.
+** `others` are names taken by objects that do not move.
+*/
+static void run_renames(builder *bd, pending_rename *p, size_t n, const char *const *others,
+	size_t nothers, rename_emit emit, const void *ctx)
+{
+	size_t left = n, i;
+
+	while (left && !bd->oom) {
+		int progress = 0;
+		for (i = 0; i < n; i++) {
+			if (!p[i].current || name_taken(p, n, i, p[i].final, others, nothers))
+				continue;
+			emit(bd, ctx, p[i].current, p[i].final);
+			free(p[i].current);
+			p[i].current = NULL;
+			left--;
+			progress = 1;
+		}
+		for (i = 0; !progress && i < n; i++) {
+			retort_buf stop = RETORT_BUF_INIT;
+			if (!p[i].current)
+				continue;
+			buf_printf(&stop, STOPOVER_PREFIX "%zu_%s", i, p[i].final);
+			if (buf_oom(&stop)) {
+				bd->oom = 1;
+				return;
+			}
+			emit(bd, ctx, p[i].current, stop.ptr);
+			free(p[i].current);
+			p[i].current = buf_detach(&stop);
+			progress = 1;
+		}
+	}
+}
+
+static void emit_table_rename(builder *bd, const void *ctx, const char *from, const char *to)
+{
+	(void)ctx;
+	buf_puts(&bd->sql, "ALTER TABLE ");
+	buf_ident(&bd->sql, from);
+	buf_puts(&bd->sql, " RENAME TO ");
+	buf_ident(&bd->sql, to);
+	buf_puts(&bd->sql, ";\n");
+	end_step(bd, "rename_table", to, NULL);
+}
+
+static void emit_column_rename(builder *bd, const void *ctx, const char *from, const char *to)
+{
+	const char *table = ctx;
+
+	buf_puts(&bd->sql, "ALTER TABLE ");
+	buf_ident(&bd->sql, table);
+	buf_puts(&bd->sql, " RENAME COLUMN ");
+	buf_ident(&bd->sql, from);
+	buf_puts(&bd->sql, " TO ");
+	buf_ident(&bd->sql, to);
+	buf_puts(&bd->sql, ";\n");
+	end_step(bd, "rename_column", table, to);
+}
+
+static void release_pending(pending_rename *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(p[i].current);
+	free(p);
+}
+
+static void rename_tables(builder *bd)
+{
+	const schema_diff *sd = &bd->sd;
+	pending_rename *p = calloc(sd->ntables + 1, sizeof(*p));
+	const char **others = calloc(sd->ntables + 1, sizeof(*others));
+	size_t i, n = 0, nothers = 0;
+
+	if (!p || !others) {
+		bd->oom = 1;
+		goto done;
+	}
+	for (i = 0; i < sd->ntables; i++) {
+		const table_diff *td = &sd->tables[i];
+		if (!td->old || !td->new)
+			continue;
+		if (strcmp(td->old->name, td->new->name) == 0) {
+			others[nothers++] = td->old->name;
+			continue;
+		}
+		p[n].current = xstrdup(td->old->name);
+		p[n++].final = td->new->name;
+		bd->oom |= !p[n - 1].current;
+	}
+	run_renames(bd, p, n, others, nothers, emit_table_rename, NULL);
+done:
+	release_pending(p, n);
+	free(others);
+}
+
+static int rename_columns(builder *bd, const table_diff *td, retort_error **err)
+{
+	const schema_table *old = td->old;
+	pending_rename *p = calloc(td->ncol_renames + 1, sizeof(*p));
+	const char **others = calloc(old->ncolumns + 1, sizeof(*others));
+	size_t i, j, n = 0, nothers = 0;
+	int rc = 0;
+
+	if (!p || !others) {
+		bd->oom = 1;
+		goto done;
+	}
+	for (i = 0; i < old->ncolumns; i++) {
+		for (j = 0; j < td->ncol_renames; j++)
+			if (name_eq(td->col_renames[j].col_from, old->columns[i].name))
+				break;
+		if (j == td->ncol_renames)
+			others[nothers++] = old->columns[i].name;
+	}
+	for (j = 0; j < td->ncol_renames && !rc; j++) {
+		for (i = 0; i < nothers; i++)
+			if (name_eq(others[i], td->col_renames[j].col_to))
+				rc = error_set(err, RETORT_EINVALID, "table '%s': column '%s' cannot be "
+					"renamed to '%s' while a column of that name is there: drop it in "
+					"an earlier revision", td->new->name, td->col_renames[j].col_from,
+					td->col_renames[j].col_to);
+		p[n].current = xstrdup(td->col_renames[j].col_from);
+		p[n++].final = td->col_renames[j].col_to;
+		bd->oom |= !p[n - 1].current;
+	}
+	if (!rc)
+		run_renames(bd, p, n, others, nothers, emit_column_rename, td->new->name);
+done:
+	release_pending(p, n);
+	free(others);
+	return rc;
+}
+
+/* ---- order ------------------------------------------------------------ */
+
+/* Tables of `to` with parents before children (foreign keys), cycles
+** broken where they close. */
+static void visit_parents_first(const schema_diff *sd, size_t i, char *state, size_t *order,
+	size_t *n)
+{
+	const schema_table *t = sd->tables[i].new;
+	size_t k, j;
+
+	if (state[i])
+		return;
+	state[i] = 1;
+	for (k = 0; t && k < t->nfks; k++)
+		for (j = 0; j < sd->ntables; j++)
+			if (j != i && sd->tables[j].new && name_eq(sd->tables[j].new->name, t->fks[k].table))
+				visit_parents_first(sd, j, state, order, n);
+	order[(*n)++] = i;
+}
+
+static void create_views(builder *bd, const char *view_kept_in_to)
+{
+	const schema *to = bd->to;
+	char *done = calloc(to->nviews + 1, 1);
+	name_set waiting = { NULL, 0, 0 };
+	size_t i, left = 0;
+
+	if (!done) {
+		bd->oom = 1;
+		return;
+	}
+	for (i = 0; i < to->nviews; i++)
+		done[i] = view_kept_in_to[i];
+	for (;;) {
+		int progress = 0;
+		waiting.n = 0;
+		left = 0;
+		for (i = 0; i < to->nviews; i++)
+			if (!done[i] && set_add(&waiting, to->views[i].name) < 0)
+				bd->oom = 1;
+		left = waiting.n;
+		if (!left || bd->oom)
+			break;
+		for (i = 0; i < to->nviews; i++) {
+			size_t k;
+			int blocked = 0;
+			if (done[i])
+				continue;
+			/* wait for the views it reads (other than itself) */
+			for (k = 0; k < waiting.n && !blocked; k++)
+				blocked = !name_eq(waiting.v[k], to->views[i].name) &&
+					sql_mentions(view_text(&to->views[i]), &waiting.v[k], 1);
+			if (blocked)
+				continue;
+			render_create_view(&bd->sql, &to->views[i]);
+			buf_puts(&bd->sql, ";\n");
+			end_step(bd, "create_view", NULL, to->views[i].name);
+			done[i] = 1;
+			progress = 1;
+		}
+		/* a cycle of mentions (a view reading a table named like another
+		** view): create in name order */
+		for (i = 0; !progress && i < to->nviews; i++) {
+			if (done[i])
+				continue;
+			render_create_view(&bd->sql, &to->views[i]);
+			buf_puts(&bd->sql, ";\n");
+			end_step(bd, "create_view", NULL, to->views[i].name);
+			done[i] = 1;
+			progress = 1;
+		}
+	}
+	free(waiting.v);
+	free(done);
+}
+
+/* ---- the whole plan ---------------------------------------------------- */
+
+static int emit_steps(builder *bd, retort_error **err)
+{
+	const schema *from = bd->from, *to = bd->to;
+	schema_diff *sd = &bd->sd;
+	char *view_gone = calloc(from->nviews + 1, 1);
+	char *trigger_gone = calloc(from->ntriggers + 1, 1);
+	char *view_kept = calloc(to->nviews + 1, 1);
+	char *state = calloc(sd->ntables + 1, 1);
+	size_t *order = calloc(sd->ntables + 1, sizeof(*order));
+	name_set dirty = { NULL, 0, 0 };
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (!view_gone || !trigger_gone || !view_kept || !state || !order)
+		goto oom;
+	for (i = 0; i < sd->ntables; i++) {
+		const table_diff *td = &sd->tables[i];
+		if (td->old && (td->action != TABLE_KEEP || td->touched) &&
+		    set_add(&dirty, td->old->name) < 0)
+			goto oom;
+	}
+	if (mark_dropped(bd, &dirty, view_gone, trigger_gone) < 0)
+		goto oom;
+
+	for (i = 0; i < from->ntriggers; i++)
+		if (trigger_gone[i])
+			simple_step(bd, "drop_trigger", from->triggers[i].table,
+				from->triggers[i].name, "DROP TRIGGER ", from->triggers[i].name);
+	for (i = 0; i < from->nviews; i++)
+		if (view_gone[i])
+			simple_step(bd, "drop_view", NULL, from->views[i].name, "DROP VIEW ",
+				from->views[i].name);
+	for (i = 0; i < sd->ntables; i++) {
+		const table_diff *td = &sd->tables[i];
+		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER)
+			drop_indexes(bd, &td->renamed, td->new);
+	}
+	for (i = 0; i < sd->ntables; i++) {
+		const table_diff *td = &sd->tables[i];
+		if (td->action != TABLE_DROP)
+			continue;
+		buf_puts(&bd->sql, "DROP TABLE ");
+		buf_ident(&bd->sql, td->old->name);
+		buf_puts(&bd->sql, ";\n");
+		risk(bd, RETORT_RISK_DROP_TABLE, "drops table '%s' and its rows", td->old->name);
+		end_step(bd, "drop_table", td->old->name, NULL);
+	}
+	rename_tables(bd);
+	for (i = 0; i < sd->ntables && !rc; i++)
+		if (sd->tables[i].ncol_renames)
+			rc = rename_columns(bd, &sd->tables[i], err);
+	if (rc)
+		goto done;
+
+	for (i = 0; i < sd->ntables; i++)
+		if (sd->tables[i].new)
+			visit_parents_first(sd, i, state, order, &n);
+	for (i = 0; i < n; i++) {
+		const table_diff *td = &sd->tables[order[i]];
+		switch (td->action) {
+		case TABLE_CREATE: create_table(bd, td->new); break;
+		case TABLE_ALTER: alter_table(bd, &td->renamed, td->new); break;
+		case TABLE_REBUILD: rebuild_table(bd, &td->renamed, td->new); break;
+		default: break;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const table_diff *td = &sd->tables[order[i]];
+		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER)
+			create_indexes(bd, td->new, &td->renamed);
+	}
+
+	for (i = 0; i < to->nviews; i++) {
+		size_t k;
+		for (k = 0; k < from->nviews; k++)
+			if (!view_gone[k] && name_eq(from->views[k].name, to->views[i].name))
+				view_kept[i] = 1;
+	}
+	create_views(bd, view_kept);
+	for (i = 0; i < to->ntriggers; i++) {
+		const schema_trigger *t = &to->triggers[i];
+		size_t k;
+		int kept = 0;
+		for (k = 0; k < from->ntriggers && !kept; k++)
+			kept = !trigger_gone[k] && name_eq(from->triggers[k].name, t->name);
+		if (kept)
+			continue;
+		buf_puts(&bd->sql, t->sql);
+		buf_puts(&bd->sql, strstr(t->sql, "--") ? "\n;\n" : ";\n");
+		end_step(bd, "create_trigger", t->table, t->name);
+	}
+	goto done;
+oom:
+	bd->oom = 1;
+done:
+	free(dirty.v);
+	free(view_gone);
+	free(trigger_gone);
+	free(view_kept);
+	free(state);
+	free(order);
+	if (!rc && bd->oom)
+		rc = error_oom(err);
+	return rc;
+}
+
+/* The SQL of every step, each risky one headed by a warning comment. */
+static int join_steps(plan_dir *d)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->steps[i].warning)
+			buf_printf(&b, "-- warning: %s\n", d->steps[i].warning);
+		buf_puts(&b, d->steps[i].sql);
+	}
+	d->sql = buf_detach(&b);
+	return d->sql ? 0 : -1;
+}
+
+int plan_build(plan_dir *out, const schema *from, const schema *to,
+	const rename_list *renames, int rebuild_touched, retort_error **err)
+{
+	builder bd;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&bd, 0, sizeof(bd));
+	bd.out = out;
+	bd.from = from;
+	bd.to = to;
+	buf_init(&bd.sql);
+	buf_init(&bd.warning);
+	rc = diff_tables(&bd.sd, from, to, renames, rebuild_touched, err);
+	if (!rc)
+		rc = emit_steps(&bd, err);
+	if (!rc && join_steps(out) < 0)
+		rc = error_oom(err);
+	schema_diff_release(&bd.sd);
+	buf_release(&bd.sql);
+	buf_release(&bd.warning);
+	if (rc)
+		plan_dir_release(out);
+	return rc;
+}
+
+void plan_dir_release(plan_dir *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->steps[i].table);
+		free(d->steps[i].object);
+		free(d->steps[i].warning);
+		free(d->steps[i].sql);
+	}
+	free(d->steps);
+	free(d->sql);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,35 @@
+/*
+** plan.h: a schema_diff turned into ordered steps, each rendered as SQL with
+** its risks (the retort_plan of retort.h), and checked in memory.
+*/
+#ifndef RETORT_PLAN_H
+#define RETORT_PLAN_H
+
+#include "buf.h"
+#include "diff.h"
+
+typedef struct plan_step {
+	const char *kind;    /* static: "rebuild_table", ... */
+	char *table;
+	char *object;
+	unsigned risks;
+	char *warning;
+	char *sql;
+} plan_step;
+
+typedef struct plan_dir {
+	plan_step *steps;
+	size_t n, cap;
+	char *sql;           /* every step's SQL, with risk comments */
+} plan_dir;
+
+struct retort_plan {
+	plan_dir dir[2];     /* indexed by retort_direction */
+};
+
+/* The steps that turn `from` into `to`. */
+int plan_build(plan_dir *out, const schema *from, const schema *to,
+	const rename_list *renames, int rebuild_touched, retort_error **err);
+void plan_dir_release(plan_dir *d);
+
+#endif
