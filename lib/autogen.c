@@ -1,67 +1,11 @@
 /*
-** autogen.c: retort_diff() and the retort_plan of retort.h. A plan is built
-** both ways and proven in memory before anyone sees it: `from` is built
-** into a scratch database, the upgrade must turn it into `to` and the
-** downgrade back into `from`, as SQLite reports them.
+** autogen.c: retort_diff() and the retort_plan of retort.h: a plan built
+** both ways, then proven in memory (proof.c) before anyone sees it.
 */
-#include "build.h"
-#include "introspect.h"
-#include "plan.h"
+#include "proof.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Run `sql` on `db` and compare the result with `want`. Returns 1 when it
-** matches, 0 with `*why` set when not. */
-static int reaches(sqlite3 *db, const char *sql, const char *label, const schema *want,
-	char **why)
-{
-	retort_error *err = NULL;
-	schema *got = NULL;
-	int ok = 0;
-
-	if (build_exec_script(db, sql, label, &err) != 0) {
-		*why = err ? xstrdup(err->message) : NULL;
-	} else if (introspect_read(&got, db, NULL, &err) != 0) {
-		*why = err ? xstrdup(err->message) : NULL;
-	} else {
-		char *diff = NULL;
-		ok = retort_schema_equal(got, want, &diff) == 1;
-		*why = diff;
-	}
-	retort_schema_free(got);
-	retort_error_free(err);
-	return ok;
-}
-
-/* Does the plan do what it says? `*why` names the first thing it gets wrong. */
-static int proven(const retort_plan *p, const schema *from, const schema *to, char **why)
-{
-	retort_buf msg = RETORT_BUF_INIT;
-	sqlite3 *db = NULL;
-	char *create = NULL, *reason = NULL;
-	int ok = 0;
-
-	*why = NULL;
-	if (build_open_scratch(&db, NULL) != 0 || retort_schema_to_sql(&create, from, NULL) != 0)
-		goto done;
-	if (!reaches(db, create, "the current schema", from, &reason))
-		buf_printf(&msg, "the current schema does not build: %s", reason ? reason : "?");
-	else if (!reaches(db, p->dir[RETORT_UPGRADE].sql, "upgrade", to, &reason))
-		buf_printf(&msg, "the upgrade does not reach the target: %s", reason ? reason : "?");
-	else if (!reaches(db, p->dir[RETORT_DOWNGRADE].sql, "downgrade", from, &reason))
-		buf_printf(&msg, "the downgrade does not restore the current schema: %s",
-			reason ? reason : "?");
-	else
-		ok = 1;
-done:
-	free(reason);
-	free(create);
-	sqlite3_close(db);
-	*why = ok ? NULL : buf_detach(&msg);
-	buf_release(&msg);
-	return ok;
-}
 
 static int build_both(retort_plan *p, const schema *from, const schema *to,
 	rename_list *renames, int rebuild_touched, retort_error **err)
@@ -102,7 +46,7 @@ int retort_diff(retort_plan **out, const retort_schema *from, const retort_schem
 	** predicted, again rebuilding every table that renames touch */
 	for (attempt = 0; attempt < 2; attempt++) {
 		rc = build_both(p, from, to, &renames, attempt, err);
-		if (rc || p->dir[RETORT_UPGRADE].n == 0 || proven(p, from, to, &why))
+		if (rc || p->dir[RETORT_UPGRADE].n == 0 || plan_proven(p, from, to, &why))
 			break;
 		plan_clear(p);
 		if (attempt == 0) {

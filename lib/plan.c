@@ -115,11 +115,6 @@ static const schema_trigger *find_trigger(const schema *s, const char *name)
 	return NULL;
 }
 
-static const char *view_text(const schema_view *v)
-{
-	return v->has_column_list ? v->sql : v->select;
-}
-
 /*
 ** Which views and triggers of `from` must go: those `to` lacks or changes,
 ** and those that read a table that changes or a view that goes. `dirty`
@@ -142,7 +137,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 	while (more) {
 		more = 0;
 		for (i = 0; i < from->nviews; i++) {
-			if (view_gone[i] || !mentions(view_text(&from->views[i]), dirty))
+			if (view_gone[i] || !mentions(schema_view_text(&from->views[i]), dirty))
 				continue;
 			view_gone[i] = more = 1;
 			if (set_add(dirty, from->views[i].name) < 0)
@@ -567,7 +562,7 @@ static void emit_table_rename(builder *bd, const void *ctx, const char *from, co
 	buf_puts(&bd->sql, " RENAME TO ");
 	buf_ident(&bd->sql, to);
 	buf_puts(&bd->sql, ";\n");
-	end_step(bd, "rename_table", to, NULL);
+	end_step(bd, "rename_table", to, from);
 }
 
 static void emit_column_rename(builder *bd, const void *ctx, const char *from, const char *to)
@@ -711,7 +706,7 @@ static void create_views(builder *bd, const char *view_kept_in_to)
 			/* wait for the views it reads (other than itself) */
 			for (k = 0; k < waiting.n && !blocked; k++)
 				blocked = !name_eq(waiting.v[k], to->views[i].name) &&
-					sql_mentions(view_text(&to->views[i]), &waiting.v[k], 1);
+					sql_mentions(schema_view_text(&to->views[i]), &waiting.v[k], 1);
 			if (blocked)
 				continue;
 			render_create_view(&bd->sql, &to->views[i]);

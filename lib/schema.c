@@ -627,6 +627,11 @@ static int tables_equal(const schema_table *a, const schema_table *b, retort_buf
 	return 1;
 }
 
+const char *schema_view_text(const schema_view *v)
+{
+	return v->has_column_list ? v->sql : v->select;
+}
+
 int schema_view_equal(const schema_view *x, const schema_view *y)
 {
 	return strcmp(x->name, y->name) == 0 && x->has_column_list == y->has_column_list &&

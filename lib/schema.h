@@ -177,6 +177,9 @@ struct retort_buf;
 int schema_column_equal(const schema_table *t, const schema_column *a,
 	const schema_column *b, struct retort_buf *why);
 int schema_index_equal(const schema_index *a, const schema_index *b, struct retort_buf *why);
+/* What a view reads: its SELECT, or the whole statement when it names its
+** columns. */
+const char *schema_view_text(const schema_view *v);
 int schema_view_equal(const schema_view *a, const schema_view *b);
 int schema_trigger_equal(const schema_trigger *a, const schema_trigger *b);
 int schema_table_def_equal(const schema_table *a, const schema_table *b,
