@@ -122,8 +122,16 @@ int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
 		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n",
 		dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade", d->n, d->n == 1 ? "" : "s");
 	buf_puts(&b, retort_plan_sql(p, dir));
-	buf_puts(&b, "\n-- must print nothing: a row here is a foreign key without its parent\n"
-		"PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n");
+	/* a plain script has no IF: a CHECK that fails on any orphan row stops
+	** the shell (-bail) before COMMIT, as the apply engine would */
+	buf_puts(&b, "\n-- every foreign key must still find its parent (rows without one are\n"
+		"-- listed first, then the CHECK fails and nothing is committed)\n"
+		"PRAGMA foreign_key_check;\n"
+		"CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT "
+		"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
+		"INSERT INTO retort_fk_guard SELECT count(*) FROM pragma_foreign_key_check;\n"
+		"DROP TABLE retort_fk_guard;\n"
+		"COMMIT;\nPRAGMA foreign_keys = ON;\n");
 	*out = buf_detach(&b);
 	return *out ? 0 : error_oom(err);
 }

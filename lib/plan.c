@@ -288,6 +288,21 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 
 /* ---- table steps ----------------------------------------------------- */
 
+/* prefix + name, made unique against every table on either side: a user
+** may own a table called like retort's scratch names */
+static void free_name(const builder *bd, retort_buf *out, const char *prefix, const char *name)
+{
+	unsigned n = 1;
+
+	buf_clear(out);
+	buf_printf(out, "%s%s", prefix, name);
+	while (!buf_oom(out) && (schema_find_table(bd->from, out->ptr) ||
+	       schema_find_table(bd->to, out->ptr))) {
+		buf_clear(out);
+		buf_printf(out, "%s%s_%u", prefix, name, ++n);
+	}
+}
+
 static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep)
 {
 	size_t i, j;
@@ -456,8 +471,7 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	int copy = 1;
 	size_t i;
 
-	buf_puts(&tmp, REBUILD_PREFIX);
-	buf_puts(&tmp, n->name);
+	free_name(bd, &tmp, REBUILD_PREFIX, n->name);
 	render_create_table_as(b, n, tmp.ptr, NULL);
 	buf_puts(b, ";\n");
 	/* a copy with no column in common would only make empty rows */
@@ -541,7 +555,7 @@ static void run_renames(builder *bd, pending_rename *p, size_t n, const char *co
 			retort_buf stop = RETORT_BUF_INIT;
 			if (!p[i].current)
 				continue;
-			buf_printf(&stop, STOPOVER_PREFIX "%zu_%s", i, p[i].final);
+			free_name(bd, &stop, STOPOVER_PREFIX, p[i].final);
 			if (buf_oom(&stop)) {
 				bd->oom = 1;
 				return;
