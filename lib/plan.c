@@ -631,13 +631,14 @@ done:
 	free(others);
 }
 
-static int rename_columns(builder *bd, const table_diff *td, retort_error **err)
+/* (renames_from_models never renames onto a name the table still holds, so
+** only the renamed columns can be in each other's way) */
+static void rename_columns(builder *bd, const table_diff *td)
 {
 	const schema_table *old = td->old;
 	pending_rename *p = calloc(td->ncol_renames + 1, sizeof(*p));
 	const char **others = calloc(old->ncolumns + 1, sizeof(*others));
 	size_t i, j, n = 0, nothers = 0;
-	int rc = 0;
 
 	if (!p || !others) {
 		bd->oom = 1;
@@ -650,23 +651,15 @@ static int rename_columns(builder *bd, const table_diff *td, retort_error **err)
 		if (j == td->ncol_renames)
 			others[nothers++] = old->columns[i].name;
 	}
-	for (j = 0; j < td->ncol_renames && !rc; j++) {
-		for (i = 0; i < nothers; i++)
-			if (name_eq(others[i], td->col_renames[j].col_to))
-				rc = error_set(err, RETORT_EINVALID, "table '%s': column '%s' cannot be "
-					"renamed to '%s' while a column of that name is there: drop it in "
-					"an earlier revision", td->new->name, td->col_renames[j].col_from,
-					td->col_renames[j].col_to);
+	for (j = 0; j < td->ncol_renames; j++) {
 		p[n].current = xstrdup(td->col_renames[j].col_from);
 		p[n++].final = td->col_renames[j].col_to;
 		bd->oom |= !p[n - 1].current;
 	}
-	if (!rc)
-		run_renames(bd, p, n, others, nothers, emit_column_rename, td->new->name);
+	run_renames(bd, p, n, others, nothers, emit_column_rename, td->new->name);
 done:
 	release_pending(p, n);
 	free(others);
-	return rc;
 }
 
 /* ---- order ------------------------------------------------------------ */
@@ -795,11 +788,9 @@ static int emit_steps(builder *bd, retort_error **err)
 		end_step(bd, "drop_table", td->old->name, NULL);
 	}
 	rename_tables(bd);
-	for (i = 0; i < sd->ntables && !rc; i++)
+	for (i = 0; i < sd->ntables; i++)
 		if (sd->tables[i].ncol_renames)
-			rc = rename_columns(bd, &sd->tables[i], err);
-	if (rc)
-		goto done;
+			rename_columns(bd, &sd->tables[i]);
 
 	for (i = 0; i < sd->ntables; i++)
 		if (sd->tables[i].new)
