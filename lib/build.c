@@ -6,6 +6,7 @@
 #include "introspect.h"
 #include "model.h"
 #include "render.h"
+#include "sqltok.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -71,8 +72,16 @@ int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_err
 		}
 		if (rc != SQLITE_OK) {
 			int off = sqlite3_error_offset(db);
-			src_loc loc = loc_in_text(sql, (size_t)(p - sql) + (off > 0 ? (size_t)off : 0), path);
 			int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? RETORT_EBUSY : RETORT_EDB;
+			src_loc loc;
+			/* without an offset, point at the statement, not at the end of
+			** the one before it (where `p` starts) */
+			if (off < 0) {
+				sqlcur cur;
+				sqlcur_init(&cur, p);
+				off = (int)(cur.tok.z - p);
+			}
+			loc = loc_in_text(sql, (size_t)(p - sql) + (size_t)off, path);
 			if (path)
 				error_at(err, code, &loc, sql, "%s", sqlite3_errmsg(db));
 			else

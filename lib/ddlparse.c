@@ -4,6 +4,7 @@
 ** looks for the clauses it needs and steps over everything else.
 */
 #include "ddlparse.h"
+#include "buf.h"
 #include "sqltok.h"
 
 #include <stdlib.h>
@@ -68,6 +69,23 @@ static int read_name_list(sqlcur *c, str_list *cols)
 	return 0;
 }
 
+/* Does the (...) group at the cursor hold the bare word `kw` at its top
+** level? The cursor is a copy: the caller's does not move. */
+static int group_has_word(sqlcur c, const char *kw)
+{
+	int depth = 0;
+
+	if (c.tok.type != TK_LP)
+		return 0;
+	do {
+		if (depth == 1 && sqlcur_is(&c, kw))
+			return 1;
+		depth += c.tok.type == TK_LP ? 1 : c.tok.type == TK_RP ? -1 : 0;
+		sqlcur_advance(&c);
+	} while (depth > 0 && c.tok.type != TK_EOF);
+	return 0;
+}
+
 static void skip_conflict_clause(sqlcur *c)
 {
 	if (sqlcur_is(c, "ON")) {
@@ -75,6 +93,26 @@ static void skip_conflict_clause(sqlcur *c)
 		sqlcur_accept(c, "CONFLICT");
 		sqlcur_advance(c);
 	}
+}
+
+/*
+** The action after ON DELETE or ON UPDATE, its words joined by one space
+** whatever stands between them in the statement (spaces, comments), so that
+** it compares with what PRAGMA foreign_key_list reports: "SET NULL".
+*/
+static char *read_fk_action(sqlcur *c)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	int two_words = sqlcur_is(c, "SET") || sqlcur_is(c, "NO");
+
+	buf_put(&b, c->tok.z, c->tok.n);
+	sqlcur_advance(c);
+	if (two_words) {
+		buf_putc(&b, ' ');
+		buf_put(&b, c->tok.z, c->tok.n);
+		sqlcur_advance(c);
+	}
+	return buf_detach(&b);
 }
 
 /* After REFERENCES: "table [(cols)] [ON ...|MATCH x|[NOT] DEFERRABLE ...]*". */
@@ -89,15 +127,11 @@ static int read_fk_clause(sqlcur *c, schema_fk *fk)
 	for (;;) {
 		if (sqlcur_accept(c, "ON")) {
 			char **action = sqlcur_is(c, "DELETE") ? &fk->on_delete : &fk->on_update;
-			const char *start;
 			sqlcur_advance(c); /* DELETE | UPDATE */
-			start = c->tok.z;
-			if (sqlcur_accept(c, "SET") || sqlcur_accept(c, "NO"))
-				sqlcur_advance(c);
-			else
-				sqlcur_advance(c);
 			free(*action);
-			*action = sql_trimmed(start, c->prev_end);
+			*action = read_fk_action(c);
+			if (!*action)
+				return -1;
 		} else if (sqlcur_accept(c, "MATCH")) {
 			sqlcur_advance(c);
 		} else if (sqlcur_is(c, "NOT") || sqlcur_is(c, "DEFERRABLE")) {
@@ -245,6 +279,9 @@ static int read_table_constraint(sqlcur *c, ddl_table *t)
 	if (sqlcur_accept(c, "PRIMARY")) {
 		str_list ignored = { 0 };
 		sqlcur_accept(c, "KEY");
+		/* SQLite also takes PRIMARY KEY(id AUTOINCREMENT) */
+		if (group_has_word(*c, "AUTOINCREMENT"))
+			t->autoincrement = 1;
 		rc = read_name_list(c, &ignored);
 		str_list_release(&ignored);
 		free(t->pk_name);

@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* ---- renames ------------------------------------------------------- */
 
@@ -274,37 +273,11 @@ static int predict_renamed(table_diff *td, const rename_list *r, retort_error **
 
 /* ---- ALTER TABLE in place, or a rebuild -------------------------------- */
 
-int diff_default_is_constant(const char *sql)
-{
-	static const char *const words[] = { "NULL", "TRUE", "FALSE", NULL };
-	const char *p = sql;
-	const char *const *w;
-	sqltok t;
-
-	if (!sql)
-		return 1;
-	if (*p == '-' || *p == '+')
-		p++;
-	t = sqltok_at(p);
-	if (sqltok_at(t.z + t.n).type != TK_EOF)
-		return 0;
-	if (t.type == TK_NUMBER)
-		return 1;
-	if (p != sql)
-		return 0;
-	if (t.type == TK_STRING || t.type == TK_BLOB)
-		return 1;
-	for (w = words; t.type == TK_WORD && *w; w++)
-		if (strlen(*w) == t.n && strncasecmp(t.z, *w, t.n) == 0)
-			return 1;
-	return 0;
-}
-
 /* Can ALTER TABLE ADD COLUMN add `c` (as its last column) to a table with rows? */
 static int addable(const schema_column *c)
 {
 	return c->pk == 0 && c->generated != GENERATED_STORED &&
-		diff_default_is_constant(c->default_sql);
+		(!c->default_sql || sql_is_literal(c->default_sql, 0));
 }
 
 static int push_column_copy(schema_table *t, const schema_column *c)

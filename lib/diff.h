@@ -66,8 +66,4 @@ int diff_tables(schema_diff *out, const schema *from, const schema *to,
 	const rename_list *renames, int rebuild_touched, retort_error **err);
 void schema_diff_release(schema_diff *d);
 
-/* Would SQLite's ALTER TABLE ADD COLUMN take this default on a table with
-** rows? (Only constants: no CURRENT_*, no expression in parentheses.) */
-int diff_default_is_constant(const char *default_sql);
-
 #endif

@@ -118,8 +118,9 @@ static void emit_references(emitter *e, const schema_fk *fk)
 	const char *del = action(fk->on_delete), *upd = action(fk->on_update);
 
 	key(e, "references");
-	if (!del && !upd && !fk->deferred && !strchr(fk->table, '.') &&
-	    !strchr(fk->ref_columns.v[0], '.')) {
+	/* `table.column` when that splits back into the same two names */
+	if (!del && !upd && !fk->deferred && *fk->table && !strchr(fk->table, '.') &&
+	    *fk->ref_columns.v[0] && !strchr(fk->ref_columns.v[0], '.')) {
 		retort_buf b = RETORT_BUF_INIT;
 		buf_printf(&b, "%s.%s", fk->table, fk->ref_columns.v[0]);
 		if (!e->rc)
@@ -301,6 +302,66 @@ static void emit_foreign_keys(emitter *e, const schema_table *t, const placement
 	seq_end(e);
 }
 
+/* Is the bare word at `tok` a column of `t` (a name that may be quoted),
+** or, with `functions`, a function's name (followed by "(")? */
+static int word_may_be_quoted(const sqltok *tok, const schema_table *t, int functions)
+{
+	const char *p = tok->z + tok->n;
+	sqltok next;
+	char *word;
+	int found;
+
+	if (sqlite3_keyword_check(tok->z, (int)tok->n))
+		return 0;
+	while ((next = sqltok_at(p)).type == TK_SPACE || next.type == TK_COMMENT)
+		p += next.n;
+	if (functions && next.type == TK_LP)
+		return 1;
+	word = xstrndup(tok->z, tok->n);
+	found = word && schema_find_column(t, word);
+	free(word);
+	return found;
+}
+
+/*
+** An index term as a model entry. The loader reads an entry that names a
+** column as that column, so SQL text that happens to spell a column's name
+** (an expression `lower(name)` beside a column "lower(name)") is respelled
+** as the same SQL: its column names quoted, then its function names too,
+** and if it still spells a column's name, with a comment added.
+*/
+static void index_term_entry(retort_buf *out, const schema_index_term *term,
+	const schema_table *t)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	const char *p;
+	sqltok tok;
+	int functions;
+
+	render_index_term(&sql, term, t);
+	/* a plain column term is written as the column's name */
+	if (term->column && !term->desc && !strstr(sql.ptr, " COLLATE ")) {
+		buf_puts(out, term->column);
+		buf_release(&sql);
+		return;
+	}
+	buf_puts(out, sql.ptr);
+	for (functions = 0; functions < 2 && schema_find_column(t, out->ptr); functions++) {
+		buf_clear(out);
+		for (p = sql.ptr; (tok = sqltok_at(p)).type != TK_EOF; p += tok.n) {
+			int quote = tok.type == TK_WORD && word_may_be_quoted(&tok, t, functions);
+			if (quote)
+				buf_putc(out, '"');
+			buf_put(out, tok.z, tok.n);
+			if (quote)
+				buf_putc(out, '"');
+		}
+	}
+	while (!buf_oom(out) && schema_find_column(t, out->ptr))
+		buf_puts(out, " /* not a column name */");
+	buf_release(&sql);
+}
+
 static void emit_indexes(emitter *e, const schema_table *t)
 {
 	retort_buf term = RETORT_BUF_INIT;
@@ -318,13 +379,7 @@ static void emit_indexes(emitter *e, const schema_table *t)
 		seq_start(e, 1);
 		for (j = 0; j < ix->nterms; j++) {
 			buf_clear(&term);
-			render_index_term(&term, &ix->terms[j], t);
-			/* a plain column term is written as the column's name */
-			if (ix->terms[j].column && !ix->terms[j].desc &&
-			    !strstr(term.ptr, " COLLATE ")) {
-				buf_clear(&term);
-				buf_puts(&term, ix->terms[j].column);
-			}
+			index_term_entry(&term, &ix->terms[j], t);
 			if (!e->rc)
 				e->rc = buf_oom(&term) ? -1 : ywriter_scalar(e->w, term.ptr, YS_ANY);
 		}

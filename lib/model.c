@@ -6,6 +6,7 @@
 #include "sqltok.h"
 #include "ydoc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,7 @@ typedef struct mctx {
 	const ydoc *doc;
 	const char *path; /* owned by s->paths */
 	retort_error **err;
+	sqlite3 *probe;   /* opened when a value needs SQLite's judgement */
 } mctx;
 
 static const char *const top_keys[] = { "tables", "views", "triggers", NULL };
@@ -52,7 +54,7 @@ static int oom(mctx *c)
 	return error_oom(c->err);
 }
 
-/* A non-empty string: names, types, expressions. */
+/* A non-empty string: types, expressions, SQL. */
 static int read_string(mctx *c, const ynode *n, const char *what, char **out)
 {
 	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
@@ -91,9 +93,86 @@ static int read_expr(mctx *c, const ynode *n, const char *what, char **out)
 	return rc;
 }
 
+/* "NAME is defined twice (first at FILE:LINE:COL)", at the second one. */
+static int defined_twice(mctx *c, const ynode *n, const char *kind, const char *name,
+	const src_loc *first)
+{
+	return ydoc_error(c->doc, n, c->err, "%s '%s' is defined twice (first at %s:%d:%d)",
+		kind, name, first->path, first->line, first->column);
+}
+
+/*
+** Run `sql` in a scratch database so that SQLite judges a value that build.c
+** could only report at its table: a collation or a virtual table's module.
+** Its error is reported at `n`. With `step`, the statement is also run.
+*/
+static int probe_sql(mctx *c, const ynode *n, const char *what, const char *sql, int step)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!c->probe && sqlite3_open_v2(":memory:", &c->probe,
+			SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		return oom(c);
+	rc = sqlite3_prepare_v2(c->probe, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && step && st)
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return ydoc_error(c->doc, n, c->err, "%s: %s", what, sqlite3_errmsg(c->probe));
+	return 0;
+}
+
+/* A collation SQLite does not know is an error at its value. */
+static int check_collation(mctx *c, const ynode *n, const char *what, const char *name)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int rc;
+
+	buf_puts(&sql, "CREATE TABLE probe (x COLLATE ");
+	buf_ident(&sql, name);
+	buf_putc(&sql, ')');
+	rc = buf_oom(&sql) ? oom(c) : probe_sql(c, n, what, sql.ptr, 0);
+	buf_release(&sql);
+	return rc;
+}
+
+/* A virtual table's module and arguments, tried out at their value. */
+static int check_virtual(mctx *c, const ynode *n, const char *what, const char *using)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	int rc;
+
+	buf_puts(&sql, "CREATE VIRTUAL TABLE temp.probe USING ");
+	buf_puts(&sql, using);
+	rc = buf_oom(&sql) ? oom(c) : probe_sql(c, n, what, sql.ptr, 1);
+	buf_release(&sql);
+	if (!rc)
+		rc = probe_sql(c, n, what, "DROP TABLE temp.probe", 1);
+	return rc;
+}
+
+/*
+** A name: any string, even an empty one when it is quoted (SQLite accepts
+** "" as a name, so `inspect` can write a key ''); a plain empty value is
+** YAML's null, not a name.
+*/
 static int read_name(mctx *c, const ynode *n, const char *what, char **out)
 {
-	int rc = read_string(c, n, what, out);
+	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
+
+	if (rc)
+		return rc;
+	free(*out);
+	*out = xstrdup(ynode_text(n));
+	return *out ? 0 : oom(c);
+}
+
+/* The name of a table, index, view or trigger: SQLite keeps 'sqlite_' for
+** its own (columns and constraints may use it). */
+static int read_object_name(mctx *c, const ynode *n, const char *what, char **out)
+{
+	int rc = read_name(c, n, what, out);
 
 	if (!rc && sqlite3_strnicmp(*out, "sqlite_", 7) == 0)
 		return ydoc_error(c->doc, n, c->err,
@@ -122,7 +201,7 @@ static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *o
 		return ydoc_error(c->doc, n, c->err, "%s: expected at least one column", what);
 	for (i = 0; i < len; i++) {
 		char *name = NULL;
-		rc = read_string(c, ynode_item(c->doc, n, i), what, &name);
+		rc = read_name(c, ynode_item(c->doc, n, i), what, &name);
 		if (!rc && str_list_push(out, name) < 0)
 			rc = oom(c);
 		free(name);
@@ -183,8 +262,9 @@ static int read_default(mctx *c, schema_column *col, const ynode *n, const char 
 		col->default_loc = loc_of(c, sql);
 		return read_expr(c, sql, what, &col->default_sql);
 	}
-	if (!ynode_is_null(n) && (rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)))
-		return rc;
+	if (ynode_kind(n) != Y_SCALAR)
+		return ydoc_error(c->doc, n, c->err, "%s: default: expected a value or {sql: EXPR}, "
+			"got %s", what, ynode_kind_name(n));
 	if (ynode_is_null(n))
 		buf_puts(&b, "NULL");
 	else if (ynode_plain(n) && yaml_plain_is_number(ynode_text(n)))
@@ -231,8 +311,8 @@ static int read_references(mctx *c, schema_table *t, schema_column *col,
 		char *ref = NULL;
 		if (!table || !column)
 			return ydoc_error(c->doc, n, c->err, "%s: expected both 'table' and 'column'", what);
-		if ((rc = read_string(c, table, what, &fk->table)) ||
-		    (rc = read_string(c, column, what, &ref)))
+		if ((rc = read_name(c, table, what, &fk->table)) ||
+		    (rc = read_name(c, column, what, &ref)))
 			return rc;
 		rc = str_list_push(&fk->ref_columns, ref) < 0 ? oom(c) : 0;
 		free(ref);
@@ -302,8 +382,8 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 	if ((rc = read_name(c, key, "column", &col->name)))
 		return rc;
 	if (schema_find_column(t, col->name) != col)
-		return ydoc_error(c->doc, key, c->err, "table '%s': duplicate column '%s'",
-			t->name, col->name);
+		return defined_twice(c, key, "column", col->name,
+			&schema_find_column(t, col->name)->loc);
 	buf_printf(&what, "column '%s'", col->name);
 	if (buf_oom(&what))
 		return oom(c);
@@ -365,6 +445,8 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			}
 		} else if (strcmp(k, "collate") == 0) {
 			rc = read_string(c, v, what.ptr, &col->collate);
+			if (!rc)
+				rc = check_collation(c, v, what.ptr, col->collate);
 		} else if (strcmp(k, "check") == 0) {
 			rc = push_check(c, t, NULL, col->name, v, what.ptr);
 		} else if (strcmp(k, "references") == 0) {
@@ -378,6 +460,13 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			rc = read_name(c, v, what.ptr, &col->renamed_from);
 		}
 	}
+	/* what SQLite would only report at the table, reported at the value */
+	if (!rc && col->generated && col->default_sql)
+		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "default"), c->err,
+			"%s: cannot use DEFAULT on a generated column", what.ptr);
+	if (!rc && col->generated && col->pk)
+		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "primary_key"), c->err,
+			"%s: generated columns cannot be part of the PRIMARY KEY", what.ptr);
 	/* column-level actions apply to the column's reference, read above */
 	if (!rc && refs && (del || upd)) {
 		schema_fk *fk = &t->fks[t->nfks - 1];
@@ -391,13 +480,22 @@ done:
 	return rc;
 }
 
+/* A scalar where a list or a map was expected: name both, and show it. */
+static int not_list_or_map(mctx *c, const ynode *n, const char *what)
+{
+	int text = !ynode_is_null(n);
+
+	return ydoc_error(c->doc, n, c->err, "%s: expected a list or a map, got %s%s%s%s", what,
+		ynode_kind_name(n), text ? " '" : "", text ? ynode_text(n) : "", text ? "'" : "");
+}
+
 static int read_unique(mctx *c, schema_table *t, const ynode *n)
 {
 	size_t i, len;
 	int rc;
 
 	if (ynode_kind(n) != Y_MAP && ynode_kind(n) != Y_SEQ)
-		return ydoc_expect(c->doc, n, Y_SEQ, "unique", c->err);
+		return not_list_or_map(c, n, "unique");
 	len = ynode_len(c->doc, n);
 	for (i = 0; i < len; i++) {
 		schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
@@ -434,7 +532,7 @@ static int read_checks(mctx *c, schema_table *t, const ynode *n)
 	int rc = 0;
 
 	if (ynode_kind(n) != Y_MAP && ynode_kind(n) != Y_SEQ)
-		return ydoc_expect(c->doc, n, Y_MAP, "checks", c->err);
+		return not_list_or_map(c, n, "checks");
 	len = ynode_len(c->doc, n);
 	for (i = 0; i < len && !rc; i++) {
 		char *name = NULL;
@@ -477,7 +575,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 		if (!ix)
 			return oom(c);
 		ix->loc = loc_of(c, key);
-		if ((rc = read_name(c, key, "index", &ix->name)))
+		if ((rc = read_object_name(c, key, "index", &ix->name)))
 			return rc;
 		if (!(ix->table = xstrdup(t->name)))
 			return oom(c);
@@ -500,7 +598,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			if (!term)
 				return oom(c);
 			term->loc = loc_of(c, cols);
-			if ((rc = read_string(c, cols, "index", &term->expr)))
+			if ((rc = read_name(c, cols, "index", &term->expr)))
 				return rc;
 			continue;
 		}
@@ -515,16 +613,35 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			if (!term)
 				return oom(c);
 			term->loc = loc_of(c, item);
-			if ((rc = read_string(c, item, "index column", &term->expr)))
+			if ((rc = read_name(c, item, "index column", &term->expr)))
 				return rc;
 		}
 	}
 	return 0;
 }
 
+static int missing_column(const schema *s, retort_error **err, const src_loc *loc,
+	const char *what, const schema_table *t, const char *column)
+{
+	const char **names = calloc(t->ncolumns + 1, sizeof(*names));
+	const char *guess;
+	size_t i;
+
+	if (!names)
+		return error_oom(err);
+	for (i = 0; i < t->ncolumns; i++)
+		names[i] = t->columns[i].name;
+	guess = closest_word(column, names);
+	error_at(err, RETORT_EINVALID, loc, schema_source_of(s, loc->path),
+		"%s: table '%s' has no column '%s'%s%s%s", what, t->name, column,
+		guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
+	free(names);
+	return RETORT_EINVALID;
+}
+
 static int read_foreign_keys(mctx *c, schema_table *t, const ynode *n)
 {
-	size_t i, len;
+	size_t i, j, len;
 	int rc;
 
 	if ((rc = ydoc_expect(c->doc, n, Y_SEQ, "foreign_keys", c->err)))
@@ -549,14 +666,27 @@ static int read_foreign_keys(mctx *c, schema_table *t, const ynode *n)
 		    (rc = ydoc_expect(c->doc, ref, Y_MAP, "foreign key references", c->err)) ||
 		    (rc = ydoc_check_keys(c->doc, ref, fk_ref_keys, "foreign key references", c->err)))
 			return rc;
+		for (j = 0; j < fk->columns.n; j++) {
+			src_loc at = loc_of(c, cols);
+			if (!schema_find_column(t, fk->columns.v[j]))
+				return missing_column(c->s, c->err, &at, "foreign key", t, fk->columns.v[j]);
+		}
 		v = ynode_get(c->doc, ref, "table");
 		if (!v)
 			return ydoc_error(c->doc, ref, c->err, "foreign key references: 'table' is required");
-		if ((rc = read_string(c, v, "foreign key references", &fk->table)))
+		if ((rc = read_name(c, v, "foreign key references", &fk->table)))
 			return rc;
+		/* what is left to check (the parent table, once every file is read)
+		** is about the parent */
+		fk->loc = loc_of(c, v);
 		if ((v = ynode_get(c->doc, ref, "columns")) &&
 		    (rc = read_name_list(c, v, "foreign key references", &fk->ref_columns)))
 			return rc;
+		if (v && fk->ref_columns.n != fk->columns.n)
+			return ydoc_error(c->doc, v, c->err,
+				"foreign key: %zu column%s reference%s %zu column%s of table '%s'",
+				fk->columns.n, fk->columns.n == 1 ? "" : "s", fk->columns.n == 1 ? "s" : "",
+				fk->ref_columns.n, fk->ref_columns.n == 1 ? "" : "s", fk->table);
 		if ((v = ynode_get(c->doc, item, "name")) &&
 		    (rc = read_name(c, v, "foreign key", &fk->name)))
 			return rc;
@@ -590,7 +720,7 @@ static int resolve_index_terms(mctx *c, schema_table *t)
 				term->expr = NULL;
 				continue;
 			}
-			if (tok.type == TK_WORD && tok.n == strlen(term->expr)) {
+			if (!*term->expr || (tok.type == TK_WORD && tok.n == strlen(term->expr))) {
 				const char **names = calloc(t->ncolumns + 1, sizeof(*names));
 				const char *guess;
 				if (!names)
@@ -621,12 +751,10 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 	if (!t)
 		return oom(c);
 	t->loc = loc_of(c, key);
-	if ((rc = read_name(c, key, "table", &t->name)))
+	if ((rc = read_object_name(c, key, "table", &t->name)))
 		return rc;
 	if (schema_find_table(c->s, t->name) != t)
-		return ydoc_error(c->doc, key, c->err, "table '%s' is defined twice (first at %s:%d)",
-			t->name, schema_find_table(c->s, t->name)->loc.path,
-			schema_find_table(c->s, t->name)->loc.line);
+		return defined_twice(c, key, "table", t->name, &schema_find_table(c->s, t->name)->loc);
 	if (schema_find_view(c->s, t->name))
 		return ydoc_error(c->doc, key, c->err, "table '%s': a view has that name", t->name);
 	if ((rc = ydoc_expect(c->doc, val, Y_MAP, "table", c->err)) ||
@@ -637,7 +765,13 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 			return ydoc_error(c->doc, val, c->err,
 				"table '%s': a virtual table takes only 'virtual' (its module and arguments)",
 				t->name);
-		return read_string(c, v, "virtual", &t->virtual_using);
+		rc = read_string(c, v, "virtual", &t->virtual_using);
+		if (!rc) {
+			char what[80];
+			snprintf(what, sizeof(what), "table '%.60s'", t->name);
+			rc = check_virtual(c, v, what, t->virtual_using);
+		}
+		return rc;
 	}
 	cols = ynode_get(c->doc, val, "columns");
 	if (!cols)
@@ -666,6 +800,10 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 			if (!col)
 				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
 					"primary_key: table '%s' has no column '%s'", t->name, pk.v[i]);
+			else if (col->generated)
+				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
+					"primary_key: column '%s' is generated, and generated columns "
+					"cannot be part of the PRIMARY KEY", col->name);
 			else
 				col->pk = (int)i + 1;
 		}
@@ -687,7 +825,7 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 	if (!rc && (v = ynode_get(c->doc, val, "without_rowid")))
 		rc = read_bool(c, v, "without_rowid", &t->without_rowid);
 	if (!rc && (v = ynode_get(c->doc, val, "renamed_from")))
-		rc = read_name(c, v, "renamed_from", &t->renamed_from);
+		rc = read_object_name(c, v, "renamed_from", &t->renamed_from);
 	if (!rc && (v = ynode_get(c->doc, val, "primary_key_name")))
 		rc = read_name(c, v, "primary_key_name", &t->pk_name);
 	if (!rc && t->without_rowid && !t->pk_loc.line)
@@ -721,12 +859,12 @@ static int read_views(mctx *c, const ynode *n)
 		if (!v)
 			return oom(c);
 		v->loc = loc_of(c, key);
-		if ((rc = read_name(c, key, "view", &v->name)))
+		if ((rc = read_object_name(c, key, "view", &v->name)))
 			return rc;
 		if (schema_find_table(c->s, v->name))
 			return ydoc_error(c->doc, key, c->err, "view '%s': a table has that name", v->name);
 		if (schema_find_view(c->s, v->name) != v)
-			return ydoc_error(c->doc, key, c->err, "view '%s' is defined twice", v->name);
+			return defined_twice(c, key, "view", v->name, &schema_find_view(c->s, v->name)->loc);
 		v->loc = loc_of(c, val);
 		if ((rc = read_string(c, val, "view", &text)))
 			return rc;
@@ -753,12 +891,11 @@ static int read_triggers(mctx *c, const ynode *n)
 
 		if (!tr)
 			return oom(c);
-		if ((rc = read_name(c, key, "trigger", &tr->name)))
+		if ((rc = read_object_name(c, key, "trigger", &tr->name)))
 			return rc;
 		for (j = 0; j + 1 < c->s->ntriggers; j++)
 			if (name_eq(c->s->triggers[j].name, tr->name))
-				return ydoc_error(c->doc, key, c->err, "trigger '%s' is defined twice",
-					tr->name);
+				return defined_twice(c, key, "trigger", tr->name, &c->s->triggers[j].loc);
 		tr->loc = loc_of(c, val);
 		if ((rc = read_string(c, val, "trigger", &tr->sql)))
 			return rc;
@@ -772,7 +909,7 @@ static int read_triggers(mctx *c, const ynode *n)
 int model_read_text(schema *into, const char *text, size_t len, const char *path,
 	retort_error **err)
 {
-	mctx c = { into, NULL, NULL, err };
+	mctx c = { into, NULL, NULL, err, NULL };
 	ydoc *doc = NULL;
 	ynode *root, *v;
 	size_t i;
@@ -806,30 +943,12 @@ int model_read_text(schema *into, const char *text, size_t len, const char *path
 	if (!rc && (v = ynode_get(doc, root, "triggers")) && !ynode_is_null(v))
 		rc = read_triggers(&c, v);
 done:
+	sqlite3_close(c.probe);
 	ydoc_free(doc);
 	return rc;
 }
 
 /* ---- checks across files ------------------------------------------ */
-
-static int missing_column(const schema *s, retort_error **err, const src_loc *loc,
-	const char *what, const schema_table *t, const char *column)
-{
-	const char **names = calloc(t->ncolumns + 1, sizeof(*names));
-	const char *guess;
-	size_t i;
-
-	if (!names)
-		return error_oom(err);
-	for (i = 0; i < t->ncolumns; i++)
-		names[i] = t->columns[i].name;
-	guess = closest_word(column, names);
-	error_at(err, RETORT_EINVALID, loc, schema_source_of(s, loc->path),
-		"%s: table '%s' has no column '%s'%s%s%s", what, t->name, column,
-		guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
-	free(names);
-	return RETORT_EINVALID;
-}
 
 static int missing_table(const schema *s, retort_error **err, const src_loc *loc,
 	const char *what, const char *table)
@@ -863,40 +982,58 @@ static int validate_columns(const schema *s, const schema_table *t, const str_li
 
 static int validate_table(const schema *s, const schema_table *t, retort_error **err)
 {
-	size_t i, j;
+	size_t i;
 	int rc;
 
 	for (i = 0; i < t->nuniques; i++)
 		if ((rc = validate_columns(s, t, &t->uniques[i].columns, &t->uniques[i].loc,
 				"unique", err)))
 			return rc;
+	/* a foreign key's own columns and their count are checked as it is read */
 	for (i = 0; i < t->nfks; i++) {
 		const schema_fk *fk = &t->fks[i];
 		const schema_table *parent = schema_find_table(s, fk->table);
-		if ((rc = validate_columns(s, t, &fk->columns, &fk->loc, "foreign key", err)))
-			return rc;
 		if (!parent)
 			return missing_table(s, err, &fk->loc, "references", fk->table);
 		if ((rc = validate_columns(s, parent, &fk->ref_columns, &fk->loc, "references", err)))
 			return rc;
-		if (fk->ref_columns.n && fk->ref_columns.n != fk->columns.n)
-			return error_at(err, RETORT_EINVALID, &fk->loc, schema_source_of(s, fk->loc.path),
-				"foreign key: %zu columns reference %zu", fk->columns.n, fk->ref_columns.n);
 	}
-	for (i = 0; i < t->nindexes; i++) {
-		const char *name = t->indexes[i].name;
-		for (j = 0; j < s->ntables; j++) {
-			size_t k;
-			const schema_table *o = &s->tables[j];
-			int clash = name_eq(o->name, name);
-			for (k = 0; k < o->nindexes && !clash; k++)
-				clash = &o->indexes[k] != &t->indexes[i] && name_eq(o->indexes[k].name, name);
-			if (clash || schema_find_view(s, name))
-				return error_at(err, RETORT_EINVALID, &t->indexes[i].loc,
-					schema_source_of(s, t->indexes[i].loc.path),
-					"index '%s': the name is already used by another table, view or index",
-					name);
+	return 0;
+}
+
+/* The index named `name` that comes before `ix` in reading order, or NULL. */
+static const schema_index *earlier_index(const schema *s, const schema_index *ix)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ntables; i++) {
+		for (j = 0; j < s->tables[i].nindexes; j++) {
+			const schema_index *o = &s->tables[i].indexes[j];
+			if (o == ix)
+				return NULL;
+			if (name_eq(o->name, ix->name))
+				return o;
 		}
+	}
+	return NULL;
+}
+
+/* Tables, views and indexes share one namespace in SQLite. */
+static int validate_index_names(const schema *s, const schema_table *t, retort_error **err)
+{
+	size_t i;
+
+	for (i = 0; i < t->nindexes; i++) {
+		const schema_index *ix = &t->indexes[i], *first = earlier_index(s, ix);
+		const char *source = schema_source_of(s, ix->loc.path);
+		if (first)
+			return error_at(err, RETORT_EINVALID, &ix->loc, source,
+				"index '%s' is defined twice (first at %s:%d:%d)", ix->name,
+				first->loc.path, first->loc.line, first->loc.column);
+		if (schema_find_table(s, ix->name) || schema_find_view(s, ix->name))
+			return error_at(err, RETORT_EINVALID, &ix->loc, source,
+				"index '%s': a %s has that name", ix->name,
+				schema_find_table(s, ix->name) ? "table" : "view");
 	}
 	return 0;
 }
@@ -907,7 +1044,8 @@ int model_validate(const schema *s, retort_error **err)
 	int rc;
 
 	for (i = 0; i < s->ntables; i++)
-		if ((rc = validate_table(s, &s->tables[i], err)))
+		if ((rc = validate_table(s, &s->tables[i], err)) ||
+		    (rc = validate_index_names(s, &s->tables[i], err)))
 			return rc;
 	return 0;
 }

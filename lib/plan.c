@@ -511,6 +511,24 @@ typedef struct pending_rename {
 	const char *final;
 } pending_rename;
 
+/* ALTER TABLE ... RENAME TO, or RENAME COLUMN when `table` is not NULL. */
+static void emit_rename(builder *bd, const char *table, const char *from, const char *to)
+{
+	buf_puts(&bd->sql, "ALTER TABLE ");
+	buf_ident(&bd->sql, table ? table : from);
+	if (table) {
+		buf_puts(&bd->sql, " RENAME COLUMN ");
+		buf_ident(&bd->sql, from);
+	}
+	buf_puts(&bd->sql, table ? " TO " : " RENAME TO ");
+	buf_ident(&bd->sql, to);
+	buf_puts(&bd->sql, ";\n");
+	if (table)
+		end_step(bd, "rename_column", table, to);
+	else
+		end_step(bd, "rename_table", to, from);
+}
+
 /* Is `name` taken by any entry other than `self` (or, for a change of case
 ** only, by `self`, since SQLite's look-up ignores case)? */
 static int name_taken(const pending_rename *p, size_t n, size_t self, const char *name,
@@ -528,15 +546,14 @@ static int name_taken(const pending_rename *p, size_t n, size_t self, const char
 	return 0;
 }
 
-typedef void (*rename_emit)(builder *bd, const void *ctx, const char *from, const char *to);
-
 /*
 ** Carry out renames that may chain or swap (a -> b, b -> a): each waits
 ** until its new name is free; a cycle goes through a stopover name.
-** `others` are names taken by objects that do not move.
+** `others` are names taken by objects that do not move. Columns of `table`,
+** or tables when it is NULL.
 */
 static void run_renames(builder *bd, pending_rename *p, size_t n, const char *const *others,
-	size_t nothers, rename_emit emit, const void *ctx)
+	size_t nothers, const char *table)
 {
 	size_t left = n, i;
 
@@ -545,7 +562,7 @@ static void run_renames(builder *bd, pending_rename *p, size_t n, const char *co
 		for (i = 0; i < n; i++) {
 			if (!p[i].current || name_taken(p, n, i, p[i].final, others, nothers))
 				continue;
-			emit(bd, ctx, p[i].current, p[i].final);
+			emit_rename(bd, table, p[i].current, p[i].final);
 			free(p[i].current);
 			p[i].current = NULL;
 			left--;
@@ -560,37 +577,12 @@ static void run_renames(builder *bd, pending_rename *p, size_t n, const char *co
 				bd->oom = 1;
 				return;
 			}
-			emit(bd, ctx, p[i].current, stop.ptr);
+			emit_rename(bd, table, p[i].current, stop.ptr);
 			free(p[i].current);
 			p[i].current = buf_detach(&stop);
 			progress = 1;
 		}
 	}
-}
-
-static void emit_table_rename(builder *bd, const void *ctx, const char *from, const char *to)
-{
-	(void)ctx;
-	buf_puts(&bd->sql, "ALTER TABLE ");
-	buf_ident(&bd->sql, from);
-	buf_puts(&bd->sql, " RENAME TO ");
-	buf_ident(&bd->sql, to);
-	buf_puts(&bd->sql, ";\n");
-	end_step(bd, "rename_table", to, from);
-}
-
-static void emit_column_rename(builder *bd, const void *ctx, const char *from, const char *to)
-{
-	const char *table = ctx;
-
-	buf_puts(&bd->sql, "ALTER TABLE ");
-	buf_ident(&bd->sql, table);
-	buf_puts(&bd->sql, " RENAME COLUMN ");
-	buf_ident(&bd->sql, from);
-	buf_puts(&bd->sql, " TO ");
-	buf_ident(&bd->sql, to);
-	buf_puts(&bd->sql, ";\n");
-	end_step(bd, "rename_column", table, to);
 }
 
 static void release_pending(pending_rename *p, size_t n)
@@ -625,7 +617,7 @@ static void rename_tables(builder *bd)
 		p[n++].final = td->new->name;
 		bd->oom |= !p[n - 1].current;
 	}
-	run_renames(bd, p, n, others, nothers, emit_table_rename, NULL);
+	run_renames(bd, p, n, others, nothers, NULL);
 done:
 	release_pending(p, n);
 	free(others);
@@ -656,7 +648,7 @@ static void rename_columns(builder *bd, const table_diff *td)
 		p[n++].final = td->col_renames[j].col_to;
 		bd->oom |= !p[n - 1].current;
 	}
-	run_renames(bd, p, n, others, nothers, emit_column_rename, td->new->name);
+	run_renames(bd, p, n, others, nothers, td->new->name);
 done:
 	release_pending(p, n);
 	free(others);

@@ -57,36 +57,11 @@ static void span_close(render_spans *spans, const retort_buf *b, size_t start,
 	}
 }
 
-/* A default that SQLite accepts bare; anything else is wrapped in (...),
-** since PRAGMA table_info reports DEFAULT (1 + 2) as "1 + 2". */
-static int default_is_bare(const char *sql)
-{
-	static const char *const words[] = { "NULL", "TRUE", "FALSE", "CURRENT_TIME",
-		"CURRENT_DATE", "CURRENT_TIMESTAMP", NULL };
-	const char *p = sql;
-	sqltok t;
-	const char *const *w;
-
-	if (*p == '-' || *p == '+')
-		p++;
-	t = sqltok_at(p);
-	if (sqltok_at(t.z + t.n).type != TK_EOF)
-		return 0;
-	if (t.type == TK_NUMBER)
-		return 1;
-	if (p != sql)
-		return 0;
-	if (t.type == TK_STRING || t.type == TK_BLOB)
-		return 1;
-	for (w = words; t.type == TK_WORD && *w; w++)
-		if (strlen(*w) == t.n && strncasecmp(t.z, *w, t.n) == 0)
-			return 1;
-	return 0;
-}
-
 void render_default(retort_buf *b, const char *sql)
 {
-	if (default_is_bare(sql)) {
+	/* anything but a literal is wrapped in (...), since PRAGMA table_info
+	** reports DEFAULT (1 + 2) as "1 + 2" */
+	if (sql_is_literal(sql, 1)) {
 		buf_puts(b, sql);
 	} else {
 		buf_putc(b, '(');

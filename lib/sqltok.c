@@ -395,3 +395,28 @@ int sql_mentions(const char *sql, const char *const *names, size_t n)
 			return 1;
 	return 0;
 }
+
+int sql_is_literal(const char *sql, int current_time)
+{
+	static const char *const words[] = { "NULL", "TRUE", "FALSE", "CURRENT_TIME",
+		"CURRENT_DATE", "CURRENT_TIMESTAMP", NULL };
+	const char *p = sql;
+	const char *const *w;
+	sqltok t;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	t = sqltok_at(p);
+	if (sqltok_at(t.z + t.n).type != TK_EOF)
+		return 0;
+	if (t.type == TK_NUMBER)
+		return 1;
+	if (p != sql)
+		return 0;
+	if (t.type == TK_STRING || t.type == TK_BLOB)
+		return 1;
+	for (w = words; t.type == TK_WORD && *w && (current_time || w - words < 3); w++)
+		if (strlen(*w) == t.n && sqlite3_strnicmp(t.z, *w, (int)t.n) == 0)
+			return 1;
+	return 0;
+}

@@ -81,6 +81,14 @@ char *sql_rename_names(const char *sql, const char *const *from, const char *con
 ** SQLite also takes for a name)? Conservative: used to find dependents. */
 int sql_mentions(const char *sql, const char *const *names, size_t n);
 
+/*
+** Is `sql` one literal: a signed number, 'string', x'blob', NULL, TRUE or
+** FALSE, and with `current_time` also CURRENT_TIME/DATE/TIMESTAMP? (What a
+** DEFAULT may hold without parentheses; without the CURRENT_* forms, what
+** ALTER TABLE ADD COLUMN accepts as a default on a table with rows.)
+*/
+int sql_is_literal(const char *sql, int current_time);
+
 /* Would `name` need quoting to be read as one identifier? */
 int sql_name_is_plain(const char *name);
 

@@ -52,6 +52,25 @@ static int mark_error(retort_error **err, const char *path, const char *text,
 	return RETORT_EINVALID;
 }
 
+/* The mark (0-based line, column in characters, as libyaml counts them)
+** of byte `offset` in `text`. */
+static yaml_mark_t mark_at_offset(const char *text, size_t len, size_t offset)
+{
+	yaml_mark_t mark = { 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			mark.line++;
+			mark.column = 0;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			mark.column++;
+		}
+	}
+	mark.index = i;
+	return mark;
+}
+
 /* Reject scalars holding NUL: every name and expression is a C string. */
 static int check_scalars(ydoc *d, retort_error **err)
 {
@@ -98,6 +117,12 @@ int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 		** point where the unfinished construct started instead */
 		const yaml_mark_t *m = parser.context && parser.problem_mark.index >= len
 			? &parser.context_mark : &parser.problem_mark;
+		yaml_mark_t at_offset;
+		/* the reader (bad UTF-8, control characters) gives only a byte offset */
+		if (parser.error == YAML_READER_ERROR) {
+			at_offset = mark_at_offset(text, len, parser.problem_offset);
+			m = &at_offset;
+		}
 		mark_error(err, d->path, d->text, m, "invalid YAML: %s%s%s",
 			parser.problem ? parser.problem : "parse error",
 			parser.context ? " " : "", parser.context ? parser.context : "");
