@@ -187,10 +187,12 @@ static long declared_size(const char *type)
 	return p ? strtol(p + 1, NULL, 10) : -1;
 }
 
-/* Can values stored under `old_type` fail to survive `new_type`? Text and
-** blobs under a numeric affinity are converted where they look like
-** numbers; a STRICT table refuses what does not fit; a smaller declared
-** size says the data is meant to shrink. */
+/* Can values stored under `old_type` fail to survive `new_type`? Under
+** another affinity they are converted (text that looks like a number
+** becomes one, numbers become text), and a CHECK may then judge them
+** otherwise; only BLOB (no affinity) keeps every value as it is. A STRICT
+** table refuses what does not fit; a smaller declared size says the data
+** is meant to shrink. */
 static int narrows(const char *old_type, const char *new_type, int strict)
 {
 	char a = affinity(old_type), b = affinity(new_type);
@@ -198,9 +200,27 @@ static int narrows(const char *old_type, const char *new_type, int strict)
 
 	if (sql_equal(old_type, new_type))
 		return 0;
-	if (strict || ((a == 'T' || a == 'B') && b != 'T' && b != 'B'))
+	if (strict || (a != b && b != 'B'))
 		return 1;
 	return os > 0 && ns > 0 && ns < os;
+}
+
+/* Is column `c` of `t` under a uniqueness rule (key, UNIQUE, unique index)? */
+static int in_unique(const schema_table *t, const schema_column *c)
+{
+	size_t i, j;
+
+	if (c->pk)
+		return 1;
+	for (i = 0; i < t->nuniques; i++)
+		for (j = 0; j < t->uniques[i].columns.n; j++)
+			if (name_eq(t->uniques[i].columns.v[j], c->name))
+				return 1;
+	for (i = 0; i < t->nindexes; i++)
+		for (j = 0; t->indexes[i].unique && j < t->indexes[i].nterms; j++)
+			if (name_eq(t->indexes[i].terms[j].column, c->name))
+				return 1;
+	return 0;
 }
 
 static int check_in(const schema_check *ck, const schema_table *t)
@@ -235,9 +255,29 @@ static int fk_in(const schema_fk *fk, const schema_table *t)
 	return 0;
 }
 
+/* Do the two tables key on the same columns, in the same order? */
+static int same_primary_key(const schema_table *m, const schema_table *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *o = schema_find_column(m, n->columns[i].name);
+		if (n->columns[i].pk && (!o || o->pk != n->columns[i].pk))
+			return 0;
+	}
+	for (i = 0; i < m->ncolumns; i++) {
+		const schema_column *c = schema_find_column(n, m->columns[i].name);
+		if (m->columns[i].pk && (!c || !c->pk))
+			return 0;
+	}
+	return 1;
+}
+
+/* A new column that cannot make its step fail: nullable, or with a default
+** (a generated one may compute NULL) */
 static int column_risk_free(const schema_column *c)
 {
-	return !c->notnull || c->default_sql || c->generated;
+	return !c->notnull || c->default_sql;
 }
 
 /* Risks of turning table `m` into `n` (either way it is done). */
@@ -249,6 +289,12 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		if (!schema_find_column(n, m->columns[i].name))
 			risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values",
 				n->name, m->columns[i].name);
+	/* STRICT refuses values that do not fit; without it, ANY columns
+	** convert what they hold */
+	if (m->strict != n->strict)
+		risk(bd, RETORT_RISK_NARROW_TYPE, n->strict ? "makes '%s' STRICT: a value that does "
+			"not fit its column's type makes it fail" : "makes '%s' not STRICT: values in "
+			"ANY columns may be converted", n->name);
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
 		const schema_column *o = schema_find_column(m, c->name);
@@ -258,14 +304,23 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 					"without a default: fails if the table has rows", n->name, c->name);
 			continue;
 		}
-		if (narrows(o->type, c->type, n->strict))
+		if (schema_column_is_rowid_alias(n, c) && !schema_column_is_rowid_alias(m, o))
+			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a value that is "
+				"not an integer makes it fail", n->name, c->name);
+		else if (narrows(o->type, c->type, n->strict))
 			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: values "
 				"may not survive", n->name, c->name, *o->type ? o->type : "(none)",
 				*c->type ? c->type : "(none)");
+		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
+				"that now compare equal make a UNIQUE fail", n->name, c->name);
 		if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
 			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
 				"holds NULL", n->name, c->name);
 	}
+	if (!same_primary_key(m, n))
+		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the primary key of '%s': fails if "
+			"rows repeat", n->name);
 	for (i = 0; i < n->nchecks; i++)
 		if (!check_in(&n->checks[i], m)) {
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s': fails if a row "
