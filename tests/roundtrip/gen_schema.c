@@ -207,6 +207,17 @@ static const char *const trigger_pool[] = {
 	"trg", "touch", "audit", "guard", "sync", "cascade_log",
 };
 
+/* Names for what mutations add: none is in the pools above, so an added
+** object never takes the name of one that a mutation dropped. */
+static const char *const added_table_pool[] = {
+	"ledger", "archive", "audit_log", "shipment", "review", "coupon",
+	"warehouse", "badge",
+};
+
+static const char *const added_column_pool[] = {
+	"added", "extra", "memo", "remark", "tally", "region", "stamp", "origin",
+};
+
 static const char *const fts_pool[] = {"docs", "search", "fts_posts", "notes_index"};
 static const char *const fts_column_pool[] = {"title", "body", "author", "tags", "summary"};
 
@@ -745,6 +756,18 @@ static void gen_regular_table(gen_ctx *g, gen_table *t)
 	for (i = 0; i < ncols; i++)
 		if (t->cols[i].generated)
 			t->cols[i].gen_expr = value_expr(g, t, i);
+	/* SQLite (3.40) does not hold a generated column of a STRICT table to
+	** its type when it writes it, but integrity_check does: so that every
+	** row is sound, the value is cast to the type */
+	for (i = 0; i < ncols && t->strict; i++) {
+		gen_column *c = &t->cols[i];
+		if (c->generated && !name_eq(c->type, "ANY")) {
+			sb b = {0};
+			sb_addf(&b, "CAST(%s AS %s)", c->gen_expr, c->type);
+			free(c->gen_expr);
+			c->gen_expr = sb_take(&b);
+		}
+	}
 
 	column_names(t, &all, 0);
 	for (i = 0; i < ncols; i++) {
@@ -1859,6 +1882,13 @@ static void trigger_release(gen_trigger *tr)
 	free(tr->sql);
 }
 
+static void rename_release(gen_rename *rn)
+{
+	free(rn->table);
+	free(rn->column);
+	free(rn->from);
+}
+
 void gen_schema_release(gen_schema *s)
 {
 	size_t i;
@@ -1877,6 +1907,9 @@ void gen_schema_release(gen_schema *s)
 	for (i = 0; i < s->ntriggers; i++)
 		trigger_release(&s->triggers[i]);
 	free(s->triggers);
+	for (i = 0; i < s->nrenames; i++)
+		rename_release(&s->renames[i]);
+	free(s->renames);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1885,7 +1918,10 @@ void gen_schema_release(gen_schema *s)
 static const char *const mutation_names[GEN_MUT_COUNT] = {
 	"column-type", "not-null", "default", "collate", "add-column",
 	"drop-index", "index-unique", "index-where", "drop-check", "fk-action",
-	"view", "drop-trigger", "strict", "without-rowid",
+	"view", "drop-trigger", "strict", "without-rowid", "rename-table",
+	"rename-column", "drop-column", "drop-table", "add-table", "add-index",
+	"add-view", "drop-view", "add-trigger", "add-check", "add-unique",
+	"drop-unique", "add-fk", "change-pk", "generated",
 };
 
 const char *gen_mutation_name(gen_mutation m)
@@ -1953,6 +1989,30 @@ static void replace_str(char **slot, const char *s)
 	*slot = xstrdup(s);
 }
 
+/* A generated column of a STRICT table casts its value to its type (see
+** gen_regular_table): keep the cast in step with a new type `to`. */
+static void recast(gen_column *c, const char *to)
+{
+	size_t n = strlen(c->gen_expr), k = c->type ? strlen(c->type) : 0;
+	sb b = {0};
+
+	if (n > 5 + 5 + k && strncmp(c->gen_expr, "CAST(", 5) == 0 && c->type &&
+	    strncmp(c->gen_expr + n - k - 5, " AS ", 4) == 0 &&
+	    strncmp(c->gen_expr + n - k - 1, c->type, k) == 0) {
+		/* CAST(e AS old) -> e */
+		sb_addn(&b, c->gen_expr + 5, n - k - 5 - 5);
+	} else {
+		sb_add(&b, c->gen_expr);
+	}
+	if (!name_eq(to, "ANY")) {
+		char *inner = sb_take(&b);
+		sb_addf(&b, "CAST(%s AS %s)", inner, to);
+		free(inner);
+	}
+	free(c->gen_expr);
+	c->gen_expr = sb_take(&b);
+}
+
 static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
 {
 	gen_table *t = NULL;
@@ -1974,6 +2034,8 @@ static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
 		}
 		sb_addf(d, "table '%s': column '%s': type '%s' -> '%s'", t->name, c->name,
 			c->type ? c->type : "", to);
+		if (t->strict && c->generated)
+			recast(c, to);
 		replace_str(&c->type, to);
 		return 1;
 	case GEN_MUT_NOT_NULL:
@@ -2013,6 +2075,1325 @@ static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
 	}
 }
 
+/* ---- shape mutations: names in SQL text ------------------------------ */
+
+static int ident_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+
+/*
+** Walk the SQL text `sql` token by token (comments and string literals are
+** skipped whole) and find the identifiers that name `old`: quoted ones in any
+** style, and bare ones when `old` may be written bare at all (a keyword is
+** always quoted by this generator, so a bare SELECT is never a name).
+** Counts them in `*hits`; with `to`, returns the text with each one replaced
+** by `to` in double quotes (else NULL).
+*/
+static char *ident_rewrite(const char *sql, const char *old, const char *to, int *hits)
+{
+	int bare_ok = is_bare_ok(old);
+	const char *p = sql;
+	sb out = {0}, word = {0};
+
+	*hits = 0;
+	while (*p) {
+		const char *start = p;
+		unsigned char c = (unsigned char)*p;
+		int hit = 0;
+
+		if (c == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (c == '/' && p[1] == '*') {
+			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+				;
+			if (*p)
+				p += 2;
+		} else if (c == '\'') {
+			for (p++; *p; p++) {
+				if (*p == '\'' && p[1] == '\'')
+					p++;
+				else if (*p == '\'')
+					break;
+			}
+			if (*p)
+				p++;
+		} else if (c == '"' || c == '`' || c == '[') {
+			char close = c == '[' ? ']' : (char)c;
+			word.len = 0;
+			sb_add(&word, "");
+			for (p++; *p; p++) {
+				if (*p == close && close != ']' && p[1] == close)
+					p++;
+				else if (*p == close)
+					break;
+				sb_addn(&word, p, 1);
+			}
+			if (*p)
+				p++;
+			hit = name_eq(word.p, old);
+		} else if (c >= '0' && c <= '9') {
+			while (ident_char((unsigned char)*p) || *p == '.')
+				p++;
+		} else if (ident_char(c)) {
+			while (ident_char((unsigned char)*p))
+				p++;
+			/* x'00ff' is a blob literal, not the name x */
+			if (!(p - start == 1 && (c == 'x' || c == 'X') && *p == '\'')) {
+				word.len = 0;
+				sb_addn(&word, start, (size_t)(p - start));
+				hit = bare_ok && name_eq(word.p, old);
+			}
+		} else {
+			p++;
+		}
+		if (hit)
+			(*hits)++;
+		if (!to)
+			continue;
+		if (hit)
+			put_ident_style(&out, to, 0);
+		else
+			sb_addn(&out, start, (size_t)(p - start));
+	}
+	free(word.p);
+	return to ? sb_take(&out) : NULL;
+}
+
+static int text_mentions(const char *sql, const char *name)
+{
+	int hits = 0;
+
+	if (sql)
+		ident_rewrite(sql, name, NULL, &hits);
+	return hits > 0;
+}
+
+static void text_rename(char **slot, const char *old, const char *to)
+{
+	int hits;
+	char *n;
+
+	if (!*slot)
+		return;
+	n = ident_rewrite(*slot, old, to, &hits);
+	free(*slot);
+	*slot = n;
+}
+
+static void name_rename(char **slot, const char *old, const char *to)
+{
+	if (*slot && name_eq(*slot, old))
+		replace_str(slot, to);
+}
+
+static void strs_rename(gen_strs *l, const char *old, const char *to)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		name_rename(&l->v[i], old, to);
+}
+
+static void fk_rename(gen_fk *fk, const char *old, const char *to)
+{
+	name_rename(&fk->name, old, to);
+	strs_rename(&fk->columns, old, to);
+	name_rename(&fk->table, old, to);
+	strs_rename(&fk->ref_columns, old, to);
+}
+
+/*
+** Rename the identifier `old` to `to` everywhere: object and column names,
+** key lists, and every expression, view and trigger text. When `old` names
+** exactly one object (see name_uses), this is the rename of that object
+** together with what SQLite's ALTER TABLE ... RENAME would rewrite.
+*/
+static void schema_rename(gen_schema *s, const char *old, const char *to)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ntables; i++) {
+		gen_table *t = &s->tables[i];
+		name_rename(&t->name, old, to);
+		for (j = 0; j < t->ncols; j++) {
+			gen_column *c = &t->cols[j];
+			name_rename(&c->name, old, to);
+			text_rename(&c->default_sql, old, to);
+			text_rename(&c->gen_expr, old, to);
+			name_rename(&c->unique_name, old, to);
+			text_rename(&c->check, old, to);
+			name_rename(&c->check_name, old, to);
+			if (c->fk)
+				fk_rename(c->fk, old, to);
+		}
+		strs_rename(&t->pk, old, to);
+		name_rename(&t->pk_name, old, to);
+		for (j = 0; j < t->nuniques; j++) {
+			name_rename(&t->uniques[j].name, old, to);
+			strs_rename(&t->uniques[j].columns, old, to);
+		}
+		for (j = 0; j < t->nfks; j++)
+			fk_rename(&t->fks[j], old, to);
+		for (j = 0; j < t->nchecks; j++) {
+			name_rename(&t->checks[j].name, old, to);
+			text_rename(&t->checks[j].expr, old, to);
+		}
+	}
+	for (i = 0; i < s->nindexes; i++) {
+		name_rename(&s->indexes[i].name, old, to);
+		name_rename(&s->indexes[i].table, old, to);
+		for (j = 0; j < s->indexes[i].terms.n; j++)
+			text_rename(&s->indexes[i].terms.v[j], old, to);
+		text_rename(&s->indexes[i].where, old, to);
+	}
+	for (i = 0; i < s->nviews; i++) {
+		name_rename(&s->views[i].name, old, to);
+		strs_rename(&s->views[i].columns, old, to);
+		text_rename(&s->views[i].select, old, to);
+	}
+	for (i = 0; i < s->ntriggers; i++) {
+		name_rename(&s->triggers[i].name, old, to);
+		name_rename(&s->triggers[i].table, old, to);
+		text_rename(&s->triggers[i].sql, old, to);
+	}
+	for (i = 0; i < s->nrenames; i++) {
+		name_rename(&s->renames[i].table, old, to);
+		name_rename(&s->renames[i].column, old, to);
+	}
+}
+
+static int eq_count(const char *a, const char *b)
+{
+	return a && name_eq(a, b) ? 1 : 0;
+}
+
+static size_t fk_uses(const gen_fk *fk, const char *n)
+{
+	return (size_t)eq_count(fk->name, n);
+}
+
+/*
+** How many objects carry the name `n`: tables, columns (of every table),
+** views, indexes, triggers and constraints. Result columns of views are not
+** counted: they are derived, and a rename carries them along.
+*/
+static size_t name_uses(const gen_schema *s, const char *n)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < s->ntables; i++) {
+		const gen_table *t = &s->tables[i];
+		k += (size_t)eq_count(t->name, n) + (size_t)eq_count(t->pk_name, n);
+		for (j = 0; j < t->ncols; j++) {
+			k += (size_t)eq_count(t->cols[j].name, n);
+			k += (size_t)eq_count(t->cols[j].unique_name, n);
+			k += (size_t)eq_count(t->cols[j].check_name, n);
+			if (t->cols[j].fk)
+				k += fk_uses(t->cols[j].fk, n);
+		}
+		for (j = 0; j < t->nuniques; j++)
+			k += (size_t)eq_count(t->uniques[j].name, n);
+		for (j = 0; j < t->nfks; j++)
+			k += fk_uses(&t->fks[j], n);
+		for (j = 0; j < t->nchecks; j++)
+			k += (size_t)eq_count(t->checks[j].name, n);
+	}
+	for (i = 0; i < s->nindexes; i++)
+		k += (size_t)eq_count(s->indexes[i].name, n);
+	for (i = 0; i < s->nviews; i++)
+		k += (size_t)eq_count(s->views[i].name, n);
+	for (i = 0; i < s->ntriggers; i++)
+		k += (size_t)eq_count(s->triggers[i].name, n);
+	return k;
+}
+
+/* Is `n` free for a new name: no object has it and no text mentions it? */
+static int name_unused(const gen_schema *s, const char *n)
+{
+	size_t i, j;
+
+	if (name_uses(s, n) || !name_free(&(gen_strs){0}, n))
+		return 0;
+	for (i = 0; i < s->ntables; i++) {
+		const gen_table *t = &s->tables[i];
+		char sh[256];
+		/* an fts5 table's shadow tables */
+		if (t->virtual_using && strlen(t->name) < 200) {
+			static const char *const shadows[] = {
+				"_data", "_idx", "_content", "_docsize", "_config",
+			};
+			for (j = 0; j < NELEM(shadows); j++) {
+				snprintf(sh, sizeof(sh), "%s%s", t->name, shadows[j]);
+				if (name_eq(sh, n))
+					return 0;
+			}
+		}
+		for (j = 0; j < t->ncols; j++)
+			if (text_mentions(t->cols[j].gen_expr, n) || text_mentions(t->cols[j].check, n))
+				return 0;
+		for (j = 0; j < t->nchecks; j++)
+			if (text_mentions(t->checks[j].expr, n))
+				return 0;
+	}
+	for (i = 0; i < s->nindexes; i++) {
+		if (text_mentions(s->indexes[i].where, n))
+			return 0;
+		for (j = 0; j < s->indexes[i].terms.n; j++)
+			if (text_mentions(s->indexes[i].terms.v[j], n))
+				return 0;
+	}
+	for (i = 0; i < s->nviews; i++)
+		if (strs_has(&s->views[i].columns, n) || text_mentions(s->views[i].select, n))
+			return 0;
+	for (i = 0; i < s->ntriggers; i++)
+		if (text_mentions(s->triggers[i].sql, n))
+			return 0;
+	for (i = 0; i < s->nrenames; i++)
+		if (name_eq(s->renames[i].from, n))
+			return 0;
+	return 1;
+}
+
+/* `base` with "_v2" (or "_v3", ...) appended, free in the whole schema.
+** Names of the original schema never end so, so this never revives one. */
+static char *fresh_variant(const gen_schema *s, const char *base)
+{
+	sb b = {0};
+	int k;
+
+	for (k = 2;; k++) {
+		b.len = 0;
+		sb_addf(&b, "%s_v%d", base, k);
+		if (name_unused(s, b.p))
+			return sb_take(&b);
+	}
+}
+
+/* Every name the schema uses, so that new ones (NEW_NAME) avoid them. */
+static void ctx_take_names(gen_ctx *g)
+{
+	static const char *const shadows[] = {"_data", "_idx", "_content", "_docsize", "_config"};
+	const gen_schema *s = g->s;
+	size_t i, j;
+
+	for (i = 0; i < s->ntables; i++) {
+		const gen_table *t = &s->tables[i];
+		gen_strs_push(&g->objects, t->name);
+		if (t->pk_name)
+			gen_strs_push(&g->objects, t->pk_name);
+		for (j = 0; j < t->ncols; j++) {
+			if (t->cols[j].unique_name)
+				gen_strs_push(&g->objects, t->cols[j].unique_name);
+			if (t->cols[j].check_name)
+				gen_strs_push(&g->objects, t->cols[j].check_name);
+			if (t->cols[j].fk && t->cols[j].fk->name)
+				gen_strs_push(&g->objects, t->cols[j].fk->name);
+		}
+		for (j = 0; j < t->nuniques; j++)
+			if (t->uniques[j].name)
+				gen_strs_push(&g->objects, t->uniques[j].name);
+		for (j = 0; j < t->nfks; j++)
+			if (t->fks[j].name)
+				gen_strs_push(&g->objects, t->fks[j].name);
+		for (j = 0; j < t->nchecks; j++)
+			if (t->checks[j].name)
+				gen_strs_push(&g->objects, t->checks[j].name);
+		if (t->virtual_using) {
+			for (j = 0; j < NELEM(shadows); j++) {
+				sb sh = {0};
+				sb_addf(&sh, "%s%s", t->name, shadows[j]);
+				gen_strs_push(&g->objects, sh.p);
+				free(sh.p);
+			}
+		}
+	}
+	for (i = 0; i < s->nindexes; i++)
+		gen_strs_push(&g->objects, s->indexes[i].name);
+	for (i = 0; i < s->nviews; i++)
+		gen_strs_push(&g->objects, s->views[i].name);
+	for (i = 0; i < s->ntriggers; i++)
+		gen_strs_push(&g->objects, s->triggers[i].name);
+	for (i = 0; i < s->nrenames; i++)
+		gen_strs_push(&g->objects, s->renames[i].from);
+}
+
+/* ---- shape mutations: dropping with dependents ---------------------- */
+
+#define REMOVE_AT(arr, n, k) \
+	(memmove(&(arr)[(k)], &(arr)[(k) + 1], ((n) - (k) - 1) * sizeof(*(arr))), (n)--)
+
+static void drop_mentioning(gen_schema *s, const char *name, sb *d);
+
+/* Drop view `k` and what depends on it; `report` adds it to `d` (its
+** dependents are always reported). */
+static void drop_view_at(gen_schema *s, size_t k, sb *d, int report)
+{
+	char *name = xstrdup(s->views[k].name);
+
+	if (report)
+		sb_addf(d, "; view '%s' dropped", name);
+	view_release(&s->views[k]);
+	REMOVE_AT(s->views, s->nviews, k);
+	drop_mentioning(s, name, d);
+	free(name);
+}
+
+/* Drop the views and triggers whose text names `name`, and theirs in turn. */
+static void drop_mentioning(gen_schema *s, const char *name, sb *d)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntriggers;) {
+		if (name_eq(s->triggers[i].table, name) || text_mentions(s->triggers[i].sql, name)) {
+			sb_addf(d, "; trigger '%s' dropped", s->triggers[i].name);
+			trigger_release(&s->triggers[i]);
+			REMOVE_AT(s->triggers, s->ntriggers, i);
+		} else {
+			i++;
+		}
+	}
+	/* a view's text may name a later view (a CTE of the same name), so
+	** the cascade may take views on either side: start again each time */
+	for (i = 0; i < s->nviews;) {
+		if (text_mentions(s->views[i].select, name)) {
+			drop_view_at(s, i, d, 1);
+			i = 0;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Drop the foreign keys whose parent is `table` (and, when `col` is not
+** NULL, whose parent key names `col`). */
+static void drop_fks_to(gen_schema *s, const char *table, const char *col, sb *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ntables; i++) {
+		gen_table *t = &s->tables[i];
+		for (j = 0; j < t->nfks;) {
+			gen_fk *fk = &t->fks[j];
+			if (name_eq(fk->table, table) && (!col || strs_has(&fk->ref_columns, col))) {
+				sb_addf(d, "; table '%s': foreign key to '%s' dropped", t->name, fk->table);
+				fk_release(fk);
+				REMOVE_AT(t->fks, t->nfks, j);
+			} else {
+				j++;
+			}
+		}
+		for (j = 0; j < t->ncols; j++) {
+			gen_fk *fk = t->cols[j].fk;
+			if (fk && name_eq(fk->table, table) && (!col || strs_has(&fk->ref_columns, col))) {
+				sb_addf(d, "; table '%s': column '%s': foreign key to '%s' dropped",
+					t->name, t->cols[j].name, fk->table);
+				fk_release(fk);
+				free(fk);
+				t->cols[j].fk = NULL;
+			}
+		}
+	}
+}
+
+/* Forget the renames of `table` (col NULL: of the table and its columns). */
+static void drop_renames(gen_schema *s, const char *table, const char *col)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrenames;) {
+		gen_rename *rn = &s->renames[i];
+		if (name_eq(rn->table, table) && (!col || (rn->column && name_eq(rn->column, col)))) {
+			rename_release(rn);
+			REMOVE_AT(s->renames, s->nrenames, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+static int index_mentions(const gen_index *ix, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ix->terms.n; i++)
+		if (text_mentions(ix->terms.v[i], name))
+			return 1;
+	return text_mentions(ix->where, name);
+}
+
+/* Everything in table `ti` and elsewhere that names its column `name`,
+** except the column itself and generated columns (the caller drops those). */
+static void drop_column_dependents(gen_schema *s, size_t ti, const char *name, sb *d)
+{
+	gen_table *t = &s->tables[ti];
+	size_t j;
+
+	for (j = 0; j < t->nuniques;) {
+		if (strs_has(&t->uniques[j].columns, name)) {
+			free(t->uniques[j].name);
+			gen_strs_release(&t->uniques[j].columns);
+			REMOVE_AT(t->uniques, t->nuniques, j);
+			sb_addf(d, "; a UNIQUE of '%s' dropped", t->name);
+		} else {
+			j++;
+		}
+	}
+	for (j = 0; j < t->nchecks;) {
+		if (text_mentions(t->checks[j].expr, name)) {
+			free(t->checks[j].name);
+			free(t->checks[j].expr);
+			REMOVE_AT(t->checks, t->nchecks, j);
+			sb_addf(d, "; a CHECK of '%s' dropped", t->name);
+		} else {
+			j++;
+		}
+	}
+	for (j = 0; j < t->ncols; j++) {
+		gen_column *c = &t->cols[j];
+		if (c->check && !name_eq(c->name, name) && text_mentions(c->check, name)) {
+			free(c->check);
+			free(c->check_name);
+			c->check = c->check_name = NULL;
+			sb_addf(d, "; the CHECK of '%s'.'%s' dropped", t->name, c->name);
+		}
+	}
+	for (j = 0; j < t->nfks;) {
+		if (strs_has(&t->fks[j].columns, name)) {
+			fk_release(&t->fks[j]);
+			REMOVE_AT(t->fks, t->nfks, j);
+			sb_addf(d, "; a foreign key of '%s' dropped", t->name);
+		} else {
+			j++;
+		}
+	}
+	drop_fks_to(s, t->name, name, d);
+	for (j = 0; j < s->nindexes;) {
+		gen_index *ix = &s->indexes[j];
+		if (name_eq(ix->table, t->name) && index_mentions(ix, name)) {
+			sb_addf(d, "; index '%s' dropped", ix->name);
+			index_release(ix);
+			REMOVE_AT(s->indexes, s->nindexes, j);
+		} else {
+			j++;
+		}
+	}
+	drop_mentioning(s, name, d);
+	drop_renames(s, t->name, name);
+}
+
+static size_t count_stored(const gen_table *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ncols; i++)
+		n += t->cols[i].generated == GEN_GENERATED_NONE;
+	return n;
+}
+
+/* Drop column `ci` of table `ti`, with the generated columns computed from
+** it and everything that names either. The caller checks that a stored
+** column stays and that the column is not in the primary key. */
+static void drop_column(gen_schema *s, size_t ti, size_t ci, sb *d)
+{
+	gen_table *t = &s->tables[ti];
+	gen_strs gone = {0};
+	size_t i, j;
+
+	gen_strs_push(&gone, t->cols[ci].name);
+	if (!t->cols[ci].generated)
+		for (j = 0; j < t->ncols; j++)
+			if (t->cols[j].generated && text_mentions(t->cols[j].gen_expr, t->cols[ci].name))
+				gen_strs_push(&gone, t->cols[j].name);
+	for (i = 0; i < gone.n; i++) {
+		if (i)
+			sb_addf(d, "; generated column '%s' dropped", gone.v[i]);
+		drop_column_dependents(s, ti, gone.v[i], d);
+		t = &s->tables[ti];
+		for (j = 0; j < t->ncols; j++)
+			if (name_eq(t->cols[j].name, gone.v[i])) {
+				column_release(&t->cols[j]);
+				REMOVE_AT(t->cols, t->ncols, j);
+				break;
+			}
+	}
+	gen_strs_release(&gone);
+}
+
+static void drop_table(gen_schema *s, size_t ti, sb *d)
+{
+	char *name = xstrdup(s->tables[ti].name);
+	size_t j;
+
+	table_release(&s->tables[ti]);
+	REMOVE_AT(s->tables, s->ntables, ti);
+	drop_fks_to(s, name, NULL, d);
+	for (j = 0; j < s->nindexes;) {
+		if (name_eq(s->indexes[j].table, name)) {
+			sb_addf(d, "; index '%s' dropped", s->indexes[j].name);
+			index_release(&s->indexes[j]);
+			REMOVE_AT(s->indexes, s->nindexes, j);
+		} else {
+			j++;
+		}
+	}
+	drop_mentioning(s, name, d);
+	drop_renames(s, name, NULL);
+	free(name);
+}
+
+/* ---- shape mutations: keys ------------------------------------------ */
+
+/* The key sets of the primary key and of every UNIQUE of `t`. */
+static void table_keysets(const gen_table *t, gen_strs *keys)
+{
+	gen_strs pk = {0};
+	size_t i;
+
+	table_pk(t, &pk);
+	if (pk.n)
+		keyset_take(keys, (const char *const *)pk.v, pk.n);
+	gen_strs_release(&pk);
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].unique) {
+			const char *one[1];
+			one[0] = t->cols[i].name;
+			keyset_take(keys, one, 1);
+		}
+	for (i = 0; i < t->nuniques; i++)
+		keyset_take(keys, (const char *const *)t->uniques[i].columns.v,
+			t->uniques[i].columns.n);
+}
+
+/*
+** Is a key of `t` with the columns `cols` the parent key of some foreign
+** key? `is_pk` says that the key is the primary key, which a REFERENCES
+** without columns names too.
+*/
+static int key_referenced(const gen_schema *s, const gen_table *t, const gen_strs *cols, int is_pk)
+{
+	char *want = keyset((const char *const *)cols->v, cols->n);
+	size_t i, j;
+	int found = 0;
+
+	for (i = 0; i < s->ntables && !found; i++) {
+		const gen_table *c = &s->tables[i];
+		for (j = 0; j < c->nfks + c->ncols && !found; j++) {
+			const gen_fk *fk = j < c->nfks ? &c->fks[j] : c->cols[j - c->nfks].fk;
+			char *k;
+			if (!fk || !name_eq(fk->table, t->name))
+				continue;
+			if (!fk->ref_columns.n) {
+				found = is_pk;
+				continue;
+			}
+			k = keyset((const char *const *)fk->ref_columns.v, fk->ref_columns.n);
+			found = strcmp(k, want) == 0;
+			free(k);
+		}
+	}
+	free(want);
+	return found;
+}
+
+static gen_table *pick_table_if(gen_ctx *g, int (*ok)(const gen_schema *, const gen_table *))
+{
+	gen_table *cands[64];
+	size_t i, n = 0;
+
+	for (i = 0; i < g->s->ntables && n < NELEM(cands); i++)
+		if (ok(g->s, &g->s->tables[i]))
+			cands[n++] = &g->s->tables[i];
+	return n ? cands[below(g, (uint32_t)n)] : NULL;
+}
+
+static int table_regular_ok(const gen_schema *s, const gen_table *t)
+{
+	(void)s;
+	return is_regular(t);
+}
+
+/* Columns may be added to it: a "SELECT *" view would change too. */
+static int table_grow_ok(const gen_schema *s, const gen_table *t)
+{
+	(void)s;
+	return is_regular(t) && !t->star_selected;
+}
+
+static int table_pk_ok(const gen_schema *s, const gen_table *t)
+{
+	gen_strs pk = {0};
+	size_t i;
+	int ok = is_regular(t);
+
+	for (i = 0; i < t->ncols && ok; i++)
+		ok = !t->cols[i].autoincrement;
+	table_pk(t, &pk);
+	if (ok)
+		ok = !key_referenced(s, t, &pk, 1);
+	gen_strs_release(&pk);
+	return ok;
+}
+
+/* Would a primary key of the single column `c` be the rowid's alias? */
+static int would_alias(const gen_table *t, const gen_column *c)
+{
+	return !t->without_rowid && c->type && name_eq(c->type, "INTEGER");
+}
+
+static void clear_pk(gen_table *t)
+{
+	size_t i;
+
+	gen_strs_release(&t->pk);
+	for (i = 0; i < t->ncols; i++)
+		t->cols[i].pk = t->cols[i].in_key = 0;
+}
+
+static int mutate_change_pk(gen_ctx *g, sb *d)
+{
+	gen_table *t = pick_table_if(g, table_pk_ok);
+	gen_strs old = {0}, keys = {0}, stored = {0}, pk = {0};
+	char *oldk, *newk = NULL;
+	size_t i, k;
+	int tries, done = 0;
+
+	if (!t)
+		return 0;
+	table_pk(t, &old);
+	oldk = keyset((const char *const *)old.v, old.n);
+	for (i = 0; i < t->ncols; i++)
+		if (!t->cols[i].generated)
+			gen_strs_push(&stored, t->cols[i].name);
+	/* the keys there are (the primary key too): SQLite folds a duplicate */
+	table_keysets(t, &keys);
+	for (tries = 0; tries < 10 && !done; tries++) {
+		k = t->without_rowid ? 1 + below(g, 3) : below(g, 4);
+		if (k > stored.n)
+			k = stored.n;
+		gen_strs_release(&pk);
+		while (pk.n < k) {
+			const char *n = stored.v[below(g, (uint32_t)stored.n)];
+			if (!strs_has(&pk, n))
+				gen_strs_push(&pk, n);
+		}
+		free(newk);
+		newk = keyset((const char *const *)pk.v, pk.n);
+		if (strcmp(newk, oldk) == 0)
+			continue;
+		if (pk.n && strs_has(&keys, newk))
+			continue;
+		if (pk.n == 1) {
+			gen_column *c = NULL;
+			for (i = 0; i < t->ncols; i++)
+				if (name_eq(t->cols[i].name, pk.v[0]))
+					c = &t->cols[i];
+			if (would_alias(t, c))
+				continue;
+		}
+		done = 1;
+	}
+	if (done) {
+		sb_addf(d, "table '%s': primary key (", t->name);
+		for (i = 0; i < old.n; i++)
+			sb_addf(d, "%s%s", i ? ", " : "", old.v[i]);
+		sb_add(d, ") -> (");
+		for (i = 0; i < pk.n; i++)
+			sb_addf(d, "%s%s", i ? ", " : "", pk.v[i]);
+		sb_add(d, ")");
+		clear_pk(t);
+		if (!pk.n) {
+			free(t->pk_name);
+			t->pk_name = NULL;
+		} else if (pk.n == 1 && chance(g, 50)) {
+			for (i = 0; i < t->ncols; i++)
+				if (name_eq(t->cols[i].name, pk.v[0]))
+					t->cols[i].pk = t->cols[i].in_key = 1;
+		} else {
+			for (i = 0; i < t->ncols; i++)
+				if (strs_has(&pk, t->cols[i].name))
+					t->cols[i].in_key = 1;
+			strs_copy(&t->pk, &pk);
+		}
+	}
+	gen_strs_release(&old);
+	gen_strs_release(&keys);
+	gen_strs_release(&stored);
+	gen_strs_release(&pk);
+	free(oldk);
+	free(newk);
+	return done;
+}
+
+static int mutate_add_unique(gen_ctx *g, sb *d)
+{
+	gen_table *t = pick_table_if(g, table_regular_ok);
+	gen_strs keys = {0}, cols = {0};
+	int tries, done = 0;
+	size_t i, k;
+
+	if (!t)
+		return 0;
+	table_keysets(t, &keys);
+	for (tries = 0; tries < 10 && !done; tries++) {
+		k = 1 + below(g, t->ncols < 3 ? (uint32_t)t->ncols : 3);
+		gen_strs_release(&cols);
+		while (cols.n < k) {
+			const char *n = t->cols[below(g, (uint32_t)t->ncols)].name;
+			if (!strs_has(&cols, n))
+				gen_strs_push(&cols, n);
+		}
+		done = keyset_take(&keys, (const char *const *)cols.v, cols.n);
+	}
+	if (done) {
+		gen_column *c = NULL;
+		if (cols.n == 1 && chance(g, 40))
+			for (i = 0; i < t->ncols; i++)
+				if (name_eq(t->cols[i].name, cols.v[0]) && !t->cols[i].pk)
+					c = &t->cols[i];
+		if (c) {
+			c->unique = 1;
+			c->unique_name = maybe_constraint_name(g, 30);
+			sb_addf(d, "table '%s': column '%s': UNIQUE added", t->name, c->name);
+		} else {
+			gen_unique *u = PUSH(t->uniques, t->nuniques, t->capuniques);
+			u->name = maybe_constraint_name(g, 40);
+			strs_copy(&u->columns, &cols);
+			sb_addf(d, "table '%s': UNIQUE (", t->name);
+			for (i = 0; i < cols.n; i++)
+				sb_addf(d, "%s%s", i ? ", " : "", cols.v[i]);
+			sb_add(d, ") added");
+		}
+	}
+	gen_strs_release(&keys);
+	gen_strs_release(&cols);
+	return done;
+}
+
+static int mutate_drop_unique(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	size_t i, j, n = 0, k;
+
+	/* a UNIQUE that is some foreign key's parent key has to stay */
+	for (k = 0; k < 2; k++) {
+		size_t pick = k ? below(g, (uint32_t)n) : 0;
+		for (i = 0; i < s->ntables; i++) {
+			gen_table *t = &s->tables[i];
+			for (j = 0; j < t->ncols; j++) {
+				gen_strs one = {0};
+				int ok;
+				if (!t->cols[j].unique)
+					continue;
+				gen_strs_push(&one, t->cols[j].name);
+				ok = !key_referenced(s, t, &one, 0);
+				gen_strs_release(&one);
+				if (!ok)
+					continue;
+				if (!k) {
+					n++;
+				} else if (pick-- == 0) {
+					t->cols[j].unique = 0;
+					free(t->cols[j].unique_name);
+					t->cols[j].unique_name = NULL;
+					sb_addf(d, "table '%s': column '%s': UNIQUE dropped", t->name,
+						t->cols[j].name);
+					return 1;
+				}
+			}
+			for (j = 0; j < t->nuniques; j++) {
+				if (key_referenced(s, t, &t->uniques[j].columns, 0))
+					continue;
+				if (!k) {
+					n++;
+				} else if (pick-- == 0) {
+					gen_strs *cols = &t->uniques[j].columns;
+					size_t x;
+					sb_addf(d, "table '%s': UNIQUE (", t->name);
+					for (x = 0; x < cols->n; x++)
+						sb_addf(d, "%s%s", x ? ", " : "", cols->v[x]);
+					sb_add(d, ") dropped");
+					free(t->uniques[j].name);
+					gen_strs_release(&t->uniques[j].columns);
+					REMOVE_AT(t->uniques, t->nuniques, j);
+					return 1;
+				}
+			}
+		}
+		if (!n)
+			return 0;
+	}
+	return 0;
+}
+
+static int table_fk_child_ok(const gen_schema *s, const gen_table *t)
+{
+	(void)s;
+	return is_regular(t) && fk_name_ok(t->name);
+}
+
+static int mutate_add_fk(gen_ctx *g, sb *d)
+{
+	gen_table *t = pick_table_if(g, table_fk_child_ok);
+	gen_strs stored = {0}, ref = {0}, child = {0};
+	gen_table *p;
+	gen_fk *fk;
+	size_t i, want;
+	int implicit = 0, done = 0;
+	char *tname;
+
+	if (!t)
+		return 0;
+	tname = xstrdup(t->name);
+	for (i = 0; i < t->ncols; i++)
+		if (!t->cols[i].generated)
+			gen_strs_push(&stored, t->cols[i].name);
+	want = 1 + below(g, stored.n < 3 ? (uint32_t)stored.n : 3);
+	p = pick_parent(g, want, &ref, &implicit);
+	if (!p && want > 1) {
+		want = 1;
+		p = pick_parent(g, want, &ref, &implicit);
+	}
+	if (!p)
+		goto done;
+	/* pick_parent may pick t itself; pointers into s->tables stay valid */
+	if (want == 1 && !t->star_selected && chance(g, 40)) {
+		/* on a new column, which existing rows leave NULL */
+		gen_strs scope = {0};
+		gen_column *c;
+		column_names(t, &scope, 0);
+		gen_strs_push(&scope, "rowid");
+		gen_strs_push(&scope, "oid");
+		gen_strs_push(&scope, "_rowid_");
+		c = PUSH(t->cols, t->ncols, t->capcols);
+		c->name = new_name(g, added_column_pool, NELEM(added_column_pool), &scope, 0);
+		c->type = t->strict ? xstrdup("ANY") : NULL;
+		c->added = 1;
+		gen_strs_release(&scope);
+		fk = c->fk = xrealloc(NULL, sizeof(*c->fk));
+		memset(fk, 0, sizeof(*fk));
+		sb_addf(d, "table '%s': column '%s' added, referencing '%s'", tname, c->name,
+			p->name);
+	} else if (want == 1 && chance(g, 50)) {
+		gen_column *c = NULL;
+		size_t n = 0, k;
+		for (i = 0; i < t->ncols; i++)
+			n += !t->cols[i].generated && !t->cols[i].fk;
+		if (!n)
+			goto done;
+		k = below(g, (uint32_t)n);
+		for (i = 0; i < t->ncols && !c; i++)
+			if (!t->cols[i].generated && !t->cols[i].fk && k-- == 0)
+				c = &t->cols[i];
+		fk = c->fk = xrealloc(NULL, sizeof(*c->fk));
+		memset(fk, 0, sizeof(*fk));
+		sb_addf(d, "table '%s': column '%s': REFERENCES '%s' added", tname, c->name,
+			p->name);
+	} else {
+		while (child.n < want) {
+			const char *n = stored.v[below(g, (uint32_t)stored.n)];
+			if (!strs_has(&child, n))
+				gen_strs_push(&child, n);
+		}
+		fk = PUSH(t->fks, t->nfks, t->capfks);
+		fk->columns = child;
+		memset(&child, 0, sizeof(child));
+		sb_addf(d, "table '%s': FOREIGN KEY (", tname);
+		for (i = 0; i < fk->columns.n; i++)
+			sb_addf(d, "%s%s", i ? ", " : "", fk->columns.v[i]);
+		sb_addf(d, ") REFERENCES '%s' added", p->name);
+	}
+	fk->name = maybe_constraint_name(g, 20);
+	fk->table = xstrdup(p->name);
+	if (implicit && chance(g, 30))
+		gen_strs_release(&ref);
+	else
+		fk->ref_columns = ref;
+	memset(&ref, 0, sizeof(ref));
+	fk_actions(g, fk);
+	done = 1;
+done:
+	free(tname);
+	gen_strs_release(&stored);
+	gen_strs_release(&ref);
+	gen_strs_release(&child);
+	return done;
+}
+
+static int mutate_add_check(gen_ctx *g, sb *d)
+{
+	gen_table *t = pick_table_if(g, table_regular_ok);
+	gen_strs cols = {0};
+	gen_column *c = NULL;
+	size_t i, n = 0, k;
+
+	if (!t)
+		return 0;
+	for (i = 0; i < t->ncols; i++)
+		n += t->cols[i].check == NULL;
+	if (n && chance(g, 40)) {
+		k = below(g, (uint32_t)n);
+		for (i = 0; i < t->ncols && !c; i++)
+			if (!t->cols[i].check && k-- == 0)
+				c = &t->cols[i];
+		gen_strs_push(&cols, c->name);
+		c->check = bool_expr_str(g, &cols, NULL);
+		c->check_name = maybe_constraint_name(g, 30);
+		sb_addf(d, "table '%s': column '%s': CHECK (%s) added", t->name, c->name, c->check);
+	} else {
+		gen_check *ck;
+		column_names(t, &cols, 0);
+		ck = PUSH(t->checks, t->nchecks, t->capchecks);
+		ck->name = maybe_constraint_name(g, 40);
+		ck->expr = bool_expr_str(g, &cols, NULL);
+		sb_addf(d, "table '%s': CHECK (%s) added", t->name, ck->expr);
+	}
+	gen_strs_release(&cols);
+	return 1;
+}
+
+/* Equal but for the quoting of names ([x], `x`, "x" and x are one name). */
+static int same_unquoted(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && strchr("\"[]`", *a))
+			a++;
+		while (*b && strchr("\"[]`", *b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
+			return 0;
+		a++, b++;
+	}
+}
+
+/* A generated column whose values may change without breaking anything. */
+static int gen_change_ok(const gen_schema *s, const gen_table *t, const gen_column *c)
+{
+	size_t i;
+
+	if (!c->generated || c->notnull || c->check || c->unique)
+		return 0;
+	if (t->strict && !(c->type && name_eq(c->type, "ANY")))
+		return 0;
+	for (i = 0; i < t->nuniques; i++)
+		if (strs_has(&t->uniques[i].columns, c->name))
+			return 0;
+	for (i = 0; i < t->nchecks; i++)
+		if (text_mentions(t->checks[i].expr, c->name))
+			return 0;
+	for (i = 0; i < s->nindexes; i++)
+		if (s->indexes[i].unique && name_eq(s->indexes[i].table, t->name) &&
+		    index_mentions(&s->indexes[i], c->name))
+			return 0;
+	return 1;
+}
+
+static int mutate_generated(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_column *cands[64];
+	gen_table *owners[64];
+	size_t i, j, n = 0;
+
+	/* a STRICT table checks the values of a stored column against its
+	** type, and maybe not those of a virtual one: only ANY is safe there */
+	for (i = 0; i < s->ntables; i++)
+		for (j = 0; j < s->tables[i].ncols && n < NELEM(cands); j++) {
+			gen_table *t = &s->tables[i];
+			gen_column *c = &t->cols[j];
+			if (is_regular(t) && c->generated &&
+			    (!t->strict || (c->type && name_eq(c->type, "ANY")))) {
+				owners[n] = t;
+				cands[n++] = c;
+			}
+		}
+	if (n && chance(g, 50)) {
+		size_t k = below(g, (uint32_t)n);
+		gen_table *t = owners[k];
+		gen_column *c = cands[k];
+		if (chance(g, 40) || !gen_change_ok(s, t, c)) {
+			/* same values, kept the other way */
+			c->generated = c->generated == GEN_GENERATED_STORED ?
+				GEN_GENERATED_VIRTUAL : GEN_GENERATED_STORED;
+			sb_addf(d, "table '%s': generated column '%s' now %s", t->name, c->name,
+				c->generated == GEN_GENERATED_STORED ? "STORED" : "VIRTUAL");
+			return 1;
+		}
+		for (i = 0; i < 10; i++) {
+			char *e = value_expr(g, t, (size_t)(c - t->cols));
+			if (!same_unquoted(e, c->gen_expr)) {
+				sb_addf(d, "table '%s': generated column '%s': AS (%s) -> AS (%s)",
+					t->name, c->name, c->gen_expr, e);
+				free(c->gen_expr);
+				c->gen_expr = e;
+				return 1;
+			}
+			free(e);
+		}
+		return 0;
+	} else {
+		gen_table *t = pick_table_if(g, table_grow_ok);
+		gen_strs scope = {0};
+		gen_column *c;
+		if (!t)
+			return 0;
+		column_names(t, &scope, 0);
+		gen_strs_push(&scope, "rowid");
+		gen_strs_push(&scope, "oid");
+		gen_strs_push(&scope, "_rowid_");
+		c = PUSH(t->cols, t->ncols, t->capcols);
+		c->name = new_name(g, added_column_pool, NELEM(added_column_pool), &scope, 0);
+		c->added = 1;
+		if (t->strict)
+			c->type = xstrdup("ANY");
+		else if (chance(g, 50))
+			c->type = xstrdup(PICK(&g->r, types_loose));
+		c->generated = chance(g, 50) ? GEN_GENERATED_STORED : GEN_GENERATED_VIRTUAL;
+		c->short_generated = chance(g, 25);
+		c->gen_expr = value_expr(g, t, t->ncols - 1);
+		gen_strs_release(&scope);
+		sb_addf(d, "table '%s': generated column '%s' AS (%s) %s added", t->name, c->name,
+			c->gen_expr, c->generated == GEN_GENERATED_STORED ? "STORED" : "VIRTUAL");
+		return 1;
+	}
+}
+
+static int mutate_rename_table(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_table *cands[64], *t;
+	size_t i, n = 0;
+	char *old, *to;
+
+	for (i = 0; i < s->ntables && n < NELEM(cands); i++)
+		if (is_regular(&s->tables[i]) && name_uses(s, s->tables[i].name) == 1)
+			cands[n++] = &s->tables[i];
+	if (!n)
+		return 0;
+	t = cands[below(g, (uint32_t)n)];
+	old = xstrdup(t->name);
+	to = fresh_variant(s, old);
+	schema_rename(s, old, to);
+	sb_addf(d, "table '%s' renamed to '%s'", old, to);
+	if (!t->added) {
+		/* a second rename of the same table keeps its first name */
+		int known = 0;
+		for (i = 0; i < s->nrenames; i++)
+			known |= !s->renames[i].column && name_eq(s->renames[i].table, to);
+		if (!known) {
+			gen_rename *rn = PUSH(s->renames, s->nrenames, s->caprenames);
+			rn->table = xstrdup(to);
+			rn->from = xstrdup(old);
+		}
+	}
+	free(old);
+	free(to);
+	return 1;
+}
+
+static int mutate_rename_column(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_column *cands[64], *c;
+	gen_table *owners[64], *t;
+	size_t i, j, n = 0;
+	char *old, *to;
+
+	for (i = 0; i < s->ntables; i++)
+		for (j = 0; j < s->tables[i].ncols && n < NELEM(cands); j++)
+			if (is_regular(&s->tables[i]) &&
+			    name_uses(s, s->tables[i].cols[j].name) == 1) {
+				owners[n] = &s->tables[i];
+				cands[n++] = &s->tables[i].cols[j];
+			}
+	if (!n)
+		return 0;
+	j = below(g, (uint32_t)n);
+	t = owners[j];
+	c = cands[j];
+	old = xstrdup(c->name);
+	to = fresh_variant(s, old);
+	schema_rename(s, old, to);
+	sb_addf(d, "table '%s': column '%s' renamed to '%s'", t->name, old, to);
+	if (!t->added && !c->added) {
+		int known = 0;
+		for (i = 0; i < s->nrenames; i++)
+			known |= s->renames[i].column && name_eq(s->renames[i].table, t->name) &&
+				name_eq(s->renames[i].column, to);
+		if (!known) {
+			gen_rename *rn = PUSH(s->renames, s->nrenames, s->caprenames);
+			rn->table = xstrdup(t->name);
+			rn->column = xstrdup(to);
+			rn->from = xstrdup(old);
+		}
+	}
+	free(old);
+	free(to);
+	return 1;
+}
+
+static int mutate_drop_column(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	size_t ti[64], ci[64];
+	size_t i, j, n = 0, k;
+
+	for (i = 0; i < s->ntables; i++) {
+		const gen_table *t = &s->tables[i];
+		if (!is_regular(t) || t->star_selected)
+			continue;
+		for (j = 0; j < t->ncols && n < NELEM(ti); j++) {
+			const gen_column *c = &t->cols[j];
+			size_t lost = c->generated ? 0 : 1;
+			if (c->in_key)
+				continue;
+			/* generated columns computed from it go too; one stored stays */
+			if (count_stored(t) - lost < 1)
+				continue;
+			ti[n] = i;
+			ci[n++] = j;
+		}
+	}
+	if (!n)
+		return 0;
+	k = below(g, (uint32_t)n);
+	sb_addf(d, "table '%s': column '%s' dropped", s->tables[ti[k]].name,
+		s->tables[ti[k]].cols[ci[k]].name);
+	drop_column(s, ti[k], ci[k], d);
+	return 1;
+}
+
+static int mutate_drop_table(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	size_t i, regular = 0, k;
+
+	for (i = 0; i < s->ntables; i++)
+		regular += is_regular(&s->tables[i]);
+	/* a regular table stays, for the other mutations to work on */
+	if (s->ntables < 2)
+		return 0;
+	for (;;) {
+		k = below(g, (uint32_t)s->ntables);
+		if (!is_regular(&s->tables[k]) || regular > 1)
+			break;
+	}
+	sb_addf(d, "table '%s' dropped", s->tables[k].name);
+	drop_table(s, k, d);
+	return 1;
+}
+
+static int mutate_add_table(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_table t;
+	size_t i;
+
+	memset(&t, 0, sizeof(t));
+	gen_regular_table(g, &t);
+	free(t.name);
+	t.name = new_name(g, added_table_pool, NELEM(added_table_pool), &g->objects, 0);
+	t.added = 1;
+	for (i = 0; i < t.ncols; i++)
+		t.cols[i].added = 1;
+	*PUSH(s->tables, s->ntables, s->captables) = t;
+	gen_fks(g, s->ntables - 1);
+	sb_addf(d, "table '%s' added", s->tables[s->ntables - 1].name);
+	return 1;
+}
+
+static int has_regular(const gen_schema *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntables; i++)
+		if (is_regular(&s->tables[i]))
+			return 1;
+	return 0;
+}
+
+static int mutate_add_index(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_index *ix;
+	gen_table *t;
+	gen_strs all = {0};
+	size_t i;
+	int expr = 0;
+
+	if (!has_regular(s))
+		return 0;
+	ix = PUSH(s->indexes, s->nindexes, s->capindexes);
+	gen_index_one(g, ix);
+	t = find_table(s, ix->table);
+	column_names(t, &all, 0);
+	/* make the rarer kinds common: partial, on expressions */
+	for (i = 0; i < ix->terms.n; i++)
+		expr |= strchr(ix->terms.v[i], '(') != NULL;
+	if (!expr && chance(g, 40)) {
+		sb b = {0};
+		sb_add(&b, "lower(");
+		ident(g, &b, all.v[below(g, (uint32_t)all.n)]);
+		sb_add(&b, ")");
+		if (!strs_has(&ix->terms, b.p))
+			gen_strs_push(&ix->terms, b.p);
+		free(b.p);
+	}
+	if (!ix->where && chance(g, 35))
+		ix->where = bool_expr_str(g, &all, NULL);
+	gen_strs_release(&all);
+	sb_addf(d, "%sindex '%s' on '%s' added", ix->unique ? "unique " : "", ix->name, ix->table);
+	if (ix->where)
+		sb_addf(d, " WHERE %s", ix->where);
+	return 1;
+}
+
+static int mutate_add_view(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_view v;
+
+	if (!s->ntables)
+		return 0;
+	/* gen_view_one reads the list, which must not hold the new one yet */
+	memset(&v, 0, sizeof(v));
+	gen_view_one(g, &v);
+	*PUSH(s->views, s->nviews, s->capviews) = v;
+	sb_addf(d, "view '%s' added: %s", v.name, v.select);
+	return 1;
+}
+
+static int mutate_drop_view(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	size_t k;
+
+	if (!s->nviews)
+		return 0;
+	k = below(g, (uint32_t)s->nviews);
+	sb_addf(d, "view '%s' dropped", s->views[k].name);
+	drop_view_at(s, k, d, 0);
+	return 1;
+}
+
+static int mutate_add_trigger(gen_ctx *g, sb *d)
+{
+	gen_schema *s = g->s;
+	gen_trigger tr;
+
+	if (!has_regular(s))
+		return 0;
+	memset(&tr, 0, sizeof(tr));
+	gen_trigger_one(g, &tr);
+	*PUSH(s->triggers, s->ntriggers, s->captriggers) = tr;
+	sb_addf(d, "trigger '%s' on '%s' added", tr.name, tr.table);
+	return 1;
+}
+
 static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 {
 	gen_schema *s = g->s;
@@ -2042,8 +3423,9 @@ static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 		gen_strs_push(&scope, "oid");
 		gen_strs_push(&scope, "_rowid_");
 		c = PUSH(t->cols, t->ncols, t->capcols);
-		c->name = new_name(g, column_pool, NELEM(column_pool), &scope, 0);
+		c->name = new_name(g, added_column_pool, NELEM(added_column_pool), &scope, 0);
 		c->type = xstrdup("TEXT");
+		c->added = 1;
 		gen_strs_release(&scope);
 		sb_addf(d, "table '%s': column '%s' added", t->name, c->name);
 		return 1;
@@ -2171,20 +3553,34 @@ static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 			(s->ntriggers - k - 1) * sizeof(*s->triggers));
 		s->ntriggers--;
 		return 1;
-	case GEN_MUT_STRICT:
+	case GEN_MUT_STRICT: {
+		/* off always works; on needs a type STRICT knows on every column */
+		gen_table *cands[64];
 		n = 0;
-		for (i = 0; i < s->ntables; i++)
-			n += s->tables[i].strict;
+		for (i = 0; i < s->ntables && n < 64; i++) {
+			gen_table *t = &s->tables[i];
+			int ok = is_regular(t);
+			for (j = 0; j < t->ncols && ok && !t->strict; j++) {
+				size_t x;
+				ok = 0;
+				for (x = 0; x < NELEM(types_strict) && t->cols[j].type; x++)
+					ok |= name_eq(t->cols[j].type, types_strict[x]);
+			}
+			if (ok)
+				cands[n++] = t;
+		}
 		if (!n)
 			return 0;
 		k = below(g, (uint32_t)n);
-		for (i = 0; i < s->ntables; i++)
-			if (s->tables[i].strict && k-- == 0) {
-				s->tables[i].strict = 0;
-				sb_addf(d, "table '%s': STRICT removed", s->tables[i].name);
-				return 1;
-			}
-		return 0;
+		cands[k]->strict = !cands[k]->strict;
+		/* keep generated values to their type, as gen_regular_table does */
+		for (j = 0; j < cands[k]->ncols && cands[k]->strict; j++)
+			if (cands[k]->cols[j].generated)
+				recast(&cands[k]->cols[j], cands[k]->cols[j].type);
+		sb_addf(d, "table '%s': STRICT %s", cands[k]->name,
+			cands[k]->strict ? "added" : "removed");
+		return 1;
+	}
 	case GEN_MUT_WITHOUT_ROWID: {
 		/* off always works; on needs a primary key and no AUTOINCREMENT */
 		gen_table *cands[64];
@@ -2210,6 +3606,36 @@ static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 			cands[k]->without_rowid ? "added" : "removed");
 		return 1;
 	}
+	case GEN_MUT_RENAME_TABLE:
+		return mutate_rename_table(g, d);
+	case GEN_MUT_RENAME_COLUMN:
+		return mutate_rename_column(g, d);
+	case GEN_MUT_DROP_COLUMN:
+		return mutate_drop_column(g, d);
+	case GEN_MUT_DROP_TABLE:
+		return mutate_drop_table(g, d);
+	case GEN_MUT_ADD_TABLE:
+		return mutate_add_table(g, d);
+	case GEN_MUT_ADD_INDEX:
+		return mutate_add_index(g, d);
+	case GEN_MUT_ADD_VIEW:
+		return mutate_add_view(g, d);
+	case GEN_MUT_DROP_VIEW:
+		return mutate_drop_view(g, d);
+	case GEN_MUT_ADD_TRIGGER:
+		return mutate_add_trigger(g, d);
+	case GEN_MUT_ADD_CHECK:
+		return mutate_add_check(g, d);
+	case GEN_MUT_ADD_UNIQUE:
+		return mutate_add_unique(g, d);
+	case GEN_MUT_DROP_UNIQUE:
+		return mutate_drop_unique(g, d);
+	case GEN_MUT_ADD_FK:
+		return mutate_add_fk(g, d);
+	case GEN_MUT_CHANGE_PK:
+		return mutate_change_pk(g, d);
+	case GEN_MUT_GENERATED:
+		return mutate_generated(g, d);
 	default:
 		return 0;
 	}
@@ -2223,6 +3649,7 @@ int gen_schema_mutate(gen_schema *s, gen_mutation m, uint64_t seed, char **what)
 
 	ctx_init(&g, s, seed, NULL);
 	g.opt.quoting = 0;
+	ctx_take_names(&g);
 	done = mutate(&g, m, &d);
 	gen_strs_release(&g.objects);
 	if (what)

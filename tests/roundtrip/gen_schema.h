@@ -81,6 +81,7 @@ typedef struct gen_column {
 	char *check_name;
 	gen_fk *fk;           /* a column-level REFERENCES, or NULL */
 	int in_key;           /* part of the primary key (either level) */
+	int added;            /* added by a mutation (not in the original) */
 } gen_column;
 
 typedef struct gen_unique {
@@ -112,6 +113,7 @@ typedef struct gen_table {
 	/* A virtual table: "fts5(...)", the part after USING. `cols` then
 	** holds only the column names, for views and triggers to use. */
 	char *virtual_using;
+	int added;            /* added by a mutation (not in the original) */
 } gen_table;
 
 typedef struct gen_index {
@@ -135,6 +137,18 @@ typedef struct gen_trigger {
 	char *sql;            /* the whole CREATE TRIGGER statement */
 } gen_trigger;
 
+/*
+** A rename made by a mutation, as a diff needs to be told of it: the table
+** now called `table` was called `from`; or, when `column` is set, its
+** column now called `column` was called `from`. Later mutations keep the
+** current names up to date; dropping the object drops its record.
+*/
+typedef struct gen_rename {
+	char *table;
+	char *column;         /* NULL: the table itself was renamed */
+	char *from;
+} gen_rename;
+
 typedef struct gen_schema {
 	uint64_t seed;
 	gen_table *tables;
@@ -145,6 +159,8 @@ typedef struct gen_schema {
 	size_t nviews, capviews;
 	gen_trigger *triggers;
 	size_t ntriggers, captriggers;
+	gen_rename *renames;  /* only mutations make these */
+	size_t nrenames, caprenames;
 } gen_schema;
 
 typedef struct gen_options {
@@ -192,6 +208,22 @@ typedef enum gen_mutation {
 	GEN_MUT_DROP_TRIGGER,
 	GEN_MUT_STRICT,
 	GEN_MUT_WITHOUT_ROWID,
+	/* shape changes; dependents that would become invalid go too */
+	GEN_MUT_RENAME_TABLE,  /* recorded in gen_schema.renames */
+	GEN_MUT_RENAME_COLUMN, /* recorded in gen_schema.renames */
+	GEN_MUT_DROP_COLUMN,
+	GEN_MUT_DROP_TABLE,
+	GEN_MUT_ADD_TABLE,
+	GEN_MUT_ADD_INDEX,     /* sometimes unique, partial or on expressions */
+	GEN_MUT_ADD_VIEW,
+	GEN_MUT_DROP_VIEW,
+	GEN_MUT_ADD_TRIGGER,
+	GEN_MUT_ADD_CHECK,     /* column-level or table-level */
+	GEN_MUT_ADD_UNIQUE,    /* column-level or table-level */
+	GEN_MUT_DROP_UNIQUE,
+	GEN_MUT_ADD_FK,        /* on a new column, or on existing ones */
+	GEN_MUT_CHANGE_PK,     /* add, remove or move a primary key */
+	GEN_MUT_GENERATED,     /* add a generated column, or change one */
 	GEN_MUT_COUNT
 } gen_mutation;
 
@@ -202,6 +234,11 @@ const char *gen_mutation_name(gen_mutation m);
 ** Apply mutation `m` to one object chosen with `seed`. Returns 1 and a
 ** malloc'd description in `*what` (when not NULL), or 0 when the schema has
 ** nothing the mutation applies to (then the schema is unchanged).
+**
+** Mutations may be applied one after another to the same schema. New names
+** (added tables and columns, rename targets) never reuse a name of the
+** original schema, so a diff that matches objects by name sees exactly the
+** changes made (renames through gen_schema.renames).
 */
 int gen_schema_mutate(gen_schema *s, gen_mutation m, uint64_t seed, char **what);
 

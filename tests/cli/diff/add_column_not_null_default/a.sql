@@ -1,0 +1,2 @@
+CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO item VALUES (1, 'cup'), (2, 'pot');

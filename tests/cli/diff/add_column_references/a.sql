@@ -1,0 +1,4 @@
+CREATE TABLE user (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO user VALUES (1, 'ann'), (2, 'bob');
+INSERT INTO pet VALUES (1, 'rex'), (2, 'tom');

@@ -1,0 +1,1 @@
+up_fails=1  # a new CHECK that a row breaks: the upgrade fails whole

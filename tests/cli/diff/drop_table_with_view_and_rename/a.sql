@@ -1,0 +1,6 @@
+CREATE TABLE old_log (id INTEGER PRIMARY KEY, msg TEXT);
+CREATE VIEW recent_log AS SELECT msg FROM old_log ORDER BY id DESC LIMIT 10;
+CREATE TRIGGER log_trim AFTER INSERT ON old_log BEGIN DELETE FROM old_log WHERE id < NEW.id - 100; END;
+CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT);
+INSERT INTO old_log VALUES (1, 'a'), (2, 'b');
+INSERT INTO person VALUES (1, 'ann');

@@ -1,0 +1,2 @@
+CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT);
+INSERT INTO person VALUES (1, 'ann');

@@ -1,0 +1,5 @@
+CREATE TABLE person (id INTEGER PRIMARY KEY, nme TEXT, age TEXT);
+CREATE TABLE pet (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES person(id) ON DELETE CASCADE);
+CREATE VIEW adults AS SELECT nme FROM person WHERE age >= 18;
+INSERT INTO person VALUES (1, 'ann', 30), (2, 'bob', 12);
+INSERT INTO pet VALUES (1, 1), (2, 2);

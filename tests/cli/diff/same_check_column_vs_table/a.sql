@@ -1,0 +1,1 @@
+CREATE TABLE line (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty > 0), price REAL);

@@ -1,0 +1,1 @@
+CREATE TABLE line (id INTEGER PRIMARY KEY, qty INTEGER, price REAL, CHECK (qty > 0));

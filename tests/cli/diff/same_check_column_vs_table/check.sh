@@ -1,0 +1,1 @@
+mode=same  # a CHECK on the column or on the table is the same constraint
