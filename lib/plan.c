@@ -44,12 +44,20 @@ static void risk(builder *bd, unsigned bit, const char *fmt, ...)
 {
 	va_list ap;
 
+	size_t start, i;
+
 	bd->risks |= bit;
 	if (bd->warning.len)
 		buf_puts(&bd->warning, "; ");
+	start = bd->warning.len;
 	va_start(ap, fmt);
 	buf_vprintf(&bd->warning, fmt, ap);
 	va_end(ap);
+	/* the warning becomes a "-- " comment line: a name holding a line
+	** break would end the comment and run the rest as SQL */
+	for (i = start; i < bd->warning.len && bd->warning.cap; i++)
+		if ((unsigned char)bd->warning.ptr[i] < 0x20)
+			bd->warning.ptr[i] = '?';
 }
 
 /* Close the step written into bd->sql so far. */

@@ -41,7 +41,8 @@
 #       with nothing on stdout, from A to B, from B to A, and --downgrade;
 #       custom: only the case's own `custom` function runs;
 #   warn_up, warn_down = yes|no|any (default any);
-#   lost="table table.column ..." A's tables and columns whose rows B drops;
+#   lost="table table.column ..." A's tables and columns whose rows B drops
+#       (globs: "evil*" for a name with a newline);
 #   up_fails=1: applying up.sql must fail (sqlite3 -bail) and leave the
 #       database exactly as it was; the flow stops there;
 #   down_fails=1: the same for down.sql, applied after the upgrade;
@@ -303,24 +304,46 @@ sane() {
 		"leftover objects $2"
 }
 
+# unhex HEX: the text whose UTF-8 bytes are HEX (names may hold newlines)
+unhex() {
+	local h=$1 out=
+	while [[ -n $h ]]; do
+		out+="\\x${h:0:2}"
+		h=${h:2}
+	done
+	printf '%b' "$out"
+}
+
+# is_lost NAME: NAME (table or table.column) matches a glob of `lost`
+is_lost() {
+	local w
+	for w in $lost; do
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $1 == $w ]] && return 0
+	done
+	return 1
+}
+
 # same_rows ORIG DB: every row of every column of ORIG's tables but `lost`
 # ones is in DB (compared as sorted lists of quoted values)
 same_rows() {
-	local t c cols sel a b
-	while IFS= read -r t; do
-		[[ " $lost " == *" $t "* ]] && continue
+	local t c h cols sel a b
+	while IFS= read -r h; do
+		t=$(unhex "$h")
+		is_lost "$t" && continue
 		cols=()
 		while IFS= read -r c; do
-			[[ " $lost " == *" $t.$c "* ]] && continue
+			c=$(unhex "$c")
+			is_lost "$t.$c" && continue
 			cols+=("quote($(dq "$c"))")
-		done < <(sql "$1" "SELECT name FROM pragma_table_xinfo('$(sq "$t")') WHERE hidden <> 1 ORDER BY cid")
+		done < <(sql "$1" "SELECT hex(name) FROM pragma_table_xinfo('$(sq "$t")') WHERE hidden <> 1 ORDER BY cid")
 		(( ${#cols[@]} )) || continue
 		sel=$(IFS=,; echo "SELECT ${cols[*]} FROM $(dq "$t")")
 		a=$(sql "$1" "$sel" | sort)
 		b=$(sql "$2" "$sel" 2>&1 | sort)
 		[[ $a == "$b" ]] || fail "rows of $t after the downgrade differ from the original:
 $(diff <(echo "$a") <(echo "$b"))"
-	done < <(sql "$1" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name")
+	done < <(sql "$1" "SELECT hex(name) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name")
 }
 
 mode=migrate
