@@ -263,6 +263,25 @@ static int fk_in(const schema_fk *fk, const schema_table *t)
 	return 0;
 }
 
+/* Is column `c` of `t` a child column of one of its foreign keys, or the
+** parent column of one that points back at `t`? (Keys in other tables are
+** not seen from here.) */
+static int in_foreign_key(const schema_table *t, const schema_column *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nfks; i++) {
+		const schema_fk *fk = &t->fks[i];
+		for (j = 0; j < fk->columns.n; j++)
+			if (name_eq(fk->columns.v[j], c->name))
+				return 1;
+		for (j = 0; name_eq(fk->table, t->name) && j < fk->ref_columns.n; j++)
+			if (name_eq(fk->ref_columns.v[j], c->name))
+				return 1;
+	}
+	return 0;
+}
+
 /* Do the two tables key on the same columns, in the same order? */
 static int same_primary_key(const schema_table *m, const schema_table *n)
 {
@@ -315,6 +334,11 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		if (schema_column_is_rowid_alias(n, c) && !schema_column_is_rowid_alias(m, o))
 			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a value that is "
 				"not an integer makes it fail", n->name, c->name);
+		else if ((narrows(o->type, c->type, n->strict) ||
+		          affinity(o->type) != affinity(c->type)) && in_foreign_key(n, c))
+			risk(bd, RETORT_RISK_NARROW_TYPE | RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' "
+				"from %s to %s: converted keys may no longer find their parent", n->name,
+				c->name, *o->type ? o->type : "(none)", *c->type ? c->type : "(none)");
 		else if (narrows(o->type, c->type, n->strict))
 			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: values "
 				"may not survive", n->name, c->name, *o->type ? o->type : "(none)",
@@ -439,6 +463,9 @@ static void alter_table(builder *bd, const schema_table *m, const schema_table *
 		if (!column_risk_free(c))
 			risk(bd, RETORT_RISK_ADD_NOT_NULL, "adds NOT NULL column '%s.%s' without a "
 				"default: fails if the table has rows", n->name, c->name);
+		if (c->default_sql && !sql_equal(c->default_sql, "NULL") && in_foreign_key(n, c))
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds '%s.%s' with a foreign key and a "
+				"default: fails if rows exist and the default has no parent", n->name, c->name);
 		for (k = 0; k < n->nchecks; k++)
 			if (n->checks[k].column && name_eq(n->checks[k].column, c->name)) {
 				risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s.%s': fails "
@@ -797,6 +824,7 @@ static void create_views(builder *bd, const char *view_kept_in_to)
 
 static int emit_steps(builder *bd, retort_error **err)
 {
+	static const schema_table no_indexes;
 	const schema *from = bd->from, *to = bd->to;
 	schema_diff *sd = &bd->sd;
 	char *view_gone = calloc(from->nviews + 1, 1);
@@ -829,8 +857,12 @@ static int emit_steps(builder *bd, retort_error **err)
 				from->views[i].name);
 	for (i = 0; i < sd->ntables; i++) {
 		const table_diff *td = &sd->tables[i];
+		/* a rebuilt table's indexes go now too, not with the table later:
+		** their names may be taken by an index created before the rebuild */
 		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER)
 			drop_indexes(bd, &td->renamed, td->new);
+		else if (td->action == TABLE_REBUILD)
+			drop_indexes(bd, &td->renamed, &no_indexes);
 	}
 	for (i = 0; i < sd->ntables; i++) {
 		const table_diff *td = &sd->tables[i];
