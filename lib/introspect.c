@@ -15,6 +15,7 @@ typedef struct reader {
 	schema *s;
 	retort_error **err;
 	sqlite3_stmt *xinfo, *index_list, *index_xinfo, *fk_list;
+	str_list index_names, index_sqls; /* every index's SQL, by name */
 } reader;
 
 int introspect_is_ignored(const char *name, const retort_config *cfg)
@@ -133,15 +134,44 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 	return rc == SQLITE_DONE ? 0 : db_error(r);
 }
 
-static const char *index_sql(const char *name, sqlite3_stmt *sqlq)
+/* sqlite_schema has no index on names: a look-up per index would scan it
+** each time, so every index's SQL is read once, sorted by name (NOCASE,
+** as sqlite3_stricmp compares), and found by binary search. */
+static int load_index_sql(reader *r)
 {
-	sqlite3_reset(sqlq);
-	sqlite3_bind_text(sqlq, 1, name, -1, SQLITE_STATIC);
-	return sqlite3_step(sqlq) == SQLITE_ROW ? col_str(sqlq, 0) : NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = prepare(r, &st, "SELECT name, sql FROM sqlite_schema"
+		" WHERE type = 'index' AND sql IS NOT NULL ORDER BY name COLLATE NOCASE");
+
+	while (!rc && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = str_list_push(&r->index_names, col_str(st, 0)) < 0 ||
+			str_list_push(&r->index_sqls, col_str(st, 1)) < 0 ? error_oom(r->err) : 0;
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = db_error(r);
+	sqlite3_finalize(st);
+	return rc;
 }
 
-static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl,
-	sqlite3_stmt *sqlq)
+static const char *index_sql(const reader *r, const char *name)
+{
+	size_t lo = 0, hi = r->index_names.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = sqlite3_stricmp(r->index_names.v[mid], name);
+		if (c == 0)
+			return r->index_sqls.v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl)
 {
 	sqlite3_stmt *st = r->index_list;
 	int rc;
@@ -175,7 +205,7 @@ static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl,
 			}
 		} else {
 			schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
-			const char *sql = index_sql(index_name, sqlq);
+			const char *sql = index_sql(r, index_name);
 			ddl_index dix;
 			if (!ix || !sql || ddl_parse_index(sql, &dix) < 0) {
 				free(index_name);
@@ -251,7 +281,7 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 }
 
 static int read_table(reader *r, const char *name, const char *sql, int strict,
-	int without_rowid, sqlite3_stmt *sqlq)
+	int without_rowid)
 {
 	schema_table *t = schema_table_add(r->s);
 	ddl_table ddl;
@@ -276,7 +306,7 @@ static int read_table(reader *r, const char *name, const char *sql, int strict,
 	}
 	rc = read_columns(r, t, &ddl);
 	if (!rc)
-		rc = read_indexes(r, t, &ddl, sqlq);
+		rc = read_indexes(r, t, &ddl);
 	if (!rc)
 		rc = read_fks(r, t, &ddl);
 	if (!rc) { /* the parsed CHECKs are the table's: move them over */
@@ -320,11 +350,14 @@ static int read_trigger(reader *r, const char *name, const char *table, const ch
 int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
 	retort_error **err)
 {
-	reader r = { db, NULL, err, NULL, NULL, NULL, NULL };
-	sqlite3_stmt *objects = NULL, *sqlq = NULL;
+	reader r;
+	sqlite3_stmt *objects = NULL;
 	int rc, step;
 
 	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	r.db = db;
+	r.err = err;
 	r.s = schema_new();
 	if (!r.s)
 		return error_oom(err);
@@ -337,7 +370,7 @@ int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
 		" WHERE m.type IN ('table', 'view', 'trigger') AND m.sql IS NOT NULL"
 		" ORDER BY m.rowid");
 	if (!rc)
-		rc = prepare(&r, &sqlq, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1");
+		rc = load_index_sql(&r);
 	if (!rc)
 		rc = prepare(&r, &r.xinfo, "SELECT * FROM pragma_table_xinfo(?1, 'main')");
 	if (!rc)
@@ -360,7 +393,7 @@ int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
 			continue;
 		if (strcmp(type, "table") == 0)
 			rc = read_table(&r, name, sql, sqlite3_column_int(objects, 6),
-				sqlite3_column_int(objects, 5), sqlq);
+				sqlite3_column_int(objects, 5));
 		else if (strcmp(type, "view") == 0)
 			rc = read_view(&r, name, sql);
 		else
@@ -369,7 +402,8 @@ int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(&r);
 	sqlite3_finalize(objects);
-	sqlite3_finalize(sqlq);
+	str_list_release(&r.index_names);
+	str_list_release(&r.index_sqls);
 	sqlite3_finalize(r.xinfo);
 	sqlite3_finalize(r.index_list);
 	sqlite3_finalize(r.index_xinfo);
