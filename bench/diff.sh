@@ -28,20 +28,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-retort=${RETORT:-./build/cmd/retort}
-if [[ ! -x $retort ]]; then
-	bash scripts/install-deps.sh
-	bash scripts/build.sh
-fi
-retort=$(realpath "$retort")
-if ! command -v hyperfine >/dev/null || ! command -v sqlite3 >/dev/null || [[ ! -x /usr/bin/time ]]; then
-	sudo=()
-	[[ $(id -u) -eq 0 ]] || sudo=(sudo)
-	pkgs=(hyperfine sqlite3 time)
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${pkgs[@]}" ||
-		{ "${sudo[@]}" apt-get update &&
-		  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${pkgs[@]}"; }
-fi
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_need hyperfine:hyperfine sqlite3:sqlite3 /usr/bin/time:time
 
 sizes=(10 100 500 1000)
 rows=1000000

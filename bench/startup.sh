@@ -6,18 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-retort=${RETORT:-./build/cmd/retort}
-if [[ ! -x $retort ]]; then
-	bash scripts/install-deps.sh
-	bash scripts/build.sh
-fi
-if ! command -v hyperfine >/dev/null || ! command -v sqlite3 >/dev/null; then
-	sudo=()
-	[[ $(id -u) -eq 0 ]] || sudo=(sudo)
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends hyperfine sqlite3 ||
-		{ "${sudo[@]}" apt-get update &&
-		  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends hyperfine sqlite3; }
-fi
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_need hyperfine:hyperfine sqlite3:sqlite3
 
 results=bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

@@ -764,60 +764,52 @@ static void visit_parents_first(const schema_diff *sd, size_t i, char *state, si
 	order[(*n)++] = i;
 }
 
-static void create_views(builder *bd, const char *view_kept_in_to)
+/* Does view `i` of `to` read another view still in `waiting`? */
+static int reads_waiting(const schema *to, size_t i, const name_set *waiting)
+{
+	size_t k;
+
+	for (k = 0; k < waiting->n; k++)
+		if (!name_eq(waiting->v[k], to->views[i].name) &&
+		    sql_mentions(schema_view_text(&to->views[i]), &waiting->v[k], 1))
+			return 1;
+	return 0;
+}
+
+static int create_view(builder *bd, size_t i, char *done)
+{
+	render_create_view(&bd->sql, &bd->to->views[i]);
+	buf_puts(&bd->sql, ";\n");
+	end_step(bd, "create_view", NULL, bd->to->views[i].name);
+	done[i] = 1;
+	return 1;
+}
+
+/* Create the views of `to` not yet `done` (kept ones are), each after the
+** views it reads; a cycle of mentions (a view reading a table named like
+** another view) is broken in name order. */
+static void create_views(builder *bd, char *done)
 {
 	const schema *to = bd->to;
-	char *done = calloc(to->nviews + 1, 1);
 	name_set waiting = { NULL, 0, 0 };
-	size_t i, left = 0;
+	size_t i;
 
-	if (!done) {
-		bd->oom = 1;
-		return;
-	}
-	for (i = 0; i < to->nviews; i++)
-		done[i] = view_kept_in_to[i];
 	for (;;) {
-		int progress = 0;
+		int created = 0;
 		waiting.n = 0;
-		left = 0;
 		for (i = 0; i < to->nviews; i++)
 			if (!done[i] && set_add(&waiting, to->views[i].name) < 0)
 				bd->oom = 1;
-		left = waiting.n;
-		if (!left || bd->oom)
+		if (!waiting.n || bd->oom)
 			break;
-		for (i = 0; i < to->nviews; i++) {
-			size_t k;
-			int blocked = 0;
-			if (done[i])
-				continue;
-			/* wait for the views it reads (other than itself) */
-			for (k = 0; k < waiting.n && !blocked; k++)
-				blocked = !name_eq(waiting.v[k], to->views[i].name) &&
-					sql_mentions(schema_view_text(&to->views[i]), &waiting.v[k], 1);
-			if (blocked)
-				continue;
-			render_create_view(&bd->sql, &to->views[i]);
-			buf_puts(&bd->sql, ";\n");
-			end_step(bd, "create_view", NULL, to->views[i].name);
-			done[i] = 1;
-			progress = 1;
-		}
-		/* a cycle of mentions (a view reading a table named like another
-		** view): create in name order */
-		for (i = 0; !progress && i < to->nviews; i++) {
-			if (done[i])
-				continue;
-			render_create_view(&bd->sql, &to->views[i]);
-			buf_puts(&bd->sql, ";\n");
-			end_step(bd, "create_view", NULL, to->views[i].name);
-			done[i] = 1;
-			progress = 1;
-		}
+		for (i = 0; i < to->nviews; i++)
+			if (!done[i] && !reads_waiting(to, i, &waiting))
+				created = create_view(bd, i, done);
+		for (i = 0; !created && i < to->nviews; i++)
+			if (!done[i])
+				created = create_view(bd, i, done);
 	}
 	free(waiting.v);
-	free(done);
 }
 
 /* ---- the whole plan ---------------------------------------------------- */

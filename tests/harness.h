@@ -7,6 +7,7 @@
 #define RETORT_HARNESS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int harness_passed, harness_failed;
@@ -31,6 +32,28 @@ static int harness_passed, harness_failed;
 		fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #got, \
 			g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
 } while (0)
+
+/* $name as a number, or `dflt` when unset or not a number; `*given` (may
+** be NULL) says whether it was set. For seed counts and replays. */
+static inline unsigned long harness_env_number(const char *name, unsigned long dflt, int *given)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (given)
+		*given = 0;
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 10);
+	if (*end) {
+		fprintf(stderr, "%s: not a number: %s\n", name, v);
+		return dflt;
+	}
+	if (given)
+		*given = 1;
+	return n;
+}
 
 static inline int harness_done(void)
 {

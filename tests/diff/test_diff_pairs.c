@@ -945,27 +945,6 @@ done:
 	pair_release(&p);
 }
 
-/* $name as a number, or `dflt`; `*given` (may be NULL) says which. */
-static unsigned long env_number(const char *name, unsigned long dflt, int *given)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (given)
-		*given = 0;
-	if (!v || !*v)
-		return dflt;
-	n = strtoul(v, &end, 10);
-	if (*end) {
-		fprintf(stderr, "%s: not a number: %s\n", name, v);
-		return dflt;
-	}
-	if (given)
-		*given = 1;
-	return n;
-}
-
 int main(void)
 {
 	unsigned long count, first, seed, k;
@@ -974,13 +953,13 @@ int main(void)
 	int m;
 
 	memset(&S, 0, sizeof(S));
-	count = env_number("RETORT_PAIRS_COUNT", 500, NULL);
-	first = env_number("RETORT_PAIRS_SEED", 0, &seed_given);
+	count = harness_env_number("RETORT_PAIRS_COUNT", 500, NULL);
+	first = harness_env_number("RETORT_PAIRS_SEED", 0, &seed_given);
 	if (seed_given) {
 		run_pair(first, 1);
 		count = 1;
 	} else {
-		first = env_number("RETORT_PAIRS_FIRST", 1, NULL);
+		first = harness_env_number("RETORT_PAIRS_FIRST", 1, NULL);
 		for (seed = first; seed < first + count; seed++)
 			run_pair(seed, 0);
 	}

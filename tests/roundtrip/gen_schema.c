@@ -3162,6 +3162,27 @@ static int mutate_generated(gen_ctx *g, sb *d)
 	}
 }
 
+/*
+** Remember that `table` (or its `column`, when not NULL), now so named, was
+** `from` in the original. A second rename of the same object keeps the
+** first record, whose `from` is the name the original schema has.
+*/
+static void record_rename(gen_schema *s, const char *table, const char *column,
+	const char *from)
+{
+	gen_rename *rn;
+	size_t i;
+
+	for (i = 0; i < s->nrenames; i++)
+		if (!s->renames[i].column == !column && name_eq(s->renames[i].table, table) &&
+		    (!column || name_eq(s->renames[i].column, column)))
+			return;
+	rn = PUSH(s->renames, s->nrenames, s->caprenames);
+	rn->table = xstrdup(table);
+	rn->column = column ? xstrdup(column) : NULL;
+	rn->from = xstrdup(from);
+}
+
 static int mutate_rename_table(gen_ctx *g, sb *d)
 {
 	gen_schema *s = g->s;
@@ -3179,17 +3200,8 @@ static int mutate_rename_table(gen_ctx *g, sb *d)
 	to = fresh_variant(s, old);
 	schema_rename(s, old, to);
 	sb_addf(d, "table '%s' renamed to '%s'", old, to);
-	if (!t->added) {
-		/* a second rename of the same table keeps its first name */
-		int known = 0;
-		for (i = 0; i < s->nrenames; i++)
-			known |= !s->renames[i].column && name_eq(s->renames[i].table, to);
-		if (!known) {
-			gen_rename *rn = PUSH(s->renames, s->nrenames, s->caprenames);
-			rn->table = xstrdup(to);
-			rn->from = xstrdup(old);
-		}
-	}
+	if (!t->added)
+		record_rename(s, to, NULL, old);
 	free(old);
 	free(to);
 	return 1;
@@ -3219,18 +3231,8 @@ static int mutate_rename_column(gen_ctx *g, sb *d)
 	to = fresh_variant(s, old);
 	schema_rename(s, old, to);
 	sb_addf(d, "table '%s': column '%s' renamed to '%s'", t->name, old, to);
-	if (!t->added && !c->added) {
-		int known = 0;
-		for (i = 0; i < s->nrenames; i++)
-			known |= s->renames[i].column && name_eq(s->renames[i].table, t->name) &&
-				name_eq(s->renames[i].column, to);
-		if (!known) {
-			gen_rename *rn = PUSH(s->renames, s->nrenames, s->caprenames);
-			rn->table = xstrdup(t->name);
-			rn->column = xstrdup(to);
-			rn->from = xstrdup(old);
-		}
-	}
+	if (!t->added && !c->added)
+		record_rename(s, t->name, to, old);
 	free(old);
 	free(to);
 	return 1;

@@ -22,27 +22,6 @@
 /* Show the SQL and YAML of only this many failures; name the rest. */
 #define DETAILED_FAILURES 3
 
-/* $name as a number, or `dflt` when unset; `*given` (may be NULL) says which. */
-static unsigned long env_number(const char *name, unsigned long dflt, int *given)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (given)
-		*given = 0;
-	if (!v || !*v)
-		return dflt;
-	n = strtoul(v, &end, 10);
-	if (*end) {
-		fprintf(stderr, "%s: not a number: %s\n", name, v);
-		return dflt;
-	}
-	if (given)
-		*given = 1;
-	return n;
-}
-
 /* Retort must read what the generator wrote: a reader that dropped objects
 ** would pass the round trip on a smaller schema. */
 static int check_counts(uint64_t seed, const gen_schema *s, const retort_schema *a)
@@ -147,8 +126,8 @@ int main(void)
 
 	memset(&st, 0, sizeof(st));
 	memset(&ms, 0, sizeof(ms));
-	count = env_number("RETORT_ROUNDTRIP_COUNT", 400, NULL);
-	first = env_number("RETORT_ROUNDTRIP_SEED", 1, &seed_given);
+	count = harness_env_number("RETORT_ROUNDTRIP_COUNT", 400, NULL);
+	first = harness_env_number("RETORT_ROUNDTRIP_SEED", 1, &seed_given);
 	last = seed_given ? first : count;
 
 	for (seed = first; seed <= last; seed++) {
