@@ -264,6 +264,30 @@ $(grep '^retort: warning: ' "$2")" ;;
 	esac
 }
 
+# apply_script SCRIPT SHOULD_FAIL BEFORE WHAT: apply SCRIPT to a.db with the
+# sqlite3 shell. When the case says it must fail (SHOULD_FAIL=1), check that
+# it did and left a.db as BEFORE is, and end the case there.
+apply_script() {
+	local script=$1 should_fail=$2 before=$3 what=$4 code after
+	sqlite3 -bail -batch a.db < "$script" > apply.out 2>&1
+	code=$?
+	if [[ $should_fail == 1 ]]; then
+		[[ $code != 0 ]] || fail "$script was expected to fail on this data, but it applied"
+		after=$(sqlite3 a.db .dump)
+		[[ $after == "$(sqlite3 "$before" .dump)" ]] ||
+			fail "the failed $what changed the database:
+$(diff <(sqlite3 "$before" .dump) <(echo "$after"))"
+		expect_sql a.db 'PRAGMA integrity_check' ok "integrity_check after the failed $what"
+		if (( failures )); then exit 1; fi
+		echo "ok $name"
+		exit 0
+	fi
+	[[ $code == 0 ]] || die "sqlite3 -bail a.db < $script: exit $code: $(cat apply.out)
+--- $script:
+$(cat "$script")"
+	expect_empty apply.out "applying $script"
+}
+
 # killed DB SCRIPT: run SCRIPT up to (not including) its COMMIT and kill -9
 # the shell there, leaving a hot journal; DB must read back unchanged
 killed() {
@@ -412,23 +436,7 @@ migrate)
 	# 3
 	killed a.db up.sql
 	# 4
-	sqlite3 -bail -batch a.db < up.sql > apply.out 2>&1
-	code=$?
-	if [[ $up_fails == 1 ]]; then
-		[[ $code != 0 ]] || fail "up.sql was expected to fail on this data, but it applied"
-		after=$(sqlite3 a.db .dump)
-		[[ $after == "$(sqlite3 orig.db .dump)" ]] ||
-			fail "the failed upgrade changed the database:
-$(diff <(sqlite3 orig.db .dump) <(echo "$after"))"
-		expect_sql a.db 'PRAGMA integrity_check' ok "integrity_check after the failed upgrade"
-		if (( failures )); then exit 1; fi
-		echo "ok $name"
-		exit 0
-	fi
-	[[ $code == 0 ]] || die "sqlite3 -bail a.db < up.sql: exit $code: $(cat apply.out)
---- up.sql:
-$(cat up.sql)"
-	expect_empty apply.out "applying up.sql"
+	apply_script up.sql "$up_fails" orig.db upgrade
 	rt again.out again.err diff --from db:a.db --to "$to"
 	code=$?
 	expect_code $code 0 "after the upgrade, diff --from db:a.db --to $to" again.err
@@ -471,23 +479,7 @@ $(diff <(echo "$facts_up") <(echo "$facts_fresh"))"
 	fi
 	# 6
 	killed a.db down.sql
-	sqlite3 -bail -batch a.db < down.sql > apply.out 2>&1
-	code=$?
-	if [[ $down_fails == 1 ]]; then
-		[[ $code != 0 ]] || fail "down.sql was expected to fail on this data, but it applied"
-		after=$(sqlite3 a.db .dump)
-		[[ $after == "$(sqlite3 up.db .dump)" ]] ||
-			fail "the failed downgrade changed the database:
-$(diff <(sqlite3 up.db .dump) <(echo "$after"))"
-		expect_sql a.db 'PRAGMA integrity_check' ok "integrity_check after the failed downgrade"
-		if (( failures )); then exit 1; fi
-		echo "ok $name"
-		exit 0
-	fi
-	[[ $code == 0 ]] || die "sqlite3 -bail a.db < down.sql: exit $code: $(cat apply.out)
---- down.sql:
-$(cat down.sql)"
-	expect_empty apply.out "applying down.sql"
+	apply_script down.sql "$down_fails" up.db downgrade
 	rt again.out again.err diff --from db:a.db --to db:orig.db
 	code=$?
 	expect_code $code 0 "after the downgrade, diff --from db:a.db --to db:orig.db" again.err
