@@ -42,7 +42,8 @@ typedef enum retort_code {
 	RETORT_EAMBIGUOUS = -4,/**< a prefix or name matches several things */
 	RETORT_EEXISTS = -5,   /**< refusing to overwrite something */
 	RETORT_EDB = -6,       /**< SQLite reported an error */
-	RETORT_EBUSY = -7      /**< the database stayed locked */
+	RETORT_EBUSY = -7,     /**< the database stayed locked */
+	RETORT_EMISMATCH = -8  /**< a check found a difference (verify, changed files) */
 } retort_code;
 
 /**
@@ -301,6 +302,222 @@ RETORT_EXTERN(int) retort_plan_script(char **out, const retort_plan *plan,
 /** The plan as JSON: {"upgrade": [steps], "downgrade": [steps]}. */
 RETORT_EXTERN(int) retort_plan_to_json(char **out, const retort_plan *plan,
 	retort_error **err);
+
+/* ------------------------------------------------------------------ */
+/* Revisions                                                            */
+/* ------------------------------------------------------------------ */
+
+/**
+** A revisions folder, loaded and checked: every file parsed, every parent
+** found, no id twice, no cycle. Revisions are kept in topological order
+** (parents before children; ties by creation time, then id).
+*/
+typedef struct retort_revisions retort_revisions;
+/** One revision, borrowed from its retort_revisions. */
+typedef struct retort_revision retort_revision;
+
+/**
+** Load every `*.sql` file of `dir` as a revision (SPEC section 3).
+**
+** @return 0; RETORT_ENOTFOUND when `dir` does not exist; RETORT_EINVALID for
+**         a malformed file (no id, a bad id, a section missing or twice, SQL
+**         before the first section), an unknown parent, an id clash or a
+**         cycle, with the file and line in `err`
+*/
+RETORT_EXTERN(int) retort_revisions_load(retort_revisions **out, const char *dir,
+	retort_error **err);
+RETORT_EXTERN(void) retort_revisions_free(retort_revisions *revs);
+
+RETORT_EXTERN(const char *) retort_revisions_dir(const retort_revisions *revs);
+RETORT_EXTERN(size_t) retort_revisions_count(const retort_revisions *revs);
+/** Revision `i` in topological order; NULL past the end. */
+RETORT_EXTERN(const retort_revision *) retort_revisions_at(
+	const retort_revisions *revs, size_t i);
+/** The revision with exactly this id, or NULL. */
+RETORT_EXTERN(const retort_revision *) retort_revisions_get(
+	const retort_revisions *revs, const char *id);
+/** The heads: revisions that no other revision names as its parent. */
+RETORT_EXTERN(size_t) retort_revisions_head_count(const retort_revisions *revs);
+RETORT_EXTERN(const retort_revision *) retort_revisions_head(
+	const retort_revisions *revs, size_t i);
+
+/**
+** Resolve a TARGET of SPEC section 6 to the revisions it names: `head` (the
+** only head), `heads`, `base` (none: count 0), an id or a unique prefix,
+** `+N`/`-N` from `current`, `REV+N`/`REV-N`.
+**
+** @param[out] out    an array of `*count` borrowed revisions; free() it
+** @param current     the database's current revisions (its heads), or NULL
+**                    with n_current 0 when it is at base
+** @return 0; RETORT_EAMBIGUOUS for a prefix matching several revisions (the
+**         message lists them), `head` with several heads, or a relative step
+**         across a branch point or a merge; RETORT_ENOTFOUND for no match or
+**         a step past either end; RETORT_EINVALID for a malformed TARGET
+*/
+RETORT_EXTERN(int) retort_revisions_resolve(const retort_revision ***out,
+	size_t *count, const retort_revisions *revs, const char *target,
+	const char *const *current, size_t n_current, retort_error **err);
+
+RETORT_EXTERN(const char *) retort_revision_id(const retort_revision *rev);
+RETORT_EXTERN(size_t) retort_revision_parent_count(const retort_revision *rev);
+RETORT_EXTERN(const retort_revision *) retort_revision_parent(
+	const retort_revision *rev, size_t i);
+RETORT_EXTERN(size_t) retort_revision_child_count(const retort_revision *rev);
+RETORT_EXTERN(const retort_revision *) retort_revision_child(
+	const retort_revision *rev, size_t i);
+/** Header fields; `author` and `commit` are NULL when the file has none. */
+RETORT_EXTERN(const char *) retort_revision_message(const retort_revision *rev);
+RETORT_EXTERN(const char *) retort_revision_created(const retort_revision *rev);
+RETORT_EXTERN(const char *) retort_revision_author(const retort_revision *rev);
+RETORT_EXTERN(const char *) retort_revision_commit(const retort_revision *rev);
+/** The revision's file. */
+RETORT_EXTERN(const char *) retort_revision_path(const retort_revision *rev);
+/** A section's text as written (without its marker line). */
+RETORT_EXTERN(const char *) retort_revision_sql(const retort_revision *rev,
+	retort_direction dir);
+/**
+** The SHA-256 of a section (64 lower-case hex digits), over its text with
+** line endings made LF and leading and trailing blank space dropped: a CRLF
+** checkout hashes the same, an edited statement does not.
+*/
+RETORT_EXTERN(const char *) retort_revision_sha256(const retort_revision *rev,
+	retort_direction dir);
+/** A section's statements, split as SQLite splits them. */
+RETORT_EXTERN(size_t) retort_revision_statement_count(const retort_revision *rev,
+	retort_direction dir);
+/** Statement `i` of a section (ending in ';'), and its first line in the file. */
+RETORT_EXTERN(const char *) retort_revision_statement(const retort_revision *rev,
+	retort_direction dir, size_t i, int *line);
+
+/** What a new revision file holds. */
+typedef struct retort_revision_spec {
+	const char *message;
+	const char *const *parents; /**< parent ids; none: a base revision */
+	size_t parent_count;
+	const char *upgrade_sql;    /**< section texts, written as given */
+	const char *downgrade_sql;
+	const char *author;         /**< "Name <email>", or NULL to leave out */
+	const char *commit;         /**< a git commit id, or NULL to leave out */
+} retort_revision_spec;
+
+/**
+** Write a new revision file into `dir`: a random 12-hex id (never one that
+** `revs` already has), `<id>_<slug>.sql` with the slug made from the message,
+** the header, then both sections. The file appears whole or not at all.
+**
+** @param[out] out_id    the new id (may be NULL); free() it
+** @param[out] out_path  the new file's path (may be NULL); free() it
+** @param revs           the folder's revisions, to check parents and ids
+*/
+RETORT_EXTERN(int) retort_revision_write(char **out_id, char **out_path,
+	const retort_revisions *revs, const retort_revision_spec *spec,
+	retort_error **err);
+
+/**
+** The schema the chain gives at TARGET (NULL: `heads`), by replaying the
+** upgrade sections from base into an in-memory database: no live database
+** is needed. A statement that fails is RETORT_EINVALID at its file:line.
+*/
+RETORT_EXTERN(int) retort_revisions_schema(retort_schema **out,
+	const retort_revisions *revs, const char *target, const retort_config *cfg,
+	retort_error **err);
+
+/**
+** For every revision in order, in memory: upgrade, downgrade, upgrade
+** again, comparing the schema at each step. RETORT_EMISMATCH names the first
+** revision whose downgrade does not give back its parent's schema (or whose
+** second upgrade differs from the first); `*failed` (may be NULL) is it.
+*/
+RETORT_EXTERN(int) retort_revisions_verify(const retort_revisions *revs,
+	const retort_config *cfg, const retort_revision **failed, retort_error **err);
+
+/* ------------------------------------------------------------------ */
+/* Migrating a database                                                 */
+/* ------------------------------------------------------------------ */
+
+/** What the apply engine reports while it works, through a callback. */
+typedef enum retort_event_kind {
+	RETORT_EVENT_STATEMENT,  /**< `sql` is about to run (or would, dry run) */
+	RETORT_EVENT_BEGIN,      /**< `revision` starts, in `direction` */
+	RETORT_EVENT_DONE,       /**< `revision` committed (or would be), `seconds` */
+	RETORT_EVENT_DATA_LOSS,  /**< the next step destroys `rows` rows of `table`,
+	                              or `values` non-NULL values of `column` */
+	RETORT_EVENT_PROGRESS,   /**< a long statement is still running */
+	RETORT_EVENT_SKIPPED     /**< another process applied `revision` first */
+} retort_event_kind;
+
+typedef struct retort_event {
+	retort_event_kind kind;
+	retort_direction direction;
+	const retort_revision *revision; /**< NULL for the engine's own statements */
+	const char *sql;        /**< STATEMENT: the statement; PROGRESS: the running one */
+	int line;               /**< its line in the revision file (0: the engine's) */
+	const char *table;      /**< DATA_LOSS */
+	const char *column;     /**< DATA_LOSS: NULL when the whole table goes */
+	long long rows;         /**< DATA_LOSS: rows in the table */
+	long long values;       /**< DATA_LOSS: non-NULL values in the column */
+	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
+} retort_event;
+
+typedef void (*retort_event_fn)(void *ctx, const retort_event *ev);
+
+typedef struct retort_migrate_options {
+	int one_transaction;      /**< the whole run in one transaction */
+	int dry_run;              /**< report every statement, run none (--sql) */
+	const char *backup_path;  /**< copy the database here before the first change */
+	int busy_timeout_ms;      /**< wait this long for a lock; < 0: the handle's own */
+	const retort_config *cfg; /**< for the version table's name; may be NULL */
+	retort_event_fn on_event; /**< may be NULL */
+	void *ctx;
+} retort_migrate_options;
+
+#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL }
+
+/**
+** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
+** BEGIN IMMEDIATE transaction with its version-table update and history row
+** (or all in one with `one_transaction`), foreign keys off outside the
+** transaction and checked with PRAGMA foreign_key_check before each commit.
+** The version and history tables are created when missing.
+**
+** `db` must not be inside a transaction. Safe against another process
+** migrating the same file: each revision is applied exactly once.
+**
+** @return 0; RETORT_EDB when a statement fails or a foreign key is violated
+**         (that revision is rolled back; `err` names the file and line);
+**         RETORT_EBUSY when the database stayed locked past the timeout;
+**         RETORT_ENOTFOUND when the database is at a revision the folder
+**         does not have; what retort_revisions_resolve() returns for TARGET
+*/
+RETORT_EXTERN(int) retort_upgrade(sqlite3 *db, const retort_revisions *revs,
+	const char *target, const retort_migrate_options *opts, retort_error **err);
+
+/** Walk `db` back to TARGET, reverting each revision after it, newest first. */
+RETORT_EXTERN(int) retort_downgrade(sqlite3 *db, const retort_revisions *revs,
+	const char *target, const retort_migrate_options *opts, retort_error **err);
+
+/** Record that `db` is at TARGET without running any revision. */
+RETORT_EXTERN(int) retort_stamp(sqlite3 *db, const retort_revisions *revs,
+	const char *target, const retort_migrate_options *opts, retort_error **err);
+
+/**
+** The revisions `db` is at (its version table's rows, sorted); count 0 at
+** base or when there is no version table. Free with retort_strings_free().
+*/
+RETORT_EXTERN(int) retort_current(char ***out, size_t *count, sqlite3 *db,
+	const retort_config *cfg, retort_error **err);
+
+/**
+** The applied revisions whose file changed after they ran: the SHA-256 of
+** the section the history recorded differs from the file's. An array of
+** borrowed revisions; free() it.
+*/
+RETORT_EXTERN(int) retort_changed_revisions(const retort_revision ***out,
+	size_t *count, sqlite3 *db, const retort_revisions *revs,
+	const retort_config *cfg, retort_error **err);
+
+/** Free an array of `count` strings and the array. Accepts NULL. */
+RETORT_EXTERN(void) retort_strings_free(char **strings, size_t count);
 
 /* ------------------------------------------------------------------ */
 /* Projects                                                             */

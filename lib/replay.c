@@ -1,0 +1,130 @@
+/*
+** replay.c: the chain without a live database. The schema at a revision is
+** what its upgrade sections give when replayed from base into an in-memory
+** database (`revision --offline`, `check`, the `head` source); `verify` runs
+** each revision up, down and up again there, comparing schemas.
+*/
+#include "revision.h"
+#include "error.h"
+
+#include <stdlib.h>
+
+/* Run one section; a failing statement is the revision file's fault. */
+static int run_section(sqlite3 *db, const retort_revision *rev, retort_direction dir,
+	retort_error **err)
+{
+	const rev_section *s = &rev->section[dir];
+	size_t i;
+
+	for (i = 0; i < s->n_stmts; i++) {
+		if (sqlite3_exec(db, s->stmts[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
+			src_loc loc = { rev->path, s->stmts[i].line, 1 };
+			return error_at(err, RETORT_EINVALID, &loc, NULL, "%s of revision %s fails: %s",
+				dir == RETORT_UPGRADE ? "the upgrade" : "the downgrade", rev->id,
+				sqlite3_errmsg(db));
+		}
+	}
+	return 0;
+}
+
+static int open_memory(sqlite3 **db, retort_error **err)
+{
+	if (sqlite3_open(":memory:", db) != SQLITE_OK) {
+		sqlite3_close(*db);
+		*db = NULL;
+		return error_set(err, RETORT_EDB, "cannot open an in-memory database");
+	}
+	return 0;
+}
+
+int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
+	const char *target, const retort_config *cfg, retort_error **err)
+{
+	const retort_revision **targets = NULL;
+	unsigned char *wanted = NULL;
+	size_t n_targets = 0, i;
+	sqlite3 *db = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = retort_revisions_resolve(&targets, &n_targets, revs, target ? target : "heads",
+		NULL, 0, err);
+	if (!rc && !(wanted = calloc(revs->n ? revs->n : 1, 1)))
+		rc = error_oom(err);
+	if (!rc) {
+		revgraph_close_ancestors(revs, wanted, targets, n_targets);
+		rc = open_memory(&db, err);
+	}
+	for (i = 0; i < revs->n && !rc; i++)
+		if (wanted[i])
+			rc = run_section(db, revs->revs[i], RETORT_UPGRADE, err);
+	if (!rc)
+		rc = retort_schema_read(out, db, cfg, err);
+	sqlite3_close(db);
+	free(wanted);
+	free(targets);
+	return rc;
+}
+
+/* Read the schema and compare it with `expected`; on a difference, say
+** which revision and what differs. */
+static int expect_schema(sqlite3 *db, const retort_schema *expected, const retort_revision *rev,
+	const char *what, const retort_config *cfg, retort_error **err)
+{
+	retort_schema *now = NULL;
+	char *why = NULL;
+	int rc = retort_schema_read(&now, db, cfg, err);
+
+	if (!rc) {
+		int same = retort_schema_equal(expected, now, &why);
+		if (same < 0)
+			rc = error_oom(err);
+		else if (!same) {
+			src_loc loc = { rev->path, rev->section[RETORT_DOWNGRADE].line, 1 };
+			rc = error_at(err, RETORT_EMISMATCH, &loc, NULL, "revision %s: %s: %s", rev->id,
+				what, why ? why : "the schemas differ");
+		}
+	}
+	free(why);
+	retort_schema_free(now);
+	return rc;
+}
+
+int retort_revisions_verify(const retort_revisions *revs, const retort_config *cfg,
+	const retort_revision **failed, retort_error **err)
+{
+	retort_schema *before = NULL, *after = NULL;
+	sqlite3 *db = NULL;
+	size_t i;
+	int rc = open_memory(&db, err);
+
+	if (failed)
+		*failed = NULL;
+	if (!rc)
+		rc = retort_schema_read(&before, db, cfg, err);
+	for (i = 0; i < revs->n && !rc; i++) {
+		const retort_revision *rev = revs->revs[i];
+		rc = run_section(db, rev, RETORT_UPGRADE, err);
+		if (!rc)
+			rc = retort_schema_read(&after, db, cfg, err);
+		if (!rc)
+			rc = run_section(db, rev, RETORT_DOWNGRADE, err);
+		if (!rc)
+			rc = expect_schema(db, before, rev, "its downgrade does not give back the "
+				"schema before it", cfg, err);
+		if (!rc)
+			rc = run_section(db, rev, RETORT_UPGRADE, err);
+		if (!rc)
+			rc = expect_schema(db, after, rev, "upgraded again after its downgrade, it "
+				"gives another schema than the first time", cfg, err);
+		if (rc && failed)
+			*failed = rev;
+		retort_schema_free(before);
+		before = after;
+		after = NULL;
+	}
+	retort_schema_free(before);
+	retort_schema_free(after);
+	sqlite3_close(db);
+	return rc;
+}

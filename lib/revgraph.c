@@ -1,0 +1,654 @@
+/*
+** revgraph.c: a revisions folder as a graph. Loading checks what makes a
+** chain usable (every parent there, no id twice, no cycle) and orders the
+** revisions parents-first; the rest answers the engine's questions (what is
+** applied, what runs next, which revisions are heads) and resolves TARGETs.
+*/
+#include "revision.h"
+#include "buf.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void retort_revisions_free(retort_revisions *revs)
+{
+	size_t i;
+
+	if (!revs)
+		return;
+	for (i = 0; i < revs->n; i++)
+		revfile_free(revs->by_id[i]);
+	free(revs->revs);
+	free(revs->by_id);
+	free(revs->heads);
+	free(revs->dir);
+	free(revs);
+}
+
+static int read_file(char **out, size_t *len, const char *path, retort_error **err)
+{
+	FILE *f = fopen(path, "rb");
+	retort_buf b = RETORT_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return error_set(err, RETORT_ERROR, "cannot read %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		return error_set(err, RETORT_ERROR, "cannot read %s", path);
+	}
+	fclose(f);
+	*len = b.len;
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom(err);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const retort_revision *x = *(retort_revision *const *)a, *y = *(retort_revision *const *)b;
+
+	return strcmp(x->id, y->id);
+}
+
+/* The order among revisions that are ready at the same time. */
+static int by_created(const void *a, const void *b)
+{
+	const retort_revision *x = *(retort_revision *const *)a, *y = *(retort_revision *const *)b;
+	int c = strcmp(x->created, y->created);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* The *.sql files of `dir`, sorted, so that errors come in a stable order. */
+static int list_files(char ***out, size_t *n, const char *dir, retort_error **err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!d)
+		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_ERROR,
+			"cannot open the revisions folder %s: %s", dir, strerror(errno));
+	while (!rc && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char **slot;
+		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		slot = ARRAY_PUSH(*out, *n, cap);
+		if (!slot || !(*slot = xstrdup(e->d_name)))
+			rc = error_oom(err);
+	}
+	closedir(d);
+	if (!rc)
+		qsort(*out, *n, sizeof(**out), by_name);
+	return rc;
+}
+
+const retort_revision *retort_revisions_get(const retort_revisions *revs, const char *id)
+{
+	size_t lo = 0, hi = revs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(revs->by_id[mid]->id, id);
+		if (c == 0)
+			return revs->by_id[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int link_parents(retort_revisions *revs, retort_error **err)
+{
+	size_t i, j, *cap = calloc(revs->n ? revs->n : 1, sizeof(*cap));
+	const retort_revision **slot;
+
+	if (!cap)
+		return error_oom(err);
+	for (i = 0; i < revs->n; i++) {
+		retort_revision *r = revs->by_id[i];
+		r->index = i; /* by_id position until the topological sort */
+		if (i > 0 && strcmp(revs->by_id[i - 1]->id, r->id) == 0) {
+			src_loc loc = { r->path, 1, 1 };
+			free(cap);
+			return error_at(err, RETORT_EINVALID, &loc, NULL,
+				"revision %s is also in %s: ids must be unique", r->id,
+				revs->by_id[i - 1]->path);
+		}
+	}
+	for (i = 0; i < revs->n; i++) {
+		retort_revision *r = revs->by_id[i];
+		r->parents = calloc(r->n_parents ? r->n_parents : 1, sizeof(*r->parents));
+		if (!r->parents) {
+			free(cap);
+			return error_oom(err);
+		}
+		for (j = 0; j < r->n_parents; j++) {
+			retort_revision *p = (retort_revision *)retort_revisions_get(revs, r->parent_ids[j]);
+			if (!p) {
+				src_loc loc = { r->path, r->parent_line, 1 };
+				free(cap);
+				return error_at(err, RETORT_EINVALID, &loc, NULL,
+					"parent %s is not in %s: no revision file has that id",
+					r->parent_ids[j], revs->dir);
+			}
+			r->parents[j] = p;
+			slot = ARRAY_PUSH(p->children, p->n_children, cap[p->index]);
+			if (!slot) {
+				free(cap);
+				return error_oom(err);
+			}
+			*slot = r;
+		}
+	}
+	free(cap);
+	return 0;
+}
+
+/* Name the cycle a revision left over by the sort is part of. */
+static int report_cycle(const retort_revisions *revs, const unsigned char *placed,
+	retort_error **err)
+{
+	const retort_revision *start = NULL, *r;
+	retort_buf path = RETORT_BUF_INIT;
+	unsigned char *seen = calloc(revs->n, 1);
+	size_t i;
+	int rc;
+
+	if (!seen)
+		return error_oom(err);
+	for (i = 0; i < revs->n && !start; i++)
+		if (!placed[i])
+			start = revs->by_id[i];
+	/* walk unplaced parents until a revision repeats: that one is on the cycle */
+	for (r = start; !seen[r->index];) {
+		seen[r->index] = 1;
+		for (i = 0; i < r->n_parents && placed[r->parents[i]->index]; i++)
+			;
+		r = r->parents[i];
+	}
+	start = r;
+	do {
+		buf_printf(&path, "%s -> ", r->id);
+		for (i = 0; i < r->n_parents && placed[r->parents[i]->index]; i++)
+			;
+		r = r->parents[i];
+	} while (r != start);
+	buf_puts(&path, start->id);
+	{
+		src_loc loc = { start->path, start->parent_line, 1 };
+		rc = error_at(err, RETORT_EINVALID, &loc, NULL,
+			"the parents form a cycle (%s): a chain must start at a base", path.ptr);
+	}
+	buf_release(&path);
+	free(seen);
+	return rc;
+}
+
+/*
+** Kahn's sort, taking among the revisions that are ready the one created
+** first (then the lowest id), so that the order is the same on every machine.
+*/
+static int sort_topologically(retort_revisions *revs, retort_error **err)
+{
+	retort_revision **ready = malloc((revs->n ? revs->n : 1) * sizeof(*ready));
+	size_t *missing = calloc(revs->n ? revs->n : 1, sizeof(*missing));
+	unsigned char *placed = calloc(revs->n ? revs->n : 1, 1);
+	size_t i, j, n_ready = 0, n_done = 0;
+	int rc = 0;
+
+	revs->revs = malloc((revs->n ? revs->n : 1) * sizeof(*revs->revs));
+	if (!ready || !missing || !placed || !revs->revs) {
+		rc = error_oom(err);
+		goto done;
+	}
+	for (i = 0; i < revs->n; i++) {
+		missing[i] = revs->by_id[i]->n_parents;
+		if (!missing[i])
+			ready[n_ready++] = revs->by_id[i];
+	}
+	while (n_ready > 0) {
+		size_t best = 0;
+		retort_revision *r;
+		for (j = 1; j < n_ready; j++)
+			if (by_created(&ready[j], &ready[best]) < 0)
+				best = j;
+		r = ready[best];
+		ready[best] = ready[--n_ready];
+		placed[r->index] = 1;
+		revs->revs[n_done++] = r;
+		for (j = 0; j < r->n_children; j++) {
+			const retort_revision *c = r->children[j];
+			size_t k, times = 0;
+			/* a merge may name the same parent twice */
+			for (k = 0; k < c->n_parents; k++)
+				times += c->parents[k] == r;
+			if (times && (missing[c->index] -= times) == 0)
+				ready[n_ready++] = (retort_revision *)c;
+		}
+	}
+	if (n_done < revs->n) {
+		rc = report_cycle(revs, placed, err);
+		goto done;
+	}
+	for (i = 0; i < revs->n; i++)
+		revs->revs[i]->index = i;
+done:
+	free(ready);
+	free(missing);
+	free(placed);
+	return rc;
+}
+
+static int find_heads(retort_revisions *revs, retort_error **err)
+{
+	size_t i;
+
+	revs->heads = calloc(revs->n ? revs->n : 1, sizeof(*revs->heads));
+	if (!revs->heads)
+		return error_oom(err);
+	for (i = 0; i < revs->n; i++)
+		if (revs->revs[i]->n_children == 0)
+			revs->heads[revs->n_heads++] = revs->revs[i];
+	return 0;
+}
+
+int retort_revisions_load(retort_revisions **out, const char *dir, retort_error **err)
+{
+	retort_revisions *revs = calloc(1, sizeof(*revs));
+	char **names = NULL;
+	size_t n_names = 0, i, cap = 0;
+	int rc;
+
+	*out = NULL;
+	if (!revs || !(revs->dir = xstrdup(dir))) {
+		free(revs);
+		return error_oom(err);
+	}
+	rc = list_files(&names, &n_names, dir, err);
+	for (i = 0; i < n_names && !rc; i++) {
+		retort_buf path = RETORT_BUF_INIT;
+		retort_revision *rev = NULL, **slot;
+		char *text = NULL;
+		size_t len = 0;
+		buf_printf(&path, "%s/%s", dir, names[i]);
+		rc = buf_oom(&path) ? error_oom(err) : read_file(&text, &len, path.ptr, err);
+		if (!rc)
+			rc = revfile_parse(&rev, path.ptr, text, len, err);
+		if (!rc && !(slot = ARRAY_PUSH(revs->by_id, revs->n, cap))) {
+			revfile_free(rev);
+			rc = error_oom(err);
+		} else if (!rc) {
+			*slot = rev;
+		}
+		free(text);
+		buf_release(&path);
+	}
+	for (i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
+	if (!rc) {
+		qsort(revs->by_id, revs->n, sizeof(*revs->by_id), by_id);
+		rc = link_parents(revs, err);
+	}
+	if (!rc)
+		rc = sort_topologically(revs, err);
+	if (!rc)
+		rc = find_heads(revs, err);
+	if (rc) {
+		retort_revisions_free(revs);
+		return rc;
+	}
+	*out = revs;
+	return 0;
+}
+
+const char *retort_revisions_dir(const retort_revisions *revs) { return revs->dir; }
+size_t retort_revisions_count(const retort_revisions *revs) { return revs->n; }
+size_t retort_revisions_head_count(const retort_revisions *revs) { return revs->n_heads; }
+
+const retort_revision *retort_revisions_at(const retort_revisions *revs, size_t i)
+{
+	return i < revs->n ? revs->revs[i] : NULL;
+}
+
+const retort_revision *retort_revisions_head(const retort_revisions *revs, size_t i)
+{
+	return i < revs->n_heads ? revs->heads[i] : NULL;
+}
+
+size_t retort_revision_parent_count(const retort_revision *rev) { return rev->n_parents; }
+size_t retort_revision_child_count(const retort_revision *rev) { return rev->n_children; }
+
+const retort_revision *retort_revision_parent(const retort_revision *rev, size_t i)
+{
+	return i < rev->n_parents ? rev->parents[i] : NULL;
+}
+
+const retort_revision *retort_revision_child(const retort_revision *rev, size_t i)
+{
+	return i < rev->n_children ? rev->children[i] : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Questions of the apply engine                                        */
+/* ------------------------------------------------------------------ */
+
+void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
+	const retort_revision *const *targets, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		set[targets[i]->index] = 1;
+	/* children come after their parents: one backward pass closes the set */
+	for (i = revs->n; i-- > 0;)
+		if (set[i])
+			for (j = 0; j < revs->revs[i]->n_parents; j++)
+				set[revs->revs[i]->parents[j]->index] = 1;
+}
+
+int revgraph_applied(unsigned char **out, const retort_revisions *revs,
+	const char *const *ids, size_t n, retort_error **err)
+{
+	unsigned char *set = calloc(revs->n ? revs->n : 1, 1);
+	size_t i;
+
+	*out = NULL;
+	if (!set)
+		return error_oom(err);
+	for (i = 0; i < n; i++) {
+		const retort_revision *r = retort_revisions_get(revs, ids[i]);
+		if (!r) {
+			free(set);
+			return error_set(err, RETORT_ENOTFOUND,
+				"the database is at revision %s, which is not in %s: it was applied "
+				"from a revision file this folder does not have (another branch, or "
+				"a deleted file)", ids[i], revs->dir);
+		}
+		revgraph_close_ancestors(revs, set, &r, 1);
+	}
+	*out = set;
+	return 0;
+}
+
+int revgraph_next(const retort_revision **out, const retort_revisions *revs,
+	const unsigned char *applied, const retort_revision *const *targets,
+	size_t n_targets, retort_direction dir, retort_error **err)
+{
+	size_t n = revs->n ? revs->n : 1, i, j;
+	unsigned char *mark = calloc(2 * n, 1), *is_target = mark + n;
+	const retort_revision *next = NULL;
+
+	*out = NULL;
+	if (!mark)
+		return error_oom(err);
+	if (dir == RETORT_UPGRADE) {
+		revgraph_close_ancestors(revs, mark, targets, n_targets);
+		for (i = 0; i < revs->n && !next; i++)
+			if (mark[i] && !applied[i])
+				next = revs->revs[i];
+	} else {
+		/* the strict descendants of the targets; all of them for base */
+		for (i = 0; i < n_targets; i++)
+			is_target[targets[i]->index] = 1;
+		for (i = 0; i < revs->n; i++) {
+			const retort_revision *r = revs->revs[i];
+			mark[i] = !n_targets;
+			for (j = 0; j < r->n_parents && !mark[i]; j++)
+				mark[i] = mark[r->parents[j]->index] || is_target[r->parents[j]->index];
+		}
+		for (i = revs->n; i-- > 0 && !next;)
+			if (mark[i] && !is_target[i] && applied[i])
+				next = revs->revs[i];
+	}
+	free(mark);
+	*out = next;
+	return 0;
+}
+
+size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
+	const retort_revision **out)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < revs->n; i++) {
+		const retort_revision *r = revs->revs[i];
+		int head = applied[i];
+		for (j = 0; j < r->n_children && head; j++)
+			if (applied[r->children[j]->index])
+				head = 0;
+		if (head)
+			out[n++] = r;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* TARGETs                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Up to `max` ids, "a, b, c", and ", ..." after them. */
+static void list_ids(retort_buf *b, const retort_revision *const *revs, size_t n)
+{
+	size_t i, max = 8;
+
+	for (i = 0; i < n && i < max; i++)
+		buf_printf(b, "%s%s%s%s%s", i ? ", " : "", revs[i]->id,
+			*revs[i]->message ? " (" : "", revs[i]->message, *revs[i]->message ? ")" : "");
+	if (n > max)
+		buf_printf(b, " and %zu more", n - max);
+}
+
+static int set_result(const retort_revision ***out, size_t *count,
+	const retort_revision *const *revs, size_t n, retort_error **err)
+{
+	*out = malloc((n ? n : 1) * sizeof(**out));
+	if (!*out)
+		return error_oom(err);
+	if (n)
+		memcpy(*out, revs, n * sizeof(**out));
+	*count = n;
+	return 0;
+}
+
+static int ambiguous(retort_error **err, const char *what, const retort_revision *const *revs,
+	size_t n)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	int rc;
+
+	list_ids(&b, revs, n);
+	rc = error_set(err, RETORT_EAMBIGUOUS, "%s: %s", what, b.ptr);
+	buf_release(&b);
+	return rc;
+}
+
+/* Every revision whose id starts with `prefix`. */
+static int match_prefix(const retort_revision ***out, size_t *count,
+	const retort_revisions *revs, const char *prefix, retort_error **err)
+{
+	size_t len = strlen(prefix), lo = 0, hi = revs->n, first, i;
+
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)prefix[i]) || isupper((unsigned char)prefix[i]))
+			return error_set(err, RETORT_EINVALID, "'%s' is not a TARGET: expected head, "
+				"heads, base, current, a revision id or its prefix, +N, -N, REV+N or REV-N",
+				prefix);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(revs->by_id[mid]->id, prefix, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (first = lo; lo < revs->n && strncmp(revs->by_id[lo]->id, prefix, len) == 0; lo++)
+		;
+	if (lo == first)
+		return error_set(err, RETORT_ENOTFOUND, "no revision %s in %s", prefix, revs->dir);
+	return set_result(out, count, (const retort_revision *const *)revs->by_id + first,
+		lo - first, err);
+}
+
+static int resolve_named(const retort_revision ***out, size_t *count,
+	const retort_revisions *revs, const char *name, const char *const *current,
+	size_t n_current, retort_error **err)
+{
+	size_t i;
+	int rc;
+
+	if (strcmp(name, "base") == 0)
+		return set_result(out, count, NULL, 0, err);
+	if (strcmp(name, "heads") == 0)
+		return set_result(out, count, revs->heads, revs->n_heads, err);
+	if (strcmp(name, "head") == 0) {
+		if (revs->n_heads > 1)
+			return ambiguous(err, "'head' is ambiguous: the chain has several heads "
+				"(merge them with 'retort merge', or name one)", revs->heads, revs->n_heads);
+		if (revs->n_heads == 0)
+			return error_set(err, RETORT_ENOTFOUND, "there are no revisions in %s yet",
+				revs->dir);
+		return set_result(out, count, revs->heads, 1, err);
+	}
+	if (strcmp(name, "current") == 0) {
+		*out = malloc((n_current ? n_current : 1) * sizeof(**out));
+		*count = 0;
+		if (!*out)
+			return error_oom(err);
+		for (i = 0; i < n_current; i++) {
+			const retort_revision *r = retort_revisions_get(revs, current[i]);
+			if (!r) {
+				free(*out);
+				*out = NULL;
+				return error_set(err, RETORT_ENOTFOUND, "the database is at revision %s, "
+					"which is not in %s", current[i], revs->dir);
+			}
+			(*out)[(*count)++] = r;
+		}
+		return 0;
+	}
+	rc = match_prefix(out, count, revs, name, err);
+	if (!rc && *count > 1) {
+		char what[64];
+		snprintf(what, sizeof(what), "'%s' matches several revisions", name);
+		rc = ambiguous(err, what, *out, *count);
+	}
+	return rc;
+}
+
+/* Move `steps` along the only child (up) or the only parent (down). */
+static int walk(const retort_revision **at, const retort_revisions *revs, long steps,
+	const char *target, retort_error **err)
+{
+	long i;
+
+	for (i = 0; i < labs(steps); i++) {
+		const retort_revision *r = *at;
+		if (steps > 0) {
+			/* from base, up means onto the first revision */
+			size_t n_next = r ? r->n_children : 0, n_bases = 0, k;
+			const retort_revision *const *next = r ? r->children : NULL;
+			const retort_revision *bases[2];
+			if (!r) {
+				for (k = 0; k < revs->n && n_bases < 2; k++)
+					if (revs->revs[k]->n_parents == 0)
+						bases[n_bases++] = revs->revs[k];
+				n_next = n_bases;
+				next = bases;
+			}
+			if (n_next == 0)
+				return error_set(err, RETORT_ENOTFOUND, "%s: %s is a head, %ld step%s "
+					"short", target, r ? r->id : "base", labs(steps) - i,
+					labs(steps) - i == 1 ? "" : "s");
+			if (n_next > 1)
+				return ambiguous(err, "a relative TARGET cannot choose a branch; "
+					"several revisions follow", next, n_next);
+			*at = next[0];
+		} else {
+			if (!r)
+				return error_set(err, RETORT_ENOTFOUND, "%s: steps past base", target);
+			if (r->n_parents > 1)
+				return ambiguous(err, "a relative TARGET cannot go back through a merge; "
+					"its parents are", r->parents, r->n_parents);
+			*at = r->n_parents ? r->parents[0] : NULL;
+		}
+	}
+	return 0;
+}
+
+int retort_revisions_resolve(const retort_revision ***out, size_t *count,
+	const retort_revisions *revs, const char *target, const char *const *current,
+	size_t n_current, retort_error **err)
+{
+	const char *sign = NULL, *p;
+	const retort_revision **anchor = NULL, *at;
+	size_t n_anchor = 0;
+	long steps = 0;
+	char *name, *end;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	for (p = target; *p; p++)
+		if (*p == '+' || *p == '-')
+			sign = p;
+	if (sign) {
+		errno = 0;
+		steps = strtol(sign + 1, &end, 10);
+		if (*end || end == sign + 1 || errno || !isdigit((unsigned char)sign[1]))
+			return error_set(err, RETORT_EINVALID, "'%s' is not a TARGET: after + or - "
+				"comes a number of steps", target);
+		if (*sign == '-')
+			steps = -steps;
+	}
+	name = sign ? xstrndup(target, (size_t)(sign - target)) : xstrdup(target);
+	if (!name)
+		return error_oom(err);
+	if (!*name && !sign) {
+		free(name);
+		return error_set(err, RETORT_EINVALID, "an empty TARGET");
+	}
+	rc = resolve_named(&anchor, &n_anchor, revs, *name ? name : "current", current,
+		n_current, err);
+	free(name);
+	if (rc || !sign) {
+		*out = anchor;
+		*count = rc ? 0 : n_anchor;
+		if (rc)
+			free(anchor);
+		return rc;
+	}
+	if (n_anchor > 1) {
+		rc = ambiguous(err, "a relative TARGET needs one starting revision, not several",
+			anchor, n_anchor);
+		free(anchor);
+		return rc;
+	}
+	at = n_anchor ? anchor[0] : NULL;
+	free(anchor);
+	rc = walk(&at, revs, steps, target, err);
+	if (rc)
+		return rc;
+	return set_result(out, count, at ? &at : NULL, at ? 1 : 0, err);
+}

@@ -1,0 +1,92 @@
+/*
+** revision.h: revision files and the revision graph inside the library.
+** revfile.c reads and writes one file; revgraph.c loads a folder into a
+** graph and answers the questions the apply engine asks of it, with the set
+** of applied revisions held as one flag per revision (indexed by `index`).
+*/
+#ifndef RETORT_REVISION_H
+#define RETORT_REVISION_H
+
+#include "retort.h"
+
+typedef struct rev_statement {
+	char *sql;   /* the statement's text, ending in ';' */
+	int line;    /* the line of its first token in the file */
+} rev_statement;
+
+typedef struct rev_section {
+	char *text;            /* as written, between its marker and the next one */
+	int line;              /* the marker's line */
+	char sha256[65];       /* over the normalised text (see retort.h) */
+	rev_statement *stmts;
+	size_t n_stmts;
+} rev_section;
+
+struct retort_revision {
+	char id[13];
+	char **parent_ids;
+	size_t n_parents;
+	int parent_line;               /* the `-- parent:` line, for errors */
+	const retort_revision **parents;  /* resolved by the graph */
+	const retort_revision **children;
+	size_t n_children;
+	char *message, *created, *author, *commit; /* author, commit may be NULL */
+	char *path;
+	rev_section section[2];        /* [RETORT_UPGRADE], [RETORT_DOWNGRADE] */
+	size_t index;                  /* position in topological order */
+};
+
+struct retort_revisions {
+	char *dir;
+	retort_revision **revs;   /* topological order */
+	size_t n;
+	retort_revision **by_id;  /* sorted by id, for lookup by id and prefix */
+	const retort_revision **heads;
+	size_t n_heads;
+};
+
+/* revfile.c */
+
+/* Parse one revision file's text; `path` names it in errors. */
+int revfile_parse(retort_revision **out, const char *path, const char *text,
+	size_t len, retort_error **err);
+void revfile_free(retort_revision *rev);
+/* Is s[0..len) a revision id: 12 lower-case hex digits? */
+int revfile_is_id(const char *s, size_t len);
+/* SHA-256 of a section's text after normalising it (see retort.h). */
+void revfile_section_hash(char out[65], const char *text);
+
+/* sha256.c: 64 lower-case hex digits and a NUL into `out`. */
+void sha256_hex(char out[65], const void *data, size_t len);
+
+/* revgraph.c */
+
+/*
+** The applied set of a database whose version table holds `ids`: each of
+** them and all their ancestors, as `revs->n` flags (free() it). An id the
+** folder does not have is RETORT_ENOTFOUND, with a message that says so.
+*/
+int revgraph_applied(unsigned char **out, const retort_revisions *revs,
+	const char *const *ids, size_t n, retort_error **err);
+
+/* Mark `targets` and all their ancestors in `set` (revs->n flags). */
+void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
+	const retort_revision *const *targets, size_t n);
+
+/*
+** The next revision to run toward `targets` (count 0: base) into `*out`,
+** NULL when there is none; fails only when out of memory. Upgrade: the first, in topological order, of the targets'
+** ancestors (themselves included) not yet applied. Downgrade: the last
+** applied revision that descends from a target (every applied one for
+** base); it never has an applied child.
+*/
+int revgraph_next(const retort_revision **out, const retort_revisions *revs,
+	const unsigned char *applied, const retort_revision *const *targets,
+	size_t n_targets, retort_direction dir, retort_error **err);
+
+/* The heads of an applied set, in topological order, into `out` (room for
+** revs->n); returns how many. */
+size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
+	const retort_revision **out);
+
+#endif
