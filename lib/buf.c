@@ -2,7 +2,9 @@
 ** buf.c: the growable string buffer of buf.h.
 */
 #include "buf.h"
+#include "error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,4 +179,59 @@ void buf_json_string(retort_buf *b, const char *s)
 		}
 	}
 	buf_putc(b, '"');
+}
+
+/*
+** `p` relative to `dir`: absolute paths stay as they are, and a leading
+** "./" is dropped so that messages show "models/x.yaml", not "./models/...".
+** Returns a malloc'd string or NULL on OOM.
+*/
+char *path_join(const char *dir, const char *p)
+{
+	retort_buf b = RETORT_BUF_INIT;
+
+	if (p[0] == '/' || !dir)
+		return xstrdup(p);
+	while (p[0] == '.' && p[1] == '/') {
+		p += 2;
+		while (*p == '/')
+			p++;
+	}
+	if (strcmp(p, ".") == 0)
+		p = "";
+	if (dir[0] == '\0' || strcmp(dir, ".") == 0)
+		return xstrdup(*p ? p : ".");
+	buf_puts(&b, dir);
+	if (*p && dir[strlen(dir) - 1] != '/')
+		buf_putc(&b, '/');
+	buf_puts(&b, p);
+	return buf_detach(&b);
+}
+
+int read_text_file(const char *path, char **text, size_t *len, retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	char chunk[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	*text = NULL;
+	if (!f)
+		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
+			"cannot read '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		return error_set(err, RETORT_EINVALID, "cannot read '%s'", path);
+	}
+	fclose(f);
+	if (strlen(b.ptr) != b.len) {
+		buf_release(&b);
+		return error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
+	}
+	*len = b.len;
+	*text = buf_detach(&b);
+	return *text ? 0 : error_oom(err);
 }

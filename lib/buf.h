@@ -40,4 +40,17 @@ int buf_oom(const retort_buf *b);
 /* Hand over the contents as a malloc'd string (NULL on OOM); `b` is reset. */
 char *buf_detach(retort_buf *b);
 
+/*
+** `p` relative to `dir`: absolute paths stay as they are, a leading "./" is
+** dropped and no "//" is made. A malloc'd string, or NULL on OOM.
+*/
+char *path_join(const char *dir, const char *p);
+
+/*
+** Read a whole text file: RETORT_ENOTFOUND when it does not exist,
+** RETORT_EINVALID when it cannot be read or holds a NUL byte.
+*/
+struct retort_error;
+int read_text_file(const char *path, char **text, size_t *len, struct retort_error **err);
+
 #endif

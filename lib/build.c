@@ -304,8 +304,7 @@ static int check_not_ignored(const schema *raw, const retort_config *cfg, retort
 	return 0;
 }
 
-/* Build the models read so far into SQLite and read them back. */
-static int build_models(schema **out, schema *raw, const retort_config *cfg,
+int build_models(schema **out, schema *raw, const retort_config *cfg,
 	retort_error **err)
 {
 	sqlite3 *db = NULL;
@@ -349,34 +348,6 @@ int retort_models_load_text(retort_schema **out, const char *text, size_t len,
 		rc = build_models(out, raw, cfg, err);
 	retort_schema_free(raw);
 	return rc;
-}
-
-static int read_file(const char *path, char **text, size_t *len, retort_error **err)
-{
-	retort_buf b = RETORT_BUF_INIT;
-	char chunk[8192];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	*text = NULL;
-	if (!f)
-		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
-			"cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "cannot read '%s'", path);
-	}
-	fclose(f);
-	if (strlen(b.ptr) != b.len) {
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
-	}
-	*len = b.len;
-	*text = buf_detach(&b);
-	return *text ? 0 : error_oom(err);
 }
 
 static int has_yaml_suffix(const char *name)
@@ -436,7 +407,7 @@ int retort_models_load(retort_schema **out, const char *path, const retort_confi
 	for (i = 0; !rc && i < files.n; i++) {
 		char *text = NULL;
 		size_t len = 0;
-		rc = read_file(files.v[i], &text, &len, err);
+		rc = read_text_file(files.v[i], &text, &len, err);
 		if (!rc)
 			rc = model_read_text(raw, text, len, files.v[i], err);
 		free(text);
@@ -477,7 +448,7 @@ int retort_schema_from_sql_file(retort_schema **out, const char *path,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_file(path, &text, &len, err)))
+	if ((rc = read_text_file(path, &text, &len, err)))
 		return rc;
 	rc = retort_schema_from_sql(out, text, path, cfg, err);
 	free(text);

@@ -18,4 +18,11 @@ int build_open_scratch(sqlite3 **out, retort_error **err);
 */
 int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err);
 
+/*
+** Check the model files read into `raw` (model_read_text), build them into
+** an in-memory SQLite database and read that back; `raw` hands over its
+** sources, so errors keep pointing at the files.
+*/
+int build_models(schema **out, schema *raw, const retort_config *cfg, retort_error **err);
+
 #endif

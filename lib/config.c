@@ -44,33 +44,6 @@ static const char *const config_keys[] = {
 /* Paths                                                                */
 /* ------------------------------------------------------------------ */
 
-/*
-** `p` relative to `dir`: absolute paths stay as they are, and a leading
-** "./" is dropped so that messages show "models/x.yaml", not "./models/...".
-** Returns a malloc'd string or NULL on OOM.
-*/
-static char *path_join(const char *dir, const char *p)
-{
-	retort_buf b = RETORT_BUF_INIT;
-
-	if (p[0] == '/' || !dir)
-		return xstrdup(p);
-	while (p[0] == '.' && p[1] == '/') {
-		p += 2;
-		while (*p == '/')
-			p++;
-	}
-	if (strcmp(p, ".") == 0)
-		p = "";
-	if (dir[0] == '\0' || strcmp(dir, ".") == 0)
-		return xstrdup(*p ? p : ".");
-	buf_puts(&b, dir);
-	if (*p && dir[strlen(dir) - 1] != '/')
-		buf_putc(&b, '/');
-	buf_puts(&b, p);
-	return buf_detach(&b);
-}
-
 /* The folder part of a file path: "." when there is none. */
 static char *path_dirname(const char *path)
 {

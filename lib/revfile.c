@@ -551,9 +551,9 @@ static int write_new_file(const char *path, const char *text, size_t len, retort
 int retort_revision_write(char **out_id, char **out_path, const retort_revisions *revs,
 	const retort_revision_spec *spec, retort_error **err)
 {
-	retort_buf text = RETORT_BUF_INIT, path = RETORT_BUF_INIT, parents = RETORT_BUF_INIT;
+	retort_buf text = RETORT_BUF_INIT, name = RETORT_BUF_INIT, parents = RETORT_BUF_INIT;
 	retort_revision *check = NULL;
-	char id[ID_LEN + 1], created[32];
+	char id[ID_LEN + 1], created[32], *path = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t i;
@@ -584,25 +584,29 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	append_section(&text, RETORT_UPGRADE, spec->upgrade_sql);
 	append_section(&text, RETORT_DOWNGRADE, spec->downgrade_sql);
 
-	buf_printf(&path, "%s/%s_", retort_revisions_dir(revs), id);
-	append_slug(&path, spec->message ? spec->message : "");
-	buf_puts(&path, ".sql");
-	if (!rc && (buf_oom(&text) || buf_oom(&path)))
+	buf_printf(&name, "%s_", id);
+	append_slug(&name, spec->message ? spec->message : "");
+	buf_puts(&name, ".sql");
+	if (!rc && (buf_oom(&text) || buf_oom(&name) ||
+		    !(path = path_join(retort_revisions_dir(revs), name.ptr))))
 		rc = error_oom(err);
 	/* what is written must read back: a section's SQL that does not split
 	** is refused here rather than left in a file that every later command
 	** would reject */
 	if (!rc)
-		rc = revfile_parse(&check, path.ptr, text.ptr, text.len, err);
+		rc = revfile_parse(&check, path, text.ptr, text.len, err);
 	if (!rc)
-		rc = write_new_file(path.ptr, text.ptr, text.len, err);
+		rc = write_new_file(path, text.ptr, text.len, err);
 	if (!rc && out_id && !(*out_id = xstrdup(id)))
 		rc = error_oom(err);
-	if (!rc && out_path && !(*out_path = buf_detach(&path)))
-		rc = error_oom(err);
+	if (!rc && out_path) {
+		*out_path = path;
+		path = NULL;
+	}
 	revfile_free(check);
+	free(path);
 	buf_release(&text);
-	buf_release(&path);
+	buf_release(&name);
 	buf_release(&parents);
 	return rc;
 }

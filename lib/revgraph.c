@@ -30,29 +30,6 @@ void retort_revisions_free(retort_revisions *revs)
 	free(revs);
 }
 
-static int read_file(char **out, size_t *len, const char *path, retort_error **err)
-{
-	FILE *f = fopen(path, "rb");
-	retort_buf b = RETORT_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	*out = NULL;
-	if (!f)
-		return error_set(err, RETORT_ERROR, "cannot read %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		buf_release(&b);
-		return error_set(err, RETORT_ERROR, "cannot read %s", path);
-	}
-	fclose(f);
-	*len = b.len;
-	*out = buf_detach(&b);
-	return *out ? 0 : error_oom(err);
-}
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -288,14 +265,12 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 	}
 	rc = list_files(&names, &n_names, dir, err);
 	for (i = 0; i < n_names && !rc; i++) {
-		retort_buf path = RETORT_BUF_INIT;
+		char *path = path_join(dir, names[i]), *text = NULL;
 		retort_revision *rev = NULL, **slot;
-		char *text = NULL;
 		size_t len = 0;
-		buf_printf(&path, "%s/%s", dir, names[i]);
-		rc = buf_oom(&path) ? error_oom(err) : read_file(&text, &len, path.ptr, err);
+		rc = !path ? error_oom(err) : read_text_file(path, &text, &len, err);
 		if (!rc)
-			rc = revfile_parse(&rev, path.ptr, text, len, err);
+			rc = revfile_parse(&rev, path, text, len, err);
 		if (!rc && !(slot = ARRAY_PUSH(revs->by_id, revs->n, cap))) {
 			revfile_free(rev);
 			rc = error_oom(err);
@@ -303,7 +278,7 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 			*slot = rev;
 		}
 		free(text);
-		buf_release(&path);
+		free(path);
 	}
 	for (i = 0; i < n_names; i++)
 		free(names[i]);

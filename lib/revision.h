@@ -89,4 +89,13 @@ int revgraph_next(const retort_revision **out, const retort_revisions *revs,
 size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
 	const retort_revision **out);
 
+/* git.c */
+
+/*
+** For each revision (by index), the commit that last changed its file, when
+** the file in the work tree is as committed; NULL entries otherwise, and
+** all NULL outside git. Free with retort_strings_free(out, revs->n).
+*/
+int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err);
+
 #endif

@@ -520,6 +520,49 @@ RETORT_EXTERN(int) retort_changed_revisions(const retort_revision ***out,
 RETORT_EXTERN(void) retort_strings_free(char **strings, size_t count);
 
 /* ------------------------------------------------------------------ */
+/* git                                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+** Outside a git repository these find nothing and succeed: git helps
+** retort, it is never required.
+*/
+
+/**
+** Who writes a revision and on which commit, for the repository holding
+** `dir` (NULL: the working directory): `author` as `git commit` would write
+** it ("Name <email>", from $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL, else
+** user.name/user.email) and `commit` (HEAD's id). Each is NULL when unknown
+** (no repository, no user configured, no commit yet); free() them.
+*/
+RETORT_EXTERN(int) retort_git_identity(char **author, char **commit, const char *dir,
+	retort_error **err);
+
+/**
+** Load the models as committed at `ref` (anything git understands: HEAD~1,
+** origin/main, a tag, a commit id), from git's objects: the work tree is
+** not read. Errors name `ref:path` as the file.
+*/
+RETORT_EXTERN(int) retort_models_load_git(retort_schema **out, const char *ref,
+	const retort_config *cfg, retort_error **err);
+
+/**
+** Revisions added on this branch (the folder's files that the merge base of
+** HEAD and `base_ref` lacks) and on `base_ref` since that merge base that
+** share a parent: merged, they would make two heads. RETORT_EMISMATCH with
+** `*report` (free() it) saying which revision to re-parent; 0 when none.
+*/
+RETORT_EXTERN(int) retort_git_check_base(char **report, const retort_revisions *revs,
+	const char *base_ref, retort_error **err);
+
+/**
+** Where git has a revision file this folder lacks: "branch NAME (commit
+** ABC) has revisions/ID_slug.sql", or NULL when no branch tip has it.
+*/
+RETORT_EXTERN(int) retort_git_find_revision(char **where, const retort_revisions *revs,
+	const char *id, retort_error **err);
+
+/* ------------------------------------------------------------------ */
 /* Projects                                                             */
 /* ------------------------------------------------------------------ */
 
