@@ -6,6 +6,7 @@
 #define RETORT_CLI_H
 
 #include "retort.h"
+#include "buf.h"
 
 /* SPEC section 6 exit codes. */
 enum {
@@ -19,18 +20,29 @@ enum {
 /* The most options one command may declare. */
 #define CLI_MAX_OPTIONS 16
 
+/* One of a command's own options; one table drives both parsing and help. */
+typedef struct cli_option {
+	const char *name;  /* the long name, --name */
+	char short_name;   /* -x, or 0 */
+	const char *arg;   /* the value's name in help; NULL for a flag */
+	const char *help;
+} cli_option;
+
 typedef struct cli {
 	const char *config_path; /* -c */
 	const char *db_url;      /* --db */
 	int busy_timeout;
 	int json, quiet, verbose, echo, color;
+	int progress;            /* stderr is a terminal: progress lines may be drawn */
 	retort_config *cfg;      /* NULL when the command runs outside a project */
-	const char *const *cmd_options;           /* the command's own options */
+	const cli_option *cmd_options;            /* the command's own, NULL-name ended */
 	const char *cmd_values[CLI_MAX_OPTIONS];  /* their values ("1" for flags) */
 } cli;
 
 /* The value of the command's option `name`, or NULL when not given. */
 const char *cli_opt(const cli *c, const char *name);
+
+/* exit.c: errors, messages and output. */
 
 /* Print an error (file:line:col, source line and caret when known) and
 ** return the exit code its library code maps to. */
@@ -39,13 +51,92 @@ int cli_error(const cli *c, const retort_error *err);
 int cli_fail(const cli *c, int exit_code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int cli_exit_code(int retort_code);
+/* "retort: warning: ..." on stderr, unless -q. */
+void cli_warn(const cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "retort: ..." on stderr, unless -q. */
+void cli_note(const cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Each risky step of a plan's direction, as a warning. */
+void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir);
+/* Write `text` (a result) to stdout; the exit code for a failed write. */
+int cli_write(const cli *c, const char *text);
+/* Write a buffer of results (a JSON document gets its newline), and
+** release it; out of memory is exit 3. */
+int cli_write_buf(const cli *c, retort_buf *b);
+/* Append a revision as the JSON object every command uses for one. */
+void cli_json_revision(retort_buf *b, const retort_revision *rev);
+/* Append a JSON array of strings. */
+void cli_json_strings(retort_buf *b, const char *const *s, size_t n);
+/* Append a JSON array of the revisions' ids. */
+void cli_json_ids(retort_buf *b, const retort_revision *const *revs, size_t n);
+/* The parents of `rev` for a listing: "<base>", or ids joined by ", ". */
+void cli_put_parents(retort_buf *b, const retort_revision *rev);
 
-/* Load what SOURCE names (db, db:FILE, sql:FILE, models, models:PATH). */
+/* cmd_inspect.c: what commands read (sources, the database, revisions). */
+
+/* Load what SOURCE names (db, db:FILE, sql:FILE, models, models:PATH, and
+** head, heads, base or a revision: the chain replayed in memory). */
 int cli_load_source(const cli *c, const char *source, retort_schema **out,
 	retort_error **err);
+
+enum {
+	CLI_DB_WRITE = 1 << 0,   /* read-write (else read-only) */
+	CLI_DB_CREATE = 1 << 1,  /* create the file when missing */
+	CLI_DB_OPTIONAL = 1 << 2 /* no database URL anywhere: *out NULL */
+};
+/*
+** Open the project's database (the SPEC's URL order) with the busy timeout.
+** Read-only, a missing file gives *out NULL (a database at base); with
+** CLI_DB_WRITE and without CLI_DB_CREATE, it is an error. `path` (may be
+** NULL) gets the file's path, or NULL. Returns an exit code (printed).
+*/
+int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path);
+/* Load the project's revisions folder; returns an exit code (printed). */
+int cli_load_revisions(const cli *c, retort_revisions **out);
+/*
+** The revisions `db` is at (none when `db` is NULL), each one checked to be
+** in the folder: `*out` is an array of `*n` borrowed revisions; free() it.
+*/
+int cli_current(const cli *c, sqlite3 *db, const retort_revisions *revs,
+	const retort_revision ***out, size_t *n);
+/*
+** Resolve a TARGET; `current`, +N and -N count from the database's current
+** revisions (it is opened only for those). `*out` is an array of `*n`
+** borrowed revisions; free() it.
+*/
+int cli_resolve(const cli *c, const retort_revisions *revs, const char *target,
+	const retort_revision ***out, size_t *n);
+
+/*
+** The schema the chain gives at `at` (n 0: base), replayed in memory. The
+** library replays one TARGET: several revisions must be all the heads,
+** which cli_chain_replayable() tells.
+*/
+int cli_chain_replayable(const retort_revisions *revs, const retort_revision *const *at,
+	size_t n);
+int cli_chain_schema(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *at, size_t n, retort_schema **out);
+
+/* cmd_query.c: one flag per revision, in topological order (free() it):
+** `set` and every ancestor of it (or, `ancestors` 0, every descendant). */
+int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,
+	size_t n_set, int ancestors, unsigned char **out);
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
+int cmd_revision(cli *c, int argc, char **argv);
+int cmd_merge(cli *c, int argc, char **argv);
+int cmd_upgrade(cli *c, int argc, char **argv);
+int cmd_downgrade(cli *c, int argc, char **argv);
+int cmd_stamp(cli *c, int argc, char **argv);
+int cmd_current(cli *c, int argc, char **argv);
+int cmd_heads(cli *c, int argc, char **argv);
+int cmd_history(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
+int cmd_check(cli *c, int argc, char **argv);
+int cmd_verify(cli *c, int argc, char **argv);
+int cmd_status(cli *c, int argc, char **argv);
 
 #endif

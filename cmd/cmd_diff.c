@@ -5,25 +5,8 @@
 */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-/* Risky steps are told on stderr as well as in the script, so that nobody
-** pipes a table drop into a database unwarned. */
-static void warn_risks(const cli *c, const retort_plan *plan, retort_direction dir)
-{
-	size_t i, n = retort_plan_step_count(plan, dir);
-	retort_step_info step;
-
-	if (c->quiet)
-		return;
-	for (i = 0; i < n; i++)
-		if (retort_plan_step(plan, dir, i, &step) == 0 && step.warning)
-			fprintf(stderr, "retort: %s: %s\n",
-				c->color ? "\033[1;33mwarning\033[0m" : "warning", step.warning);
-}
 
 int cmd_diff(cli *c, int argc, char **argv)
 {
@@ -50,18 +33,16 @@ int cmd_diff(cli *c, int argc, char **argv)
 		rc = cli_error(c, err);
 		goto done;
 	}
-	warn_risks(c, plan, dir);
+	cli_warn_plan(c, plan, dir);
 	if (retort_plan_step_count(plan, RETORT_UPGRADE) == 0) {
-		if (!c->quiet)
-			fprintf(stderr, "retort: the schemas are the same: nothing to change\n");
+		cli_note(c, "the schemas are the same: nothing to change");
 		if (c->json)
-			fputs(out, stdout);
+			rc = cli_write(c, out);
 	} else {
-		fputs(out, stdout);
-		rc = EXIT_DIFFERENT;
+		rc = cli_write(c, out);
+		if (!rc)
+			rc = EXIT_DIFFERENT;
 	}
-	if (fflush(stdout) != 0)
-		rc = cli_fail(c, EXIT_DATABASE, "cannot write the output: %s", strerror(errno));
 done:
 	free(out);
 	retort_plan_free(plan);

@@ -1,18 +1,172 @@
 /*
 ** cmd_inspect.c: `retort inspect [SOURCE]`, a schema printed as model YAML
-** that loads back to the same schema; and the sources every command reads.
+** that loads back to the same schema; and what every command reads: the
+** schema sources, the project's database and its revisions folder.
 */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int load_sql_file(const cli *c, const char *path, retort_schema **out, retort_error **err)
+static int need_config(const cli *c, const char *instead)
 {
-	return retort_schema_from_sql_file(out, path, c->cfg, err) ? cli_error(c, *err) : 0;
+	return cli_fail(c, EXIT_BAD_INPUT, "no retort.yaml here or in any parent folder: "
+		"run 'retort init'%s", instead);
+}
+
+int cli_load_revisions(const cli *c, retort_revisions **out)
+{
+	retort_error *err = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!c->cfg)
+		return need_config(c, " or pass -c FILE");
+	rc = retort_revisions_load(out, retort_config_revisions(c->cfg), &err);
+	if (rc)
+		rc = cli_error(c, err);
+	retort_error_free(err);
+	return rc;
+}
+
+int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
+{
+	retort_error *err = NULL;
+	char *path = NULL;
+	struct stat st;
+	int rc, open_flags = SQLITE_OPEN_READONLY;
+
+	*out = NULL;
+	if (path_out)
+		*path_out = NULL;
+	rc = retort_database_path(&path, c->db_url, c->cfg, &err);
+	if (rc == RETORT_ENOTFOUND && (flags & CLI_DB_OPTIONAL)) {
+		rc = 0;
+		goto done;
+	}
+	if (rc) {
+		rc = cli_error(c, err);
+		goto done;
+	}
+	if (strcmp(path, ":memory:") != 0 && stat(path, &st) != 0) {
+		/* a database that does not exist yet is at base: reading it must
+		** not create it */
+		if (!(flags & CLI_DB_WRITE))
+			goto done;
+		if (!(flags & CLI_DB_CREATE)) {
+			rc = cli_fail(c, EXIT_BAD_INPUT, "database '%s' does not exist", path);
+			goto done;
+		}
+	}
+	if (flags & CLI_DB_WRITE)
+		open_flags = SQLITE_OPEN_READWRITE | (flags & CLI_DB_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, out, open_flags, NULL) != SQLITE_OK) {
+		rc = cli_fail(c, EXIT_DATABASE, "cannot open database '%s': %s", path,
+			*out ? sqlite3_errmsg(*out) : "out of memory");
+		sqlite3_close(*out);
+		*out = NULL;
+		goto done;
+	}
+	sqlite3_busy_timeout(*out, c->busy_timeout);
+done:
+	if (path_out && !rc) {
+		*path_out = path;
+		path = NULL;
+	}
+	free(path);
+	retort_error_free(err);
+	return rc;
+}
+
+int cli_current(const cli *c, sqlite3 *db, const retort_revisions *revs,
+	const retort_revision ***out, size_t *n)
+{
+	retort_error *err = NULL;
+	char **ids = NULL;
+	size_t i, count = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!db)
+		return 0;
+	if (retort_current(&ids, &count, db, c->cfg, &err)) {
+		rc = cli_error(c, err);
+		goto done;
+	}
+	if (count) {
+		*out = calloc(count, sizeof(**out));
+		if (!*out) {
+			rc = cli_error(c, NULL);
+			goto done;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		(*out)[i] = retort_revisions_get(revs, ids[i]);
+		if (!(*out)[i]) {
+			char *where = NULL;
+			/* git may know where the file is: another branch */
+			retort_git_find_revision(&where, revs, ids[i], NULL);
+			rc = cli_fail(c, EXIT_BAD_INPUT, "the database is at revision %s, which is not in "
+				"%s%s%s", ids[i], retort_revisions_dir(revs), where ? ": " : "",
+				where ? where : "");
+			free(where);
+			goto done;
+		}
+	}
+	*n = count;
+done:
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	retort_strings_free(ids, count);
+	retort_error_free(err);
+	return rc;
+}
+
+int cli_resolve(const cli *c, const retort_revisions *revs, const char *target,
+	const retort_revision ***out, size_t *n)
+{
+	const retort_revision **cur = NULL;
+	const char **ids = NULL;
+	retort_error *err = NULL;
+	sqlite3 *db = NULL;
+	size_t i, n_cur = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	/* only these count from the database: the others name revisions of
+	** the folder, which must not need one */
+	if (strncmp(target, "current", 7) == 0 || target[0] == '+' || target[0] == '-') {
+		rc = cli_open_db(c, 0, &db, NULL);
+		if (!rc)
+			rc = cli_current(c, db, revs, &cur, &n_cur);
+		if (rc)
+			goto done;
+	}
+	ids = calloc(n_cur + 1, sizeof(*ids));
+	if (!ids) {
+		rc = cli_error(c, NULL);
+		goto done;
+	}
+	for (i = 0; i < n_cur; i++)
+		ids[i] = retort_revision_id(cur[i]);
+	if (retort_revisions_resolve(out, n, revs, target, ids, n_cur, &err)) {
+		rc = cli_error(c, err);
+		/* nothing is ours after a failure */
+		*out = NULL;
+		*n = 0;
+	}
+done:
+	free(ids);
+	free(cur);
+	sqlite3_close(db);
+	retort_error_free(err);
+	return rc;
 }
 
 static int load_db_file(const cli *c, const char *path, retort_schema **out, retort_error **err)
@@ -24,6 +178,82 @@ static int load_db_file(const cli *c, const char *path, retort_schema **out, ret
 	if (retort_schema_read_file(out, path, c->cfg, err))
 		return cli_error(c, *err);
 	return 0;
+}
+
+#define SOURCES "db, db:FILE, sql:FILE, models, models:PATH, git:REF, head, heads, base or a revision"
+
+/* Shaped like a TARGET (head, heads, base, current, a hex prefix, each with an
+** optional +N or -N, or +N/-N alone), so that a mistyped source is told as
+** one rather than as a revision that does not exist. */
+static int looks_like_target(const char *s)
+{
+	static const char *const words[] = { "heads", "head", "base", "current" };
+	size_t i, digits, n = 0;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]) && n == 0; i++)
+		if (strncmp(s, words[i], strlen(words[i])) == 0)
+			n = strlen(words[i]);
+	if (n == 0)
+		n = strspn(s, "0123456789abcdef");
+	if (s[n] == '+' || s[n] == '-') {
+		digits = strspn(s + n + 1, "0123456789");
+		if (digits == 0)
+			return 0;
+		n += 1 + digits;
+	}
+	return n > 0 && s[n] == '\0';
+}
+
+int cli_chain_replayable(const retort_revisions *revs, const retort_revision *const *at,
+	size_t n)
+{
+	size_t i;
+
+	/* the library names several revisions at once only as `heads` */
+	if (n > 1 && n != retort_revisions_head_count(revs))
+		return 0;
+	for (i = 0; n > 1 && i < n; i++)
+		if (retort_revision_child_count(at[i]))
+			return 0;
+	return 1;
+}
+
+int cli_chain_schema(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *at, size_t n, retort_schema **out)
+{
+	retort_error *err = NULL;
+	const char *target = n == 1 ? retort_revision_id(at[0]) : n ? NULL : "base";
+	int rc = 0;
+
+	if (!cli_chain_replayable(revs, at, n))
+		return cli_fail(c, EXIT_BAD_INPUT, "the chain cannot be replayed at several "
+			"revisions unless they are all its heads");
+	if (retort_revisions_schema(out, revs, target, c->cfg, &err))
+		rc = cli_error(c, err);
+	retort_error_free(err);
+	return rc;
+}
+
+/* A point of the revision chain, replayed in memory. The TARGET is resolved
+** here, so that `current`, +N and -N count from the database. */
+static int load_revision_source(const cli *c, const char *source, retort_schema **out)
+{
+	retort_revisions *revs = NULL;
+	const retort_revision **at = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!c->cfg)
+		return cli_fail(c, EXIT_BAD_INPUT, "unknown source '%s' (expected " SOURCES
+			"; revisions need a retort.yaml)", source);
+	rc = cli_load_revisions(c, &revs);
+	if (!rc)
+		rc = cli_resolve(c, revs, source, &at, &n);
+	if (!rc)
+		rc = cli_chain_schema(c, revs, at, n, out);
+	free(at);
+	retort_revisions_free(revs);
+	return rc;
 }
 
 int cli_load_source(const cli *c, const char *source, retort_schema **out, retort_error **err)
@@ -43,17 +273,23 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out, retor
 	if (strncmp(source, "db:", 3) == 0)
 		return load_db_file(c, source + 3, out, err);
 	if (strncmp(source, "sql:", 4) == 0)
-		return load_sql_file(c, source + 4, out, err);
+		return retort_schema_from_sql_file(out, source + 4, c->cfg, err) ? cli_error(c, *err) : 0;
 	if (strcmp(source, "models") == 0 || strncmp(source, "models:", 7) == 0) {
 		const char *path = source[6] == ':' ? source + 7 : NULL;
 		if (!path && !c->cfg)
-			return cli_fail(c, EXIT_BAD_INPUT, "no retort.yaml here or in any parent folder: "
-				"run 'retort init', pass -c FILE, or name the models with models:PATH");
+			return need_config(c, ", pass -c FILE, or name the models with models:PATH");
 		rc = retort_models_load(out, path ? path : retort_config_models(c->cfg), c->cfg, err);
 		return rc ? cli_error(c, *err) : 0;
 	}
-	return cli_fail(c, EXIT_BAD_INPUT, "unknown source '%s' (expected db, db:FILE, sql:FILE, "
-		"models or models:PATH)", source);
+	if (strncmp(source, "git:", 4) == 0) {
+		if (!c->cfg)
+			return need_config(c, ", or pass -c FILE: git:REF reads the config's models");
+		rc = retort_models_load_git(out, source + 4, c->cfg, err);
+		return rc ? cli_error(c, *err) : 0;
+	}
+	if (!looks_like_target(source))
+		return cli_fail(c, EXIT_BAD_INPUT, "unknown source '%s' (expected " SOURCES ")", source);
+	return load_revision_source(c, source, out);
 }
 
 int cmd_inspect(cli *c, int argc, char **argv)
@@ -72,9 +308,7 @@ int cmd_inspect(cli *c, int argc, char **argv)
 		rc = cli_error(c, err);
 		goto done;
 	}
-	fputs(yaml, stdout);
-	if (fflush(stdout) != 0)
-		rc = cli_fail(c, EXIT_DATABASE, "cannot write the output: %s", strerror(errno));
+	rc = cli_write(c, yaml);
 done:
 	free(yaml);
 	retort_schema_free(schema);

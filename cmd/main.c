@@ -21,20 +21,79 @@ typedef struct command {
 	unsigned flags;
 	const char *usage;
 	const char *summary;
-	/* the command's own long options, "name" or "name=" (takes a value) */
-	const char *const *options;
+	const cli_option *options; /* the command's own, ended by a NULL name */
 } command;
 
-static const char *const diff_options[] = { "from=", "to=", "downgrade", NULL };
+static const cli_option diff_options[] = {
+	{ "from", 0, "SOURCE", "the schema to start from (default: db)" },
+	{ "to", 0, "SOURCE", "the schema to reach (default: models)" },
+	{ "downgrade", 0, NULL, "print the script that turns it back" },
+	{ NULL, 0, NULL, NULL }
+};
+static const cli_option revision_options[] = {
+	{ "message", 'm', "MSG", "what the revision does (required)" },
+	{ "autogenerate", 0, NULL, "fill it with the SQL that turns the database into the models" },
+	{ "offline", 0, NULL, "with --autogenerate: start from the chain replayed in memory, not the database" },
+	{ "from", 0, "SOURCE", "with --autogenerate: start from SOURCE (e.g. git:main), not the database" },
+	{ "parent", 0, "REV", "the parent (default: the only head; base: a new base)" },
+	{ "empty", 0, NULL, "write the revision even when there is nothing to change" },
+	{ NULL, 0, NULL, NULL }
+};
+static const cli_option merge_options[] = {
+	{ "message", 'm', "MSG", "what the merge is for (required)" },
+	{ NULL, 0, NULL, NULL }
+};
+static const cli_option migrate_options[] = {
+	{ "sql", 0, NULL, "print the SQL that would run, change nothing" },
+	{ "backup", 0, "FILE", "copy the database to FILE before the first change" },
+	{ "one-transaction", 0, NULL, "run every revision in one transaction" },
+	{ NULL, 0, NULL, NULL }
+};
+static const cli_option stamp_options[] = {
+	{ "sql", 0, NULL, "print the SQL that would run, change nothing" },
+	{ NULL, 0, NULL, NULL }
+};
+static const cli_option check_options[] = {
+	{ "base", 0, "REF", "also fail when this branch and REF added revisions on the same parent" },
+	{ NULL, 0, NULL, NULL }
+};
+static const cli_option history_options[] = {
+	{ "rev-range", 'r', "RANGE", "[START]:[END], each a TARGET or current (default: all)" },
+	{ NULL, 0, NULL, NULL }
+};
 
 static const command commands[] = {
 	{ "init", cmd_init, 0, "init [DIR]",
 	  "create retort.yaml, models/ and revisions/ in DIR (default: here)", NULL },
-	{ "inspect", cmd_inspect, WANT_CONFIG, "inspect [SOURCE]",
-	  "print SOURCE's schema as model YAML (db, db:FILE, sql:FILE, models, models:PATH)", NULL },
-	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from SOURCE] [--to SOURCE] [--downgrade]",
-	  "print the SQL that turns one schema into another (default: from db to models)",
+	{ "revision", cmd_revision, NEED_CONFIG, "revision -m MSG",
+	  "write a new revision (--autogenerate: from the models)", revision_options },
+	{ "upgrade", cmd_upgrade, NEED_CONFIG, "upgrade [TARGET]",
+	  "apply revisions up to TARGET (default: head)", migrate_options },
+	{ "downgrade", cmd_downgrade, NEED_CONFIG, "downgrade TARGET",
+	  "revert revisions back to TARGET (base: all of them)", migrate_options },
+	{ "current", cmd_current, NEED_CONFIG, "current",
+	  "print the revisions the database is at", NULL },
+	{ "heads", cmd_heads, NEED_CONFIG, "heads",
+	  "print the revisions that have no child", NULL },
+	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE]",
+	  "list the revisions, newest first", history_options },
+	{ "show", cmd_show, NEED_CONFIG, "show REV",
+	  "print a revision: its header and both sections", NULL },
+	{ "stamp", cmd_stamp, NEED_CONFIG, "stamp TARGET",
+	  "record that the database is at TARGET, running nothing", stamp_options },
+	{ "merge", cmd_merge, NEED_CONFIG, "merge -m MSG REV...",
+	  "write a revision whose parents are REV... (e.g. heads)", merge_options },
+	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from S] [--to S]",
+	  "print the SQL from one schema to another (default: db to models)",
 	  diff_options },
+	{ "inspect", cmd_inspect, WANT_CONFIG, "inspect [SOURCE]",
+	  "print SOURCE's schema as model YAML (default: db)", NULL },
+	{ "check", cmd_check, NEED_CONFIG, "check [--base REF]",
+	  "exit 1 if the models and revisions disagree or an applied file changed", check_options },
+	{ "verify", cmd_verify, NEED_CONFIG, "verify",
+	  "upgrade, downgrade, upgrade each revision in memory; exit 1 on a mismatch", NULL },
+	{ "status", cmd_status, NEED_CONFIG, "status",
+	  "where the database is, what is pending, what changed or drifted", NULL },
 };
 
 typedef struct option_help {
@@ -60,28 +119,65 @@ static const option_help global_options[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* "-x, --name ARG" or "    --name ARG", as help shows an option. */
+static void option_left(char *out, size_t size, char short_name, const char *name,
+	const char *arg)
+{
+	if (short_name)
+		snprintf(out, size, "-%c, --%s%s%s", short_name, name, arg ? " " : "", arg ? arg : "");
+	else
+		snprintf(out, size, "    --%s%s%s", name, arg ? " " : "", arg ? arg : "");
+}
+
+static void print_global_options(FILE *out)
+{
+	char left[40];
+	size_t i;
+
+	for (i = 0; i < COUNT(global_options); i++) {
+		const option_help *o = &global_options[i];
+		option_left(left, sizeof(left), o->opt.val < 256 ? (char)o->opt.val : 0,
+			o->opt.name, o->arg);
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+}
+
 static void usage(FILE *out)
 {
-	size_t i;
+	size_t i, width = 0;
 
 	fputs("usage: retort [OPTIONS] COMMAND [ARGS]\n\n"
 		"retort: schema migrations for SQLite, from YAML models.\n\ncommands:\n", out);
 	for (i = 0; i < COUNT(commands); i++)
-		fprintf(out, "  %-22s %s\n", commands[i].usage, commands[i].summary);
+		if (strlen(commands[i].usage) > width)
+			width = strlen(commands[i].usage);
+	for (i = 0; i < COUNT(commands); i++)
+		fprintf(out, "  %-*s %s\n", (int)width, commands[i].usage, commands[i].summary);
 	fputs("\noptions:\n", out);
-	for (i = 0; i < COUNT(global_options); i++) {
-		char left[40];
-		const option_help *o = &global_options[i];
-		if (o->opt.val < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->opt.val, o->opt.name,
-				o->arg ? " " : "", o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->opt.name,
-				o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-26s %s\n", left, o->help);
+	print_global_options(out);
+	fputs("\nTARGET: head, heads, base, a revision id or a unique prefix of one, +N or -N\n"
+		"(from the database's current revision), REV+N or REV-N.\n"
+		"\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
+		"revision file, 3 database error, 4 database locked past the busy timeout\n"
+		"\n'retort COMMAND --help' shows a command's own options.\n", out);
+}
+
+static void command_usage(const command *cmd)
+{
+	const cli_option *o;
+	char left[40];
+
+	printf("usage: retort %s%s\n\n%s\n", cmd->usage, cmd->options ? " [OPTIONS]" : "",
+		cmd->summary);
+	if (cmd->options) {
+		fputs("\noptions:\n", stdout);
+		for (o = cmd->options; o->name; o++) {
+			option_left(left, sizeof(left), o->short_name, o->name, o->arg);
+			printf("  %-26s %s\n", left, o->help);
+		}
 	}
-	fputs("\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
-		"revision file, 3 database error, 4 database locked past the busy timeout\n", out);
+	fputs("\nglobal options:\n", stdout);
+	print_global_options(stdout);
 }
 
 static const command *find_command(const char *name)
@@ -121,11 +217,10 @@ static const char *command_name(int argc, char **argv)
 
 const char *cli_opt(const cli *c, const char *name)
 {
-	size_t i, n = strlen(name);
+	size_t i;
 
-	for (i = 0; c->cmd_options && c->cmd_options[i]; i++)
-		if (strncmp(c->cmd_options[i], name, n) == 0 &&
-		    (c->cmd_options[i][n] == '\0' || c->cmd_options[i][n] == '='))
+	for (i = 0; c->cmd_options && c->cmd_options[i].name; i++)
+		if (strcmp(c->cmd_options[i].name, name) == 0)
 			return c->cmd_values[i];
 	return NULL;
 }
@@ -143,50 +238,104 @@ static int load_config(cli *c, const command *cmd)
 	return rc;
 }
 
-/* Merge the global options with the command's own; returns how many. */
-static size_t build_longopts(struct option *out, const command *cmd)
+/* Merge the global options with the command's own into getopt's long
+** options and short-option string. */
+static void build_options(struct option *longopts, char *shortopts, size_t shortsize,
+	const command *cmd)
 {
-	static char names[CLI_MAX_OPTIONS][32]; /* getopt wants the bare names */
-	size_t i, n = 0;
+	size_t i, n = 0, len = strlen(shortopts);
 
 	for (i = 0; i < COUNT(global_options); i++)
-		out[n++] = global_options[i].opt;
-	for (i = 0; cmd && cmd->options && cmd->options[i] && i < CLI_MAX_OPTIONS; i++) {
-		const char *o = cmd->options[i];
-		size_t len = strcspn(o, "=");
-		snprintf(names[i], sizeof(names[i]), "%.*s", (int)len, o);
-		out[n].name = names[i];
-		out[n].has_arg = o[len] == '=' ? required_argument : no_argument;
-		out[n].flag = NULL;
-		out[n].val = OPT_COMMAND + (int)i;
+		longopts[n++] = global_options[i].opt;
+	for (i = 0; cmd && cmd->options && cmd->options[i].name && i < CLI_MAX_OPTIONS; i++) {
+		const cli_option *o = &cmd->options[i];
+		longopts[n].name = o->name;
+		longopts[n].has_arg = o->arg ? required_argument : no_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = OPT_COMMAND + (int)i;
 		n++;
+		if (o->short_name && len + 3 < shortsize) {
+			shortopts[len++] = o->short_name;
+			if (o->arg)
+				shortopts[len++] = ':';
+			shortopts[len] = '\0';
+		}
 	}
-	memset(&out[n], 0, sizeof(out[n]));
-	return n;
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+}
+
+/* The index of the command's option whose short form getopt returned. */
+static int short_option_index(const command *cmd, int opt)
+{
+	int i;
+
+	for (i = 0; cmd && cmd->options && cmd->options[i].name; i++)
+		if (cmd->options[i].short_name == opt)
+			return i;
+	return -1;
+}
+
+static int is_negative_number(const char *a)
+{
+	return a[0] == '-' && a[1] && strspn(a + 1, "0123456789") == strlen(a + 1);
+}
+
+/*
+** A relative TARGET such as `downgrade -1` looks like an option to getopt.
+** Each one is hidden from it by pointing past its '-' (remembered in
+** `masked`), and given back by unmask() wherever it comes out: an operand or
+** an option's value.
+*/
+static void mask_negative_numbers(int argc, char **argv, char **masked)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		masked[i] = NULL;
+		if (is_negative_number(argv[i]))
+			masked[i] = ++argv[i];
+	}
+}
+
+static char *unmask(char *a, int argc, char **masked)
+{
+	int i;
+
+	for (i = 1; a && i < argc; i++)
+		if (masked[i] == a)
+			return a - 1;
+	return a;
 }
 
 int main(int argc, char **argv)
 {
 	struct option longopts[COUNT(global_options) + CLI_MAX_OPTIONS + 1];
+	char shortopts[8 + 2 * CLI_MAX_OPTIONS] = ":c:qvh";
+	char **masked = calloc((size_t)argc + 1, sizeof(*masked));
 	cli c = { 0 };
 	const char *name = command_name(argc, argv);
 	const command *cmd = name ? find_command(name) : NULL;
-	int opt, help = 0, rc;
-	char *end;
+	int opt, help = 0, rc = EXIT_OK, i;
+	char *end, *arg;
 
 	c.busy_timeout = 5000;
-	c.color = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+	c.progress = isatty(STDERR_FILENO);
+	c.color = c.progress && !getenv("NO_COLOR");
 	c.cmd_options = cmd ? cmd->options : NULL;
-	build_longopts(longopts, cmd);
+	if (!masked)
+		return cli_error(&c, NULL);
+	build_options(longopts, shortopts, sizeof(shortopts), cmd);
+	mask_negative_numbers(argc, argv, masked);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:qvh", longopts, NULL)) != -1) {
+	while (!rc && (opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		arg = unmask(optarg, argc, masked);
 		switch (opt) {
-		case 'c': c.config_path = optarg; break;
-		case OPT_DB: c.db_url = optarg; break;
+		case 'c': c.config_path = arg; break;
+		case OPT_DB: c.db_url = arg; break;
 		case OPT_BUSY:
-			c.busy_timeout = (int)strtol(optarg, &end, 10);
+			c.busy_timeout = (int)strtol(arg, &end, 10);
 			if (*end || c.busy_timeout < 0)
-				return cli_fail(&c, EXIT_BAD_INPUT, "--busy-timeout expects milliseconds, got '%s'", optarg);
+				rc = cli_fail(&c, EXIT_BAD_INPUT, "--busy-timeout expects milliseconds, got '%s'", arg);
 			break;
 		case OPT_JSON: c.json = 1; break;
 		case 'q': c.quiet = 1; break;
@@ -195,34 +344,46 @@ int main(int argc, char **argv)
 		case OPT_NO_COLOR: c.color = 0; break;
 		case OPT_VERSION:
 			printf("retort %s (SQLite %s)\n", retort_version(), sqlite3_libversion());
-			return EXIT_OK;
+			goto done;
 		case 'h': help = 1; break;
 		case ':':
-			return cli_fail(&c, EXIT_BAD_INPUT, "option '%s' needs a value", argv[optind - 1]);
+			rc = cli_fail(&c, EXIT_BAD_INPUT, "option '%s' needs a value", argv[optind - 1]);
+			break;
 		case '?':
-			return cli_fail(&c, EXIT_BAD_INPUT, "unknown option '%s' (see retort %s%s--help)",
-				argv[optind - 1], cmd ? cmd->name : "", cmd ? " " : "");
+			/* an unknown short option may sit inside a cluster (-qx) */
+			if (optopt > 0 && optopt < 256)
+				rc = cli_fail(&c, EXIT_BAD_INPUT, "unknown option '-%c' (see retort %s%s--help)",
+					optopt, cmd ? cmd->name : "", cmd ? " " : "");
+			else
+				rc = cli_fail(&c, EXIT_BAD_INPUT, "unknown option '%s' (see retort %s%s--help)",
+					argv[optind - 1], cmd ? cmd->name : "", cmd ? " " : "");
+			break;
 		default:
-			c.cmd_values[opt - OPT_COMMAND] = optarg ? optarg : "1";
+			i = opt >= OPT_COMMAND ? opt - OPT_COMMAND : short_option_index(cmd, opt);
+			if (i >= 0)
+				c.cmd_values[i] = arg ? arg : "1";
 			break;
 		}
 	}
+	if (rc)
+		goto done;
+	for (i = optind; i < argc; i++)
+		argv[i] = unmask(argv[i], argc, masked);
 	if (optind >= argc) {
 		usage(help ? stdout : stderr);
-		return help ? EXIT_OK : EXIT_BAD_INPUT;
+		rc = help ? EXIT_OK : EXIT_BAD_INPUT;
+	} else if (!cmd) {
+		rc = cli_fail(&c, EXIT_BAD_INPUT, "unknown command '%s' (see retort --help)", argv[optind]);
+	} else if (help) {
+		command_usage(cmd);
+	} else {
+		if (cmd->flags & (NEED_CONFIG | WANT_CONFIG))
+			rc = load_config(&c, cmd);
+		if (!rc)
+			rc = cmd->fn(&c, argc - optind - 1, argv + optind + 1);
 	}
-	if (!cmd)
-		return cli_fail(&c, EXIT_BAD_INPUT, "unknown command '%s' (see retort --help)", argv[optind]);
-	if (help) {
-		printf("usage: retort %s\n\n%s\n", cmd->usage, cmd->summary);
-		return EXIT_OK;
-	}
-	if (cmd->flags & (NEED_CONFIG | WANT_CONFIG)) {
-		rc = load_config(&c, cmd);
-		if (rc)
-			return rc;
-	}
-	rc = cmd->fn(&c, argc - optind - 1, argv + optind + 1);
+done:
 	retort_config_free(c.cfg);
+	free(masked);
 	return rc;
 }

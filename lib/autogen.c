@@ -2,6 +2,7 @@
 ** autogen.c: retort_diff() and the retort_plan of retort.h: a plan built
 ** both ways, then proven in memory (proof.c) before anyone sees it.
 */
+#include "apply.h"
 #include "proof.h"
 
 #include <stdlib.h>
@@ -122,16 +123,9 @@ int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
 		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n",
 		dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade", d->n, d->n == 1 ? "" : "s");
 	buf_puts(&b, retort_plan_sql(p, dir));
-	/* a plain script has no IF: a CHECK that fails on any orphan row stops
-	** the shell (-bail) before COMMIT, as the apply engine would */
-	buf_puts(&b, "\n-- every foreign key must still find its parent (rows without one are\n"
-		"-- listed first, then the CHECK fails and nothing is committed)\n"
-		"PRAGMA foreign_key_check;\n"
-		"CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT "
-		"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
-		"INSERT INTO retort_fk_guard SELECT count(*) FROM pragma_foreign_key_check;\n"
-		"DROP TABLE retort_fk_guard;\n"
-		"COMMIT;\nPRAGMA foreign_keys = ON;\n");
+	buf_putc(&b, '\n');
+	buf_puts(&b, apply_fk_guard());
+	buf_puts(&b, "COMMIT;\nPRAGMA foreign_keys = ON;\n");
 	*out = buf_detach(&b);
 	return *out ? 0 : error_oom(err);
 }
@@ -191,6 +185,41 @@ int retort_plan_to_json(char **out, const retort_plan *p, retort_error **err)
 	buf_puts(&b, ",\n  \"downgrade\": ");
 	json_steps(&b, &p->dir[RETORT_DOWNGRADE]);
 	buf_puts(&b, "\n}\n");
+	*out = buf_detach(&b);
+	return *out ? 0 : error_oom(err);
+}
+
+int retort_schema_differences(char **out, const retort_schema *from, const retort_schema *to,
+	retort_error **err)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	retort_plan *plan = NULL;
+	char *why = NULL;
+	size_t i;
+	int same = retort_schema_equal(from, to, &why);
+
+	*out = NULL;
+	if (same != 0) {
+		free(why);
+		return same < 0 ? error_oom(err) : 0;
+	}
+	/* the steps name what differs; SQLite's own comparison when there are none */
+	if (retort_diff(&plan, from, to, NULL) == 0) {
+		const plan_dir *d = direction(plan, RETORT_UPGRADE);
+		for (i = 0; i < d->n; i++) {
+			const plan_step *st = &d->steps[i];
+			buf_printf(&b, "%s%s", b.len ? "; " : "", st->kind);
+			if (st->table)
+				buf_printf(&b, " %s%s%s", st->table, st->object ? "." : "",
+					st->object ? st->object : "");
+			else if (st->object)
+				buf_printf(&b, " %s", st->object);
+		}
+	}
+	retort_plan_free(plan);
+	if (b.len == 0)
+		buf_puts(&b, why ? why : "the schemas differ");
+	free(why);
 	*out = buf_detach(&b);
 	return *out ? 0 : error_oom(err);
 }

@@ -72,20 +72,17 @@ static int expect_schema(sqlite3 *db, const retort_schema *expected, const retor
 	const char *what, const retort_config *cfg, retort_error **err)
 {
 	retort_schema *now = NULL;
-	char *why = NULL;
+	char *differences = NULL;
 	int rc = retort_schema_read(&now, db, cfg, err);
 
-	if (!rc) {
-		int same = retort_schema_equal(expected, now, &why);
-		if (same < 0)
-			rc = error_oom(err);
-		else if (!same) {
-			src_loc loc = { rev->path, rev->section[RETORT_DOWNGRADE].line, 1 };
-			rc = error_at(err, RETORT_EMISMATCH, &loc, NULL, "revision %s: %s: %s", rev->id,
-				what, why ? why : "the schemas differ");
-		}
+	if (!rc)
+		rc = retort_schema_differences(&differences, expected, now, err);
+	if (!rc && differences) {
+		src_loc loc = { rev->path, rev->section[RETORT_DOWNGRADE].line, 1 };
+		rc = error_at(err, RETORT_EMISMATCH, &loc, NULL, "revision %s: %s (%s)", rev->id,
+			what, differences);
 	}
-	free(why);
+	free(differences);
 	retort_schema_free(now);
 	return rc;
 }

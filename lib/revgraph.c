@@ -74,7 +74,7 @@ static int list_files(char ***out, size_t *n, const char *dir, retort_error **er
 			rc = error_oom(err);
 	}
 	closedir(d);
-	if (!rc)
+	if (!rc && *n)
 		qsort(*out, *n, sizeof(**out), by_name);
 	return rc;
 }
@@ -284,7 +284,8 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 		free(names[i]);
 	free(names);
 	if (!rc) {
-		qsort(revs->by_id, revs->n, sizeof(*revs->by_id), by_id);
+		if (revs->n) /* qsort() wants a real array, even of nothing */
+			qsort(revs->by_id, revs->n, sizeof(*revs->by_id), by_id);
 		rc = link_parents(revs, err);
 	}
 	if (!rc)
@@ -607,12 +608,14 @@ int retort_revisions_resolve(const retort_revision ***out, size_t *count,
 	rc = resolve_named(&anchor, &n_anchor, revs, *name ? name : "current", current,
 		n_current, err);
 	free(name);
-	if (rc || !sign) {
-		*out = anchor;
-		*count = rc ? 0 : n_anchor;
-		if (rc)
-			free(anchor);
+	if (rc) {
+		free(anchor);
 		return rc;
+	}
+	if (!sign) {
+		*out = anchor;
+		*count = n_anchor;
+		return 0;
 	}
 	if (n_anchor > 1) {
 		rc = ambiguous(err, "a relative TARGET needs one starting revision, not several",

@@ -299,6 +299,14 @@ RETORT_EXTERN(const char *) retort_plan_sql(const retort_plan *plan,
 RETORT_EXTERN(int) retort_plan_script(char **out, const retort_plan *plan,
 	retort_direction dir, retort_error **err);
 
+/**
+** How `to` differs from `from`, in words: the steps that would turn one into
+** the other ("add_column pet.born; drop_table toy"). `*out` is NULL when the
+** schemas are the same; free() it.
+*/
+RETORT_EXTERN(int) retort_schema_differences(char **out, const retort_schema *from,
+	const retort_schema *to, retort_error **err);
+
 /** The plan as JSON: {"upgrade": [steps], "downgrade": [steps]}. */
 RETORT_EXTERN(int) retort_plan_to_json(char **out, const retort_plan *plan,
 	retort_error **err);

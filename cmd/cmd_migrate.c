@@ -1,0 +1,325 @@
+/*
+** cmd_migrate.c: `retort upgrade`, `retort downgrade` and `retort stamp`:
+** the apply engine run on the project's database, what it does told on
+** stderr as it happens (or, with --sql, the script on stdout), and --json.
+*/
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef int (*migrate_fn)(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err);
+
+/* One run of the engine, as its events are told. */
+typedef struct run {
+	const cli *c;
+	const char *verb;    /* upgrade, downgrade or stamp */
+	int dry_run;
+	retort_buf script;   /* --sql: every statement that would run */
+	retort_buf done;     /* --json: the "revisions" items */
+	retort_buf loss;     /* --json: the "data_loss" items */
+	size_t n_done, n_loss;
+	int progress_width;  /* the progress line on the terminal; 0: none */
+} run;
+
+static const char *direction_word(retort_direction dir)
+{
+	return dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade";
+}
+
+/* The progress line is drawn over with spaces before anything else goes to
+** stderr, so that it never mixes with what follows. */
+static void clear_progress(run *r)
+{
+	if (r->progress_width > 0)
+		fprintf(stderr, "\r%*s\r", r->progress_width, "");
+	r->progress_width = 0;
+}
+
+static void show_progress(run *r, const retort_event *ev)
+{
+	int width;
+
+	if (!r->c->progress || r->c->quiet)
+		return;
+	clear_progress(r);
+	/* short enough never to wrap, which \r could not clear */
+	width = fprintf(stderr, "retort: %s %s: the statement at line %d has run %.1f s",
+		direction_word(ev->direction), ev->revision ? retort_revision_id(ev->revision) : "",
+		ev->line, ev->seconds);
+	fflush(stderr);
+	r->progress_width = width > 0 ? width : 0;
+}
+
+static void put_duration(retort_buf *b, double seconds)
+{
+	if (seconds < 10)
+		buf_printf(b, "%.0f ms", seconds * 1000);
+	else
+		buf_printf(b, "%.1f s", seconds);
+}
+
+static void on_done(run *r, const retort_event *ev)
+{
+	const retort_revision *rev = ev->revision;
+	retort_buf line = RETORT_BUF_INIT;
+
+	/* stamping base is done without a revision: nothing to list */
+	if (rev) {
+		buf_puts(&r->done, r->done.len ? ", {\"id\": " : "{\"id\": ");
+		buf_json_string(&r->done, retort_revision_id(rev));
+		buf_puts(&r->done, ", \"message\": ");
+		buf_json_string(&r->done, retort_revision_message(rev));
+		buf_printf(&r->done, ", \"seconds\": %.3f}", ev->seconds);
+	}
+	r->n_done++;
+	if (r->dry_run || r->c->quiet)
+		return;
+	buf_printf(&line, "%s %s", strcmp(r->verb, "stamp") == 0 ? r->verb :
+		direction_word(ev->direction), rev ? retort_revision_id(rev) : "base");
+	if (rev)
+		buf_printf(&line, " %s", retort_revision_message(rev));
+	buf_puts(&line, " (");
+	put_duration(&line, ev->seconds);
+	buf_puts(&line, ")");
+	fprintf(stderr, "%s\n", line.ptr);
+	buf_release(&line);
+}
+
+static void on_data_loss(run *r, const retort_event *ev)
+{
+	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
+	retort_buf what = RETORT_BUF_INIT;
+
+	if (ev->column)
+		buf_printf(&what, "%s %s drops column %s.%s: %lld value%s", direction_word(ev->direction),
+			id, ev->table, ev->column, ev->values, ev->values == 1 ? "" : "s");
+	else
+		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
+			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
+	cli_warn(r->c, "%s", what.ptr);
+	if (r->dry_run)
+		buf_printf(&r->script, "-- warning: %s\n", what.ptr);
+	buf_release(&what);
+	buf_puts(&r->loss, r->n_loss++ ? ", {\"revision\": " : "{\"revision\": ");
+	buf_json_string(&r->loss, ev->revision ? id : NULL);
+	buf_puts(&r->loss, ", \"table\": ");
+	buf_json_string(&r->loss, ev->table);
+	buf_puts(&r->loss, ", \"column\": ");
+	buf_json_string(&r->loss, ev->column);
+	buf_printf(&r->loss, ", \"rows\": %lld, \"values\": ", ev->rows);
+	if (ev->column)
+		buf_printf(&r->loss, "%lld}", ev->values);
+	else
+		buf_puts(&r->loss, "null}");
+}
+
+static void on_statement(run *r, const retort_event *ev)
+{
+	size_t len = strlen(ev->sql);
+	int newline = len && ev->sql[len - 1] == '\n';
+
+	if (r->dry_run) {
+		buf_printf(&r->script, "%s%s", ev->sql, newline ? "" : "\n");
+	} else if (r->c->echo) {
+		clear_progress(r);
+		fprintf(stderr, "%s%s", ev->sql, newline ? "" : "\n");
+	}
+}
+
+/* The one event printer of the three commands. */
+static void on_event(void *ctx, const retort_event *ev)
+{
+	run *r = ctx;
+
+	if (ev->kind != RETORT_EVENT_PROGRESS)
+		clear_progress(r);
+	switch (ev->kind) {
+	case RETORT_EVENT_STATEMENT:
+		on_statement(r, ev);
+		break;
+	case RETORT_EVENT_BEGIN:
+		if (r->dry_run && ev->revision)
+			buf_printf(&r->script, "\n-- %s %s: %s\n", direction_word(ev->direction),
+				retort_revision_id(ev->revision), retort_revision_message(ev->revision));
+		break;
+	case RETORT_EVENT_DONE:
+		on_done(r, ev);
+		break;
+	case RETORT_EVENT_DATA_LOSS:
+		on_data_loss(r, ev);
+		break;
+	case RETORT_EVENT_PROGRESS:
+		show_progress(r, ev);
+		break;
+	case RETORT_EVENT_SKIPPED:
+		cli_note(r->c, "%s was applied by another process meanwhile",
+			ev->revision ? retort_revision_id(ev->revision) : "a revision");
+		break;
+	}
+}
+
+/* {"direction", "dry_run", "revisions", "data_loss", "current", "sql",
+** "error"}: the --json report, also written when the run failed part way,
+** since the revisions before the failure stay applied. */
+static void put_json(retort_buf *b, const run *r, int known, char **current,
+	size_t n_current, const retort_error *err)
+{
+	buf_puts(b, "{\"direction\": ");
+	buf_json_string(b, r->verb);
+	buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], \"current\": ",
+		r->dry_run ? "true" : "false", r->done.ptr, r->loss.ptr);
+	if (known)
+		cli_json_strings(b, (const char *const *)current, n_current);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ", \"sql\": ");
+	buf_json_string(b, r->dry_run ? r->script.ptr : NULL);
+	buf_puts(b, ", \"error\": ");
+	if (!err) {
+		buf_puts(b, "null}");
+		return;
+	}
+	buf_puts(b, "{\"message\": ");
+	buf_json_string(b, err->message);
+	buf_puts(b, ", \"path\": ");
+	buf_json_string(b, err->path);
+	buf_printf(b, ", \"line\": %d}}", err->line);
+}
+
+/* "ID, ID" or "base". */
+static void put_current(retort_buf *b, char **ids, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		buf_puts(b, "base");
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
+}
+
+/* The database for a run: a dry run reads (and a database that does not
+** exist yet is an empty one), a real run writes. */
+static int open_for_run(const cli *c, int dry_run, unsigned write_flags, sqlite3 **db)
+{
+	int rc = cli_open_db(c, dry_run ? 0 : write_flags, db, NULL);
+
+	if (!rc && !*db && sqlite3_open(":memory:", db) != SQLITE_OK) {
+		sqlite3_close(*db);
+		*db = NULL;
+		rc = cli_error(c, NULL);
+	}
+	return rc;
+}
+
+static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
+	unsigned write_flags)
+{
+	retort_migrate_options opts = RETORT_MIGRATE_OPTIONS_INIT;
+	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, 0, 0, 0 };
+	const char *backup = cli_opt(c, "backup");
+	retort_revisions *revs = NULL;
+	retort_error *err = NULL;
+	retort_buf out = RETORT_BUF_INIT, at = RETORT_BUF_INIT;
+	char **current = NULL;
+	size_t n_current = 0;
+	sqlite3 *db = NULL;
+	struct stat st;
+	int rc, failed, known;
+
+	r.dry_run = cli_opt(c, "sql") != NULL;
+	if (backup && r.dry_run) {
+		cli_note(c, "--sql changes nothing: no backup is made");
+		backup = NULL;
+	}
+	if (backup && stat(backup, &st) == 0)
+		return cli_fail(c, EXIT_BAD_INPUT, "backup file '%s' already exists: "
+			"refusing to overwrite it", backup);
+	rc = cli_load_revisions(c, &revs);
+	if (!rc)
+		rc = open_for_run(c, r.dry_run, write_flags, &db);
+	if (rc)
+		goto done;
+	opts.one_transaction = cli_opt(c, "one-transaction") != NULL;
+	opts.dry_run = r.dry_run;
+	opts.backup_path = backup;
+	opts.busy_timeout_ms = c->busy_timeout;
+	opts.cfg = c->cfg;
+	opts.on_event = on_event;
+	opts.ctx = &r;
+	failed = fn(db, revs, target, &opts, &err);
+	clear_progress(&r);
+	if (failed)
+		rc = cli_error(c, err);
+	/* null in --json when it cannot be read (still locked, say) */
+	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
+	if (!known) {
+		current = NULL;
+		n_current = 0;
+	}
+	/* a stamp always writes its row, and its line says where it went */
+	if (!failed && !r.dry_run && r.n_done == 0 && strcmp(verb, "stamp") != 0) {
+		put_current(&at, current, n_current);
+		cli_note(c, "nothing to do: the database is at %s", at.ptr);
+	}
+	if (!failed && backup && stat(backup, &st) == 0)
+		cli_note(c, "the database before this %s is in '%s'", verb, backup);
+	if (c->json) {
+		put_json(&out, &r, known, current, n_current, failed ? err : NULL);
+		rc = cli_write_buf(c, &out) ? EXIT_DATABASE : rc;
+	} else if (r.dry_run && !failed) {
+		buf_printf(&out, "-- retort %s %s: %zu revision%s\n"
+			"-- apply with: sqlite3 -bail DATABASE < THIS_FILE (it stops at the first error)\n",
+			verb, target, r.n_done, r.n_done == 1 ? "" : "s");
+		buf_puts(&out, r.script.ptr);
+		rc = cli_write_buf(c, &out);
+	}
+done:
+	retort_strings_free(current, n_current);
+	buf_release(&at);
+	buf_release(&out);
+	buf_release(&r.script);
+	buf_release(&r.done);
+	buf_release(&r.loss);
+	sqlite3_close(db);
+	retort_revisions_free(revs);
+	retort_error_free(err);
+	return rc;
+}
+
+static int one_target(const cli *c, const char *verb, int argc, char **argv,
+	const char *fallback, const char **target)
+{
+	*target = argc == 1 ? argv[0] : fallback;
+	if (argc > 1 || !*target)
+		return cli_fail(c, EXIT_BAD_INPUT, "%s takes %s TARGET (see retort %s --help)",
+			verb, fallback ? "at most one" : "one", verb);
+	return 0;
+}
+
+int cmd_upgrade(cli *c, int argc, char **argv)
+{
+	const char *target;
+	int rc = one_target(c, "upgrade", argc, argv, "head", &target);
+
+	return rc ? rc : migrate(c, "upgrade", retort_upgrade, target, CLI_DB_WRITE | CLI_DB_CREATE);
+}
+
+int cmd_downgrade(cli *c, int argc, char **argv)
+{
+	const char *target;
+	int rc = one_target(c, "downgrade", argc, argv, NULL, &target);
+
+	return rc ? rc : migrate(c, "downgrade", retort_downgrade, target, CLI_DB_WRITE);
+}
+
+int cmd_stamp(cli *c, int argc, char **argv)
+{
+	const char *target;
+	int rc = one_target(c, "stamp", argc, argv, NULL, &target);
+
+	return rc ? rc : migrate(c, "stamp", retort_stamp, target, CLI_DB_WRITE | CLI_DB_CREATE);
+}

@@ -1,0 +1,367 @@
+/*
+** cmd_query.c: the commands that only read the revisions (and, for
+** `current`, the database): `current`, `heads`, `history` and `show`; and
+** the closure of a set of revisions over the graph, which `status` shares.
+*/
+#include "cli.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct indexed {
+	const retort_revision *rev;
+	size_t index; /* topological position */
+} indexed;
+
+static int by_pointer(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const indexed *)a)->rev;
+	uintptr_t y = (uintptr_t)((const indexed *)b)->rev;
+
+	return x < y ? -1 : x > y;
+}
+
+static size_t index_of(const indexed *map, size_t n, const retort_revision *rev)
+{
+	indexed key = { rev, 0 };
+	const indexed *hit = bsearch(&key, map, n, sizeof(*map), by_pointer);
+
+	return hit ? hit->index : n;
+}
+
+int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,
+	size_t n_set, int ancestors, unsigned char **out)
+{
+	size_t i, k, j, n = retort_revisions_count(revs);
+	indexed *map = calloc(n + 1, sizeof(*map));
+	unsigned char *mark = calloc(n + 1, 1);
+
+	*out = NULL;
+	if (!map || !mark) {
+		free(map);
+		free(mark);
+		return cli_error(c, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		map[i].rev = retort_revisions_at(revs, i);
+		map[i].index = i;
+	}
+	qsort(map, n, sizeof(*map), by_pointer);
+	for (i = 0; i < n_set; i++) {
+		j = index_of(map, n, set[i]);
+		if (j < n)
+			mark[j] = 1;
+	}
+	/* topological order sees every child after its parents: one pass,
+	** backwards for ancestors, forwards for descendants */
+	for (k = 0; k < n; k++) {
+		const retort_revision *rev;
+		i = ancestors ? n - 1 - k : k;
+		if (!mark[i])
+			continue;
+		rev = retort_revisions_at(revs, i);
+		if (ancestors)
+			for (j = 0; j < retort_revision_parent_count(rev); j++)
+				mark[index_of(map, n, retort_revision_parent(rev, j))] = 1;
+		else
+			for (j = 0; j < retort_revision_child_count(rev); j++)
+				mark[index_of(map, n, retort_revision_child(rev, j))] = 1;
+	}
+	free(map);
+	*out = mark;
+	return 0;
+}
+
+/* With -v, a listing gives each revision's other header fields below it. */
+static void put_details(const cli *c, retort_buf *b, const retort_revision *rev)
+{
+	if (!c->verbose)
+		return;
+	buf_printf(b, "    created: %s\n", retort_revision_created(rev));
+	if (retort_revision_author(rev))
+		buf_printf(b, "    author: %s\n", retort_revision_author(rev));
+	if (retort_revision_commit(rev))
+		buf_printf(b, "    commit: %s\n", retort_revision_commit(rev));
+	buf_printf(b, "    path: %s\n", retort_revision_path(rev));
+}
+
+/* "ID (head) message" */
+static void put_line(const cli *c, retort_buf *b, const retort_revision *rev)
+{
+	buf_puts(b, retort_revision_id(rev));
+	if (!retort_revision_child_count(rev))
+		buf_puts(b, " (head)");
+	buf_printf(b, " %s\n", retort_revision_message(rev));
+	put_details(c, b, rev);
+}
+
+/* A list of revisions: lines, or {"KEY": [revision objects]}. */
+static int print_list(const cli *c, const char *key, const retort_revision *const *list,
+	size_t n)
+{
+	retort_buf out = RETORT_BUF_INIT;
+	size_t i;
+
+	if (c->json)
+		buf_printf(&out, "{\"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		if (!c->json) {
+			put_line(c, &out, list[i]);
+			continue;
+		}
+		buf_puts(&out, i ? ",\n  " : "\n  ");
+		cli_json_revision(&out, list[i]);
+	}
+	if (c->json)
+		buf_puts(&out, n ? "\n]}" : "]}");
+	return cli_write_buf(c, &out);
+}
+
+static int no_operands(const cli *c, const char *command, int argc)
+{
+	if (argc == 0)
+		return 0;
+	return cli_fail(c, EXIT_BAD_INPUT, "%s takes no operands (usage: retort %s)", command, command);
+}
+
+int cmd_current(cli *c, int argc, char **argv)
+{
+	retort_revisions *revs = NULL;
+	const retort_revision **cur = NULL;
+	sqlite3 *db = NULL;
+	size_t n = 0;
+	int rc;
+
+	(void)argv;
+	rc = no_operands(c, "current", argc);
+	if (!rc)
+		rc = cli_load_revisions(c, &revs);
+	if (!rc)
+		rc = cli_open_db(c, 0, &db, NULL);
+	if (!rc)
+		rc = cli_current(c, db, revs, &cur, &n);
+	if (rc)
+		goto done;
+	if (n == 0 && !c->json)
+		cli_note(c, "the database is at base: no revision applied");
+	rc = print_list(c, "current", cur, n);
+done:
+	free(cur);
+	sqlite3_close(db);
+	retort_revisions_free(revs);
+	return rc;
+}
+
+int cmd_heads(cli *c, int argc, char **argv)
+{
+	retort_revisions *revs = NULL;
+	const retort_revision **heads = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	(void)argv;
+	rc = no_operands(c, "heads", argc);
+	if (!rc)
+		rc = cli_load_revisions(c, &revs);
+	if (rc)
+		goto done;
+	n = retort_revisions_head_count(revs);
+	heads = calloc(n + 1, sizeof(*heads));
+	if (!heads) {
+		rc = cli_error(c, NULL);
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		heads[i] = retort_revisions_head(revs, i);
+	rc = print_list(c, "heads", heads, n);
+done:
+	free(heads);
+	retort_revisions_free(revs);
+	return rc;
+}
+
+/* One end of a -r RANGE: empty gives `fallback`'s revisions. */
+static int range_end(const cli *c, const retort_revisions *revs, const char *text, size_t len,
+	const char *fallback, const retort_revision ***out, size_t *n)
+{
+	char *target = len ? malloc(len + 1) : NULL;
+	int rc;
+
+	if (len && !target)
+		return cli_error(c, NULL);
+	if (target) {
+		memcpy(target, text, len);
+		target[len] = '\0';
+	}
+	rc = cli_resolve(c, revs, target ? target : fallback, out, n);
+	free(target);
+	return rc;
+}
+
+/* "PARENT -> ID (head), message", and with -v the other header fields. */
+static void put_history_line(const cli *c, retort_buf *b, const retort_revision *rev)
+{
+	cli_put_parents(b, rev);
+	buf_printf(b, " -> %s", retort_revision_id(rev));
+	if (!retort_revision_child_count(rev))
+		buf_puts(b, " (head)");
+	if (retort_revision_child_count(rev) > 1)
+		buf_puts(b, " (branchpoint)");
+	if (retort_revision_parent_count(rev) > 1)
+		buf_puts(b, " (mergepoint)");
+	buf_printf(b, ", %s\n", retort_revision_message(rev));
+	put_details(c, b, rev);
+}
+
+int cmd_history(cli *c, int argc, char **argv)
+{
+	const char *range = cli_opt(c, "rev-range"), *colon = range ? strchr(range, ':') : NULL;
+	const char *end_text = colon ? colon + 1 : "";
+	const retort_revision **start = NULL, **end = NULL;
+	unsigned char *below_end = NULL, *above_start = NULL;
+	retort_revisions *revs = NULL;
+	retort_buf out = RETORT_BUF_INIT;
+	size_t i, n, n_start = 0, n_end = 0, shown = 0;
+	int rc;
+
+	(void)argv;
+	if (argc > 0)
+		return cli_fail(c, EXIT_BAD_INPUT, "history takes no operands (usage: retort history [-r RANGE])");
+	if (range && !colon)
+		return cli_fail(c, EXIT_BAD_INPUT, "-r expects [START]:[END], each a TARGET or "
+			"current (e.g. base:head, current:, -3:), got '%s'", range);
+	rc = cli_load_revisions(c, &revs);
+	if (!rc && range)
+		rc = range_end(c, revs, range, (size_t)(colon - range), "base", &start, &n_start);
+	if (!rc)
+		rc = range_end(c, revs, end_text, strlen(end_text), "heads", &end, &n_end);
+	if (rc)
+		goto done;
+	/* between START and END, both included: the ancestors of END that
+	** descend from START (from base: all of them) */
+	rc = cli_closure(c, revs, end, n_end, 1, &below_end);
+	if (!rc && n_start)
+		rc = cli_closure(c, revs, start, n_start, 0, &above_start);
+	if (rc)
+		goto done;
+	n = retort_revisions_count(revs);
+	if (c->json)
+		buf_puts(&out, "{\"revisions\": [");
+	for (i = n; i-- > 0;) {
+		const retort_revision *rev = retort_revisions_at(revs, i);
+		if (!below_end[i] || (above_start && !above_start[i]))
+			continue;
+		if (c->json) {
+			buf_puts(&out, shown ? ",\n  " : "\n  ");
+			cli_json_revision(&out, rev);
+		} else {
+			put_history_line(c, &out, rev);
+		}
+		shown++;
+	}
+	if (c->json)
+		buf_puts(&out, shown ? "\n]}" : "]}");
+	rc = cli_write_buf(c, &out);
+done:
+	buf_release(&out);
+	free(below_end);
+	free(above_start);
+	free(start);
+	free(end);
+	retort_revisions_free(revs);
+	return rc;
+}
+
+static void put_section(retort_buf *b, const retort_revision *rev, retort_direction dir)
+{
+	const char *sql = retort_revision_sql(rev, dir);
+	size_t len;
+
+	/* the text as written, without the blank lines around it */
+	buf_printf(b, "\n-- retort:%s\n", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
+	sql += strspn(sql, "\r\n");
+	len = strlen(sql);
+	while (len && (sql[len - 1] == '\n' || sql[len - 1] == '\r'))
+		len--;
+	buf_put(b, sql, len);
+	buf_putc(b, '\n');
+}
+
+static void put_show(retort_buf *b, const retort_revision *rev)
+{
+	size_t i, n = retort_revision_parent_count(rev);
+
+	buf_printf(b, "revision: %s%s\nparent: ", retort_revision_id(rev),
+		retort_revision_child_count(rev) ? "" : " (head)");
+	if (n == 0)
+		buf_puts(b, "none");
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%s", i ? "," : "", retort_revision_id(retort_revision_parent(rev, i)));
+	buf_printf(b, "\nmessage: %s\ncreated: %s\n", retort_revision_message(rev),
+		retort_revision_created(rev));
+	if (retort_revision_author(rev))
+		buf_printf(b, "author: %s\n", retort_revision_author(rev));
+	if (retort_revision_commit(rev))
+		buf_printf(b, "commit: %s\n", retort_revision_commit(rev));
+	buf_printf(b, "path: %s\n", retort_revision_path(rev));
+	put_section(b, rev, RETORT_UPGRADE);
+	put_section(b, rev, RETORT_DOWNGRADE);
+}
+
+static void put_json_section(retort_buf *b, const retort_revision *rev, retort_direction dir)
+{
+	buf_printf(b, ", \"%s\": {\"sql\": ", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
+	buf_json_string(b, retort_revision_sql(rev, dir));
+	buf_puts(b, ", \"sha256\": ");
+	buf_json_string(b, retort_revision_sha256(rev, dir));
+	buf_printf(b, ", \"statements\": %zu}", retort_revision_statement_count(rev, dir));
+}
+
+int cmd_show(cli *c, int argc, char **argv)
+{
+	retort_revisions *revs = NULL;
+	const retort_revision **found = NULL;
+	retort_buf out = RETORT_BUF_INIT;
+	size_t i, n = 0;
+	int rc;
+
+	if (argc != 1)
+		return cli_fail(c, EXIT_BAD_INPUT, "show takes one revision (usage: retort show REV)");
+	rc = cli_load_revisions(c, &revs);
+	if (!rc)
+		rc = cli_resolve(c, revs, argv[0], &found, &n);
+	if (rc)
+		goto done;
+	if (n == 0) {
+		rc = cli_fail(c, EXIT_BAD_INPUT, "'%s' names no revision (base is before the first one)",
+			argv[0]);
+		goto done;
+	}
+	if (c->json)
+		buf_puts(&out, "{\"revisions\": [");
+	for (i = 0; i < n; i++) {
+		if (!c->json) {
+			if (i)
+				buf_putc(&out, '\n');
+			put_show(&out, found[i]);
+			continue;
+		}
+		buf_puts(&out, i ? ",\n  " : "\n  ");
+		cli_json_revision(&out, found[i]);
+		/* the same object, with both sections before its closing brace */
+		buf_truncate(&out, out.len - 1);
+		put_json_section(&out, found[i], RETORT_UPGRADE);
+		put_json_section(&out, found[i], RETORT_DOWNGRADE);
+		buf_putc(&out, '}');
+	}
+	if (c->json)
+		buf_puts(&out, "\n]}");
+	rc = cli_write_buf(c, &out);
+done:
+	buf_release(&out);
+	free(found);
+	retort_revisions_free(revs);
+	return rc;
+}

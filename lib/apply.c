@@ -1,0 +1,1030 @@
+/*
+** apply.c: the apply engine: upgrade, downgrade and stamp a live database,
+** one BEGIN IMMEDIATE transaction per revision (or one for the run) holding
+** its statements, the version-table update and its history row.
+**
+** Concurrency: the targets are resolved once, but the version table is read
+** again inside every transaction, under the write lock, and the next
+** revision is worked out from what it says. Another process that applied (or
+** reverted) revisions meanwhile is noticed there (SKIPPED events), so each
+** revision runs exactly once whoever runs it.
+**
+** Every statement the engine adds is built as SQL text and reported before
+** it runs, so that a dry run (--sql) prints the script a real run executes.
+*/
+#include "apply.h"
+#include "buf.h"
+#include "dataloss.h"
+#include "error.h"
+#include "revision.h"
+#include "sqltok.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HISTORY_TABLE "retort_history"
+/* the progress handler runs every this many virtual machine steps */
+#define PROGRESS_STEPS 10000
+#define PROGRESS_AFTER 1.0   /* seconds a statement runs before PROGRESS */
+#define PROGRESS_EVERY 0.25  /* seconds between PROGRESS events */
+/* rows of a foreign-key violation named in an error, per table */
+#define FK_ROWIDS 5
+
+const char *apply_fk_guard(void)
+{
+	/* a plain script has no IF: a CHECK that fails on any orphan row stops
+	** the shell (-bail) before COMMIT, as the apply engine would */
+	return "-- every foreign key must still find its parent (rows without one are\n"
+		"-- listed first, then the CHECK fails and nothing is committed)\n"
+		"PRAGMA foreign_key_check;\n"
+		"CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT "
+		"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
+		"INSERT INTO retort_fk_guard SELECT count(*) FROM pragma_foreign_key_check;\n"
+		"DROP TABLE retort_fk_guard;\n";
+}
+
+typedef struct run {
+	sqlite3 *db;            /* NULL: a dry run on a database not yet made */
+	const retort_revisions *revs;
+	const retort_migrate_options *o;
+	retort_error **err;
+	retort_direction dir;
+	int stamp;
+	const char *vtable;     /* the version table's name */
+	const retort_revision **targets;
+	size_t n_targets;
+	unsigned char *applied; /* revs->n flags: the applied set as it stands */
+	const retort_revision **heads; /* its heads: what the version table holds */
+	size_t n_heads;
+	int fk_was_on;          /* PRAGMA foreign_keys as the handle had it */
+	int fk_turned_off;
+	int in_txn;             /* our transaction is open (or, dry, in the script) */
+	int said_begin;         /* its BEGIN IMMEDIATE was reported */
+	int started;            /* the first change was prepared for (backup) */
+	int tables_made;        /* the version and history tables exist */
+	int dirty;              /* since the last foreign-key check, a statement ran
+	                           that may have left a key without its parent */
+	sqlite3_stmt *read_version;
+	dataloss *dl;
+	retort_buf sql;         /* the engine statement being built */
+	/* the revision running, for events; and its statement, for progress */
+	const retort_revision *rev;
+	const rev_statement *stmt;
+	double stmt_start, last_progress;
+} run;
+
+/* ---- clocks ---------------------------------------------------------- */
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The time now, UTC, ISO 8601 with milliseconds: 2026-11-23T10:00:00.123Z */
+static void utc_now(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + 19, 13, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static void emit(run *r, retort_event *ev)
+{
+	ev->direction = r->dir;
+	if (r->o->on_event)
+		r->o->on_event(r->o->ctx, ev);
+}
+
+static void say(run *r, const retort_revision *rev, const char *sql, int line)
+{
+	retort_event ev = { .kind = RETORT_EVENT_STATEMENT, .revision = rev,
+		.sql = sql, .line = line };
+
+	emit(r, &ev);
+}
+
+static void emit_revision(run *r, retort_event_kind kind, const retort_revision *rev,
+	double seconds)
+{
+	retort_event ev = { .kind = kind, .revision = rev, .seconds = seconds };
+
+	emit(r, &ev);
+}
+
+static void on_loss(void *ctx, const char *table, const char *column, long long count)
+{
+	run *r = ctx;
+	retort_event ev = { .kind = RETORT_EVENT_DATA_LOSS, .revision = r->rev,
+		.table = table, .column = column };
+
+	if (column)
+		ev.values = count;
+	else
+		ev.rows = count;
+	emit(r, &ev);
+}
+
+static int on_progress(void *ctx)
+{
+	run *r = ctx;
+	double now;
+
+	if (!r->stmt)
+		return 0;
+	now = mono_now();
+	if (now - r->stmt_start >= PROGRESS_AFTER && now - r->last_progress >= PROGRESS_EVERY) {
+		retort_event ev = { .kind = RETORT_EVENT_PROGRESS, .revision = r->rev,
+			.sql = r->stmt->sql, .line = r->stmt->line, .seconds = now - r->stmt_start };
+		r->last_progress = now;
+		emit(r, &ev);
+	}
+	return 0; /* never abort: a long copy is still a copy that must finish */
+}
+
+/* ---- SQL ------------------------------------------------------------- */
+
+static int is_busy(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+/* The handle's last error as RETORT_EBUSY (locked past the timeout) or EDB. */
+static int db_error(run *r, int rc, const char *doing)
+{
+	if (is_busy(rc)) {
+		if (r->o->busy_timeout_ms >= 0)
+			return error_set(r->err, RETORT_EBUSY, "the database is locked (waited %d ms)",
+				r->o->busy_timeout_ms);
+		return error_set(r->err, RETORT_EBUSY, "the database is locked");
+	}
+	return error_set(r->err, RETORT_EDB, "%s: %s", doing, sqlite3_errmsg(r->db));
+}
+
+/* Run one statement that returns no rows we need. */
+static int exec_sql(run *r, const char *sql)
+{
+	int rc = sqlite3_exec(r->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(r, rc, "cannot run the engine's statement");
+}
+
+/* Report an engine statement (the text in r->sql) and, unless dry, run it. */
+static int engine(run *r)
+{
+	if (buf_oom(&r->sql))
+		return error_oom(r->err);
+	say(r, NULL, r->sql.ptr, 0);
+	return r->o->dry_run ? 0 : exec_sql(r, r->sql.ptr);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+static int has_table(sqlite3 *db, const char *name, int *out, retort_error **err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM main.sqlite_schema"
+		" WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		*out = rc == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
+		"cannot read the schema: %s", sqlite3_errmsg(db));
+}
+
+void retort_strings_free(char **strings, size_t count)
+{
+	size_t i;
+
+	if (!strings)
+		return;
+	for (i = 0; i < count; i++)
+		free(strings[i]);
+	free(strings);
+}
+
+/*
+** The version table's rows, sorted (none when it does not exist). `*cache`
+** keeps the prepared query for the next call; the caller finalizes it.
+*/
+static int read_version(char ***out, size_t *count, sqlite3 *db, const char *vtable,
+	sqlite3_stmt **cache, retort_error **err)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0, exists = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (!db)
+		return 0;
+	if (!*cache) {
+		if ((rc = has_table(db, vtable, &exists, err)) || !exists)
+			return rc;
+		buf_puts(&sql, "SELECT revision FROM main.");
+		buf_ident(&sql, vtable);
+		buf_puts(&sql, " ORDER BY revision");
+		if (buf_oom(&sql))
+			return error_oom(err);
+		rc = sqlite3_prepare_v2(db, sql.ptr, -1, cache, NULL);
+		buf_release(&sql);
+		if (rc != SQLITE_OK)
+			return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
+				"cannot read the version table %s: %s", vtable, sqlite3_errmsg(db));
+	}
+	while ((rc = sqlite3_step(*cache)) == SQLITE_ROW) {
+		const unsigned char *id = sqlite3_column_text(*cache, 0);
+		char **slot;
+		if (!id)
+			continue;
+		slot = ARRAY_PUSH(ids, n, cap);
+		if (!slot || !(*slot = xstrdup((const char *)id))) {
+			sqlite3_reset(*cache);
+			retort_strings_free(ids, n - (slot != NULL));
+			return error_oom(err);
+		}
+	}
+	sqlite3_reset(*cache);
+	if (rc != SQLITE_DONE) {
+		retort_strings_free(ids, n);
+		return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
+			"cannot read the version table %s: %s", vtable, sqlite3_errmsg(db));
+	}
+	*out = ids;
+	*count = n;
+	return 0;
+}
+
+int retort_current(char ***out, size_t *count, sqlite3 *db, const retort_config *cfg,
+	retort_error **err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = read_version(out, count, db, retort_config_version_table(cfg), &st, err);
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+static const retort_migrate_options default_options = RETORT_MIGRATE_OPTIONS_INIT;
+
+static void run_release(run *r)
+{
+	sqlite3_finalize(r->read_version);
+	dataloss_free(r->dl);
+	buf_release(&r->sql);
+	free(r->targets);
+	free(r->applied);
+	free(r->heads);
+}
+
+/* Does the version table hold exactly the heads we left it with? */
+static int is_expected(const run *r, char **ids, size_t n)
+{
+	size_t i, k;
+
+	if (n != r->n_heads)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < r->n_heads && strcmp(ids[i], r->heads[k]->id); k++)
+			;
+		if (k == r->n_heads)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+** Take the applied set from the version table. Inside a transaction, a
+** set other than the one we left means another process moved the
+** database: the revisions it ran our way are SKIPPED.
+*/
+static int read_state(run *r, int report)
+{
+	char **ids = NULL;
+	size_t n = 0, i;
+	unsigned char *fresh = NULL;
+	int rc = read_version(&ids, &n, r->db, r->vtable, &r->read_version, r->err);
+
+	if (!rc && r->applied && is_expected(r, ids, n))
+		goto done;
+	if (!rc)
+		rc = revgraph_applied(&fresh, r->revs, (const char *const *)ids, n, r->err);
+	if (rc)
+		goto done;
+	for (i = 0; report && r->applied && i < r->revs->n; i++)
+		if (fresh[i] != r->applied[i] && fresh[i] == (r->dir == RETORT_UPGRADE))
+			emit_revision(r, RETORT_EVENT_SKIPPED, r->revs->revs[i], 0);
+	free(r->applied);
+	r->applied = fresh;
+	r->n_heads = revgraph_heads_of(r->revs, r->applied, r->heads);
+done:
+	retort_strings_free(ids, n);
+	return rc;
+}
+
+/*
+** Open the run's next transaction: BEGIN IMMEDIATE, then where we are now
+** (a dry run's database does not move; a stamp does not ask). It is
+** reported only once something runs in it (before_change).
+*/
+static int begin(run *r)
+{
+	int rc;
+
+	if (r->o->dry_run) {
+		r->in_txn = 1;
+		return 0;
+	}
+	rc = sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(r, rc, "cannot begin a transaction");
+	r->in_txn = 1;
+	return r->stamp ? 0 : read_state(r, 1);
+}
+
+static void rollback(run *r)
+{
+	if (r->db && !r->o->dry_run && !sqlite3_get_autocommit(r->db))
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	r->in_txn = r->said_begin = 0;
+}
+
+/* Copy the database to the backup path with SQLite's online backup. */
+static int backup(run *r)
+{
+	const char *path = r->o->backup_path;
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int fd, rc;
+
+	/* O_EXCL: an existing file is never overwritten, even in a race */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0)
+		return error_set(r->err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
+			errno == EEXIST ? "backup file '%s' already exists; refusing to overwrite it" :
+			"cannot create the backup file '%s': %s", path, strerror(errno));
+	close(fd);
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		b = sqlite3_backup_init(dst, "main", r->db, "main");
+		if (b) {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		} else {
+			rc = sqlite3_errcode(dst);
+		}
+	}
+	if (rc != SQLITE_OK) {
+		error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
+			dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(path);
+		return RETORT_EDB;
+	}
+	sqlite3_close(dst);
+	return 0;
+}
+
+static void create_tables_sql(run *r, int which)
+{
+	buf_clear(&r->sql);
+	buf_puts(&r->sql, "CREATE TABLE IF NOT EXISTS ");
+	if (which == 0) {
+		buf_ident(&r->sql, r->vtable);
+		buf_puts(&r->sql, " (revision TEXT PRIMARY KEY);");
+		return;
+	}
+	buf_ident(&r->sql, HISTORY_TABLE);
+	buf_puts(&r->sql, " (id INTEGER PRIMARY KEY, revision TEXT, direction TEXT NOT NULL"
+		" CHECK (direction IN ('upgrade', 'downgrade', 'stamp')), sha256 TEXT,"
+		" started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL,"
+		" retort_version TEXT NOT NULL, git_commit TEXT);");
+}
+
+static int create_tables(run *r)
+{
+	int rc = 0, which;
+
+	r->tables_made = 1;
+	for (which = 0; which < 2 && !rc; which++) {
+		create_tables_sql(r, which);
+		rc = engine(r);
+	}
+	return rc;
+}
+
+/*
+** Before the run's first change: the backup (holding the write lock, so it
+** is exactly the state the run starts from) and the engine's tables. A dry
+** run's script sets foreign keys off and makes the tables up front.
+*/
+static int before_change(run *r)
+{
+	int rc = 0;
+
+	if (!r->started) {
+		r->started = 1;
+		if (r->o->dry_run && !r->stamp)
+			say(r, NULL, "PRAGMA foreign_keys = OFF;", 0);
+		if (r->o->dry_run)
+			rc = create_tables(r);
+		else if (r->o->backup_path)
+			rc = backup(r);
+		if (rc)
+			return rc;
+	}
+	if (!r->said_begin) {
+		r->said_begin = 1;
+		say(r, NULL, "BEGIN IMMEDIATE;", 0);
+	}
+	return r->tables_made ? 0 : create_tables(r);
+}
+
+/* The version table becomes `heads`. */
+static int write_version(run *r, const retort_revision *const *heads, size_t n)
+{
+	size_t i;
+	int rc;
+
+	buf_clear(&r->sql);
+	buf_puts(&r->sql, "DELETE FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_putc(&r->sql, ';');
+	if ((rc = engine(r)) || !n)
+		return rc;
+	buf_clear(&r->sql);
+	buf_puts(&r->sql, "INSERT INTO ");
+	buf_ident(&r->sql, r->vtable);
+	buf_puts(&r->sql, " (revision) VALUES ");
+	for (i = 0; i < n; i++) {
+		buf_puts(&r->sql, i ? ", (" : "(");
+		buf_literal(&r->sql, heads[i]->id);
+		buf_putc(&r->sql, ')');
+	}
+	buf_putc(&r->sql, ';');
+	return engine(r);
+}
+
+static void put_nullable(retort_buf *b, const char *text)
+{
+	if (text)
+		buf_literal(b, text);
+	else
+		buf_puts(b, "NULL");
+}
+
+/*
+** One history row for `rev` (NULL: base, stamped) that began at `started`
+** (`t0` on the monotonic clock). A dry run's script records the time it
+** runs instead.
+*/
+static int history(run *r, const retort_revision *rev, const char *direction,
+	retort_direction section, const char *started, double t0)
+{
+	static const char script_now[] = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+	char finished[32];
+	long long ms = 0;
+
+	buf_clear(&r->sql);
+	buf_puts(&r->sql, "INSERT INTO ");
+	buf_ident(&r->sql, HISTORY_TABLE);
+	buf_puts(&r->sql, " (revision, direction, sha256, started, finished, duration_ms,"
+		" retort_version, git_commit) VALUES (");
+	put_nullable(&r->sql, rev ? rev->id : NULL);
+	buf_puts(&r->sql, ", ");
+	buf_literal(&r->sql, direction);
+	buf_puts(&r->sql, ", ");
+	put_nullable(&r->sql, rev ? rev->section[section].sha256 : NULL);
+	buf_puts(&r->sql, ", ");
+	if (r->o->dry_run) {
+		buf_printf(&r->sql, "%s, %s", script_now, script_now);
+	} else {
+		utc_now(finished);
+		ms = (long long)((mono_now() - t0) * 1000 + 0.5);
+		buf_literal(&r->sql, started);
+		buf_puts(&r->sql, ", ");
+		buf_literal(&r->sql, finished);
+	}
+	buf_printf(&r->sql, ", %lld, ", ms);
+	buf_literal(&r->sql, RETORT_VERSION);
+	/* git_commit: the revision file's commit is not known yet */
+	buf_puts(&r->sql, ", NULL);");
+	return engine(r);
+}
+
+/* ---- errors at the revision file ------------------------------------- */
+
+/*
+** Point `loc` at byte `ofs` of statement `s` (its first token when ofs < 0)
+** and return the text of that line of the file (malloc'd; NULL if unknown).
+*/
+static char *locate(const rev_section *sec, const rev_statement *s, int ofs, src_loc *loc)
+{
+	/* the statement is in the section text from its first line on, though
+	** perhaps without its ';' (added to a last statement that had none) */
+	size_t len = strlen(s->sql) - 1;
+	const char *p, *start = NULL, *line, *end;
+	int l = sec->line + 1;
+
+	if (ofs < 0 || (size_t)ofs > len)
+		ofs = 0;
+	for (p = sec->text; *p && l <= s->line && !start; p++) {
+		if (*p == '\n')
+			l++;
+		else if (l == s->line && strncmp(p, s->sql, len) == 0)
+			start = p;
+	}
+	loc->line = s->line;
+	for (p = s->sql; p < s->sql + ofs; p++)
+		loc->line += *p == '\n';
+	if (!start)
+		return NULL;
+	p = start + ofs;
+	for (line = p; line > sec->text && line[-1] != '\n'; line--)
+		;
+	/* columns count characters, not the bytes of UTF-8 */
+	loc->column = 1;
+	for (end = line; end < p; end++)
+		loc->column += ((unsigned char)*end & 0xc0) != 0x80;
+	end = line + strcspn(line, "\r\n");
+	return xstrndup(line, (size_t)(end - line));
+}
+
+/* A revision's statement failed: SQLite's message at its file and line. */
+static int statement_error(run *r, const retort_revision *rev, const rev_statement *s,
+	int rc)
+{
+	const rev_section *sec = &rev->section[r->dir];
+	src_loc loc = { rev->path, 0, 0 };
+	char *text = locate(sec, s, sqlite3_error_offset(r->db), &loc);
+	int fresh = r->err && !*r->err;
+
+	rc = error_at(r->err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB, &loc, NULL, "%s",
+		sqlite3_errmsg(r->db));
+	if (fresh && *r->err) {
+		(*r->err)->source_line = text;
+		text = NULL;
+	}
+	free(text);
+	return rc;
+}
+
+/* ---- one revision ------------------------------------------------------ */
+
+/* Step over [schema.]name at the cursor. */
+static void skip_name(sqlcur *c)
+{
+	sqlcur_advance(c);
+	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
+		sqlcur_advance(c);
+		sqlcur_advance(c);
+	}
+}
+
+/*
+** Can `sql` leave a foreign key without its parent row? Not when it only
+** adds an index, a view, a trigger, a new table from its definition (empty:
+** none of its keys dangles, and a row that named it dangled before), or a
+** column that references nothing. Anything else is checked before COMMIT;
+** skipping the rest keeps a long chain of such revisions from paying a
+** check of every table per revision.
+*/
+static int may_orphan(const char *sql)
+{
+	sqlcur c;
+
+	sqlcur_init(&c, sql);
+	if (sqlcur_accept(&c, "CREATE")) {
+		if (!sqlcur_accept(&c, "TEMP"))
+			sqlcur_accept(&c, "TEMPORARY");
+		sqlcur_accept(&c, "UNIQUE");
+		if (sqlcur_is(&c, "INDEX") || sqlcur_is(&c, "VIEW") || sqlcur_is(&c, "TRIGGER"))
+			return 0;
+		if (!sqlcur_accept(&c, "TABLE"))
+			return 1; /* a virtual table's module may do anything */
+		if (sqlcur_accept(&c, "IF") && !(sqlcur_accept(&c, "NOT") && sqlcur_accept(&c, "EXISTS")))
+			return 1;
+		skip_name(&c);
+		return c.tok.type != TK_LP; /* CREATE TABLE ... AS SELECT copies rows */
+	}
+	if (!sqlcur_accept(&c, "ALTER") || !sqlcur_accept(&c, "TABLE"))
+		return 1;
+	skip_name(&c);
+	if (!sqlcur_accept(&c, "ADD"))
+		return 1;
+	for (; c.tok.type != TK_EOF; sqlcur_advance(&c))
+		if (sqlcur_is(&c, "REFERENCES"))
+			return 1;
+	return 0;
+}
+
+static int run_statement(run *r, const retort_revision *rev, const rev_statement *s)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	say(r, rev, s->sql, s->line);
+	if (r->o->dry_run)
+		return 0;
+	r->stmt = s;
+	r->stmt_start = r->last_progress = mono_now();
+	rc = sqlite3_prepare_v2(r->db, s->sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && st) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	r->stmt = NULL;
+	rc = rc == SQLITE_OK ? 0 : statement_error(r, rev, s, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Run `rev` in the open transaction: its statements, the version table,
+** its history row. */
+static int apply_revision(run *r, const retort_revision *rev, double t0)
+{
+	const rev_section *sec = &rev->section[r->dir];
+	char started[32];
+	size_t i;
+	int rc = 0;
+
+	utc_now(started);
+	r->rev = rev;
+	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
+	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
+	for (i = 0; i < sec->n_stmts && !rc; i++) {
+		rc = run_statement(r, rev, &sec->stmts[i]);
+		r->dirty = r->dirty || may_orphan(sec->stmts[i].sql);
+	}
+	if (rc)
+		return rc;
+	r->applied[rev->index] = r->dir == RETORT_UPGRADE;
+	r->n_heads = revgraph_heads_of(r->revs, r->applied, r->heads);
+	rc = write_version(r, r->heads, r->n_heads);
+	if (!rc)
+		rc = history(r, rev, r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade",
+			r->dir, started, t0);
+	return rc;
+}
+
+/* One table's foreign-key violations, for the error message. */
+typedef struct fk_orphans {
+	char *table, *parent;
+	long long rowids[FK_ROWIDS];
+	size_t n;
+} fk_orphans;
+
+static void fk_message(retort_buf *b, const fk_orphans *v, size_t n)
+{
+	size_t i, k;
+
+	buf_puts(b, "foreign key check failed: ");
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? "; " : "");
+		buf_printf(b, "%zu row%s of %s (rowid", v[i].n, v[i].n == 1 ? "" : "s", v[i].table);
+		for (k = 0; k < v[i].n && k < FK_ROWIDS; k++)
+			buf_printf(b, "%s %lld", k ? "," : "", v[i].rowids[k]);
+		buf_printf(b, "%s) %s no parent in %s", v[i].n > FK_ROWIDS ? ", ..." : "",
+			v[i].n == 1 ? "has" : "have", v[i].parent);
+	}
+}
+
+/*
+** PRAGMA foreign_key_check before COMMIT (the script's guard in a dry run):
+** a violation is RETORT_EDB naming each table, its first rowids and the
+** parent table, at `rev`'s file when the transaction held one revision.
+*/
+static int fk_check(run *r, const retort_revision *rev)
+{
+	fk_orphans *v = NULL;
+	size_t n = 0, cap = 0, i;
+	sqlite3_stmt *st = NULL;
+	retort_buf msg = RETORT_BUF_INIT;
+	int rc;
+
+	r->dirty = 0;
+	if (r->o->dry_run) {
+		say(r, NULL, apply_fk_guard(), 0);
+		return 0;
+	}
+	say(r, NULL, "PRAGMA foreign_key_check;", 0);
+	rc = sqlite3_prepare_v2(r->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *table = col_text(st, 0), *parent = col_text(st, 2);
+		fk_orphans *o = NULL;
+		rc = SQLITE_OK;
+		for (i = 0; i < n && !o; i++)
+			if (!strcmp(v[i].table, table) && !strcmp(v[i].parent, parent))
+				o = &v[i];
+		if (!o && (o = ARRAY_PUSH(v, n, cap)) != NULL) {
+			o->table = xstrdup(table);
+			o->parent = xstrdup(parent);
+		}
+		if (!o || !o->table || !o->parent) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (o->n < FK_ROWIDS)
+			o->rowids[o->n] = sqlite3_column_int64(st, 1);
+		o->n++;
+	}
+	if (rc != SQLITE_DONE)
+		rc = rc == SQLITE_NOMEM ? error_oom(r->err) :
+			db_error(r, rc, "cannot check foreign keys");
+	else if (n) {
+		src_loc loc = { rev ? rev->path : NULL, rev ? rev->section[r->dir].line : 0, 0 };
+		fk_message(&msg, v, n);
+		rc = buf_oom(&msg) ? error_oom(r->err) : rev ?
+			error_at(r->err, RETORT_EDB, &loc, NULL, "%s", msg.ptr) :
+			error_set(r->err, RETORT_EDB, "%s", msg.ptr);
+	} else
+		rc = 0;
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++) {
+		free(v[i].table);
+		free(v[i].parent);
+	}
+	free(v);
+	buf_release(&msg);
+	return rc;
+}
+
+/* Check foreign keys (when something ran) and COMMIT the open transaction. */
+static int commit(run *r, const retort_revision *rev)
+{
+	int rc = 0;
+
+	if (r->dirty && (rc = fk_check(r, rev)))
+		return rc;
+	if (r->said_begin)
+		say(r, NULL, "COMMIT;", 0);
+	if (!r->o->dry_run && (rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+		return db_error(r, rc, "cannot commit");
+	r->in_txn = r->said_begin = 0;
+	return 0;
+}
+
+/* ---- upgrade and downgrade ------------------------------------------- */
+
+/* Foreign keys off, outside any transaction, read back to be sure. */
+static int foreign_keys_off(run *r)
+{
+	sqlite3_stmt *st = NULL;
+	int pass, on = 0, rc = 0;
+
+	for (pass = 0; pass < 2 && !rc; pass++) {
+		rc = sqlite3_prepare_v2(r->db, "PRAGMA foreign_keys", -1, &st, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			on = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_OK)
+			return db_error(r, rc, "cannot read PRAGMA foreign_keys");
+		if (pass == 0) {
+			r->fk_was_on = on;
+			if (!on || r->o->dry_run)
+				return 0;
+			if ((rc = exec_sql(r, "PRAGMA foreign_keys = OFF")))
+				return rc;
+			r->fk_turned_off = 1;
+		}
+	}
+	if (on)
+		return error_set(r->err, RETORT_EDB, "cannot turn foreign keys off");
+	return 0;
+}
+
+static int migrate(run *r)
+{
+	const retort_revision *next;
+	double t0 = 0;
+	int rc = 0;
+
+	if (r->o->on_event) {
+		r->dl = dataloss_new(r->db, r->o->dry_run);
+		if (!r->o->dry_run)
+			sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
+	}
+	for (;;) {
+		if (!r->in_txn && (rc = begin(r)))
+			break;
+		if ((rc = revgraph_next(&next, r->revs, r->applied, r->targets, r->n_targets,
+		    r->dir, r->err)) || !next)
+			break;
+		t0 = mono_now();
+		if ((rc = before_change(r)) || (rc = apply_revision(r, next, t0)))
+			break;
+		if (!r->o->one_transaction && (rc = commit(r, next)))
+			break;
+		emit_revision(r, RETORT_EVENT_DONE, next, mono_now() - t0);
+	}
+	if (!rc && r->in_txn)
+		rc = commit(r, NULL);
+	if (rc)
+		rollback(r);
+	if (r->o->on_event && !r->o->dry_run)
+		sqlite3_progress_handler(r->db, 0, NULL, NULL);
+	return rc;
+}
+
+/* ---- entry points ----------------------------------------------------- */
+
+/*
+** Check the handle, read where the database is and resolve TARGET against
+** it, once: later transactions re-read the version table, never TARGET.
+*/
+static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_direction dir, int stamp, retort_error **err)
+{
+	char **ids = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->sql);
+	r->db = db;
+	r->revs = revs;
+	r->o = opts ? opts : &default_options;
+	r->err = err;
+	r->dir = dir;
+	r->stamp = stamp;
+	r->vtable = retort_config_version_table(r->o->cfg);
+	if (!db && !r->o->dry_run)
+		return error_set(err, RETORT_EINVALID, "no database handle");
+	if (db && !sqlite3_get_autocommit(db))
+		return error_set(err, RETORT_EINVALID, "the handle is inside a transaction");
+	if (db && r->o->busy_timeout_ms >= 0)
+		sqlite3_busy_timeout(db, r->o->busy_timeout_ms);
+	r->heads = malloc((revs->n + 1) * sizeof(*r->heads));
+	if (!r->heads)
+		return error_oom(err);
+	rc = read_version(&ids, &n, db, r->vtable, &r->read_version, err);
+	if (!rc)
+		rc = retort_revisions_resolve(&r->targets, &r->n_targets, revs, target,
+			(const char *const *)ids, n, err);
+	retort_strings_free(ids, n);
+	/* a stamp needs no applied set: it is how a database at an unknown
+	** revision is set right */
+	if (rc || stamp)
+		return rc;
+	if ((rc = read_state(r, 0)))
+		return rc;
+	for (i = 0; dir == RETORT_DOWNGRADE && i < r->n_targets; i++)
+		if (!r->applied[r->targets[i]->index])
+			return error_set(err, RETORT_EINVALID,
+				"%s is not applied; nothing to downgrade to", r->targets[i]->id);
+	return 0;
+}
+
+static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_direction dir, retort_error **err)
+{
+	run r;
+	int rc = run_init(&r, db, revs, target, opts, dir, 0, err);
+
+	if (!rc && db)
+		rc = foreign_keys_off(&r);
+	if (!rc)
+		rc = migrate(&r);
+	if (r.fk_turned_off)
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (r.started && r.o->dry_run && r.fk_was_on)
+		say(&r, NULL, "PRAGMA foreign_keys = ON;", 0);
+	run_release(&r);
+	return rc;
+}
+
+int retort_upgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return migrate_entry(db, revs, target, opts, RETORT_UPGRADE, err);
+}
+
+int retort_downgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return migrate_entry(db, revs, target, opts, RETORT_DOWNGRADE, err);
+}
+
+int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	run r;
+	char started[32];
+	double t0 = mono_now();
+	size_t i;
+	int rc = run_init(&r, db, revs, target, opts, RETORT_UPGRADE, 1, err);
+
+	utc_now(started);
+	if (!rc && !(rc = begin(&r)) && !(rc = before_change(&r)))
+		rc = write_version(&r, r.targets, r.n_targets);
+	/* one row per revision stamped; base is one row without a revision */
+	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
+		rc = history(&r, r.n_targets ? r.targets[i] : NULL, "stamp", RETORT_UPGRADE,
+			started, t0);
+	if (!rc)
+		rc = commit(&r, NULL);
+	if (rc)
+		rollback(&r);
+	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
+		emit_revision(&r, RETORT_EVENT_DONE, r.n_targets ? r.targets[i] : NULL,
+			mono_now() - t0);
+	run_release(&r);
+	return rc;
+}
+
+int retort_changed_revisions(const retort_revision ***out, size_t *count, sqlite3 *db,
+	const retort_revisions *revs, const retort_config *cfg, retort_error **err)
+{
+	sqlite3_stmt *st = NULL;
+	char **ids = NULL;
+	size_t n = 0, i, nout = 0, cap = 0;
+	unsigned char *applied = NULL, *changed = NULL;
+	const retort_revision **list = NULL;
+	int rc, exists = 0;
+
+	*out = NULL;
+	*count = 0;
+	rc = retort_current(&ids, &n, db, cfg, err);
+	if (!rc)
+		rc = revgraph_applied(&applied, revs, (const char *const *)ids, n, err);
+	if (!rc && db)
+		rc = has_table(db, HISTORY_TABLE, &exists, err);
+	if (rc || !exists)
+		goto done;
+	changed = calloc(revs->n + 1, 1);
+	if (!changed) {
+		rc = error_oom(err);
+		goto done;
+	}
+	/* the latest row that ran (or stamped) each revision's upgrade wins */
+	rc = sqlite3_prepare_v2(db, "SELECT revision, sha256 FROM main." HISTORY_TABLE
+		" WHERE direction IN ('upgrade', 'stamp') AND revision IS NOT NULL ORDER BY id",
+		-1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const retort_revision *rev = retort_revisions_get(revs,
+			(const char *)sqlite3_column_text(st, 0));
+		const char *sha = (const char *)sqlite3_column_text(st, 1);
+		rc = SQLITE_OK;
+		if (rev)
+			changed[rev->index] = sha && strcmp(sha, rev->section[RETORT_UPGRADE].sha256);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
+			"cannot read the history table: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	rc = 0;
+	for (i = 0; i < revs->n; i++) {
+		const retort_revision **slot;
+		if (!applied[i] || !changed[i])
+			continue;
+		slot = ARRAY_PUSH(list, nout, cap);
+		if (!slot) {
+			rc = error_oom(err);
+			goto done;
+		}
+		*slot = revs->revs[i];
+	}
+	*out = list;
+	*count = nout;
+	list = NULL;
+done:
+	sqlite3_finalize(st);
+	retort_strings_free(ids, n);
+	free(applied);
+	free(changed);
+	free(list);
+	return rc;
+}
