@@ -69,7 +69,8 @@ typedef struct run {
 	int tables_made;        /* the version and history tables exist */
 	int dirty;              /* since the last foreign-key check, a statement ran
 	                           that may have left a key without its parent */
-	sqlite3_stmt *read_version;
+	sqlite3_stmt *read_version, *read_data_version;
+	sqlite3_int64 data_version; /* PRAGMA data_version when we last read the table */
 	dataloss *dl;
 	retort_buf sql;         /* the engine statement being built */
 	/* the revision running, for events; and its statement, for progress */
@@ -298,6 +299,7 @@ static const retort_migrate_options default_options = RETORT_MIGRATE_OPTIONS_INI
 static void run_release(run *r)
 {
 	sqlite3_finalize(r->read_version);
+	sqlite3_finalize(r->read_data_version);
 	dataloss_free(r->dl);
 	buf_release(&r->sql);
 	free(r->targets);
@@ -322,30 +324,60 @@ static int is_expected(const run *r, char **ids, size_t n)
 }
 
 /*
-** Take the applied set from the version table. Inside a transaction, a
-** set other than the one we left means another process moved the
-** database: the revisions it ran our way are SKIPPED.
+** Take the applied set from the version table's `ids`. Inside a
+** transaction, a set other than the one we left means another process
+** moved the database: the revisions it ran our way are SKIPPED.
 */
-static int read_state(run *r, int report)
+static int take_state(run *r, char **ids, size_t n, int report)
 {
-	char **ids = NULL;
-	size_t n = 0, i;
 	unsigned char *fresh = NULL;
-	int rc = read_version(&ids, &n, r->db, r->vtable, &r->read_version, r->err);
+	size_t i;
+	int rc;
 
-	if (!rc && r->applied && is_expected(r, ids, n))
-		goto done;
-	if (!rc)
-		rc = revgraph_applied(&fresh, r->revs, (const char *const *)ids, n, r->err);
-	if (rc)
-		goto done;
+	if (r->applied && is_expected(r, ids, n))
+		return 0;
+	if ((rc = revgraph_applied(&fresh, r->revs, (const char *const *)ids, n, r->err)))
+		return rc;
 	for (i = 0; report && r->applied && i < r->revs->n; i++)
 		if (fresh[i] != r->applied[i] && fresh[i] == (r->dir == RETORT_UPGRADE))
 			emit_revision(r, RETORT_EVENT_SKIPPED, r->revs->revs[i], 0);
 	free(r->applied);
 	r->applied = fresh;
 	r->n_heads = revgraph_heads_of(r->revs, r->applied, r->heads);
-done:
+	return 0;
+}
+
+/* PRAGMA data_version: it moves when another connection commits. */
+static int read_data_version(run *r, sqlite3_int64 *out)
+{
+	int rc = SQLITE_OK;
+
+	if (!r->read_data_version)
+		rc = sqlite3_prepare_v2(r->db, "PRAGMA data_version", -1, &r->read_data_version, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(r->read_data_version)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(r->read_data_version, 0);
+	sqlite3_reset(r->read_data_version);
+	return rc == SQLITE_ROW ? 0 : db_error(r, rc, "cannot read PRAGMA data_version");
+}
+
+/*
+** Where the database is now, under the write lock. When no other connection
+** committed since we last read the version table, it is as we left it;
+** otherwise it is read again.
+*/
+static int read_state(run *r)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	sqlite3_int64 version;
+	int rc = read_data_version(r, &version);
+
+	if (rc || version == r->data_version)
+		return rc;
+	r->data_version = version;
+	rc = read_version(&ids, &n, r->db, r->vtable, &r->read_version, r->err);
+	if (!rc)
+		rc = take_state(r, ids, n, 1);
 	retort_strings_free(ids, n);
 	return rc;
 }
@@ -367,7 +399,7 @@ static int begin(run *r)
 	if (rc != SQLITE_OK)
 		return db_error(r, rc, "cannot begin a transaction");
 	r->in_txn = 1;
-	return r->stamp ? 0 : read_state(r, 1);
+	return r->stamp ? 0 : read_state(r);
 }
 
 static void rollback(run *r)
@@ -889,16 +921,20 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	r->heads = malloc((revs->n + 1) * sizeof(*r->heads));
 	if (!r->heads)
 		return error_oom(err);
-	rc = read_version(&ids, &n, db, r->vtable, &r->read_version, err);
+	/* data_version first: a commit between the two reads makes the first
+	** transaction read the table again */
+	rc = db && !stamp ? read_data_version(r, &r->data_version) : 0;
+	if (!rc)
+		rc = read_version(&ids, &n, db, r->vtable, &r->read_version, err);
 	if (!rc)
 		rc = retort_revisions_resolve(&r->targets, &r->n_targets, revs, target,
 			(const char *const *)ids, n, err);
-	retort_strings_free(ids, n);
 	/* a stamp needs no applied set: it is how a database at an unknown
 	** revision is set right */
-	if (rc || stamp)
-		return rc;
-	if ((rc = read_state(r, 0)))
+	if (!rc && !stamp)
+		rc = take_state(r, ids, n, 0);
+	retort_strings_free(ids, n);
+	if (rc)
 		return rc;
 	for (i = 0; dir == RETORT_DOWNGRADE && i < r->n_targets; i++)
 		if (!r->applied[r->targets[i]->index])

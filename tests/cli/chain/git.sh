@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# git through the real binary, on repositories made here with the git CLI:
+# author and commit stamped on a new revision (and not outside git, nor
+# before the first commit), from a subfolder and on a detached HEAD;
+# `diff --from git:HEAD~1`; `check --base` on two branches that each add a
+# revision on the same parent (exit 1, names both) and on a clean pair
+# (exit 0); a database at a revision that only another branch has.
+source "$(dirname "$0")/common.bash"
+command -v git >/dev/null || fail "git is not installed (scripts/install-deps.sh installs it)"
+export HOME=$work GIT_CONFIG_NOSYSTEM=1
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+g() { git -c init.defaultBranch=main "$@" >/dev/null 2>&1 || fail "git $*"; }
+model() { # model TABLE...: one table each, id and name
+	local t
+	rm -f models/*.yaml
+	echo "tables:" >> models/schema.yaml
+	for t in "$@"; do
+		printf '  %s:\n    columns:\n      id: {type: INTEGER, primary_key: true}\n      name: {type: TEXT}\n' "$t" >> models/schema.yaml
+	done
+}
+new_rev() { # new_rev MESSAGE: the path of the revision written
+	run_ok revision --autogenerate --offline -m "$1" >/dev/null
+	head -n 1 "$work/out"
+}
+
+# outside git: no author, no commit
+project "$work/nogit"
+model user
+path=$(new_rev "outside git")
+grep -q '^-- author:' "$path" && fail "an author outside git: $(cat "$path")"
+grep -q '^-- commit:' "$path" && fail "a commit outside git: $(cat "$path")"
+ok "outside git: no author, no commit"
+
+# a repository with no commit yet: the author, no commit
+project "$work/repo"
+g init
+g config user.name "Jane Dev"
+g config user.email jane@example.com
+model user
+path=$(new_rev "first")
+grep -qx -- '-- author: Jane Dev <jane@example.com>' "$path" || fail "no author line: $(cat "$path")"
+grep -q '^-- commit:' "$path" && fail "a commit before the first commit: $(cat "$path")"
+ok "no commit yet: the author only"
+g add -A
+g commit -m "first"
+first=$(git rev-parse HEAD)
+
+# from a subfolder, the commit is HEAD's
+mkdir -p sub && cd sub || fail "no subfolder"
+model_dir=../models
+printf 'tables:\n  pet:\n    columns:\n      id: {type: INTEGER, primary_key: true}\n' > $model_dir/pet.yaml
+path=$(new_rev "from a subfolder")
+cd .. || fail "cd"
+grep -qx -- "-- commit: $first" "sub/$path" 2>/dev/null || grep -qx -- "-- commit: $first" "$path" 2>/dev/null ||
+	fail "the commit is not HEAD ($first): $(cat "sub/$path" "$path" 2>/dev/null)"
+ok "from a subfolder: author and HEAD's commit"
+g add -A
+g commit -m "pet"
+second=$(git rev-parse HEAD)
+
+# diff --from git:HEAD~1: the models as committed one commit ago (user only)
+run_rc 1 diff --from git:HEAD~1 --to models
+expect_out 'CREATE TABLE "pet"' "diff from git:HEAD~1 creates pet"
+run_rc 0 diff --from git:HEAD --to models
+ok "git:HEAD is the work tree's models: nothing to change"
+
+# a detached HEAD: the commit is the one checked out
+g checkout --detach "$first"
+run_ok revision -m "detached" >/dev/null
+path=$(head -n 1 "$work/out")
+grep -qx -- "-- commit: $first" "$path" || fail "detached HEAD: the commit is not $first: $(cat "$path")"
+rm -f "$path"
+g checkout -f main
+ok "detached HEAD: the commit is the detached one"
+
+# two branches each adding a revision on the same parent
+
+g checkout -b feature
+model user pet toy
+path=$(new_rev "add toy")
+toy=$(sed -n 's/^-- retort revision: //p' "$path")
+g add -A
+g commit -m "toy"
+g checkout main
+model user pet food
+path=$(new_rev "add food")
+food=$(sed -n 's/^-- retort revision: //p' "$path")
+g add -A
+g commit -m "food"
+g checkout feature
+run_rc 1 check --base main
+expect_out "$toy" "check --base names this branch's revision"
+expect_out "$food" "check --base names main's revision"
+expect_out "re-parent $toy" "check --base says which revision to re-parent"
+
+# the clean pair: re-parent toy onto food, then check passes
+g checkout main
+g checkout -b clean
+model user pet food toy
+new_rev "add toy after food" >/dev/null
+g add -A
+g commit -m "toy after food"
+run_rc 0 check --base main
+ok "check --base on a clean pair: exit 0"
+
+# a revision beside the head makes a second head: said at once
+base_rev=$(sed -n 's/^-- retort revision: //p' revisions/*_first.sql)
+run_ok revision -m "fork" --parent "$base_rev" >/dev/null
+expect_err "makes a second head" "revision warns of a second head"
+rm -f "$(head -n 1 "$work/out")"
+
+# a database at a revision only the feature branch has
+run_ok upgrade head
+g checkout -f feature
+run_rc 2 current
+expect_err "branch clean" "the missing revision's branch is named"
+finish
