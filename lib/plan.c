@@ -332,8 +332,8 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 			continue;
 		}
 		if (schema_column_is_rowid_alias(n, c) && !schema_column_is_rowid_alias(m, o))
-			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a value that is "
-				"not an integer makes it fail", n->name, c->name);
+			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a NULL or a value "
+				"that is not an integer makes it fail", n->name, c->name);
 		else if ((narrows(o->type, c->type, n->strict) ||
 		          affinity(o->type) != affinity(c->type)) && in_foreign_key(n, c))
 			risk(bd, RETORT_RISK_NARROW_TYPE | RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' "
@@ -509,11 +509,25 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 {
 	retort_buf *b = &bd->sql;
 	retort_buf sel = RETORT_BUF_INIT;
-	const schema_column *alias = rowid_alias(n);
+	const schema_column *alias = rowid_alias(n), *o_alias;
 	const char *rowid = rowid_name(m, n);
 	const char *sep = "";
 	size_t i;
 
+	if (alias && (o_alias = schema_find_column(m, alias->name)) &&
+	    !schema_column_is_rowid_alias(m, o_alias)) {
+		/* a NULL copied into the rowid would silently become a new number:
+		** stop the copy instead, the way the foreign-key guard stops a script */
+		buf_puts(b, "CREATE TEMP TABLE retort_rowid_guard (nulls INTEGER CONSTRAINT ");
+		buf_printf(&sel, "%s.%s holds NULL, which cannot become the rowid", n->name, alias->name);
+		buf_ident(b, sel.ptr);
+		buf_clear(&sel);
+		buf_puts(b, " CHECK (nulls = 0));\nINSERT INTO retort_rowid_guard SELECT count(*) FROM ");
+		buf_ident(b, n->name);
+		buf_puts(b, " WHERE ");
+		buf_ident(b, o_alias->name);
+		buf_puts(b, " IS NULL;\nDROP TABLE retort_rowid_guard;\n");
+	}
 	buf_puts(b, "INSERT INTO ");
 	buf_ident(b, tmp);
 	buf_puts(b, " (");
