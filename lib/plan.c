@@ -266,6 +266,30 @@ static int fk_in(const schema_fk *fk, const schema_table *t)
 /* Is column `c` of `t` a child column of one of its foreign keys, or the
 ** parent column of one that points back at `t`? (Keys in other tables are
 ** not seen from here.) */
+/* Does another table's foreign key point at `c` of `t` (by name, or as the
+** primary key an FK without columns refers to)? */
+static int referenced_by_other(const schema *s, const schema_table *t, const schema_column *c)
+{
+	size_t i, j, k;
+
+	for (i = 0; s && i < s->ntables; i++) {
+		const schema_table *u = &s->tables[i];
+		if (name_eq(u->name, t->name))
+			continue;
+		for (j = 0; j < u->nfks; j++) {
+			const schema_fk *fk = &u->fks[j];
+			if (!name_eq(fk->table, t->name))
+				continue;
+			if (!fk->ref_columns.n && c->pk)
+				return 1;
+			for (k = 0; k < fk->ref_columns.n; k++)
+				if (name_eq(fk->ref_columns.v[k], c->name))
+					return 1;
+		}
+	}
+	return 0;
+}
+
 static int in_foreign_key(const schema_table *t, const schema_column *c)
 {
 	size_t i, j;
@@ -335,7 +359,8 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a NULL or a value "
 				"that is not an integer makes it fail", n->name, c->name);
 		else if ((narrows(o->type, c->type, n->strict) ||
-		          affinity(o->type) != affinity(c->type)) && in_foreign_key(n, c))
+		          affinity(o->type) != affinity(c->type)) &&
+		         (in_foreign_key(n, c) || referenced_by_other(bd->to, n, c)))
 			risk(bd, RETORT_RISK_NARROW_TYPE | RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' "
 				"from %s to %s: converted keys may no longer find their parent", n->name,
 				c->name, *o->type ? o->type : "(none)", *c->type ? c->type : "(none)");

@@ -21,20 +21,24 @@
 ** leaves only retort's own tables, the version table empty; `upgrade head`
 ** gives Sn again.
 **
-** An upgrade refused by the data (exit 3) is accepted only when the
-** revision it stopped at carries a `-- warning:` that says the data may make
-** it fail; the chain then ends before that revision (its file is removed)
-** and the rest is checked on what was applied: counted "stopped by data",
-** never "passed". Likewise a `downgrade base` refused by rows whose
-** revision's downgrade flags such a risk: the database must be at a
-** revision boundary, and the way down and up again is checked on a fresh
-** database without rows.
+** An upgrade refused by the data (exit 3) is accepted only when the error
+** is one by which rows refuse a step (NOT NULL, UNIQUE, CHECK, foreign key,
+** type) and the revision it stopped at carries a `-- warning:` for that
+** kind of risk, and when the whole chain goes through on a fresh database
+** without rows (up to head, down to base). The chain then ends before that
+** revision (its file is removed) and the rest is checked on what was
+** applied: counted "stopped by data", never "passed". Likewise a
+** `downgrade base` refused by rows, explained by a warning of that
+** revision's downgrade: the database must be at that revision, whole, and
+** the way down and up again is checked on a fresh database without rows.
 **
 **   test_sequences                 seeds RETORT_SEQ_FIRST (1) ..
 **                                  + RETORT_SEQ_COUNT (100)
 **   RETORT_SEQ_SEED=N test_sequences
 **                                  the one seed, with every schema and
 **                                  command, keeping its folder
+**
+** The projects go under $TMPDIR, else /dev/shm, else /tmp (temp_base).
 **
 ** A failure prints its seed, the project and step, the command, its exit
 ** status and output.
@@ -69,7 +73,7 @@ enum fail_kind {
 	F_GENERATOR,  /* the generator made an invalid schema: a test bug */
 	F_SETUP,      /* models, rows or the project could not be made */
 	F_REVISION,   /* `revision --autogenerate` failed or wrote the wrong thing */
-	F_UPGRADE,    /* an upgrade failed, or was refused with no data risk flagged */
+	F_UPGRADE,    /* an upgrade failed, or was refused and no warning explains it */
 	F_SCHEMA,     /* the database is not the step's schema */
 	F_INTEGRITY,  /* integrity_check or foreign_key_check */
 	F_ROWS,       /* rows or values lost or changed */
@@ -92,7 +96,7 @@ static const char *const fail_names[F_COUNT] = {
 /* Run-wide figures. */
 static struct {
 	unsigned long sequences, passed, stopped, up_stops, down_stops;
-	unsigned long steps, noop_steps, revisions, same_text, commands;
+	unsigned long steps, noop_steps, revisions, both_made, same_text, commands;
 	unsigned long steps_applied;  /* over both projects: steps up to where each ended */
 	unsigned long applied[GEN_MUT_COUNT];
 	unsigned long fails[F_COUNT], fail_seeds[F_COUNT][LISTED_SEEDS];
@@ -665,9 +669,6 @@ static int warns(const char *section, const char *const *words)
 	return 0;
 }
 
-/* Warnings that say the rows may refuse a step: "fails if a row ...",
-** "makes it fail", "values may not survive", "may be converted", ... */
-static const char *const data_risk_words[] = {"fail", " may ", NULL};
 static const char *const strict_words[] = {"STRICT", NULL};
 
 /* A table of the fill traced to step b: the surviving columns as indexes
@@ -678,6 +679,12 @@ typedef struct traced {
 	gen_strs names;
 } traced;
 
+/*
+** Follow table `ft` of the fill, step by step (renames by the records,
+** other names by name), to step b. Returns 0 when the table is gone, else 1
+** with its columns whose values must have survived: present at every step,
+** never generated, the declared type never changed.
+*/
 static int trace(const seq *q, const project *p, const fill *f, size_t b, const ftable *ft,
 	traced *out)
 {
@@ -1144,6 +1151,41 @@ static void remove_db(const char *path)
 }
 
 /*
+** The errors by which rows refuse a step, each with the words of the
+** warnings that explain it (lib/plan.c's risk texts): "makes 'a.b' NOT
+** NULL: fails if a row holds NULL", "adds a UNIQUE constraint on 'a'", ...
+*/
+static const struct refusal {
+	const char *error;
+	const char *const words[6];
+} refusals[] = {
+	{"NOT NULL constraint failed", {"NOT NULL", "primary key", NULL}},
+	/* the rebuild's own guard (lib/plan.c), before the generic CHECK */
+	{"which cannot become the rowid", {"the rowid", NULL}},
+	{"Cannot add a NOT NULL column", {"NOT NULL", NULL}},
+	{"UNIQUE constraint failed", {"UNIQUE", "unique index", "primary key", "collation", NULL}},
+	{"CHECK constraint failed", {"CHECK", NULL}},
+	{"foreign key", {"foreign key", "their parent", "primary key", NULL}},
+	{"datatype mismatch", {"STRICT", "the rowid", " from ", NULL}},
+	{"cannot store", {"STRICT", " from ", NULL}},
+};
+
+/* Is the error in `err` one by which rows refuse a step, and does a
+** warning of `section` say that this may happen? */
+static int explained(const char *err, const char *section)
+{
+	const char *line = error_line(err);
+	size_t n = strcspn(line, "\n"), i;
+
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		const char *hit = strstr(line, refusals[i].error);
+		if (hit && (size_t)(hit - line) < n)
+			return warns(section, refusals[i].words);
+	}
+	return 0;
+}
+
+/*
 ** A revision that the rows refused must go through without them: on a
 ** fresh database, `upgrade head` (the whole chain, the refused revision and
 ** any after it) gives the head's schema, and `downgrade base` empties it.
@@ -1210,9 +1252,9 @@ static int upgrade(seq *q, project *p, size_t from, const char *target, size_t *
 	}
 	while (j <= q->n && (!p->id[j] || (cur && strcmp(p->id[j], cur) == 0)))
 		j++;
-	if (j > q->n || j == 0 || !warns(p->up[j], data_risk_words)) {
-		fail(q, p, from, F_UPGRADE, argv, &r, "refused by the data at the revision of step %zu, "
-			"which flags no data risk", j);
+	if (j > q->n || j == 0 || !explained(r.err, p->up[j])) {
+		fail(q, p, from, F_UPGRADE, argv, &r, "refused at the revision of step %zu, and no "
+			"warning of it explains the error by the data", j);
 		goto done;
 	}
 	/* one line each, so that the stops can be read over */
@@ -1336,9 +1378,10 @@ static int downgrade_base(seq *q, project *p)
 	}
 	cur = st == 3 ? current_revision(q, p, p->last) : NULL;
 	j = step_of(q, p, cur);
-	if (j == (size_t)-1 || !warns(p->down[j], data_risk_words)) {
+	if (j == (size_t)-1 || !explained(r.err, p->down[j])) {
 		fail(q, p, p->last, F_DOWNGRADE, argv, &r, "exit status %d%s", st, st == 3 ?
-			", and the revision it stopped at flags no data risk in its downgrade" : "");
+			", and no warning of the downgrade it stopped at explains the error by the "
+			"data" : "");
 		goto done;
 	}
 	fprintf(stderr, "seed %llu: %s downgrade base stopped by the data at step %zu: %.*s\n",
@@ -1460,9 +1503,10 @@ static void count_same_text(const seq *q, const project *a, const project *b)
 	size_t i;
 
 	for (i = 0; i <= q->n; i++)
-		if (a->up[i] && b->up[i] && a->id[i] && b->id[i] && strcmp(a->up[i], b->up[i]) == 0 &&
-		    strcmp(a->down[i], b->down[i]) == 0)
-			R.same_text++;
+		if (a->id[i] && b->id[i]) {
+			R.both_made++;
+			R.same_text += strcmp(a->up[i], b->up[i]) == 0 && strcmp(a->down[i], b->down[i]) == 0;
+		}
 }
 
 static void run_sequence(uint64_t seed, int detail, const char *tmp)
@@ -1585,10 +1629,10 @@ int main(void)
 		R.sequences, first, first + count - 1, R.passed, R.stopped, R.up_stops, R.down_stops,
 		(unsigned long)harness_failed, now_s() - t0);
 	printf("steps: %lu (%lu with nothing to change), applied before the end or a stop: %.0f%%; "
-		"revisions written: %lu, same text live and offline: %lu; commands run: %lu; rows: %lu "
-		"tried, %lu inserted\n", R.steps, R.noop_steps, R.steps ? 50.0 * (double)R.steps_applied /
-		(double)R.steps : 0.0, R.revisions, R.same_text, R.commands, R.rows.tried,
-		R.rows.inserted);
+		"revisions written: %lu, the same text live and offline: %lu of %lu; commands run: %lu; "
+		"rows: %lu tried, %lu inserted\n", R.steps, R.noop_steps, R.steps ? 50.0 *
+		(double)R.steps_applied / (double)R.steps : 0.0, R.revisions, R.same_text, R.both_made,
+		R.commands, R.rows.tried, R.rows.inserted);
 	if (R.disproved)
 		printf("integrity_check: %lu false reports of SQLite 3.40.1 on WITHOUT ROWID tables, "
 			"each disproved by reading the column\n", R.disproved);
@@ -1609,7 +1653,7 @@ int main(void)
 		/* stops by data are allowed (rows with NULLs meet NOT NULL, repeats
 		** meet UNIQUE), but must not take over */
 		CHECK(R.passed * 4 > R.sequences);
-		CHECK(R.steps_applied * 10 > R.steps * 2 * 7);
+		CHECK(R.steps_applied > R.steps);
 		for (m = 0; m < GEN_MUT_COUNT; m++)
 			CHECK(R.applied[m] > 0);
 	}
