@@ -5,9 +5,12 @@
 #include "error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 char buf__initbuf[1];
 
@@ -211,22 +214,34 @@ char *path_join(const char *dir, const char *p)
 int read_text_file(const char *path, char **text, size_t *len, retort_error **err)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	char chunk[8192];
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	struct stat st;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	*text = NULL;
-	if (!f)
+	if (fd < 0)
 		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
 			"cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "cannot read '%s'", path);
+	/* one read of the whole file where its size is known: commands read a
+	** thousand revision files, and stdio's buffering was a third of that */
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		buf_grow(&b, (size_t)st.st_size + 1);
+	for (;;) {
+		if (b.cap - b.len < 2 && buf_grow(&b, 65536) < 0)
+			break;
+		n = read(fd, b.ptr + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b.len += (size_t)n;
+		b.ptr[b.len] = '\0';
 	}
-	fclose(f);
+	close(fd);
+	if (n < 0) {
+		buf_release(&b);
+		return error_set(err, RETORT_EINVALID, "cannot read '%s': %s", path, strerror(errno));
+	}
 	if (strlen(b.ptr) != b.len) {
 		buf_release(&b);
 		return error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
