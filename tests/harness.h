@@ -55,6 +55,22 @@ static inline unsigned long harness_env_number(const char *name, unsigned long d
 	return n;
 }
 
+/* Write `text` to DIR/NAME; a test that cannot set up its files stops. */
+static inline void harness_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
 static inline int harness_done(void)
 {
 	printf("%d passed, %d failed\n", harness_passed, harness_failed);

@@ -18,21 +18,6 @@
 
 static char root[256];
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
-}
-
 static void make_dir(const char *path)
 {
 	if (mkdir(path, 0755) != 0) {
@@ -133,7 +118,7 @@ static void test_identity(void)
 	CHECK(commit == NULL);
 	free(author);
 
-	write_file(dir, "a.txt", "a\n");
+	harness_write_file(dir, "a.txt", "a\n");
 	head = commit_all(repo, "first");
 	git_oid_tostr(hex, sizeof(hex), &head);
 	snprintf(sub, sizeof(sub), "%s/deep", dir);
@@ -169,15 +154,15 @@ static void test_models_at_ref(void)
 	snprintf(dir, sizeof(dir), "%s/models", root);
 	make_dir(dir);
 	repo = new_repo(dir);
-	write_file(dir, "retort.yaml", "database: sqlite:///data.db\n");
+	harness_write_file(dir, "retort.yaml", "database: sqlite:///data.db\n");
 	snprintf(path, sizeof(path), "%s/models", dir);
 	make_dir(path);
-	write_file(path, "a.yaml", "tables:\n  user:\n    columns:\n      id: {type: INTEGER, primary_key: true}\n");
+	harness_write_file(path, "a.yaml", "tables:\n  user:\n    columns:\n      id: {type: INTEGER, primary_key: true}\n");
 	commit_all(repo, "user");
-	write_file(path, "b.yml", "tables:\n  pet:\n    columns:\n      id: {type: INTEGER, primary_key: true}\n");
+	harness_write_file(path, "b.yml", "tables:\n  pet:\n    columns:\n      id: {type: INTEGER, primary_key: true}\n");
 	commit_all(repo, "pet");
 	/* the work tree moves on; git:HEAD must not see it */
-	write_file(path, "c.yaml", "tables:\n  toy:\n    columns:\n      id: {type: INTEGER}\n");
+	harness_write_file(path, "c.yaml", "tables:\n  toy:\n    columns:\n      id: {type: INTEGER}\n");
 
 	snprintf(path, sizeof(path), "%s/retort.yaml", dir);
 	CHECK_INT(retort_config_find(&cfg, path, NULL, NULL), 0);
@@ -193,7 +178,7 @@ static void test_models_at_ref(void)
 
 	/* a model error at a ref names ref:path and the line */
 	snprintf(path, sizeof(path), "%s/models", dir);
-	write_file(path, "a.yaml", "tables:\n  user:\n    columns:\n      id: {type: INTEGER, primray_key: true}\n");
+	harness_write_file(path, "a.yaml", "tables:\n  user:\n    columns:\n      id: {type: INTEGER, primray_key: true}\n");
 	commit_all(repo, "typo");
 	CHECK_INT(retort_models_load_git(&(retort_schema *){ NULL }, "HEAD", cfg, &err), RETORT_EINVALID);
 	CHECK(err && err->path && strcmp(err->path, "HEAD:models/a.yaml") == 0);
@@ -224,19 +209,19 @@ static void test_branches(void)
 	repo = new_repo(dir);
 	snprintf(revdir, sizeof(revdir), "%s/revisions", dir);
 	make_dir(revdir);
-	write_file(revdir, "111111111111_base.sql", revision("111111111111", "none", "CREATE TABLE a(x);"));
+	harness_write_file(revdir, "111111111111_base.sql", revision("111111111111", "none", "CREATE TABLE a(x);"));
 	first = commit_all(repo, "base");
 	must(git_commit_lookup(&c, repo, &first), "lookup");
 	must(git_branch_create(&branch, repo, "feature", c, 0), "branch");
 	git_reference_free(branch);
 	git_commit_free(c);
 
-	write_file(revdir, "333333333333_main.sql", revision("333333333333", "111111111111", "CREATE TABLE c(x);"));
+	harness_write_file(revdir, "333333333333_main.sql", revision("333333333333", "111111111111", "CREATE TABLE c(x);"));
 	on_main = commit_all(repo, "main adds r3");
 
 	/* feature: r2 on r1, committed on the feature branch */
 	checkout(repo, "refs/heads/feature");
-	write_file(revdir, "222222222222_feature.sql", revision("222222222222", "111111111111", "CREATE TABLE b(x);"));
+	harness_write_file(revdir, "222222222222_feature.sql", revision("222222222222", "111111111111", "CREATE TABLE b(x);"));
 	id = commit_all(repo, "feature adds r2");
 
 	CHECK_INT(retort_revisions_load(&revs, revdir, NULL), 0);
@@ -254,7 +239,7 @@ static void test_branches(void)
 		retort_strings_free(commits, retort_revisions_count(revs));
 	}
 	/* an edit not yet committed: the file's commit is unknown */
-	write_file(revdir, "222222222222_feature.sql", revision("222222222222", "111111111111", "CREATE TABLE b(x, y);"));
+	harness_write_file(revdir, "222222222222_feature.sql", revision("222222222222", "111111111111", "CREATE TABLE b(x, y);"));
 	retort_revisions_free(revs);
 	CHECK_INT(retort_revisions_load(&revs, revdir, NULL), 0);
 	CHECK_INT(git_revision_commits(&commits, revs, NULL), 0);
@@ -280,7 +265,7 @@ static void test_branches(void)
 	/* a clean pair: back on master, r4 on r3 in a new branch */
 	checkout(repo, "refs/heads/master");
 	(void)on_main;
-	write_file(revdir, "444444444444_linear.sql", revision("444444444444", "333333333333", "CREATE TABLE d(x);"));
+	harness_write_file(revdir, "444444444444_linear.sql", revision("444444444444", "333333333333", "CREATE TABLE d(x);"));
 	commit_all(repo, "r4 on r3");
 	CHECK_INT(retort_revisions_load(&revs, revdir, NULL), 0);
 	CHECK_INT(retort_git_check_base(&report, revs, "master~1", &err), 0);

@@ -17,21 +17,6 @@
 static char root[256];
 static int dir_seq;
 
-static void write_text(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
-}
-
 /* A fresh folder under the test's temporary root (a few stay valid at once). */
 static const char *new_dir(void)
 {
@@ -64,7 +49,7 @@ static void add_rev(const char *dir, const char *id, const char *parent, const c
 	char name[64];
 
 	snprintf(name, sizeof(name), "%s_rev.sql", id);
-	write_text(dir, name, rev_text(id, parent, up, down));
+	harness_write_file(dir, name, rev_text(id, parent, up, down));
 }
 
 /* Load a folder expected to be malformed; check the code and file:line. */
@@ -94,7 +79,7 @@ static void test_parse_and_split(void)
 	const retort_revision *r;
 	int line = 0;
 
-	write_text(dir, "aaaaaaaaaaaa_first.sql",
+	harness_write_file(dir, "aaaaaaaaaaaa_first.sql",
 		"-- retort revision: aaaaaaaaaaaa\n"         /* 1 */
 		"-- parent: none\n"                          /* 2 */
 		"-- message: create pet\n"                   /* 3 */
@@ -153,7 +138,7 @@ static void test_checksums(void)
 
 	snprintf(text, sizeof(text), "%s", rev_text("bbbbbbbbbbbb", "none",
 		"CREATE TABLE t(a);\nCREATE INDEX ix ON t(a);", "DROP TABLE t;"));
-	write_text(lf, "bbbbbbbbbbbb_x.sql", text);
+	harness_write_file(lf, "bbbbbbbbbbbb_x.sql", text);
 	for (i = 0; text[i]; i++) {
 		if (text[i] == '\n')
 			converted[n++] = '\r';
@@ -163,8 +148,8 @@ static void test_checksums(void)
 	converted[n++] = '\r';
 	converted[n++] = '\n';
 	converted[n] = '\0';
-	write_text(crlf, "bbbbbbbbbbbb_x.sql", converted);
-	write_text(edited, "bbbbbbbbbbbb_x.sql", rev_text("bbbbbbbbbbbb", "none",
+	harness_write_file(crlf, "bbbbbbbbbbbb_x.sql", converted);
+	harness_write_file(edited, "bbbbbbbbbbbb_x.sql", rev_text("bbbbbbbbbbbb", "none",
 		"CREATE TABLE t(a);\nCREATE INDEX ix ON t(a DESC);", "DROP TABLE t;"));
 	CHECK_INT(retort_revisions_load(&a, lf, NULL), 0);
 	CHECK_INT(retort_revisions_load(&b, crlf, NULL), 0);
@@ -189,16 +174,16 @@ static void test_malformed(void)
 	const char *d;
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- parent: none\n-- retort:upgrade\n-- retort:downgrade\n");
+	harness_write_file(d, "x.sql", "-- parent: none\n-- retort:upgrade\n-- retort:downgrade\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 1, "no '-- retort revision: ID' line");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- message: m\n-- retort revision: 12345\n-- parent: none\n"
+	harness_write_file(d, "x.sql", "-- message: m\n-- retort revision: 12345\n-- parent: none\n"
 		"-- retort:upgrade\n-- retort:downgrade\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 2, "12 lower-case hex digits");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- retort revision: cccccccccccc\n-- retort:upgrade\n-- retort:downgrade\n");
+	harness_write_file(d, "x.sql", "-- retort revision: cccccccccccc\n-- retort:upgrade\n-- retort:downgrade\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 1, "no '-- parent:' line");
 
 	d = new_dir();
@@ -206,37 +191,37 @@ static void test_malformed(void)
 	expect_bad(d, RETORT_EINVALID, "cccccccccccc_rev.sql", 2, "parent dddddddddddd is not in");
 
 	d = new_dir();
-	write_text(d, "cccccccccccc_a.sql", rev_text("cccccccccccc", "none", "", ""));
-	write_text(d, "cccccccccccc_b.sql", rev_text("cccccccccccc", "none", "", ""));
+	harness_write_file(d, "cccccccccccc_a.sql", rev_text("cccccccccccc", "none", "", ""));
+	harness_write_file(d, "cccccccccccc_b.sql", rev_text("cccccccccccc", "none", "", ""));
 	expect_bad(d, RETORT_EINVALID, "cccccccccccc_", 1, "ids must be unique");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n\n"
+	harness_write_file(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n\n"
 		"-- retort:downgrade\nDROP TABLE t;\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 5, "no '-- retort:upgrade' section");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
+	harness_write_file(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
 		"-- retort:upgrade\nCREATE TABLE t(a);\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 4, "no '-- retort:downgrade' section");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
+	harness_write_file(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
 		"CREATE TABLE t(a);\n-- retort:upgrade\n-- retort:downgrade\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 3, "SQL before the first section");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
+	harness_write_file(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
 		"-- retort:upgrade\n-- retort:downgrade\n-- retort:upgrade\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 5, "a second '-- retort:upgrade' section");
 
 	d = new_dir();
-	write_text(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
+	harness_write_file(d, "x.sql", "-- retort revision: cccccccccccc\n-- parent: none\n"
 		"-- retort:upgrade\nCREATE TABLE t(a TEXT DEFAULT 'unclosed);\n-- retort:downgrade\n");
 	expect_bad(d, RETORT_EINVALID, "x.sql", 4, "ends inside a statement");
 
 	d = new_dir();
-	write_text(d, "dddddddddddd_x.sql", rev_text("cccccccccccc", "none", "", ""));
+	harness_write_file(d, "dddddddddddd_x.sql", rev_text("cccccccccccc", "none", "", ""));
 	expect_bad(d, RETORT_EINVALID, "dddddddddddd_x.sql", 1, "the file name says");
 
 	/* a cycle of two, hanging off a valid base */
