@@ -18,9 +18,13 @@
 #                                       vs  sqlite3 db.sqlite '.read one_tx.sql'
 #                                            (one BEGIN IMMEDIATE ... COMMIT around all)
 #     Both scripts are built from the revision files' upgrade sections, in
-#     chain order. retort does more than the shell (version table, a history
-#     row and PRAGMA foreign_key_check per revision, reading and checking the
-#     1,000 files): that is the overhead measured.
+#     chain order. retort does more than the shell (the version table and a
+#     history row in every transaction, PRAGMA foreign_key_check when a
+#     statement may orphan a row, reading and checking the 1,000 files): that
+#     is the overhead measured. To split it, the same hyperfine run also times
+#     the shell running retort's own script (`retort upgrade head --sql`
+#     [--one-transaction], the very statements retort runs): the difference to
+#     the plain shell is the engine's SQL, the rest is retort's own process.
 #     Targets: within 1.2x of the shell per revision, 1.3x in one transaction.
 #  2. On the upgraded database (a fresh copy before each run): retort current,
 #     retort history, retort downgrade -1, each next to the nearest sqlite3
@@ -37,7 +41,7 @@
 #
 # Writes bench/results/chain-<UTC time>.md (the summary, also chain-latest.md)
 # and hyperfine's JSON exports in bench/results/chain-<UTC time>/; prints the
-# summary. About 2 minutes; QUICK=1 for fewer runs while working on it.
+# summary. About a minute (20 s with QUICK=1, for fewer runs while working on it).
 # Usage: bench/chain.sh   (RETORT=path/to/retort to time another binary;
 #                          REVISIONS=N for another chain length)
 set -euo pipefail
@@ -157,8 +161,11 @@ printf 'database: sqlite:///db.sqlite\nmodels: models/\nrevisions: revisions/\n'
 : >empty.db # a zero-length file is an empty SQLite database
 
 # ---------------------------------------------------------------------------
-# 2. Before timing anything: the shell's scripts run, and retort's upgrade
-#    (both ways) gives the same schema; downgrade -1 goes back one revision.
+# 2. Before timing anything: the shell's scripts run, and so do retort's
+#    (--sql); retort's upgrade (both ways) gives the shell's schema, the
+#    version table holds the head and the history a row per revision;
+#    current names the head, history lists every revision; downgrade -1
+#    goes back one revision.
 for script in per_rev one_tx; do
 	cp empty.db db.sqlite
 	sqlite3 -bail db.sqlite ".read $script.sql" >/dev/null || die "sqlite3 could not run $script.sql"
@@ -166,6 +173,16 @@ for script in per_rev one_tx; do
 done
 cmp -s schema-per_rev.txt schema-one_tx.txt || die "per_rev.sql and one_tx.sql give different schemas"
 sqlite3 -bail db.sqlite .read\ down_head.sql || die "sqlite3 could not run the head's downgrade"
+# retort's scripts (a dry run from base: db.sqlite is not there)
+rm -f db.sqlite
+"$retort" upgrade head --sql >rt_per_rev.sql 2>sql.err || die "retort upgrade head --sql failed: $(head -c 2000 sql.err)"
+"$retort" upgrade head --sql --one-transaction >rt_one_tx.sql 2>sql.err ||
+	die "retort upgrade head --sql --one-transaction failed: $(head -c 2000 sql.err)"
+for script in rt_per_rev rt_one_tx; do
+	cp empty.db db.sqlite
+	sqlite3 -bail db.sqlite ".read $script.sql" >/dev/null || die "sqlite3 could not run $script.sql"
+	schema_of db.sqlite | cmp -s - schema-per_rev.txt || die "$script.sql gives another schema than the shell's"
+done
 for opt in "" --one-transaction; do
 	cp empty.db db.sqlite
 	"$retort" -q upgrade head ${opt:+"$opt"} 2>upgrade.err ||
@@ -209,7 +226,9 @@ hyperfine -N "${upgrade_runs[@]}" --prepare "$fresh" \
 	-n "retort upgrade head" "$retort upgrade head" \
 	-n "sqlite3 per revision" "sqlite3 -bail db.sqlite '.read per_rev.sql'" \
 	-n "retort upgrade head --one-transaction" "$retort upgrade head --one-transaction" \
-	-n "sqlite3 one transaction" "sqlite3 -bail db.sqlite '.read one_tx.sql'"
+	-n "sqlite3 one transaction" "sqlite3 -bail db.sqlite '.read one_tx.sql'" \
+	-n "sqlite3 retort's script per revision" "sqlite3 -bail db.sqlite '.read rt_per_rev.sql'" \
+	-n "sqlite3 retort's script one transaction" "sqlite3 -bail db.sqlite '.read rt_one_tx.sql'"
 
 echo
 echo "== current, history, downgrade -1 on the upgraded database"
@@ -237,12 +256,18 @@ summary=$results/chain-$stamp.md
 		function yn(ok) { return ok ? "yes" : "**no**" }
 		FILENAME == "rss.txt" { rss[$1] = $2 " MiB"; next }
 		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-		{ gsub(/"/, "", $col["command"]); med[$col["command"]] = $col["median"]
-		  sd[$col["command"]] = $col["stddev"] }
+		{ gsub(/"/, "", $col["command"]); c = $col["command"]
+		  med[c] = $col["median"]; sd[c] = $col["stddev"]; cpu[c] = $col["user"] + $col["system"] }
 		function row(rt, vs, sh, target,   r) {
 			r = med[sh] ? med[rt] / med[sh] : 0
-			printf "| `%s` vs %s | %s ± %s | %s ± %s | %.2fx | %.1fx | %s | %s | %s |\n", rt, vs,
-				ms(med[rt]), ms(sd[rt]), ms(med[sh]), ms(sd[sh]), r, target, yn(r <= target), rss[rt], rss[sh]
+			printf "| `%s` vs %s | %s ± %s | %s ± %s | **%.2fx** | %.2fx | %.1fx | %s | %s | %s |\n", rt, vs,
+				ms(med[rt]), ms(sd[rt]), ms(med[sh]), ms(sd[sh]), r, cpu[sh] ? cpu[rt] / cpu[sh] : 0,
+				target, yn(r <= target), rss[rt], rss[sh]
+		}
+		function split_row(what, sh, sq, rt) {
+			printf "| %s | %s | %s (%.2fx) | %s (%.2fx) | %+.0f µs | %+.0f µs |\n", what, ms(cpu[sh]),
+				ms(cpu[sq]), cpu[sh] ? cpu[sq] / cpu[sh] : 0, ms(cpu[rt]), cpu[sh] ? cpu[rt] / cpu[sh] : 0,
+				(cpu[sq] - cpu[sh]) * 1e6 / n, (cpu[rt] - cpu[sq]) * 1e6 / n
 		}
 		function quick(rt, what, sh) {
 			printf "| `%s` | %s ± %s | %s | %s | %s | %s |\n", rt, ms(med[rt]), ms(sd[rt]),
@@ -252,19 +277,28 @@ summary=$results/chain-$stamp.md
 			print "## upgrade head, from an empty database (a fresh copy before each run)"
 			print ""
 			print "The shell runs the revisions'"'"' upgrade sections, read from the same files, after"
-			print "`PRAGMA foreign_keys = OFF`. retort also writes the version table and a history row and"
-			print "runs `PRAGMA foreign_key_check` in every transaction, and reads and checks the chain."
-			print "Times: median ± standard deviation."
+			print "`PRAGMA foreign_keys = OFF`. retort also writes the version table and a history row in every"
+			print "transaction, checks foreign keys when a statement may orphan a row, and reads and checks the chain."
+			print "Wall time: median ± standard deviation; the target is on its ratio. CPU: user + system, means"
+			print "(less sensitive than wall time to other processes on the machine)."
 			print ""
-			print "| command | retort | sqlite3 | retort/sqlite3 | target | met | retort peak RSS | sqlite3 peak RSS |"
-			print "|---|---:|---:|---:|---:|---:|---:|---:|"
+			print "| command | retort | sqlite3 | retort/sqlite3 | CPU ratio | target | met | retort peak RSS | sqlite3 peak RSS |"
+			print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 			row("retort upgrade head", "`BEGIN IMMEDIATE; ...; COMMIT;` per revision", "sqlite3 per revision", 1.2)
 			row("retort upgrade head --one-transaction", "one `BEGIN IMMEDIATE ... COMMIT`",
 				"sqlite3 one transaction", 1.3)
 			print ""
-			printf "retort'"'"'s overhead per revision: %+.0f µs in its own transaction, %+.0f µs in one transaction.\n",
-				(med["retort upgrade head"] - med["sqlite3 per revision"]) * 1e6 / n,
-				(med["retort upgrade head --one-transaction"] - med["sqlite3 one transaction"]) * 1e6 / n
+			print "Where retort'"'"'s overhead goes, in CPU time: the shell running retort'"'"'s own script (`--sql`,"
+			print "the statements retort runs, with the version table and history row) against the plain shell"
+			print "(the engine'"'"'s SQL), then retort against that script (its process: reading the files, the"
+			print "revision graph, events and output)."
+			print ""
+			print "| transactions | sqlite3 | sqlite3, retort'"'"'s script | retort | engine SQL per revision | retort'"'"'s process per revision |"
+			print "|---|---:|---:|---:|---:|---:|"
+			split_row("one per revision", "sqlite3 per revision", "sqlite3 retort'"'"'s script per revision",
+				"retort upgrade head")
+			split_row("one for all", "sqlite3 one transaction", "sqlite3 retort'"'"'s script one transaction",
+				"retort upgrade head --one-transaction")
 			print ""
 			print "## current, history, downgrade -1 on the upgraded database (a fresh copy before each run)"
 			print ""
