@@ -59,8 +59,9 @@ typedef struct run {
 	const retort_revision **targets;
 	size_t n_targets;
 	unsigned char *applied; /* revs->n flags: the applied set as it stands */
-	const retort_revision **heads; /* its heads: what the version table holds */
+	const retort_revision **heads; /* its heads, in topological order */
 	size_t n_heads;
+	size_t version_rows;    /* the rows the version table holds (as read or written) */
 	int fk_was_on;          /* PRAGMA foreign_keys as the handle had it */
 	int fk_turned_off;
 	int in_txn;             /* our transaction is open (or, dry, in the script) */
@@ -267,7 +268,7 @@ static int read_version(char ***out, size_t *count, sqlite3 *db, const char *vta
 		slot = ARRAY_PUSH(ids, n, cap);
 		if (!slot || !(*slot = xstrdup((const char *)id))) {
 			sqlite3_reset(*cache);
-			retort_strings_free(ids, n - (slot != NULL));
+			retort_strings_free(ids, n);
 			return error_oom(err);
 		}
 	}
@@ -334,6 +335,7 @@ static int take_state(run *r, char **ids, size_t n, int report)
 	size_t i;
 	int rc;
 
+	r->version_rows = n;
 	if (r->applied && is_expected(r, ids, n))
 		return 0;
 	if ((rc = revgraph_applied(&fresh, r->revs, (const char *const *)ids, n, r->err)))
@@ -409,41 +411,49 @@ static void rollback(run *r)
 	r->in_txn = r->said_begin = 0;
 }
 
-/* Copy the database to the backup path with SQLite's online backup. */
+/*
+** Copy the database to the backup path with SQLite's online backup. We hold
+** the write lock and have written nothing, but SQLite backs nothing up from
+** a connection inside a write transaction: a second, read-only connection
+** reads the file, which is then exactly the state the run starts from.
+*/
 static int backup(run *r)
 {
-	const char *path = r->o->backup_path;
-	sqlite3 *dst = NULL;
+	const char *path = r->o->backup_path, *file = sqlite3_db_filename(r->db, "main");
+	sqlite3 *src = NULL, *dst = NULL;
 	sqlite3_backup *b;
 	int fd, rc;
 
+	if (!file || !*file)
+		return error_set(r->err, RETORT_EINVALID,
+			"a database without a file cannot be backed up");
 	/* O_EXCL: an existing file is never overwritten, even in a race */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0 && errno == EEXIST)
+		return error_set(r->err, RETORT_EEXISTS,
+			"backup file '%s' already exists; refusing to overwrite it", path);
 	if (fd < 0)
-		return error_set(r->err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
-			errno == EEXIST ? "backup file '%s' already exists; refusing to overwrite it" :
-			"cannot create the backup file '%s': %s", path, strerror(errno));
+		return error_set(r->err, RETORT_ERROR, "cannot create the backup file '%s': %s",
+			path, strerror(errno));
 	close(fd);
-	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+	rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK) {
-		b = sqlite3_backup_init(dst, "main", r->db, "main");
-		if (b) {
-			rc = sqlite3_backup_step(b, -1);
-			sqlite3_backup_finish(b);
-			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		} else {
-			rc = sqlite3_errcode(dst);
-		}
+		b = sqlite3_backup_init(dst, "main", src, "main");
+		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+		sqlite3_backup_finish(b);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
 	if (rc != SQLITE_OK) {
-		error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
-			dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
-		sqlite3_close(dst);
+		sqlite3 *at = dst ? dst : src;
+		rc = error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
+			sqlite3_errcode(at) != SQLITE_OK ? sqlite3_errmsg(at) : sqlite3_errstr(rc));
 		unlink(path);
-		return RETORT_EDB;
 	}
+	sqlite3_close(src);
 	sqlite3_close(dst);
-	return 0;
+	return rc;
 }
 
 static void create_tables_sql(run *r, int which)
@@ -457,7 +467,7 @@ static void create_tables_sql(run *r, int which)
 	}
 	buf_ident(&r->sql, HISTORY_TABLE);
 	buf_puts(&r->sql, " (id INTEGER PRIMARY KEY, revision TEXT, direction TEXT NOT NULL"
-		" CHECK (direction IN ('upgrade', 'downgrade', 'stamp')), sha256 TEXT,"
+		" CHECK (direction = 'upgrade' OR direction = 'downgrade' OR direction = 'stamp'), sha256 TEXT,"
 		" started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL,"
 		" retort_version TEXT NOT NULL, git_commit TEXT);");
 }
@@ -501,17 +511,34 @@ static int before_change(run *r)
 	return r->tables_made ? 0 : create_tables(r);
 }
 
-/* The version table becomes `heads`. */
-static int write_version(run *r, const retort_revision *const *heads, size_t n)
+/*
+** The version table becomes `heads`: one row changed in place when it held
+** one (the common step along a chain), else emptied and filled. A stamp
+** does not know what it held: `known` 0.
+*/
+static int write_version(run *r, const retort_revision *const *heads, size_t n, int known)
 {
-	size_t i;
-	int rc;
+	size_t i, had = r->version_rows;
+	int rc = 0;
 
-	buf_clear(&r->sql);
-	buf_puts(&r->sql, "DELETE FROM ");
-	buf_ident(&r->sql, r->vtable);
-	buf_putc(&r->sql, ';');
-	if ((rc = engine(r)) || !n)
+	r->version_rows = n;
+	if (known && had == 1 && n == 1) {
+		buf_clear(&r->sql);
+		buf_puts(&r->sql, "UPDATE ");
+		buf_ident(&r->sql, r->vtable);
+		buf_puts(&r->sql, " SET revision = ");
+		buf_literal(&r->sql, heads[0]->id);
+		buf_putc(&r->sql, ';');
+		return engine(r);
+	}
+	if (!known || had) {
+		buf_clear(&r->sql);
+		buf_puts(&r->sql, "DELETE FROM ");
+		buf_ident(&r->sql, r->vtable);
+		buf_putc(&r->sql, ';');
+		rc = engine(r);
+	}
+	if (rc || !n)
 		return rc;
 	buf_clear(&r->sql);
 	buf_puts(&r->sql, "INSERT INTO ");
@@ -679,11 +706,34 @@ static int may_orphan(const char *sql)
 	return 0;
 }
 
+/*
+** Does `sql` begin, commit or roll back a transaction? The engine owns the
+** transaction: a revision that ended it would commit part of itself without
+** its version-table update, or roll back and let the update run alone.
+*/
+static int controls_transaction(const char *sql)
+{
+	sqlcur c;
+
+	sqlcur_init(&c, sql);
+	if (sqlcur_is(&c, "BEGIN") || sqlcur_is(&c, "COMMIT") || sqlcur_is(&c, "END"))
+		return 1;
+	if (!sqlcur_accept(&c, "ROLLBACK"))
+		return 0;
+	sqlcur_accept(&c, "TRANSACTION");
+	return !sqlcur_is(&c, "TO"); /* ROLLBACK TO a savepoint stays inside */
+}
+
 static int run_statement(run *r, const retort_revision *rev, const rev_statement *s)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if (controls_transaction(s->sql)) {
+		src_loc loc = { rev->path, s->line, 0 };
+		return error_at(r->err, RETORT_EINVALID, &loc, NULL, "a revision cannot begin or "
+			"end a transaction: retort runs each revision in its own");
+	}
 	say(r, rev, s->sql, s->line);
 	if (r->o->dry_run)
 		return 0;
@@ -699,6 +749,49 @@ static int run_statement(run *r, const retort_revision *rev, const rev_statement
 	rc = rc == SQLITE_OK ? 0 : statement_error(r, rev, s, rc);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Put `rev` among the heads, in topological order. */
+static void add_head(run *r, const retort_revision *rev)
+{
+	size_t i = r->n_heads;
+
+	for (; i > 0 && r->heads[i - 1]->index > rev->index; i--)
+		r->heads[i] = r->heads[i - 1];
+	r->heads[i] = rev;
+	r->n_heads++;
+}
+
+/*
+** `rev` was just applied or reverted: move the heads (what the version table
+** holds) by looking at its neighbours only, not at the whole graph.
+*/
+static void move_heads(run *r, const retort_revision *rev)
+{
+	size_t i, j, k = 0;
+
+	/* applied, its parents are heads no more; reverted, it is not one */
+	for (i = 0; i < r->n_heads; i++) {
+		int gone = r->heads[i] == rev;
+		for (j = 0; j < rev->n_parents && !gone; j++)
+			gone = r->heads[i] == rev->parents[j];
+		if (!gone)
+			r->heads[k++] = r->heads[i];
+	}
+	r->n_heads = k;
+	if (r->dir == RETORT_UPGRADE) {
+		add_head(r, rev);
+		return;
+	}
+	/* a parent none of whose children is applied now is a head again */
+	for (j = 0; j < rev->n_parents; j++) {
+		const retort_revision *p = rev->parents[j];
+		int head = 1;
+		for (i = 0; i < p->n_children && head; i++)
+			head = !r->applied[p->children[i]->index];
+		if (head)
+			add_head(r, p);
+	}
 }
 
 /* Run `rev` in the open transaction: its statements, the version table,
@@ -721,8 +814,8 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	if (rc)
 		return rc;
 	r->applied[rev->index] = r->dir == RETORT_UPGRADE;
-	r->n_heads = revgraph_heads_of(r->revs, r->applied, r->heads);
-	rc = write_version(r, r->heads, r->n_heads);
+	move_heads(r, rev);
+	rc = write_version(r, r->heads, r->n_heads, 1);
 	if (!rc)
 		rc = history(r, rev, r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade",
 			r->dir, started, t0);
@@ -984,7 +1077,7 @@ int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
 
 	utc_now(started);
 	if (!rc && !(rc = begin(&r)) && !(rc = before_change(&r)))
-		rc = write_version(&r, r.targets, r.n_targets);
+		rc = write_version(&r, r.targets, r.n_targets, 0);
 	/* one row per revision stamped; base is one row without a revision */
 	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
 		rc = history(&r, r.n_targets ? r.targets[i] : NULL, "stamp", RETORT_UPGRADE,

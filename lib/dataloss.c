@@ -5,35 +5,37 @@
 **
 ** An authorizer on the scratch copy says, while each statement is prepared,
 ** which table a DROP TABLE removes, which table a CREATE TABLE makes and
-** which (table, column) an INSERT ... SELECT reads; ALTER TABLE is read with
-** sqltok. A map from the scratch copy's names back to the live database's
-** follows renames, so that a table rebuild (create a new table, copy the
-** rows, drop the old one, rename the new one) reports exactly the columns
-** its copy leaves out.
+** which (table, column)s an INSERT ... SELECT reads; ALTER TABLE and the
+** column lists of a copy are read with sqltok. A map from the scratch copy's
+** tables and columns back to the live ones follows renames and copies, so
+** that a table rebuild (create a new table, copy the rows, drop the old one,
+** rename the new one) reports exactly the columns its copy leaves out, and a
+** later drop of a rebuilt table's column counts the live column it came from.
 */
 #include "dataloss.h"
 #include "buf.h"
 #include "error.h"
 #include "sqltok.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct dl_column {
 	char *name;  /* its name in the scratch copy now */
-	char *live;  /* its name in the live database; NULL: added in the run */
+	char *live;  /* the live column its values come from; NULL: the run's */
 } dl_column;
 
 /*
-** A table whose name or columns moved in the run. A table of the scratch
-** copy without an entry is still the live table of the same name, with the
-** same columns.
+** A table whose name, columns or rows moved in the run. A table of the
+** scratch copy without an entry is still the live table of the same name,
+** with the same columns.
 */
 typedef struct dl_table {
-	char *name;  /* its name in the scratch copy now */
-	char *live;  /* its name in the live database; NULL: created in the run */
-	dl_column *cols; /* only the columns whose name or origin moved */
+	char *name;       /* its name in the scratch copy now */
+	char *live;       /* the live table whose rows it holds; NULL: the run's */
+	int own_columns;  /* made in the run: only `cols` come from live columns;
+	                     else a column not in `cols` is the live one of its name */
+	dl_column *cols;
 	size_t ncols, ccap;
 } dl_table;
 
@@ -54,6 +56,23 @@ typedef struct alter_op {
 	char *table, *from, *to;
 } alter_op;
 
+/* A list of names. */
+typedef struct name_list {
+	char **v;
+	size_t n, cap;
+} name_list;
+
+/*
+** INSERT INTO target [(tcols)] SELECT scols | * FROM source: a plain copy,
+** each column of the target taking one column of the source. An empty
+** `tcols` is every column of the target; `all` is SELECT *.
+*/
+typedef struct copy_op {
+	char *target, *source;
+	name_list tcols, scols;
+	int all;
+} copy_op;
+
 struct dataloss {
 	sqlite3 *live, *scratch;
 	int persist;
@@ -70,6 +89,33 @@ struct dataloss {
 	char *created;  /* the table a CREATE TABLE makes */
 	int oom;
 };
+
+/* ---- names ---------------------------------------------------------- */
+
+static void names_release(name_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Append a copy of `name`; 0, or -1 when out of memory. */
+static int names_push(name_list *l, const char *name)
+{
+	char **slot = ARRAY_PUSH(l->v, l->n, l->cap);
+
+	if (!slot)
+		return -1;
+	*slot = xstrdup(name);
+	if (!*slot) {
+		l->n--;
+		return -1;
+	}
+	return 0;
+}
 
 /* ---- the map from scratch names to live names ----------------------- */
 
@@ -132,8 +178,17 @@ static void forget_table(dataloss *dl, const char *name)
 	*t = dl->tables[--dl->ntables];
 }
 
+/* Set the string `*slot` to a copy of `name` (NULL stays NULL). */
+static void remember(dataloss *dl, char **slot, const char *name)
+{
+	free(*slot);
+	*slot = xstrdup(name);
+	if (name && !*slot)
+		dl->oom = 1;
+}
+
 /* The entry of `name`, made when missing: then it is the live table. */
-static dl_table *table_entry(dataloss *dl, const char *name, const char *live)
+static dl_table *table_entry(dataloss *dl, const char *name)
 {
 	dl_table *t = find_table(dl, name);
 
@@ -145,14 +200,12 @@ static dl_table *table_entry(dataloss *dl, const char *name, const char *live)
 		return NULL;
 	}
 	memset(t, 0, sizeof(*t));
-	t->name = xstrdup(name);
-	t->live = xstrdup(live);
-	if (!t->name || (live && !t->live))
-		dl->oom = 1;
+	remember(dl, &t->name, name);
+	remember(dl, &t->live, name);
 	return t;
 }
 
-/* The live name of the scratch copy's table `name`; NULL: made in the run. */
+/* The live table whose rows the scratch copy's `name` holds; NULL: the run's. */
 static const char *table_live(dataloss *dl, const char *name)
 {
 	const dl_table *t = find_table(dl, name);
@@ -192,14 +245,13 @@ static dl_column *column_entry(dataloss *dl, dl_table *t, const char *name,
 		dl->oom = 1;
 		return NULL;
 	}
-	c->name = xstrdup(name);
-	c->live = xstrdup(live);
-	if (!c->name || (live && !c->live))
-		dl->oom = 1;
+	memset(c, 0, sizeof(*c));
+	remember(dl, &c->name, name);
+	remember(dl, &c->live, live);
 	return c;
 }
 
-/* The live name of column `col` of the scratch copy's table `table`. */
+/* The live column behind column `col` of the scratch copy's `table`. */
 static const char *column_live(dataloss *dl, const char *table, const char *col)
 {
 	dl_table *t = find_table(dl, table);
@@ -210,7 +262,9 @@ static const char *column_live(dataloss *dl, const char *table, const char *col)
 	if (!t->live)
 		return NULL;
 	c = find_column(t, col);
-	return c ? c->live : col;
+	if (c)
+		return c->live;
+	return t->own_columns ? NULL : col;
 }
 
 /* ---- what the statements read and drop ------------------------------ */
@@ -224,25 +278,15 @@ static void push_pair(dataloss *dl, dl_pair **arr, size_t *n, size_t *cap,
 		dl->oom = 1;
 		return;
 	}
-	p->table = xstrdup(table);
-	p->column = xstrdup(column);
-	p->inner = xstrdup(inner);
-	if (!p->table || !p->column || (inner && !p->inner))
-		dl->oom = 1;
+	memset(p, 0, sizeof(*p));
+	remember(dl, &p->table, table);
+	remember(dl, &p->column, column);
+	remember(dl, &p->inner, inner);
 }
 
 static int is_internal(const char *name)
 {
 	return sqlite3_strnicmp(name, "sqlite_", 7) == 0;
-}
-
-/* Set the string `*slot` to a copy of `name`. */
-static void remember(dataloss *dl, char **slot, const char *name)
-{
-	free(*slot);
-	*slot = xstrdup(name);
-	if (!*slot)
-		dl->oom = 1;
 }
 
 /*
@@ -280,6 +324,30 @@ static int has_table(sqlite3 *db, const char *name)
 {
 	return sqlite3_table_column_metadata(db, "main", name, NULL, NULL, NULL,
 		NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/*
+** The columns of the scratch copy's `table`, in order: those an INSERT
+** without a column list fills (`selected` 0: no generated column) or those
+** SELECT * gives (`selected` 1).
+*/
+static int scratch_columns(dataloss *dl, const char *table, int selected, name_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(dl->scratch, selected ?
+	    "SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden <> 1" :
+	    "SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden = 0",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+		rc = names_push(out, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc)
+		dl->oom = 1;
+	return rc;
 }
 
 static int is_copied(const dataloss *dl, const char *table, const char *col)
@@ -349,46 +417,33 @@ static void report(const dataloss *dl, const char *table, const char *col,
 static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, void *ctx)
 {
 	const char *table = table_live(dl, name);
-	sqlite3_stmt *st = NULL;
-	char **lost = NULL;
-	size_t nlost = 0, cap = 0, kept = 0, i;
+	name_list cols = { NULL, 0, 0 }, lost = { NULL, 0, 0 };
+	size_t i, kept = 0;
 
 	if (!table || !dl->live)
 		return;
-	if (sqlite3_prepare_v2(dl->scratch,
-	    "SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden = 0",
-	    -1, &st, NULL) != SQLITE_OK) {
+	if (scratch_columns(dl, name, 0, &cols) < 0) {
 		dl->broken = 1;
 		return;
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *col = column_live(dl, name, (const char *)sqlite3_column_text(st, 0));
-		char **slot;
+	for (i = 0; i < cols.n && !dl->oom; i++) {
+		const char *col = column_live(dl, name, cols.v[i]);
 		if (!col)
-			continue; /* added in the run: no live value */
-		if (is_copied(dl, table, col)) {
+			continue; /* the run's column: no live value */
+		if (is_copied(dl, table, col))
 			kept++;
-			continue;
-		}
-		slot = ARRAY_PUSH(lost, nlost, cap);
-		if (!slot || !(*slot = xstrdup(col))) {
+		else if (names_push(&lost, col))
 			dl->oom = 1;
-			break;
-		}
 	}
-	sqlite3_finalize(st);
 	if (!dl->oom && !kept)
 		report(dl, table, NULL, fn, ctx);
-	for (i = 0; i < nlost; i++) {
-		if (!dl->oom && kept)
-			report(dl, table, lost[i], fn, ctx);
-		free(lost[i]);
-	}
-	free(lost);
+	for (i = 0; i < lost.n && !dl->oom && kept; i++)
+		report(dl, table, lost.v[i], fn, ctx);
+	names_release(&cols);
+	names_release(&lost);
 }
 
-/* ---- ALTER TABLE ---------------------------------------------------- */
+/* ---- reading statements --------------------------------------------- */
 
 static int is_dot(const sqltok *t)
 {
@@ -403,6 +458,34 @@ static int take_name(sqlcur *c, char **out)
 	*out = sqltok_name(&c->tok);
 	sqlcur_advance(c);
 	return *out != NULL;
+}
+
+/* [schema.]name: the name, schema dropped (the scratch copy has main only). */
+static int take_table(sqlcur *c, char **out)
+{
+	if (!take_name(c, out))
+		return 0;
+	if (!is_dot(&c->tok))
+		return 1;
+	sqlcur_advance(c);
+	free(*out);
+	*out = NULL;
+	return take_name(c, out);
+}
+
+/* name {, name}: into `out`; 0 when something else is there. */
+static int take_names(sqlcur *c, name_list *out)
+{
+	for (;;) {
+		char *name = NULL;
+		int ok = take_name(c, &name) && names_push(out, name) == 0;
+		free(name);
+		if (!ok)
+			return 0;
+		if (c->tok.type != TK_COMMA)
+			return 1;
+		sqlcur_advance(c);
+	}
 }
 
 static void alter_release(alter_op *op)
@@ -423,15 +506,8 @@ static void parse_alter(const char *sql, alter_op *op)
 	memset(op, 0, sizeof(*op));
 	sqlcur_init(&c, sql);
 	if (!sqlcur_accept(&c, "ALTER") || !sqlcur_accept(&c, "TABLE") ||
-	    !take_name(&c, &op->table))
+	    !take_table(&c, &op->table))
 		goto done;
-	if (is_dot(&c.tok)) {
-		sqlcur_advance(&c);
-		free(op->table);
-		op->table = NULL;
-		if (!take_name(&c, &op->table))
-			goto done;
-	}
 	if (sqlcur_accept(&c, "RENAME")) {
 		if (sqlcur_accept(&c, "TO")) {
 			if (take_name(&c, &op->to))
@@ -456,6 +532,60 @@ done:
 	op->kind = kind;
 }
 
+static void copy_release(copy_op *cp)
+{
+	free(cp->target);
+	free(cp->source);
+	names_release(&cp->tcols);
+	names_release(&cp->scols);
+	memset(cp, 0, sizeof(*cp));
+}
+
+/* Read a plain copy (copy_op); 0 for any other statement. */
+static int parse_copy(const char *sql, copy_op *cp)
+{
+	sqlcur c;
+	int ok = 0;
+
+	memset(cp, 0, sizeof(*cp));
+	sqlcur_init(&c, sql);
+	if (!sqlcur_accept(&c, "REPLACE")) {
+		if (!sqlcur_accept(&c, "INSERT"))
+			return 0;
+		if (sqlcur_accept(&c, "OR"))
+			sqlcur_advance(&c);
+	}
+	if (!sqlcur_accept(&c, "INTO") || !take_table(&c, &cp->target))
+		goto done;
+	if (c.tok.type == TK_LP) {
+		sqlcur_advance(&c);
+		if (!take_names(&c, &cp->tcols) || c.tok.type != TK_RP)
+			goto done;
+		sqlcur_advance(&c);
+	}
+	if (!sqlcur_accept(&c, "SELECT"))
+		goto done;
+	sqlcur_accept(&c, "ALL");
+	if (c.tok.type == TK_OP && c.tok.n == 1 && *c.tok.z == '*') {
+		cp->all = 1;
+		sqlcur_advance(&c);
+	} else if (!take_names(&c, &cp->scols)) {
+		goto done;
+	}
+	/* FROM one table and nothing after it: every row, as it is */
+	if (!sqlcur_accept(&c, "FROM") || !take_table(&c, &cp->source))
+		goto done;
+	if (c.tok.type == TK_SEMI)
+		sqlcur_advance(&c);
+	ok = c.tok.type == TK_EOF;
+done:
+	if (!ok)
+		copy_release(cp);
+	return ok;
+}
+
+/* ---- following the run ---------------------------------------------- */
+
 /* After an ALTER TABLE ran in the scratch copy: move the names it moved. */
 static void follow_alter(dataloss *dl, const alter_op *op)
 {
@@ -468,20 +598,20 @@ static void follow_alter(dataloss *dl, const alter_op *op)
 		if (sqlite3_stricmp(op->table, op->to) == 0)
 			return;
 		forget_table(dl, op->to);
-		t = table_entry(dl, op->table, op->table);
+		t = table_entry(dl, op->table);
 		if (t)
 			remember(dl, &t->name, op->to);
 		return;
 	}
-	t = table_entry(dl, op->table, op->table);
+	t = table_entry(dl, op->table);
 	if (!t || !t->live)
-		return; /* a table of the run: every column of it is the run's */
+		return; /* the run's table: every column of it is the run's */
 	switch (op->kind) {
 	case ALTER_RENAME_COLUMN:
 		if (sqlite3_stricmp(op->from, op->to) == 0)
 			return;
 		forget_column(t, op->to);
-		col = column_entry(dl, t, op->from, op->from);
+		col = column_entry(dl, t, op->from, t->own_columns ? NULL : op->from);
 		if (col)
 			remember(dl, &col->name, op->to);
 		break;
@@ -497,7 +627,30 @@ static void follow_alter(dataloss *dl, const alter_op *op)
 	}
 }
 
-/* ---- replaying a revision ------------------------------------------- */
+/*
+** A plain copy into a table of the run that holds no live rows yet: from
+** now on it holds the source's live rows, and each column it filled comes
+** from its source column (a rebuild's new table).
+*/
+static void follow_copy(dataloss *dl, copy_op *cp)
+{
+	dl_table *target = find_table(dl, cp->target);
+	const char *source = table_live(dl, cp->source);
+	size_t i;
+
+	if (!target || target->live || !source)
+		return;
+	if ((!cp->tcols.n && scratch_columns(dl, cp->target, 0, &cp->tcols) < 0) ||
+	    (cp->all && scratch_columns(dl, cp->source, 1, &cp->scols) < 0) ||
+	    cp->tcols.n != cp->scols.n)
+		return;
+	remember(dl, &target->live, source);
+	for (i = 0; i < cp->tcols.n; i++) {
+		const char *col = column_live(dl, cp->source, cp->scols.v[i]);
+		if (col)
+			column_entry(dl, target, cp->tcols.v[i], col);
+	}
+}
 
 static void reset_statement(dataloss *dl)
 {
@@ -511,21 +664,26 @@ static void reset_statement(dataloss *dl)
 typedef enum stmt_kind { STMT_SKIP, STMT_DDL, STMT_DML } stmt_kind;
 
 /*
-** Schema statements run in the scratch copy; data statements are only
-** prepared there (their reads are what matter, and the copy holds no rows);
-** anything else (PRAGMA, VACUUM, ATTACH, transactions) is left out.
+** The scratch copy holds tables only: statements on tables run there; data
+** statements are only prepared there (their reads are what matter, and the
+** copy holds no rows); indexes, views, triggers and anything else (PRAGMA,
+** VACUUM, ATTACH, transactions) destroy no rows and are left out.
 */
 static stmt_kind classify(const char *sql)
 {
-	static const char *const ddl[] = { "CREATE", "DROP", "ALTER" };
 	static const char *const dml[] = { "INSERT", "REPLACE", "UPDATE", "DELETE", "WITH" };
 	sqlcur c;
 	size_t i;
 
 	sqlcur_init(&c, sql);
-	for (i = 0; i < sizeof(ddl) / sizeof(ddl[0]); i++)
-		if (sqlcur_is(&c, ddl[i]))
-			return STMT_DDL;
+	if (sqlcur_accept(&c, "CREATE")) {
+		if (!sqlcur_accept(&c, "TEMP"))
+			sqlcur_accept(&c, "TEMPORARY");
+		sqlcur_accept(&c, "VIRTUAL");
+		return sqlcur_is(&c, "TABLE") ? STMT_DDL : STMT_SKIP;
+	}
+	if (sqlcur_accept(&c, "DROP") || sqlcur_accept(&c, "ALTER"))
+		return sqlcur_is(&c, "TABLE") ? STMT_DDL : STMT_SKIP;
 	for (i = 0; i < sizeof(dml) / sizeof(dml[0]); i++)
 		if (sqlcur_is(&c, dml[i]))
 			return STMT_DML;
@@ -538,17 +696,25 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 {
 	stmt_kind kind = classify(sql);
 	sqlite3_stmt *st = NULL;
-	alter_op op = { ALTER_NONE, NULL, NULL, NULL };
+	alter_op op;
+	copy_op cp;
 	int existed = 0, rc = 0;
 
 	if (kind == STMT_SKIP)
 		return 0;
 	reset_statement(dl);
-	if (sqlite3_prepare_v2(dl->scratch, sql, -1, &st, NULL) != SQLITE_OK || !st || dl->oom)
+	parse_alter(sql, &op);
+	memset(&cp, 0, sizeof(cp));
+	if (sqlite3_prepare_v2(dl->scratch, sql, -1, &st, NULL) != SQLITE_OK || !st || dl->oom) {
+		/* a data statement the copy cannot prepare (it reads a view, and
+		** the copy holds tables only) hides its reads: then more is
+		** reported, never less */
+		if (kind == STMT_DML && !dl->oom)
+			goto done;
 		goto fail;
+	}
 	if (dl->dropped)
 		report_drop_table(dl, dl->dropped, fn, ctx);
-	parse_alter(sql, &op);
 	if (op.kind == ALTER_DROP_COLUMN) {
 		const char *table = table_live(dl, op.table);
 		const char *col = table ? column_live(dl, op.table, op.from) : NULL;
@@ -557,6 +723,8 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 	}
 	if (dl->writes || dl->created)
 		note_copies(dl);
+	if (dl->writes && parse_copy(sql, &cp))
+		follow_copy(dl, &cp);
 	if (dl->created)
 		existed = has_table(dl->scratch, dl->created);
 	if (kind == STMT_DDL && sqlite3_step(st) != SQLITE_DONE)
@@ -564,8 +732,13 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 	if (dl->dropped)
 		forget_table(dl, dl->dropped);
 	if (dl->created && !existed) {
+		dl_table *t;
 		forget_table(dl, dl->created);
-		table_entry(dl, dl->created, NULL);
+		t = table_entry(dl, dl->created);
+		if (t) {
+			remember(dl, &t->live, NULL);
+			t->own_columns = 1;
+		}
 	}
 	follow_alter(dl, &op);
 	goto done;
@@ -574,11 +747,27 @@ fail:
 done:
 	sqlite3_finalize(st);
 	alter_release(&op);
+	copy_release(&cp);
 	return dl->oom || dl->broken ? -1 : rc;
 }
 
-/* Copy the live schema (without SQLite's internals) into a new scratch copy. */
-static int build_scratch(dataloss *dl)
+/* Is `name` one of `names` (any case)? */
+static int names_has(const name_list *names, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		if (sqlite3_stricmp(names->v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+** A new scratch copy of the live tables (without SQLite's internals): all
+** of them, or (`names` not NULL) those the statements name, which is all a
+** revision's statements can reach.
+*/
+static int build_scratch(dataloss *dl, const name_list *names)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
@@ -587,14 +776,14 @@ static int build_scratch(dataloss *dl)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		return -1;
 	if (dl->live) {
-		/* tables first, so that no index, view or trigger misses its table */
 		if (sqlite3_prepare_v2(dl->live, "SELECT name, sql FROM main.sqlite_schema"
-		    " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-		    " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1"
-		    " WHEN 'view' THEN 2 ELSE 3 END, rowid", -1, &st, NULL) != SQLITE_OK)
+		    " WHERE type = 'table' AND sql IS NOT NULL"
+		    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
 			return -1;
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 			const char *name = (const char *)sqlite3_column_text(st, 0);
+			if (names && !names_has(names, name))
+				continue;
 			/* a virtual table makes its own shadow tables, which then exist */
 			if (sqlite3_exec(dl->scratch, (const char *)sqlite3_column_text(st, 1),
 			    NULL, NULL, NULL) != SQLITE_OK && !has_table(dl->scratch, name))
@@ -606,6 +795,28 @@ static int build_scratch(dataloss *dl)
 	return rc;
 }
 
+/* Every name the statements hold (words, quoted names, strings). */
+static int names_in(const rev_statement *stmts, size_t n, name_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sqlcur c;
+		for (sqlcur_init(&c, stmts[i].sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+			char *name;
+			int rc;
+			if (!sqltok_is_name(&c.tok))
+				continue;
+			name = sqltok_name(&c.tok);
+			rc = !name || (!names_has(out, name) && names_push(out, name));
+			free(name);
+			if (rc)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static void close_scratch(dataloss *dl)
 {
 	sqlite3_close(dl->scratch);
@@ -613,21 +824,23 @@ static void close_scratch(dataloss *dl)
 	forget_tables(dl);
 }
 
-static int is_word_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
-}
-
-/* Does any statement hold the word DROP? (Cheap: most revisions do not.) */
-static int mentions_drop(const rev_statement *stmts, size_t n)
+/*
+** Can the statements destroy rows or values: is there a DROP TABLE, or an
+** ALTER TABLE with a DROP? (Cheap: most revisions have neither.)
+*/
+static int may_drop(const rev_statement *stmts, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *z;
-		for (z = stmts[i].sql; (z = strpbrk(z, "dD")) != NULL; z++)
-			if (sqlite3_strnicmp(z, "drop", 4) == 0 && !is_word_char(z[4]) &&
-			    (z == stmts[i].sql || !is_word_char(z[-1])))
+		sqlcur c;
+		sqlcur_init(&c, stmts[i].sql);
+		if (sqlcur_accept(&c, "DROP") && sqlcur_is(&c, "TABLE"))
+			return 1;
+		if (!sqlcur_accept(&c, "ALTER"))
+			continue;
+		for (; c.tok.type != TK_EOF; sqlcur_advance(&c))
+			if (sqlcur_is(&c, "DROP"))
 				return 1;
 	}
 	return 0;
@@ -666,10 +879,16 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 		return;
 	/* a dry run follows every revision; a real run copies the live schema
 	** afresh, and only for a revision that may drop something */
-	if (!dl->persist && !mentions_drop(stmts, n))
+	if (!dl->persist && !may_drop(stmts, n))
 		return;
-	if (!dl->scratch && build_scratch(dl) < 0)
+	if (!dl->persist) {
+		name_list names = { NULL, 0, 0 };
+		if (names_in(stmts, n, &names) < 0 || build_scratch(dl, &names) < 0)
+			dl->broken = 1;
+		names_release(&names);
+	} else if (!dl->scratch && build_scratch(dl, NULL) < 0) {
 		dl->broken = 1;
+	}
 	pairs_clear(dl->copied, &dl->ncopied);
 	for (i = 0; i < n && !dl->broken; i++)
 		if (replay(dl, stmts[i].sql, fn, ctx) < 0)

@@ -25,18 +25,6 @@ static int dir_seq, have_shell;
 
 /* ---- files and databases -------------------------------------------- */
 
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
-}
-
 static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -79,14 +67,14 @@ static void write_rev(const char *dir, const char *id, const char *parent,
 	const char *up, const char *down)
 {
 	static int created;
-	char path[600], text[8192];
+	char name[64], text[8192];
 
-	snprintf(path, sizeof(path), "%s/%s_rev.sql", dir, id);
+	snprintf(name, sizeof(name), "%s_rev.sql", id);
 	snprintf(text, sizeof(text),
 		"-- retort revision: %s\n-- parent: %s\n-- message: revision %s\n"
 		"-- created: 2026-11-20T10:%02d:00Z\n\n-- retort:upgrade\n%s\n\n"
 		"-- retort:downgrade\n%s\n", id, parent, id, created++ % 60, up, down);
-	write_text(path, text);
+	harness_write_file(dir, name, text);
 }
 
 static retort_revisions *load(const char *dir)
@@ -134,7 +122,7 @@ static const char *q(sqlite3 *db, const char *fmt, ...)
 
 static long long qi(sqlite3 *db, const char *sql)
 {
-	return atoll(q(db, "%s", sql));
+	return strtoll(q(db, "%s", sql), NULL, 10);
 }
 
 /* The version table's rows, joined with ','. */
@@ -350,7 +338,7 @@ static void check_history_row(sqlite3 *db, int id, const char *rev, const char *
 	CHECK(iso_time(started));
 	CHECK(iso_time(finished));
 	CHECK(strcmp(started, finished) <= 0);
-	CHECK(atoll(q(db, "SELECT duration_ms FROM retort_history WHERE id = %d", id)) >= 0);
+	CHECK(strtoll(q(db, "SELECT duration_ms FROM retort_history WHERE id = %d", id), NULL, 10) >= 0);
 	CHECK_STR(q(db, "SELECT retort_version FROM retort_history WHERE id = %d", id), RETORT_VERSION);
 	CHECK_STR(q(db, "SELECT typeof(git_commit) FROM retort_history WHERE id = %d", id), "null");
 }
@@ -765,7 +753,7 @@ static void test_dry_run(const retort_revisions *revs)
 		snprintf(script, sizeof(script), "%s/dry.sql", root);
 		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && sqlite3 -bail '%s' < '%s' > /dev/null",
 			path, copy, copy, script);
-		write_text(script, rec.script);
+		harness_write_file(root, "dry.sql", rec.script);
 		CHECK_INT(system(cmd), 0);
 		db = open_db(copy);
 		CHECK_STR(version_of(db), R5);
