@@ -20,6 +20,7 @@
 #include "sqltok.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,10 @@ typedef struct run {
 	const retort_revision **targets;
 	size_t n_targets;
 	unsigned char *applied; /* revs->n flags: the applied set as it stands */
+	unsigned char *scope;   /* revs->n flags: what the run may touch (revgraph_scope) */
+	char **commits;         /* each revision file's git commit (file_commit) */
+	int commits_looked_up;
+	char *applied_by;       /* "user@host", for the history */
 	const retort_revision **heads; /* its heads, in topological order */
 	size_t n_heads;
 	size_t version_rows;    /* the rows the version table holds (as read or written) */
@@ -304,6 +309,9 @@ static void run_release(run *r)
 	dataloss_free(r->dl);
 	buf_release(&r->sql);
 	free(r->targets);
+	free(r->scope);
+	retort_strings_free(r->commits, r->revs ? r->revs->n : 0);
+	free(r->applied_by);
 	free(r->applied);
 	free(r->heads);
 }
@@ -469,7 +477,7 @@ static void create_tables_sql(run *r, int which)
 	buf_puts(&r->sql, " (id INTEGER PRIMARY KEY, revision TEXT, direction TEXT NOT NULL"
 		" CHECK (direction = 'upgrade' OR direction = 'downgrade' OR direction = 'stamp'), sha256 TEXT,"
 		" started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL,"
-		" retort_version TEXT NOT NULL, git_commit TEXT);");
+		" retort_version TEXT NOT NULL, git_commit TEXT, applied_by TEXT);");
 }
 
 static int create_tables(run *r)
@@ -479,6 +487,14 @@ static int create_tables(run *r)
 	r->tables_made = 1;
 	for (which = 0; which < 2 && !rc; which++) {
 		create_tables_sql(r, which);
+		rc = engine(r);
+	}
+	/* a history table from retort 0.1.0's first builds lacks applied_by */
+	if (!rc && r->db && !r->o->dry_run &&
+	    sqlite3_exec(r->db, "SELECT applied_by FROM " HISTORY_TABLE " LIMIT 0", NULL, NULL,
+		NULL) != SQLITE_OK) {
+		buf_clear(&r->sql);
+		buf_puts(&r->sql, "ALTER TABLE " HISTORY_TABLE " ADD COLUMN applied_by TEXT;");
 		rc = engine(r);
 	}
 	return rc;
@@ -566,6 +582,39 @@ static void put_nullable(retort_buf *b, const char *text)
 ** (`t0` on the monotonic clock). A dry run's script records the time it
 ** runs instead.
 */
+/* "user@host" of the process applying, for the history; NULL when neither
+** is known. getpwuid_r, since an app may migrate from several threads. */
+static char *who_applies(void)
+{
+	struct passwd pw, *found = NULL;
+	char pwbuf[1024], host[256];
+	const char *user;
+	retort_buf b = RETORT_BUF_INIT;
+
+	user = getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found ?
+		found->pw_name : getenv("USER");
+	if (gethostname(host, sizeof(host)) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (!user && !*host)
+		return NULL;
+	buf_printf(&b, "%s@%s", user ? user : "", host);
+	return buf_detach(&b);
+}
+
+/* The commit that last changed a revision's file, looked up in git once per
+** run and only when a history row is written; NULL outside git, or when the
+** file differs from what is committed. */
+static const char *file_commit(run *r, const retort_revision *rev)
+{
+	if (!r->commits_looked_up) {
+		r->commits_looked_up = 1;
+		if (git_revision_commits(&r->commits, r->revs, NULL) != 0)
+			r->commits = NULL;
+	}
+	return r->commits ? r->commits[rev->index] : NULL;
+}
+
 static int history(run *r, const retort_revision *rev, const char *direction,
 	retort_direction section, const char *started, double t0)
 {
@@ -577,7 +626,7 @@ static int history(run *r, const retort_revision *rev, const char *direction,
 	buf_puts(&r->sql, "INSERT INTO ");
 	buf_ident(&r->sql, HISTORY_TABLE);
 	buf_puts(&r->sql, " (revision, direction, sha256, started, finished, duration_ms,"
-		" retort_version, git_commit) VALUES (");
+		" retort_version, git_commit, applied_by) VALUES (");
 	put_nullable(&r->sql, rev ? rev->id : NULL);
 	buf_puts(&r->sql, ", ");
 	buf_literal(&r->sql, direction);
@@ -595,8 +644,11 @@ static int history(run *r, const retort_revision *rev, const char *direction,
 	}
 	buf_printf(&r->sql, ", %lld, ", ms);
 	buf_literal(&r->sql, RETORT_VERSION);
-	/* git_commit: the revision file's commit is not known yet */
-	buf_puts(&r->sql, ", NULL);");
+	buf_puts(&r->sql, ", ");
+	put_nullable(&r->sql, rev ? file_commit(r, rev) : NULL);
+	buf_puts(&r->sql, ", ");
+	put_nullable(&r->sql, r->applied_by);
+	buf_puts(&r->sql, ");");
 	return engine(r);
 }
 
@@ -964,8 +1016,7 @@ static int migrate(run *r)
 	for (;;) {
 		if (!r->in_txn && (rc = begin(r)))
 			break;
-		if ((rc = revgraph_next(&next, r->revs, r->applied, r->targets, r->n_targets,
-		    r->dir, r->err)) || !next)
+		if (!(next = revgraph_next(r->revs, r->applied, r->scope, r->dir)))
 			break;
 		t0 = mono_now();
 		if ((rc = before_change(r)) || (rc = apply_revision(r, next, t0)))
@@ -998,6 +1049,7 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->sql);
+	r->applied_by = who_applies();
 	r->db = db;
 	r->revs = revs;
 	r->o = opts ? opts : &default_options;
@@ -1022,6 +1074,8 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	if (!rc)
 		rc = retort_revisions_resolve(&r->targets, &r->n_targets, revs, target,
 			(const char *const *)ids, n, err);
+	if (!rc)
+		rc = revgraph_scope(&r->scope, revs, r->targets, r->n_targets, dir, err);
 	/* a stamp needs no applied set: it is how a database at an unknown
 	** revision is set right */
 	if (!rc && !stamp)

@@ -369,39 +369,50 @@ int revgraph_applied(unsigned char **out, const retort_revisions *revs,
 	return 0;
 }
 
-int revgraph_next(const retort_revision **out, const retort_revisions *revs,
-	const unsigned char *applied, const retort_revision *const *targets,
-	size_t n_targets, retort_direction dir, retort_error **err)
+int revgraph_scope(unsigned char **out, const retort_revisions *revs,
+	const retort_revision *const *targets, size_t n_targets, retort_direction dir,
+	retort_error **err)
 {
 	size_t n = revs->n ? revs->n : 1, i, j;
-	unsigned char *mark = calloc(2 * n, 1), *is_target = mark + n;
-	const retort_revision *next = NULL;
+	unsigned char *scope = calloc(2 * n, 1), *is_target = scope + n;
 
 	*out = NULL;
-	if (!mark)
+	if (!scope)
 		return error_oom(err);
 	if (dir == RETORT_UPGRADE) {
-		revgraph_close_ancestors(revs, mark, targets, n_targets);
-		for (i = 0; i < revs->n && !next; i++)
-			if (mark[i] && !applied[i])
-				next = revs->revs[i];
+		revgraph_close_ancestors(revs, scope, targets, n_targets);
 	} else {
 		/* the strict descendants of the targets; all of them for base */
 		for (i = 0; i < n_targets; i++)
 			is_target[targets[i]->index] = 1;
 		for (i = 0; i < revs->n; i++) {
 			const retort_revision *r = revs->revs[i];
-			mark[i] = !n_targets;
-			for (j = 0; j < r->n_parents && !mark[i]; j++)
-				mark[i] = mark[r->parents[j]->index] || is_target[r->parents[j]->index];
+			scope[i] = !n_targets;
+			for (j = 0; j < r->n_parents && !scope[i]; j++)
+				scope[i] = scope[r->parents[j]->index] || is_target[r->parents[j]->index];
 		}
-		for (i = revs->n; i-- > 0 && !next;)
-			if (mark[i] && !is_target[i] && applied[i])
-				next = revs->revs[i];
+		for (i = 0; i < n_targets; i++)
+			scope[targets[i]->index] = 0;
 	}
-	free(mark);
-	*out = next;
+	*out = scope;
 	return 0;
+}
+
+const retort_revision *revgraph_next(const retort_revisions *revs,
+	const unsigned char *applied, const unsigned char *scope, retort_direction dir)
+{
+	size_t i;
+
+	if (dir == RETORT_UPGRADE) {
+		for (i = 0; i < revs->n; i++)
+			if (scope[i] && !applied[i])
+				return revs->revs[i];
+	} else {
+		for (i = revs->n; i-- > 0;)
+			if (scope[i] && applied[i])
+				return revs->revs[i];
+	}
+	return NULL;
 }
 
 size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,

@@ -74,15 +74,22 @@ void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
 	const retort_revision *const *targets, size_t n);
 
 /*
-** The next revision to run toward `targets` (count 0: base) into `*out`,
-** NULL when there is none; fails only when out of memory. Upgrade: the first, in topological order, of the targets'
-** ancestors (themselves included) not yet applied. Downgrade: the last
-** applied revision that descends from a target (every applied one for
-** base); it never has an applied child.
+** What a run toward `targets` (count 0: base) may touch, as revs->n flags
+** (free() it), worked out once per run. Upgrade: the targets and all their
+** ancestors. Downgrade: the strict descendants of the targets (every
+** revision for base).
 */
-int revgraph_next(const retort_revision **out, const retort_revisions *revs,
-	const unsigned char *applied, const retort_revision *const *targets,
-	size_t n_targets, retort_direction dir, retort_error **err);
+int revgraph_scope(unsigned char **out, const retort_revisions *revs,
+	const retort_revision *const *targets, size_t n_targets, retort_direction dir,
+	retort_error **err);
+
+/*
+** The next revision to run within `scope`, or NULL when there is none.
+** Upgrade: the first, in topological order, not yet applied (its parents
+** are). Downgrade: the last applied one, which never has an applied child.
+*/
+const retort_revision *revgraph_next(const retort_revisions *revs,
+	const unsigned char *applied, const unsigned char *scope, retort_direction dir);
 
 /* The heads of an applied set, in topological order, into `out` (room for
 ** revs->n); returns how many. */

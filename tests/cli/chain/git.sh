@@ -111,6 +111,12 @@ rm -f "$(head -n 1 "$work/out")"
 
 # a database at a revision only the feature branch has
 run_ok upgrade head
+# the history records the commit that last changed each file, and who ran it
+food_commit=$(git log -1 --format=%H -- "revisions/${food}_add_food.sql")
+expect_q "SELECT git_commit FROM retort_history WHERE revision = '$food'" "$food_commit" app.db \
+	"the history records the revision file's commit"
+expect_q "SELECT applied_by LIKE '%@%' FROM retort_history WHERE revision = '$food'" 1 app.db \
+	"the history records who applied it"
 g checkout -f feature
 run_rc 2 current
 expect_err "branch clean" "the missing revision's branch is named"
