@@ -100,16 +100,19 @@ static int marker_of(const char *line)
 	return -1;
 }
 
-/* The line `text + off` is on, counting from `first_line`. */
-static int line_at(const char *text, size_t off, int first_line)
-{
-	size_t i;
-	int line = first_line;
+/* A line counter that moves forward only, so that finding the line of each
+** statement costs one pass over the section, not one per statement. */
+typedef struct line_cursor {
+	const char *at;
+	int line;
+} line_cursor;
 
-	for (i = 0; i < off; i++)
-		if (text[i] == '\n')
-			line++;
-	return line;
+static int line_of(line_cursor *lc, const char *p)
+{
+	for (; lc->at < p; lc->at++)
+		if (*lc->at == '\n')
+			lc->line++;
+	return lc->line;
 }
 
 /* Where the first token that is not space or a comment starts, or NULL. */
@@ -156,6 +159,7 @@ static int split_statements(rev_section *s, int dir, const char *path, const cha
 {
 	const char *text = s->text, *start = text, *p;
 	retort_buf candidate = RETORT_BUF_INIT;
+	line_cursor lc = { text, s->line + 1 };
 	size_t cap = 0;
 	int rc = 0;
 
@@ -176,13 +180,13 @@ static int split_statements(rev_section *s, int dir, const char *path, const cha
 		if (!sqlite3_complete(candidate.ptr))
 			continue;
 		rc = push_statement(s, &cap, tok, (size_t)(p + 1 - tok),
-			line_at(text, (size_t)(tok - text), s->line + 1), 0, err);
+			line_of(&lc, tok), 0, err);
 		start = p + 1;
 	}
 	if (!rc) {
 		const char *tok = first_token(start);
 		if (tok) {
-			int line = line_at(text, (size_t)(tok - text), s->line + 1);
+			int line = line_of(&lc, tok);
 			size_t len = strlen(tok);
 			buf_clear(&candidate);
 			buf_put(&candidate, tok, len);
