@@ -19,6 +19,8 @@
 
 #include <git2.h>
 #include <limits.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,11 +31,55 @@ static int git_fail(retort_error **err, const char *what)
 	return error_set(err, RETORT_ERROR, "git: %s: %s", what, e && e->message ? e->message : "failed");
 }
 
-/* Open the repository holding `dir` (searching upwards); *repo is NULL
-** outside one. */
+static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+
+static void git_start(void)
+{
+	git_libgit2_init();
+}
+
+/* Is there a .git in `dir` or a parent (or a $GIT_DIR)? Looked at before
+** libgit2 is started, which costs a parse of the system's CA bundle. */
+static int near_git(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t len;
+
+	if (getenv("GIT_DIR"))
+		return 1;
+	if (!realpath(dir ? dir : ".", path))
+		return 0;
+	for (;;) {
+		len = strlen(path);
+		if (len + 6 >= sizeof(path))
+			return 0;
+		memcpy(path + len, len > 1 ? "/.git" : ".git", len > 1 ? 6 : 5);
+		if (access(path, F_OK) == 0)
+			return 1;
+		path[len] = '\0';
+		if (len <= 1)
+			return 0;
+		*strrchr(path, '/') = '\0';
+		if (!*path)
+			memcpy(path, "/", 2);
+	}
+}
+
+/*
+** Open the repository holding `dir` (searching upwards); *repo is NULL
+** outside one. libgit2 is started once per process and left running: shut
+** down by one thread while another still uses it, it would free that
+** thread's state from under it.
+*/
 static int open_repo(git_repository **repo, const char *dir, retort_error **err)
 {
-	int rc = git_repository_open_ext(repo, dir ? dir : ".", 0, NULL);
+	int rc;
+
+	*repo = NULL;
+	if (!near_git(dir))
+		return 0;
+	pthread_once(&git_once, git_start);
+	rc = git_repository_open_ext(repo, dir ? dir : ".", 0, NULL);
 
 	if (rc == GIT_ENOTFOUND) {
 		*repo = NULL;
@@ -76,7 +122,6 @@ int retort_git_identity(char **author, char **commit, const char *dir, retort_er
 
 	*author = NULL;
 	*commit = NULL;
-	git_libgit2_init();
 	rc = open_repo(&repo, dir, err);
 	if (!rc && repo) {
 		*author = author_of(repo);
@@ -85,7 +130,6 @@ int retort_git_identity(char **author, char **commit, const char *dir, retort_er
 			*commit = oid_hex(&head);
 	}
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return rc;
 }
 
@@ -177,7 +221,6 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 	int rc;
 
 	*out = NULL;
-	git_libgit2_init();
 	rc = open_repo(&repo, retort_config_dir(cfg), err);
 	if (!rc && !repo)
 		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: the project is not in a git repository", ref);
@@ -215,7 +258,6 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 	git_tree_free(folder);
 	git_tree_free(tree);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return rc;
 }
 
@@ -261,7 +303,6 @@ int git_revision_commits(char ***out, const retort_revisions *revs, retort_error
 	*out = NULL;
 	if (!commits)
 		return error_oom(err);
-	git_libgit2_init();
 	rc = open_repo(&repo, revs->dir, err);
 	if (rc || !repo || !(rel = repo_relative(repo, revs->dir)) ||
 	    git_revwalk_new(&walk, repo) < 0 || git_revwalk_push_head(walk) < 0)
@@ -304,7 +345,6 @@ int git_revision_commits(char ***out, const retort_revisions *revs, retort_error
 done:
 	git_revwalk_free(walk);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	free(rel);
 	if (rc) {
 		retort_strings_free(commits, revs->n);
@@ -420,7 +460,6 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 	int rc;
 
 	*report = NULL;
-	git_libgit2_init();
 	rc = open_repo(&repo, revs->dir, err);
 	if (!rc && !repo)
 		rc = error_set(err, RETORT_ENOTFOUND, "check --base: the project is not in a git repository");
@@ -481,7 +520,6 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 	git_commit_free(head);
 	git_commit_free(other);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	free(rel);
 	return rc;
 }
@@ -497,7 +535,6 @@ int retort_git_find_revision(char **where, const retort_revisions *revs, const c
 	int rc;
 
 	*where = NULL;
-	git_libgit2_init();
 	rc = open_repo(&repo, revs->dir, err);
 	if (rc || !repo || !(rel = repo_relative(repo, revs->dir)) ||
 	    git_branch_iterator_new(&it, repo, GIT_BRANCH_ALL) < 0)
@@ -524,7 +561,6 @@ int retort_git_find_revision(char **where, const retort_revisions *revs, const c
 done:
 	git_branch_iterator_free(it);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	free(rel);
 	return rc;
 }
