@@ -44,8 +44,8 @@ diff_runs() {
 	if [[ ${QUICK:-} ]]; then
 		echo --warmup 0 --runs 2
 	else
-		awk -v t="$1" 'BEGIN { print t >= 5 ? "--warmup 0 --runs 2" : t >= 2 ? "--warmup 0 --runs 3" :
-			t >= 0.3 ? "--warmup 1 --min-runs 5" : "--warmup 3 --min-runs 10" }'
+		awk -v t="$1" 'BEGIN { print (t >= 5 ? "--warmup 0 --runs 2" : t >= 2 ? "--warmup 0 --runs 3" :
+			t >= 0.3 ? "--warmup 1 --min-runs 5" : "--warmup 3 --min-runs 10") }'
 	fi
 }
 
@@ -233,9 +233,6 @@ gen_big() {
 	SQL
 }
 
-# TODO(issue 5): print hyperfine's `-n NAME COMMAND` here to time `retort upgrade` of work.db too.
-upgrade_bench_args() { :; }
-
 # ---------------------------------------------------------------------------
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating schemas of ${sizes[*]} tables and a $rows-row table in $work"
@@ -285,12 +282,10 @@ done
 
 echo
 echo "== rebuild: $rows rows, retort's script against the hand-written one, both run by sqlite3"
-mapfile -t upgrade_args < <(upgrade_bench_args)
 hyperfine -N "${rebuild_runs[@]}" --prepare 'cp big.db work.db' \
 	--export-csv rebuild.csv --export-json "$results/diff-$stamp/rebuild.json" \
 	-n "retort's script" "sqlite3 -bail work.db '.read up_big.sql'" \
-	-n "hand-written" "sqlite3 -bail work.db '.read rebuild.sql'" \
-	"${upgrade_args[@]}"
+	-n "hand-written" "sqlite3 -bail work.db '.read rebuild.sql'"
 
 # ---------------------------------------------------------------------------
 # 3. The summary, in markdown.
