@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # git through the real binary, on repositories made here with the git CLI:
 # author and commit stamped on a new revision (and not outside git, nor
-# before the first commit), from a subfolder and on a detached HEAD;
+# before the first commit), from a subfolder, on a detached HEAD and in a
+# linked worktree; the history's commit of each file and who applied it;
 # `diff --from git:HEAD~1`; `check --base` on two branches that each add a
 # revision on the same parent (exit 1, names both) and on a clean pair
 # (exit 0); a database at a revision that only another branch has.
@@ -102,6 +103,15 @@ g add -A
 g commit -m "toy after food"
 run_rc 0 check --base main
 ok "check --base on a clean pair: exit 0"
+
+# a linked worktree: its own HEAD, the same configuration
+g worktree add -b in-worktree "$work/wt"
+( cd "$work/wt" || exit 1
+  run_ok revision -m "in a worktree" >/dev/null
+  path=$(head -n 1 "$work/out")
+  grep -qx -- "-- commit: $(git rev-parse HEAD)" "$path" || fail "worktree: the commit is not the worktree's HEAD: $(cat "$path")"
+  grep -qx -- '-- author: Jane Dev <jane@example.com>' "$path" || fail "worktree: no author: $(cat "$path")" ) || exit 1
+ok "in a worktree: author and the worktree's HEAD"
 
 # a revision beside the head makes a second head: said at once
 base_rev=$(sed -n 's/^-- retort revision: //p' revisions/*_first.sql)
