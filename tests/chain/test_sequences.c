@@ -1636,19 +1636,9 @@ int main(void)
 	if (R.disproved)
 		printf("integrity_check: %lu false reports of SQLite 3.40.1 on WITHOUT ROWID tables, "
 			"each disproved by reading the column\n", R.disproved);
-	printf("mutations applied:");
-	for (m = 0; m < GEN_MUT_COUNT; m++)
-		printf("%s %s %lu", m ? "," : "", gen_mutation_name((gen_mutation)m), R.applied[m]);
-	printf("\n");
-	for (k = 0; k < F_COUNT; k++) {
-		unsigned long j;
-		if (!R.fails[k])
-			continue;
-		printf("failed: %s: %lu (seeds", fail_names[k], R.fails[k]);
-		for (j = 0; j < R.fails[k] && j < LISTED_SEEDS; j++)
-			printf(" %lu", R.fail_seeds[k][j]);
-		printf("%s)\n", R.fails[k] > LISTED_SEEDS ? " ..." : "");
-	}
+	gen_print_mutations(R.applied);
+	for (k = 0; k < F_COUNT; k++)
+		gen_print_failed(fail_names[k], R.fails[k], R.fail_seeds[k], LISTED_SEEDS);
 	if (!seed_given && count >= 100) {
 		/* stops by data are allowed (rows with NULLs meet NOT NULL, repeats
 		** meet UNIQUE), but must not take over */

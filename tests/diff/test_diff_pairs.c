@@ -808,19 +808,9 @@ int main(void)
 	if (S.iwr_workaround)
 		printf("integrity_check: %lu false reports of SQLite 3.40.1 on WITHOUT ROWID "
 			"tables, each disproved by reading the column\n", S.iwr_workaround);
-	printf("mutations applied:");
-	for (m = 0; m < GEN_MUT_COUNT; m++)
-		printf("%s %s %lu", m ? "," : "", gen_mutation_name((gen_mutation)m), S.applied[m]);
-	printf("\n");
-	for (k = 0; k < F_COUNT; k++) {
-		unsigned long j;
-		if (!S.fails[k])
-			continue;
-		printf("failed: %s: %lu (seeds", fail_names[k], S.fails[k]);
-		for (j = 0; j < S.fails[k] && j < LISTED_SEEDS; j++)
-			printf(" %lu", S.fail_seeds[k][j]);
-		printf("%s)\n", S.fails[k] > LISTED_SEEDS ? " ..." : "");
-	}
+	gen_print_mutations(S.applied);
+	for (k = 0; k < F_COUNT; k++)
+		gen_print_failed(fail_names[k], S.fails[k], S.fail_seeds[k], LISTED_SEEDS);
 	if (!seed_given && count >= 500) {
 		/* every kind of change was made often enough to mean something */
 		for (m = 0; m < GEN_MUT_COUNT; m++)

@@ -3659,3 +3659,26 @@ int gen_schema_mutate(gen_schema *s, gen_mutation m, uint64_t seed, char **what)
 	free(d.p);
 	return done;
 }
+
+void gen_print_mutations(const unsigned long applied[GEN_MUT_COUNT])
+{
+	int m;
+
+	printf("mutations applied:");
+	for (m = 0; m < GEN_MUT_COUNT; m++)
+		printf("%s %s %lu", m ? "," : "", gen_mutation_name((gen_mutation)m), applied[m]);
+	printf("\n");
+}
+
+void gen_print_failed(const char *what, unsigned long count, const unsigned long *seeds,
+	unsigned long listed)
+{
+	unsigned long j;
+
+	if (!count)
+		return;
+	printf("failed: %s: %lu (seeds", what, count);
+	for (j = 0; j < count && j < listed; j++)
+		printf(" %lu", seeds[j]);
+	printf("%s)\n", count > listed ? " ..." : "");
+}

@@ -230,6 +230,12 @@ typedef enum gen_mutation {
 /* The mutation's name, e.g. "column-type". */
 const char *gen_mutation_name(gen_mutation m);
 
+/* The summary lines the seeded tests print: how often each mutation was
+** applied, and a kind of failure with the first `listed` of its seeds. */
+void gen_print_mutations(const unsigned long applied[GEN_MUT_COUNT]);
+void gen_print_failed(const char *what, unsigned long count, const unsigned long *seeds,
+	unsigned long listed);
+
 /*
 ** Apply mutation `m` to one object chosen with `seed`. Returns 1 and a
 ** malloc'd description in `*what` (when not NULL), or 0 when the schema has
