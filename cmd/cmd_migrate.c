@@ -254,6 +254,11 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	clear_progress(&r);
 	if (failed)
 		rc = cli_error(c, err);
+	/* the lines printed as each revision ran would read as done */
+	if (failed && opts.one_transaction && r.n_done && !r.dry_run)
+		cli_note(c, "--one-transaction: the %zu revision%s above %s rolled back with it; "
+			"the database is where it started", r.n_done, r.n_done == 1 ? "" : "s",
+			r.n_done == 1 ? "was" : "were");
 	/* null in --json when it cannot be read (still locked, say) */
 	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
 	if (!known) {
