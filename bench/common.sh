@@ -24,3 +24,22 @@ bench_need() {
 		{ "${sudo[@]}" apt-get update &&
 		  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
 }
+
+# write_rebuild_sql FILE: the floor of the big rebuild (diff.sh, compare.sh),
+# SQLite's 12-step procedure written by hand for t(id, a, b, c) with b made
+# NOT NULL and its two indexes.
+write_rebuild_sql() {
+	cat >"$1" <<-'SQL'
+	PRAGMA foreign_keys = OFF;
+	BEGIN IMMEDIATE;
+	CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL, c REAL);
+	INSERT INTO t_new (id, a, b, c) SELECT id, a, b, c FROM t;
+	DROP TABLE t;
+	ALTER TABLE t_new RENAME TO t;
+	CREATE INDEX ix_t_a ON t (a);
+	CREATE INDEX ix_t_b ON t (b);
+	PRAGMA foreign_key_check;
+	COMMIT;
+	PRAGMA foreign_keys = ON;
+	SQL
+}

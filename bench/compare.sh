@@ -302,19 +302,7 @@ for state in prev target; do
 done
 fill="WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < $rows)
 	INSERT INTO t SELECT i, 'name-' || i, i % 1000, i * 0.5 FROM r;"
-cat >big/rebuild.sql <<-'SQL'
-PRAGMA foreign_keys = OFF;
-BEGIN IMMEDIATE;
-CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL, c REAL);
-INSERT INTO t_new (id, a, b, c) SELECT id, a, b, c FROM t;
-DROP TABLE t;
-ALTER TABLE t_new RENAME TO t;
-CREATE INDEX ix_t_a ON t (a);
-CREATE INDEX ix_t_b ON t (b);
-PRAGMA foreign_key_check;
-COMMIT;
-PRAGMA foreign_keys = ON;
-SQL
+write_rebuild_sql big/rebuild.sql
 retort_project big/r
 cp big/prev/models/t.yaml big/r/models/
 (cd big/r && "$retort" -q revision --autogenerate -m base >/dev/null && "$retort" -q upgrade head) ||

@@ -218,19 +218,7 @@ gen_big() {
 	      ix_t_a: {columns: [a]}
 	      ix_t_b: {columns: [b]}
 	YAML
-	cat >rebuild.sql <<-'SQL'
-	PRAGMA foreign_keys = OFF;
-	BEGIN IMMEDIATE;
-	CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL, c REAL);
-	INSERT INTO t_new (id, a, b, c) SELECT id, a, b, c FROM t;
-	DROP TABLE t;
-	ALTER TABLE t_new RENAME TO t;
-	CREATE INDEX ix_t_a ON t (a);
-	CREATE INDEX ix_t_b ON t (b);
-	PRAGMA foreign_key_check;
-	COMMIT;
-	PRAGMA foreign_keys = ON;
-	SQL
+	write_rebuild_sql rebuild.sql
 }
 
 # ---------------------------------------------------------------------------

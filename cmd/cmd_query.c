@@ -5,73 +5,20 @@
 */
 #include "cli.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct indexed {
-	const retort_revision *rev;
-	size_t index; /* topological position */
-} indexed;
-
-static int by_pointer(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)((const indexed *)a)->rev;
-	uintptr_t y = (uintptr_t)((const indexed *)b)->rev;
-
-	return x < y ? -1 : x > y;
-}
-
-static size_t index_of(const indexed *map, size_t n, const retort_revision *rev)
-{
-	indexed key = { rev, 0 };
-	const indexed *hit = bsearch(&key, map, n, sizeof(*map), by_pointer);
-
-	return hit ? hit->index : n;
-}
-
 int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,
 	size_t n_set, int ancestors, unsigned char **out)
 {
-	size_t i, k, j, n = retort_revisions_count(revs);
-	indexed *map = calloc(n + 1, sizeof(*map));
-	unsigned char *mark = calloc(n + 1, 1);
+	retort_error *err = NULL;
+	int rc = retort_revisions_closure(out, revs, set, n_set, ancestors, &err);
 
-	*out = NULL;
-	if (!map || !mark) {
-		free(map);
-		free(mark);
-		return cli_error(c, NULL);
-	}
-	for (i = 0; i < n; i++) {
-		map[i].rev = retort_revisions_at(revs, i);
-		map[i].index = i;
-	}
-	qsort(map, n, sizeof(*map), by_pointer);
-	for (i = 0; i < n_set; i++) {
-		j = index_of(map, n, set[i]);
-		if (j < n)
-			mark[j] = 1;
-	}
-	/* topological order sees every child after its parents: one pass,
-	** backwards for ancestors, forwards for descendants */
-	for (k = 0; k < n; k++) {
-		const retort_revision *rev;
-		i = ancestors ? n - 1 - k : k;
-		if (!mark[i])
-			continue;
-		rev = retort_revisions_at(revs, i);
-		if (ancestors)
-			for (j = 0; j < retort_revision_parent_count(rev); j++)
-				mark[index_of(map, n, retort_revision_parent(rev, j))] = 1;
-		else
-			for (j = 0; j < retort_revision_child_count(rev); j++)
-				mark[index_of(map, n, retort_revision_child(rev, j))] = 1;
-	}
-	free(map);
-	*out = mark;
-	return 0;
+	if (rc)
+		rc = cli_error(c, err);
+	retort_error_free(err);
+	return rc;
 }
 
 /* With -v, a listing gives each revision's other header fields below it. */

@@ -305,33 +305,35 @@ done:
 	return rc;
 }
 
-/* Is `anc` an ancestor of `rev` (or `rev` itself)? A walk up the parents
-** that visits each revision once, so merges do not make it exponential. */
-static int is_ancestor(const retort_revision *anc, const retort_revision *rev,
-	const retort_revision **seen, size_t room)
+/* Set `*anc` to a revision to merge that is an ancestor of another one, `*of`
+** (NULL when none is): merging it would add nothing. */
+static int find_ancestor(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *merged, size_t n, const retort_revision **anc,
+	const retort_revision **of)
 {
-	size_t i, k, n_seen = 1;
+	unsigned char *below = NULL;
+	size_t i, k, p;
+	int rc = 0;
 
-	seen[0] = rev;
-	for (i = 0; i < n_seen; i++) {
-		if (seen[i] == anc)
-			return 1;
-		for (k = 0; k < retort_revision_parent_count(seen[i]); k++) {
-			const retort_revision *p = retort_revision_parent(seen[i], k);
-			size_t j;
-			for (j = 0; j < n_seen && seen[j] != p; j++)
-				;
-			if (j == n_seen && n_seen < room)
-				seen[n_seen++] = p;
-		}
+	*anc = NULL;
+	for (k = 0; k < n && !*anc && !rc; k++) {
+		rc = cli_closure(c, revs, &merged[k], 1, 1, &below);
+		for (p = 0; !rc && p < retort_revisions_count(revs) && !*anc; p++)
+			for (i = 0; below[p] && i < n && !*anc; i++)
+				if (i != k && retort_revisions_at(revs, p) == merged[i]) {
+					*anc = merged[i];
+					*of = merged[k];
+				}
+		free(below);
+		below = NULL;
 	}
-	return 0;
+	return rc;
 }
 
 int cmd_merge(cli *c, int argc, char **argv)
 {
 	retort_revisions *revs = NULL;
-	const retort_revision **merged = NULL, **found = NULL, **seen = NULL;
+	const retort_revision **merged = NULL, **found = NULL, *anc = NULL, *of = NULL;
 	size_t n_merged = 0, n_found, i, k;
 	int rc, a;
 
@@ -341,8 +343,7 @@ int cmd_merge(cli *c, int argc, char **argv)
 	if (rc)
 		goto done;
 	merged = calloc(retort_revisions_count(revs) + 1, sizeof(*merged));
-	seen = calloc(retort_revisions_count(revs) + 1, sizeof(*seen));
-	if (!merged || !seen) {
+	if (!merged) {
 		rc = cli_error(c, NULL);
 		goto done;
 	}
@@ -364,19 +365,16 @@ int cmd_merge(cli *c, int argc, char **argv)
 			"got %zu (usage: retort merge -m MSG REV... , e.g. heads)", n_merged);
 		goto done;
 	}
-	for (i = 0; i < n_merged; i++)
-		for (k = 0; k < n_merged; k++)
-			if (i != k && is_ancestor(merged[i], merged[k], seen,
-			                          retort_revisions_count(revs) + 1)) {
-				rc = cli_fail(c, EXIT_BAD_INPUT, "%s is an ancestor of %s: nothing to merge",
-					retort_revision_id(merged[i]), retort_revision_id(merged[k]));
-				goto done;
-			}
+	rc = find_ancestor(c, revs, merged, n_merged, &anc, &of);
+	if (!rc && anc)
+		rc = cli_fail(c, EXIT_BAD_INPUT, "%s is an ancestor of %s: nothing to merge",
+			retort_revision_id(anc), retort_revision_id(of));
+	if (rc)
+		goto done;
 	rc = write_revision(c, revs, cli_opt(c, "message"), merged, n_merged,
 		upgrade_placeholder, downgrade_placeholder, 0);
 done:
 	free(merged);
-	free(seen);
 	retort_revisions_free(revs);
 	return rc;
 }

@@ -168,18 +168,21 @@ done:
 	return rel;
 }
 
-/* The tree of `ref` (any revision git understands: HEAD~1, origin/main). */
-static int ref_tree(git_tree **tree, git_repository *repo, const char *ref, retort_error **err)
+/* `ref` (anything git understands: HEAD~1, origin/main, a tag) peeled to a
+** commit or a tree. */
+static int peel_ref(git_object **out, git_repository *repo, const char *ref, git_object_t type,
+	retort_error **err)
 {
 	git_object *obj = NULL;
 	int rc = git_revparse_single(&obj, repo, ref);
 
 	if (rc == 0)
-		rc = git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE);
+		rc = git_object_peel(out, obj, type);
 	git_object_free(obj);
 	if (rc < 0) {
 		const git_error *e = git_error_last();
-		return error_set(err, RETORT_ENOTFOUND, "git: no ref '%s' here: %s", ref,
+		return error_set(err, RETORT_ENOTFOUND, "git: no %s '%s' here: %s",
+			type == GIT_OBJECT_COMMIT ? "commit" : "ref", ref,
 			e && e->message ? e->message : "not found");
 	}
 	return 0;
@@ -228,7 +231,7 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: the models (%s) are outside the "
 			"repository's work tree", ref, retort_config_models(cfg));
 	if (!rc)
-		rc = ref_tree(&tree, repo, ref, err);
+		rc = peel_ref((git_object **)&tree, repo, ref, GIT_OBJECT_TREE, err);
 	if (!rc && git_tree_entry_bypath(&entry, tree, rel) < 0)
 		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: there is no %s at that commit", ref, rel);
 	if (!rc && !(raw = schema_new()))
@@ -289,23 +292,41 @@ static const char *base_name(const char *path)
 /*
 ** Walk history from HEAD, newest first: the first commit whose revisions
 ** folder differs from its first parent's at a file's entry is the last one
-** that touched that file. A file that is not as committed gets no commit.
+** that touched that file. Only files that are in HEAD as they are in the
+** work tree are looked for, so untracked or edited files never make the
+** walk go through the whole history.
 */
 int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err)
 {
 	git_repository *repo = NULL;
 	git_revwalk *walk = NULL;
+	git_commit *head = NULL;
+	git_tree *head_folder = NULL;
 	git_oid id;
 	char **commits = calloc(revs->n ? revs->n : 1, sizeof(*commits)), *rel = NULL;
-	size_t left = revs->n, i;
+	unsigned char *wanted = calloc(revs->n ? revs->n : 1, 1);
+	size_t left = 0, i;
 	int rc;
 
 	*out = NULL;
-	if (!commits)
+	if (!commits || !wanted) {
+		free(commits);
+		free(wanted);
 		return error_oom(err);
+	}
 	rc = open_repo(&repo, revs->dir, err);
 	if (rc || !repo || !(rel = repo_relative(repo, revs->dir)) ||
-	    git_revwalk_new(&walk, repo) < 0 || git_revwalk_push_head(walk) < 0)
+	    peel_ref((git_object **)&head, repo, "HEAD", GIT_OBJECT_COMMIT, NULL) ||
+	    !(head_folder = folder_at(repo, head, rel)))
+		goto done;
+	for (i = 0; i < revs->n; i++) {
+		const git_tree_entry *e = git_tree_entry_byname(head_folder, base_name(revs->revs[i]->path));
+		git_oid file;
+		wanted[i] = e && git_odb_hashfile(&file, revs->revs[i]->path, GIT_OBJECT_BLOB) == 0 &&
+			git_oid_equal(&file, git_tree_entry_id(e));
+		left += wanted[i];
+	}
+	if (!left || git_revwalk_new(&walk, repo) < 0 || git_revwalk_push_head(walk) < 0)
 		goto done;
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	while (left > 0 && git_revwalk_next(&id, walk) == 0) {
@@ -317,19 +338,15 @@ int git_revision_commits(char ***out, const retort_revisions *revs, retort_error
 		if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
 			before = folder_at(repo, parent, rel);
 		for (i = 0; now && i < revs->n; i++) {
-			const git_tree_entry *e, *old;
 			const char *name = base_name(revs->revs[i]->path);
-			git_oid file;
-			if (commits[i] || !(e = git_tree_entry_byname(now, name)))
+			const git_tree_entry *e, *old;
+			if (!wanted[i] || commits[i] || !(e = git_tree_entry_byname(now, name)))
 				continue;
 			old = before ? git_tree_entry_byname(before, name) : NULL;
 			if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
 				continue;
-			if (git_odb_hashfile(&file, revs->revs[i]->path, GIT_OBJECT_BLOB) == 0 &&
-			    git_oid_equal(&file, git_tree_entry_id(e)))
-				commits[i] = oid_hex(&id);
-			else
-				commits[i] = xstrdup(""); /* changed since: unknown, and settled */
+			if (!(commits[i] = oid_hex(&id)))
+				rc = error_oom(err);
 			left--;
 		}
 		git_tree_free(now);
@@ -337,15 +354,13 @@ int git_revision_commits(char ***out, const retort_revisions *revs, retort_error
 		git_commit_free(parent);
 		git_commit_free(c);
 	}
-	for (i = 0; i < revs->n; i++)
-		if (commits[i] && !*commits[i]) {
-			free(commits[i]);
-			commits[i] = NULL;
-		}
 done:
 	git_revwalk_free(walk);
+	git_tree_free(head_folder);
+	git_commit_free(head);
 	git_repository_free(repo);
 	free(rel);
+	free(wanted);
 	if (rc) {
 		retort_strings_free(commits, revs->n);
 		return rc;
@@ -381,17 +396,6 @@ static const git_tree_entry *file_for(const git_tree *folder, const char *id)
 			return e;
 	}
 	return NULL;
-}
-
-static int commit_of(git_commit **out, git_repository *repo, const char *ref, retort_error **err)
-{
-	git_object *obj = NULL;
-	int rc = git_revparse_single(&obj, repo, ref);
-
-	if (rc == 0)
-		rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
-	git_object_free(obj);
-	return rc < 0 ? error_set(err, RETORT_ENOTFOUND, "git: no commit '%s' here", ref) : 0;
 }
 
 /* The revisions the other branch added: files of `theirs` not in `base`. */
@@ -467,9 +471,9 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 		rc = error_set(err, RETORT_ENOTFOUND, "check --base: %s is outside the repository's work tree",
 			revs->dir);
 	if (!rc)
-		rc = commit_of(&head, repo, "HEAD", err);
+		rc = peel_ref((git_object **)&head, repo, "HEAD", GIT_OBJECT_COMMIT, err);
 	if (!rc)
-		rc = commit_of(&other, repo, base_ref, err);
+		rc = peel_ref((git_object **)&other, repo, base_ref, GIT_OBJECT_COMMIT, err);
 	if (!rc && git_merge_base(&base_id, repo, git_commit_id(head), git_commit_id(other)) < 0)
 		rc = error_set(err, RETORT_ENOTFOUND, "check --base: HEAD and %s have no common history",
 			base_ref);

@@ -345,6 +345,33 @@ void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
 				set[revs->revs[i]->parents[j]->index] = 1;
 }
 
+/* Mark `targets` and all their descendants in `set`: one forward pass. */
+static void close_descendants(const retort_revisions *revs, unsigned char *set,
+	const retort_revision *const *targets, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		set[targets[i]->index] = 1;
+	for (i = 0; i < revs->n; i++)
+		if (set[i])
+			for (j = 0; j < revs->revs[i]->n_children; j++)
+				set[revs->revs[i]->children[j]->index] = 1;
+}
+
+int retort_revisions_closure(unsigned char **out, const retort_revisions *revs,
+	const retort_revision *const *set, size_t n, int ancestors, retort_error **err)
+{
+	*out = calloc(revs->n ? revs->n : 1, 1);
+	if (!*out)
+		return error_oom(err);
+	if (ancestors)
+		revgraph_close_ancestors(revs, *out, set, n);
+	else
+		close_descendants(revs, *out, set, n);
+	return 0;
+}
+
 int revgraph_applied(unsigned char **out, const retort_revisions *revs,
 	const char *const *ids, size_t n, retort_error **err)
 {
@@ -373,29 +400,21 @@ int revgraph_scope(unsigned char **out, const retort_revisions *revs,
 	const retort_revision *const *targets, size_t n_targets, retort_direction dir,
 	retort_error **err)
 {
-	size_t n = revs->n ? revs->n : 1, i, j;
-	unsigned char *scope = calloc(2 * n, 1), *is_target = scope + n;
+	size_t i;
+	int rc;
 
-	*out = NULL;
-	if (!scope)
-		return error_oom(err);
-	if (dir == RETORT_UPGRADE) {
-		revgraph_close_ancestors(revs, scope, targets, n_targets);
-	} else {
-		/* the strict descendants of the targets; all of them for base */
-		for (i = 0; i < n_targets; i++)
-			is_target[targets[i]->index] = 1;
-		for (i = 0; i < revs->n; i++) {
-			const retort_revision *r = revs->revs[i];
-			scope[i] = !n_targets;
-			for (j = 0; j < r->n_parents && !scope[i]; j++)
-				scope[i] = scope[r->parents[j]->index] || is_target[r->parents[j]->index];
-		}
-		for (i = 0; i < n_targets; i++)
-			scope[targets[i]->index] = 0;
+	/* downgrade: the strict descendants of the targets; all of them for base */
+	if (dir == RETORT_DOWNGRADE && n_targets == 0) {
+		*out = malloc(revs->n ? revs->n : 1);
+		if (!*out)
+			return error_oom(err);
+		memset(*out, 1, revs->n);
+		return 0;
 	}
-	*out = scope;
-	return 0;
+	rc = retort_revisions_closure(out, revs, targets, n_targets, dir == RETORT_UPGRADE, err);
+	for (i = 0; !rc && dir == RETORT_DOWNGRADE && i < n_targets; i++)
+		(*out)[targets[i]->index] = 0;
+	return rc;
 }
 
 const retort_revision *revgraph_next(const retort_revisions *revs,

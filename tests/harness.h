@@ -71,6 +71,25 @@ static inline void harness_write_file(const char *dir, const char *name, const c
 	fclose(f);
 }
 
+/* On stderr, the first lines where two texts differ, with their numbers. */
+static inline void harness_print_text_diff(const char *a, const char *b)
+{
+	int shown = 0, line = 1;
+
+	while ((*a || *b) && shown < 6) {
+		const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+		size_t na = ea ? (size_t)(ea - a) : strlen(a), nb = eb ? (size_t)(eb - b) : strlen(b);
+		if (na != nb || memcmp(a, b, na) != 0) {
+			fprintf(stderr, "    line %d: expected: %.*s\n", line, (int)na, a);
+			fprintf(stderr, "    line %d: got:      %.*s\n", line, (int)nb, b);
+			shown++;
+		}
+		a += na + (ea ? 1 : 0);
+		b += nb + (eb ? 1 : 0);
+		line++;
+	}
+}
+
 static inline int harness_done(void)
 {
 	printf("%d passed, %d failed\n", harness_passed, harness_failed);

@@ -366,6 +366,15 @@ RETORT_EXTERN(int) retort_revisions_resolve(const retort_revision ***out,
 	size_t *count, const retort_revisions *revs, const char *target,
 	const char *const *current, size_t n_current, retort_error **err);
 
+/**
+** One flag per revision, in topological order (the order of
+** retort_revisions_at()): `set` and every ancestor of it, or with
+** `ancestors` 0, `set` and every descendant. free() it.
+*/
+RETORT_EXTERN(int) retort_revisions_closure(unsigned char **out,
+	const retort_revisions *revs, const retort_revision *const *set, size_t n,
+	int ancestors, retort_error **err);
+
 RETORT_EXTERN(const char *) retort_revision_id(const retort_revision *rev);
 RETORT_EXTERN(size_t) retort_revision_parent_count(const retort_revision *rev);
 RETORT_EXTERN(const retort_revision *) retort_revision_parent(

@@ -20,7 +20,7 @@ static char *bin_path;
 static char *out_path, *err_path;
 static char **child_env;
 
-static char *dup_str(const char *s)
+char *seq_dup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *p = malloc(n);
@@ -56,7 +56,7 @@ int run_setup(const char *bin, const char *scratch)
 		fprintf(stderr, "retort binary %s: %s\n", bin, strerror(errno));
 		return -1;
 	}
-	bin_path = dup_str(bin);
+	bin_path = seq_dup(bin);
 	out_path = join(scratch, "stdout.txt");
 	err_path = join(scratch, "stderr.txt");
 	for (e = environ; *e; e++)
@@ -117,7 +117,7 @@ static int fail_start(run_result *r, const char *what, int e)
 	if (!r->err)
 		abort();
 	snprintf(r->err, n, "%s: %s", what, strerror(e));
-	r->out = dup_str("");
+	r->out = seq_dup("");
 	return -1;
 }
 

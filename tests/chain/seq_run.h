@@ -37,4 +37,7 @@ char *run_command_line(const char *const *argv);
 /* Did a sanitizer report an error in the child's stderr? */
 int run_sanitizer_report(const run_result *r);
 
+/* strdup() that stops the test when memory runs out. */
+char *seq_dup(const char *s);
+
 #endif

@@ -173,17 +173,6 @@ static char *xprintf(const char *fmt, ...)
 	return p;
 }
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (!p)
-		abort();
-	memcpy(p, s, n);
-	return p;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -383,9 +372,9 @@ static void copy_renames(step *st, const gen_schema *g)
 	if (g->nrenames && !st->renames)
 		abort();
 	for (i = 0; i < g->nrenames; i++) {
-		st->renames[i].table = dup_str(g->renames[i].table);
-		st->renames[i].column = g->renames[i].column ? dup_str(g->renames[i].column) : NULL;
-		st->renames[i].from = dup_str(g->renames[i].from);
+		st->renames[i].table = seq_dup(g->renames[i].table);
+		st->renames[i].column = g->renames[i].column ? seq_dup(g->renames[i].column) : NULL;
+		st->renames[i].from = seq_dup(g->renames[i].from);
 	}
 }
 
@@ -569,7 +558,7 @@ static int fill_rows(seq *q, project *p, sqlite3 *db, size_t at, uint64_t seed)
 		ftable *ft = &f->t[i];
 		sqlite3_stmt *st = NULL;
 		char *sql;
-		ft->name = dup_str(t->name);
+		ft->name = seq_dup(t->name);
 		for (j = 0; j < t->ncolumns; j++)
 			if (t->columns[j].generated == GENERATED_NONE)
 				gen_strs_push(&ft->cols, t->columns[j].name);
@@ -816,24 +805,6 @@ static int check_rows(seq *q, project *p, sqlite3 *db, const fill *f, size_t b)
 
 /* ---- checks on the database ------------------------------------------------- */
 
-static void print_text_diff(const char *a, const char *b)
-{
-	int shown = 0, line = 1;
-
-	while ((*a || *b) && shown < 6) {
-		const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
-		size_t na = ea ? (size_t)(ea - a) : strlen(a), nb = eb ? (size_t)(eb - b) : strlen(b);
-		if (na != nb || memcmp(a, b, na) != 0) {
-			fprintf(stderr, "    line %d: expected: %.*s\n", line, (int)na, a);
-			fprintf(stderr, "    line %d: got:      %.*s\n", line, (int)nb, b);
-			shown++;
-		}
-		a += na + (ea ? 1 : 0);
-		b += nb + (eb ? 1 : 0);
-		line++;
-	}
-}
-
 /* The database is exactly S_i, as retort and as SQLite's PRAGMAs see it,
 ** and integrity_check and foreign_key_check are clean. `when` says at
 ** which point of the run. */
@@ -862,7 +833,7 @@ static int check_schema(seq *q, project *p, sqlite3 *db, size_t i, enum fail_kin
 	if (!rc && (!fp || strcmp(fp, q->st[i].fp) != 0)) {
 		fail(q, p, i, k, NULL, NULL, "%s: SQLite's PRAGMAs differ from S%zu's", when, i);
 		if (fp)
-			print_text_diff(q->st[i].fp, fp);
+			harness_print_text_diff(q->st[i].fp, fp);
 		rc = -1;
 	}
 	free(fp);
@@ -943,7 +914,7 @@ static char *current_revision(seq *q, project *p, size_t stepno)
 		return NULL;
 	if (sqlite3_prepare_v2(db, "SELECT revision FROM retort_version", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		id = dup_str((const char *)sqlite3_column_text(st, 0));
+		id = seq_dup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return id;
@@ -1077,7 +1048,7 @@ static int make_revision(seq *q, project *p, size_t i)
 		goto done;
 	}
 	path = xprintf("%s/%s", p->revdir, added);
-	p->file[i] = dup_str(path);
+	p->file[i] = seq_dup(path);
 	sqlite3_free(path);
 	text = read_file(p->file[i]);
 	id = text ? header(text, "-- retort revision: ") : NULL;

@@ -206,25 +206,6 @@ static void fail(pair *p, enum fail_kind k, const char *fmt, ...)
 	}
 }
 
-/* A line-by-line difference of two texts, the first few lines. */
-static void print_text_diff(const char *a, const char *b)
-{
-	int shown = 0, line = 1;
-
-	while ((*a || *b) && shown < 6) {
-		const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
-		size_t na = ea ? (size_t)(ea - a) : strlen(a), nb = eb ? (size_t)(eb - b) : strlen(b);
-		if (na != nb || memcmp(a, b, na) != 0) {
-			fprintf(stderr, "    line %d: expected: %.*s\n", line, (int)na, a);
-			fprintf(stderr, "    line %d: got:      %.*s\n", line, (int)nb, b);
-			shown++;
-		}
-		a += na + (ea ? 1 : 0);
-		b += nb + (eb ? 1 : 0);
-		line++;
-	}
-}
-
 /* ---- SQL helpers ---------------------------------------------------------- */
 
 static int cmp_str(const void *x, const void *y)
@@ -572,7 +553,7 @@ static int check_schema(pair *p, const retort_schema *want, const char *fp, enum
 	if (!gotfp || strcmp(gotfp, fp) != 0) {
 		fail(p, k, "SQLite's PRAGMAs differ (sqlcheck fingerprint)");
 		if (gotfp)
-			print_text_diff(fp, gotfp);
+			harness_print_text_diff(fp, gotfp);
 		rc = -1;
 	}
 	free(gotfp);
