@@ -11,9 +11,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void retort_revisions_free(retort_revisions *revs)
 {
@@ -251,12 +254,40 @@ static int find_heads(retort_revisions *revs, retort_error **err)
 	return 0;
 }
 
+/* One file of the folder: from the cache when it is unchanged, else parsed. */
+static int load_file(retort_revision **out, revcache *cache, int dir_fd, const char *dir,
+	const char *name, retort_error **err)
+{
+	char *path = path_join(dir, name), *text = NULL;
+	struct stat st;
+	int have_stat, rc;
+	size_t len = 0;
+
+	*out = NULL;
+	if (!path)
+		return error_oom(err);
+	have_stat = dir_fd >= 0 && fstatat(dir_fd, name, &st, 0) == 0;
+	if (have_stat && (*out = revcache_get(cache, name, path, &st))) {
+		free(path);
+		return revcache_put(cache, name, &st, *out, 0) ? error_oom(err) : 0;
+	}
+	rc = read_text_file(path, &text, &len, err);
+	if (!rc)
+		rc = revfile_parse(out, path, text, len, err);
+	if (!rc && have_stat && revcache_put(cache, name, &st, *out, 1))
+		rc = error_oom(err);
+	free(text);
+	free(path);
+	return rc;
+}
+
 int retort_revisions_load(retort_revisions **out, const char *dir, retort_error **err)
 {
 	retort_revisions *revs = calloc(1, sizeof(*revs));
 	char **names = NULL;
 	size_t n_names = 0, i, cap = 0;
-	int rc;
+	revcache *cache = NULL;
+	int rc, dir_fd = -1;
 
 	*out = NULL;
 	if (!revs || !(revs->dir = xstrdup(dir))) {
@@ -264,22 +295,22 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 		return error_oom(err);
 	}
 	rc = list_files(&names, &n_names, dir, err);
+	if (!rc) {
+		cache = revcache_open(dir);
+		dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	for (i = 0; i < n_names && !rc; i++) {
-		char *path = path_join(dir, names[i]), *text = NULL;
 		retort_revision *rev = NULL, **slot;
-		size_t len = 0;
-		rc = !path ? error_oom(err) : read_text_file(path, &text, &len, err);
-		if (!rc)
-			rc = revfile_parse(&rev, path, text, len, err);
+		rc = load_file(&rev, cache, dir_fd, dir, names[i], err);
 		if (!rc && !(slot = ARRAY_PUSH(revs->by_id, revs->n, cap))) {
 			revfile_free(rev);
 			rc = error_oom(err);
 		} else if (!rc) {
 			*slot = rev;
 		}
-		free(text);
-		free(path);
 	}
+	if (dir_fd >= 0)
+		close(dir_fd);
 	for (i = 0; i < n_names; i++)
 		free(names[i]);
 	free(names);
@@ -292,6 +323,9 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 		rc = sort_topologically(revs, err);
 	if (!rc)
 		rc = find_heads(revs, err);
+	if (!rc)
+		revcache_save(cache);
+	revcache_free(cache);
 	if (rc) {
 		retort_revisions_free(revs);
 		return rc;

@@ -56,6 +56,24 @@ int revfile_is_id(const char *s, size_t len);
 /* SHA-256 of a section's text after normalising it (see retort.h). */
 void revfile_section_hash(char out[65], const char *text);
 
+/* revcache.c: parsed revision files kept between runs (see revcache.c). */
+struct stat;
+typedef struct revcache revcache;
+/* The cache of the folder `dir`: empty when it has none or one that cannot
+** be used; NULL only when out of memory (then the folder is read as usual). */
+revcache *revcache_open(const char *dir);
+/* The revision once parsed from the file `name` (found at `path`), when `st`
+** shows the file unchanged since; NULL when it must be parsed again. */
+retort_revision *revcache_get(revcache *c, const char *name, const char *path,
+	const struct stat *st);
+/* Note that `rev` came from `name` with `st` (`parsed` when just parsed),
+** for revcache_save(); `rev` must live until then. -1 when out of memory. */
+int revcache_put(revcache *c, const char *name, const struct stat *st,
+	const retort_revision *rev, int parsed);
+/* Write the cache when this run saw other files than it held (best effort). */
+void revcache_save(revcache *c);
+void revcache_free(revcache *c);
+
 /* sha256.c: 64 lower-case hex digits and a NUL into `out`. */
 void sha256_hex(char out[65], const void *data, size_t len);
 

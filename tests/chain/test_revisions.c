@@ -2,7 +2,7 @@
 ** test_revisions.c: revision files and the revision graph through the
 ** public API: parsing and splitting, checksums across line endings, every
 ** malformed file with its line, the graph, every TARGET form, writing a new
-** revision, the offline schema and verify.
+** revision, the offline schema and verify, and the cache of parsed files.
 */
 #include "harness.h"
 #include "retort.h"
@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char root[256];
@@ -401,6 +403,260 @@ done:
 	free(id2);
 }
 
+/* ---- the cache of parsed files (lib/revcache.c) ---- */
+
+/* Everything the API tells of a folder's revisions, as one text. */
+static char *describe(const char *dir)
+{
+	retort_revisions *revs = NULL;
+	retort_error *err = NULL;
+	char *text = NULL;
+	size_t len = 0, i, j, k;
+	FILE *f;
+
+	if (retort_revisions_load(&revs, dir, &err) != 0) {
+		f = open_memstream(&text, &len);
+		fprintf(f, "error %s:%d: %s\n", err->path ? err->path : "", err->line, err->message);
+		fclose(f);
+		retort_error_free(err);
+		return text;
+	}
+	f = open_memstream(&text, &len);
+	for (i = 0; i < retort_revisions_count(revs); i++) {
+		const retort_revision *r = retort_revisions_at(revs, i);
+		fprintf(f, "%s %s|%s|%s|%s|%s parents", retort_revision_id(r), retort_revision_path(r),
+			retort_revision_message(r), retort_revision_created(r),
+			retort_revision_author(r) ? retort_revision_author(r) : "(none)",
+			retort_revision_commit(r) ? retort_revision_commit(r) : "(none)");
+		for (j = 0; j < retort_revision_parent_count(r); j++)
+			fprintf(f, " %s", retort_revision_id(retort_revision_parent(r, j)));
+		for (k = 0; k < 2; k++) {
+			fprintf(f, "\n %s [%s]", retort_revision_sha256(r, (retort_direction)k),
+				retort_revision_sql(r, (retort_direction)k));
+			for (j = 0; j < retort_revision_statement_count(r, (retort_direction)k); j++) {
+				int line = 0;
+				const char *sql = retort_revision_statement(r, (retort_direction)k, j, &line);
+				fprintf(f, "\n  %d: %s", line, sql);
+			}
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	retort_revisions_free(revs);
+	return text;
+}
+
+/* The folder described from its files alone, with the cache out of the way. */
+static char *describe_uncached(const char *dir)
+{
+	char index[512], aside[520];
+	char *text;
+
+	snprintf(index, sizeof(index), "%s/.retort-cache/index", dir);
+	snprintf(aside, sizeof(aside), "%s.aside", index);
+	rename(index, aside);
+	text = describe(dir);
+	unlink(index);
+	rename(aside, index);
+	return text;
+}
+
+/* The cached description equals the uncached one. */
+static void check_as_parsed(const char *dir, const char *what)
+{
+	char *cached = describe(dir), *parsed = describe_uncached(dir);
+
+	if (strcmp(cached, parsed) != 0) {
+		fprintf(stderr, "%s: the cache gives another chain than the files\n", what);
+		harness_print_text_diff(parsed, cached);
+	}
+	CHECK_STR(cached, parsed);
+	free(cached);
+	free(parsed);
+}
+
+static int index_stat(const char *dir, struct stat *st)
+{
+	char index[512];
+
+	snprintf(index, sizeof(index), "%s/.retort-cache/index", dir);
+	return stat(index, st);
+}
+
+/* Was the index left as it was (same file, same time)? */
+static int index_kept(const char *dir, const struct stat *before)
+{
+	struct stat now;
+
+	return index_stat(dir, &now) == 0 && now.st_ino == before->st_ino &&
+		now.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+		now.st_mtim.tv_nsec == before->st_mtim.tv_nsec;
+}
+
+/* Past the file system's clock tick, so that the files just written are
+** older than an index written from now on (else the cache rightly refuses
+** them as possibly changed within the tick of its writing). */
+static void next_tick(void)
+{
+	struct timespec wait = { 0, 30 * 1000 * 1000 };
+
+	nanosleep(&wait, NULL);
+}
+
+static void test_cache(void)
+{
+	const char *dir = new_dir();
+	char path[512], *text, *before;
+	struct stat st, old;
+	struct timespec times[2];
+	FILE *f;
+	int i, seen_new;
+
+	add_rev(dir, "aaaaaaaaaaa1", "none", "CREATE TABLE t(a);", "DROP TABLE t;");
+	add_rev(dir, "aaaaaaaaaaa2", "aaaaaaaaaaa1",
+		"CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  SELECT 1;\nEND;\nCREATE INDEX ix ON t(a)",
+		"DROP INDEX ix;\nDROP TRIGGER tr;");
+	add_rev(dir, "aaaaaaaaaaa3", "aaaaaaaaaaa1", "CREATE TABLE u(b);", "DROP TABLE u;");
+	harness_write_file(dir, "aaaaaaaaaaa4_merge.sql",
+		"-- retort revision: aaaaaaaaaaa4\n-- parent: aaaaaaaaaaa2, aaaaaaaaaaa3\n"
+		"-- message: merge\n-- created: 2026-11-24T10:00:00Z\n"
+		"-- author: Jane Dev <jane@example.com>\n-- commit: 0123456789abcdef\n\n"
+		"-- retort:upgrade\n-- retort:downgrade\n");
+	next_tick();
+
+	/* the first load writes the index, self-ignored in git; the next one reads it */
+	before = describe(dir);
+	CHECK(index_stat(dir, &old) == 0);
+	snprintf(path, sizeof(path), "%s/.retort-cache/.gitignore", dir);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f) {
+		char line[16] = "";
+		CHECK(fgets(line, sizeof(line), f) != NULL);
+		CHECK_STR(line, "*\n");
+		fclose(f);
+	}
+	text = describe(dir);
+	CHECK_STR(text, before);
+	CHECK(index_kept(dir, &old)); /* every file came from it */
+	free(text);
+	free(before);
+	check_as_parsed(dir, "unchanged");
+
+	/* an edit of the same size with the old mtime put back: ctime tells */
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaa3_rev.sql", dir);
+	CHECK(stat(path, &st) == 0);
+	add_rev(dir, "aaaaaaaaaaa3", "aaaaaaaaaaa1", "CREATE TABLE v(b);", "DROP TABLE v;");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	CHECK(utimensat(AT_FDCWD, path, times, 0) == 0);
+	text = describe(dir);
+	CHECK(strstr(text, "CREATE TABLE v(b);") != NULL);
+	CHECK(strstr(text, "CREATE TABLE u(b);") == NULL);
+	CHECK(!index_kept(dir, &old));
+	free(text);
+	check_as_parsed(dir, "edited in place");
+
+	/* an edit within the clock tick the index was written in */
+	seen_new = 0;
+	for (i = 0; i < 20; i++) {
+		char up[64];
+		snprintf(up, sizeof(up), "CREATE TABLE w%02d(b);", i);
+		add_rev(dir, "aaaaaaaaaaa3", "aaaaaaaaaaa1", up, "DROP TABLE v;");
+		free(describe(dir)); /* writes the index */
+		snprintf(up, sizeof(up), "CREATE TABLE x%02d(b);", i);
+		add_rev(dir, "aaaaaaaaaaa3", "aaaaaaaaaaa1", up, "DROP TABLE v;");
+		text = describe(dir);
+		seen_new += strstr(text, up) != NULL;
+		free(text);
+	}
+	CHECK_INT(seen_new, 20);
+
+	/* files added, removed and renamed */
+	next_tick();
+	add_rev(dir, "aaaaaaaaaaa5", "aaaaaaaaaaa4", "CREATE TABLE y(c);", "DROP TABLE y;");
+	free(describe(dir));
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaa5_rev.sql", dir);
+	{
+		char renamed[512];
+		snprintf(renamed, sizeof(renamed), "%s/aaaaaaaaaaa5_renamed.sql", dir);
+		CHECK(rename(path, renamed) == 0);
+		text = describe(dir);
+		CHECK(strstr(text, "aaaaaaaaaaa5_renamed.sql") != NULL);
+		CHECK(strstr(text, "aaaaaaaaaaa5_rev.sql") == NULL);
+		free(text);
+		CHECK(unlink(renamed) == 0);
+	}
+	text = describe(dir);
+	CHECK(strstr(text, "aaaaaaaaaaa5") == NULL);
+	free(text);
+	check_as_parsed(dir, "added and removed");
+
+	/* a parent's file gone: the child, read from the cache, still names its parent line */
+	next_tick();
+	free(describe(dir));
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaa1_rev.sql", dir);
+	CHECK(unlink(path) == 0);
+	expect_bad(dir, RETORT_EINVALID, "aaaaaaaaaaa", 2, "parent aaaaaaaaaaa1 is not in");
+	add_rev(dir, "aaaaaaaaaaa1", "none", "CREATE TABLE t(a);", "DROP TABLE t;");
+
+	/* a malformed file is never cached: the same error every time */
+	harness_write_file(dir, "aaaaaaaaaaa6_bad.sql", "-- retort revision: aaaaaaaaaaa6\n-- parent: aaaaaaaaaaa4\n");
+	expect_bad(dir, RETORT_EINVALID, "aaaaaaaaaaa6_bad.sql", 2, "no '-- retort:upgrade' section");
+	expect_bad(dir, RETORT_EINVALID, "aaaaaaaaaaa6_bad.sql", 2, "no '-- retort:upgrade' section");
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaa6_bad.sql", dir);
+	CHECK(unlink(path) == 0);
+
+	/* a damaged or foreign index is not used, and is replaced by a good one */
+	for (i = 0; i < 4; i++) {
+		char index[512];
+		long size;
+		next_tick();
+		free(describe(dir));
+		snprintf(index, sizeof(index), "%s/.retort-cache/index", dir);
+		CHECK(index_stat(dir, &st) == 0);
+		size = (long)st.st_size;
+		if (i == 0) {
+			CHECK(truncate(index, size / 2) == 0);
+		} else {
+			f = fopen(index, "r+b");
+			CHECK(f != NULL);
+			if (!f)
+				continue;
+			if (i == 1) { /* zeros where the records are */
+				fseek(f, 64, SEEK_SET);
+				for (; size > 64; size--)
+					fputc(0, f);
+			} else if (i == 2) { /* another version of retort */
+				fseek(f, 30, SEEK_SET);
+				fputs("9.9.9", f);
+			} else { /* bytes changed in the middle */
+				fseek(f, size / 2, SEEK_SET);
+				fputs("\xff\xff\xff\xff\xff\xff\xff\xff", f);
+			}
+			fclose(f);
+		}
+		check_as_parsed(dir, "damaged index");
+		CHECK(index_stat(dir, &old) == 0);
+		next_tick();
+		free(describe(dir));
+		CHECK(index_kept(dir, &old)); /* a good index again */
+	}
+
+	/* a cache folder that cannot be made is no error */
+	{
+		char cache[512], cmd[600];
+		snprintf(cache, sizeof(cache), "%s/.retort-cache", dir);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cache);
+		CHECK(system(cmd) == 0);
+		harness_write_file(dir, ".retort-cache", "not a folder\n");
+		text = describe(dir);
+		CHECK(strncmp(text, "error", 5) != 0);
+		CHECK(strstr(text, "aaaaaaaaaaa4") != NULL);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -416,6 +672,7 @@ int main(void)
 	test_malformed();
 	test_graph_and_targets();
 	test_write_schema_verify();
+	test_cache();
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
