@@ -5,8 +5,11 @@
 ** last touched each revision file, revisions that diverged from another
 ** branch, and where a revision file missing here can be found.
 **
-** Outside a repository every question has the answer "unknown" (NULL, or
-** nothing found), never an error: git is a help, not a requirement.
+** Outside a repository, or when libgit2 cannot be loaded, the questions
+** that only help (who and which commit, each file's commit, where a missing
+** revision is) have the answer "unknown" (NULL, or nothing found), never an
+** error; `git:REF` and `check --base`, which cannot work without git, say
+** why they cannot.
 */
 /* realpath() is XSI */
 #define _XOPEN_SOURCE 700
@@ -17,25 +20,116 @@
 #include "model.h"
 #include "revision.h"
 
+#include <dlfcn.h>
 #include <git2.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int git_fail(retort_error **err, const char *what)
-{
-	const git_error *e = git_error_last();
+/*
+** libgit2 is loaded with dlopen() when a project is first found in a git
+** repository, not linked: it and the fifteen libraries it pulls in (krb5,
+** mbedtls, libssh2, openssl...) would cost every retort process ~2 ms at
+** start-up, and most never ask git anything. Each function used is listed once here
+** and called as sym_<name>, typed by its prototype in <git2.h> so that the
+** compiler checks every call.
+*/
+#define GIT_FUNCTIONS(X) \
+	X(git_blob_free) \
+	X(git_blob_lookup) \
+	X(git_blob_rawcontent) \
+	X(git_blob_rawsize) \
+	X(git_branch_iterator_free) \
+	X(git_branch_iterator_new) \
+	X(git_branch_name) \
+	X(git_branch_next) \
+	X(git_commit_free) \
+	X(git_commit_id) \
+	X(git_commit_lookup) \
+	X(git_commit_parent) \
+	X(git_commit_parentcount) \
+	X(git_commit_tree) \
+	X(git_error_last) \
+	X(git_libgit2_init) \
+	X(git_merge_base) \
+	X(git_object_free) \
+	X(git_object_peel) \
+	X(git_odb_hashfile) \
+	X(git_oid_equal) \
+	X(git_oid_tostr) \
+	X(git_reference_free) \
+	X(git_reference_name_to_id) \
+	X(git_reference_peel) \
+	X(git_repository_free) \
+	X(git_repository_open_ext) \
+	X(git_repository_workdir) \
+	X(git_revparse_single) \
+	X(git_revwalk_free) \
+	X(git_revwalk_new) \
+	X(git_revwalk_next) \
+	X(git_revwalk_push_head) \
+	X(git_revwalk_sorting) \
+	X(git_signature_default) \
+	X(git_signature_free) \
+	X(git_tree_entry_byindex) \
+	X(git_tree_entry_byname) \
+	X(git_tree_entry_bypath) \
+	X(git_tree_entry_free) \
+	X(git_tree_entry_id) \
+	X(git_tree_entry_name) \
+	X(git_tree_entry_type) \
+	X(git_tree_entrycount) \
+	X(git_tree_free) \
+	X(git_tree_lookup)
 
-	return error_set(err, RETORT_ERROR, "git: %s: %s", what, e && e->message ? e->message : "failed");
-}
+#define GIT_POINTER(fn) static __typeof__(fn) *sym_##fn;
+GIT_FUNCTIONS(GIT_POINTER)
+#undef GIT_POINTER
+
+#if LIBGIT2_VER_MAJOR < 1
+#error "retort needs libgit2 1.0 or later (its library is named libgit2.so.MAJOR.MINOR)"
+#endif
+/* The ABI the headers describe: a library of another version is not one
+** these prototypes fit, so only this one is loaded. */
+#define GIT_SONAME "libgit2.so." LIBGIT2_SOVERSION
 
 static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+static int git_loaded;
+/* why libgit2 could not be loaded (dlerror()'s text, which the next dl call
+** would overwrite) */
+static char git_load_error[256];
 
+/*
+** Load and start libgit2, once per process, and leave it running: shut down
+** by one thread while another still uses it, it would free that thread's
+** state from under it. Never unloaded either: its thread-local data and
+** exit handlers point into it.
+*/
 static void git_start(void)
 {
-	git_libgit2_init();
+	void *lib = dlopen(GIT_SONAME, RTLD_NOW | RTLD_LOCAL);
+	int ok = lib != NULL;
+
+#define GIT_LOAD(fn) ok = ok && (sym_##fn = (__typeof__(sym_##fn))dlsym(lib, #fn)) != NULL;
+	GIT_FUNCTIONS(GIT_LOAD)
+#undef GIT_LOAD
+	if (!ok) {
+		const char *why = dlerror();
+		snprintf(git_load_error, sizeof(git_load_error), "%s", why ? why : "failed");
+		return;
+	}
+	sym_git_libgit2_init();
+	git_loaded = 1;
+}
+
+static int git_fail(retort_error **err, const char *what)
+{
+	const git_error *e = sym_git_error_last();
+
+	return error_set(err, RETORT_ERROR, "git: %s: %s", what, e && e->message ? e->message : "failed");
 }
 
 /* Is there a .git in `dir` or a parent (or a $GIT_DIR)? Looked at before
@@ -66,24 +160,28 @@ static int near_git(const char *dir)
 }
 
 /*
-** Open the repository holding `dir` (searching upwards); *repo is NULL
-** outside one. libgit2 is started once per process and left running: shut
-** down by one thread while another still uses it, it would free that
-** thread's state from under it.
+** Open the repository holding `dir` (searching upwards). Outside one, or
+** when libgit2 cannot be loaded, *repo is NULL and the answer is 0 when git
+** is only a help (`need` NULL), else an error saying why, after `need` (the
+** feature that needs git). libgit2 is called, its frees too, only once
+** *repo is set: without a repository it may not be loaded.
 */
-static int open_repo(git_repository **repo, const char *dir, retort_error **err)
+static int open_repo(git_repository **repo, const char *dir, const char *need, retort_error **err)
 {
-	int rc;
+	int rc = GIT_ENOTFOUND;
 
 	*repo = NULL;
-	if (!near_git(dir))
-		return 0;
-	pthread_once(&git_once, git_start);
-	rc = git_repository_open_ext(repo, dir ? dir : ".", 0, NULL);
-
+	if (near_git(dir)) {
+		pthread_once(&git_once, git_start);
+		if (!git_loaded)
+			return need ? error_set(err, RETORT_ENOTFOUND, "%s: cannot load libgit2: %s", need,
+				git_load_error) : 0;
+		rc = sym_git_repository_open_ext(repo, dir ? dir : ".", 0, NULL);
+	}
 	if (rc == GIT_ENOTFOUND) {
 		*repo = NULL;
-		return 0;
+		return need ? error_set(err, RETORT_ENOTFOUND, "%s: the project is not in a git repository",
+			need) : 0;
 	}
 	return rc < 0 ? git_fail(err, "cannot open the repository") : 0;
 }
@@ -92,7 +190,7 @@ static char *oid_hex(const git_oid *oid)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	git_oid_tostr(hex, sizeof(hex), oid);
+	sym_git_oid_tostr(hex, sizeof(hex), oid);
 	return xstrdup(hex);
 }
 
@@ -104,13 +202,13 @@ static char *author_of(git_repository *repo)
 	git_signature *sig = NULL;
 	retort_buf b = RETORT_BUF_INIT;
 
-	if ((!name || !email) && git_signature_default(&sig, repo) == 0) {
+	if ((!name || !email) && sym_git_signature_default(&sig, repo) == 0) {
 		name = name ? name : sig->name;
 		email = email ? email : sig->email;
 	}
 	if (name && email)
 		buf_printf(&b, "%s <%s>", name, email);
-	git_signature_free(sig);
+	sym_git_signature_free(sig);
 	return b.len ? buf_detach(&b) : NULL;
 }
 
@@ -122,15 +220,15 @@ int retort_git_identity(char **author, char **commit, const char *dir, retort_er
 
 	*author = NULL;
 	*commit = NULL;
-	rc = open_repo(&repo, dir, err);
-	if (!rc && repo) {
-		*author = author_of(repo);
-		/* no commit yet (an unborn branch): the revision says nothing */
-		if (git_reference_name_to_id(&head, repo, "HEAD") == 0)
-			*commit = oid_hex(&head);
-	}
-	git_repository_free(repo);
-	return rc;
+	rc = open_repo(&repo, dir, NULL, err);
+	if (!repo)
+		return rc;
+	*author = author_of(repo);
+	/* no commit yet (an unborn branch): the revision says nothing */
+	if (sym_git_reference_name_to_id(&head, repo, "HEAD") == 0)
+		*commit = oid_hex(&head);
+	sym_git_repository_free(repo);
+	return 0;
 }
 
 /* `path` relative to the repository's work tree, or NULL when it is not
@@ -138,7 +236,7 @@ int retort_git_identity(char **author, char **commit, const char *dir, retort_er
 ** tree and only in history), so only its existing folder is resolved. */
 static char *repo_relative(git_repository *repo, const char *path)
 {
-	const char *workdir = git_repository_workdir(repo);
+	const char *workdir = sym_git_repository_workdir(repo);
 	char resolved[PATH_MAX], *dir = xstrdup(path), *slash, *rel = NULL;
 	retort_buf full = RETORT_BUF_INIT;
 	size_t wlen;
@@ -174,13 +272,13 @@ static int peel_ref(git_object **out, git_repository *repo, const char *ref, git
 	retort_error **err)
 {
 	git_object *obj = NULL;
-	int rc = git_revparse_single(&obj, repo, ref);
+	int rc = sym_git_revparse_single(&obj, repo, ref);
 
 	if (rc == 0)
-		rc = git_object_peel(out, obj, type);
-	git_object_free(obj);
+		rc = sym_git_object_peel(out, obj, type);
+	sym_git_object_free(obj);
 	if (rc < 0) {
-		const git_error *e = git_error_last();
+		const git_error *e = sym_git_error_last();
 		return error_set(err, RETORT_ENOTFOUND, "git: no %s '%s' here: %s",
 			type == GIT_OBJECT_COMMIT ? "commit" : "ref", ref,
 			e && e->message ? e->message : "not found");
@@ -203,11 +301,11 @@ static int read_model_blob(schema *raw, git_repository *repo, const git_oid *id,
 	git_blob *blob = NULL;
 	int rc;
 
-	if (git_blob_lookup(&blob, repo, id) < 0)
+	if (sym_git_blob_lookup(&blob, repo, id) < 0)
 		return git_fail(err, shown);
-	rc = model_read_text(raw, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+	rc = model_read_text(raw, sym_git_blob_rawcontent(blob), (size_t)sym_git_blob_rawsize(blob),
 		shown, err);
-	git_blob_free(blob);
+	sym_git_blob_free(blob);
 	return rc;
 }
 
@@ -224,32 +322,37 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 	int rc;
 
 	*out = NULL;
-	rc = open_repo(&repo, retort_config_dir(cfg), err);
-	if (!rc && !repo)
-		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: the project is not in a git repository", ref);
-	if (!rc && !(rel = repo_relative(repo, retort_config_models(cfg))))
+	buf_printf(&shown, "git:%s", ref);
+	rc = open_repo(&repo, retort_config_dir(cfg), shown.ptr, err);
+	if (rc) {
+		buf_release(&shown);
+		return rc;
+	}
+	buf_clear(&shown);
+	if (!(rel = repo_relative(repo, retort_config_models(cfg))))
 		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: the models (%s) are outside the "
 			"repository's work tree", ref, retort_config_models(cfg));
 	if (!rc)
 		rc = peel_ref((git_object **)&tree, repo, ref, GIT_OBJECT_TREE, err);
-	if (!rc && git_tree_entry_bypath(&entry, tree, rel) < 0)
+	if (!rc && sym_git_tree_entry_bypath(&entry, tree, rel) < 0)
 		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: there is no %s at that commit", ref, rel);
 	if (!rc && !(raw = schema_new()))
 		rc = error_oom(err);
-	if (!rc && git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+	if (!rc && sym_git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
 		buf_printf(&shown, "%s:%s", ref, rel);
-		rc = read_model_blob(raw, repo, git_tree_entry_id(entry), shown.ptr, err);
+		rc = read_model_blob(raw, repo, sym_git_tree_entry_id(entry), shown.ptr, err);
 	} else if (!rc) {
 		/* a folder's entries come sorted by name, as a directory's are read */
-		if (git_tree_lookup(&folder, repo, git_tree_entry_id(entry)) < 0)
+		if (sym_git_tree_lookup(&folder, repo, sym_git_tree_entry_id(entry)) < 0)
 			rc = git_fail(err, rel);
-		for (i = 0; !rc && i < git_tree_entrycount(folder); i++) {
-			const git_tree_entry *e = git_tree_entry_byindex(folder, i);
-			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || !has_yaml_suffix(git_tree_entry_name(e)))
+		for (i = 0; !rc && i < sym_git_tree_entrycount(folder); i++) {
+			const git_tree_entry *e = sym_git_tree_entry_byindex(folder, i);
+			if (sym_git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+			    !has_yaml_suffix(sym_git_tree_entry_name(e)))
 				continue;
 			buf_clear(&shown);
-			buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", git_tree_entry_name(e));
-			rc = read_model_blob(raw, repo, git_tree_entry_id(e), shown.ptr, err);
+			buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", sym_git_tree_entry_name(e));
+			rc = read_model_blob(raw, repo, sym_git_tree_entry_id(e), shown.ptr, err);
 		}
 	}
 	if (!rc)
@@ -257,10 +360,10 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 	retort_schema_free(raw);
 	buf_release(&shown);
 	free(rel);
-	git_tree_entry_free(entry);
-	git_tree_free(folder);
-	git_tree_free(tree);
-	git_repository_free(repo);
+	sym_git_tree_entry_free(entry);
+	sym_git_tree_free(folder);
+	sym_git_tree_free(tree);
+	sym_git_repository_free(repo);
 	return rc;
 }
 
@@ -270,15 +373,15 @@ static git_tree *folder_at(git_repository *repo, const git_commit *commit, const
 	git_tree *root = NULL, *folder = NULL;
 	git_tree_entry *entry = NULL;
 
-	if (git_commit_tree(&root, commit) < 0)
+	if (sym_git_commit_tree(&root, commit) < 0)
 		return NULL;
 	if (!*rel)
 		return root;
-	if (git_tree_entry_bypath(&entry, root, rel) == 0 &&
-	    git_tree_entry_type(entry) == GIT_OBJECT_TREE)
-		git_tree_lookup(&folder, repo, git_tree_entry_id(entry));
-	git_tree_entry_free(entry);
-	git_tree_free(root);
+	if (sym_git_tree_entry_bypath(&entry, root, rel) == 0 &&
+	    sym_git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		sym_git_tree_lookup(&folder, repo, sym_git_tree_entry_id(entry));
+	sym_git_tree_entry_free(entry);
+	sym_git_tree_free(root);
 	return folder;
 }
 
@@ -296,71 +399,83 @@ static const char *base_name(const char *path)
 ** work tree are looked for, so untracked or edited files never make the
 ** walk go through the whole history.
 */
-int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err)
+static int walk_commits(char **commits, git_repository *repo, const retort_revisions *revs,
+	retort_error **err)
 {
-	git_repository *repo = NULL;
 	git_revwalk *walk = NULL;
 	git_commit *head = NULL;
 	git_tree *head_folder = NULL;
 	git_oid id;
-	char **commits = calloc(revs->n ? revs->n : 1, sizeof(*commits)), *rel = NULL;
+	char *rel = NULL;
 	unsigned char *wanted = calloc(revs->n ? revs->n : 1, 1);
 	size_t left = 0, i;
-	int rc;
+	int rc = 0;
 
-	*out = NULL;
-	if (!commits || !wanted) {
-		free(commits);
-		free(wanted);
+	if (!wanted)
 		return error_oom(err);
-	}
-	rc = open_repo(&repo, revs->dir, err);
-	if (rc || !repo || !(rel = repo_relative(repo, revs->dir)) ||
+	if (!(rel = repo_relative(repo, revs->dir)) ||
 	    peel_ref((git_object **)&head, repo, "HEAD", GIT_OBJECT_COMMIT, NULL) ||
 	    !(head_folder = folder_at(repo, head, rel)))
 		goto done;
 	for (i = 0; i < revs->n; i++) {
-		const git_tree_entry *e = git_tree_entry_byname(head_folder, base_name(revs->revs[i]->path));
+		const git_tree_entry *e = sym_git_tree_entry_byname(head_folder,
+			base_name(revs->revs[i]->path));
 		git_oid file;
-		wanted[i] = e && git_odb_hashfile(&file, revs->revs[i]->path, GIT_OBJECT_BLOB) == 0 &&
-			git_oid_equal(&file, git_tree_entry_id(e));
+		wanted[i] = e && sym_git_odb_hashfile(&file, revs->revs[i]->path, GIT_OBJECT_BLOB) == 0 &&
+			sym_git_oid_equal(&file, sym_git_tree_entry_id(e));
 		left += wanted[i];
 	}
-	if (!left || git_revwalk_new(&walk, repo) < 0 || git_revwalk_push_head(walk) < 0)
+	if (!left || sym_git_revwalk_new(&walk, repo) < 0 || sym_git_revwalk_push_head(walk) < 0)
 		goto done;
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	while (left > 0 && git_revwalk_next(&id, walk) == 0) {
+	sym_git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	while (left > 0 && sym_git_revwalk_next(&id, walk) == 0) {
 		git_commit *c = NULL, *parent = NULL;
 		git_tree *now = NULL, *before = NULL;
-		if (git_commit_lookup(&c, repo, &id) < 0)
+		if (sym_git_commit_lookup(&c, repo, &id) < 0)
 			break;
 		now = folder_at(repo, c, rel);
-		if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
+		if (sym_git_commit_parentcount(c) > 0 && sym_git_commit_parent(&parent, c, 0) == 0)
 			before = folder_at(repo, parent, rel);
 		for (i = 0; now && i < revs->n; i++) {
 			const char *name = base_name(revs->revs[i]->path);
 			const git_tree_entry *e, *old;
-			if (!wanted[i] || commits[i] || !(e = git_tree_entry_byname(now, name)))
+			if (!wanted[i] || commits[i] || !(e = sym_git_tree_entry_byname(now, name)))
 				continue;
-			old = before ? git_tree_entry_byname(before, name) : NULL;
-			if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
+			old = before ? sym_git_tree_entry_byname(before, name) : NULL;
+			if (old && sym_git_oid_equal(sym_git_tree_entry_id(old), sym_git_tree_entry_id(e)))
 				continue;
 			if (!(commits[i] = oid_hex(&id)))
 				rc = error_oom(err);
 			left--;
 		}
-		git_tree_free(now);
-		git_tree_free(before);
-		git_commit_free(parent);
-		git_commit_free(c);
+		sym_git_tree_free(now);
+		sym_git_tree_free(before);
+		sym_git_commit_free(parent);
+		sym_git_commit_free(c);
 	}
 done:
-	git_revwalk_free(walk);
-	git_tree_free(head_folder);
-	git_commit_free(head);
-	git_repository_free(repo);
+	sym_git_revwalk_free(walk);
+	sym_git_tree_free(head_folder);
+	sym_git_commit_free(head);
 	free(rel);
 	free(wanted);
+	return rc;
+}
+
+int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err)
+{
+	git_repository *repo = NULL;
+	char **commits = calloc(revs->n ? revs->n : 1, sizeof(*commits));
+	int rc;
+
+	*out = NULL;
+	if (!commits)
+		return error_oom(err);
+	rc = open_repo(&repo, revs->dir, NULL, err);
+	if (repo) {
+		rc = walk_commits(commits, repo, revs, err);
+		sym_git_repository_free(repo);
+	}
 	if (rc) {
 		retort_strings_free(commits, revs->n);
 		return rc;
@@ -388,11 +503,11 @@ static void free_added(added_rev *a, size_t n)
 /* Does `folder` (NULL: none) hold a file named for revision `id`? */
 static const git_tree_entry *file_for(const git_tree *folder, const char *id)
 {
-	size_t i, n = folder ? git_tree_entrycount(folder) : 0;
+	size_t i, n = folder ? sym_git_tree_entrycount(folder) : 0;
 
 	for (i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(folder, i);
-		if (strncmp(git_tree_entry_name(e), id, 12) == 0)
+		const git_tree_entry *e = sym_git_tree_entry_byindex(folder, i);
+		if (strncmp(sym_git_tree_entry_name(e), id, 12) == 0)
 			return e;
 	}
 	return NULL;
@@ -403,31 +518,32 @@ static int theirs_added(added_rev **list, size_t *n, size_t *cap, git_repository
 	const git_tree *theirs, const git_tree *base, const char *ref, const char *rel,
 	retort_error **err)
 {
-	size_t i, count = theirs ? git_tree_entrycount(theirs) : 0;
+	size_t i, count = theirs ? sym_git_tree_entrycount(theirs) : 0;
 	int rc = 0;
 
 	for (i = 0; i < count && !rc; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(theirs, i);
-		const char *name = git_tree_entry_name(e);
+		const git_tree_entry *e = sym_git_tree_entry_byindex(theirs, i);
+		const char *name = sym_git_tree_entry_name(e);
 		size_t len = strlen(name);
 		retort_buf shown = RETORT_BUF_INIT;
 		git_blob *blob = NULL;
 		added_rev *slot;
-		if (len < 5 || strcmp(name + len - 4, ".sql") != 0 || git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		if (len < 5 || strcmp(name + len - 4, ".sql") != 0 ||
+		    sym_git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 			continue;
-		if (base && git_tree_entry_byname(base, name))
+		if (base && sym_git_tree_entry_byname(base, name))
 			continue;
-		if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0)
+		if (sym_git_blob_lookup(&blob, repo, sym_git_tree_entry_id(e)) < 0)
 			return git_fail(err, name);
 		buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", name);
 		if (!(slot = ARRAY_PUSH(*list, *n, *cap)))
 			rc = error_oom(err);
-		else if ((rc = revfile_parse(&slot->rev, shown.ptr, git_blob_rawcontent(blob),
-				(size_t)git_blob_rawsize(blob), err)) != 0)
+		else if ((rc = revfile_parse(&slot->rev, shown.ptr, sym_git_blob_rawcontent(blob),
+				(size_t)sym_git_blob_rawsize(blob), err)) != 0)
 			(*n)--;
 		else
 			slot->ours = 0;
-		git_blob_free(blob);
+		sym_git_blob_free(blob);
 		buf_release(&shown);
 	}
 	return rc;
@@ -464,20 +580,21 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 	int rc;
 
 	*report = NULL;
-	rc = open_repo(&repo, revs->dir, err);
-	if (!rc && !repo)
-		rc = error_set(err, RETORT_ENOTFOUND, "check --base: the project is not in a git repository");
-	if (!rc && !(rel = repo_relative(repo, revs->dir)))
+	rc = open_repo(&repo, revs->dir, "check --base", err);
+	if (rc)
+		return rc;
+	if (!(rel = repo_relative(repo, revs->dir)))
 		rc = error_set(err, RETORT_ENOTFOUND, "check --base: %s is outside the repository's work tree",
 			revs->dir);
 	if (!rc)
 		rc = peel_ref((git_object **)&head, repo, "HEAD", GIT_OBJECT_COMMIT, err);
 	if (!rc)
 		rc = peel_ref((git_object **)&other, repo, base_ref, GIT_OBJECT_COMMIT, err);
-	if (!rc && git_merge_base(&base_id, repo, git_commit_id(head), git_commit_id(other)) < 0)
+	if (!rc && sym_git_merge_base(&base_id, repo, sym_git_commit_id(head),
+			sym_git_commit_id(other)) < 0)
 		rc = error_set(err, RETORT_ENOTFOUND, "check --base: HEAD and %s have no common history",
 			base_ref);
-	if (!rc && git_commit_lookup(&base, repo, &base_id) < 0)
+	if (!rc && sym_git_commit_lookup(&base, repo, &base_id) < 0)
 		rc = git_fail(err, "merge base");
 	if (!rc) {
 		base_folder = folder_at(repo, base, rel);
@@ -518,12 +635,12 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 	}
 	buf_release(&out);
 	free_added(added, n);
-	git_tree_free(base_folder);
-	git_tree_free(their_folder);
-	git_commit_free(base);
-	git_commit_free(head);
-	git_commit_free(other);
-	git_repository_free(repo);
+	sym_git_tree_free(base_folder);
+	sym_git_tree_free(their_folder);
+	sym_git_commit_free(base);
+	sym_git_commit_free(head);
+	sym_git_commit_free(other);
+	sym_git_repository_free(repo);
 	free(rel);
 	return rc;
 }
@@ -539,32 +656,34 @@ int retort_git_find_revision(char **where, const retort_revisions *revs, const c
 	int rc;
 
 	*where = NULL;
-	rc = open_repo(&repo, revs->dir, err);
-	if (rc || !repo || !(rel = repo_relative(repo, revs->dir)) ||
-	    git_branch_iterator_new(&it, repo, GIT_BRANCH_ALL) < 0)
+	rc = open_repo(&repo, revs->dir, NULL, err);
+	if (!repo)
+		return rc;
+	if (!(rel = repo_relative(repo, revs->dir)) ||
+	    sym_git_branch_iterator_new(&it, repo, GIT_BRANCH_ALL) < 0)
 		goto done;
-	while (!*where && git_branch_next(&ref, &type, it) == 0) {
+	while (!*where && sym_git_branch_next(&ref, &type, it) == 0) {
 		git_commit *tip = NULL;
 		git_tree *folder = NULL;
 		const git_tree_entry *e;
 		const char *name = NULL;
-		if (git_reference_peel((git_object **)&tip, ref, GIT_OBJECT_COMMIT) == 0 &&
+		if (sym_git_reference_peel((git_object **)&tip, ref, GIT_OBJECT_COMMIT) == 0 &&
 		    (folder = folder_at(repo, tip, rel)) && (e = file_for(folder, id)) &&
-		    git_branch_name(&name, ref) == 0) {
+		    sym_git_branch_name(&name, ref) == 0) {
 			retort_buf b = RETORT_BUF_INIT;
 			char hex[GIT_OID_HEXSZ + 1];
-			git_oid_tostr(hex, sizeof(hex), git_commit_id(tip));
+			sym_git_oid_tostr(hex, sizeof(hex), sym_git_commit_id(tip));
 			buf_printf(&b, "branch %s (commit %.12s) has %s%s%s", name, hex, rel,
-				*rel ? "/" : "", git_tree_entry_name(e));
+				*rel ? "/" : "", sym_git_tree_entry_name(e));
 			*where = buf_detach(&b);
 		}
-		git_tree_free(folder);
-		git_commit_free(tip);
-		git_reference_free(ref);
+		sym_git_tree_free(folder);
+		sym_git_commit_free(tip);
+		sym_git_reference_free(ref);
 	}
 done:
-	git_branch_iterator_free(it);
-	git_repository_free(repo);
+	sym_git_branch_iterator_free(it);
+	sym_git_repository_free(repo);
 	free(rel);
 	return rc;
 }

@@ -541,8 +541,11 @@ RETORT_EXTERN(void) retort_strings_free(char **strings, size_t count);
 /* ------------------------------------------------------------------ */
 
 /*
-** Outside a git repository these find nothing and succeed: git helps
-** retort, it is never required.
+** Outside a git repository, or when libgit2 (loaded at run time, only
+** inside one) cannot be loaded, these find nothing and succeed: git helps
+** retort, it is never required. retort_models_load_git() and
+** retort_git_check_base(), which cannot work without git, fail with
+** RETORT_ENOTFOUND saying why.
 */
 
 /**

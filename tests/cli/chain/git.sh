@@ -5,7 +5,8 @@
 # linked worktree; the history's commit of each file and who applied it;
 # `diff --from git:HEAD~1`; `check --base` on two branches that each add a
 # revision on the same parent (exit 1, names both) and on a clean pair
-# (exit 0); a database at a revision that only another branch has.
+# (exit 0); a database at a revision that only another branch has; and
+# the same without libgit2 loadable.
 source "$(dirname "$0")/common.bash"
 command -v git >/dev/null || fail "git is not installed (scripts/install-deps.sh installs it)"
 export HOME=$work GIT_CONFIG_NOSYSTEM=1
@@ -130,4 +131,28 @@ expect_q "SELECT applied_by LIKE '%@%' FROM retort_history WHERE revision = '$fo
 g checkout -f feature
 run_rc 2 current
 expect_err "branch clean" "the missing revision's branch is named"
+
+# libgit2 that cannot be loaded (an empty file of its name first on the
+# library path): what git only helps with is left out, git:REF and
+# check --base say why they cannot work
+soname=$(grep -ao 'libgit2\.so\.[0-9][0-9.]*[0-9]' "$bin" | head -n 1)
+[[ -n $soname ]] || fail "the binary names no libgit2.so.N.N to load"
+mkdir "$work/nolib" && : > "$work/nolib/$soname"
+nolib=$work/nolib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+LD_LIBRARY_PATH=$nolib run_rc 2 current
+expect_no_err "branch clean" "without libgit2: no branch is named"
+LD_LIBRARY_PATH=$nolib run_rc 2 diff --from git:HEAD --to models
+expect_err "^retort: error: git:HEAD: cannot load libgit2: .*$soname" "without libgit2: git:REF says why"
+LD_LIBRARY_PATH=$nolib run_rc 2 check --base main
+expect_err "^retort: error: check --base: cannot load libgit2: .*$soname" \
+	"without libgit2: check --base says why"
+g checkout -f clean
+LD_LIBRARY_PATH=$nolib run_ok revision -m "no libgit2" >/dev/null
+path=$(head -n 1 "$work/out")
+grep -Eq '^-- (author|commit):' "$path" && fail "without libgit2: an author or a commit: $(cat "$path")"
+rm -f "$path"
+ok "without libgit2: a revision has no author and no commit"
+LD_LIBRARY_PATH=$nolib run_ok downgrade -1
+expect_q "SELECT git_commit IS NULL FROM retort_history ORDER BY rowid DESC LIMIT 1" 1 app.db \
+	"without libgit2: the history has no commit"
 finish
