@@ -30,6 +30,8 @@
 #     retort history, retort downgrade -1, each next to the nearest sqlite3
 #     command (read the version table; run the head's downgrade section).
 #     Target: a few milliseconds each, taken as under 10 ms (Alembic: 0.6-0.8 s).
+#  Both with retort's cache of parsed revision files as the runs before left
+#  it, and again without it (deleted before each run, as in a fresh checkout).
 #  Peak RSS (/usr/bin/time -f %M) of every command, from one extra run.
 #
 # retort finds its database and revisions through retort.yaml in the work
@@ -204,6 +206,9 @@ cp db.sqlite upgraded.db
 # Peak memory, one run each, as "NAME,MiB" (the names of the timings below).
 fresh='cp empty.db db.sqlite'
 upgraded='cp upgraded.db db.sqlite'
+# As in a fresh checkout (docs/revisions.md). hyperfine -N runs --prepare
+# without a shell too, so a prepare of two commands is a bash -c.
+no_cache='rm -rf revisions/.retort-cache'
 {
 	echo "retort upgrade head,$(peak_mib "$fresh" "$retort" upgrade head)"
 	echo "sqlite3 per revision,$(peak_mib "$fresh" sqlite3 -bail db.sqlite .read\ per_rev.sql)"
@@ -229,6 +234,9 @@ hyperfine -N "${upgrade_runs[@]}" --prepare "$fresh" \
 	-n "sqlite3 one transaction" "sqlite3 -bail db.sqlite '.read one_tx.sql'" \
 	-n "sqlite3 retort's script per revision" "sqlite3 -bail db.sqlite '.read rt_per_rev.sql'" \
 	-n "sqlite3 retort's script one transaction" "sqlite3 -bail db.sqlite '.read rt_one_tx.sql'"
+hyperfine -N "${upgrade_runs[@]}" --prepare "bash -c '$fresh; $no_cache'" \
+	--export-csv upgrade-no-cache.csv --export-json "$results/chain-$stamp/upgrade-no-cache.json" \
+	-n "retort upgrade head (no cache)" "$retort upgrade head"
 
 echo
 echo "== current, history, downgrade -1 on the upgraded database"
@@ -239,6 +247,11 @@ hyperfine -N "${read_runs[@]}" --prepare "$upgraded" \
 	-n "retort history" "$retort history" \
 	-n "retort downgrade -1" "$retort downgrade -1" \
 	-n "sqlite3 head's downgrade" "sqlite3 -bail db.sqlite '.read down_head.sql'"
+hyperfine -N "${read_runs[@]}" --prepare "bash -c '$upgraded; $no_cache'" \
+	--export-csv read-no-cache.csv --export-json "$results/chain-$stamp/read-no-cache.json" \
+	-n "retort current (no cache)" "$retort current" \
+	-n "retort history (no cache)" "$retort history" \
+	-n "retort downgrade -1 (no cache)" "$retort downgrade -1"
 
 # ---------------------------------------------------------------------------
 # 4. The summary, in markdown.
@@ -287,6 +300,12 @@ summary=$results/chain-$stamp.md
 			row("retort upgrade head", "`BEGIN IMMEDIATE; ...; COMMIT;` per revision", "sqlite3 per revision", 1.2)
 			row("retort upgrade head --one-transaction", "one `BEGIN IMMEDIATE ... COMMIT`",
 				"sqlite3 one transaction", 1.3)
+			row("retort upgrade head (no cache)", "`BEGIN IMMEDIATE; ...; COMMIT;` per revision",
+				"sqlite3 per revision", 1.2)
+			print ""
+			print "retort reads the chain from its cache of parsed files (`revisions/.retort-cache/`,"
+			print "docs/revisions.md), written by the runs before; the \"(no cache)\" rows delete it before each"
+			print "run, as in a fresh checkout, so they read and parse all the files and write the cache."
 			print ""
 			print "Where retort'"'"'s overhead goes, in CPU time: the shell running retort'"'"'s own script (`--sql`,"
 			print "the statements retort runs, with the version table and history row) against the plain shell"
@@ -307,7 +326,10 @@ summary=$results/chain-$stamp.md
 			quick("retort current", "`SELECT revision FROM retort_version`", "sqlite3 version table")
 			quick("retort history", "", "")
 			quick("retort downgrade -1", "the head'"'"'s downgrade section", "sqlite3 head'"'"'s downgrade")
-		}' rss.txt upgrade.csv read.csv
+			quick("retort current (no cache)", "", "")
+			quick("retort history (no cache)", "", "")
+			quick("retort downgrade -1 (no cache)", "", "")
+		}' rss.txt upgrade.csv upgrade-no-cache.csv read.csv read-no-cache.csv
 } >"$summary"
 cp "$summary" "$results/chain-latest.md"
 echo

@@ -10,7 +10,12 @@
 ** write could otherwise keep its old times (git's "racily clean" entries).
 **
 ** The index is native-endian binary ending in a checksum of the rest,
-** written whole to a temporary file and renamed over the old one. Anything
+** written whole to a temporary file and renamed over the old one. It is
+** mapped, not read, and the revisions taken from it point into the mapping
+** (strings are stored with their NUL), so a command that never looks at the
+** SQL of a section never touches it. A rename leaves the mapping on the
+** old file; only truncating the index in place under a running retort
+** could fault it, as with git's mapped index. Anything
 ** unexpected in it (another format or version, a wrong checksum, a short
 ** record) makes the whole index unused; not being able to write it is not
 ** an error. Deleting it is always safe.
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,7 +61,7 @@ typedef struct fresh {
 
 struct revcache {
 	char *dir;
-	char *data;               /* the index as read */
+	const char *data;         /* the index, mapped */
 	size_t data_len;
 	cached *entries;          /* sorted by name, as written */
 	size_t n_entries;
@@ -155,29 +161,15 @@ static const char *get_str(reader *r)
 	return s;
 }
 
-/* A string that must be there, as a malloc'd copy (bad when absent). */
-static char *dup_str(reader *r)
+/* A string that must be there (bad when absent). The revision's fields are
+** not const because parsed ones are malloc'd; these are never written. */
+static char *need_str(reader *r)
 {
 	const char *s = get_str(r);
-	char *copy;
 
-	if (!s) {
+	if (!s)
 		r->bad = 1;
-		return NULL;
-	}
-	if (!(copy = xstrdup(s)))
-		r->bad = 1;
-	return copy;
-}
-
-static char *dup_nullable(reader *r)
-{
-	const char *s = get_str(r);
-	char *copy = s ? xstrdup(s) : NULL;
-
-	if (s && !copy)
-		r->bad = 1;
-	return copy;
+	return (char *)s;
 }
 
 /* A count of records that each take at least `min_size` bytes, checked
@@ -195,7 +187,7 @@ static void read_section(reader *r, rev_section *s)
 {
 	size_t i;
 
-	s->text = dup_str(r);
+	s->text = need_str(r);
 	s->line = get_i32(r);
 	get_raw(r, s->sha256, 64);
 	s->sha256[64] = '\0';
@@ -208,7 +200,7 @@ static void read_section(reader *r, rev_section *s)
 		return;
 	}
 	for (i = 0; i < s->n_stmts; i++) {
-		s->stmts[i].sql = dup_str(r);
+		s->stmts[i].sql = need_str(r);
 		s->stmts[i].line = get_i32(r);
 	}
 }
@@ -223,6 +215,7 @@ static retort_revision *read_revision(reader *r, const char *path)
 
 	if (!rev)
 		return NULL;
+	rev->from_cache = 1;
 	id = get_str(r);
 	if (id && revfile_is_id(id, strlen(id)))
 		memcpy(rev->id, id, sizeof(rev->id));
@@ -234,12 +227,12 @@ static retort_revision *read_revision(reader *r, const char *path)
 		r->bad = 1;
 	}
 	for (i = 0; i < rev->n_parents; i++)
-		rev->parent_ids[i] = dup_str(r);
+		rev->parent_ids[i] = need_str(r);
 	rev->parent_line = get_i32(r);
-	rev->message = dup_str(r);
-	rev->created = dup_str(r);
-	rev->author = dup_nullable(r);
-	rev->commit = dup_nullable(r);
+	rev->message = need_str(r);
+	rev->created = need_str(r);
+	rev->author = (char *)get_str(r);
+	rev->commit = (char *)get_str(r);
 	for (dir = 0; dir < 2; dir++)
 		read_section(r, &rev->section[dir]);
 	if (!r->bad && !(rev->path = xstrdup(path)))
@@ -306,17 +299,12 @@ revcache *revcache_open(const char *dir)
 	free(path);
 	if (fd < 0)
 		return c;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (c->data = malloc((size_t)st.st_size))) {
-		ssize_t n;
-		c->written = st.st_mtim;
-		while ((n = read(fd, c->data + c->data_len, (size_t)st.st_size - c->data_len)) != 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				break;
-			c->data_len += (size_t)n;
-			if (c->data_len == (size_t)st.st_size)
-				break;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			c->data = map;
+			c->data_len = (size_t)st.st_size;
+			c->written = st.st_mtim;
 		}
 	}
 	close(fd);
@@ -536,7 +524,8 @@ void revcache_free(revcache *c)
 		free(c->seen[i].name);
 	free(c->seen);
 	free(c->entries);
-	free(c->data);
+	if (c->data)
+		munmap((void *)c->data, c->data_len);
 	free(c->dir);
 	free(c);
 }

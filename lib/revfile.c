@@ -216,23 +216,26 @@ void revfile_free(retort_revision *rev)
 
 	if (!rev)
 		return;
-	for (i = 0; i < rev->n_parents; i++)
-		free(rev->parent_ids[i]);
+	if (!rev->from_cache) {
+		for (i = 0; i < rev->n_parents; i++)
+			free(rev->parent_ids[i]);
+		free(rev->message);
+		free(rev->created);
+		free(rev->author);
+		free(rev->commit);
+		for (dir = 0; dir < 2; dir++) {
+			rev_section *s = &rev->section[dir];
+			for (i = 0; i < s->n_stmts; i++)
+				free(s->stmts[i].sql);
+			free(s->text);
+		}
+	}
+	for (dir = 0; dir < 2; dir++)
+		free(rev->section[dir].stmts);
 	free(rev->parent_ids);
 	free(rev->parents);
 	free(rev->children);
-	free(rev->message);
-	free(rev->created);
-	free(rev->author);
-	free(rev->commit);
 	free(rev->path);
-	for (dir = 0; dir < 2; dir++) {
-		rev_section *s = &rev->section[dir];
-		for (i = 0; i < s->n_stmts; i++)
-			free(s->stmts[i].sql);
-		free(s->stmts);
-		free(s->text);
-	}
 	free(rev);
 }
 

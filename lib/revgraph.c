@@ -26,6 +26,7 @@ void retort_revisions_free(retort_revisions *revs)
 		return;
 	for (i = 0; i < revs->n; i++)
 		revfile_free(revs->by_id[i]);
+	revcache_free(revs->cache);
 	free(revs->revs);
 	free(revs->by_id);
 	free(revs->heads);
@@ -325,7 +326,7 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 		rc = find_heads(revs, err);
 	if (!rc)
 		revcache_save(cache);
-	revcache_free(cache);
+	revs->cache = cache; /* what the revisions read from it point into */
 	if (rc) {
 		retort_revisions_free(revs);
 		return rc;

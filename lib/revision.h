@@ -9,6 +9,8 @@
 
 #include "retort.h"
 
+typedef struct revcache revcache;
+
 typedef struct rev_statement {
 	char *sql;   /* the statement's text, ending in ';' */
 	int line;    /* the line of its first token in the file */
@@ -34,6 +36,9 @@ struct retort_revision {
 	char *path;
 	rev_section section[2];        /* [RETORT_UPGRADE], [RETORT_DOWNGRADE] */
 	size_t index;                  /* position in topological order */
+	/* Read from the cache: the strings, all but `path`, point into its
+	** mapping (retort_revisions.cache) and are not freed one by one. */
+	int from_cache;
 };
 
 struct retort_revisions {
@@ -43,6 +48,7 @@ struct retort_revisions {
 	retort_revision **by_id;  /* sorted by id, for lookup by id and prefix */
 	const retort_revision **heads;
 	size_t n_heads;
+	revcache *cache;          /* what revisions read from the cache point into */
 };
 
 /* revfile.c */
@@ -58,12 +64,12 @@ void revfile_section_hash(char out[65], const char *text);
 
 /* revcache.c: parsed revision files kept between runs (see revcache.c). */
 struct stat;
-typedef struct revcache revcache;
 /* The cache of the folder `dir`: empty when it has none or one that cannot
 ** be used; NULL only when out of memory (then the folder is read as usual). */
 revcache *revcache_open(const char *dir);
 /* The revision once parsed from the file `name` (found at `path`), when `st`
-** shows the file unchanged since; NULL when it must be parsed again. */
+** shows the file unchanged since; NULL when it must be parsed again. Its
+** strings point into `c`, which must outlive it. */
 retort_revision *revcache_get(revcache *c, const char *name, const char *path,
 	const struct stat *st);
 /* Note that `rev` came from `name` with `st` (`parsed` when just parsed),
