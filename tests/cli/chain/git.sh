@@ -6,7 +6,8 @@
 # `diff --from git:HEAD~1`; `check --base` on two branches that each add a
 # revision on the same parent (exit 1, names both) and on a clean pair
 # (exit 0); a database at a revision that only another branch has; and
-# the same without libgit2 loadable.
+# the same without libgit2 loadable; the cache of parsed revisions is not
+# something git offers to commit.
 source "$(dirname "$0")/common.bash"
 command -v git >/dev/null || fail "git is not installed (scripts/install-deps.sh installs it)"
 export HOME=$work GIT_CONFIG_NOSYSTEM=1
@@ -43,9 +44,15 @@ path=$(new_rev "first")
 grep -qx -- '-- author: Jane Dev <jane@example.com>' "$path" || fail "no author line: $(cat "$path")"
 grep -q '^-- commit:' "$path" && fail "a commit before the first commit: $(cat "$path")"
 ok "no commit yet: the author only"
+run_ok heads >/dev/null # reads the folder: writes the cache
 g add -A
 g commit -m "first"
 first=$(git rev-parse HEAD)
+# the cache of parsed revisions is there, and ignored by git on its own
+[[ -f revisions/.retort-cache/index ]] || fail "no revisions/.retort-cache/index after a revision"
+[[ -z $(git ls-files revisions/.retort-cache) && -z $(git status --porcelain) ]] ||
+	fail "git sees the cache: $(git ls-files; git status --porcelain)"
+ok "revisions/.retort-cache/ is ignored by git without a .gitignore of the project's"
 
 # from a subfolder, the commit is HEAD's
 mkdir -p sub && cd sub || fail "no subfolder"
