@@ -10,15 +10,15 @@
 ** write could otherwise keep its old times (git's "racily clean" entries).
 **
 ** The index is native-endian binary ending in a checksum of the rest,
-** written whole to a temporary file and renamed over the old one. It is
-** mapped, not read, and the revisions taken from it point into the mapping
-** (strings are stored with their NUL), so a command that never looks at the
-** SQL of a section never touches it. A rename leaves the mapping on the
-** old file; only truncating the index in place under a running retort
-** could fault it, as with git's mapped index. Anything
+** written whole to a temporary file and renamed over the old one. Anything
 ** unexpected in it (another format or version, a wrong checksum, a short
 ** record) makes the whole index unused; not being able to write it is not
 ** an error. Deleting it is always safe.
+**
+** The index is mapped, and the revisions taken from it point into the
+** mapping (strings are stored with their NUL) instead of being copied out.
+** A rename leaves the mapping on the old file; only truncating the index in
+** place under a running retort could fault it, as with git's mapped index.
 */
 #include "revision.h"
 #include "buf.h"

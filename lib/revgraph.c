@@ -269,16 +269,19 @@ static int load_file(retort_revision **out, revcache *cache, int dir_fd, const c
 		return error_oom(err);
 	have_stat = dir_fd >= 0 && fstatat(dir_fd, name, &st, 0) == 0;
 	if (have_stat && (*out = revcache_get(cache, name, path, &st))) {
-		free(path);
-		return revcache_put(cache, name, &st, *out, 0) ? error_oom(err) : 0;
+		rc = 0;
+	} else {
+		rc = read_text_file(path, &text, &len, err);
+		if (!rc)
+			rc = revfile_parse(out, path, text, len, err);
+		free(text);
 	}
-	rc = read_text_file(path, &text, &len, err);
-	if (!rc)
-		rc = revfile_parse(out, path, text, len, err);
-	if (!rc && have_stat && revcache_put(cache, name, &st, *out, 1))
-		rc = error_oom(err);
-	free(text);
 	free(path);
+	if (!rc && have_stat && revcache_put(cache, name, &st, *out, !(*out)->from_cache)) {
+		revfile_free(*out);
+		*out = NULL;
+		rc = error_oom(err);
+	}
 	return rc;
 }
 
