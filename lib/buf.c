@@ -250,3 +250,43 @@ int read_text_file(const char *path, char **text, size_t *len, retort_error **er
 	*text = buf_detach(&b);
 	return *text ? 0 : error_oom(err);
 }
+
+int write_file_whole(const char *path, const char *data, size_t len, int flags,
+	retort_error **err)
+{
+	retort_buf tmp = RETORT_BUF_INIT;
+	int fd, rc = 0;
+	size_t done = 0;
+
+	/* the pid makes the name this process's; O_EXCL refuses a leftover */
+	buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	if (buf_oom(&tmp))
+		return error_oom(err);
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = error_set(err, RETORT_ERROR, "cannot create %s: %s", tmp.ptr, strerror(errno));
+		buf_release(&tmp);
+		return rc;
+	}
+	while (done < len && !rc) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno != EINTR)
+			rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		else if (n > 0)
+			done += (size_t)n;
+	}
+	if (!rc && (flags & WRITE_SYNC) && fsync(fd) != 0)
+		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+	if (close(fd) != 0 && !rc)
+		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+	if (!rc && (flags & WRITE_NEW) && link(tmp.ptr, path) != 0)
+		rc = error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
+			"cannot create %s: %s", path, strerror(errno));
+	else if (!rc && !(flags & WRITE_NEW) && rename(tmp.ptr, path) != 0)
+		rc = error_set(err, RETORT_ERROR, "cannot replace %s: %s", path, strerror(errno));
+	/* after a rename there is nothing to remove; after a link, the name */
+	if (rc || (flags & WRITE_NEW))
+		unlink(tmp.ptr);
+	buf_release(&tmp);
+	return rc;
+}

@@ -53,4 +53,14 @@ char *path_join(const char *dir, const char *p);
 struct retort_error;
 int read_text_file(const char *path, char **text, size_t *len, struct retort_error **err);
 
+/*
+** Write `path` whole or not at all: `data` goes to a temporary file next to
+** it (mode 0644 less the umask), which then replaces `path` (rename), or
+** with WRITE_NEW only takes its place when there is none (link, else
+** RETORT_EEXISTS). WRITE_SYNC syncs the data first.
+*/
+enum { WRITE_NEW = 1, WRITE_SYNC = 2 };
+int write_file_whole(const char *path, const char *data, size_t len, int flags,
+	struct retort_error **err);
+
 #endif

@@ -449,26 +449,11 @@ static void serialise(retort_buf *b, revcache *c)
 	}
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The cache folder, made on first use with a .gitignore that ignores it
 ** whole, so that it never shows up as something to commit. */
 static char *cache_dir(const char *dir)
 {
 	char *path = path_join(dir, CACHE_DIR), *ignore;
-	int fd;
 
 	if (!path)
 		return NULL;
@@ -479,38 +464,27 @@ static char *cache_dir(const char *dir)
 		return NULL;
 	}
 	ignore = path_join(path, ".gitignore");
-	fd = ignore ? open(ignore, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
-	if (fd >= 0) {
-		write_all(fd, "*\n", 2);
-		close(fd);
-	}
+	if (ignore)
+		write_file_whole(ignore, "*\n", 2, WRITE_NEW, NULL);
 	free(ignore);
 	return path;
 }
 
 void revcache_save(revcache *c)
 {
-	retort_buf b = RETORT_BUF_INIT, tmp = RETORT_BUF_INIT;
+	retort_buf b = RETORT_BUF_INIT;
 	char *dir, *target;
-	int fd;
 
 	if (!c || (!c->changed && c->n_seen == c->n_entries))
 		return;
 	if (!(dir = cache_dir(c->dir)))
 		return;
 	serialise(&b, c);
-	buf_printf(&tmp, "%s/" CACHE_FILE ".XXXXXX", dir);
 	target = path_join(dir, CACHE_FILE);
-	fd = !buf_oom(&b) && !buf_oom(&tmp) && target ? mkstemp(tmp.ptr) : -1;
-	if (fd >= 0) {
-		int failed = write_all(fd, b.ptr, b.len) != 0;
-		failed |= close(fd) != 0;
-		if (failed || rename(tmp.ptr, target) != 0)
-			unlink(tmp.ptr);
-	}
+	if (target && !buf_oom(&b))
+		write_file_whole(target, b.ptr, b.len, 0, NULL);
 	free(target);
 	free(dir);
-	buf_release(&tmp);
 	buf_release(&b);
 }
 

@@ -519,42 +519,6 @@ static int random_id(char out[ID_LEN + 1], retort_error **err)
 	return 0;
 }
 
-/* Write `text` to `path` whole or not at all: a temporary file, synced, then
-** linked into place (link() never replaces an existing file). */
-static int write_new_file(const char *path, const char *text, size_t len, retort_error **err)
-{
-	retort_buf tmp = RETORT_BUF_INIT;
-	int fd, rc = 0;
-	size_t done = 0;
-
-	buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
-	if (buf_oom(&tmp))
-		return error_oom(err);
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = error_set(err, RETORT_ERROR, "cannot create %s: %s", tmp.ptr, strerror(errno));
-		buf_release(&tmp);
-		return rc;
-	}
-	while (done < len && !rc) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno != EINTR)
-			rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-		else if (n > 0)
-			done += (size_t)n;
-	}
-	if (!rc && fsync(fd) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-	if (close(fd) != 0 && !rc)
-		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-	if (!rc && link(tmp.ptr, path) != 0)
-		rc = error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
-			"cannot create %s: %s", path, strerror(errno));
-	unlink(tmp.ptr);
-	buf_release(&tmp);
-	return rc;
-}
-
 int retort_revision_write(char **out_id, char **out_path, const retort_revisions *revs,
 	const retort_revision_spec *spec, retort_error **err)
 {
@@ -603,7 +567,7 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	if (!rc)
 		rc = revfile_parse(&check, path, text.ptr, text.len, err);
 	if (!rc)
-		rc = write_new_file(path, text.ptr, text.len, err);
+		rc = write_file_whole(path, text.ptr, text.len, WRITE_NEW | WRITE_SYNC, err);
 	if (!rc && out_id && !(*out_id = xstrdup(id)))
 		rc = error_oom(err);
 	if (!rc && out_path) {
