@@ -54,19 +54,18 @@ typedef struct cached {
 } cached;
 
 typedef struct fresh {
-	char *name;
+	const char *name; /* the file's name: the end of rev->path */
 	revkey key;
 	const retort_revision *rev;
 } fresh;
 
 struct revcache {
-	char *dir;
 	const char *data;         /* the index, mapped */
 	size_t data_len;
 	cached *entries;          /* sorted by name, as written */
 	size_t n_entries;
 	struct timespec written;  /* the index's mtime */
-	fresh *seen;              /* every file of this run, for the next index */
+	fresh *seen;              /* every file of this run, in name order, for the next index */
 	size_t n_seen, cap_seen;
 	int changed;              /* something was parsed again or went away */
 };
@@ -290,10 +289,8 @@ revcache *revcache_open(const char *dir)
 	struct stat st;
 	int fd;
 
-	if (!c || !(c->dir = xstrdup(dir))) {
-		free(c);
+	if (!c)
 		return NULL;
-	}
 	path = path_join(dir, CACHE_DIR "/" CACHE_FILE);
 	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	free(path);
@@ -353,19 +350,16 @@ retort_revision *revcache_get(revcache *c, const char *name, const char *path,
 	return read_revision(&r, path);
 }
 
-int revcache_put(revcache *c, const char *name, const struct stat *st,
-	const retort_revision *rev, int parsed)
+int revcache_put(revcache *c, const struct stat *st, const retort_revision *rev, int parsed)
 {
+	const char *slash = strrchr(rev->path, '/');
 	fresh *f;
 
 	if (!c)
 		return 0;
 	if (!(f = ARRAY_PUSH(c->seen, c->n_seen, c->cap_seen)))
 		return -1;
-	if (!(f->name = xstrdup(name))) {
-		c->n_seen--;
-		return -1;
-	}
+	f->name = slash ? slash + 1 : rev->path;
 	key_of(&f->key, st);
 	f->rev = rev;
 	c->changed |= parsed;
@@ -416,16 +410,10 @@ static void put_record(retort_buf *b, const fresh *f)
 	}
 }
 
-static int by_fresh_name(const void *a, const void *b)
-{
-	return strcmp(((const fresh *)a)->name, ((const fresh *)b)->name);
-}
-
 static void serialise(retort_buf *b, revcache *c)
 {
 	size_t i;
 
-	qsort(c->seen, c->n_seen, sizeof(*c->seen), by_fresh_name);
 	buf_put(b, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1);
 	put_u32(b, CACHE_FORMAT);
 	put_u32(b, ENDIAN_TAG);
@@ -470,36 +458,31 @@ static char *cache_dir(const char *dir)
 	return path;
 }
 
-void revcache_save(revcache *c)
+void revcache_save(revcache *c, const char *dir)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	char *dir, *target;
+	char *folder, *target;
 
 	if (!c || (!c->changed && c->n_seen == c->n_entries))
 		return;
-	if (!(dir = cache_dir(c->dir)))
+	if (!(folder = cache_dir(dir)))
 		return;
 	serialise(&b, c);
-	target = path_join(dir, CACHE_FILE);
+	target = path_join(folder, CACHE_FILE);
 	if (target && !buf_oom(&b))
 		write_file_whole(target, b.ptr, b.len, 0, NULL);
 	free(target);
-	free(dir);
+	free(folder);
 	buf_release(&b);
 }
 
 void revcache_free(revcache *c)
 {
-	size_t i;
-
 	if (!c)
 		return;
-	for (i = 0; i < c->n_seen; i++)
-		free(c->seen[i].name);
 	free(c->seen);
 	free(c->entries);
 	if (c->data)
 		munmap((void *)c->data, c->data_len);
-	free(c->dir);
 	free(c);
 }

@@ -277,7 +277,7 @@ static int load_file(retort_revision **out, revcache *cache, int dir_fd, const c
 		free(text);
 	}
 	free(path);
-	if (!rc && have_stat && revcache_put(cache, name, &st, *out, !(*out)->from_cache)) {
+	if (!rc && have_stat && revcache_put(cache, &st, *out, !(*out)->from_cache)) {
 		revfile_free(*out);
 		*out = NULL;
 		rc = error_oom(err);
@@ -328,7 +328,7 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 	if (!rc)
 		rc = find_heads(revs, err);
 	if (!rc)
-		revcache_save(cache);
+		revcache_save(cache, dir);
 	revs->cache = cache; /* what the revisions read from it point into */
 	if (rc) {
 		retort_revisions_free(revs);

@@ -72,12 +72,13 @@ revcache *revcache_open(const char *dir);
 ** strings point into `c`, which must outlive it. */
 retort_revision *revcache_get(revcache *c, const char *name, const char *path,
 	const struct stat *st);
-/* Note that `rev` came from `name` with `st` (`parsed` when just parsed),
-** for revcache_save(); `rev` must live until then. -1 when out of memory. */
-int revcache_put(revcache *c, const char *name, const struct stat *st,
-	const retort_revision *rev, int parsed);
-/* Write the cache when this run saw other files than it held (best effort). */
-void revcache_save(revcache *c);
+/* Note that `rev` came from its file with `st` (`parsed` when just parsed),
+** for revcache_save(): call it for the files in name order; `rev` must live
+** until then. -1 when out of memory. */
+int revcache_put(revcache *c, const struct stat *st, const retort_revision *rev, int parsed);
+/* Write the cache of the folder `dir` when this run saw other files than it
+** held (best effort). */
+void revcache_save(revcache *c, const char *dir);
 void revcache_free(revcache *c);
 
 /* sha256.c: 64 lower-case hex digits and a NUL into `out`. */
