@@ -15,6 +15,7 @@
 #include "apply.h"
 #include "buf.h"
 #include "dataloss.h"
+#include "dbopen.h"
 #include "error.h"
 #include "revision.h"
 #include "sqltok.h"
@@ -549,9 +550,9 @@ static int backup(run *r)
 		return error_set(r->err, RETORT_ERROR, "cannot create the backup file '%s': %s",
 			path, strerror(errno));
 	close(fd);
-	rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
+	rc = db_open(file, &src, SQLITE_OPEN_READONLY);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+		rc = db_open(path, &dst, SQLITE_OPEN_READWRITE);
 	if (rc == SQLITE_OK) {
 		b = sqlite3_backup_init(dst, "main", src, "main");
 		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
