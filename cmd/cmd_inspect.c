@@ -4,6 +4,7 @@
 ** schema sources, the project's database and its revisions folder.
 */
 #include "cli.h"
+#include "dbopen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
 	}
 	if (flags & CLI_DB_WRITE)
 		open_flags = SQLITE_OPEN_READWRITE | (flags & CLI_DB_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, out, open_flags, NULL) != SQLITE_OK) {
+	if (db_open(path, out, open_flags) != SQLITE_OK) {
 		rc = cli_fail(c, EXIT_DATABASE, "cannot open database '%s': %s", path,
 			*out ? sqlite3_errmsg(*out) : "out of memory");
 		sqlite3_close(*out);

@@ -15,6 +15,7 @@
 #include "apply.h"
 #include "buf.h"
 #include "dataloss.h"
+#include "dbopen.h"
 #include "error.h"
 #include "revision.h"
 #include "sqltok.h"
@@ -29,6 +30,14 @@
 #include <unistd.h>
 
 #define HISTORY_TABLE "retort_history"
+/* The engine's tables, as it creates them. The history table of retort
+** 0.1.0's first builds lacks applied_by, which the next run adds. */
+#define VERSION_COLUMNS "(revision TEXT PRIMARY KEY)"
+#define HISTORY_COLUMNS_0 "(id INTEGER PRIMARY KEY, revision TEXT, direction TEXT NOT NULL" \
+	" CHECK (direction = 'upgrade' OR direction = 'downgrade' OR direction = 'stamp'), sha256 TEXT," \
+	" started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL," \
+	" retort_version TEXT NOT NULL, git_commit TEXT"
+#define HISTORY_COLUMNS HISTORY_COLUMNS_0 ", applied_by TEXT)"
 /* the progress handler runs every this many virtual machine steps */
 #define PROGRESS_STEPS 10000
 #define PROGRESS_AFTER 1.0   /* seconds a statement runs before PROGRESS */
@@ -235,6 +244,103 @@ void retort_strings_free(char **strings, size_t count)
 	free(strings);
 }
 
+/* `sql` on one line, runs of blank space and control characters made one
+** space, cut after `max` bytes: a table's SQL quoted in a message. */
+static void put_one_line(retort_buf *b, const char *sql, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)sql;
+	size_t start = b->len;
+
+	for (; *p && b->len - start < max; p++) {
+		if (*p > ' ' && *p != 0x7f)
+			buf_putc(b, (char)*p);
+		else if (b->len > start && b->ptr[b->len - 1] != ' ')
+			buf_putc(b, ' ');
+	}
+	if (*p)
+		buf_puts(b, "...");
+}
+
+/*
+** The engine writes only into tables that are exactly what it creates (any
+** spacing, case or quoting; the CHECK and keys included) and that no
+** trigger watches: `version_table: users` must not make a stamp replace the
+** app's rows, nor a reading command show them as revisions. 0 when the
+** table `name` is retort's or absent (`*exists` says which);
+** RETORT_EINVALID naming the table and what it is instead.
+*/
+typedef struct engine_table {
+	const char *what;
+	const char *columns;   /* as the engine creates it */
+	const char *columns_0; /* an older form still taken, or NULL */
+	const char *hint;      /* what to do about another table of that name */
+} engine_table;
+
+static const engine_table version_table = { "version table", VERSION_COLUMNS, NULL,
+	"set version_table in retort.yaml to a name of retort's own" };
+static const engine_table history_table = { "history table", HISTORY_COLUMNS,
+	HISTORY_COLUMNS_0 ")", "retort keeps its history under this name: rename that table" };
+
+static int check_table(sqlite3 *db, const engine_table *t, const char *name, int *exists,
+	retort_error **err)
+{
+	retort_buf want = RETORT_BUF_INIT, old = RETORT_BUF_INIT, why = RETORT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*exists = 0;
+	buf_puts(&want, "CREATE TABLE ");
+	buf_ident(&want, name);
+	buf_putc(&want, ' ');
+	buf_puts(&old, want.ptr);
+	buf_puts(&want, t->columns);
+	buf_puts(&old, t->columns_0 ? t->columns_0 : t->columns);
+	rc = sqlite3_prepare_v2(db, "SELECT type, name, sql FROM main.sqlite_schema"
+		" WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE"
+		" OR type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = col_text(st, 0), *sql = col_text(st, 2);
+		rc = SQLITE_OK;
+		if (why.len)
+			continue;
+		if (strcmp(type, "table") == 0)
+			*exists = 1;
+		if (strcmp(type, "trigger") == 0) {
+			buf_printf(&why, "the trigger \"%s\" fires on it", col_text(st, 1));
+		} else if (!sql_equal(sql, want.ptr) && !sql_equal(sql, old.ptr)) {
+			buf_puts(&why, "it is ");
+			put_one_line(&why, sql, 200);
+			buf_puts(&why, ", where retort's is ");
+			buf_puts(&why, want.ptr);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		rc = error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
+			"cannot read the schema: %s", sqlite3_errmsg(db));
+	else if (buf_oom(&want) || buf_oom(&old) || buf_oom(&why))
+		rc = error_oom(err);
+	else if (why.len)
+		rc = error_set(err, RETORT_EINVALID, "the %s \"%s\" is not retort's: %s; "
+			"retort neither reads nor writes it (%s)", t->what, name, why.ptr, t->hint);
+	else
+		rc = 0;
+	buf_release(&want);
+	buf_release(&old);
+	buf_release(&why);
+	return rc;
+}
+
+/* Are the version table `vtable` and the history table retort's (or absent)? */
+static int check_tables(sqlite3 *db, const char *vtable, int *exists, retort_error **err)
+{
+	int history, rc = check_table(db, &history_table, HISTORY_TABLE, &history, err);
+
+	return rc ? rc : check_table(db, &version_table, vtable, exists, err);
+}
+
 /*
 ** The version table's rows, sorted (none when it does not exist). `*cache`
 ** keeps the prepared query for the next call; the caller finalizes it.
@@ -252,7 +358,7 @@ static int read_version(char ***out, size_t *count, sqlite3 *db, const char *vta
 	if (!db)
 		return 0;
 	if (!*cache) {
-		if ((rc = has_table(db, vtable, &exists, err)) || !exists)
+		if ((rc = check_tables(db, vtable, &exists, err)) || !exists)
 			return rc;
 		buf_puts(&sql, "SELECT revision FROM main.");
 		buf_ident(&sql, vtable);
@@ -444,9 +550,9 @@ static int backup(run *r)
 		return error_set(r->err, RETORT_ERROR, "cannot create the backup file '%s': %s",
 			path, strerror(errno));
 	close(fd);
-	rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
+	rc = db_open(file, &src, SQLITE_OPEN_READONLY);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+		rc = db_open(path, &dst, SQLITE_OPEN_READWRITE);
 	if (rc == SQLITE_OK) {
 		b = sqlite3_backup_init(dst, "main", src, "main");
 		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
@@ -468,16 +574,8 @@ static void create_tables_sql(run *r, int which)
 {
 	buf_clear(&r->sql);
 	buf_puts(&r->sql, "CREATE TABLE IF NOT EXISTS ");
-	if (which == 0) {
-		buf_ident(&r->sql, r->vtable);
-		buf_puts(&r->sql, " (revision TEXT PRIMARY KEY);");
-		return;
-	}
-	buf_ident(&r->sql, HISTORY_TABLE);
-	buf_puts(&r->sql, " (id INTEGER PRIMARY KEY, revision TEXT, direction TEXT NOT NULL"
-		" CHECK (direction = 'upgrade' OR direction = 'downgrade' OR direction = 'stamp'), sha256 TEXT,"
-		" started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL,"
-		" retort_version TEXT NOT NULL, git_commit TEXT, applied_by TEXT);");
+	buf_ident(&r->sql, which == 0 ? r->vtable : HISTORY_TABLE);
+	buf_puts(&r->sql, which == 0 ? " " VERSION_COLUMNS ";" : " " HISTORY_COLUMNS ";");
 }
 
 static int create_tables(run *r)

@@ -251,18 +251,19 @@ int read_text_file(const char *path, char **text, size_t *len, retort_error **er
 	return *text ? 0 : error_oom(err);
 }
 
-int write_file_whole(const char *path, const char *data, size_t len, int flags,
+int write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
 	retort_error **err)
 {
 	retort_buf tmp = RETORT_BUF_INIT;
 	int fd, rc = 0;
 	size_t done = 0;
 
-	/* the pid makes the name this process's; O_EXCL refuses a leftover */
-	buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	/* the pid makes the name this process's; O_EXCL refuses a leftover and,
+	** with O_NOFOLLOW, a link planted under that name */
+	buf_printf(&tmp, "%s.tmp%ld", name, (long)getpid());
 	if (buf_oom(&tmp))
 		return error_oom(err);
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = openat(dir_fd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = error_set(err, RETORT_ERROR, "cannot create %s: %s", tmp.ptr, strerror(errno));
 		buf_release(&tmp);
@@ -279,14 +280,22 @@ int write_file_whole(const char *path, const char *data, size_t len, int flags,
 		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
 	if (close(fd) != 0 && !rc)
 		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-	if (!rc && (flags & WRITE_NEW) && link(tmp.ptr, path) != 0)
+	/* neither linkat (without AT_SYMLINK_FOLLOW) nor renameat follows a
+	** link at `name`: a rename replaces the link itself */
+	if (!rc && (flags & WRITE_NEW) && linkat(dir_fd, tmp.ptr, dir_fd, name, 0) != 0)
 		rc = error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
-			"cannot create %s: %s", path, strerror(errno));
-	else if (!rc && !(flags & WRITE_NEW) && rename(tmp.ptr, path) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot replace %s: %s", path, strerror(errno));
+			"cannot create %s: %s", name, strerror(errno));
+	else if (!rc && !(flags & WRITE_NEW) && renameat(dir_fd, tmp.ptr, dir_fd, name) != 0)
+		rc = error_set(err, RETORT_ERROR, "cannot replace %s: %s", name, strerror(errno));
 	/* after a rename there is nothing to remove; after a link, the name */
 	if (rc || (flags & WRITE_NEW))
-		unlink(tmp.ptr);
+		unlinkat(dir_fd, tmp.ptr, 0);
 	buf_release(&tmp);
 	return rc;
+}
+
+int write_file_whole(const char *path, const char *data, size_t len, int flags,
+	retort_error **err)
+{
+	return write_file_at(AT_FDCWD, path, data, len, flags, err);
 }

@@ -62,5 +62,9 @@ int read_text_file(const char *path, char **text, size_t *len, struct retort_err
 enum { WRITE_NEW = 1, WRITE_SYNC = 2 };
 int write_file_whole(const char *path, const char *data, size_t len, int flags,
 	struct retort_error **err);
+/* The same for `name` in the folder open as `dir_fd` (or AT_FDCWD); the
+** temporary file is never opened through a symbolic link. */
+int write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
+	struct retort_error **err);
 
 #endif

@@ -3,6 +3,7 @@
 ** database URLs into SQLite file paths.
 */
 #include "buf.h"
+#include "dbopen.h"
 #include "error.h"
 #include "ydoc.h"
 
@@ -162,6 +163,42 @@ static int is_sqlite_scheme(const char *s, size_t n)
 	return 1;
 }
 
+/* "./" in front of a relative name that SQLite would read as a URI (the
+** test is SQLite's own: case-sensitive "file:"). */
+int db_open(const char *path, sqlite3 **db, int flags)
+{
+	retort_buf name = RETORT_BUF_INIT;
+	int rc;
+
+	if (strncmp(path, "file:", 5) == 0) {
+		buf_puts(&name, "./");
+		buf_puts(&name, path);
+		if (buf_oom(&name)) {
+			*db = NULL;
+			return SQLITE_NOMEM;
+		}
+		path = name.ptr;
+	}
+	rc = sqlite3_open_v2(path, db, flags & ~SQLITE_OPEN_URI, NULL);
+	buf_release(&name);
+	return rc;
+}
+
+/*
+** A name as written that SQLite would take for a URI is refused, not read as
+** a file of that name: whoever writes `file:x.db` or SQLAlchemy's
+** `sqlite:///file:x.db?uri=true` means the URI, and would get another file.
+*/
+static int refuse_uri(const char *url, const char *name, retort_buf *why)
+{
+	if (strncmp(name, "file:", 5) != 0)
+		return 0;
+	buf_printf(why, "database URL '%s' is a SQLite URI (file:...), which retort does not "
+		"open: name the file instead; %s (a file whose name starts with 'file:' is "
+		"./file:...)", url, SUPPORTED_URLS);
+	return RETORT_EINVALID;
+}
+
 /*
 ** Turn `url` into a path. On bad input, returns RETORT_EINVALID with the
 ** reason in `why` (so that the caller can point at where the URL came from);
@@ -193,6 +230,8 @@ static int url_parse(char **out, const char *url, const char *base_dir,
 				"sqlite:///relative.db or sqlite:////absolute.db", url);
 			return RETORT_EINVALID;
 		}
+		if (refuse_uri(url, url, why))
+			return RETORT_EINVALID;
 		if (strcmp(url, ":memory:") == 0)
 			path = xstrdup(url);
 		else
@@ -219,6 +258,8 @@ static int url_parse(char **out, const char *url, const char *base_dir,
 	}
 	if (*rest == '/')
 		rest++;
+	if (refuse_uri(url, rest, why))
+		return RETORT_EINVALID;
 	{
 		size_t n = strcspn(rest, "?");
 

@@ -2,6 +2,7 @@
 ** introspect.c: a live database read into a schema (introspect.h).
 */
 #include "introspect.h"
+#include "dbopen.h"
 #include "ddlparse.h"
 #include "sqltok.h"
 
@@ -430,7 +431,7 @@ int retort_schema_read_file(retort_schema **out, const char *path,
 	int rc;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (db_open(path, &db, SQLITE_OPEN_READONLY) != SQLITE_OK) {
 		rc = error_set(err, db ? RETORT_EDB : RETORT_ERROR, "cannot open database '%s': %s",
 			path, db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);

@@ -15,6 +15,13 @@
 ** record) makes the whole index unused; not being able to write it is not
 ** an error. Deleting it is always safe.
 **
+** The folder is the project's own or it is not used at all: a real
+** directory (not a symbolic link, which a checkout could carry to make any
+** command overwrite `.git/index`), owned by the user running retort and not
+** writable by everyone; every file in it is opened relative to it without
+** following links. Otherwise the revisions are read as if there were no
+** cache, and nothing is written there.
+**
 ** The index is mapped, and the revisions taken from it point into the
 ** mapping (strings are stored with their NUL) instead of being copied out.
 ** A rename leaves the mapping on the old file; only truncating the index in
@@ -68,6 +75,8 @@ struct revcache {
 	fresh *seen;              /* every file of this run, in name order, for the next index */
 	size_t n_seen, cap_seen;
 	int changed;              /* something was parsed again or went away */
+	int dir_fd;               /* .retort-cache, when it is there and ours; else -1 */
+	int refused;              /* it is there but not ours: no cache this run */
 };
 
 static void key_of(revkey *k, const struct stat *st)
@@ -282,21 +291,55 @@ static int index_records(revcache *c)
 	return !r.bad && r.p == r.end;
 }
 
+/* Is this file or folder the user's own, and writable by no one else than
+** its group? (A group-shared checkout, umask 002, makes folders 0775.) */
+static int is_ours(const struct stat *st)
+{
+	return st->st_uid == geteuid() && !(st->st_mode & S_IWOTH);
+}
+
+/* Open the cache folder `c` keeps: -1 when there is none (ENOENT) or it
+** cannot be opened, and `refused` when something is there that is not a
+** folder of ours (a link, a file, another user's). */
+static void open_dir(revcache *c, const char *path)
+{
+	struct stat st;
+
+	c->dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c->dir_fd < 0) {
+		c->refused = errno != ENOENT;
+		return;
+	}
+	if (fstat(c->dir_fd, &st) != 0 || !is_ours(&st)) {
+		close(c->dir_fd);
+		c->dir_fd = -1;
+		c->refused = 1;
+	}
+}
+
 revcache *revcache_open(const char *dir)
 {
 	revcache *c = calloc(1, sizeof(*c));
 	char *path;
 	struct stat st;
-	int fd;
+	int fd = -1;
 
 	if (!c)
 		return NULL;
-	path = path_join(dir, CACHE_DIR "/" CACHE_FILE);
-	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	c->dir_fd = -1;
+	c->changed = 1; /* until a good index is read: write one */
+	path = path_join(dir, CACHE_DIR);
+	if (path)
+		open_dir(c, path);
+	else
+		c->refused = 1;
 	free(path);
+	/* O_NONBLOCK: a FIFO named index must not hang the open */
+	if (c->dir_fd >= 0)
+		fd = openat(c->dir_fd, CACHE_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return c;
-	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && is_ours(&st) && st.st_size > 0) {
 		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map != MAP_FAILED) {
 			c->data = map;
@@ -305,11 +348,12 @@ revcache *revcache_open(const char *dir)
 		}
 	}
 	close(fd);
-	if (!c->data || !index_records(c)) {
+	if (c->data && index_records(c)) {
+		c->changed = 0;
+	} else {
 		free(c->entries);
 		c->entries = NULL;
 		c->n_entries = 0;
-		c->changed = 1; /* write a good one */
 	}
 	return c;
 }
@@ -438,41 +482,36 @@ static void serialise(retort_buf *b, revcache *c)
 }
 
 /* The cache folder, made on first use with a .gitignore that ignores it
-** whole, so that it never shows up as something to commit. */
-static char *cache_dir(const char *dir)
+** whole, so that it never shows up as something to commit; and checked
+** again as revcache_open() does, since it may have appeared meanwhile. */
+static void make_dir(revcache *c, const char *dir)
 {
-	char *path = path_join(dir, CACHE_DIR), *ignore;
+	char *path = path_join(dir, CACHE_DIR);
+	int made;
 
 	if (!path)
-		return NULL;
-	if (mkdir(path, 0777) != 0) {
-		if (errno == EEXIST)
-			return path;
-		free(path);
-		return NULL;
-	}
-	ignore = path_join(path, ".gitignore");
-	if (ignore)
-		write_file_whole(ignore, "*\n", 2, WRITE_NEW, NULL);
-	free(ignore);
-	return path;
+		return;
+	made = mkdir(path, 0777) == 0;
+	if (made || errno == EEXIST)
+		open_dir(c, path);
+	free(path);
+	if (made && c->dir_fd >= 0)
+		write_file_at(c->dir_fd, ".gitignore", "*\n", 2, WRITE_NEW, NULL);
 }
 
 void revcache_save(revcache *c, const char *dir)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	char *folder, *target;
 
-	if (!c || (!c->changed && c->n_seen == c->n_entries))
+	if (!c || c->refused || (!c->changed && c->n_seen == c->n_entries))
 		return;
-	if (!(folder = cache_dir(dir)))
+	if (c->dir_fd < 0)
+		make_dir(c, dir);
+	if (c->dir_fd < 0)
 		return;
 	serialise(&b, c);
-	target = path_join(folder, CACHE_FILE);
-	if (target && !buf_oom(&b))
-		write_file_whole(target, b.ptr, b.len, 0, NULL);
-	free(target);
-	free(folder);
+	if (!buf_oom(&b))
+		write_file_at(c->dir_fd, CACHE_FILE, b.ptr, b.len, 0, NULL);
 	buf_release(&b);
 }
 
@@ -480,6 +519,8 @@ void revcache_free(revcache *c)
 {
 	if (!c)
 		return;
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
 	free(c->seen);
 	free(c->entries);
 	if (c->data)

@@ -192,10 +192,23 @@ static void test_url_forms(void)
 	URL_IS("rel/x.db", "/proj", "/proj/rel/x.db");
 	URL_IS("/abs/x.db", "/proj", "/abs/x.db");
 	URL_IS(":memory:", "/proj", ":memory:");
+	/* A file whose name starts with "file:" (never a URI: see db_open) */
+	URL_IS("./file:x.db", NULL, "./file:x.db");
+	URL_IS("sqlite:///./file:x.db", "/proj", "/proj/file:x.db");
+	URL_IS("sqlite:////srv/file:x.db", NULL, "/srv/file:x.db");
+	URL_IS("FILE:x.db", NULL, "FILE:x.db");
 }
 
 static void test_bad_urls(void)
 {
+	/* SQLite URIs: refused wherever they come from */
+	BAD_URL("file:x.db", "database URL 'file:x.db' is a SQLite URI (file:...), which retort does "
+		"not open: name the file instead; " SUPPORTED " (a file whose name starts with 'file:' "
+		"is ./file:...)");
+	BAD_URL("sqlite:///file:x.db?mode=ro&uri=true", "database URL "
+		"'sqlite:///file:x.db?mode=ro&uri=true' is a SQLite URI (file:...), which retort does "
+		"not open: name the file instead; " SUPPORTED " (a file whose name starts with 'file:' "
+		"is ./file:...)");
 	BAD_URL("postgresql://u@h/db",
 		"unsupported database URL 'postgresql://u@h/db': " SUPPORTED);
 	BAD_URL("mysql://", "unsupported database URL 'mysql://': " SUPPORTED);
