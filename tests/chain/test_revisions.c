@@ -583,8 +583,11 @@ static int reference_split(const char *text, char **out, int max)
 	while (len > 0 && strchr(" \t\r\n\f", tok[len - 1]))
 		len--;
 	snprintf(buf, sizeof(buf), "%.*s\n;", len, tok);
-	if (!sqlite3_complete(buf))
+	if (!sqlite3_complete(buf)) {
+		while (n > 0)
+			free(out[--n]);
 		return -1;
+	}
 	snprintf(buf, sizeof(buf), "%.*s;", len, tok);
 	if (!sqlite3_complete(buf))
 		snprintf(buf, sizeof(buf), "%.*s\n;", len, tok);
