@@ -2,7 +2,9 @@
 ** revfile.c: one revision file (SPEC section 3), read and written. A file is
 ** a header of `-- key: value` comment lines, then an upgrade and a downgrade
 ** section, each opened by its marker line and holding plain SQL, which is
-** split into statements the way SQLite splits them (sqlite3_complete).
+** split into statements the way SQLite splits them (sqlite3_complete), in
+** one pass. A marker line counts only between statements, so no SQL a model
+** holds (a view's string, a trigger's comment) can end a section.
 */
 #include "revision.h"
 #include "buf.h"
