@@ -759,10 +759,14 @@ static int history(run *r, const retort_revision *rev, const char *direction,
 static char *locate(const rev_section *sec, const rev_statement *s, int ofs, src_loc *loc)
 {
 	/* the statement is in the section text from its first line on, though
-	** perhaps without its ';' (added to a last statement that had none) */
+	** perhaps without its ';' (added to a last statement that had none, on
+	** a line of its own after a `--` comment) */
 	size_t len = strlen(s->sql) - 1;
 	const char *p, *start = NULL, *line, *end;
 	int l = sec->line + 1;
+
+	if (len > 0 && s->sql[len - 1] == '\n')
+		len--;
 
 	if (ofs < 0 || (size_t)ofs > len)
 		ofs = 0;

@@ -45,7 +45,7 @@
 #define CACHE_FILE "index"
 /* Bump when revfile_parse() would give a different result for the same
 ** text, so that no index written before is read as current. */
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 #define CACHE_MAGIC "retort revision cache\n"
 #define ENDIAN_TAG 0x01020304u
 #define NO_STRING UINT32_MAX

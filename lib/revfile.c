@@ -2,7 +2,9 @@
 ** revfile.c: one revision file (SPEC section 3), read and written. A file is
 ** a header of `-- key: value` comment lines, then an upgrade and a downgrade
 ** section, each opened by its marker line and holding plain SQL, which is
-** split into statements the way SQLite splits them (sqlite3_complete).
+** split into statements the way SQLite splits them (sqlite3_complete), in
+** one pass. A marker line counts only between statements, so no SQL a model
+** holds (a view's string, a trigger's comment) can end a section.
 */
 #include "revision.h"
 #include "buf.h"
@@ -51,14 +53,17 @@ void revfile_section_hash(char out[65], const char *text)
 		p++;
 	while (end > p && isspace((unsigned char)end[-1]))
 		end--;
-	for (; p < end; p++) {
-		if (*p == '\r') {
-			buf_putc(&b, '\n');
-			if (p + 1 < end && p[1] == '\n')
-				p++;
-		} else {
-			buf_putc(&b, *p);
+	/* whole runs between CRs, not a byte at a time: sections may be
+	** megabytes of seed data */
+	while (p < end) {
+		const char *cr = memchr(p, '\r', (size_t)(end - p));
+		if (!cr) {
+			buf_put(&b, p, (size_t)(end - p));
+			break;
 		}
+		buf_put(&b, p, (size_t)(cr - p));
+		buf_putc(&b, '\n');
+		p = cr + 1 + (cr + 1 < end && cr[1] == '\n');
 	}
 	sha256_hex(out, b.ptr, b.len);
 	buf_release(&b);
@@ -101,7 +106,7 @@ static int marker_of(const char *line)
 }
 
 /* A line counter that moves forward only, so that finding the line of each
-** statement costs one pass over the section, not one per statement. */
+** statement costs one pass over the file, not one per statement. */
 typedef struct line_cursor {
 	const char *at;
 	int line;
@@ -115,97 +120,249 @@ static int line_of(line_cursor *lc, const char *p)
 	return lc->line;
 }
 
-/* Where the first token that is not space or a comment starts, or NULL. */
-static const char *first_token(const char *z)
+/* Which marker a line is (-1 for none): `n` bytes from `start`, copied to
+** `ln` trimmed of blanks, since marker_of() reads to the NUL. -2 when out of
+** memory. */
+static int marker_line(retort_buf *ln, const char *start, size_t n)
 {
-	for (;;) {
-		sqltok t = sqltok_at(z);
-		if (t.type == TK_EOF)
-			return NULL;
-		if (t.type != TK_SPACE && t.type != TK_COMMENT)
-			return z;
-		z += t.n;
+	while (n > 0 && (*start == ' ' || *start == '\t')) {
+		start++;
+		n--;
 	}
+	while (n > 0 && (start[n - 1] == '\r' || start[n - 1] == ' ' || start[n - 1] == '\t'))
+		n--;
+	buf_clear(ln);
+	buf_put(ln, start, n);
+	return buf_oom(ln) ? -2 : marker_of(ln->ptr);
 }
 
 static int push_statement(rev_section *s, size_t *cap, const char *start, size_t len,
-	int line, int add_semicolon, retort_error **err)
+	int line, const char *ending, retort_error **err)
 {
 	rev_statement *st = ARRAY_PUSH(s->stmts, s->n_stmts, *cap);
+	size_t n_ending = strlen(ending);
 
 	if (!st)
 		return error_oom(err);
 	st->line = line;
-	st->sql = malloc(len + 2);
+	st->sql = malloc(len + n_ending + 1);
 	if (!st->sql) {
 		s->n_stmts--;
 		return error_oom(err);
 	}
 	memcpy(st->sql, start, len);
-	if (add_semicolon)
-		st->sql[len++] = ';';
-	st->sql[len] = '\0';
+	memcpy(st->sql + len, ending, n_ending + 1);
 	return 0;
 }
 
-/*
-** Split a section with sqlite3_complete(): a statement ends at the first ';'
-** after which the text so far is complete, so semicolons inside strings,
-** comments and trigger bodies stay where they are. A last statement without
-** its ';' is taken as if it had one; an unfinished one is an error.
-*/
-static int split_statements(rev_section *s, int dir, const char *path, const char *source,
-	retort_error **err)
-{
-	const char *text = s->text, *start = text, *p;
-	retort_buf candidate = RETORT_BUF_INIT;
-	line_cursor lc = { text, s->line + 1 };
-	size_t cap = 0;
-	int rc = 0;
+/* How one section's scan ended. */
+typedef struct section_end {
+	const char *end;  /* where the section's text ends */
+	int next;         /* the marker line there, or -1 at the end of the file */
+	const char *open; /* a statement (or comment) left unfinished at `end` */
+	int open_line;
+	int open_comment; /* `open` is an unclosed comment */
+} section_end;
 
-	for (p = strchr(start, ';'); p && !rc; p = strchr(p + 1, ';')) {
-		const char *tok = first_token(start);
-		if (!tok || tok > p)
-			continue; /* this ';' is inside a comment */
-		if (tok == p) {
-			start = p + 1; /* an empty statement: nothing but ';' */
+/* The marker a `--` comment at `c` is when it is a line of its own, else -1
+** (-2 out of memory). A section starts after a line break, so the walk back
+** over blanks stops inside the text. */
+static int marker_comment(retort_buf *ln, const char *c, size_t n)
+{
+	const char *bol = c;
+
+	while (bol[-1] == ' ' || bol[-1] == '\t')
+		bol--;
+	return bol[-1] == '\n' ? marker_line(ln, c, n) : -1;
+}
+
+/* The first marker line from `p` to `stop` that stands outside strings and
+** comments (its marker in *marker), or NULL. */
+static const char *marker_inside(const char *p, const char *stop, retort_buf *ln, int *marker)
+{
+	while (p < stop) {
+		sqltok t = sqltok_at(p);
+		if (t.type == TK_EOF)
+			break;
+		if (t.type == TK_COMMENT && *p == '-' && (*marker = marker_comment(ln, p, t.n)) != -1)
+			return p;
+		p += t.n;
+	}
+	return NULL;
+}
+
+/*
+** Read one section from `p` (the line after its marker) to the next marker
+** line, or to the end of the file. The statements are split the way
+** sqlite3_complete() splits them, in one pass (sql_statement_end()); each
+** one that ends in ';' is pushed, and an unfinished one is left in
+** `out->open`. A marker line counts between statements; inside one (in its
+** strings, comments or trigger body, or after a statement that misses its
+** ';') it is part of that statement, so that no SQL ends a section early.
+** Only `lenient` takes a marker line inside an unfinished statement when it
+** stands outside strings and comments (see read_sections()).
+*/
+static int scan_section(rev_section *s, size_t *cap, const char *p, int lenient,
+	line_cursor *lc, retort_buf *ln, section_end *out, retort_error **err)
+{
+	memset(out, 0, sizeof(*out));
+	out->next = -1;
+	for (;;) {
+		sqltok t = sqltok_at(p);
+		const char *stop, *cut = NULL;
+		int rc;
+
+		switch (t.type) {
+		case TK_EOF:
+			out->end = p;
+			return 0;
+		case TK_SPACE:
+		case TK_SEMI: /* an empty statement */
+			p += t.n;
 			continue;
-		}
-		buf_clear(&candidate);
-		buf_put(&candidate, tok, (size_t)(p + 1 - tok));
-		if (buf_oom(&candidate)) {
-			rc = error_oom(err);
+		case TK_COMMENT:
+			if (*p == '-') {
+				out->next = marker_comment(ln, p, t.n);
+				if (out->next == -2)
+					return error_oom(err);
+				if (out->next >= 0) {
+					out->end = p;
+					return 0;
+				}
+			} else if (t.n < 4 || memcmp(p + t.n - 2, "*/", 2) != 0) {
+				out->open = p;
+				out->open_line = line_of(lc, p);
+				out->open_comment = 1;
+			}
+			p += t.n;
+			continue;
+		default:
 			break;
 		}
-		if (!sqlite3_complete(candidate.ptr))
-			continue;
-		rc = push_statement(s, &cap, tok, (size_t)(p + 1 - tok),
-			line_of(&lc, tok), 0, err);
-		start = p + 1;
-	}
-	if (!rc) {
-		const char *tok = first_token(start);
-		if (tok) {
-			int line = line_of(&lc, tok);
-			size_t len = strlen(tok);
-			buf_clear(&candidate);
-			buf_put(&candidate, tok, len);
-			buf_puts(&candidate, "\n;");
-			if (buf_oom(&candidate)) {
-				rc = error_oom(err);
-			} else if (sqlite3_complete(candidate.ptr)) {
-				while (len > 0 && isspace((unsigned char)tok[len - 1]))
-					len--;
-				rc = push_statement(s, &cap, tok, len, line, 1, err);
-			} else {
-				src_loc loc = { path, line, 1 };
-				rc = error_at(err, RETORT_EINVALID, &loc, source,
-					"the %s section ends inside a statement (an unclosed quote, "
-					"comment or trigger body?)", marker_names[dir]);
-			}
+		stop = sql_statement_end(p);
+		if (lenient)
+			cut = marker_inside(p, stop ? stop : p + strlen(p), ln, &out->next);
+		if (out->next == -2)
+			return error_oom(err);
+		if (!stop || cut) {
+			out->open = p;
+			out->open_line = line_of(lc, p);
+			out->end = cut ? cut : p + strlen(p);
+			return 0;
 		}
+		rc = push_statement(s, cap, p, (size_t)(stop - p), line_of(lc, p), "", err);
+		if (rc)
+			return rc;
+		p = stop;
+	}
+}
+
+/*
+** A section's last statement, which runs to the section's end without its
+** ';': taken as if it had one, put on a line of its own when the text ends
+** in a `--` comment (where it would be part of the comment). Unfinished even
+** so (an unclosed quote or trigger body), it is an error.
+*/
+static int finish_statement(rev_section *s, size_t *cap, const section_end *f, int dir,
+	const char *path, const char *source, retort_error **err)
+{
+	retort_buf candidate = RETORT_BUF_INIT;
+	size_t len = (size_t)(f->end - f->open);
+	const char *ending = ";";
+	int rc;
+
+	while (len > 0 && isspace((unsigned char)f->open[len - 1]))
+		len--;
+	buf_put(&candidate, f->open, len);
+	buf_puts(&candidate, ending);
+	if (!buf_oom(&candidate) && !sqlite3_complete(candidate.ptr)) {
+		ending = "\n;";
+		buf_truncate(&candidate, len);
+		buf_puts(&candidate, ending);
+	}
+	if (buf_oom(&candidate)) {
+		rc = error_oom(err);
+	} else if (sqlite3_complete(candidate.ptr)) {
+		rc = push_statement(s, cap, f->open, len, f->open_line, ending, err);
+	} else {
+		src_loc loc = { path, f->open_line, 1 };
+		rc = error_at(err, RETORT_EINVALID, &loc, source,
+			"the %s section ends inside a statement (an unclosed quote, "
+			"comment or trigger body?)", marker_names[dir]);
 	}
 	buf_release(&candidate);
+	return rc;
+}
+
+static void free_sections(retort_revision *rev)
+{
+	size_t i;
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		rev_section *s = &rev->section[dir];
+		for (i = 0; i < s->n_stmts; i++)
+			free(s->stmts[i].sql);
+		free(s->stmts);
+		free(s->text);
+		memset(s, 0, sizeof(*s));
+	}
+}
+
+/*
+** The sections, from `p` (the line after the first marker, `first`, on
+** line `line` of the text `z`), each up to the next marker line. Read
+** strictly, a marker line counts only between statements. But a section's
+** last statement may leave out its ';', and then the marker line after it
+** is inside it: when that leaves a section missing, the file is read again
+** taking a marker line inside an unfinished statement too, so long as it
+** stands outside strings and comments. A file that reads strictly (every
+** file retort writes) never gets there, whatever its SQL holds.
+*/
+static int read_sections(retort_revision *rev, int first, int line, const char *p,
+	const char *z, section_end found[2], size_t cap[2], int *last, const char *path,
+	retort_error **err)
+{
+	retort_buf ln = RETORT_BUF_INIT;
+	int lenient, rc = 0;
+
+	for (lenient = 0; lenient < 2 && !rc; lenient++) {
+		line_cursor lc = { z, 1 };
+		const char *at = p;
+		int current = first;
+
+		free_sections(rev);
+		cap[0] = cap[1] = 0;
+		memset(found, 0, 2 * sizeof(*found));
+		rev->section[first].line = line;
+		while (!rc) {
+			rev_section *s = &rev->section[current];
+			section_end *f = &found[current];
+			int next_line;
+
+			rc = scan_section(s, &cap[current], at, lenient, &lc, &ln, f, err);
+			if (!rc && !(s->text = xstrndup(at, (size_t)(f->end - at))))
+				rc = error_oom(err);
+			if (rc || f->next < 0)
+				break;
+			next_line = line_of(&lc, f->end);
+			if (rev->section[f->next].line) {
+				src_loc loc = { path, next_line, 1 };
+				rc = error_at(err, RETORT_EINVALID, &loc, z,
+					"a second '-- retort:%s' section (the first is on line %d)",
+					marker_names[f->next], rev->section[f->next].line);
+				break;
+			}
+			rev->section[f->next].line = next_line;
+			at = f->end + strcspn(f->end, "\n");
+			at += *at == '\n';
+			current = f->next;
+		}
+		*last = current;
+		if (rev->section[0].line && rev->section[1].line)
+			break;
+	}
+	buf_release(&ln);
 	return rc;
 }
 
@@ -223,13 +380,9 @@ void revfile_free(retort_revision *rev)
 		free(rev->created);
 		free(rev->author);
 		free(rev->commit);
-		for (dir = 0; dir < 2; dir++) {
-			rev_section *s = &rev->section[dir];
-			for (i = 0; i < s->n_stmts; i++)
-				free(s->stmts[i].sql);
-			free(s->text);
-		}
+		free_sections(rev);
 	}
+	/* a cached revision's statement arrays are its own; the text is not */
 	for (dir = 0; dir < 2; dir++)
 		free(rev->section[dir].stmts);
 	free(rev->parent_ids);
@@ -311,114 +464,141 @@ static int set_header(retort_revision *rev, int key, const char *value, const sr
 	return *field[key] ? 0 : error_oom(err);
 }
 
+/*
+** A section is missing. When its marker line is there but inside the
+** statement or comment that runs unfinished from `f->open` to the end, say
+** so at the start of that statement, where the fault (an unclosed quote,
+** most likely) is.
+*/
+static int missing_section(const section_end *f, int last, int dir, int last_line,
+	const char *path, const char *source, retort_buf *ln, retort_error **err)
+{
+	const char *p = f ? f->open : NULL;
+	int line = p ? f->open_line : 0;
+
+	for (; p && *p; line++) {
+		size_t n = strcspn(p, "\n");
+		int marker = marker_line(ln, p, n);
+		if (marker == -2)
+			return error_oom(err);
+		if (marker == dir && line > f->open_line) {
+			src_loc loc = { path, f->open_line, 1 };
+			return error_at(err, RETORT_EINVALID, &loc, source,
+				"the %s section ends inside a %s (an unclosed quote, comment or "
+				"trigger body?) that holds the '-- retort:%s' line %d, so there is "
+				"no %s section", marker_names[last],
+				f->open_comment ? "comment" : "statement", marker_names[dir], line,
+				marker_names[dir]);
+		}
+		p += n + (p[n] == '\n');
+	}
+	{
+		src_loc loc = { path, last_line, 1 };
+		return error_at(err, RETORT_EINVALID, &loc, source, "no '-- retort:%s' section",
+			marker_names[dir]);
+	}
+}
+
 int revfile_parse(retort_revision **out, const char *path, const char *text, size_t len,
 	retort_error **err)
 {
 	retort_revision *rev = calloc(1, sizeof(*rev));
-	const char *p = text, *end = text + len;
-	const char *section_start[2] = { NULL, NULL };
-	int seen[N_KEYS] = { 0 }, line = 0, current = -1, last_line = 1, dir, rc = 0;
+	char *z = NULL; /* the text, NUL-terminated for the tokenizers */
+	const char *p, *end;
+	section_end found[2];
+	size_t cap[2] = { 0, 0 };
+	line_cursor lc = { NULL, 1 };
+	int seen[N_KEYS] = { 0 }, line = 0, current = -1, last_line, dir, rc = 0;
 	retort_buf ln = RETORT_BUF_INIT;
 
 	*out = NULL;
-	if (!rev || !(rev->path = xstrdup(path))) {
-		free(rev);
+	memset(found, 0, sizeof(found));
+	if (!rev || !(rev->path = xstrdup(path)) || !(z = xstrndup(text, len))) {
+		revfile_free(rev);
 		return error_oom(err);
 	}
 	if (memchr(text, '\0', len)) {
 		src_loc loc = { path, 0, 0 };
+		free(z);
 		revfile_free(rev);
 		return error_at(err, RETORT_EINVALID, &loc, NULL, "%s: not a text file (it holds a NUL byte)", path);
 	}
-	for (; p < end && !rc; line++) {
+	p = lc.at = z;
+	end = z + len;
+	/* the header: comment lines up to the first marker */
+	for (; p < end && !rc && current < 0; line++) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *line_begin = p, *start = p;
 		size_t n = (size_t)((eol ? eol : end) - p);
-		int marker, key;
+		int key;
 		src_loc loc = { path, line + 1, 1 };
 
 		p = eol ? eol + 1 : end;
-		last_line = line + 1;
-		while (n > 0 && (start[n - 1] == '\r' || start[n - 1] == ' ' || start[n - 1] == '\t'))
-			n--;
+		current = marker_line(&ln, start, n);
+		if (current == -2) {
+			rc = error_oom(err);
+			break;
+		}
+		if (current >= 0) {
+			rev->section[current].line = line + 1;
+			break;
+		}
 		while (n > 0 && (*start == ' ' || *start == '\t')) {
 			start++;
 			n--;
 		}
-		buf_clear(&ln);
-		buf_put(&ln, start, n);
-		if (buf_oom(&ln)) {
-			rc = error_oom(err);
-			break;
-		}
-		marker = marker_of(ln.ptr);
-		if (marker >= 0) {
-			if (rev->section[marker].line) {
-				rc = error_at(err, RETORT_EINVALID, &loc, text,
-					"a second '-- retort:%s' section (the first is on line %d)",
-					marker_names[marker], rev->section[marker].line);
-				break;
-			}
-			rev->section[marker].line = line + 1;
-			section_start[marker] = p;
-			if (current >= 0 && !rev->section[current].text)
-				rev->section[current].text = xstrndup(section_start[current],
-					(size_t)(start - section_start[current]));
-			current = marker;
-			continue;
-		}
-		if (current >= 0 || n == 0)
+		if (ln.len == 0)
 			continue;
 		for (key = 0; key < N_KEYS; key++) {
 			const char *v = header_value(ln.ptr, key_names[key]);
 			if (v) {
 				loc.column = (int)(start - line_begin) + (int)(v - ln.ptr) + 1;
-				rc = set_header(rev, key, v, &loc, text, seen, err);
+				rc = set_header(rev, key, v, &loc, z, seen, err);
 				break;
 			}
 		}
 		if (key == N_KEYS && strncmp(ln.ptr, "--", 2) != 0)
-			rc = error_at(err, RETORT_EINVALID, &loc, text,
+			rc = error_at(err, RETORT_EINVALID, &loc, z,
 				"SQL before the first section: statements go after '-- retort:upgrade' "
 				"or '-- retort:downgrade'");
 	}
-	buf_release(&ln);
-	if (!rc && current >= 0 && !rev->section[current].text)
-		rev->section[current].text = xstrndup(section_start[current],
-			(size_t)(end - section_start[current]));
+	if (!rc && current >= 0)
+		rc = read_sections(rev, current, line + 1, p, z, found, cap, &current, path, err);
 	if (!rc) {
-		src_loc first = { path, 1, 1 }, last = { path, last_line, 1 };
+		src_loc first = { path, 1, 1 };
 		size_t id_len;
 		const char *file_id = name_id(path, &id_len);
 		if (!seen[KEY_ID])
-			rc = error_at(err, RETORT_EINVALID, &first, text,
+			rc = error_at(err, RETORT_EINVALID, &first, z,
 				"no '-- retort revision: ID' line: this is not a retort revision file");
 		else if (!seen[KEY_PARENT])
-			rc = error_at(err, RETORT_EINVALID, &first, text,
+			rc = error_at(err, RETORT_EINVALID, &first, z,
 				"no '-- parent:' line (write '-- parent: none' for a first revision)");
 		else if (file_id && strncmp(file_id, rev->id, id_len) != 0) {
 			src_loc at = { path, seen[KEY_ID], 1 };
-			rc = error_at(err, RETORT_EINVALID, &at, text,
+			rc = error_at(err, RETORT_EINVALID, &at, z,
 				"the file name says revision %.*s but the header says %s",
 				(int)id_len, file_id, rev->id);
 		}
-		for (dir = 0; dir < 2 && !rc; dir++)
-			if (!rev->section[dir].line)
-				rc = error_at(err, RETORT_EINVALID, &last, text,
-					"no '-- retort:%s' section", marker_names[dir]);
+		for (dir = 0; dir < 2 && !rc; dir++) {
+			if (rev->section[dir].line)
+				continue;
+			last_line = line_of(&lc, end) - (len > 0 && end[-1] == '\n');
+			rc = missing_section(current >= 0 ? &found[current] : NULL, current, dir,
+				last_line, path, z, &ln, err);
+		}
 	}
 	for (dir = 0; dir < 2 && !rc; dir++) {
 		rev_section *s = &rev->section[dir];
-		if (!s->text) {
-			rc = error_oom(err);
-			break;
-		}
 		revfile_section_hash(s->sha256, s->text);
-		rc = split_statements(s, dir, path, text, err);
+		if (found[dir].open && !found[dir].open_comment)
+			rc = finish_statement(s, &cap[dir], &found[dir], dir, path, z, err);
 	}
+	buf_release(&ln);
 	if (!rc && !rev->message && !(rev->message = xstrdup("")))
 		rc = error_oom(err);
 	if (!rc && !rev->created && !(rev->created = xstrdup("")))
 		rc = error_oom(err);
+	free(z);
 	if (rc) {
 		revfile_free(rev);
 		return rc;
@@ -527,8 +707,9 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	char id[ID_LEN + 1], created[32], *path = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
+	const char *sections[2] = { spec->upgrade_sql, spec->downgrade_sql };
 	size_t i;
-	int rc, tries = 0;
+	int rc, tries = 0, dir;
 
 	if (out_id)
 		*out_id = NULL;
@@ -552,8 +733,8 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	append_header(&text, KEY_CREATED, created);
 	append_header(&text, KEY_AUTHOR, spec->author);
 	append_header(&text, KEY_COMMIT, spec->commit);
-	append_section(&text, RETORT_UPGRADE, spec->upgrade_sql);
-	append_section(&text, RETORT_DOWNGRADE, spec->downgrade_sql);
+	for (dir = 0; dir < 2; dir++)
+		append_section(&text, dir, sections[dir]);
 
 	buf_printf(&name, "%s_", id);
 	append_slug(&name, spec->message ? spec->message : "");
@@ -566,6 +747,15 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	** would reject */
 	if (!rc)
 		rc = revfile_parse(&check, path, text.ptr, text.len, err);
+	for (dir = 0; dir < 2 && !rc; dir++) {
+		/* and read back as written, sections ending at the markers written */
+		char sha[65];
+		revfile_section_hash(sha, sections[dir] ? sections[dir] : "");
+		if (strcmp(sha, check->section[dir].sha256) != 0)
+			rc = error_set(err, RETORT_EINVALID, "the %s SQL of the new revision would "
+				"not read back as written (a line of it reads as a section marker)",
+				marker_names[dir]);
+	}
 	if (!rc)
 		rc = write_file_whole(path, text.ptr, text.len, WRITE_NEW | WRITE_SYNC, err);
 	if (!rc && out_id && !(*out_id = xstrdup(id)))

@@ -420,3 +420,95 @@ int sql_is_literal(const char *sql, int current_time)
 			return 1;
 	return 0;
 }
+
+/*
+** sql_statement_end(): complete.c's tokens and transitions, kept exactly, so
+** that every statement it ends is one that sqlite3_complete() calls complete
+** (and no shorter prefix of it is). Its quoting rules are coarser than
+** sqltok_at()'s ('it''s' is two strings to it), which only matters to it
+** when they change where a ';' is, and they do not.
+*/
+enum { CK_SEMI, CK_WS, CK_OTHER, CK_EXPLAIN, CK_CREATE, CK_TEMP, CK_TRIGGER, CK_END };
+
+static int complete_word(const char *z, size_t n)
+{
+	static const struct { const char *word; int token; } words[] = {
+		{ "create", CK_CREATE }, { "temp", CK_TEMP }, { "temporary", CK_TEMP },
+		{ "trigger", CK_TRIGGER }, { "end", CK_END }, { "explain", CK_EXPLAIN },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == n && sqlite3_strnicmp(z, words[i].word, (int)n) == 0)
+			return words[i].token;
+	return CK_OTHER;
+}
+
+const char *sql_statement_end(const char *z)
+{
+	/* states: 0 nothing yet, 1 at a statement's end, 2 in a statement,
+	** 3 after EXPLAIN, 4 after CREATE [TEMP], 5 in a trigger, 6 after a
+	** ';' in a trigger, 7 after its ';END' */
+	static const unsigned char trans[8][8] = {
+		/*  SEMI WS OTHER EXPLAIN CREATE TEMP TRIGGER END */
+		{ 1, 0, 2, 3, 4, 2, 2, 2 },
+		{ 1, 1, 2, 3, 4, 2, 2, 2 },
+		{ 1, 2, 2, 2, 2, 2, 2, 2 },
+		{ 1, 3, 3, 2, 4, 2, 2, 2 },
+		{ 1, 4, 2, 2, 2, 4, 5, 2 },
+		{ 6, 5, 5, 5, 5, 5, 5, 5 },
+		{ 6, 6, 5, 5, 5, 5, 5, 7 },
+		{ 1, 7, 5, 5, 5, 5, 5, 5 },
+	};
+	unsigned state = 0;
+
+	for (; *z; z++) {
+		int token = CK_OTHER;
+		size_t n;
+
+		switch (*z) {
+		case ';':
+			token = CK_SEMI;
+			break;
+		case ' ': case '\r': case '\t': case '\n': case '\f':
+			token = CK_WS;
+			break;
+		case '/':
+			if (z[1] != '*')
+				break;
+			if (!(z = strstr(z + 2, "*/")))
+				return NULL;
+			z++;
+			token = CK_WS;
+			break;
+		case '-':
+			if (z[1] != '-')
+				break;
+			z += strcspn(z, "\n");
+			if (!*z)
+				return NULL;
+			token = CK_WS;
+			break;
+		case '[':
+			if (!(z = strchr(z + 1, ']')))
+				return NULL;
+			break;
+		case '`': case '"': case '\'':
+			if (!(z = strchr(z + 1, *z)))
+				return NULL;
+			break;
+		default:
+			if (!is_id_char((unsigned char)*z))
+				break;
+			for (n = 1; is_id_char((unsigned char)z[n]); n++)
+				;
+			token = complete_word(z, n);
+			z += n - 1;
+			break;
+		}
+		state = trans[state][token];
+		if (state == 1)
+			return z + 1;
+	}
+	return NULL;
+}

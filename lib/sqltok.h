@@ -89,6 +89,16 @@ int sql_mentions(const char *sql, const char *const *names, size_t n);
 */
 int sql_is_literal(const char *sql, int current_time);
 
+/*
+** Where the first statement of `z` ends: just past the ';' at which
+** sqlite3_complete() would first call the text so far complete, or NULL
+** when no ';' does. It runs SQLite's own state machine (complete.c) once over
+** the text, so a ';' in a string, a quoted name, a comment or a trigger body
+** ends nothing, and splitting a text statement by statement costs its
+** length rather than a sqlite3_complete() of a growing prefix at each ';'.
+*/
+const char *sql_statement_end(const char *z);
+
 /* Would `name` need quoting to be read as one identifier? */
 int sql_name_is_plain(const char *name);
 

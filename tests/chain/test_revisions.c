@@ -3,9 +3,15 @@
 ** public API: parsing and splitting, checksums across line endings, every
 ** malformed file with its line, the graph, every TARGET form, writing a new
 ** revision, the offline schema and verify, and the cache of parsed files.
+** The splitting of a section is also checked statement by statement against
+** sqlite3_complete() itself, through the library's own revfile_parse().
 */
 #include "harness.h"
 #include "retort.h"
+#include "revision.h"
+#include "sqltok.h"
+
+#include <sqlite3.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -403,6 +409,296 @@ done:
 	free(id2);
 }
 
+/* ---- splitting a section (lib/revfile.c, sql_statement_end()) ---- */
+
+/* Parse a revision whose upgrade section is `up` and whose downgrade is
+** `SELECT 0;`; NULL when it does not parse (the error in *err). */
+static retort_revision *parse_up(const char *up, retort_error **err)
+{
+	static const char head[] = "-- retort revision: abcdefabcdef\n-- parent: none\n\n"
+		"-- retort:upgrade\n";
+	static const char tail[] = "\n-- retort:downgrade\nSELECT 0;\n";
+	size_t n = strlen(head) + strlen(up) + strlen(tail);
+	char *text = malloc(n + 1);
+	retort_revision *rev = NULL;
+
+	if (!text)
+		return NULL;
+	snprintf(text, n + 1, "%s%s%s", head, up, tail);
+	if (revfile_parse(&rev, "abcdefabcdef_x.sql", text, n, err) != 0)
+		rev = NULL;
+	free(text);
+	return rev;
+}
+
+/* The upgrade section `up` splits into exactly `want` (NULL-terminated),
+** the first on line `lines[0]` of the file (the section starts on line 5). */
+static void expect_split(const char *up, const char *const *want, const int *lines)
+{
+	retort_error *err = NULL;
+	retort_revision *rev = parse_up(up, &err);
+	size_t i, n = 0;
+
+	while (want[n])
+		n++;
+	CHECK(rev != NULL);
+	if (!rev) {
+		fprintf(stderr, "%s\nfails: %s\n", up, err ? err->message : "?");
+		retort_error_free(err);
+		return;
+	}
+	CHECK_INT(retort_revision_statement_count(rev, RETORT_UPGRADE), n);
+	for (i = 0; i < n && i < retort_revision_statement_count(rev, RETORT_UPGRADE); i++) {
+		int line = 0;
+		const char *got = retort_revision_statement(rev, RETORT_UPGRADE, i, &line);
+		CHECK_STR(got, want[i]);
+		CHECK_INT(sqlite3_complete(got), 1);
+		if (lines)
+			CHECK_INT(line, lines[i]);
+	}
+	CHECK_INT(retort_revision_statement_count(rev, RETORT_DOWNGRADE), 1);
+	revfile_free(rev);
+}
+
+static void test_split_cases(void)
+{
+	retort_error *err = NULL;
+	retort_revision *rev;
+
+	{ /* ';' in strings and quoted names */
+		const char *want[] = { "SELECT 'a;b', 'it''s;';", "SELECT \"c;d\", [e;f], `g;h`, x'3b';", NULL };
+		const int lines[] = { 5, 6 };
+		expect_split("SELECT 'a;b', 'it''s;';\nSELECT \"c;d\", [e;f], `g;h`, x'3b';", want, lines);
+	}
+	{ /* comments between statements belong to none, inside one stay */
+		const char *want[] = { "SELECT 1 /* ; */;", "SELECT 2 -- two; and\n  + 2;", NULL };
+		const int lines[] = { 6, 8 };
+		expect_split("-- x; y\nSELECT 1 /* ; */;\n/* a;\n b */ SELECT 2 -- two; and\n  + 2;", want, lines);
+	}
+	{ /* a trigger: its body's ';', CASE ... END, BEGIN and END as words, a
+	  ** ';' in a string; then TEMP and TEMPORARY triggers, and EXPLAIN */
+		const char *trig = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+			"  UPDATE t SET a = CASE WHEN new.a > 0 THEN 'p;q' ELSE 'n' END;\n"
+			"  SELECT CASE 1 WHEN 1 THEN 'end;' END AS \"begin\";\n"
+			"  SELECT 1 AS begin; SELECT 'END;' ;\nEND;";
+		const char *want[] = { trig,
+			"create temp trigger t2 before delete on t begin select 1; select 2; end;",
+			"CREATE TEMPORARY TRIGGER t3 AFTER UPDATE ON t BEGIN SELECT raise(abort, 'x;y'); END;",
+			"EXPLAIN CREATE TRIGGER t4 AFTER INSERT ON t BEGIN SELECT 1; END;",
+			"SELECT 'end';", NULL };
+		const int lines[] = { 5, 10, 11, 12, 13 };
+		char up[1024];
+		snprintf(up, sizeof(up), "%s\ncreate temp trigger t2 before delete on t begin select 1; "
+			"select 2; end;\nCREATE TEMPORARY TRIGGER t3 AFTER UPDATE ON t BEGIN "
+			"SELECT raise(abort, 'x;y'); END;\nEXPLAIN CREATE TRIGGER t4 AFTER INSERT ON t "
+			"BEGIN SELECT 1; END;\n;;SELECT 'end';", trig);
+		expect_split(up, want, lines);
+	}
+	{ /* a last statement without its ';', and one ending in a comment */
+		const char *want[] = { "SELECT 1;", "SELECT 2;", NULL };
+		expect_split("SELECT 1;\nSELECT 2  \n\n", want, NULL);
+	}
+	{
+		const char *want[] = { "SELECT 1;", "SELECT 2 -- two\n;", NULL };
+		const int lines[] = { 5, 6 };
+		expect_split("SELECT 1;\nSELECT 2 -- two", want, lines);
+	}
+	{
+		const char *want[] = { "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END -- done\n;", NULL };
+		expect_split("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END -- done\r\n", want, NULL);
+	}
+	{ /* CRLF: lines still right, text as written */
+		const char *want[] = { "SELECT 'a;b';", "SELECT 2\r\n  , 3;", NULL };
+		const int lines[] = { 5, 7 };
+		expect_split("SELECT 'a;b';\r\n\r\nSELECT 2\r\n  , 3;\r\n", want, lines);
+	}
+	{ /* marker lines inside a statement: a string, a comment, a trigger
+	  ** body, after a ';' in a string, a view's comment line */
+		const char *want[] = {
+			"SELECT '\n-- retort:downgrade\n' AS x;",
+			"CREATE VIEW w AS SELECT 1 AS a\n-- retort:downgrade\n, 2 AS b;",
+			"CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n-- retort:downgrade\nSELECT 1;\n"
+			"-- retort:upgrade\nEND;",
+			"SELECT ';\n  -- retort:upgrade\n';", NULL };
+		const int lines[] = { 5, 8, 14, 19 };
+		expect_split("SELECT '\n-- retort:downgrade\n' AS x;\n"
+			"CREATE VIEW w AS SELECT 1 AS a\n-- retort:downgrade\n, 2 AS b;\n"
+			"/*\n-- retort:downgrade\n*/\n"
+			"CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n-- retort:downgrade\nSELECT 1;\n"
+			"-- retort:upgrade\nEND;\n"
+			"SELECT ';\n  -- retort:upgrade\n';", want, lines);
+	}
+	/* a marker inside an unclosed quote: no section, said at the statement */
+	rev = parse_up("SELECT 1;\nSELECT 'oops;", &err);
+	CHECK(rev == NULL);
+	CHECK(err && err->line == 6 && strstr(err->message, "ends inside a statement") &&
+		strstr(err->message, "line 7"));
+	revfile_free(rev);
+	retort_error_free(err);
+}
+
+/* The split the old way, the reference: at each ';', is the text from the
+** last statement's end complete (sqlite3_complete())? Quadratic, so only
+** for short texts. Returns -1 when the text ends inside a statement. */
+static const char *skip_blank(const char *p)
+{
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
+			p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+static int reference_split(const char *text, char **out, int max)
+{
+	const char *start = text, *p, *tok;
+	char buf[4096];
+	int n = 0, len;
+
+	for (p = strchr(text, ';'); p && n < max; p = strchr(p + 1, ';')) {
+		tok = skip_blank(start);
+		if (tok > p)
+			continue;
+		if (tok == p) {
+			start = p + 1;
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%.*s", (int)(p + 1 - tok), tok);
+		if (!sqlite3_complete(buf))
+			continue;
+		out[n++] = strdup(buf);
+		start = p + 1;
+	}
+	tok = skip_blank(start);
+	if (!*tok || n >= max)
+		return n;
+	len = (int)strlen(tok);
+	while (len > 0 && strchr(" \t\r\n\f", tok[len - 1]))
+		len--;
+	snprintf(buf, sizeof(buf), "%.*s\n;", len, tok);
+	if (!sqlite3_complete(buf)) {
+		while (n > 0)
+			free(out[--n]);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%.*s;", len, tok);
+	if (!sqlite3_complete(buf))
+		snprintf(buf, sizeof(buf), "%.*s\n;", len, tok);
+	out[n++] = strdup(buf);
+	return n;
+}
+
+/* Random sections of SQL-ish pieces split the same as the reference does:
+** the one-pass state machine is sqlite3_complete()'s, exactly. */
+static void test_split_matches_sqlite(void)
+{
+	static const char *const pieces[] = {
+		"SELECT 1", "CREATE", "create", "TEMP", "temporary", "TRIGGER", "trigger", "EXPLAIN",
+		"END", "end", "BEGIN", "CASE", "x", "end_", "1.end", ":end", "$end", "xend", ".",
+		";", ";", ";", ";", "; END;", "'a;b'", "'it''s;'", "\"q;\"", "[b;]", "`c;`", "x'3b'",
+		"-- c;\n", "/* ; */", "(", ")", ",", "1", "\xc3\xa9", "CREATE TRIGGER t BEGIN",
+		"CREATE TEMP TRIGGER t BEGIN", "create temporary trigger", "EXPLAIN CREATE TRIGGER",
+		"CASE WHEN 1 THEN 'a;' END", "END -- e\n", "CREATE TABLE",
+	};
+	static const char *const gaps[] = { " ", " ", " ", "\n", "\r\n", "\t", "" };
+	const size_t n_pieces = sizeof(pieces) / sizeof(pieces[0]);
+	unsigned long seed = 12345;
+	int round, mismatches = 0;
+
+	for (round = 0; round < 20000; round++) {
+		char up[2048], *ref[64];
+		size_t len = 0;
+		int k, n_ref, bad = 0, count = 1 + (int)((seed >> 16) % 40);
+		retort_error *err = NULL;
+		retort_revision *rev;
+
+		up[0] = '\0';
+		for (k = 0; k < count; k++) {
+			const char *piece, *gap;
+			seed = seed * 1103515245 + 12345;
+			piece = pieces[(seed >> 16) % n_pieces];
+			gap = gaps[(seed >> 8) % (sizeof(gaps) / sizeof(gaps[0]))];
+			len += (size_t)snprintf(up + len, sizeof(up) - len, "%s%s", piece, gap);
+		}
+		n_ref = reference_split(up, ref, 64);
+		rev = parse_up(up, &err);
+		if (n_ref < 0) {
+			bad = rev || !err || err->code != RETORT_EINVALID;
+		} else if (!rev || (int)retort_revision_statement_count(rev, RETORT_UPGRADE) != n_ref) {
+			bad = 1;
+		} else {
+			for (k = 0; k < n_ref && !bad; k++) {
+				const char *got = retort_revision_statement(rev, RETORT_UPGRADE, (size_t)k, NULL);
+				bad = strcmp(got, ref[k]) != 0 || !sqlite3_complete(got);
+			}
+		}
+		if (bad && !mismatches++)
+			fprintf(stderr, "the split differs from sqlite3_complete's on [%s]\n", up);
+		for (k = 0; k < n_ref; k++)
+			free(ref[k]);
+		revfile_free(rev);
+		retort_error_free(err);
+	}
+	CHECK_INT(mismatches, 0);
+	/* and the machine itself, on what it must not end early */
+	CHECK(sql_statement_end("CREATE TEMP TRIGGER t BEGIN SELECT 1; END") == NULL);
+	CHECK(sql_statement_end("SELECT '") == NULL);
+	{
+		const char *z = "EXPLAIN CREATE TRIGGER t BEGIN SELECT 1; END; SELECT 2;";
+		CHECK(sql_statement_end(z) == strstr(z, "END;") + 4);
+	}
+}
+
+/* The writer and the reader agree: model SQL holding marker lines reads
+** back as written, and SQL that would not is refused, nothing written. */
+static void test_write_markers(void)
+{
+	const char *d = new_dir();
+	retort_revisions *revs = NULL;
+	retort_revision_spec spec = { 0 };
+	retort_error *err = NULL;
+	char *id = NULL;
+	const retort_revision *r;
+
+	CHECK_INT(retort_revisions_load(&revs, d, NULL), 0);
+	spec.message = "markers";
+	spec.upgrade_sql = "CREATE VIEW v AS SELECT '\n-- retort:downgrade\n' AS x;\n"
+		"CREATE VIEW w AS SELECT 1 AS a\n-- retort:upgrade\n, 2 AS b;\n";
+	spec.downgrade_sql = "DROP VIEW v;\nDROP VIEW w;\n";
+	CHECK_INT(retort_revision_write(&id, NULL, revs, &spec, NULL), 0);
+	retort_revisions_free(revs);
+	CHECK_INT(retort_revisions_load(&revs, d, NULL), 0);
+	r = revs && id ? retort_revisions_get(revs, id) : NULL;
+	CHECK(r != NULL);
+	if (r) {
+		char sha[65];
+		CHECK_INT(retort_revision_statement_count(r, RETORT_UPGRADE), 2);
+		CHECK_STR(retort_revision_statement(r, RETORT_UPGRADE, 0, NULL),
+			"CREATE VIEW v AS SELECT '\n-- retort:downgrade\n' AS x;");
+		CHECK_INT(retort_revision_statement_count(r, RETORT_DOWNGRADE), 2);
+		revfile_section_hash(sha, spec.upgrade_sql);
+		CHECK_STR(retort_revision_sha256(r, RETORT_UPGRADE), sha);
+	}
+	/* a lenient reading would end the upgrade at the line inside it */
+	spec.upgrade_sql = "SELECT 1\n-- retort:downgrade\nSELECT '";
+	spec.downgrade_sql = "' AS x;";
+	CHECK_INT(retort_revision_write(NULL, NULL, revs, &spec, &err), RETORT_EINVALID);
+	CHECK(err && strstr(err->message, "read back"));
+	retort_error_free(err);
+	retort_revisions_free(revs);
+	CHECK_INT(retort_revisions_load(&revs, d, NULL), 0);
+	CHECK_INT(revs ? retort_revisions_count(revs) : 0, 1);
+	retort_revisions_free(revs);
+	free(id);
+}
+
 /* ---- the cache of parsed files (lib/revcache.c) ---- */
 
 /* Everything the API tells of a folder's revisions, as one text. */
@@ -668,6 +964,9 @@ int main(void)
 		return 1;
 	}
 	test_parse_and_split();
+	test_split_cases();
+	test_split_matches_sqlite();
+	test_write_markers();
 	test_checksums();
 	test_malformed();
 	test_graph_and_targets();
