@@ -767,27 +767,8 @@ static int may_orphan(const char *sql)
 }
 
 /*
-** Does `sql` begin, commit or roll back a transaction? The engine owns the
-** transaction: a revision that ended it would commit part of itself without
-** its version-table update, or roll back and let the update run alone.
-*/
-static int controls_transaction(const char *sql)
-{
-	sqlcur c;
-
-	sqlcur_init(&c, sql);
-	if (sqlcur_is(&c, "BEGIN") || sqlcur_is(&c, "COMMIT") || sqlcur_is(&c, "END"))
-		return 1;
-	if (!sqlcur_accept(&c, "ROLLBACK"))
-		return 0;
-	sqlcur_accept(&c, "TRANSACTION");
-	return !sqlcur_is(&c, "TO"); /* ROLLBACK TO a savepoint stays inside */
-}
-
-/*
-** Refuse `rev` (RETORT_EINVALID at the statement) when a statement of the
-** section the run would take is one no revision may run: one that ends the
-** engine's transaction, or what scratch_refusal() names.
+** Refuse `rev` (RETORT_EINVALID at the statement) when the section the run
+** would take holds a statement no revision may run (scratch_refusal).
 */
 static int refuse(run *r, const retort_revision *rev)
 {
@@ -796,9 +777,7 @@ static int refuse(run *r, const retort_revision *rev)
 
 	for (i = 0; i < sec->n_stmts; i++) {
 		const rev_statement *s = &sec->stmts[i];
-		const char *why = controls_transaction(s->sql) ? "a revision cannot begin or end "
-			"a transaction: retort runs each revision in its own" :
-			scratch_refusal(s->sql, r->o->allow_attach);
+		const char *why = scratch_refusal(s->sql, r->o->allow_attach);
 		sqlcur c;
 		if (!why)
 			continue;

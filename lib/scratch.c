@@ -84,11 +84,32 @@ static int names(const sqltok *t, const char *name)
 	return yes;
 }
 
+/*
+** Does `sql` begin, commit or roll back a transaction? The engine owns the
+** transaction: a revision that ended it would commit part of itself without
+** its version-table update, or roll back and let the update run alone.
+*/
+static int controls_transaction(const char *sql)
+{
+	sqlcur c;
+
+	sqlcur_init(&c, sql);
+	if (sqlcur_is(&c, "BEGIN") || sqlcur_is(&c, "COMMIT") || sqlcur_is(&c, "END"))
+		return 1;
+	if (!sqlcur_accept(&c, "ROLLBACK"))
+		return 0;
+	sqlcur_accept(&c, "TRANSACTION");
+	return !sqlcur_is(&c, "TO"); /* ROLLBACK TO a savepoint stays inside */
+}
+
 const char *scratch_refusal(const char *sql, int allow_attach)
 {
 	sqlcur c;
 	sqltok name;
 
+	if (controls_transaction(sql))
+		return "a revision cannot begin or end a transaction: retort runs each "
+			"revision in its own";
 	sqlcur_init(&c, sql);
 	if (sqlcur_is(&c, "ATTACH") && !allow_attach)
 		return "ATTACH reaches outside the database being migrated: refused "

@@ -37,10 +37,11 @@ int scratch_open(sqlite3 **out, retort_error **err);
 void scratch_watch_set(sqlite3 *db, scratch_watch *w);
 
 /*
-** Why a revision's statement `sql` may not run, or NULL when it may: ATTACH
-** and VACUUM INTO reach a file other than the database migrated (allowed
-** with `allow_attach`, never in a scratch database); PRAGMA journal_mode
-** has no effect inside the transaction a revision runs in.
+** Why a revision's statement `sql` may not run, or NULL when it may: BEGIN,
+** COMMIT, END and ROLLBACK (not ROLLBACK TO) would end the transaction the
+** revision runs in, where PRAGMA journal_mode has no effect; ATTACH and
+** VACUUM INTO reach a file other than the database migrated (allowed with
+** `allow_attach`, never in a scratch database).
 */
 const char *scratch_refusal(const char *sql, int allow_attach);
 

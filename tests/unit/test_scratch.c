@@ -3,7 +3,8 @@
 ** in it cannot do (attach or write a file, VACUUM INTO, load an extension,
 ** set a directory or a process-wide limit, write the schema), that what it
 ** may do still works, that a chained authorizer sees only what the seal
-** allows; and the statements scratch_refusal() names.
+** allows; and the statements scratch_refusal() names (no revision may run
+** them).
 **
 ** Test organisation: the file-touching cases run in a mkdtemp() folder and
 ** check that no file appeared there.
@@ -175,6 +176,14 @@ static void test_refusal(void)
 	CHECK(scratch_refusal("PRAGMA foreign_keys = OFF;", 0) == NULL);
 	CHECK(scratch_refusal("SELECT 'ATTACH x AS y', 'PRAGMA journal_mode';", 0) == NULL);
 	CHECK(scratch_refusal("CREATE TABLE attach (vacuum, journal_mode);", 0) == NULL);
+	REFUSED("BEGIN;", 1, "transaction");
+	REFUSED("commit transaction;", 1, "transaction");
+	REFUSED("END;", 1, "transaction");
+	REFUSED("ROLLBACK;", 1, "transaction");
+	CHECK(scratch_refusal("ROLLBACK TO sp;", 0) == NULL);
+	CHECK(scratch_refusal("ROLLBACK TRANSACTION TO SAVEPOINT sp;", 0) == NULL);
+	CHECK(scratch_refusal("SAVEPOINT sp;", 0) == NULL);
+	CHECK(scratch_refusal("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;", 0) == NULL);
 	/* EXPLAIN shows the program and runs none of it */
 	CHECK(scratch_refusal("EXPLAIN ATTACH 'x.db' AS w;", 0) == NULL);
 }

@@ -5,8 +5,9 @@
 # revision --autogenerate --offline) refuses it with exit 2 at its
 # file:line, creates no file and leaves the live database's rows alone. A
 # real upgrade or downgrade (and its --sql script) refuses it before
-# anything runs, unless --allow-attach; PRAGMA journal_mode is refused in
-# both (it would be ignored inside the revision's transaction).
+# anything runs, unless --allow-attach; PRAGMA journal_mode (it would be
+# ignored inside the revision's transaction) and BEGIN/COMMIT are refused
+# by both.
 source "$(dirname "$0")/common.bash"
 
 project
@@ -145,5 +146,14 @@ done
 expect_q "PRAGMA journal_mode" delete
 run_rc 2 check
 expect_err "$fc:8(:[0-9]+)?: .*journal_mode" "check names $fc:8"
+
+# a revision's own transaction: check and verify refuse it as upgrade does
+evil "BEGIN;
+CREATE TABLE note (a);
+COMMIT;"
+for cmd in check verify upgrade; do
+	refused 2 $cmd
+	expect_err "$fc:7(:[0-9]+)?: .*begin or end a transaction" "$cmd names $fc:7"
+done
 
 finish
