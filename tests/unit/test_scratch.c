@@ -119,7 +119,6 @@ static int watch(void *ctx, int action, const char *a1, const char *a2, const ch
 {
 	seen *s = ctx;
 
-	(void)a1; (void)a2; (void)db; (void)inner;
 	s->attach += action == SQLITE_ATTACH;
 	s->insert += action == SQLITE_INSERT;
 	return action == SQLITE_DELETE ? SQLITE_DENY : SQLITE_OK;
