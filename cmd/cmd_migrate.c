@@ -4,6 +4,7 @@
 ** stderr as it happens (or, with --sql, the script on stdout), and --json.
 */
 #include "cli.h"
+#include "scratch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,16 +203,16 @@ static void put_current(retort_buf *b, char **ids, size_t n)
 }
 
 /* The database for a run: a dry run reads (and a database that does not
-** exist yet is an empty one), a real run writes. */
+** exist yet is an empty one, sealed like every scratch database), a real
+** run writes. */
 static int open_for_run(const cli *c, int dry_run, unsigned write_flags, sqlite3 **db)
 {
+	retort_error *err = NULL;
 	int rc = cli_open_db(c, dry_run ? 0 : write_flags, db, NULL);
 
-	if (!rc && !*db && sqlite3_open(":memory:", db) != SQLITE_OK) {
-		sqlite3_close(*db);
-		*db = NULL;
-		rc = cli_error(c, NULL);
-	}
+	if (!rc && !*db && scratch_open(db, &err) != 0)
+		rc = cli_error(c, err);
+	retort_error_free(err);
 	return rc;
 }
 
@@ -244,6 +245,7 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	if (rc)
 		goto done;
 	opts.one_transaction = cli_opt(c, "one-transaction") != NULL;
+	opts.allow_attach = cli_opt(c, "allow-attach") != NULL;
 	opts.dry_run = r.dry_run;
 	opts.backup_path = backup;
 	opts.busy_timeout_ms = c->busy_timeout;

@@ -47,6 +47,7 @@ static const cli_option migrate_options[] = {
 	{ "sql", 0, NULL, "print the SQL that would run, change nothing" },
 	{ "backup", 0, "FILE", "copy the database to FILE before the first change" },
 	{ "one-transaction", 0, NULL, "run every revision in one transaction" },
+	{ "allow-attach", 0, NULL, "let revisions ATTACH or VACUUM INTO other files (else refused)" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option stamp_options[] = {

@@ -18,6 +18,7 @@
 #include "dbopen.h"
 #include "error.h"
 #include "revision.h"
+#include "scratch.h"
 #include "sqltok.h"
 
 #include <errno.h>
@@ -792,23 +793,30 @@ static char *locate(const rev_section *sec, const rev_statement *s, int ofs, src
 	return xstrndup(line, (size_t)(end - line));
 }
 
-/* A revision's statement failed: SQLite's message at its file and line. */
-static int statement_error(run *r, const retort_revision *rev, const rev_statement *s,
-	int rc)
+/* `message` at byte `ofs` of `rev`'s statement `s`, showing its line. */
+static int error_in(run *r, const retort_revision *rev, const rev_statement *s, int code,
+	int ofs, const char *message)
 {
 	const rev_section *sec = &rev->section[r->dir];
 	src_loc loc = { rev->path, 0, 0 };
-	char *text = locate(sec, s, sqlite3_error_offset(r->db), &loc);
+	char *text = locate(sec, s, ofs, &loc);
 	int fresh = r->err && !*r->err;
 
-	rc = error_at(r->err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB, &loc, NULL, "%s",
-		sqlite3_errmsg(r->db));
+	code = error_at(r->err, code, &loc, NULL, "%s", message);
 	if (fresh && *r->err) {
 		(*r->err)->source_line = text;
 		text = NULL;
 	}
 	free(text);
-	return rc;
+	return code;
+}
+
+/* A revision's statement failed: SQLite's message at its file and line. */
+static int statement_error(run *r, const retort_revision *rev, const rev_statement *s,
+	int rc)
+{
+	return error_in(r, rev, s, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
+		sqlite3_error_offset(r->db), sqlite3_errmsg(r->db));
 }
 
 /* ---- one revision ------------------------------------------------------ */
@@ -861,21 +869,24 @@ static int may_orphan(const char *sql)
 }
 
 /*
-** Does `sql` begin, commit or roll back a transaction? The engine owns the
-** transaction: a revision that ended it would commit part of itself without
-** its version-table update, or roll back and let the update run alone.
+** Refuse `rev` (RETORT_EINVALID at the statement) when the section the run
+** would take holds a statement no revision may run (scratch_refusal).
 */
-static int controls_transaction(const char *sql)
+static int refuse(run *r, const retort_revision *rev)
 {
-	sqlcur c;
+	const rev_section *sec = &rev->section[r->dir];
+	size_t i;
 
-	sqlcur_init(&c, sql);
-	if (sqlcur_is(&c, "BEGIN") || sqlcur_is(&c, "COMMIT") || sqlcur_is(&c, "END"))
-		return 1;
-	if (!sqlcur_accept(&c, "ROLLBACK"))
-		return 0;
-	sqlcur_accept(&c, "TRANSACTION");
-	return !sqlcur_is(&c, "TO"); /* ROLLBACK TO a savepoint stays inside */
+	for (i = 0; i < sec->n_stmts; i++) {
+		const rev_statement *s = &sec->stmts[i];
+		const char *why = scratch_refusal(s->sql, r->o->allow_attach);
+		sqlcur c;
+		if (!why)
+			continue;
+		sqlcur_init(&c, s->sql);
+		return error_in(r, rev, s, RETORT_EINVALID, (int)(c.tok.z - s->sql), why);
+	}
+	return 0;
 }
 
 static int run_statement(run *r, const retort_revision *rev, const rev_statement *s)
@@ -883,11 +894,6 @@ static int run_statement(run *r, const retort_revision *rev, const rev_statement
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (controls_transaction(s->sql)) {
-		src_loc loc = { rev->path, s->line, 0 };
-		return error_at(r->err, RETORT_EINVALID, &loc, NULL, "a revision cannot begin or "
-			"end a transaction: retort runs each revision in its own");
-	}
 	say(r, rev, s->sql, s->line);
 	if (r->o->dry_run)
 		return 0;
@@ -957,6 +963,10 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	size_t i;
 	int rc = 0;
 
+	/* run_init checked what was pending then; this one may have become
+	** pending since, when another process reverted it */
+	if ((rc = refuse(r, rev)))
+		return rc;
 	utc_now(started);
 	r->rev = rev;
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
@@ -1189,7 +1199,11 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 		if (!r->applied[r->targets[i]->index])
 			return error_set(err, RETORT_EINVALID,
 				"%s is not applied; nothing to downgrade to", r->targets[i]->id);
-	return 0;
+	/* every revision the run would take, before anything runs */
+	for (i = 0; !stamp && i < revs->n && !rc; i++)
+		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
+			rc = refuse(r, revs->revs[i]);
+	return rc;
 }
 
 static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *target,

@@ -6,6 +6,7 @@
 #include "introspect.h"
 #include "model.h"
 #include "render.h"
+#include "scratch.h"
 #include "sqltok.h"
 
 #include <dirent.h>
@@ -14,29 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Scratch databases live in memory: refuse ATTACH so no input reaches a file. */
-static int deny_attach(void *unused, int action, const char *a, const char *b,
-	const char *c, const char *d)
-{
-	(void)unused; (void)a; (void)b; (void)c; (void)d;
-	return action == SQLITE_ATTACH ? SQLITE_DENY : SQLITE_OK;
-}
-
-int build_open_scratch(sqlite3 **out, retort_error **err)
-{
-	sqlite3 *db = NULL;
-
-	*out = NULL;
-	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-	    != SQLITE_OK) {
-		sqlite3_close(db);
-		return error_oom(err);
-	}
-	sqlite3_set_authorizer(db, deny_attach, NULL);
-	*out = db;
-	return 0;
-}
 
 static src_loc loc_in_text(const char *text, size_t offset, const char *path)
 {
@@ -313,7 +291,7 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 
 	*out = NULL;
 	if ((rc = model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
-	    (rc = build_open_scratch(&db, err)))
+	    (rc = scratch_open(&db, err)))
 		return rc;
 	if (!(rc = build_tables(db, raw, err)) && !(rc = build_views(db, raw, err)) &&
 	    !(rc = build_triggers(db, raw, err)))
@@ -426,7 +404,7 @@ int retort_schema_from_sql(retort_schema **out, const char *sql, const char *ori
 	int rc;
 
 	*out = NULL;
-	if ((rc = build_open_scratch(&db, err)))
+	if ((rc = scratch_open(&db, err)))
 		return rc;
 	rc = build_exec_script(db, sql, origin ? origin : "<sql>", err);
 	if (rc == RETORT_EDB) { /* the script is bad input, not a database fault */

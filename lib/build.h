@@ -9,9 +9,6 @@
 
 #include <sqlite3.h>
 
-/* An empty in-memory database that cannot reach any file. */
-int build_open_scratch(sqlite3 **out, retort_error **err);
-
 /*
 ** Run a SQL script statement by statement; a failing statement is an error
 ** at its file:line:column (from sqlite3_error_offset) in `path`.

@@ -15,6 +15,7 @@
 #include "dataloss.h"
 #include "buf.h"
 #include "error.h"
+#include "scratch.h"
 #include "sqltok.h"
 
 #include <stdlib.h>
@@ -88,6 +89,7 @@ struct dataloss {
 	char *dropped;  /* the table a DROP TABLE removes */
 	char *created;  /* the table a CREATE TABLE makes */
 	int oom;
+	scratch_watch watch; /* `watch` below, behind the scratch copy's seal */
 };
 
 /* ---- names ---------------------------------------------------------- */
@@ -290,8 +292,9 @@ static int is_internal(const char *name)
 }
 
 /*
-** The authorizer of the scratch copy: it only watches. SQLite's own nested
-** statements (on sqlite_schema) are told apart by their table names.
+** The authorizer of the scratch copy, behind its seal (scratch.h): it only
+** watches. SQLite's own nested statements (on sqlite_schema) are told apart
+** by their table names.
 */
 static int watch(void *p, int action, const char *a1, const char *a2,
 	const char *db, const char *inner)
@@ -313,9 +316,6 @@ static int watch(void *p, int action, const char *a1, const char *a2,
 	case SQLITE_DROP_TABLE:
 		remember(dl, &dl->dropped, a1);
 		break;
-	case SQLITE_ATTACH:
-	case SQLITE_DETACH:
-		return SQLITE_DENY; /* the scratch copy never touches a file */
 	}
 	return SQLITE_OK;
 }
@@ -772,8 +772,7 @@ static int build_scratch(dataloss *dl, const name_list *names)
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
-	if (sqlite3_open_v2(":memory:", &dl->scratch,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+	if (scratch_open(&dl->scratch, NULL) != 0)
 		return -1;
 	if (dl->live) {
 		if (sqlite3_prepare_v2(dl->live, "SELECT name, sql FROM main.sqlite_schema"
@@ -791,7 +790,8 @@ static int build_scratch(dataloss *dl, const name_list *names)
 		}
 		sqlite3_finalize(st);
 	}
-	sqlite3_set_authorizer(dl->scratch, watch, dl);
+	/* from here on: the copy was made, the statements run */
+	scratch_watch_set(dl->scratch, &dl->watch);
 	return rc;
 }
 
@@ -854,6 +854,8 @@ dataloss *dataloss_new(sqlite3 *live, int persist)
 		return NULL;
 	dl->live = live;
 	dl->persist = persist;
+	dl->watch.fn = watch;
+	dl->watch.ctx = dl;
 	return dl;
 }
 

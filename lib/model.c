@@ -3,6 +3,7 @@
 ** Every mistake is reported at the YAML node it concerns.
 */
 #include "model.h"
+#include "scratch.h"
 #include "sqltok.h"
 #include "ydoc.h"
 
@@ -111,9 +112,8 @@ static int probe_sql(mctx *c, const ynode *n, const char *what, const char *sql,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (!c->probe && sqlite3_open_v2(":memory:", &c->probe,
-			SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-		return oom(c);
+	if (!c->probe && (rc = scratch_open(&c->probe, c->err)))
+		return rc;
 	rc = sqlite3_prepare_v2(c->probe, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && step && st)
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;

@@ -12,6 +12,7 @@
 #include "proof.h"
 #include "build.h"
 #include "introspect.h"
+#include "scratch.h"
 #include "sqltok.h"
 
 #include <stdlib.h>
@@ -289,7 +290,7 @@ static int prove_part(const proof *pf, long part, retort_buf *msg)
 
 	if (subset(&from, pf->from, &pf->from_parts, part) < 0 ||
 	    subset(&to, pf->to, &pf->to_parts, part) < 0 || !up || !down ||
-	    build_open_scratch(&db, NULL) != 0 || retort_schema_to_sql(&create, &from, NULL) != 0)
+	    scratch_open(&db, NULL) != 0 || retort_schema_to_sql(&create, &from, NULL) != 0)
 		buf_puts(msg, "out of memory");
 	else if (!reaches(db, create, "the current schema", &from, &why))
 		buf_printf(msg, "the current schema does not build: %s", why ? why : "?");

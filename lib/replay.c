@@ -6,10 +6,15 @@
 */
 #include "revision.h"
 #include "error.h"
+#include "scratch.h"
 
 #include <stdlib.h>
 
-/* Run one section; a failing statement is the revision file's fault. */
+/*
+** Run one section; a failing statement is the revision file's fault, and so
+** is one that no run may make (refused here too, so that check and verify
+** fail on what upgrade would refuse).
+*/
 static int run_section(sqlite3 *db, const retort_revision *rev, retort_direction dir,
 	retort_error **err)
 {
@@ -17,22 +22,14 @@ static int run_section(sqlite3 *db, const retort_revision *rev, retort_direction
 	size_t i;
 
 	for (i = 0; i < s->n_stmts; i++) {
-		if (sqlite3_exec(db, s->stmts[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
-			src_loc loc = { rev->path, s->stmts[i].line, 1 };
+		const char *refusal = scratch_refusal(s->stmts[i].sql, 0);
+		src_loc loc = { rev->path, s->stmts[i].line, 1 };
+		if (refusal)
+			return error_at(err, RETORT_EINVALID, &loc, NULL, "%s", refusal);
+		if (sqlite3_exec(db, s->stmts[i].sql, NULL, NULL, NULL) != SQLITE_OK)
 			return error_at(err, RETORT_EINVALID, &loc, NULL, "%s of revision %s fails: %s",
 				dir == RETORT_UPGRADE ? "the upgrade" : "the downgrade", rev->id,
 				sqlite3_errmsg(db));
-		}
-	}
-	return 0;
-}
-
-static int open_memory(sqlite3 **db, retort_error **err)
-{
-	if (sqlite3_open(":memory:", db) != SQLITE_OK) {
-		sqlite3_close(*db);
-		*db = NULL;
-		return error_set(err, RETORT_EDB, "cannot open an in-memory database");
 	}
 	return 0;
 }
@@ -53,7 +50,7 @@ int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
 		rc = error_oom(err);
 	if (!rc) {
 		revgraph_close_ancestors(revs, wanted, targets, n_targets);
-		rc = open_memory(&db, err);
+		rc = scratch_open(&db, err);
 	}
 	for (i = 0; i < revs->n && !rc; i++)
 		if (wanted[i])
@@ -93,7 +90,7 @@ int retort_revisions_verify(const retort_revisions *revs, const retort_config *c
 	retort_schema *before = NULL, *after = NULL;
 	sqlite3 *db = NULL;
 	size_t i;
-	int rc = open_memory(&db, err);
+	int rc = scratch_open(&db, err);
 
 	if (failed)
 		*failed = NULL;

@@ -486,9 +486,11 @@ typedef struct retort_migrate_options {
 	const retort_config *cfg; /**< for the version table's name; may be NULL */
 	retort_event_fn on_event; /**< may be NULL */
 	void *ctx;
+	int allow_attach;         /**< let revisions ATTACH and VACUUM INTO other files
+	                               (else they are refused before anything runs) */
 } retort_migrate_options;
 
-#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL }
+#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0 }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -500,8 +502,14 @@ typedef struct retort_migrate_options {
 ** `db` must not be inside a transaction. Safe against another process
 ** migrating the same file: each revision is applied exactly once.
 **
+** Before anything runs, every revision the run will apply is checked: one
+** that begins or ends a transaction, sets PRAGMA journal_mode, or (without
+** `allow_attach`) ATTACHes a database or runs VACUUM INTO is RETORT_EINVALID
+** at its file and line, and nothing changes.
+**
 ** @return 0; RETORT_EDB when a statement fails or a foreign key is violated
 **         (that revision is rolled back; `err` names the file and line);
+**         RETORT_EINVALID for a statement no revision may run;
 **         RETORT_EBUSY when the database stayed locked past the timeout;
 **         RETORT_ENOTFOUND when the database is at a revision the folder
 **         does not have; what retort_revisions_resolve() returns for TARGET
