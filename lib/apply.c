@@ -1195,10 +1195,10 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	retort_strings_free(ids, n);
 	if (rc)
 		return rc;
-	for (i = 0; dir == RETORT_DOWNGRADE && i < r->n_targets; i++)
-		if (!r->applied[r->targets[i]->index])
-			return error_set(err, RETORT_EINVALID,
-				"%s is not applied; nothing to downgrade to", r->targets[i]->id);
+	/* a target the other way is a mistake, not "nothing to do" */
+	if (!stamp && (rc = revgraph_check_way(revs, r->applied, r->heads, r->n_heads, r->targets,
+			r->n_targets, target, dir, err)))
+		return rc;
 	/* every revision the run would take, before anything runs */
 	for (i = 0; !stamp && i < revs->n && !rc; i++)
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
