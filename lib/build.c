@@ -228,6 +228,191 @@ static int build_triggers(sqlite3 *db, const schema *raw, retort_error **err)
 	return rc;
 }
 
+/* ---- foreign keys SQLite cannot enforce ------------------------------ */
+
+/* "pet(owner) references user(name)"; "... references user" for its key. */
+static void describe_fk(retort_buf *b, const char *table, const schema_fk *fk)
+{
+	size_t i;
+
+	buf_printf(b, "%s(", table);
+	for (i = 0; i < fk->columns.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", fk->columns.v[i]);
+	buf_printf(b, ") references %s", fk->table);
+	for (i = 0; i < fk->ref_columns.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "(", fk->ref_columns.v[i]);
+	buf_puts(b, fk->ref_columns.n ? ")" : "");
+}
+
+/* The name of no table, index or view of `db`, for a probe table. */
+static int probe_name(sqlite3 *db, retort_buf *out)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned n = 0;
+	int taken = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type <> 'trigger'"
+	    " AND name = ?1 COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (taken && !buf_oom(out)) {
+		buf_clear(out);
+		buf_puts(out, "retort_fk_probe");
+		if (n++)
+			buf_printf(out, "_%u", n);
+		sqlite3_bind_text(st, 1, out->ptr, -1, SQLITE_STATIC);
+		taken = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return buf_oom(out) ? -1 : 0;
+}
+
+/*
+** Does SQLite refuse `fk` as a "foreign key mismatch" (its parent columns
+** are neither the parent's primary key nor unique: a UNIQUE constraint, or
+** a unique index without WHERE in the columns' own collations), and with it
+** every write to the child? SQLite judges, in `db`, which holds the parent:
+** PRAGMA foreign_key_check is prepared on a probe table holding only that
+** key. 1: refused, 0: usable, -1: the probe failed.
+*/
+static int fk_mismatch(sqlite3 *db, const schema_fk *fk)
+{
+	retort_buf name = RETORT_BUF_INIT, sql = RETORT_BUF_INIT, cols = RETORT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < fk->columns.n; i++)
+		buf_printf(&cols, "%sc%zu", i ? ", " : "", i);
+	if (probe_name(db, &name) < 0)
+		goto done;
+	buf_puts(&sql, "CREATE TABLE ");
+	buf_ident(&sql, name.ptr);
+	buf_printf(&sql, " (%s, FOREIGN KEY (%s) REFERENCES ", cols.ptr, cols.ptr);
+	buf_ident(&sql, fk->table);
+	for (i = 0; i < fk->ref_columns.n; i++) {
+		buf_puts(&sql, i ? ", " : " (");
+		buf_ident(&sql, fk->ref_columns.v[i]);
+	}
+	buf_puts(&sql, fk->ref_columns.n ? "))" : ")");
+	if (buf_oom(&sql) || buf_oom(&cols) ||
+	    sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	buf_clear(&sql);
+	buf_puts(&sql, "PRAGMA foreign_key_check(");
+	buf_ident(&sql, name.ptr);
+	buf_puts(&sql, ")");
+	if (!buf_oom(&sql)) {
+		int prepared = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
+		rc = prepared == SQLITE_OK ? 0 :
+			strstr(sqlite3_errmsg(db), "foreign key mismatch") ? 1 : -1;
+		sqlite3_finalize(st);
+	}
+	buf_clear(&sql);
+	buf_puts(&sql, "DROP TABLE ");
+	buf_ident(&sql, name.ptr);
+	if (buf_oom(&sql) || sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
+done:
+	buf_release(&name);
+	buf_release(&sql);
+	buf_release(&cols);
+	return rc;
+}
+
+/* A foreign key of the models that SQLite would refuse is an error at its
+** `references`: the child could never be written. */
+static int check_fk_parents(sqlite3 *db, const schema *raw, retort_error **err)
+{
+	retort_buf what = RETORT_BUF_INIT;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < raw->ntables && !rc; i++) {
+		const schema_table *t = &raw->tables[i];
+		for (j = 0; j < t->nfks && !rc; j++) {
+			const schema_fk *fk = &t->fks[j];
+			int bad = fk_mismatch(db, fk);
+			if (bad < 0) {
+				rc = error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
+					sqlite3_errmsg(db));
+				break;
+			}
+			if (!bad)
+				continue;
+			buf_puts(&what, "foreign key ");
+			describe_fk(&what, t->name, fk);
+			if (fk->ref_columns.n)
+				buf_printf(&what, ", which is neither the primary key of '%s' nor unique "
+					"(a UNIQUE constraint, or a unique index without WHERE, in the "
+					"column's own collation)", fk->table);
+			else
+				buf_printf(&what, ", and '%s' has no primary key of %zu column%s to "
+					"reference", fk->table, fk->columns.n, fk->columns.n == 1 ? "" : "s");
+			buf_printf(&what, ": SQLite would refuse every insert into '%s' "
+				"(\"foreign key mismatch\")", t->name);
+			rc = buf_oom(&what) ? error_oom(err) : error_at(err, RETORT_EINVALID, &fk->loc,
+				schema_source_of(raw, fk->loc.path), "%s", what.ptr);
+		}
+	}
+	buf_release(&what);
+	return rc;
+}
+
+int retort_schema_fk_mismatches(char ***out, size_t *count, const retort_schema *s,
+	retort_error **err)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	sqlite3 *db = NULL;
+	char **list = NULL;
+	size_t i, j, n = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if ((rc = scratch_open(&db, err)))
+		return rc;
+	/* each table and index alone: one that cannot be made here (an unknown
+	** module or collation) only leaves its keys unjudged */
+	for (i = 0; i < s->ntables; i++) {
+		buf_clear(&sql);
+		render_create_table(&sql, &s->tables[i], NULL);
+		if (!buf_oom(&sql))
+			sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
+		for (j = 0; j < s->tables[i].nindexes; j++) {
+			buf_clear(&sql);
+			render_create_index(&sql, &s->tables[i].indexes[j], &s->tables[i], NULL);
+			if (!buf_oom(&sql))
+				sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
+		}
+	}
+	for (i = 0; i < s->ntables && !rc; i++) {
+		const schema_table *t = &s->tables[i];
+		for (j = 0; j < t->nfks && !rc; j++) {
+			char **slot;
+			if (sqlite3_table_column_metadata(db, "main", t->fks[j].table, NULL, NULL,
+			    NULL, NULL, NULL, NULL) != SQLITE_OK || fk_mismatch(db, &t->fks[j]) != 1)
+				continue;
+			buf_clear(&sql);
+			describe_fk(&sql, t->name, &t->fks[j]);
+			slot = ARRAY_PUSH(list, n, cap);
+			if (!slot || buf_oom(&sql) || !(*slot = buf_detach(&sql))) {
+				n -= slot != NULL;
+				rc = error_oom(err);
+			}
+		}
+	}
+	sqlite3_close(db);
+	buf_release(&sql);
+	if (rc) {
+		retort_strings_free(list, n);
+		return rc;
+	}
+	*out = list;
+	*count = n;
+	return 0;
+}
+
 /* What SQLite does not store comes from the models: origins and renames. */
 static int carry_model_facts(schema *built, const schema *raw)
 {
@@ -293,8 +478,8 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 	if ((rc = model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
 	    (rc = scratch_open(&db, err)))
 		return rc;
-	if (!(rc = build_tables(db, raw, err)) && !(rc = build_views(db, raw, err)) &&
-	    !(rc = build_triggers(db, raw, err)))
+	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(db, raw, err)) &&
+	    !(rc = build_views(db, raw, err)) && !(rc = build_triggers(db, raw, err)))
 		rc = introspect_read(&built, db, cfg, err);
 	sqlite3_close(db);
 	if (rc)

@@ -201,6 +201,19 @@ RETORT_EXTERN(int) retort_models_load_text(retort_schema **out,
 RETORT_EXTERN(int) retort_schema_to_yaml(char **out, const retort_schema *schema,
 	retort_error **err);
 
+/**
+** The foreign keys of `schema` that SQLite cannot enforce, one
+** "child(columns) references parent(columns)" string each: their parent
+** columns are neither the parent's primary key nor unique (a UNIQUE
+** constraint, or a unique index without WHERE, in the columns' own
+** collations), so SQLite refuses every write to the child ("foreign key
+** mismatch"). Models with one do not load; a database may hold one. A table
+** that cannot be made in memory (an unknown module or collation) leaves its
+** keys unjudged. Free with retort_strings_free().
+*/
+RETORT_EXTERN(int) retort_schema_fk_mismatches(char ***out, size_t *count,
+	const retort_schema *schema, retort_error **err);
+
 /** Write the schema as the SQL statements that create it. */
 RETORT_EXTERN(int) retort_schema_to_sql(char **out, const retort_schema *schema,
 	retort_error **err);
