@@ -260,7 +260,9 @@ typedef enum retort_risk {
 	RETORT_RISK_SET_NOT_NULL = 1 << 3,   /**< rows holding NULL make it fail */
 	RETORT_RISK_ADD_NOT_NULL = 1 << 4,   /**< NOT NULL column with no default: fails on rows */
 	RETORT_RISK_NEW_CONSTRAINT = 1 << 5, /**< rows violating a new UNIQUE/CHECK/FK make it fail */
-	RETORT_RISK_REBUILD = 1 << 6         /**< the table is rebuilt: every row is copied */
+	RETORT_RISK_REBUILD = 1 << 6,        /**< the table is rebuilt: every row is copied */
+	RETORT_RISK_FILL_NULL = 1 << 7       /**< a column made NOT NULL: its NULLs become its
+	                                          default, which a downgrade does not undo */
 } retort_risk;
 
 /** One step of a plan, borrowed from the plan. */
