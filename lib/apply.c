@@ -447,6 +447,10 @@ static int backup(run *r)
 	rc = sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+	/* no journal: a copy that fails is deleted whole, and a journal left
+	** by a failure (a full disk after a cache spill) would outlive it */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		b = sqlite3_backup_init(dst, "main", src, "main");
 		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
