@@ -132,13 +132,14 @@ static void emit_revision(run *r, retort_event_kind kind, const retort_revision 
 	emit(r, &ev);
 }
 
-static void on_loss(void *ctx, const char *table, const char *column, long long count)
+static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const char *column,
+	long long count)
 {
 	run *r = ctx;
 	retort_event ev = { .kind = RETORT_EVENT_DATA_LOSS, .revision = r->rev,
-		.table = table, .column = column };
+		.table = table, .column = column, .loss = kind };
 
-	if (column)
+	if (kind == RETORT_LOSS_COLUMN)
 		ev.values = count;
 	else
 		ev.rows = count;
