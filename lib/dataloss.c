@@ -11,8 +11,9 @@
 ** that a table rebuild (create a new table, copy the rows, drop the old one,
 ** rename the new one) reports exactly the columns its copy leaves out, and a
 ** later drop of a rebuilt table's column counts the live column it came from.
-** The rows a copy leaves out (a rebuild that copies WHERE ...) are counted
-** by running the copy's SELECT as a count on the live table.
+** A copy with a WHERE keeps only the columns it selects (not those only
+** its WHERE reads), and the rows it leaves out are counted by running its
+** SELECT as a count on the live table.
 */
 #include "dataloss.h"
 #include "buf.h"
@@ -72,9 +73,10 @@ typedef struct name_list {
 } name_list;
 
 /*
-** INSERT INTO target [(tcols)] SELECT scols | * FROM source: a plain copy,
-** each column of the target taking one column of the source. An empty
-** `tcols` is every column of the target; `all` is SELECT *.
+** INSERT INTO target [(tcols)] SELECT scols | * FROM source [WHERE ...]: a
+** plain copy, each column of the target taking one column of the source
+** (of the rows the WHERE keeps). An empty `tcols` is every column of the
+** target; `all` is SELECT *.
 */
 typedef struct copy_op {
 	char *target, *source;
@@ -390,6 +392,15 @@ static void note_copies(dataloss *dl)
 	}
 }
 
+/* Does the scratch copy's `name` hold a live table's rows and columns as
+** they are: the live table itself, or only renamed? */
+static int holds_live_rows(dataloss *dl, const char *name)
+{
+	const dl_table *t = find_table(dl, name);
+
+	return !t || (t->live && !t->own_columns && !t->ncols);
+}
+
 static dl_kept *find_kept(const dataloss *dl, const char *table)
 {
 	size_t i;
@@ -450,16 +461,18 @@ static int count_of_copy(const char *sql, retort_buf *out)
 }
 
 /*
-** The statement copies rows into a table: when it reads one table, still
-** the live one, count on the live database the rows its SELECT gives (a
-** read-only statement, which the revision is about to run anyway). Any
-** table a copy reads whose rows cannot be counted is never reported.
+** The statement copies rows into a table: when it reads one table that
+** still holds the live rows, count on the live database (under the live
+** name) the rows its SELECT gives: a read-only statement, which the
+** revision is about to run anyway. Any table a copy reads whose rows cannot
+** be counted is never reported.
 */
 static void note_kept(dataloss *dl, const char *sql)
 {
 	retort_buf q = RETORT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	const char *source = NULL;
+	const char *source = NULL, *live;
+	char *renamed = NULL;
 	long long n = -1;
 	dl_kept *k;
 	size_t i;
@@ -475,15 +488,23 @@ static void note_kept(dataloss *dl, const char *sql)
 	}
 	if (!source)
 		return;
-	if (i == dl->nreads && dl->live && !find_table(dl, source) &&
-	    count_of_copy(sql, &q) && !buf_oom(&q) &&
-	    sqlite3_prepare_v2(dl->live, q.ptr, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_stmt_readonly(st) && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	live = table_live(dl, source);
+	if (i == dl->nreads && dl->live && holds_live_rows(dl, source) &&
+	    count_of_copy(sql, &q) && !buf_oom(&q)) {
+		const char *query = q.ptr;
+		if (sqlite3_stricmp(source, live) != 0) {
+			renamed = sql_rename_names(q.ptr, &source, &live, 1);
+			query = renamed;
+		}
+		if (query && sqlite3_prepare_v2(dl->live, query, -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_stmt_readonly(st) && sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
+	free(renamed);
 	buf_release(&q);
 	if (n >= 0) {
-		if ((k = kept_entry(dl, source)))
+		if ((k = kept_entry(dl, live)))
 			k->rows += n;
 		return;
 	}
@@ -578,7 +599,7 @@ static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, vo
 	}
 	if (!dl->oom && !kept)
 		report(dl, table, NULL, fn, ctx);
-	if (!dl->oom && kept)
+	if (!dl->oom && kept && holds_live_rows(dl, name))
 		report_rows_left(dl, table, fn, ctx);
 	for (i = 0; i < lost.n && !dl->oom && kept; i++)
 		report(dl, table, lost.v[i], fn, ctx);
@@ -684,6 +705,26 @@ static void copy_release(copy_op *cp)
 	memset(cp, 0, sizeof(*cp));
 }
 
+/* Step over a WHERE clause's expression, up to the end of the statement or
+** the first word that would make rows other than the source's (GROUP BY,
+** a compound SELECT, ...), where the cursor then stops. */
+static void skip_where(sqlcur *c)
+{
+	static const char *const stop[] = { "GROUP", "HAVING", "WINDOW", "UNION",
+		"INTERSECT", "EXCEPT" };
+	size_t i;
+
+	while (c->tok.type != TK_EOF && c->tok.type != TK_SEMI) {
+		for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+			if (sqlcur_is(c, stop[i]))
+				return;
+		if (c->tok.type == TK_LP)
+			sqlcur_skip_group(c);
+		else
+			sqlcur_advance(c);
+	}
+}
+
 /* Read a plain copy (copy_op); 0 for any other statement. */
 static int parse_copy(const char *sql, copy_op *cp)
 {
@@ -715,9 +756,11 @@ static int parse_copy(const char *sql, copy_op *cp)
 	} else if (!take_names(&c, &cp->scols)) {
 		goto done;
 	}
-	/* FROM one table and nothing after it: every row, as it is */
+	/* FROM one table and at most a WHERE after it: rows as they are */
 	if (!sqlcur_accept(&c, "FROM") || !take_table(&c, &cp->source))
 		goto done;
+	if (sqlcur_accept(&c, "WHERE"))
+		skip_where(&c);
 	if (c.tok.type == TK_SEMI)
 		sqlcur_advance(&c);
 	ok = c.tok.type == TK_EOF;
@@ -771,6 +814,28 @@ static void follow_alter(dataloss *dl, const alter_op *op)
 }
 
 /*
+** A plain copy keeps the source columns its SELECT lists, not those its
+** WHERE only reads. -1 when the columns of SELECT * cannot be read.
+*/
+static int note_plain_copy(dataloss *dl, copy_op *cp)
+{
+	const char *table = table_live(dl, cp->source);
+	size_t i;
+
+	if (cp->all) {
+		if (scratch_columns(dl, cp->source, 1, &cp->scols) < 0)
+			return -1;
+		cp->all = 0;
+	}
+	for (i = 0; i < cp->scols.n && table; i++) {
+		const char *col = column_live(dl, cp->source, cp->scols.v[i]);
+		if (col && !is_copied(dl, table, col))
+			push_pair(dl, &dl->copied, &dl->ncopied, &dl->pcap, table, col, NULL);
+	}
+	return 0;
+}
+
+/*
 ** A plain copy into a table of the run that holds no live rows yet: from
 ** now on it holds the source's live rows, and each column it filled comes
 ** from its source column (a rebuild's new table).
@@ -784,7 +849,6 @@ static void follow_copy(dataloss *dl, copy_op *cp)
 	if (!target || target->live || !source)
 		return;
 	if ((!cp->tcols.n && scratch_columns(dl, cp->target, 0, &cp->tcols) < 0) ||
-	    (cp->all && scratch_columns(dl, cp->source, 1, &cp->scols) < 0) ||
 	    cp->tcols.n != cp->scols.n)
 		return;
 	remember(dl, &target->live, source);
@@ -864,12 +928,14 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 		if (col && dl->live && !is_copied(dl, table, col))
 			report(dl, table, col, fn, ctx);
 	}
-	if (dl->writes || dl->created) {
-		note_copies(dl);
+	/* first what the authorizer saw of the statement, before the scratch
+	** copy is asked for a table's columns */
+	if (dl->writes || dl->created)
 		note_kept(dl, sql);
-	}
-	if (dl->writes && parse_copy(sql, &cp))
+	if (dl->writes && parse_copy(sql, &cp) && note_plain_copy(dl, &cp) == 0)
 		follow_copy(dl, &cp);
+	else if (dl->writes || dl->created)
+		note_copies(dl);
 	if (dl->created)
 		existed = has_table(dl->scratch, dl->created);
 	if (kind == STMT_DDL && sqlite3_step(st) != SQLITE_DONE)

@@ -3,12 +3,14 @@
 # (INSERT INTO new SELECT ... FROM t WHERE keep; DROP TABLE t; rename) is
 # reported with the table and the rows it loses, counted on the live
 # database before anything runs: on stderr, in the --sql script and in
-# --json (kind "rows"), for real and with --sql. Copies that keep every row
-# between them and a filtered copy of a table that stays report nothing.
+# --json (kind "rows"), for real and with --sql, also when the table was
+# renamed before the copy; a column only the copy's WHERE reads is lost too.
+# Copies that keep every row between them and a filtered copy of a table
+# that stays report nothing.
 source "$(dirname "$0")/common.bash"
 
 project
-r1=aaaa00000001 r2=bbbb00000002 r3=cccc00000003
+r1=aaaa00000001 r2=bbbb00000002 r3=cccc00000003 r4=dddd00000004
 rev $r1 none "pets" "CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT NOT NULL, gone INTEGER NOT NULL);
 CREATE TABLE owner (id INTEGER PRIMARY KEY, pet_id INTEGER);
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) INSERT INTO pet SELECT i, 'pet ' || i, i % 3 = 0 FROM n;
@@ -30,6 +32,12 @@ rev $r3 $r2 "purge gone pets" "CREATE TABLE pet_new (id INTEGER PRIMARY KEY, nam
 INSERT INTO pet_new (id, name, gone) SELECT id, name, gone FROM pet WHERE NOT gone;
 DROP TABLE pet;
 ALTER TABLE pet_new RENAME TO pet;" "SELECT 1;"
+# the other way round: rename, create, copy the pets past 5 without the
+# column the purge used, drop the old table
+rev $r4 $r3 "drop gone" "ALTER TABLE pet RENAME TO pet_old;
+CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO pet SELECT id, name FROM pet_old WHERE id > 5;
+DROP TABLE pet_old;" "SELECT 1;"
 
 run_ok upgrade $r1
 run_ok upgrade $r2
@@ -63,4 +71,16 @@ $(shown)"
 ok "the warning comes before the copy runs"
 expect_version $r3
 expect_q "SELECT count(*), sum(gone) FROM pet" "20|0" "" "the 10 gone pets are gone"
+
+# renamed first: the copy reads pet_old, the rows counted are pet's; the
+# column that only its WHERE read is lost as well
+run_ok upgrade $r4 --sql
+expect_err "warning:.*$r4.*\b4 rows of table pet\b" "upgrade --sql warns: table pet, 4 rows"
+expect_err "warning:.*$r4.*pet\.gone\b.*\b20 values" "upgrade --sql warns: pet.gone, 20 values"
+[[ $(grep -c 'warning:' "$work/err") == 2 ]] || fail "expected exactly 2 warnings from $last_cmd:
+$(shown)"
+ok "exactly two warnings"
+run_ok upgrade $r4
+expect_err "warning:.*$r4.*\b4 rows of table pet\b" "upgrade warns: table pet, 4 rows"
+expect_q "SELECT count(*), min(id) FROM pet" "16|7"
 finish
