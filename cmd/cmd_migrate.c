@@ -95,9 +95,13 @@ static void on_data_loss(run *r, const retort_event *ev)
 	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
 	retort_buf what = RETORT_BUF_INIT;
 
-	if (ev->column)
+	if (ev->loss == RETORT_LOSS_COLUMN)
 		buf_printf(&what, "%s %s drops column %s.%s: %lld value%s", direction_word(ev->direction),
 			id, ev->table, ev->column, ev->values, ev->values == 1 ? "" : "s");
+	else if (ev->loss == RETORT_LOSS_ROWS)
+		buf_printf(&what, "%s %s loses %lld row%s of table %s: the copy that rebuilds it "
+			"leaves them out", direction_word(ev->direction), id, ev->rows,
+			ev->rows == 1 ? "" : "s", ev->table);
 	else
 		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
@@ -111,8 +115,10 @@ static void on_data_loss(run *r, const retort_event *ev)
 	buf_json_string(&r->loss, ev->table);
 	buf_puts(&r->loss, ", \"column\": ");
 	buf_json_string(&r->loss, ev->column);
-	buf_printf(&r->loss, ", \"rows\": %lld, \"values\": ", ev->rows);
-	if (ev->column)
+	buf_printf(&r->loss, ", \"kind\": \"%s\", \"rows\": %lld, \"values\": ",
+		ev->loss == RETORT_LOSS_COLUMN ? "column" : ev->loss == RETORT_LOSS_ROWS ? "rows" : "table",
+		ev->rows);
+	if (ev->loss == RETORT_LOSS_COLUMN)
 		buf_printf(&r->loss, "%lld}", ev->values);
 	else
 		buf_puts(&r->loss, "null}");

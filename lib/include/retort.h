@@ -458,10 +458,18 @@ typedef enum retort_event_kind {
 	RETORT_EVENT_BEGIN,      /**< `revision` starts, in `direction` */
 	RETORT_EVENT_DONE,       /**< `revision` committed (or would be), `seconds` */
 	RETORT_EVENT_DATA_LOSS,  /**< the next step destroys `rows` rows of `table`,
-	                              or `values` non-NULL values of `column` */
+	                              or `values` non-NULL values of `column` (`loss`) */
 	RETORT_EVENT_PROGRESS,   /**< a long statement is still running */
 	RETORT_EVENT_SKIPPED     /**< another process applied `revision` first */
 } retort_event_kind;
+
+/** What a DATA_LOSS event counts. */
+typedef enum retort_loss_kind {
+	RETORT_LOSS_TABLE,   /**< a dropped table: `rows`, all of its rows */
+	RETORT_LOSS_COLUMN,  /**< a dropped column: `values`, its non-NULL values */
+	RETORT_LOSS_ROWS     /**< a table rebuilt by a copy that leaves rows out
+	                          (INSERT ... SELECT ... WHERE): `rows`, those rows */
+} retort_loss_kind;
 
 typedef struct retort_event {
 	retort_event_kind kind;
@@ -474,6 +482,7 @@ typedef struct retort_event {
 	long long rows;         /**< DATA_LOSS: rows in the table */
 	long long values;       /**< DATA_LOSS: non-NULL values in the column */
 	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
+	retort_loss_kind loss;  /**< DATA_LOSS: what `rows` or `values` counts */
 } retort_event;
 
 typedef void (*retort_event_fn)(void *ctx, const retort_event *ev);
