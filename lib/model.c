@@ -624,7 +624,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 	for (i = 0; i < len; i++) {
 		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i), *cols, *v;
 		schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
-		char what[32] = "index";
+		char what[80] = "index";
 
 		if (!ix)
 			return oom(c);
@@ -644,7 +644,8 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			return rc;
 		if ((v = ynode_get(c->doc, val, "where"))) {
 			ix->where_loc = loc_of(c, v);
-			if ((rc = read_expr(c, v, "index", &ix->where)))
+			snprintf(what, sizeof(what), "index '%.60s'", ix->name);
+			if ((rc = read_expr(c, v, what, &ix->where)))
 				return rc;
 		}
 		if (ynode_kind(cols) == Y_SCALAR && !ynode_is_null(cols)) {
@@ -912,7 +913,7 @@ static int read_views(mctx *c, const ynode *n)
 	for (i = 0; i < ynode_len(c->doc, n); i++) {
 		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
 		schema_view *v = schema_view_add(c->s);
-		char *text = NULL;
+		char *text = NULL, what[80];
 
 		if (!v)
 			return oom(c);
@@ -924,8 +925,9 @@ static int read_views(mctx *c, const ynode *n)
 		if (schema_find_view(c->s, v->name) != v)
 			return defined_twice(c, key, "view", v->name, &schema_find_view(c->s, v->name)->loc);
 		v->loc = loc_of(c, val);
+		snprintf(what, sizeof(what), "view '%.60s'", v->name);
 		if ((rc = read_string(c, val, "view", &text)) ||
-		    (rc = check_piece(c, &v->loc, "view", text, 1))) {
+		    (rc = check_piece(c, &v->loc, what, text, 1))) {
 			free(text);
 			return rc;
 		}
@@ -949,6 +951,7 @@ static int read_triggers(mctx *c, const ynode *n)
 	for (i = 0; i < ynode_len(c->doc, n); i++) {
 		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
 		schema_trigger *tr = schema_trigger_add(c->s);
+		char what[80];
 
 		if (!tr)
 			return oom(c);
@@ -958,8 +961,9 @@ static int read_triggers(mctx *c, const ynode *n)
 			if (name_eq(c->s->triggers[j].name, tr->name))
 				return defined_twice(c, key, "trigger", tr->name, &c->s->triggers[j].loc);
 		tr->loc = loc_of(c, val);
+		snprintf(what, sizeof(what), "trigger '%.60s'", tr->name);
 		if ((rc = read_string(c, val, "trigger", &tr->sql)) ||
-		    (rc = check_piece(c, &tr->loc, "trigger", tr->sql, 1)))
+		    (rc = check_piece(c, &tr->loc, what, tr->sql, 1)))
 			return rc;
 		if (!starts_with_create(tr->sql))
 			return ydoc_error(c->doc, val, c->err,
