@@ -61,4 +61,23 @@ cp "$work/out" odd_models/odd.yaml
 run_ok diff --from db:odd.db --to models:odd_models
 expect_out_empty "inspect's types load back and compare equal"
 
+# `check` in CI: an unclosed /* in one check and a */ in a later one would
+# hide the columns between them, and the chain that lacks them would match
+project "$work/splice"
+cat > models/pets.yaml <<'EOF'
+tables:
+  pet:
+    columns:
+      id: {type: INTEGER, primary_key: true, check: "id > 0 /*"}
+      secret: TEXT
+      kind: {type: TEXT, check: "*/ AND 1"}
+EOF
+rev 0000000000a1 none "pets" 'CREATE TABLE "pet" ("id" INTEGER PRIMARY KEY CHECK (id > 0 AND 1));' 'DROP TABLE "pet";'
+rt check
+expect_rc 2 "check refuses the model"
+expect_err "^models/pets.yaml:4:53: error: column 'id': unterminated comment in SQL 'id > 0 /\\*'$" \
+	"at the check that opens the comment"
+[[ ! -e app.db ]] || fail "check created app.db"
+ok "no database written"
+
 finish
