@@ -256,7 +256,9 @@ typedef struct retort_step_info {
 	const char *table;   /**< the table it works on, or NULL (views) */
 	const char *object;  /**< the column, index, view or trigger, or NULL */
 	unsigned risks;      /**< RETORT_RISK_* bits */
-	const char *warning; /**< the risks in words (one line), or NULL */
+	const char *warning; /**< the risks in words, or NULL; the names in it as
+	                          they are (a line break included): escape it
+	                          before a comment or a terminal shows it */
 	const char *sql;     /**< the step's statements, each ending in ";\n" */
 } retort_step_info;
 
@@ -408,7 +410,8 @@ RETORT_EXTERN(const char *) retort_revision_statement(const retort_revision *rev
 
 /** What a new revision file holds. */
 typedef struct retort_revision_spec {
-	const char *message;
+	const char *message;        /**< a control character in it (a line
+	                                 break) is written escaped, as \n */
 	const char *const *parents; /**< parent ids; none: a base revision */
 	size_t parent_count;
 	const char *upgrade_sql;    /**< section texts, written as given */
