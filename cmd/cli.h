@@ -57,9 +57,17 @@ void cli_warn(const cli *c, const char *fmt, ...)
 /* "retort: ..." on stderr, unless -q. */
 void cli_note(const cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+** Any other text on stderr, its controls shown escaped as in every message:
+** `lines` 0, one line (a newline is appended); else text whose newlines and
+** tabs pass (SQL). Returns the bytes written.
+*/
+int cli_stderr(int lines, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Each risky step of a plan's direction, as a warning. */
 void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir);
-/* Write `text` (a result) to stdout; the exit code for a failed write. */
+/* Write `text` (a result) to stdout, on a terminal with escape sequences
+** shown escaped as on stderr; the exit code for a failed write. */
 int cli_write(const cli *c, const char *text);
 /* Write a buffer of results (a JSON document gets its newline), and
 ** release it; out of memory is exit 3. */

@@ -3,8 +3,6 @@
 */
 #include "cli.h"
 
-#include <stdio.h>
-
 int cmd_init(cli *c, int argc, char **argv)
 {
 	const char *dir = argc > 0 ? argv[0] : ".";
@@ -19,8 +17,9 @@ int cmd_init(cli *c, int argc, char **argv)
 		retort_error_free(err);
 		return rc;
 	}
-	if (!c->quiet)
-		fprintf(stderr, "created a retort project in '%s': retort.yaml, models/, revisions/\n"
-			"next: describe your tables in models/, then run 'retort inspect models'\n", dir);
+	if (!c->quiet) {
+		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/, revisions/", dir);
+		cli_stderr(0, "next: describe your tables in models/, then run 'retort inspect models'");
+	}
 	return EXIT_OK;
 }

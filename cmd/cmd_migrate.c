@@ -48,7 +48,7 @@ static void show_progress(run *r, const retort_event *ev)
 		return;
 	clear_progress(r);
 	/* short enough never to wrap, which \r could not clear */
-	width = fprintf(stderr, "retort: %s %s: the statement at line %d has run %.1f s",
+	width = cli_stderr(1, "retort: %s %s: the statement at line %d has run %.1f s",
 		direction_word(ev->direction), ev->revision ? retort_revision_id(ev->revision) : "",
 		ev->line, ev->seconds);
 	fflush(stderr);
@@ -86,7 +86,7 @@ static void on_done(run *r, const retort_event *ev)
 	buf_puts(&line, " (");
 	put_duration(&line, ev->seconds);
 	buf_puts(&line, ")");
-	fprintf(stderr, "%s\n", line.ptr);
+	cli_stderr(0, "%s", line.ptr);
 	buf_release(&line);
 }
 
@@ -95,15 +95,19 @@ static void on_data_loss(run *r, const retort_event *ev)
 	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
 	retort_buf what = RETORT_BUF_INIT;
 
-	if (ev->column)
+	if (ev->loss == RETORT_LOSS_COLUMN)
 		buf_printf(&what, "%s %s drops column %s.%s: %lld value%s", direction_word(ev->direction),
 			id, ev->table, ev->column, ev->values, ev->values == 1 ? "" : "s");
+	else if (ev->loss == RETORT_LOSS_ROWS)
+		buf_printf(&what, "%s %s loses %lld row%s of table %s: the copy that rebuilds it "
+			"leaves them out", direction_word(ev->direction), id, ev->rows,
+			ev->rows == 1 ? "" : "s", ev->table);
 	else
 		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
 	cli_warn(r->c, "%s", what.ptr);
 	if (r->dry_run)
-		buf_printf(&r->script, "-- warning: %s\n", what.ptr);
+		buf_comment(&r->script, "warning: %s", what.ptr);
 	buf_release(&what);
 	buf_puts(&r->loss, r->n_loss++ ? ", {\"revision\": " : "{\"revision\": ");
 	buf_json_string(&r->loss, ev->revision ? id : NULL);
@@ -111,8 +115,10 @@ static void on_data_loss(run *r, const retort_event *ev)
 	buf_json_string(&r->loss, ev->table);
 	buf_puts(&r->loss, ", \"column\": ");
 	buf_json_string(&r->loss, ev->column);
-	buf_printf(&r->loss, ", \"rows\": %lld, \"values\": ", ev->rows);
-	if (ev->column)
+	buf_printf(&r->loss, ", \"kind\": \"%s\", \"rows\": %lld, \"values\": ",
+		ev->loss == RETORT_LOSS_COLUMN ? "column" : ev->loss == RETORT_LOSS_ROWS ? "rows" : "table",
+		ev->rows);
+	if (ev->loss == RETORT_LOSS_COLUMN)
 		buf_printf(&r->loss, "%lld}", ev->values);
 	else
 		buf_puts(&r->loss, "null}");
@@ -127,7 +133,7 @@ static void on_statement(run *r, const retort_event *ev)
 		buf_printf(&r->script, "%s%s", ev->sql, newline ? "" : "\n");
 	} else if (r->c->echo) {
 		clear_progress(r);
-		fprintf(stderr, "%s%s", ev->sql, newline ? "" : "\n");
+		cli_stderr(1, "%s%s", ev->sql, newline ? "" : "\n");
 	}
 }
 
@@ -143,9 +149,11 @@ static void on_event(void *ctx, const retort_event *ev)
 		on_statement(r, ev);
 		break;
 	case RETORT_EVENT_BEGIN:
-		if (r->dry_run && ev->revision)
-			buf_printf(&r->script, "\n-- %s %s: %s\n", direction_word(ev->direction),
+		if (r->dry_run && ev->revision) {
+			buf_putc(&r->script, '\n');
+			buf_comment(&r->script, "%s %s: %s", direction_word(ev->direction),
 				retort_revision_id(ev->revision), retort_revision_message(ev->revision));
+		}
 		break;
 	case RETORT_EVENT_DONE:
 		on_done(r, ev);
@@ -278,9 +286,10 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 		put_json(&out, &r, known, current, n_current, failed ? err : NULL);
 		rc = cli_write_buf(c, &out) ? EXIT_DATABASE : rc;
 	} else if (r.dry_run && !failed) {
-		buf_printf(&out, "-- retort %s %s: %zu revision%s\n"
-			"-- apply with: sqlite3 -bail DATABASE < THIS_FILE (it stops at the first error)\n",
-			verb, target, r.n_done, r.n_done == 1 ? "" : "s");
+		buf_comment(&out, "retort %s %s: %zu revision%s", verb, target, r.n_done,
+			r.n_done == 1 ? "" : "s");
+		buf_puts(&out, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE "
+			"(it stops at the first error)\n");
 		buf_puts(&out, r.script.ptr);
 		rc = cli_write_buf(c, &out);
 	}

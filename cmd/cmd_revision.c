@@ -207,25 +207,10 @@ done:
 	return rc;
 }
 
-/* A section of a generated revision: each step's SQL, after its warning. */
-static void put_steps(retort_buf *b, const retort_plan *plan, retort_direction dir)
-{
-	size_t i, n = retort_plan_step_count(plan, dir);
-	retort_step_info step;
-
-	for (i = 0; i < n; i++) {
-		if (retort_plan_step(plan, dir, i, &step) != 0)
-			continue;
-		if (step.warning)
-			buf_printf(b, "-- warning: %s\n", step.warning);
-		buf_puts(b, step.sql);
-	}
-}
-
 static int autogenerate(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *parents, size_t n_parents)
 {
-	retort_buf up = RETORT_BUF_INIT, down = RETORT_BUF_INIT;
+	retort_buf json = RETORT_BUF_INIT;
 	retort_schema *from = NULL, *to = NULL;
 	retort_plan *plan = NULL;
 	retort_error *err = NULL;
@@ -248,22 +233,19 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 			"(--empty writes one anyway)",
 			cli_opt(c, "offline") ? "the revisions" : "the database");
 		if (c->json) {
-			buf_puts(&up, "{\"id\": null, \"path\": null, \"parents\": ");
-			cli_json_ids(&up, parents, n_parents);
-			buf_puts(&up, ", \"steps\": 0}");
-			rc = cli_write_buf(c, &up);
+			buf_puts(&json, "{\"id\": null, \"path\": null, \"parents\": ");
+			cli_json_ids(&json, parents, n_parents);
+			buf_puts(&json, ", \"steps\": 0}");
+			rc = cli_write_buf(c, &json);
 		}
 		goto done;
 	}
-	put_steps(&up, plan, RETORT_UPGRADE);
-	put_steps(&down, plan, RETORT_DOWNGRADE);
-	rc = buf_oom(&up) || buf_oom(&down) ? cli_error(c, NULL) :
-		write_revision(c, revs, cli_opt(c, "message"), parents, n_parents,
-			steps ? up.ptr : upgrade_placeholder,
-			steps ? down.ptr : downgrade_placeholder, steps);
+	/* the sections as the plan joins them, each warning a comment line */
+	rc = write_revision(c, revs, cli_opt(c, "message"), parents, n_parents,
+		steps ? retort_plan_sql(plan, RETORT_UPGRADE) : upgrade_placeholder,
+		steps ? retort_plan_sql(plan, RETORT_DOWNGRADE) : downgrade_placeholder, steps);
 done:
-	buf_release(&up);
-	buf_release(&down);
+	buf_release(&json);
 	retort_plan_free(plan);
 	retort_schema_free(from);
 	retort_schema_free(to);

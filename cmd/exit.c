@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_exit_code(int code)
 {
@@ -40,51 +41,120 @@ static const char *warning_word(const cli *c)
 	return c->color ? "\033[1;33mwarning\033[0m" : "warning";
 }
 
-/* A caret under `column` (counted in characters); tabs are kept so the
-** caret lines up with the source line above it. */
-static void print_caret(const char *line, int column)
+/*
+** Append the text of `fmt` as a terminal may show it: names, messages, SQL
+** and paths come from files anyone may write, and a terminal obeys the
+** escape sequences they hold, so controls are shown escaped (buf_visible;
+** `flags` BUF_KEEP_LINES lets newline and tab pass, for SQL and a source
+** line; a message keeps to its one line). Everything retort writes on
+** stderr goes through here; only its own words and colours do not.
+*/
+static void put_shown_v(retort_buf *out, unsigned flags, const char *fmt, va_list ap)
 {
-	const unsigned char *p = (const unsigned char *)line;
-	int col = 1;
+	retort_buf text = RETORT_BUF_INIT;
 
-	while (*p && col < column) {
-		if ((*p & 0xC0) != 0x80) {
-			fputc(*p == '\t' ? '\t' : ' ', stderr);
-			col++;
-		}
-		p++;
-	}
-	fputs("^\n", stderr);
+	buf_vprintf(&text, fmt, ap);
+	if (buf_oom(&text))
+		out->oom = 1;
+	buf_visible(out, text.ptr, text.len, flags);
+	buf_release(&text);
+}
+
+static void put_shown(retort_buf *out, unsigned flags, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void put_shown(retort_buf *out, unsigned flags, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_shown_v(out, flags, fmt, ap);
+	va_end(ap);
+}
+
+/* Write a message built with put_shown and release it; its length. */
+static int flush_stderr(retort_buf *out)
+{
+	int n = (int)out->len;
+
+	fputs(buf_oom(out) ? "retort: out of memory\n" : out->ptr, stderr);
+	buf_release(out);
+	return n;
+}
+
+/* A caret under `column` (counted in characters) of `line` as put_shown
+** shows it, so that an escape before the column moves the caret along;
+** tabs are kept so the caret lines up with the line above it. */
+static void put_caret(retort_buf *out, const char *line, int column)
+{
+	retort_buf shown = RETORT_BUF_INIT;
+	const unsigned char *p;
+	size_t i = 0;
+	int col;
+
+	for (col = 1; line[i] && col < column; col++)
+		do
+			i++;
+		while (((unsigned char)line[i] & 0xC0) == 0x80);
+	buf_visible(&shown, line, i, BUF_KEEP_LINES);
+	for (p = (const unsigned char *)shown.ptr; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			buf_putc(out, *p == '\t' ? '\t' : ' ');
+	if (buf_oom(&shown))
+		out->oom = 1;
+	buf_release(&shown);
+	buf_puts(out, "^\n");
 }
 
 int cli_error(const cli *c, const retort_error *err)
 {
+	retort_buf out = RETORT_BUF_INIT;
+	int column;
+
 	if (!err) {
 		fprintf(stderr, "retort: %s: out of memory\n", error_word(c));
 		return EXIT_DATABASE;
 	}
+	column = err->column > 0 ? err->column : 1;
 	if (err->path && err->line > 0) {
-		fprintf(stderr, "%s:%d:%d: %s: %s\n", err->path, err->line,
-			err->column > 0 ? err->column : 1, error_word(c), err->message);
+		put_shown(&out, 0, "%s:%d:%d: ", err->path, err->line, column);
+		buf_printf(&out, "%s: ", error_word(c));
+		put_shown(&out, 0, "%s", err->message);
+		buf_putc(&out, '\n');
 		if (err->source_line) {
-			fprintf(stderr, "%s\n", err->source_line);
-			print_caret(err->source_line, err->column > 0 ? err->column : 1);
+			put_shown(&out, BUF_KEEP_LINES, "%s", err->source_line);
+			buf_putc(&out, '\n');
+			put_caret(&out, err->source_line, column);
 		}
 	} else {
-		fprintf(stderr, "retort: %s: %s\n", error_word(c), err->message);
+		buf_printf(&out, "retort: %s: ", error_word(c));
+		put_shown(&out, 0, "%s", err->message);
+		buf_putc(&out, '\n');
 	}
+	flush_stderr(&out);
 	return cli_exit_code(err->code);
+}
+
+/* "retort: WORD: message" ("retort: message" without a word). */
+static void tell(const char *word, const char *fmt, va_list ap)
+{
+	retort_buf out = RETORT_BUF_INIT;
+
+	buf_puts(&out, "retort: ");
+	if (word)
+		buf_printf(&out, "%s: ", word);
+	put_shown_v(&out, 0, fmt, ap);
+	buf_putc(&out, '\n');
+	flush_stderr(&out);
 }
 
 int cli_fail(const cli *c, int exit_code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "retort: %s: ", error_word(c));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tell(error_word(c), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return exit_code;
 }
 
@@ -94,11 +164,9 @@ void cli_warn(const cli *c, const char *fmt, ...)
 
 	if (c->quiet)
 		return;
-	fprintf(stderr, "retort: %s: ", warning_word(c));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tell(warning_word(c), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_note(const cli *c, const char *fmt, ...)
@@ -107,11 +175,22 @@ void cli_note(const cli *c, const char *fmt, ...)
 
 	if (c->quiet)
 		return;
-	fputs("retort: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tell(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+int cli_stderr(int lines, const char *fmt, ...)
+{
+	retort_buf out = RETORT_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_shown_v(&out, lines ? BUF_KEEP_LINES : 0, fmt, ap);
+	va_end(ap);
+	if (!lines)
+		buf_putc(&out, '\n');
+	return flush_stderr(&out);
 }
 
 /* Risky steps are told on stderr as well as in the script, so that nobody
@@ -128,10 +207,21 @@ void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir)
 
 int cli_write(const cli *c, const char *text)
 {
-	fputs(text, stdout);
-	if (fflush(stdout) != 0)
-		return cli_fail(c, EXIT_DATABASE, "cannot write the output: %s", strerror(errno));
-	return EXIT_OK;
+	retort_buf shown = RETORT_BUF_INIT;
+	int rc = EXIT_OK;
+
+	/* a terminal gets what a person reads there (listings, names, SQL) as
+	** stderr does; a pipe or a file gets the bytes as they are */
+	if (isatty(STDOUT_FILENO)) {
+		buf_visible(&shown, text, strlen(text), BUF_KEEP_LINES);
+		text = shown.ptr;
+	}
+	if (buf_oom(&shown))
+		rc = cli_error(c, NULL);
+	else if (fputs(text, stdout) < 0 || fflush(stdout) != 0)
+		rc = cli_fail(c, EXIT_DATABASE, "cannot write the output: %s", strerror(errno));
+	buf_release(&shown);
+	return rc;
 }
 
 int cli_write_buf(const cli *c, retort_buf *b)

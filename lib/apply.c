@@ -142,13 +142,14 @@ static void emit_revision(run *r, retort_event_kind kind, const retort_revision 
 	emit(r, &ev);
 }
 
-static void on_loss(void *ctx, const char *table, const char *column, long long count)
+static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const char *column,
+	long long count)
 {
 	run *r = ctx;
 	retort_event ev = { .kind = RETORT_EVENT_DATA_LOSS, .revision = r->rev,
-		.table = table, .column = column };
+		.table = table, .column = column, .loss = kind };
 
-	if (column)
+	if (kind == RETORT_LOSS_COLUMN)
 		ev.values = count;
 	else
 		ev.rows = count;
@@ -554,6 +555,10 @@ static int backup(run *r)
 	rc = db_open(file, &src, SQLITE_OPEN_READONLY);
 	if (rc == SQLITE_OK)
 		rc = db_open(path, &dst, SQLITE_OPEN_READWRITE);
+	/* no journal: a copy that fails is deleted whole, and a journal left
+	** by a failure (a full disk after a cache spill) would outlive it */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		b = sqlite3_backup_init(dst, "main", src, "main");
 		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);

@@ -117,11 +117,11 @@ int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
 	retort_buf b = RETORT_BUF_INIT;
 	const plan_dir *d = direction(p, dir);
 
-	buf_printf(&b, "-- retort %s: %zu step%s\n"
-		"-- apply with: sqlite3 -bail DATABASE < THIS_FILE (stops at the first error,\n"
+	buf_comment(&b, "retort %s: %zu step%s", dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade",
+		d->n, d->n == 1 ? "" : "s");
+	buf_puts(&b, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE (stops at the first error,\n"
 		"-- and then nothing is committed)\n"
-		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n",
-		dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade", d->n, d->n == 1 ? "" : "s");
+		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n");
 	buf_puts(&b, retort_plan_sql(p, dir));
 	buf_putc(&b, '\n');
 	buf_puts(&b, apply_fk_guard());

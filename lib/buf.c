@@ -158,29 +158,133 @@ char *buf_detach(retort_buf *b)
 	return out;
 }
 
+/*
+** The length of the UTF-8 character at `p` (`n` bytes left) and its code
+** point in *cp; 0 when the bytes there are not valid UTF-8 (a stray or
+** missing continuation byte, an overlong form, a surrogate, above U+10FFFF).
+*/
+static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
+{
+	unsigned c = p[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, c &= 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, c &= 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* What ends a line or steers a terminal or an editor's reading order: C0
+** controls, DEL, C1 controls (U+009B is a CSI), U+2028/U+2029 and the
+** bidirectional embeddings, overrides and isolates. */
+static int char_hidden(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x2028 && cp <= 0x202E) ||
+		(cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* A hidden character as an escape both forms read: the usual names, else
+** \xNN for ASCII (`json`: \u00NN, JSON has no \x) and \uNNNN above. */
+static void put_escape(retort_buf *b, unsigned cp, int json)
+{
+	if (cp == '\n')
+		buf_puts(b, "\\n");
+	else if (cp == '\r')
+		buf_puts(b, "\\r");
+	else if (cp == '\t')
+		buf_puts(b, "\\t");
+	else if (cp < 0x80 && !json)
+		buf_printf(b, "\\x%02x", cp);
+	else
+		buf_printf(b, "\\u%04x", cp);
+}
+
+void buf_visible(retort_buf *b, const char *text, size_t len, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + len, *run = p;
+	unsigned cp = 0;
+
+	while (p < end) {
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
+		if (n && (!char_hidden(cp) ||
+		    ((flags & BUF_KEEP_LINES) && (cp == '\n' || cp == '\t')))) {
+			p += n;
+			continue;
+		}
+		buf_put(b, (const char *)run, (size_t)(p - run));
+		if (n)
+			put_escape(b, cp, 0);
+		else
+			buf_printf(b, "\\x%02x", *p);
+		p += n ? n : 1;
+		run = p;
+	}
+	buf_put(b, (const char *)run, (size_t)(p - run));
+}
+
+void buf_comment(retort_buf *b, const char *fmt, ...)
+{
+	retort_buf text = RETORT_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	if (buf_oom(&text))
+		b->oom = 1;
+	buf_puts(b, "-- ");
+	buf_visible(b, text.ptr, text.len, 0);
+	buf_putc(b, '\n');
+	buf_release(&text);
+}
+
 void buf_json_string(retort_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end, *run = p;
+	unsigned cp = 0;
 
 	if (!s) {
 		buf_puts(b, "null");
 		return;
 	}
 	buf_putc(b, '"');
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_putc(b, (char)*p);
+	for (end = p + strlen(s); p < end;) {
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
+		if (n && !char_hidden(cp) && cp != '"' && cp != '\\') {
+			p += n;
+			continue;
 		}
+		buf_put(b, (const char *)run, (size_t)(p - run));
+		if (!n)
+			buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
+		else if (cp == '"' || cp == '\\')
+			buf_printf(b, "\\%c", (char)cp);
+		else
+			put_escape(b, cp, 1);
+		p += n ? n : 1;
+		run = p;
 	}
+	buf_put(b, (const char *)run, (size_t)(p - run));
 	buf_putc(b, '"');
 }
 

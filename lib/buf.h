@@ -32,8 +32,33 @@ void buf_vprintf(retort_buf *b, const char *fmt, va_list ap);
 void buf_ident(retort_buf *b, const char *name);
 /* Append a SQL string literal, single-quoted, inner quotes doubled. */
 void buf_literal(retort_buf *b, const char *text);
-/* Append a JSON string (or null for NULL); UTF-8 passes through. */
+/*
+** Append a JSON string (or null for NULL). Valid UTF-8 passes through;
+** control characters, DEL, C1 controls, U+2028/U+2029 and the bidirectional
+** controls become \u escapes, and each byte that is not part of valid UTF-8
+** becomes U+FFFD, so the document is always valid UTF-8.
+*/
 void buf_json_string(retort_buf *b, const char *s);
+
+/*
+** Append `len` bytes of text with every character that could end a line or
+** steer a terminal or an editor shown as an escape instead: C0 controls and
+** DEL (`\n`, `\r`, `\t`, `\x1b`), C1 controls, U+2028/U+2029 and the
+** bidirectional controls (`\u2028`), and bytes that are not valid UTF-8
+** (`\xff`). A backslash stays as it is: this is a display form, not one to
+** read back. With BUF_KEEP_LINES newline and tab pass as they are.
+*/
+enum { BUF_KEEP_LINES = 1 };
+void buf_visible(retort_buf *b, const char *text, size_t len, unsigned flags);
+
+/*
+** Append one SQL comment line, "-- " the formatted text "\n", the text shown
+** by buf_visible: a name or message holding a line break cannot end the
+** comment and have the rest read as SQL or as a sqlite3 shell dot-command.
+** Every comment line retort writes with text in it is made here.
+*/
+void buf_comment(retort_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Shorten the contents to `len` bytes (no-op when already shorter). */
 void buf_truncate(retort_buf *b, size_t len);
 int buf_oom(const retort_buf *b);

@@ -83,9 +83,14 @@ static int exec_rendered(sqlite3 *db, const schema *raw, const char *sql,
 {
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
+	sqlcur rest;
 	int rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail);
 
-	if (rc == SQLITE_OK && tail && *tail && strspn(tail, " \t\r\n;") != strlen(tail)) {
+	/* after the statement only ';', spaces and comments (model.c refused an
+	** unterminated one) */
+	for (sqlcur_init(&rest, tail ? tail : ""); rest.tok.type == TK_SEMI; sqlcur_advance(&rest))
+		;
+	if (rc == SQLITE_OK && rest.tok.type != TK_EOF) {
 		sqlite3_finalize(st);
 		return error_at(err, RETORT_EINVALID, fallback, schema_source_of(raw, fallback->path),
 			"%s: expected one SQL statement, found more", what);

@@ -11,6 +11,9 @@
 ** that a table rebuild (create a new table, copy the rows, drop the old one,
 ** rename the new one) reports exactly the columns its copy leaves out, and a
 ** later drop of a rebuilt table's column counts the live column it came from.
+** A copy with a WHERE keeps only the columns it selects (not those only
+** its WHERE reads), and the rows it leaves out are counted by running its
+** SELECT as a count on the live table.
 */
 #include "dataloss.h"
 #include "buf.h"
@@ -57,6 +60,13 @@ typedef struct alter_op {
 	char *table, *from, *to;
 } alter_op;
 
+/* The rows that copies of this revision took out of one live table. */
+typedef struct dl_kept {
+	char *table;     /* live name */
+	long long rows;  /* rows the counted copies took */
+	int unknown;     /* a copy read it whose rows could not be counted */
+} dl_kept;
+
 /* A list of names. */
 typedef struct name_list {
 	char **v;
@@ -64,9 +74,10 @@ typedef struct name_list {
 } name_list;
 
 /*
-** INSERT INTO target [(tcols)] SELECT scols | * FROM source: a plain copy,
-** each column of the target taking one column of the source. An empty
-** `tcols` is every column of the target; `all` is SELECT *.
+** INSERT INTO target [(tcols)] SELECT scols | * FROM source [WHERE ...]: a
+** plain copy, each column of the target taking one column of the source
+** (of the rows the WHERE keeps). An empty `tcols` is every column of the
+** target; `all` is SELECT *.
 */
 typedef struct copy_op {
 	char *target, *source;
@@ -82,6 +93,8 @@ struct dataloss {
 	size_t ntables, tcap;
 	dl_pair *copied; /* live (table, column)s this revision's copies read */
 	size_t ncopied, pcap;
+	dl_kept *kept;   /* live tables this revision's copies read rows from */
+	size_t nkept, kcap;
 	/* what the authorizer saw while the current statement was prepared */
 	dl_pair *reads;
 	size_t nreads, rcap;
@@ -379,6 +392,131 @@ static void note_copies(dataloss *dl)
 	}
 }
 
+/* Does the scratch copy's `name` hold a live table's rows and columns as
+** they are: the live table itself, or only renamed? */
+static int holds_live_rows(dataloss *dl, const char *name)
+{
+	const dl_table *t = find_table(dl, name);
+
+	return !t || (t->live && !t->own_columns && !t->ncols);
+}
+
+static dl_kept *find_kept(const dataloss *dl, const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < dl->nkept; i++)
+		if (sqlite3_stricmp(dl->kept[i].table, table) == 0)
+			return &dl->kept[i];
+	return NULL;
+}
+
+/* The entry of the live table `table`, made when missing. */
+static dl_kept *kept_entry(dataloss *dl, const char *table)
+{
+	dl_kept *k = find_kept(dl, table);
+
+	if (k)
+		return k;
+	k = ARRAY_PUSH(dl->kept, dl->nkept, dl->kcap);
+	if (!k) {
+		dl->oom = 1;
+		return NULL;
+	}
+	memset(k, 0, sizeof(*k));
+	remember(dl, &k->table, table);
+	return k;
+}
+
+/*
+** The SELECT that gives a copy its rows (INSERT INTO t [(...)] SELECT ...,
+** CREATE TABLE t AS SELECT ...) as SELECT count(*) FROM (...), in `out`;
+** 0 when the statement has none. A copy from a WITH clause is not counted:
+** a recursive one may run long, and a count must not make --sql slow.
+*/
+static int count_of_copy(const char *sql, retort_buf *out)
+{
+	const char *start = NULL;
+	int depth = 0;
+	sqlcur c;
+
+	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+		if (sqlcur_is(&c, "WITH"))
+			return 0;
+		if (c.tok.type == TK_LP)
+			depth++;
+		else if (c.tok.type == TK_RP)
+			depth--;
+		else if (depth == 0 && c.tok.type == TK_SEMI)
+			break;
+		else if (depth == 0 && !start && sqlcur_is(&c, "SELECT"))
+			start = c.tok.z;
+	}
+	if (!start)
+		return 0;
+	buf_puts(out, "SELECT count(*) FROM (\n");
+	buf_put(out, start, (size_t)(c.tok.z - start));
+	buf_puts(out, "\n)");
+	return 1;
+}
+
+/*
+** The statement copies rows into a table: when it reads one table that
+** still holds the live rows, count on the live database (under the live
+** name) the rows its SELECT gives: a read-only statement, which the
+** revision is about to run anyway. Any table a copy reads whose rows cannot
+** be counted is never reported.
+*/
+static void note_kept(dataloss *dl, const char *sql)
+{
+	retort_buf q = RETORT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	const char *source = NULL, *live;
+	char *renamed = NULL;
+	long long n = -1;
+	dl_kept *k;
+	size_t i;
+
+	for (i = 0; i < dl->nreads; i++) {
+		const dl_pair *r = &dl->reads[i];
+		if (r->inner && !has_table(dl->scratch, r->inner))
+			continue; /* a trigger's reads */
+		if (!source)
+			source = r->table;
+		else if (sqlite3_stricmp(source, r->table) != 0)
+			break;
+	}
+	if (!source)
+		return;
+	live = table_live(dl, source);
+	if (i == dl->nreads && dl->live && holds_live_rows(dl, source) &&
+	    count_of_copy(sql, &q) && !buf_oom(&q)) {
+		const char *query = q.ptr;
+		if (sqlite3_stricmp(source, live) != 0) {
+			renamed = sql_rename_names(q.ptr, &source, &live, 1);
+			query = renamed;
+		}
+		if (query && sqlite3_prepare_v2(dl->live, query, -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_stmt_readonly(st) && sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	free(renamed);
+	buf_release(&q);
+	if (n >= 0) {
+		if ((k = kept_entry(dl, live)))
+			k->rows += n;
+		return;
+	}
+	for (i = 0; i < dl->nreads; i++) {
+		const dl_pair *r = &dl->reads[i];
+		const char *table = table_live(dl, r->table);
+		if (table && !(r->inner && !has_table(dl->scratch, r->inner)) &&
+		    (k = kept_entry(dl, table)))
+			k->unknown = 1;
+	}
+}
+
 /* count(*) (column NULL) or count(column) of a live table; -1 when unknown. */
 static long long live_count(const dataloss *dl, const char *table, const char *col)
 {
@@ -407,7 +545,31 @@ static void report(const dataloss *dl, const char *table, const char *col,
 	long long n = live_count(dl, table, col);
 
 	if (n >= 0)
-		fn(ctx, table, col, n);
+		fn(ctx, col ? RETORT_LOSS_COLUMN : RETORT_LOSS_TABLE, table, col, n);
+}
+
+static void forget_kept(dataloss *dl)
+{
+	size_t i;
+
+	for (i = 0; i < dl->nkept; i++)
+		free(dl->kept[i].table);
+	dl->nkept = 0;
+}
+
+/* The live table `table` goes, its copied columns kept elsewhere: the rows
+** no copy took are lost, when every copy of it was counted. */
+static void report_rows_left(const dataloss *dl, const char *table, dataloss_fn fn,
+	void *ctx)
+{
+	const dl_kept *k = find_kept(dl, table);
+	long long n;
+
+	if (!k || k->unknown)
+		return;
+	n = live_count(dl, table, NULL);
+	if (n > k->rows)
+		fn(ctx, RETORT_LOSS_ROWS, table, NULL, n - k->rows);
 }
 
 /*
@@ -437,6 +599,8 @@ static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, vo
 	}
 	if (!dl->oom && !kept)
 		report(dl, table, NULL, fn, ctx);
+	if (!dl->oom && kept && holds_live_rows(dl, name))
+		report_rows_left(dl, table, fn, ctx);
 	for (i = 0; i < lost.n && !dl->oom && kept; i++)
 		report(dl, table, lost.v[i], fn, ctx);
 	names_release(&cols);
@@ -541,6 +705,26 @@ static void copy_release(copy_op *cp)
 	memset(cp, 0, sizeof(*cp));
 }
 
+/* Step over a WHERE clause's expression, up to the end of the statement or
+** the first word that would make rows other than the source's (GROUP BY,
+** a compound SELECT, ...), where the cursor then stops. */
+static void skip_where(sqlcur *c)
+{
+	static const char *const stop[] = { "GROUP", "HAVING", "WINDOW", "UNION",
+		"INTERSECT", "EXCEPT" };
+	size_t i;
+
+	while (c->tok.type != TK_EOF && c->tok.type != TK_SEMI) {
+		for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+			if (sqlcur_is(c, stop[i]))
+				return;
+		if (c->tok.type == TK_LP)
+			sqlcur_skip_group(c);
+		else
+			sqlcur_advance(c);
+	}
+}
+
 /* Read a plain copy (copy_op); 0 for any other statement. */
 static int parse_copy(const char *sql, copy_op *cp)
 {
@@ -572,9 +756,11 @@ static int parse_copy(const char *sql, copy_op *cp)
 	} else if (!take_names(&c, &cp->scols)) {
 		goto done;
 	}
-	/* FROM one table and nothing after it: every row, as it is */
+	/* FROM one table and at most a WHERE after it: rows as they are */
 	if (!sqlcur_accept(&c, "FROM") || !take_table(&c, &cp->source))
 		goto done;
+	if (sqlcur_accept(&c, "WHERE"))
+		skip_where(&c);
 	if (c.tok.type == TK_SEMI)
 		sqlcur_advance(&c);
 	ok = c.tok.type == TK_EOF;
@@ -628,6 +814,28 @@ static void follow_alter(dataloss *dl, const alter_op *op)
 }
 
 /*
+** A plain copy keeps the source columns its SELECT lists, not those its
+** WHERE only reads. -1 when the columns of SELECT * cannot be read.
+*/
+static int note_plain_copy(dataloss *dl, copy_op *cp)
+{
+	const char *table = table_live(dl, cp->source);
+	size_t i;
+
+	if (cp->all) {
+		if (scratch_columns(dl, cp->source, 1, &cp->scols) < 0)
+			return -1;
+		cp->all = 0;
+	}
+	for (i = 0; i < cp->scols.n && table; i++) {
+		const char *col = column_live(dl, cp->source, cp->scols.v[i]);
+		if (col && !is_copied(dl, table, col))
+			push_pair(dl, &dl->copied, &dl->ncopied, &dl->pcap, table, col, NULL);
+	}
+	return 0;
+}
+
+/*
 ** A plain copy into a table of the run that holds no live rows yet: from
 ** now on it holds the source's live rows, and each column it filled comes
 ** from its source column (a rebuild's new table).
@@ -641,7 +849,6 @@ static void follow_copy(dataloss *dl, copy_op *cp)
 	if (!target || target->live || !source)
 		return;
 	if ((!cp->tcols.n && scratch_columns(dl, cp->target, 0, &cp->tcols) < 0) ||
-	    (cp->all && scratch_columns(dl, cp->source, 1, &cp->scols) < 0) ||
 	    cp->tcols.n != cp->scols.n)
 		return;
 	remember(dl, &target->live, source);
@@ -721,10 +928,14 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 		if (col && dl->live && !is_copied(dl, table, col))
 			report(dl, table, col, fn, ctx);
 	}
+	/* first what the authorizer saw of the statement, before the scratch
+	** copy is asked for a table's columns */
 	if (dl->writes || dl->created)
-		note_copies(dl);
-	if (dl->writes && parse_copy(sql, &cp))
+		note_kept(dl, sql);
+	if (dl->writes && parse_copy(sql, &cp) && note_plain_copy(dl, &cp) == 0)
 		follow_copy(dl, &cp);
+	else if (dl->writes || dl->created)
+		note_copies(dl);
 	if (dl->created)
 		existed = has_table(dl->scratch, dl->created);
 	if (kind == STMT_DDL && sqlite3_step(st) != SQLITE_DONE)
@@ -867,6 +1078,8 @@ void dataloss_free(dataloss *dl)
 	free(dl->tables);
 	pairs_clear(dl->copied, &dl->ncopied);
 	free(dl->copied);
+	forget_kept(dl);
+	free(dl->kept);
 	reset_statement(dl);
 	free(dl->reads);
 	free(dl);
@@ -892,6 +1105,7 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 		dl->broken = 1;
 	}
 	pairs_clear(dl->copied, &dl->ncopied);
+	forget_kept(dl);
 	for (i = 0; i < n && !dl->broken; i++)
 		if (replay(dl, stmts[i].sql, fn, ctx) < 0)
 			dl->broken = 1;

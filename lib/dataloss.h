@@ -1,7 +1,7 @@
 /*
 ** dataloss.h: what a revision's statements destroy (dropped tables, dropped
-** columns), counted on the live database before they run, so that the
-** operator is warned with real numbers.
+** columns, the rows a rebuild's copy leaves out), counted on the live
+** database before they run, so that the operator is warned with real numbers.
 */
 #ifndef RETORT_DATALOSS_H
 #define RETORT_DATALOSS_H
@@ -10,10 +10,11 @@
 
 typedef struct dataloss dataloss;
 
-/* One loss: a whole table (`column` NULL, `count` rows) or one column
-** (`count` non-NULL values). Names are the live database's. */
-typedef void (*dataloss_fn)(void *ctx, const char *table, const char *column,
-	long long count);
+/* One loss: a whole table (`count` rows), one column (`count` non-NULL
+** values) or the rows of a table a copy left out (`count` rows); `column`
+** is NULL but for a column. Names are the live database's. */
+typedef void (*dataloss_fn)(void *ctx, retort_loss_kind kind, const char *table,
+	const char *column, long long count);
 
 /*
 ** An analysis for one run against `live` (NULL: no database file yet).

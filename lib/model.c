@@ -70,28 +70,27 @@ static int read_string(mctx *c, const ynode *n, const char *what, char **out)
 }
 
 /*
-** An SQL expression that is spliced into a statement: its parentheses must
-** balance and its quotes close, so that it cannot end the clause it sits in
-** (and an error in it is reported here, at its own value).
+** Model SQL spliced into a statement must be one whole piece of it, so that
+** it cannot end the clause it sits in or comment out what follows (sqltok.h).
 */
+static int check_piece(mctx *c, const src_loc *loc, const char *what, const char *sql,
+	int statement)
+{
+	const char *fault = sql_piece_fault(sql, statement);
+
+	if (!fault)
+		return 0;
+	return error_at(c->err, RETORT_EINVALID, loc, ydoc_text(c->doc), "%s: %s '%s'", what,
+		fault, sql);
+}
+
+/* An SQL expression, checked at its own value. */
 static int read_expr(mctx *c, const ynode *n, const char *what, char **out)
 {
-	int rc = read_string(c, n, what, out), depth = 0;
-	sqltok t;
-	const char *p;
+	int rc = read_string(c, n, what, out);
+	src_loc loc = loc_of(c, n);
 
-	for (p = rc ? "" : *out; (t = sqltok_at(p)).type != TK_EOF; p += t.n) {
-		if (t.type == TK_ILLEGAL && (*p == '\'' || *p == '"' || *p == '[' || *p == '`'))
-			return ydoc_error(c->doc, n, c->err, "%s: unterminated quote in SQL '%s'", what, *out);
-		if (t.type == TK_SEMI)
-			return ydoc_error(c->doc, n, c->err, "%s: expected one SQL expression, found ';'", what);
-		depth += t.type == TK_LP ? 1 : t.type == TK_RP ? -1 : 0;
-		if (depth < 0)
-			break;
-	}
-	if (!rc && depth != 0)
-		return ydoc_error(c->doc, n, c->err, "%s: unbalanced parentheses in SQL '%s'", what, *out);
-	return rc;
+	return rc ? rc : check_piece(c, &loc, what, *out, 0);
 }
 
 /* "NAME is defined twice (first at FILE:LINE:COL)", at the second one. */
@@ -102,22 +101,31 @@ static int defined_twice(mctx *c, const ynode *n, const char *kind, const char *
 		kind, name, first->path, first->line, first->column);
 }
 
-/*
-** Run `sql` in a scratch database so that SQLite judges a value that build.c
-** could only report at its table: a collation or a virtual table's module.
-** Its error is reported at `n`. With `step`, the statement is also run.
-*/
-static int probe_sql(mctx *c, const ynode *n, const char *what, const char *sql, int step)
+/* Run `sql` in a scratch database (with `step`, also run the statement). */
+static int probe_run(mctx *c, const char *sql, int step)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (!c->probe && (rc = scratch_open(&c->probe, c->err)))
-		return rc;
+	if (!c->probe && scratch_open(&c->probe, NULL))
+		return SQLITE_NOMEM;
 	rc = sqlite3_prepare_v2(c->probe, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && step && st)
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+** Let SQLite judge a value that build.c could only report at its table: a
+** collation or a virtual table's module. Its error is reported at `n`.
+*/
+static int probe_sql(mctx *c, const ynode *n, const char *what, const char *sql, int step)
+{
+	int rc = probe_run(c, sql, step);
+
+	if (rc == SQLITE_NOMEM)
+		return oom(c);
 	if (rc != SQLITE_OK)
 		return ydoc_error(c->doc, n, c->err, "%s: %s", what, sqlite3_errmsg(c->probe));
 	return 0;
@@ -149,6 +157,52 @@ static int check_virtual(mctx *c, const ynode *n, const char *what, const char *
 	buf_release(&sql);
 	if (!rc)
 		rc = probe_sql(c, n, what, "DROP TABLE temp.probe", 1);
+	return rc;
+}
+
+/*
+** A column's type: a type name as SQLite reads one (sql_is_type_name), not
+** free text that would add columns or constraints. Names that are keywords
+** are tried out: SQLite must keep the whole text as the column's type.
+*/
+static int read_type(mctx *c, const ynode *n, const char *what, char **out)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = read_string(c, n, what, out), keywords = 0, whole = 0;
+
+	if (rc)
+		return rc;
+	if (!sql_is_type_name(*out, &keywords))
+		return ydoc_error(c->doc, n, c->err, "%s: '%s' is not a type name (expected names "
+			"and an optional (N) or (N, M), as in VARCHAR(20) or NUMERIC(10, 2))", what, *out);
+	if (!keywords)
+		return 0;
+	buf_puts(&sql, "CREATE TABLE temp.probe (x ");
+	buf_puts(&sql, *out);
+	buf_putc(&sql, ')');
+	if (buf_oom(&sql)) {
+		buf_release(&sql);
+		return oom(c);
+	}
+	rc = probe_run(c, sql.ptr, 1);
+	if (rc == SQLITE_NOMEM) {
+		buf_release(&sql);
+		return oom(c);
+	}
+	if (rc == SQLITE_OK) {
+		if (sqlite3_prepare_v2(c->probe, "SELECT type FROM pragma_table_info('probe', 'temp')",
+				-1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			whole = sql_equal((const char *)sqlite3_column_text(st, 0), *out);
+		sqlite3_finalize(st);
+		rc = probe_sql(c, n, what, "DROP TABLE temp.probe", 1);
+	} else {
+		rc = 0;
+	}
+	buf_release(&sql);
+	if (!rc && !whole)
+		rc = ydoc_error(c->doc, n, c->err, "%s: '%s' is not a type name (SQLite reads "
+			"part of it as a constraint)", what, *out);
 	return rc;
 }
 
@@ -396,7 +450,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 	if (ynode_is_null(val))
 		goto done;
 	if (ynode_kind(val) == Y_SCALAR) { /* shorthand: `name: TYPE` */
-		rc = read_string(c, val, what.ptr, &col->type);
+		rc = read_type(c, val, what.ptr, &col->type);
 		goto done;
 	}
 	if ((rc = ydoc_expect(c->doc, val, Y_MAP, what.ptr, c->err)) ||
@@ -411,7 +465,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 		ynode *v = ynode_value(c->doc, val, i);
 
 		if (strcmp(k, "type") == 0) {
-			rc = read_string(c, v, what.ptr, &col->type);
+			rc = read_type(c, v, what.ptr, &col->type);
 		} else if (strcmp(k, "nullable") == 0) {
 			rc = read_bool(c, v, what.ptr, nullable);
 		} else if (strcmp(k, "primary_key") == 0) {
@@ -570,7 +624,7 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 	for (i = 0; i < len; i++) {
 		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i), *cols, *v;
 		schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
-		char what[32] = "index";
+		char what[80] = "index";
 
 		if (!ix)
 			return oom(c);
@@ -590,7 +644,8 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 			return rc;
 		if ((v = ynode_get(c->doc, val, "where"))) {
 			ix->where_loc = loc_of(c, v);
-			if ((rc = read_expr(c, v, "index", &ix->where)))
+			snprintf(what, sizeof(what), "index '%.60s'", ix->name);
+			if ((rc = read_expr(c, v, what, &ix->where)))
 				return rc;
 		}
 		if (ynode_kind(cols) == Y_SCALAR && !ynode_is_null(cols)) {
@@ -715,11 +770,15 @@ static int resolve_index_terms(mctx *c, schema_table *t)
 			schema_index_term *term = &ix->terms[j];
 			schema_column *col = schema_find_column(t, term->expr);
 			sqltok tok = sqltok_at(term->expr);
+			char what[80];
 			if (col) {
 				term->column = term->expr;
 				term->expr = NULL;
 				continue;
 			}
+			snprintf(what, sizeof(what), "index '%.60s'", ix->name);
+			if (check_piece(c, &term->loc, what, term->expr, 0))
+				return RETORT_EINVALID;
 			if (!*term->expr || (tok.type == TK_WORD && tok.n == strlen(term->expr))) {
 				const char **names = calloc(t->ncolumns + 1, sizeof(*names));
 				const char *guess;
@@ -765,7 +824,7 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 			return ydoc_error(c->doc, val, c->err,
 				"table '%s': a virtual table takes only 'virtual' (its module and arguments)",
 				t->name);
-		rc = read_string(c, v, "virtual", &t->virtual_using);
+		rc = read_expr(c, v, "virtual", &t->virtual_using);
 		if (!rc) {
 			char what[80];
 			snprintf(what, sizeof(what), "table '%.60s'", t->name);
@@ -854,7 +913,7 @@ static int read_views(mctx *c, const ynode *n)
 	for (i = 0; i < ynode_len(c->doc, n); i++) {
 		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
 		schema_view *v = schema_view_add(c->s);
-		char *text = NULL;
+		char *text = NULL, what[80];
 
 		if (!v)
 			return oom(c);
@@ -866,8 +925,12 @@ static int read_views(mctx *c, const ynode *n)
 		if (schema_find_view(c->s, v->name) != v)
 			return defined_twice(c, key, "view", v->name, &schema_find_view(c->s, v->name)->loc);
 		v->loc = loc_of(c, val);
-		if ((rc = read_string(c, val, "view", &text)))
+		snprintf(what, sizeof(what), "view '%.60s'", v->name);
+		if ((rc = read_string(c, val, "view", &text)) ||
+		    (rc = check_piece(c, &v->loc, what, text, 1))) {
+			free(text);
 			return rc;
+		}
 		if (starts_with_create(text)) {
 			v->sql = text;
 			v->has_column_list = 1;
@@ -888,6 +951,7 @@ static int read_triggers(mctx *c, const ynode *n)
 	for (i = 0; i < ynode_len(c->doc, n); i++) {
 		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
 		schema_trigger *tr = schema_trigger_add(c->s);
+		char what[80];
 
 		if (!tr)
 			return oom(c);
@@ -897,7 +961,9 @@ static int read_triggers(mctx *c, const ynode *n)
 			if (name_eq(c->s->triggers[j].name, tr->name))
 				return defined_twice(c, key, "trigger", tr->name, &c->s->triggers[j].loc);
 		tr->loc = loc_of(c, val);
-		if ((rc = read_string(c, val, "trigger", &tr->sql)))
+		snprintf(what, sizeof(what), "trigger '%.60s'", tr->name);
+		if ((rc = read_string(c, val, "trigger", &tr->sql)) ||
+		    (rc = check_piece(c, &tr->loc, what, tr->sql, 1)))
 			return rc;
 		if (!starts_with_create(tr->sql))
 			return ydoc_error(c->doc, val, c->err,

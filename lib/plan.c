@@ -44,20 +44,12 @@ static void risk(builder *bd, unsigned bit, const char *fmt, ...)
 {
 	va_list ap;
 
-	size_t start, i;
-
 	bd->risks |= bit;
 	if (bd->warning.len)
 		buf_puts(&bd->warning, "; ");
-	start = bd->warning.len;
 	va_start(ap, fmt);
 	buf_vprintf(&bd->warning, fmt, ap);
 	va_end(ap);
-	/* the warning becomes a "-- " comment line: a name holding a line
-	** break would end the comment and run the rest as SQL */
-	for (i = start; i < bd->warning.len && bd->warning.cap; i++)
-		if ((unsigned char)bd->warning.ptr[i] < 0x20)
-			bd->warning.ptr[i] = '?';
 }
 
 /* Close the step written into bd->sql so far. */
@@ -981,7 +973,8 @@ done:
 	return rc;
 }
 
-/* The SQL of every step, each risky one headed by a warning comment. */
+/* The SQL of every step, each risky one headed by a warning comment (the
+** names in it as they are: buf_comment keeps them on the line). */
 static int join_steps(plan_dir *d)
 {
 	retort_buf b = RETORT_BUF_INIT;
@@ -989,7 +982,7 @@ static int join_steps(plan_dir *d)
 
 	for (i = 0; i < d->n; i++) {
 		if (d->steps[i].warning)
-			buf_printf(&b, "-- warning: %s\n", d->steps[i].warning);
+			buf_comment(&b, "warning: %s", d->steps[i].warning);
 		buf_puts(&b, d->steps[i].sql);
 	}
 	d->sql = buf_detach(&b);

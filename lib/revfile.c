@@ -659,17 +659,12 @@ static void append_slug(retort_buf *b, const char *message)
 		buf_puts(b, "revision");
 }
 
-/* A header value stays on its line: line breaks become spaces. */
+/* A header value stays on its line: a line break in a message or a git
+** identity is written as the two characters \n, and read back so. */
 static void append_header(retort_buf *b, int key, const char *value)
 {
-	const char *p;
-
-	if (!value)
-		return;
-	buf_printf(b, "-- %s: ", key_names[key]);
-	for (p = value; *p; p++)
-		buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
-	buf_putc(b, '\n');
+	if (value)
+		buf_comment(b, "%s: %s", key_names[key], value);
 }
 
 static void append_section(retort_buf *b, int dir, const char *sql)

@@ -111,6 +111,11 @@ const char *scratch_refusal(const char *sql, int allow_attach)
 		return "a revision cannot begin or end a transaction: retort runs each "
 			"revision in its own";
 	sqlcur_init(&c, sql);
+	/* no SQL starts so, and the sqlite3 shell runs such a line between
+	** statements as a dot-command: a --sql script would run `.shell ...` */
+	if (c.tok.type != TK_EOF && *c.tok.z == '.')
+		return "a statement cannot start with '.': the sqlite3 shell would run it as a "
+			"dot-command from a --sql script";
 	if (sqlcur_is(&c, "ATTACH") && !allow_attach)
 		return "ATTACH reaches outside the database being migrated: refused "
 			"unless upgrade or downgrade is given --allow-attach";

@@ -37,7 +37,8 @@ int scratch_open(sqlite3 **out, retort_error **err);
 void scratch_watch_set(sqlite3 *db, scratch_watch *w);
 
 /*
-** Why a revision's statement `sql` may not run, or NULL when it may: BEGIN,
+** Why a revision's statement `sql` may not run, or NULL when it may: one
+** that starts with '.' (a sqlite3 shell dot-command in a --sql script); BEGIN,
 ** COMMIT, END and ROLLBACK (not ROLLBACK TO) would end the transaction the
 ** revision runs in, where PRAGMA journal_mode has no effect; ATTACH and
 ** VACUUM INTO reach a file other than the database migrated (allowed with

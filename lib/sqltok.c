@@ -41,7 +41,9 @@ static size_t quoted_len(const char *z, char close, int doubles)
 	}
 }
 
-static size_t number_len(const char *z)
+/* Length of the number at z[0] as SQLite reads it, without what may stick to
+** it (number_len). */
+static size_t numeric_len(const char *z)
 {
 	size_t i = 0;
 
@@ -65,6 +67,13 @@ static size_t number_len(const char *z)
 		while (isdigit((unsigned char)z[i]))
 			i++;
 	}
+	return i;
+}
+
+static size_t number_len(const char *z)
+{
+	size_t i = numeric_len(z);
+
 	while (is_id_char((unsigned char)z[i])) /* 12abc is one (illegal) token in SQLite */
 		i++;
 	return i;
@@ -511,4 +520,84 @@ const char *sql_statement_end(const char *z)
 			return z + 1;
 	}
 	return NULL;
+}
+
+/* A comment that ends where it says: a "-- line" or a closed block comment. */
+static int comment_is_closed(const sqltok *t)
+{
+	return t->z[0] == '-' || (t->n >= 4 && memcmp(t->z + t->n - 2, "*/", 2) == 0);
+}
+
+const char *sql_piece_fault(const char *sql, int statement)
+{
+	long depth = 0;
+	sqltok t;
+	const char *p;
+
+	for (p = sql; (t = sqltok_at(p)).type != TK_EOF; p += t.n) {
+		if (t.type == TK_COMMENT && !comment_is_closed(&t))
+			return "unterminated comment in SQL";
+		if (t.type == TK_ILLEGAL)
+			return "unterminated quote in SQL";
+		if (t.type == TK_SEMI && !statement)
+			return "expected one SQL expression, found ';' in SQL";
+		depth += t.type == TK_LP ? 1 : t.type == TK_RP ? -1 : 0;
+		if (depth < 0)
+			break;
+	}
+	return depth ? "unbalanced parentheses in SQL" : NULL;
+}
+
+/* The next token of a type name over spaces and block comments (SQLite keeps
+** those in the type); a "--" comment, which would swallow what follows the
+** type on its line, or an unclosed one is TK_ILLEGAL. */
+static sqltok type_token(const char **p)
+{
+	sqltok t;
+
+	for (;;) {
+		t = sqltok_at(*p);
+		*p += t.n;
+		if (t.type == TK_COMMENT && (t.z[0] == '-' || !comment_is_closed(&t)))
+			t.type = TK_ILLEGAL;
+		if (t.type != TK_SPACE && t.type != TK_COMMENT)
+			return t;
+	}
+}
+
+/* A signed number: what SQLite takes in a type's (N) or (N, M). */
+static int type_number(const char **p)
+{
+	sqltok t = type_token(p);
+
+	if (t.type == TK_OP && t.n == 1 && (*t.z == '+' || *t.z == '-'))
+		t = type_token(p);
+	return t.type == TK_NUMBER && numeric_len(t.z) == t.n;
+}
+
+int sql_is_type_name(const char *type, int *keywords)
+{
+	const char *p = type;
+	sqltok t = type_token(&p);
+	int names = 0;
+
+	*keywords = 0;
+	for (; t.type == TK_WORD; t = type_token(&p), names++)
+		*keywords |= sqlite3_keyword_check(t.z, (int)t.n) != 0;
+	if (!names)
+		return 0;
+	if (t.type == TK_LP) {
+		if (!type_number(&p))
+			return 0;
+		t = type_token(&p);
+		if (t.type == TK_COMMA) {
+			if (!type_number(&p))
+				return 0;
+			t = type_token(&p);
+		}
+		if (t.type != TK_RP)
+			return 0;
+		t = type_token(&p);
+	}
+	return t.type == TK_EOF;
 }

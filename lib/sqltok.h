@@ -99,6 +99,26 @@ int sql_is_literal(const char *sql, int current_time);
 */
 const char *sql_statement_end(const char *z);
 
+/*
+** What keeps `sql`, a piece of model text that retort splices into a
+** statement, from being one whole piece of it: an unterminated comment or
+** quote, unbalanced parentheses, or in an expression (not `statement`) a ';'.
+** NULL when nothing does. How many statements a `statement` holds is left to
+** SQLite (sqlite3_prepare's tail). A "-- comment" at the end is fine: render.c
+** ends such text with a newline.
+*/
+const char *sql_piece_fault(const char *sql, int statement);
+
+/*
+** Is `type` a declared type as SQLite's grammar reads one: bare names, then
+** optionally (N) or (N, M) with signed numbers (spaces and closed block
+** comments between them)? Quoted names are not taken: SQLite keeps only the
+** first one, unquoted. *keywords is set when a name is an SQLite keyword:
+** some keywords are names to SQLite (KEY, WITH), others start a constraint
+** (PRIMARY, NOT, AS), and only SQLite can tell which.
+*/
+int sql_is_type_name(const char *type, int *keywords);
+
 /* Would `name` need quoting to be read as one identifier? */
 int sql_name_is_plain(const char *name);
 

@@ -85,6 +85,39 @@ static int check_scalars(ydoc *d, retort_error **err)
 	return 0;
 }
 
+/*
+** Models nest about six levels deep, and libyaml's time grows with the square
+** of the depth (40,000 levels take 20 s): refuse deeper documents up front.
+*/
+#define YDOC_MAX_DEPTH 64
+
+/* An error at the first map or list nested deeper than YDOC_MAX_DEPTH, found
+** with libyaml's event parser before loading; malformed YAML is left for the
+** loader to report. */
+static int check_depth(const ydoc *d, size_t len, retort_error **err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, rc = 0, end = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return error_oom(err);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)d->text, len);
+	while (!rc && !end && yaml_parser_parse(&parser, &ev)) {
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > YDOC_MAX_DEPTH)
+				rc = mark_error(err, d->path, d->text, &ev.start_mark,
+					"invalid YAML: nested more than %d levels deep", YDOC_MAX_DEPTH);
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 	retort_error **err)
 {
@@ -105,12 +138,14 @@ int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 		free(d);
 		return error_oom(err);
 	}
-	if (!yaml_parser_initialize(&parser)) {
+	rc = check_depth(d, len, err);
+	if (rc || !yaml_parser_initialize(&parser)) {
 		free(d->path);
 		free(d->text);
 		free(d);
-		return error_oom(err);
+		return rc ? rc : error_oom(err);
 	}
+	rc = RETORT_EINVALID; /* until the document is known to be whole */
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &d->doc)) {
 		/* at the end of the text the problem mark points at nothing to show:

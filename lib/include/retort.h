@@ -271,7 +271,9 @@ typedef struct retort_step_info {
 	const char *table;   /**< the table it works on, or NULL (views) */
 	const char *object;  /**< the column, index, view or trigger, or NULL */
 	unsigned risks;      /**< RETORT_RISK_* bits */
-	const char *warning; /**< the risks in words (one line), or NULL */
+	const char *warning; /**< the risks in words, or NULL; the names in it as
+	                          they are (a line break included): escape it
+	                          before a comment or a terminal shows it */
 	const char *sql;     /**< the step's statements, each ending in ";\n" */
 } retort_step_info;
 
@@ -423,7 +425,8 @@ RETORT_EXTERN(const char *) retort_revision_statement(const retort_revision *rev
 
 /** What a new revision file holds. */
 typedef struct retort_revision_spec {
-	const char *message;
+	const char *message;        /**< a control character in it (a line
+	                                 break) is written escaped, as \n */
 	const char *const *parents; /**< parent ids; none: a base revision */
 	size_t parent_count;
 	const char *upgrade_sql;    /**< section texts, written as given */
@@ -473,10 +476,18 @@ typedef enum retort_event_kind {
 	RETORT_EVENT_BEGIN,      /**< `revision` starts, in `direction` */
 	RETORT_EVENT_DONE,       /**< `revision` committed (or would be), `seconds` */
 	RETORT_EVENT_DATA_LOSS,  /**< the next step destroys `rows` rows of `table`,
-	                              or `values` non-NULL values of `column` */
+	                              or `values` non-NULL values of `column` (`loss`) */
 	RETORT_EVENT_PROGRESS,   /**< a long statement is still running */
 	RETORT_EVENT_SKIPPED     /**< another process applied `revision` first */
 } retort_event_kind;
+
+/** What a DATA_LOSS event counts. */
+typedef enum retort_loss_kind {
+	RETORT_LOSS_TABLE,   /**< a dropped table: `rows`, all of its rows */
+	RETORT_LOSS_COLUMN,  /**< a dropped column: `values`, its non-NULL values */
+	RETORT_LOSS_ROWS     /**< a table rebuilt by a copy that leaves rows out
+	                          (INSERT ... SELECT ... WHERE): `rows`, those rows */
+} retort_loss_kind;
 
 typedef struct retort_event {
 	retort_event_kind kind;
@@ -489,6 +500,7 @@ typedef struct retort_event {
 	long long rows;         /**< DATA_LOSS: rows in the table */
 	long long values;       /**< DATA_LOSS: non-NULL values in the column */
 	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
+	retort_loss_kind loss;  /**< DATA_LOSS: what `rows` or `values` counts */
 } retort_event;
 
 typedef void (*retort_event_fn)(void *ctx, const retort_event *ev);

@@ -55,14 +55,26 @@ want=$(< expected)
 expected
   $want"
 
+# TEXT as retort shows it on stderr (buf_visible): bytes that are not UTF-8
+# as \xNN, controls but tab as \r, \xNN or \uNNNN
+shown_form() {
+	printf '%s' "$1" | perl -MEncode -e 'my $s = decode("UTF-8", join("", <STDIN>),
+		sub { sprintf "\\x%02x", shift });
+	$s =~ s/([\x00-\x08\x0a-\x1f\x7f-\x9f\x{2028}-\x{202e}\x{2066}-\x{2069}])/
+		my $c = ord $1; $c == 10 ? "\\n" : $c == 13 ? "\\r" :
+		$c < 128 ? sprintf("\\x%02x", $c) : sprintf("\\u%04x", $c)/ge;
+	print encode("UTF-8", $s)'
+}
+
 # path:line:col: error: ... is followed by that line of the file and a caret
 if [[ $first =~ ^([^:]+):([0-9]+):([0-9]+):\ error: ]]; then
 	file=${BASH_REMATCH[1]} line=${BASH_REMATCH[2]} col=${BASH_REMATCH[3]}
-	src=$(sed -n "${line}p" "$file")
+	raw=$(sed -n "${line}p" "$file")
+	src=$(shown_form "$raw")
 	shown=$(sed -n 2p .retort-out/stderr)
 	[[ $shown == "$src" ]] || fail "line 2 of stderr is '$shown', expected the source line '$src'"
 	caret=$(sed -n 3p .retort-out/stderr)
-	prefix=${src:0:col-1}
+	prefix=$(shown_form "${raw:0:col-1}")
 	want_caret="${prefix//[^$'\t']/ }^"
 	[[ $caret == "$want_caret" ]] || fail "caret line is '$caret', expected '$want_caret'"
 fi
