@@ -485,20 +485,26 @@ typedef enum retort_event_kind {
 typedef enum retort_loss_kind {
 	RETORT_LOSS_TABLE,   /**< a dropped table: `rows`, all of its rows */
 	RETORT_LOSS_COLUMN,  /**< a dropped column: `values`, its non-NULL values */
-	RETORT_LOSS_ROWS     /**< a table rebuilt by a copy that leaves rows out
+	RETORT_LOSS_ROWS,    /**< a table rebuilt by a copy that leaves rows out
 	                          (INSERT ... SELECT ... WHERE): `rows`, those rows */
+	RETORT_LOSS_FILL     /**< a column made NOT NULL with a default, by a copy
+	                          that takes coalesce(column, EXPR): `values`, its
+	                          NULLs, become EXPR (`sql`); a downgrade cannot
+	                          tell them from values put there */
 } retort_loss_kind;
 
 typedef struct retort_event {
 	retort_event_kind kind;
 	retort_direction direction;
 	const retort_revision *revision; /**< NULL for the engine's own statements */
-	const char *sql;        /**< STATEMENT: the statement; PROGRESS: the running one */
+	const char *sql;        /**< STATEMENT: the statement; PROGRESS: the running one;
+	                             DATA_LOSS of RETORT_LOSS_FILL: what the NULLs become */
 	int line;               /**< its line in the revision file (0: the engine's) */
 	const char *table;      /**< DATA_LOSS */
 	const char *column;     /**< DATA_LOSS: NULL when the whole table goes */
 	long long rows;         /**< DATA_LOSS: rows in the table */
-	long long values;       /**< DATA_LOSS: non-NULL values in the column */
+	long long values;       /**< DATA_LOSS: non-NULL values in the column (a fill:
+	                             the NULLs it fills) */
 	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
 	retort_loss_kind loss;  /**< DATA_LOSS: what `rows` or `values` counts */
 } retort_event;
