@@ -338,12 +338,10 @@ static int check_fk_parents(sqlite3 *db, const schema *raw, retort_error **err)
 		for (j = 0; j < t->nfks && !rc; j++) {
 			const schema_fk *fk = &t->fks[j];
 			int bad = fk_mismatch(db, fk);
-			if (bad < 0) {
+			if (bad < 0)
 				rc = error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
 					sqlite3_errmsg(db));
-				break;
-			}
-			if (!bad)
+			if (bad <= 0)
 				continue;
 			buf_puts(&what, "foreign key ");
 			describe_fk(&what, t->name, fk);
@@ -394,15 +392,19 @@ int retort_schema_fk_mismatches(char ***out, size_t *count, const retort_schema 
 	for (i = 0; i < s->ntables && !rc; i++) {
 		const schema_table *t = &s->tables[i];
 		for (j = 0; j < t->nfks && !rc; j++) {
-			char **slot;
+			char **slot = NULL, *text;
 			if (sqlite3_table_column_metadata(db, "main", t->fks[j].table, NULL, NULL,
 			    NULL, NULL, NULL, NULL) != SQLITE_OK || fk_mismatch(db, &t->fks[j]) != 1)
 				continue;
 			buf_clear(&sql);
 			describe_fk(&sql, t->name, &t->fks[j]);
-			slot = ARRAY_PUSH(list, n, cap);
-			if (!slot || buf_oom(&sql) || !(*slot = buf_detach(&sql))) {
-				n -= slot != NULL;
+			text = buf_oom(&sql) ? NULL : buf_detach(&sql);
+			if (text)
+				slot = ARRAY_PUSH(list, n, cap);
+			if (slot) {
+				*slot = text;
+			} else {
+				free(text);
 				rc = error_oom(err);
 			}
 		}

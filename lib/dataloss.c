@@ -1015,9 +1015,9 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 	if (dl->writes && parse_copy(sql, &cp) && note_plain_copy(dl, &cp) == 0) {
 		report_fills(dl, &cp, fn, ctx);
 		follow_copy(dl, &cp);
-	}
-	else if (dl->writes || dl->created)
+	} else if (dl->writes || dl->created) {
 		note_copies(dl);
+	}
 	if (dl->created)
 		existed = has_table(dl->scratch, dl->created);
 	if (kind == STMT_DDL && sqlite3_step(st) != SQLITE_DONE)
@@ -1231,15 +1231,16 @@ char *dataloss_copy_error(sqlite3 *db, const char *sql, const char *message)
 	else if (k == 0 && col && cp.tcols.n && i == cp.tcols.n)
 		buf_printf(&b, "%s.%s is NOT NULL without a default, and the copy of %s's rows "
 			"gives it no value", cp.source, col, cp.source);
-	else if (col)
+	else if (col) {
+		/* SQLite's own words, each "target." of its list as the source's name */
 		buf_puts(&b, kinds[k]);
-	/* SQLite's list of columns, each "target." as the source's name */
-	while (col && n <= 0 && b.len && *p) {
-		if (sqlite3_strnicmp(p, cp.target, (int)len) == 0 && p[len] == '.') {
-			buf_printf(&b, "%s.", cp.source);
-			p += len + 1;
-		} else {
-			buf_putc(&b, *p++);
+		while (*p) {
+			if (sqlite3_strnicmp(p, cp.target, (int)len) == 0 && p[len] == '.') {
+				buf_printf(&b, "%s.", cp.source);
+				p += len + 1;
+			} else {
+				buf_putc(&b, *p++);
+			}
 		}
 	}
 	copy_release(&cp);
