@@ -542,7 +542,9 @@ typedef struct retort_migrate_options {
 **
 ** @return 0; RETORT_EDB when a statement fails or a foreign key is violated
 **         (that revision is rolled back; `err` names the file and line);
-**         RETORT_EINVALID for a statement no revision may run;
+**         RETORT_EINVALID for a statement no revision may run, or for a
+**         TARGET behind the database (applied, and not one of its heads:
+**         "did you mean downgrade?"), before anything runs;
 **         RETORT_EBUSY when the database stayed locked past the timeout;
 **         RETORT_ENOTFOUND when the database is at a revision the folder
 **         does not have; what retort_revisions_resolve() returns for TARGET
@@ -550,7 +552,9 @@ typedef struct retort_migrate_options {
 RETORT_EXTERN(int) retort_upgrade(sqlite3 *db, const retort_revisions *revs,
 	const char *target, const retort_migrate_options *opts, retort_error **err);
 
-/** Walk `db` back to TARGET, reverting each revision after it, newest first. */
+/** Walk `db` back to TARGET, reverting each revision after it, newest first.
+** A TARGET that is not applied (ahead of the database, or on another
+** branch) is RETORT_EINVALID before anything runs. */
 RETORT_EXTERN(int) retort_downgrade(sqlite3 *db, const retort_revisions *revs,
 	const char *target, const retort_migrate_options *opts, retort_error **err);
 
