@@ -331,6 +331,31 @@ static int fills_nulls(const schema_table *n, const schema_column *c, const sche
 		!sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(n, c);
 }
 
+/* Column `c` of `n` has its NULLs filled with its default: one value for
+** every such row, which a UNIQUE, a foreign key or a CHECK may refuse. */
+static void fill_risks(builder *bd, const schema_table *n, const schema_column *c)
+{
+	const char *names[1];
+	size_t i;
+
+	risk(bd, RETORT_RISK_FILL_NULL, "makes '%s.%s' NOT NULL: rows holding NULL get its "
+		"default %s (a downgrade does not put the NULLs back)", n->name, c->name,
+		c->default_sql);
+	if (in_unique(n, c))
+		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' with one default: a UNIQUE "
+			"fails if two rows held NULL", n->name, c->name);
+	if (in_foreign_key(n, c))
+		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' of a foreign key with its "
+			"default: fails if no parent row has it", n->name, c->name);
+	names[0] = c->name;
+	for (i = 0; i < n->nchecks; i++)
+		if (sql_mentions(n->checks[i].expr, names, 1)) {
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' with its default: fails "
+				"if the default breaks a CHECK", n->name, c->name);
+			break;
+		}
+}
+
 /* Risks of turning table `m` into `n` (either way it is done). */
 static void table_risks(builder *bd, const schema_table *m, const schema_table *n)
 {
@@ -372,9 +397,7 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
 		if (fills_nulls(n, c, o))
-			risk(bd, RETORT_RISK_FILL_NULL, "makes '%s.%s' NOT NULL: rows holding NULL get "
-				"its default %s (a downgrade does not put the NULLs back)", n->name, c->name,
-				c->default_sql);
+			fill_risks(bd, n, c);
 		else if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
 			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
 				"holds NULL", n->name, c->name);
