@@ -752,7 +752,9 @@ static int check_rows(seq *q, project *p, sqlite3 *db, const fill *f, size_t b)
 		if (!trace(q, p, f, b, ft, &tr))
 			continue;
 		for (r = 0; r < ft->nrows; r++) {
-			char *key = row_key(ft->vals.v + r * ft->cols.n, tr.idx, tr.names.n);
+			/* a table of generated columns only holds no values: v is NULL */
+			char *key = row_key(ft->vals.v ? ft->vals.v + r * ft->cols.n : NULL, tr.idx,
+				tr.names.n);
 			gen_strs_push(&want, key);
 			sqlite3_free(key);
 		}
