@@ -106,7 +106,8 @@ run_ok upgrade $r5
 expect_version "$r4 $r5"
 script join upgrade $r6
 cp app.db "$work/heads.db"
-run_ok downgrade $r5
+run_ok downgrade $r3
+run_ok upgrade $r4
 expect_version $r4
 refused_script join "$r4, $r5" $r4
 run_ok upgrade $r5
