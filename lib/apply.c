@@ -585,14 +585,17 @@ static int strcmp_p(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* `ids` sorted, ", " between them; "base" for none. */
+/* `ids` sorted, ", " between them, shown on one line (a row of the version
+** table may hold anything); "base" for none. */
 static void put_ids(retort_buf *b, const char **ids, size_t n)
 {
 	size_t i;
 
 	qsort(ids, n, sizeof(*ids), strcmp_p);
-	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? ", " : "");
+		buf_visible(b, ids[i], strlen(ids[i]), 0);
+	}
 	if (!n)
 		buf_puts(b, "base");
 }
