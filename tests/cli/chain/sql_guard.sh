@@ -158,4 +158,21 @@ script one upgrade head --one-transaction
 applies one
 expect_version $r6
 refused_script one $r2 $r6
+# 9. who applied: a script's history rows name the applier as a real run's
+# do, also on a history table of retort 0.1.0's first builds (no applied_by),
+# which the script gives the column as a real run would
+sqlite3 -bail old.db "CREATE TABLE retort_version (revision TEXT PRIMARY KEY);
+CREATE TABLE retort_history (id INTEGER PRIMARY KEY, revision TEXT,
+direction TEXT NOT NULL CHECK (direction = 'upgrade' OR direction = 'downgrade' OR direction = 'stamp'),
+sha256 TEXT, started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL,
+retort_version TEXT NOT NULL, git_commit TEXT);"
+rt --db old.db upgrade $r2 --sql
+expect_rc 0
+cp "$work/out" "$work/old.sql"
+applies old old.db
+expect_version $r2 old.db
+who=$(sqlite3 -bail app.db "SELECT applied_by FROM retort_history ORDER BY id DESC LIMIT 1")
+[[ -n $who ]] || fail "a real run recorded no applied_by"
+expect_q "SELECT group_concat(applied_by, '|') FROM retort_history" "$who|$who" old.db \
+	"the script's history rows name the applier as a real run's do"
 finish
