@@ -77,6 +77,9 @@ typedef struct run {
 	const retort_revision **heads; /* its heads, in topological order */
 	size_t n_heads;
 	size_t version_rows;    /* the rows the version table holds (as read or written) */
+	char **rows;            /* the version table as first read: a dry run's script */
+	size_t n_rows;          /* expects it until it writes the table (guard) */
+	int version_written;
 	int fk_was_on;          /* PRAGMA foreign_keys as the handle had it */
 	int fk_turned_off;
 	int in_txn;             /* our transaction is open (or, dry, in the script) */
@@ -419,6 +422,7 @@ static void run_release(run *r)
 	free(r->targets);
 	free(r->scope);
 	retort_strings_free(r->commits, r->revs ? r->revs->n : 0);
+	retort_strings_free(r->rows, r->n_rows);
 	free(r->applied_by);
 	free(r->applied);
 	free(r->heads);
@@ -576,6 +580,94 @@ static int backup(run *r)
 	return rc;
 }
 
+static int strcmp_p(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* `ids` sorted, ", " between them, shown on one line (a row of the version
+** table may hold anything); "base" for none. */
+static void put_ids(retort_buf *b, const char **ids, size_t n)
+{
+	size_t i;
+
+	qsort(ids, n, sizeof(*ids), strcmp_p);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? ", " : "");
+		buf_visible(b, ids[i], strlen(ids[i]), 0);
+	}
+	if (!n)
+		buf_puts(b, "base");
+}
+
+/* SQL true when the version table holds exactly `ids` (its revisions are
+** unique: as many rows as ids, each one of them) */
+static void put_at(run *r, const char **ids, size_t n)
+{
+	size_t i;
+
+	buf_puts(&r->sql, "(SELECT count(*) FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_printf(&r->sql, ") = %zu", n);
+	if (!n)
+		return;
+	buf_puts(&r->sql, " AND (SELECT count(*) FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_puts(&r->sql, " WHERE revision IN (");
+	for (i = 0; i < n; i++) {
+		buf_puts(&r->sql, i ? ", " : "");
+		buf_literal(&r->sql, ids[i]);
+	}
+	buf_printf(&r->sql, ")) = %zu", n);
+}
+
+/*
+** A dry run's script, first thing in each transaction: unless the version
+** table holds exactly what the script expects there (what it held when the
+** script was made; then what the script's previous transaction wrote), print
+** where the database is and stop (sqlite3 -bail) before any change. So a
+** script run twice, half-run then run again, or run on another database
+** changes nothing. Plain SQL for any SQLite tool: a SELECT prints only on a
+** mismatch, then a TEMP table's CHECK, named with what was expected, fails.
+*/
+static int guard(run *r)
+{
+	size_t i, n = r->version_written ? r->n_heads : r->n_rows;
+	const char **ids = malloc((n + 1) * sizeof(*ids));
+	retort_buf want = RETORT_BUF_INIT, text = RETORT_BUF_INIT;
+	int rc;
+
+	if (!ids)
+		return error_oom(r->err);
+	for (i = 0; i < n; i++)
+		ids[i] = r->version_written ? r->heads[i]->id : r->rows[i];
+	put_ids(&want, ids, n);
+	buf_clear(&r->sql);
+	buf_comment(&r->sql, "the database must be at %s, else this says where it is and stops",
+		want.ptr);
+	buf_puts(&r->sql, "SELECT 'retort: the database is at ' || coalesce((SELECT "
+		"group_concat(revision, ', ') FROM (SELECT revision FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_puts(&r->sql, " ORDER BY revision)), 'base') || ");
+	buf_printf(&text, " but this script expects %s", want.ptr);
+	buf_literal(&r->sql, text.ptr);
+	buf_puts(&r->sql, " WHERE NOT (");
+	put_at(r, ids, n);
+	buf_puts(&r->sql, ");\nCREATE TEMP TABLE retort_guard (ok INTEGER CONSTRAINT ");
+	buf_clear(&text);
+	buf_printf(&text, "retort: the database is not at %s (see the line above): "
+		"stopped before changing it", want.ptr);
+	buf_ident(&r->sql, text.ptr);
+	buf_puts(&r->sql, " CHECK (ok));\nINSERT INTO retort_guard SELECT ");
+	put_at(r, ids, n);
+	buf_puts(&r->sql, ";\nDROP TABLE retort_guard;");
+	rc = buf_oom(&want) || buf_oom(&text) ? error_oom(r->err) : engine(r);
+	buf_release(&want);
+	buf_release(&text);
+	free(ids);
+	return rc;
+}
+
 static void create_tables_sql(run *r, int which)
 {
 	buf_clear(&r->sql);
@@ -584,17 +676,24 @@ static void create_tables_sql(run *r, int which)
 	buf_puts(&r->sql, which == 0 ? " " VERSION_COLUMNS ";" : " " HISTORY_COLUMNS ";");
 }
 
+/* The engine's tables, in the run's first transaction; a dry run's script
+** checks where the database is as soon as the version table can be read. */
 static int create_tables(run *r)
 {
-	int rc = 0, which;
+	int rc = 0, which, had = 1;
 
 	r->tables_made = 1;
+	/* a dry run made no table: the one to add applied_by to must be there */
+	if (r->db && r->o->dry_run)
+		rc = has_table(r->db, HISTORY_TABLE, &had, r->err);
 	for (which = 0; which < 2 && !rc; which++) {
 		create_tables_sql(r, which);
 		rc = engine(r);
+		if (!rc && which == 0 && r->o->dry_run)
+			rc = guard(r);
 	}
 	/* a history table from retort 0.1.0's first builds lacks applied_by */
-	if (!rc && r->db && !r->o->dry_run &&
+	if (!rc && r->db && had &&
 	    sqlite3_exec(r->db, "SELECT applied_by FROM " HISTORY_TABLE " LIMIT 0", NULL, NULL,
 		NULL) != SQLITE_OK) {
 		buf_clear(&r->sql);
@@ -606,29 +705,28 @@ static int create_tables(run *r)
 
 /*
 ** Before the run's first change: the backup (holding the write lock, so it
-** is exactly the state the run starts from) and the engine's tables. A dry
-** run's script sets foreign keys off and makes the tables up front.
+** is exactly the state the run starts from) and, in each transaction, the
+** engine's tables (once) or a dry run's guard. A dry run's script sets
+** foreign keys off up front, outside any transaction.
 */
 static int before_change(run *r)
 {
-	int rc = 0;
+	int rc;
 
 	if (!r->started) {
 		r->started = 1;
 		if (r->o->dry_run && !r->stamp)
 			say(r, NULL, "PRAGMA foreign_keys = OFF;", 0);
-		if (r->o->dry_run)
-			rc = create_tables(r);
-		else if (r->o->backup_path)
-			rc = backup(r);
-		if (rc)
+		if (!r->o->dry_run && r->o->backup_path && (rc = backup(r)))
 			return rc;
 	}
-	if (!r->said_begin) {
-		r->said_begin = 1;
-		say(r, NULL, "BEGIN IMMEDIATE;", 0);
-	}
-	return r->tables_made ? 0 : create_tables(r);
+	if (r->said_begin)
+		return 0;
+	r->said_begin = 1;
+	say(r, NULL, "BEGIN IMMEDIATE;", 0);
+	if (!r->tables_made)
+		return create_tables(r);
+	return r->o->dry_run ? guard(r) : 0;
 }
 
 /*
@@ -642,6 +740,7 @@ static int write_version(run *r, const retort_revision *const *heads, size_t n, 
 	int rc = 0;
 
 	r->version_rows = n;
+	r->version_written = 1;
 	if (known && had == 1 && n == 1) {
 		buf_clear(&r->sql);
 		buf_puts(&r->sql, "UPDATE ");
@@ -1197,7 +1296,9 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	** revision is set right */
 	if (!rc && !stamp)
 		rc = take_state(r, ids, n, 0);
-	retort_strings_free(ids, n);
+	/* where a dry run's script will expect the database (guard) */
+	r->rows = ids;
+	r->n_rows = n;
 	if (rc)
 		return rc;
 	for (i = 0; dir == RETORT_DOWNGRADE && i < r->n_targets; i++)
