@@ -21,7 +21,8 @@
 #  a fresh checkout, and so that the split is timed).
 #
 # Sizes: SEMICOLONS="6000 24000" TABLES="5000 20000" REVISIONS="500 2000"
-# (each a pair N 4N). Medians of RUNS=3 runs (hyperfine -N). Making the
+# (each a pair N 4N); CASES="split inspect verify" to run only some (verify
+# also times the replay of check and diff --from head). Medians of RUNS=3 runs (hyperfine -N). Making the
 # 20,000-table database is most of the time (SQLite's CREATE TABLE scans
 # sqlite_schema): a few minutes in all.
 # Writes bench/results/growth-<UTC time>.md (and growth-latest.md), hyperfine's
@@ -37,6 +38,10 @@ bench_need hyperfine:hyperfine sqlite3:sqlite3
 read -r -a semicolons <<<"${SEMICOLONS:-6000 24000}"
 read -r -a tables <<<"${TABLES:-5000 20000}"
 read -r -a revisions <<<"${REVISIONS:-500 2000}"
+cases=" ${CASES:-split inspect verify} "
+[[ $cases == *" split "* ]] || semicolons=()
+[[ $cases == *" inspect "* ]] || tables=()
+[[ $cases == *" verify "* ]] || revisions=()
 runs=(--warmup 0 --runs "${RUNS:-3}")
 
 results=$PWD/bench/results
@@ -159,6 +164,7 @@ summary=$results/growth-$stamp.md
 	for c in "split ${semicolons[*]} ; in strings" "inspect ${tables[*]} tables" \
 		"verify ${revisions[*]} revisions" "replay ${revisions[*]} revisions"; do
 		read -r case small big unit <<<"$c"
+		[[ -f $csv/$case-$big.csv ]] || continue
 		awk -F, -v case="$case" -v small="$small" -v big="$big" -v unit="$unit" '
 			function t(s) { return s < 1 ? sprintf("%.0f ms", s * 1000) : sprintf("%.2f s", s) }
 			FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; size = FILENAME == ARGV[1] ? "s" : "b"; next }
