@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "dataloss.h"
 #include "dbopen.h"
+#include "drift.h"
 #include "error.h"
 #include "revision.h"
 #include "scratch.h"
@@ -88,6 +89,7 @@ typedef struct run {
 	sqlite3_stmt *read_version, *read_data_version;
 	sqlite3_int64 data_version; /* PRAGMA data_version when we last read the table */
 	dataloss *dl;
+	drift *drift;           /* objects outside the chain the run would destroy */
 	retort_buf sql;         /* the engine statement being built */
 	/* the revision running, for events; and its statement, for progress */
 	const retort_revision *rev;
@@ -414,6 +416,7 @@ static void run_release(run *r)
 	sqlite3_finalize(r->read_version);
 	sqlite3_finalize(r->read_data_version);
 	dataloss_free(r->dl);
+	drift_free(r->drift);
 	buf_release(&r->sql);
 	free(r->targets);
 	free(r->scope);
@@ -954,6 +957,44 @@ static void move_heads(run *r, const retort_revision *rev)
 	}
 }
 
+/*
+** --carry-unknown-objects: before `rev`'s statements (`after` 0), drop the
+** objects outside the chain that would block it (drift.h); after them,
+** recreate every object it destroys from its sqlite_schema text. One that
+** no longer applies fails the revision, which is then rolled back whole.
+*/
+static int carry(run *r, const retort_revision *rev, int after)
+{
+	size_t i, n;
+	const drift_object *o = drift_of(r->drift, rev, &n);
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		if (!after && !o[i].blocks)
+			continue;
+		buf_clear(&r->sql);
+		if (after) {
+			buf_printf(&r->sql, "%s;", o[i].sql);
+		} else {
+			buf_printf(&r->sql, "DROP %s IF EXISTS ", strcmp(o[i].type, "view") ?
+				"TRIGGER" : "VIEW");
+			buf_ident(&r->sql, o[i].name);
+			buf_putc(&r->sql, ';');
+		}
+		if (buf_oom(&r->sql))
+			return error_oom(r->err);
+		say(r, NULL, r->sql.ptr, 0);
+		if (r->o->dry_run || sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL) == SQLITE_OK)
+			continue;
+		rc = is_busy(sqlite3_errcode(r->db)) ? db_error(r, sqlite3_errcode(r->db), "cannot carry an object") :
+			error_set(r->err, RETORT_EDB, "%s %s: the %s \"%s\" (not in the revisions) "
+			"cannot be %s after it: %s; the revision was rolled back",
+			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, o[i].type,
+			o[i].name, after ? "recreated" : "dropped", sqlite3_errmsg(r->db));
+	}
+	return rc;
+}
+
 /* Run `rev` in the open transaction: its statements, the version table,
 ** its history row. */
 static int apply_revision(run *r, const retort_revision *rev, double t0)
@@ -971,10 +1012,13 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	r->rev = rev;
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
 	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
+	rc = carry(r, rev, 0);
 	for (i = 0; i < sec->n_stmts && !rc; i++) {
 		rc = run_statement(r, rev, &sec->stmts[i]);
 		r->dirty = r->dirty || may_orphan(sec->stmts[i].sql);
 	}
+	if (!rc)
+		rc = carry(r, rev, 1);
 	if (rc)
 		return rc;
 	r->applied[rev->index] = r->dir == RETORT_UPGRADE;
@@ -1203,6 +1247,10 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	for (i = 0; !stamp && i < revs->n && !rc; i++)
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
 			rc = refuse(r, revs->revs[i]);
+	if (!rc && !stamp && db)
+		rc = drift_find(&r->drift, db, revs, r->applied, r->scope, dir, err);
+	if (!rc && r->drift && !r->o->carry_unknown_objects)
+		rc = drift_refuse(r->drift, dir, err);
 	return rc;
 }
 

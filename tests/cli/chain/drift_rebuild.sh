@@ -48,7 +48,7 @@ expect_err "hand_pet_kind"
 
 # --sql with the option: the script drops the view first and recreates all three after
 run_ok upgrade head --sql --carry-unknown-objects
-expect_out 'DROP VIEW "hand_pet_names"'
+expect_out 'DROP VIEW IF EXISTS "hand_pet_names"'
 expect_out "CREATE INDEX hand_pet_kind ON pet \(kind\)"
 expect_out "CREATE TRIGGER hand_pet_trim"
 expect_out "CREATE VIEW hand_pet_names"
