@@ -141,7 +141,7 @@ static void print_global_options(FILE *out)
 		const option_help *o = &global_options[i];
 		option_left(left, sizeof(left), o->opt.val < 256 ? (char)o->opt.val : 0,
 			o->opt.name, o->arg);
-		fprintf(out, "  %-26s %s\n", left, o->help);
+		fprintf(out, "  %-28s %s\n", left, o->help);
 	}
 }
 
@@ -176,7 +176,7 @@ static void command_usage(const command *cmd)
 		fputs("\noptions:\n", stdout);
 		for (o = cmd->options; o->name; o++) {
 			option_left(left, sizeof(left), o->short_name, o->name, o->arg);
-			printf("  %-26s %s\n", left, o->help);
+			printf("  %-28s %s\n", left, o->help);
 		}
 	}
 	fputs("\nglobal options:\n", stdout);
