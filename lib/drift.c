@@ -83,8 +83,32 @@ static int names_take(name_list *l, char *name)
 	return 0;
 }
 
-/* DROP TABLE|VIEW|INDEX|TRIGGER [IF EXISTS] [schema.]name: into `s` (a
-** view dropped by name is the revision's, and what reads it goes too). */
+/* Is the cursor at INDEX, TRIGGER or VIEW? */
+static int at_object_kind(const sqlcur *c)
+{
+	return sqlcur_is(c, "INDEX") || sqlcur_is(c, "TRIGGER") || sqlcur_is(c, "VIEW");
+}
+
+/* The name of a CREATE or DROP after its kind word, at the cursor:
+** [IF [NOT] EXISTS] [schema.]name; `*name` is NULL when there is none. */
+static void object_name(sqlcur *c, sqltok *name)
+{
+	if (sqlcur_accept(c, "IF")) {
+		sqlcur_accept(c, "NOT");
+		sqlcur_accept(c, "EXISTS");
+	}
+	*name = c->tok;
+	sqlcur_advance(c);
+	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
+		sqlcur_advance(c);
+		*name = c->tok;
+	}
+	if (!sqltok_is_name(name))
+		name->z = NULL;
+}
+
+/* DROP TABLE|VIEW|INDEX|TRIGGER ... name: into `s` (a view dropped by name
+** is the revision's, and what reads it goes too). */
 static int scan_drops(step *s, const rev_section *sec)
 {
 	size_t i;
@@ -98,23 +122,60 @@ static int scan_drops(step *s, const rev_section *sec)
 			continue;
 		table = sqlcur_is(&c, "TABLE");
 		view = sqlcur_is(&c, "VIEW");
-		if (!table && !view && !sqlcur_is(&c, "INDEX") && !sqlcur_is(&c, "TRIGGER"))
+		if (!table && !at_object_kind(&c))
 			continue;
 		sqlcur_advance(&c);
-		if (sqlcur_accept(&c, "IF"))
-			sqlcur_accept(&c, "EXISTS");
-		name = c.tok;
-		sqlcur_advance(&c);
-		if (c.tok.type == TK_OP && c.tok.n == 1 && *c.tok.z == '.') {
-			sqlcur_advance(&c);
-			name = c.tok;
-		}
-		if (!sqltok_is_name(&name))
+		object_name(&c, &name);
+		if (!name.z)
 			continue;
 		if ((table || view) && names_take(&s->gone, sqltok_name(&name)))
 			return -1;
 		if (!table && names_take(&s->by_name, sqltok_name(&name)))
 			return -1;
+	}
+	return 0;
+}
+
+/*
+** The live objects whose sqlite_schema text is a CREATE statement of an
+** applied revision, which are taken for the chain's without replaying it
+** (the statement's text is what SQLite keeps). A rename rewrites that
+** text: such an object is then looked up in the replayed chain.
+*/
+static int created_by_chain(name_list *out, const drift *d, const retort_revisions *revs,
+	const unsigned char *applied)
+{
+	size_t i, k, o;
+
+	for (i = 0; i < revs->n; i++) {
+		const rev_section *sec = &revs->revs[i]->section[RETORT_UPGRADE];
+		for (k = 0; applied[i] && k < sec->n_stmts; k++) {
+			const char *sql = sec->stmts[k].sql;
+			char *n;
+			sqlcur c;
+			sqltok name;
+			sqlcur_init(&c, sql);
+			if (!sqlcur_accept(&c, "CREATE"))
+				continue;
+			if (!sqlcur_accept(&c, "TEMP"))
+				sqlcur_accept(&c, "TEMPORARY");
+			sqlcur_accept(&c, "UNIQUE");
+			if (!at_object_kind(&c))
+				continue;
+			sqlcur_advance(&c);
+			object_name(&c, &name);
+			if (!name.z)
+				continue;
+			if (!(n = sqltok_name(&name)))
+				return -1;
+			for (o = 0; o < d->n_live; o++)
+				if (sqlite3_stricmp(n, d->live[o].name) == 0 && !names_has(out, n) &&
+				    sql_equal(sql, d->live[o].sql) && names_take(out, xstrdup(n))) {
+					free(n);
+					return -1;
+				}
+			free(n);
+		}
 	}
 	return 0;
 }
@@ -156,7 +217,8 @@ static int read_live(drift *d, sqlite3 *db, retort_error **err)
 		"cannot read the schema: %s", sqlite3_errmsg(db));
 }
 
-/* The names of the indexes, triggers and views the chain has at `applied`. */
+/* Add the names of the indexes, triggers and views the chain has at
+** `applied`, replayed in memory. */
 static int read_known(name_list *out, const retort_revisions *revs,
 	const unsigned char *applied, retort_error **err)
 {
@@ -278,7 +340,7 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 	retort_error **err)
 {
 	step *steps = NULL;
-	size_t n_steps = 0, i, hits = 0;
+	size_t n_steps = 0, i, room = 0, hits = 0;
 	name_list known = { NULL, 0, 0 };
 	unsigned char *hit = NULL;
 	const char **gone = NULL;
@@ -297,16 +359,25 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 		goto done;
 	hit = malloc(d->n_live);
 	for (i = 0; i < n_steps; i++)
-		if (steps[i].gone.n + d->n_live > hits)
-			hits = steps[i].gone.n + d->n_live;
-	gone = malloc(hits * sizeof(*gone));
+		if (steps[i].gone.n + d->n_live > room)
+			room = steps[i].gone.n + d->n_live;
+	gone = malloc(room * sizeof(*gone));
 	if (!hit || !gone) {
 		rc = error_oom(err);
 		goto done;
 	}
-	/* first without the chain: most live objects hang on nothing dropped */
-	for (i = 0, hits = 0; i < n_steps; i++)
+	/* first without the chain: most live objects hang on nothing dropped;
+	** then without replaying it: most that do were made by a revision */
+	for (i = 0; i < n_steps; i++)
 		hits += mark(d, &steps[i], NULL, hit, gone);
+	if (!hits)
+		goto done;
+	if (created_by_chain(&known, d, revs, applied) < 0) {
+		rc = error_oom(err);
+		goto done;
+	}
+	for (i = 0, hits = 0; i < n_steps; i++)
+		hits += mark(d, &steps[i], &known, hit, gone);
 	if (!hits || (rc = read_known(&known, revs, applied, err)))
 		goto done;
 	for (i = 0; i < n_steps && !rc; i++)
