@@ -242,11 +242,11 @@ static int read_known(name_list *out, const retort_revisions *revs,
 
 /*
 ** Mark in `hit` (KEPT, GOES_WITH, BLOCKS per live object) what step `s`
-** destroys of the objects not in `known` (NULL: of them all). `gone` has
-** room for the step's drops and every live name. Returns how many.
+** destroys of the live objects not flagged in `known` (NULL: of them all).
+** `gone` has room for the step's drops and every live name. Returns how many.
 */
-static size_t mark(const drift *d, const step *s, const name_list *known, unsigned char *hit,
-	const char **gone)
+static size_t mark(const drift *d, const step *s, const unsigned char *known,
+	unsigned char *hit, const char **gone)
 {
 	size_t i, n_gone = s->gone.n, count = 0;
 	int more = 1;
@@ -260,7 +260,7 @@ static size_t mark(const drift *d, const step *s, const name_list *known, unsign
 			const live_object *o = &d->live[i];
 			size_t k;
 			int on_gone = 0;
-			if (hit[i] || names_has(&s->by_name, o->name) || names_has(known, o->name))
+			if (hit[i] || (known && known[i]) || names_has(&s->by_name, o->name))
 				continue;
 			for (k = 0; k < n_gone && strcmp(o->type, "view") && !on_gone; k++)
 				on_gone = sqlite3_stricmp(gone[k], o->table) == 0;
@@ -278,6 +278,15 @@ static size_t mark(const drift *d, const step *s, const name_list *known, unsign
 		}
 	}
 	return count;
+}
+
+/* Flag each live object whose name is in `known`. */
+static void flag_known(const drift *d, const name_list *known, unsigned char *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_live; i++)
+		out[i] = out[i] || names_has(known, d->live[i].name);
 }
 
 static int add_rev(drift *d, const step *s, const unsigned char *hit)
@@ -342,7 +351,7 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 	step *steps = NULL;
 	size_t n_steps = 0, i, room = 0, hits = 0;
 	name_list known = { NULL, 0, 0 };
-	unsigned char *hit = NULL;
+	unsigned char *hit = NULL, *is_known = NULL;
 	const char **gone = NULL;
 	drift *d = NULL;
 	int any = 0, rc;
@@ -358,11 +367,12 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 	if ((rc = read_live(d, db, err)) || !d->n_live)
 		goto done;
 	hit = malloc(d->n_live);
+	is_known = calloc(d->n_live, 1);
 	for (i = 0; i < n_steps; i++)
 		if (steps[i].gone.n + d->n_live > room)
 			room = steps[i].gone.n + d->n_live;
 	gone = malloc(room * sizeof(*gone));
-	if (!hit || !gone) {
+	if (!hit || !is_known || !gone) {
 		rc = error_oom(err);
 		goto done;
 	}
@@ -376,12 +386,14 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 		rc = error_oom(err);
 		goto done;
 	}
+	flag_known(d, &known, is_known);
 	for (i = 0, hits = 0; i < n_steps; i++)
-		hits += mark(d, &steps[i], &known, hit, gone);
+		hits += mark(d, &steps[i], is_known, hit, gone);
 	if (!hits || (rc = read_known(&known, revs, applied, err)))
 		goto done;
+	flag_known(d, &known, is_known);
 	for (i = 0; i < n_steps && !rc; i++)
-		if (mark(d, &steps[i], &known, hit, gone) && add_rev(d, &steps[i], hit))
+		if (mark(d, &steps[i], is_known, hit, gone) && add_rev(d, &steps[i], hit))
 			rc = error_oom(err);
 	if (!rc && d->n_revs) {
 		*out = d;
@@ -395,6 +407,7 @@ done:
 	free(steps);
 	names_release(&known);
 	free(hit);
+	free(is_known);
 	free(gone);
 	drift_free(d);
 	return rc;
