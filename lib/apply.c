@@ -986,11 +986,12 @@ static int carry(run *r, const retort_revision *rev, int after)
 		say(r, NULL, r->sql.ptr, 0);
 		if (r->o->dry_run || sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL) == SQLITE_OK)
 			continue;
-		rc = is_busy(sqlite3_errcode(r->db)) ? db_error(r, sqlite3_errcode(r->db), "cannot carry an object") :
+		rc = sqlite3_errcode(r->db);
+		rc = is_busy(rc) ? db_error(r, rc, "cannot carry an object") :
 			error_set(r->err, RETORT_EDB, "%s %s: the %s \"%s\" (not in the revisions) "
-			"cannot be %s after it: %s; the revision was rolled back",
+			"cannot be %s it: %s; the revision was rolled back",
 			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, o[i].type,
-			o[i].name, after ? "recreated" : "dropped", sqlite3_errmsg(r->db));
+			o[i].name, after ? "recreated after" : "dropped before", sqlite3_errmsg(r->db));
 	}
 	return rc;
 }
