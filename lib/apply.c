@@ -960,16 +960,18 @@ static void move_heads(run *r, const retort_revision *rev)
 /*
 ** --carry-unknown-objects: before `rev`'s statements (`after` 0), drop the
 ** objects outside the chain that would block it (drift.h); after them,
-** recreate every object it destroys from its sqlite_schema text. One that
-** no longer applies fails the revision, which is then rolled back whole.
+** recreate every object it destroys from its sqlite_schema text, then check
+** each. One that no longer applies fails the revision, which is then rolled
+** back whole.
 */
 static int carry(run *r, const retort_revision *rev, int after)
 {
 	size_t i, n;
 	const drift_object *o = drift_of(r->drift, rev, &n);
-	int rc = 0;
+	retort_buf why = RETORT_BUF_INIT;
+	int rc = SQLITE_OK, checking;
 
-	for (i = 0; i < n && !rc; i++) {
+	for (i = 0; i < n && !why.len; i++) {
 		if (!after && !o[i].blocks)
 			continue;
 		buf_clear(&r->sql);
@@ -984,15 +986,25 @@ static int carry(run *r, const retort_revision *rev, int after)
 		if (buf_oom(&r->sql))
 			return error_oom(r->err);
 		say(r, NULL, r->sql.ptr, 0);
-		if (r->o->dry_run || sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL) == SQLITE_OK)
-			continue;
-		rc = sqlite3_errcode(r->db);
-		rc = is_busy(rc) ? db_error(r, rc, "cannot carry an object") :
-			error_set(r->err, RETORT_EDB, "%s %s: the %s \"%s\" (not in the revisions) "
-			"cannot be %s it: %s; the revision was rolled back",
-			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, o[i].type,
-			o[i].name, after ? "recreated after" : "dropped before", sqlite3_errmsg(r->db));
+		if (!r->o->dry_run && (rc = sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL)))
+			buf_printf(&why, "the %s \"%s\" cannot be %s it: %s", o[i].type, o[i].name,
+				after ? "recreated after" : "dropped before", sqlite3_errmsg(r->db));
 	}
+	/* all recreated, then each checked (a trigger may read a view); a
+	** trigger's check compiles the triggers it fires too: all are named */
+	for (i = 0, checking = after && !r->o->dry_run && !why.len; checking && i < n; i++)
+		if ((rc = drift_check(r->db, &o[i])) != SQLITE_OK)
+			buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
+				why.len ? "; " : "", o[i].type, o[i].name, sqlite3_errmsg(r->db));
+	if (why.len && is_busy(rc))
+		rc = db_error(r, rc, "cannot carry an object");
+	else if (why.len)
+		rc = buf_oom(&why) ? error_oom(r->err) : error_set(r->err, RETORT_EDB,
+			"%s %s was rolled back: %s",
+			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, why.ptr);
+	else
+		rc = 0;
+	buf_release(&why);
 	return rc;
 }
 

@@ -476,6 +476,73 @@ int drift_refuse(const drift *d, retort_direction dir, retort_error **err)
 	return rc;
 }
 
+/* A statement whose preparing compiles trigger `o`: one of its event. */
+static void trigger_probe(retort_buf *b, sqlite3 *db, const drift_object *o)
+{
+	sqlite3_stmt *st = NULL;
+	sqltok name;
+	sqlcur c;
+
+	sqlcur_init(&c, o->sql);
+	sqlcur_accept(&c, "CREATE");
+	if (!sqlcur_accept(&c, "TEMP"))
+		sqlcur_accept(&c, "TEMPORARY");
+	sqlcur_accept(&c, "TRIGGER");
+	object_name(&c, &name);
+	if (!sqlcur_accept(&c, "BEFORE") && !sqlcur_accept(&c, "AFTER") &&
+	    sqlcur_accept(&c, "INSTEAD"))
+		sqlcur_accept(&c, "OF");
+	if (sqlcur_accept(&c, "DELETE")) {
+		buf_puts(b, "DELETE FROM main.");
+		buf_ident(b, o->table);
+	} else if (sqlcur_accept(&c, "INSERT")) {
+		buf_puts(b, "INSERT INTO main.");
+		buf_ident(b, o->table);
+		buf_puts(b, " DEFAULT VALUES");
+	} else if (sqlcur_accept(&c, "UPDATE")) {
+		char *column = sqlcur_accept(&c, "OF") && sqltok_is_name(&c.tok) ?
+			sqltok_name(&c.tok) : NULL;
+		/* UPDATE without OF fires on any column: the first that may be set */
+		if (!column && sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_xinfo(?1)"
+		    " WHERE hidden = 0", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, o->table, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				column = xstrdup(col(st, 0));
+		}
+		sqlite3_finalize(st);
+		if (column) {
+			buf_puts(b, "UPDATE main.");
+			buf_ident(b, o->table);
+			buf_puts(b, " SET ");
+			buf_ident(b, column);
+			buf_puts(b, " = ");
+			buf_ident(b, column);
+		}
+		free(column);
+	}
+}
+
+int drift_check(sqlite3 *db, const drift_object *o)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (strcmp(o->type, "view") == 0) {
+		buf_puts(&sql, "SELECT * FROM main.");
+		buf_ident(&sql, o->name);
+	} else if (strcmp(o->type, "trigger") == 0) {
+		trigger_probe(&sql, db, o);
+	}
+	if (buf_oom(&sql))
+		rc = SQLITE_NOMEM;
+	else
+		rc = sql.len ? sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) : SQLITE_OK;
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return rc;
+}
+
 void drift_free(drift *d)
 {
 	size_t i;

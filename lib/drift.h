@@ -42,6 +42,15 @@ const drift_object *drift_of(const drift *d, const retort_revision *rev, size_t 
 ** it, and what to do. */
 int drift_refuse(const drift *d, retort_direction dir, retort_error **err);
 
+/*
+** Does `o`, recreated in `db`, still find what it reads? CREATE VIEW and
+** CREATE TRIGGER take a missing table or column, which fails only when the
+** view is read or the trigger fires: preparing (never running) a read of
+** the view, or a statement of the trigger's event, tells now. An SQLite
+** code; on an error, the message is on `db`.
+*/
+int drift_check(sqlite3 *db, const drift_object *o);
+
 void drift_free(drift *d);
 
 #endif
