@@ -129,6 +129,18 @@ run_ok upgrade head --carry-unknown-objects
 expect_version "$nb"
 expect_q "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'hand_%'" 3 app.db "the others carried again"
 
+# two rebuilds in one run (and in one transaction): carried across each
+refused 3 downgrade "$head0"
+expect_err "downgrade $nb would destroy" "named at the first revision that destroys them"
+run_ok downgrade "$head0" --carry-unknown-objects --one-transaction
+expect_version "$head0"
+expect_q "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'hand_%'" 3 app.db "carried across both"
+expect_q "SELECT id, name, kind, owner_id FROM pet ORDER BY id" "1|rex|dog|1
+2|tom|cat|1
+3|kim|frog|" app.db "every row kept"
+run_ok upgrade head --carry-unknown-objects
+expect_version "$nb"
+
 # the objects the chain knows are not the operator's: no option needed
 # for a revision that rebuilds pet once the hand-made ones are gone
 q "DROP VIEW hand_pet_names; DROP TRIGGER hand_pet_trim; DROP INDEX hand_pet_kind"
