@@ -64,7 +64,7 @@ static int names_has(const name_list *l, const char *name)
 {
 	size_t i;
 
-	for (i = 0; l && i < l->n; i++)
+	for (i = 0; i < l->n; i++)
 		if (sqlite3_stricmp(l->v[i], name) == 0)
 			return 1;
 	return 0;

@@ -28,8 +28,9 @@ typedef struct drift_object {
 ** direction `dir`, in the order the run takes them) destroy of `db`'s
 ** objects that the chain at `applied` does not have. `*out` is NULL when
 ** nothing is: the common case costs a look at the first words of each
-** pending statement, and the chain is replayed in memory only when a live
-** object hangs on something a revision drops.
+** pending statement. An object whose text is a CREATE statement of an
+** applied revision is the chain's; the chain is replayed in memory only
+** when another live object hangs on something a revision drops.
 */
 int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir,
