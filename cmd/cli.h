@@ -126,6 +126,11 @@ int cli_chain_replayable(const retort_revisions *revs, const retort_revision *co
 int cli_chain_schema(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *at, size_t n, retort_schema **out);
 
+/* How `live` differs from the chain's schema at `at` (replayable), in
+** words, or `*out` NULL when it does not; free() it. */
+int cli_schema_drift(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *at, size_t n, const retort_schema *live, char **out);
+
 /* cmd_query.c: one flag per revision, in topological order (free() it):
 ** `set` and every ancestor of it (or, `ancestors` 0, every descendant). */
 int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,

@@ -235,6 +235,21 @@ int cli_chain_schema(const cli *c, const retort_revisions *revs,
 	return rc;
 }
 
+int cli_schema_drift(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *at, size_t n, const retort_schema *live, char **out)
+{
+	retort_schema *expected = NULL;
+	retort_error *err = NULL;
+	int rc = cli_chain_schema(c, revs, at, n, &expected);
+
+	*out = NULL;
+	if (!rc && retort_schema_differences(out, expected, live, &err))
+		rc = cli_error(c, err);
+	retort_schema_free(expected);
+	retort_error_free(err);
+	return rc;
+}
+
 /* A point of the revision chain, replayed in memory. The TARGET is resolved
 ** here, so that `current`, +N and -N count from the database. */
 static int load_revision_source(const cli *c, const char *source, retort_schema **out)

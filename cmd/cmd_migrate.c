@@ -254,6 +254,7 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 		goto done;
 	opts.one_transaction = cli_opt(c, "one-transaction") != NULL;
 	opts.allow_attach = cli_opt(c, "allow-attach") != NULL;
+	opts.carry_unknown_objects = cli_opt(c, "carry-unknown-objects") != NULL;
 	opts.dry_run = r.dry_run;
 	opts.backup_path = backup;
 	opts.busy_timeout_ms = c->busy_timeout;

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "dataloss.h"
 #include "dbopen.h"
+#include "drift.h"
 #include "error.h"
 #include "revision.h"
 #include "scratch.h"
@@ -91,6 +92,7 @@ typedef struct run {
 	sqlite3_stmt *read_version, *read_data_version;
 	sqlite3_int64 data_version; /* PRAGMA data_version when we last read the table */
 	dataloss *dl;
+	drift *drift;           /* objects outside the chain the run would destroy */
 	retort_buf sql;         /* the engine statement being built */
 	/* the revision running, for events; and its statement, for progress */
 	const retort_revision *rev;
@@ -418,6 +420,7 @@ static void run_release(run *r)
 	sqlite3_finalize(r->read_version);
 	sqlite3_finalize(r->read_data_version);
 	dataloss_free(r->dl);
+	drift_free(r->drift);
 	buf_release(&r->sql);
 	free(r->targets);
 	free(r->scope);
@@ -1058,6 +1061,57 @@ static void move_heads(run *r, const retort_revision *rev)
 	}
 }
 
+/*
+** --carry-unknown-objects: before `rev`'s statements (`after` 0), drop the
+** objects outside the chain that would block it (drift.h); after them,
+** recreate every object it destroys from its sqlite_schema text, then check
+** each. One that no longer applies fails the revision, which is then rolled
+** back whole.
+*/
+static int carry(run *r, const retort_revision *rev, int after)
+{
+	size_t i, n;
+	const drift_object *o = drift_of(r->drift, rev, &n);
+	retort_buf why = RETORT_BUF_INIT;
+	int rc = SQLITE_OK, checking;
+
+	for (i = 0; i < n && !why.len; i++) {
+		if (!after && !o[i].blocks)
+			continue;
+		buf_clear(&r->sql);
+		if (after) {
+			buf_printf(&r->sql, "%s;", o[i].sql);
+		} else {
+			buf_printf(&r->sql, "DROP %s IF EXISTS ", strcmp(o[i].type, "view") ?
+				"TRIGGER" : "VIEW");
+			buf_ident(&r->sql, o[i].name);
+			buf_putc(&r->sql, ';');
+		}
+		if (buf_oom(&r->sql))
+			return error_oom(r->err);
+		say(r, NULL, r->sql.ptr, 0);
+		if (!r->o->dry_run && (rc = sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL)))
+			buf_printf(&why, "the %s \"%s\" cannot be %s it: %s", o[i].type, o[i].name,
+				after ? "recreated after" : "dropped before", sqlite3_errmsg(r->db));
+	}
+	/* all recreated, then each checked (a trigger may read a view); a
+	** trigger's check compiles the triggers it fires too: all are named */
+	for (i = 0, checking = after && !r->o->dry_run && !why.len; checking && i < n; i++)
+		if ((rc = drift_check(r->db, &o[i])) != SQLITE_OK)
+			buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
+				why.len ? "; " : "", o[i].type, o[i].name, sqlite3_errmsg(r->db));
+	if (why.len && is_busy(rc))
+		rc = db_error(r, rc, "cannot carry an object");
+	else if (why.len)
+		rc = buf_oom(&why) ? error_oom(r->err) : error_set(r->err, RETORT_EDB,
+			"%s %s was rolled back: %s",
+			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, why.ptr);
+	else
+		rc = 0;
+	buf_release(&why);
+	return rc;
+}
+
 /* Run `rev` in the open transaction: its statements, the version table,
 ** its history row. */
 static int apply_revision(run *r, const retort_revision *rev, double t0)
@@ -1075,10 +1129,13 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	r->rev = rev;
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
 	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
+	rc = carry(r, rev, 0);
 	for (i = 0; i < sec->n_stmts && !rc; i++) {
 		rc = run_statement(r, rev, &sec->stmts[i]);
 		r->dirty = r->dirty || may_orphan(sec->stmts[i].sql);
 	}
+	if (!rc)
+		rc = carry(r, rev, 1);
 	if (rc)
 		return rc;
 	r->applied[rev->index] = r->dir == RETORT_UPGRADE;
@@ -1309,6 +1366,10 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	for (i = 0; !stamp && i < revs->n && !rc; i++)
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
 			rc = refuse(r, revs->revs[i]);
+	if (!rc && !stamp && db)
+		rc = drift_find(&r->drift, db, revs, r->applied, r->scope, dir, err);
+	if (!rc && r->drift && !r->o->carry_unknown_objects)
+		rc = drift_refuse(r->drift, dir, err);
 	return rc;
 }
 

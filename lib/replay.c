@@ -36,12 +36,28 @@ static int run_section(sqlite3 *db, const retort_revision *rev, retort_direction
 	return 0;
 }
 
+int replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,
+	retort_error **err)
+{
+	size_t i;
+	int rc = scratch_open(out, err);
+
+	for (i = 0; i < revs->n && !rc; i++)
+		if (applied[i])
+			rc = run_section(*out, revs->revs[i], RETORT_UPGRADE, err);
+	if (rc) {
+		sqlite3_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
 	const char *target, const retort_config *cfg, retort_error **err)
 {
 	const retort_revision **targets = NULL;
 	unsigned char *wanted = NULL;
-	size_t n_targets = 0, i;
+	size_t n_targets = 0;
 	sqlite3 *db = NULL;
 	int rc;
 
@@ -52,11 +68,8 @@ int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
 		rc = error_oom(err);
 	if (!rc) {
 		revgraph_close_ancestors(revs, wanted, targets, n_targets);
-		rc = scratch_open(&db, err);
+		rc = replay_applied(&db, revs, wanted, err);
 	}
-	for (i = 0; i < revs->n && !rc; i++)
-		if (wanted[i])
-			rc = run_section(db, revs->revs[i], RETORT_UPGRADE, err);
 	if (!rc)
 		rc = retort_schema_read(out, db, cfg, err);
 	sqlite3_close(db);

@@ -500,9 +500,12 @@ typedef struct retort_migrate_options {
 	void *ctx;
 	int allow_attach;         /**< let revisions ATTACH and VACUUM INTO other files
 	                               (else they are refused before anything runs) */
+	int carry_unknown_objects; /**< recreate the indexes, triggers and views the
+	                               chain does not know that a revision destroys
+	                               (else the run is refused before anything runs) */
 } retort_migrate_options;
 
-#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0 }
+#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0 }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -517,7 +520,13 @@ typedef struct retort_migrate_options {
 ** Before anything runs, every revision the run will apply is checked: one
 ** that begins or ends a transaction, sets PRAGMA journal_mode, or (without
 ** `allow_attach`) ATTACHes a database or runs VACUUM INTO is RETORT_EINVALID
-** at its file and line, and nothing changes.
+** at its file and line, and nothing changes. So is, as RETORT_EDB, a run
+** whose revisions would destroy indexes, triggers or views the chain does
+** not have at the database's current revision (made by hand) with a table
+** or view they drop; with `carry_unknown_objects` each is recreated from its
+** sqlite_schema text after the revision, in its transaction (a view or
+** another table's trigger that reads what goes is dropped before it), and
+** one that no longer applies fails the revision.
 **
 ** @return 0; RETORT_EDB when a statement fails or a foreign key is violated
 **         (that revision is rolled back; `err` names the file and line);
