@@ -303,13 +303,18 @@ static int read_error(sqlite3 *db, int rc, const char *path, const char *dir, db
 		return error_set(err, RETORT_EINVALID, "'%s' is not a SQLite database", path);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return locked(wait, err);
-	/* WAL mode: even reading needs the -wal and -shm files, created next
-	** to the database when missing (SQLite's "WAL in a read-only folder") */
-	if (((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) && is_wal(path))
+	/* WAL mode: even reading needs the -wal and -shm files, created next to
+	** the database when missing, and a -shm rebuilt after a process stopped
+	** in the middle of a write: both need a connection that may write them
+	** (SQLite's "WAL in a read-only folder", and its SQLITE_PROTOCOL after
+	** retrying a -shm it cannot rebuild) */
+	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CORRUPT && is_wal(path))
 		return error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL mode, "
-			"where SQLite reads it only with its '%s-wal' and '%s-shm' files, creating them "
-			"when missing, and this user cannot write its folder '%s': run retort as a user "
-			"who can (the file's owner)", path, sqlite3_errmsg(db), path, path, dir);
+			"where reading needs its '%s-wal' and '%s-shm' files, the -shm created when "
+			"missing or rebuilt after a process stopped in the middle of a write, and this "
+			"user cannot write '%s-shm' or its folder '%s': run retort as the file's owner "
+			"(any command that reads the database rebuilds it)", path, sqlite3_errmsg(db),
+			path, path, path, dir);
 	return error_set(err, RETORT_EDB, "cannot read database '%s': %s", path, sqlite3_errmsg(db));
 }
 
