@@ -131,23 +131,10 @@ expect_integrity
 
 # A user who cannot write the file or its folder. Root may write anything:
 # then the commands run as nobody (setpriv), which can read the files.
-other=()
-if ((EUID == 0)); then
-	if ! command -v setpriv > /dev/null || ! setpriv --reuid=65534 --regid=65534 --clear-groups true; then
-		echo "skipped: running as root without setpriv to run as nobody: the read-only cases need a user who cannot write the files"
-		finish
-	fi
-	other=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
-	chmod 755 "$work"
+if ! other_user; then
+	echo "skipped: running as root without setpriv to run as nobody: the cases of a user who cannot write need one"
+	finish
 fi
-# as_other ARGS...: rt, as that user
-as_other() {
-	last_cmd="retort $* (as a user who cannot write)"
-	env -u DATABASE_URL -u RETORT_DATABASE_URL NO_COLOR=1 "${other[@]}" "$bin" "$@" \
-		> "$work/out" 2> "$work/err"
-	rc=$?
-	((rc < 128)) || fail "$last_cmd crashed (exit $rc): $(head -c 3000 "$work/err")"
-}
 # perms FILE_MODE FOLDER_MODE: the folder is writable only with 777 as root
 perms() {
 	chmod "$1" app.db
