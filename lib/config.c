@@ -276,7 +276,8 @@ static int roll_back_journal(const char *path, const char *dir, db_wait *wait,
 	sqlite3 *db = NULL;
 	int rc = SQLITE_READONLY;
 
-	if (writable(path) && writable(dir) && db_open(path, &db, SQLITE_OPEN_READWRITE) == SQLITE_OK &&
+	if (writable(path) && writable(dir) &&
+	    db_open(path, &db, SQLITE_OPEN_READWRITE) == SQLITE_OK &&
 	    !sqlite3_db_readonly(db, "main")) {
 		if (wait)
 			db_wait_attach(db, wait);
@@ -285,12 +286,12 @@ static int roll_back_journal(const char *path, const char *dir, db_wait *wait,
 	if ((rc & 0xff) == SQLITE_BUSY)
 		rc = locked(wait, err);
 	else if (rc != SQLITE_OK)
-		rc = error_set(err, RETORT_EDB, "database '%s' has an unfinished transaction (a hot "
-			"journal, '%s-journal', left by a process that stopped in the middle of a write); "
-			"only a connection that may write can roll it back, and this user cannot write "
-			"'%s' or its folder%s%s: run retort as the file's owner, or have the owner run: "
-			"sqlite3 '%s' 'PRAGMA schema_version'", path, path, path, db ? ": " : "",
-			db ? sqlite3_errmsg(db) : "", path);
+		rc = error_set(err, RETORT_EDB, "database '%s' has an unfinished transaction "
+			"(a hot journal, '%s-journal', left by a process that stopped in the "
+			"middle of a write); only a connection that may write can roll it back, "
+			"and this user cannot write '%s' or its folder%s%s: run retort as the "
+			"file's owner, or have the owner run: sqlite3 '%s' 'PRAGMA schema_version'",
+			path, path, path, db ? ": " : "", db ? sqlite3_errmsg(db) : "", path);
 	sqlite3_close(db);
 	return rc;
 }
@@ -309,19 +310,23 @@ static int read_error(sqlite3 *db, int rc, const char *path, const char *dir, db
 	** (SQLite's "WAL in a read-only folder", and its SQLITE_PROTOCOL after
 	** retrying a -shm it cannot rebuild) */
 	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CORRUPT && is_wal(path))
-		return error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL mode, "
-			"where reading needs its '%s-wal' and '%s-shm' files, the -shm created when "
-			"missing or rebuilt after a process stopped in the middle of a write, and this "
-			"user cannot write '%s-shm' or its folder '%s': run retort as the file's owner "
-			"(any command that reads the database rebuilds it)", path, sqlite3_errmsg(db),
-			path, path, path, dir);
-	return error_set(err, RETORT_EDB, "cannot read database '%s': %s", path, sqlite3_errmsg(db));
+		return error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL "
+			"mode, where reading needs its '%s-wal' and '%s-shm' files, the -shm created "
+			"when missing or rebuilt after a process stopped in the middle of a write, "
+			"and this user cannot write '%s-shm' or its folder '%s': run retort as the "
+			"file's owner (any command that reads the database rebuilds it)", path,
+			sqlite3_errmsg(db), path, path, path, dir);
+	return error_set(err, RETORT_EDB, "cannot read database '%s': %s", path,
+		sqlite3_errmsg(db));
 }
 
 int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 	int *recovered, retort_error **err)
 {
 	int write = (how & DB_LIVE_WRITE) != 0, rc = 0, sql_rc = SQLITE_OK, tries;
+	/* CREATE also lets the revisions ATTACH a file that does not exist yet */
+	int flags = !write ? SQLITE_OPEN_READONLY :
+		SQLITE_OPEN_READWRITE | (how & DB_LIVE_CREATE ? SQLITE_OPEN_CREATE : 0);
 	char *dir = NULL;
 	struct stat st;
 
@@ -329,8 +334,7 @@ int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 	if (recovered)
 		*recovered = 0;
 	if (strcmp(path, ":memory:") == 0) {
-		if (db_open(path, out, write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-			SQLITE_OPEN_READONLY) != SQLITE_OK)
+		if (db_open(path, out, flags) != SQLITE_OK)
 			rc = error_oom(err);
 		goto done;
 	}
@@ -354,7 +358,7 @@ int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 		} else if (!writable(dir)) {
 			rc = error_set(err, RETORT_EDB, "cannot create database '%s': its folder '%s' is "
 				"read-only", path, dir);
-		} else if (db_open(path, out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != SQLITE_OK) {
+		} else if (db_open(path, out, flags) != SQLITE_OK) {
 			rc = error_set(err, RETORT_EDB, "cannot create database '%s': %s", path,
 				*out ? sqlite3_errmsg(*out) : "out of memory");
 		}
@@ -371,7 +375,7 @@ int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 	}
 	/* at most one hot journal rolled back: then the file is read again */
 	for (tries = 0; tries < 2; tries++) {
-		if (db_open(path, out, write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) != SQLITE_OK) {
+		if (db_open(path, out, flags) != SQLITE_OK) {
 			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
 				*out ? sqlite3_errmsg(*out) : "out of memory");
 			goto done;
@@ -406,6 +410,8 @@ done:
 	if (rc) {
 		sqlite3_close(*out);
 		*out = NULL;
+	} else if (*out && wait) {
+		db_wait_attach(*out, wait);
 	}
 	free(dir);
 	return rc;
