@@ -89,15 +89,19 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out,
 	retort_error **err);
 
 enum {
-	CLI_DB_WRITE = 1 << 0,   /* read-write (else read-only) */
-	CLI_DB_CREATE = 1 << 1,  /* create the file when missing */
-	CLI_DB_OPTIONAL = 1 << 2 /* no database URL anywhere: *out NULL */
+	CLI_DB_WRITE = 1 << 0,    /* read-write (else read-only) */
+	CLI_DB_CREATE = 1 << 1,   /* create the file when missing */
+	CLI_DB_OPTIONAL = 1 << 2, /* no database URL anywhere, or no file: *out NULL */
+	CLI_DB_RUN = 1 << 3       /* the engine runs on it and waits by its own deadline */
 };
 /*
-** Open the project's database (the SPEC's URL order) with the busy timeout.
-** Read-only, a missing file gives *out NULL (a database at base); with
-** CLI_DB_WRITE and without CLI_DB_CREATE, it is an error. `path` (may be
-** NULL) gets the file's path, or NULL. Returns an exit code (printed).
+** Open the project's database (the SPEC's URL order) with db_open_live():
+** what is wrong with the file is an error before anything runs, a hot
+** journal is rolled back (with a note), and every wait of the command
+** shares one deadline, --busy-timeout. Read-only, a missing file gives *out
+** NULL (a database at base); with CLI_DB_WRITE and without CLI_DB_CREATE, it
+** is an error. `path` (may be NULL) gets the file's path, or NULL. Returns
+** an exit code (printed).
 */
 int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path);
 /* Load the project's revisions folder; returns an exit code (printed). */

@@ -216,7 +216,7 @@ static void put_current(retort_buf *b, char **ids, size_t n)
 static int open_for_run(const cli *c, int dry_run, unsigned write_flags, sqlite3 **db)
 {
 	retort_error *err = NULL;
-	int rc = cli_open_db(c, dry_run ? 0 : write_flags, db, NULL);
+	int rc = cli_open_db(c, (dry_run ? 0 : write_flags) | CLI_DB_RUN, db, NULL);
 
 	if (!rc && !*db && scratch_open(db, &err) != 0)
 		rc = cli_error(c, err);
@@ -270,7 +270,10 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 		cli_note(c, "--one-transaction: the %zu revision%s above %s rolled back with it; "
 			"the database is where it started", r.n_done, r.n_done == 1 ? "" : "s",
 			r.n_done == 1 ? "was" : "were");
-	/* null in --json when it cannot be read (still locked, say) */
+	/* null in --json when it cannot be read (still locked, say): after a
+	** failed run, without waiting again past --busy-timeout */
+	if (failed && db)
+		sqlite3_busy_timeout(db, 0);
 	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
 	if (!known) {
 		current = NULL;

@@ -98,6 +98,8 @@ typedef struct run {
 	const retort_revision *rev;
 	const rev_statement *stmt;
 	double stmt_start, last_progress;
+	db_wait wait;           /* busy_timeout_ms, for every wait of the run */
+	int waiting;            /* `wait` is the handle's busy handler */
 } run;
 
 /* ---- clocks ---------------------------------------------------------- */
@@ -417,6 +419,9 @@ static const retort_migrate_options default_options = RETORT_MIGRATE_OPTIONS_INI
 
 static void run_release(run *r)
 {
+	/* the handler points into this run: the handle keeps the timeout */
+	if (r->waiting)
+		sqlite3_busy_timeout(r->db, r->o->busy_timeout_ms);
 	sqlite3_finalize(r->read_version);
 	sqlite3_finalize(r->read_data_version);
 	dataloss_free(r->dl);
@@ -1334,8 +1339,13 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 		return error_set(err, RETORT_EINVALID, "no database handle");
 	if (db && !sqlite3_get_autocommit(db))
 		return error_set(err, RETORT_EINVALID, "the handle is inside a transaction");
-	if (db && r->o->busy_timeout_ms >= 0)
-		sqlite3_busy_timeout(db, r->o->busy_timeout_ms);
+	/* one deadline for the whole run: its reads, each BEGIN IMMEDIATE, the
+	** re-read of the version table and each COMMIT wait out of one budget */
+	if (db && r->o->busy_timeout_ms >= 0) {
+		r->wait.budget_ms = r->o->busy_timeout_ms;
+		db_wait_attach(db, &r->wait);
+		r->waiting = 1;
+	}
 	r->heads = malloc((revs->n + 1) * sizeof(*r->heads));
 	if (!r->heads)
 		return error_oom(err);

@@ -434,12 +434,11 @@ int retort_schema_read_file(retort_schema **out, const char *path,
 	int rc;
 
 	*out = NULL;
-	if (db_open(path, &db, SQLITE_OPEN_READONLY) != SQLITE_OK) {
-		rc = error_set(err, db ? RETORT_EDB : RETORT_ERROR, "cannot open database '%s': %s",
-			path, db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
+	rc = db_open_live(&db, path, 0, NULL, NULL, err);
+	if (rc)
 		return rc;
-	}
+	if (!db)
+		return error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
 	sqlite3_busy_timeout(db, 5000);
 	rc = introspect_read(out, db, cfg, err);
 	sqlite3_close(db);

@@ -494,7 +494,7 @@ typedef struct retort_migrate_options {
 	int one_transaction;      /**< the whole run in one transaction */
 	int dry_run;              /**< report every statement, run none (--sql) */
 	const char *backup_path;  /**< copy the database here before the first change */
-	int busy_timeout_ms;      /**< wait this long for a lock; < 0: the handle's own */
+	int busy_timeout_ms;      /**< wait at most this long for locks, in all over the run; < 0: the handle's own */
 	const retort_config *cfg; /**< for the version table's name; may be NULL */
 	retort_event_fn on_event; /**< may be NULL */
 	void *ctx;
