@@ -482,6 +482,7 @@ static int read_data_version(run *r, sqlite3_int64 *out)
 {
 	int rc = SQLITE_OK;
 
+	*out = 0;
 	if (!r->read_data_version)
 		rc = sqlite3_prepare_v2(r->db, "PRAGMA data_version", -1, &r->read_data_version, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(r->read_data_version)) == SQLITE_ROW)
