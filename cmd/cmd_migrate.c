@@ -2,10 +2,13 @@
 ** cmd_migrate.c: `retort upgrade`, `retort downgrade` and `retort stamp`:
 ** the apply engine run on the project's database, what it does told on
 ** stderr as it happens (or, with --sql, the script on stdout), and --json.
+** SIGINT, SIGTERM and SIGHUP cancel the run (the library's token), so that
+** the revision running is rolled back and no hot journal is left.
 */
 #include "cli.h"
 #include "scratch.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +211,71 @@ static void put_current(retort_buf *b, char **ids, size_t n)
 		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
 }
 
+/* ---- signals ------------------------------------------------------------ */
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+/* All set before the handler is installed, read by it. */
+static struct sigaction saved_actions[N_STOP_SIGNALS];
+static int caught_here[N_STOP_SIGNALS];
+static retort_cancel *run_cancel;
+static volatile sig_atomic_t caught_signal;
+
+/*
+** Only a flag is set here (the token's atomic store); the engine notices it
+** within milliseconds and rolls back. The old actions come back at once, so
+** that a second signal ends the process as it would have: SQLite's journal
+** keeps the file whole, but that journal stays behind, hot.
+*/
+static void on_stop_signal(int sig)
+{
+	size_t i;
+
+	if (!caught_signal)
+		caught_signal = sig;
+	retort_cancel_request(run_cancel);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		if (caught_here[i])
+			sigaction(stop_signals[i], &saved_actions[i], NULL);
+}
+
+static void catch_stop_signals(retort_cancel *cancel)
+{
+	struct sigaction sa;
+	size_t i;
+
+	run_cancel = cancel;
+	caught_signal = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	for (i = 0; i < N_STOP_SIGNALS; i++) {
+		/* one ignored from the start (nohup, a background job) stays so */
+		caught_here[i] = sigaction(stop_signals[i], NULL, &saved_actions[i]) == 0 &&
+			saved_actions[i].sa_handler != SIG_IGN &&
+			sigaction(stop_signals[i], &sa, NULL) == 0;
+	}
+}
+
+static void release_stop_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		if (caught_here[i])
+			sigaction(stop_signals[i], &saved_actions[i], NULL);
+	memset(caught_here, 0, sizeof(caught_here));
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" :
+		"a cancel";
+}
+
 /* The database for a run: a dry run reads (and a database that does not
 ** exist yet is an empty one, sealed like every scratch database), a real
 ** run writes. */
@@ -226,6 +294,7 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	unsigned write_flags)
 {
 	retort_migrate_options opts = RETORT_MIGRATE_OPTIONS_INIT;
+	retort_cancel *cancel = NULL;
 	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, 0, 0, 0 };
 	const char *backup = cli_opt(c, "backup");
 	retort_revisions *revs = NULL;
@@ -248,6 +317,8 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
 		rc = open_for_run(c, r.dry_run, write_flags, &db);
+	if (!rc && retort_cancel_new(&cancel, NULL) != 0)
+		rc = cli_error(c, NULL);
 	if (rc)
 		goto done;
 	opts.one_transaction = cli_opt(c, "one-transaction") != NULL;
@@ -258,10 +329,22 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	opts.cfg = c->cfg;
 	opts.on_event = on_event;
 	opts.ctx = &r;
+	opts.cancel = cancel;
+	catch_stop_signals(cancel);
 	failed = fn(db, revs, target, &opts, &err);
+	release_stop_signals();
 	clear_progress(&r);
-	if (failed)
+	if (failed == RETORT_ECANCELLED) {
+		/* told even with -q, as errors are; where it went follows */
+		fprintf(stderr, "retort: interrupted (%s): %s", signal_name(caught_signal),
+			err ? err->message : "cancelled");
+		if (err && err->path && err->line > 0)
+			fprintf(stderr, " (stopped at %s:%d)", err->path, err->line);
+		fputc('\n', stderr);
+		rc = caught_signal ? 128 + caught_signal : cli_exit_code(failed);
+	} else if (failed) {
 		rc = cli_error(c, err);
+	}
 	/* the lines printed as each revision ran would read as done */
 	if (failed && opts.one_transaction && r.n_done && !r.dry_run)
 		cli_note(c, "--one-transaction: the %zu revision%s above %s rolled back with it; "
@@ -277,6 +360,10 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	if (!failed && !r.dry_run && r.n_done == 0 && strcmp(verb, "stamp") != 0) {
 		put_current(&at, current, n_current);
 		cli_note(c, "nothing to do: the database is at %s", at.ptr);
+	}
+	if (failed == RETORT_ECANCELLED) {
+		put_current(&at, current, n_current);
+		fprintf(stderr, "retort: the database is at %s\n", known ? at.ptr : "(cannot be read)");
 	}
 	if (!failed && backup && stat(backup, &st) == 0)
 		cli_note(c, "the database before this %s is in '%s'", verb, backup);
@@ -298,6 +385,7 @@ done:
 	buf_release(&r.done);
 	buf_release(&r.loss);
 	sqlite3_close(db);
+	retort_cancel_free(cancel);
 	retort_revisions_free(revs);
 	retort_error_free(err);
 	return rc;
