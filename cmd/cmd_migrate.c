@@ -216,7 +216,7 @@ static void put_current(retort_buf *b, char **ids, size_t n)
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
 /* All set before the handler is installed, read by it. */
-static struct sigaction saved_actions[N_STOP_SIGNALS];
+static struct sigaction saved_actions[N_STOP_SIGNALS], saved_pipe;
 static int caught_here[N_STOP_SIGNALS];
 static retort_cancel *run_cancel;
 static volatile sig_atomic_t caught_signal;
@@ -258,6 +258,11 @@ static void catch_stop_signals(retort_cancel *cancel)
 			saved_actions[i].sa_handler != SIG_IGN &&
 			sigaction(stop_signals[i], &sa, NULL) == 0;
 	}
+	/* stderr piped to a reader that is gone (`| tee` ended by the same
+	** Ctrl-C) must not kill the run between two statements: a write that
+	** fails is harmless, a death mid-revision leaves a hot journal */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &saved_pipe);
 }
 
 static void release_stop_signals(void)
@@ -268,6 +273,7 @@ static void release_stop_signals(void)
 		if (caught_here[i])
 			sigaction(stop_signals[i], &saved_actions[i], NULL);
 	memset(caught_here, 0, sizeof(caught_here));
+	sigaction(SIGPIPE, &saved_pipe, NULL);
 }
 
 static const char *signal_name(int sig)
