@@ -1193,9 +1193,7 @@ static int migrate(run *r)
 {
 	const retort_revision *next = NULL;
 	double t0 = 0;
-	int rc = 0;
-
-	int progress = !r->o->dry_run && (r->o->on_event || r->o->cancel);
+	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel);
 
 	if (r->o->on_event)
 		r->dl = dataloss_new(r->db, r->o->dry_run);
