@@ -282,6 +282,36 @@ static const char *signal_name(int sig)
 		"a cancel";
 }
 
+/*
+** A run the signal cancelled: the error (the revision rolled back, at the
+** statement stopped) says which signal and where the database is now, for
+** stderr and --json alike. Exit 128 + the signal, as a shell reports a
+** process it killed.
+*/
+static int interrupted(const cli *c, retort_error *err, char **current, size_t n, int known)
+{
+	retort_buf msg = RETORT_BUF_INIT;
+	int rc;
+
+	if (err) {
+		buf_printf(&msg, "interrupted (%s): %s; the database is ",
+			signal_name(caught_signal), err->message);
+		if (known) {
+			buf_puts(&msg, "at ");
+			put_current(&msg, current, n);
+		} else {
+			buf_puts(&msg, "where the run left it (it cannot be read now)");
+		}
+		if (!buf_oom(&msg)) {
+			free(err->message);
+			err->message = buf_detach(&msg);
+		}
+		buf_release(&msg);
+	}
+	rc = cli_error(c, err);
+	return caught_signal && err ? 128 + caught_signal : rc;
+}
+
 /* The database for a run: a dry run reads (and a database that does not
 ** exist yet is an empty one, sealed like every scratch database), a real
 ** run writes. */
@@ -340,36 +370,25 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	failed = fn(db, revs, target, &opts, &err);
 	release_stop_signals();
 	clear_progress(&r);
-	if (failed == RETORT_ECANCELLED) {
-		/* told even with -q, as errors are; where it went follows */
-		fprintf(stderr, "retort: interrupted (%s): %s", signal_name(caught_signal),
-			err ? err->message : "cancelled");
-		if (err && err->path && err->line > 0)
-			fprintf(stderr, " (stopped at %s:%d)", err->path, err->line);
-		fputc('\n', stderr);
-		rc = caught_signal ? 128 + caught_signal : cli_exit_code(failed);
-	} else if (failed) {
-		rc = cli_error(c, err);
-	}
-	/* the lines printed as each revision ran would read as done */
-	if (failed && opts.one_transaction && r.n_done && !r.dry_run)
-		cli_note(c, "--one-transaction: the %zu revision%s above %s rolled back with it; "
-			"the database is where it started", r.n_done, r.n_done == 1 ? "" : "s",
-			r.n_done == 1 ? "was" : "were");
 	/* null in --json when it cannot be read (still locked, say) */
 	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
 	if (!known) {
 		current = NULL;
 		n_current = 0;
 	}
+	if (failed == RETORT_ECANCELLED)
+		rc = interrupted(c, err, known ? current : NULL, known ? n_current : 0, known);
+	else if (failed)
+		rc = cli_error(c, err);
+	/* the lines printed as each revision ran would read as done */
+	if (failed && opts.one_transaction && r.n_done && !r.dry_run)
+		cli_note(c, "--one-transaction: the %zu revision%s above %s rolled back with it; "
+			"the database is where it started", r.n_done, r.n_done == 1 ? "" : "s",
+			r.n_done == 1 ? "was" : "were");
 	/* a stamp always writes its row, and its line says where it went */
 	if (!failed && !r.dry_run && r.n_done == 0 && strcmp(verb, "stamp") != 0) {
 		put_current(&at, current, n_current);
 		cli_note(c, "nothing to do: the database is at %s", at.ptr);
-	}
-	if (failed == RETORT_ECANCELLED) {
-		put_current(&at, current, n_current);
-		fprintf(stderr, "retort: the database is at %s\n", known ? at.ptr : "(cannot be read)");
 	}
 	if (!failed && backup && stat(backup, &st) == 0)
 		cli_note(c, "the database before this %s is in '%s'", verb, backup);

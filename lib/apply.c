@@ -1131,8 +1131,6 @@ static int commit(run *r, const retort_revision *rev)
 static int cancelled_error(run *r, const retort_revision *rev)
 {
 	const char *verb = r->stamp ? "stamp" : r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade";
-	/* the statement it stopped, when one of `rev`'s was running */
-	src_loc loc = { rev ? rev->path : NULL, rev && r->stopped ? r->stopped->line : 0, 0 };
 	retort_buf what = RETORT_BUF_INIT;
 	int rc;
 
@@ -1151,8 +1149,9 @@ static int cancelled_error(run *r, const retort_revision *rev)
 		buf_puts(&what, " cancelled: the whole run was rolled back (one transaction)");
 	else
 		buf_puts(&what, " cancelled and rolled back");
-	rc = buf_oom(&what) ? error_oom(r->err) : loc.line ?
-		error_at(r->err, RETORT_ECANCELLED, &loc, NULL, "%s", what.ptr) :
+	/* at the statement it stopped, when one of `rev`'s was running */
+	rc = buf_oom(&what) ? error_oom(r->err) : rev && r->stopped ?
+		error_in(r, rev, r->stopped, RETORT_ECANCELLED, -1, what.ptr) :
 		error_set(r->err, RETORT_ECANCELLED, "%s", what.ptr);
 	buf_release(&what);
 	return rc;

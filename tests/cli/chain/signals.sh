@@ -103,7 +103,7 @@ $(shown)"
 	ok "SIG$2: $last_cmd exits $1"
 	((took < 5000)) || fail "$last_cmd took $took ms to end after SIG$2"
 	ok "it ended $took ms after SIG$2"
-	expect_err "^retort: interrupted \\(SIG$2\\): " "it says SIG$2 stopped it"
+	expect_err "error: interrupted \\(SIG$2\\): " "it says SIG$2 stopped it"
 }
 
 # no_journal: no rollback journal next to app.db
@@ -144,14 +144,18 @@ for point in INT:0 INT:0.3 TERM:0.1 TERM:0.8 HUP:0.5; do
 	signal_it "$sig"
 	expect_interrupted $code "$sig"
 	expect_err "^upgrade $r2 notes " "$r2 was committed first"
-	expect_err "^retort: interrupted \\(SIG$sig\\): upgrade $r3 cancelled and rolled back" \
-		"SIG$sig ${delay}s into the copy: names $r3 rolled back"
-	expect_err "^retort: the database is at $r2\$" "says where the database is"
+	# at the statement it stopped, and where the database is
+	expect_err "^$(rev_file $r3):[0-9]+:1: error: interrupted \\(SIG$sig\\): upgrade $r3 cancelled and rolled back; the database is at $r2\$" \
+		"SIG$sig ${delay}s into the copy: names $r3 rolled back, and $r2"
+	if [[ $delay == 0 ]]; then
+		[[ $(grep -A1 "^$(rev_file $r3):8:1: error: " "$work/err" | tail -n 1) == 'INSERT INTO _retort_new_item '* ]] ||
+			fail "the error does not show the copy at line 8 as the statement stopped:
+$(shown)"
+		ok "it shows the statement it stopped: the copy, line 8"
+	fi
 	no_journal
 	at_r2 "SIG$sig ${delay}s into the copy"
 done
-# where it stopped: the statement running, at its file and line
-expect_err "\\(stopped at $(rev_file $r3):[0-9]+\\)" "names the statement it stopped"
 
 # --one-transaction: the whole run is rolled back, the small revision too
 cp "$work/start.db" app.db
@@ -160,10 +164,9 @@ wait_for "INSERT INTO _retort_new_item"
 sleep 0.2
 signal_it INT
 expect_interrupted 130 INT
-expect_err "^retort: interrupted \\(SIGINT\\): upgrade $r3 cancelled: the whole run was rolled back" \
+expect_err "error: interrupted \\(SIGINT\\): upgrade $r3 cancelled: the whole run was rolled back \\(one transaction\\); the database is at $r1\$" \
 	"--one-transaction: says the whole run went"
 expect_err "the 1 revision above was rolled back with it" "--one-transaction: the note on $r2"
-expect_err "^retort: the database is at $r1\$"
 no_journal
 expect_integrity
 expect_version $r1 app.db "--one-transaction: back at $r1"
@@ -188,8 +191,8 @@ wait_for "INSERT INTO _retort_new_item (id, name, qty) SELECT"
 sleep 0.3
 signal_it TERM
 expect_interrupted 143 TERM
-expect_err "^retort: interrupted \\(SIGTERM\\): downgrade $r3 cancelled and rolled back" "downgrade: names $r3"
-expect_err "^retort: the database is at $r3\$"
+expect_err "error: interrupted \\(SIGTERM\\): downgrade $r3 cancelled and rolled back; the database is at $r3\$" \
+	"downgrade: names $r3"
 no_journal
 expect_integrity
 expect_version $r3 app.db "downgrade: still at $r3"
@@ -203,7 +206,8 @@ wait_for "INSERT INTO _retort_new_item"
 sleep 0.3
 signal_it TERM
 expect_interrupted 143 TERM
-expect_err "^retort: interrupted \\(SIGTERM\\): upgrade $r3 cancelled and rolled back" "WAL: names $r3"
+expect_err "error: interrupted \\(SIGTERM\\): upgrade $r3 cancelled and rolled back; the database is at $r2\$" \
+	"WAL: names $r3"
 no_journal
 at_r2 "WAL"
 expect_q "PRAGMA journal_mode" wal
@@ -218,9 +222,8 @@ launch upgrade head --backup backup.db
 until [[ -s backup.db || -s $work/status ]]; do sleep 0.005; done
 signal_it INT
 expect_interrupted 130 INT
-expect_err "^retort: interrupted \\(SIGINT\\): the backup to 'backup\\.db' was cancelled and removed; nothing was changed" \
+expect_err "^retort: error: interrupted \\(SIGINT\\): the backup to 'backup\\.db' was cancelled and removed; nothing was changed; the database is at $r1\$" \
 	"--backup: says the copy is gone"
-expect_err "^retort: the database is at $r1\$"
 [[ ! -e backup.db ]] || fail "the partial backup is left: $(ls -la backup.db)"
 ok "no partial backup left"
 cmp -s app.db "$work/start.db" || fail "the database changed although the run stopped at its backup"
@@ -239,7 +242,8 @@ wait_for "BEGIN IMMEDIATE"
 sleep 0.3
 signal_it INT
 expect_interrupted 130 INT
-expect_err "^retort: interrupted \\(SIGINT\\): upgrade $r4 cancelled and rolled back\$" "the count: names $r4"
+expect_err "^retort: error: interrupted \\(SIGINT\\): upgrade $r4 cancelled and rolled back; the database is at $r1\$" \
+	"the count: names $r4"
 expect_no_err "CREATE TABLE _retort_new_item" "the count: no statement of $r4 ran"
 expect_no_err "warning" "the count: no loss reported from a count it stopped"
 no_journal
