@@ -69,6 +69,10 @@ launch() {
 	pid=$(< "$work/pid")
 }
 
+# retort runs under a launcher (a job of this script): on a failure, stop it
+# too before the folder goes
+trap '[[ -z ${pid:-} ]] || kill -9 "$pid" 2> /dev/null; cleanup' EXIT
+
 # wait_for TEXT: until the running retort's stderr holds TEXT
 wait_for() {
 	local n=0
