@@ -14,7 +14,11 @@ enum {
 	EXIT_DIFFERENT = 1,
 	EXIT_BAD_INPUT = 2,
 	EXIT_DATABASE = 3,
-	EXIT_LOCKED = 4
+	EXIT_LOCKED = 4,
+	/* a run stopped by a signal exits 128 + its number, as a shell reports
+	** a process killed by it: 130 for SIGINT (the default, for a cancel
+	** without one), 143 for SIGTERM, 129 for SIGHUP */
+	EXIT_INTERRUPTED = 130
 };
 
 /* The most options one command may declare. */

@@ -161,7 +161,8 @@ static void usage(FILE *out)
 	fputs("\nTARGET: head, heads, base, a revision id or a unique prefix of one, +N or -N\n"
 		"(from the database's current revision), REV+N or REV-N.\n"
 		"\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
-		"revision file, 3 database error, 4 database locked past the busy timeout\n"
+		"revision file, 3 database error, 4 database locked past the busy timeout,\n"
+		"130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP) a run interrupted and rolled back\n"
 		"\n'retort COMMAND --help' shows a command's own options.\n", out);
 }
 

@@ -14,6 +14,7 @@
 */
 #include "apply.h"
 #include "buf.h"
+#include "cancel.h"
 #include "dataloss.h"
 #include "dbopen.h"
 #include "drift.h"
@@ -44,6 +45,8 @@
 #define PROGRESS_STEPS 10000
 #define PROGRESS_AFTER 1.0   /* seconds a statement runs before PROGRESS */
 #define PROGRESS_EVERY 0.25  /* seconds between PROGRESS events */
+/* pages a backup copies between two looks at the cancellation token */
+#define BACKUP_PAGES 1024
 /* rows of a foreign-key violation named in an error, per table */
 #define FK_ROWIDS 5
 
@@ -100,6 +103,8 @@ typedef struct run {
 	double stmt_start, last_progress;
 	db_wait wait;           /* busy_timeout_ms, for every wait of the run */
 	int waiting;            /* `wait` is the handle's busy handler */
+	int cancelled;          /* the token stopped the run: it ends in RETORT_ECANCELLED */
+	const rev_statement *stopped; /* the revision's statement it stopped running, or NULL */
 } run;
 
 /* ---- clocks ---------------------------------------------------------- */
@@ -163,11 +168,28 @@ static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const c
 	emit(r, &ev);
 }
 
+/* Has the run's token been requested? Then RETORT_ECANCELLED, and the run
+** ends by rolling back what it has not committed. */
+static int stop(run *r)
+{
+	if (!cancel_requested(r->o->cancel))
+		return 0;
+	r->cancelled = 1;
+	return RETORT_ECANCELLED;
+}
+
+/* SQLite calls this every PROGRESS_STEPS steps of a statement: a cancelled
+** run stops the statement there (SQLITE_INTERRUPT); else PROGRESS events. */
 static int on_progress(void *ctx)
 {
 	run *r = ctx;
 	double now;
 
+	if (stop(r)) {
+		if (!r->stopped)
+			r->stopped = r->stmt;
+		return 1;
+	}
 	if (!r->stmt)
 		return 0;
 	now = mono_now();
@@ -177,7 +199,7 @@ static int on_progress(void *ctx)
 		r->last_progress = now;
 		emit(r, &ev);
 	}
-	return 0; /* never abort: a long copy is still a copy that must finish */
+	return 0;
 }
 
 /* ---- SQL ------------------------------------------------------------- */
@@ -574,11 +596,18 @@ static int backup(run *r)
 		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		b = sqlite3_backup_init(dst, "main", src, "main");
-		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+		rc = b ? SQLITE_OK : sqlite3_errcode(dst);
+		/* in batches, so that a cancelled run stops within one */
+		while (rc == SQLITE_OK && !stop(r))
+			rc = sqlite3_backup_step(b, BACKUP_PAGES);
 		sqlite3_backup_finish(b);
 		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
-	if (rc != SQLITE_OK) {
+	if (rc == SQLITE_OK && r->cancelled) {
+		rc = error_set(r->err, RETORT_ECANCELLED, "the backup to '%s' was cancelled and "
+			"removed; nothing was changed", path);
+		unlink(path);
+	} else if (rc != SQLITE_OK) {
 		sqlite3 *at = dst ? dst : src;
 		rc = error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
 			sqlite3_errcode(at) != SQLITE_OK ? sqlite3_errmsg(at) : sqlite3_errstr(rc));
@@ -1007,6 +1036,8 @@ static int run_statement(run *r, const retort_revision *rev, const rev_statement
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if ((rc = stop(r)))
+		return rc;
 	say(r, rev, s->sql, s->line);
 	if (r->o->dry_run)
 		return 0;
@@ -1240,6 +1271,9 @@ static int commit(run *r, const retort_revision *rev)
 {
 	int rc = 0;
 
+	/* a transaction that holds work is cancelled up to its COMMIT */
+	if (r->said_begin && (rc = stop(r)))
+		return rc;
 	if (r->dirty && (rc = fk_check(r, rev)))
 		return rc;
 	if (r->said_begin)
@@ -1248,6 +1282,41 @@ static int commit(run *r, const retort_revision *rev)
 		return db_error(r, rc, "cannot commit");
 	r->in_txn = r->said_begin = 0;
 	return 0;
+}
+
+/*
+** The run was cancelled while `rev` ran (NULL: a stamp, or a whole run in
+** one transaction at its COMMIT) and what it had not committed is rolled
+** back. The error a stopped statement raised (SQLite's "interrupted") is
+** replaced by one that says so; the backup's own stays.
+*/
+static int cancelled_error(run *r, const retort_revision *rev)
+{
+	const char *verb = r->stamp ? "stamp" : r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	retort_buf what = RETORT_BUF_INIT;
+	int rc;
+
+	if (!r->err)
+		return RETORT_ECANCELLED;
+	if (*r->err && (*r->err)->code == RETORT_ECANCELLED)
+		return RETORT_ECANCELLED;
+	retort_error_free(*r->err);
+	*r->err = NULL;
+	buf_puts(&what, verb);
+	if (rev)
+		buf_printf(&what, " %s", rev->id);
+	if (r->o->dry_run)
+		buf_puts(&what, " cancelled (a dry run: nothing was changed)");
+	else if (r->o->one_transaction && !r->stamp)
+		buf_puts(&what, " cancelled: the whole run was rolled back (one transaction)");
+	else
+		buf_puts(&what, " cancelled and rolled back");
+	/* at the statement it stopped, when one of `rev`'s was running */
+	rc = buf_oom(&what) ? error_oom(r->err) : rev && r->stopped ?
+		error_in(r, rev, r->stopped, RETORT_ECANCELLED, -1, what.ptr) :
+		error_set(r->err, RETORT_ECANCELLED, "%s", what.ptr);
+	buf_release(&what);
+	return rc;
 }
 
 /* ---- upgrade and downgrade ------------------------------------------- */
@@ -1283,15 +1352,14 @@ static int foreign_keys_off(run *r)
 
 static int migrate(run *r)
 {
-	const retort_revision *next;
+	const retort_revision *next = NULL;
 	double t0 = 0;
-	int rc = 0;
+	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel);
 
-	if (r->o->on_event) {
+	if (r->o->on_event)
 		r->dl = dataloss_new(r->db, r->o->dry_run);
-		if (!r->o->dry_run)
-			sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
-	}
+	if (progress)
+		sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
 	for (;;) {
 		if (!r->in_txn && (rc = begin(r)))
 			break;
@@ -1308,9 +1376,9 @@ static int migrate(run *r)
 		rc = commit(r, NULL);
 	if (rc)
 		rollback(r);
-	if (r->o->on_event && !r->o->dry_run)
+	if (progress)
 		sqlite3_progress_handler(r->db, 0, NULL, NULL);
-	return rc;
+	return rc && r->cancelled ? cancelled_error(r, next) : rc;
 }
 
 /* ---- entry points ----------------------------------------------------- */
@@ -1434,6 +1502,8 @@ int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
 		rc = commit(&r, NULL);
 	if (rc)
 		rollback(&r);
+	if (rc && r.cancelled)
+		rc = cancelled_error(&r, NULL);
 	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
 		emit_revision(&r, RETORT_EVENT_DONE, r.n_targets ? r.targets[i] : NULL,
 			mono_now() - t0);

@@ -43,7 +43,8 @@ typedef enum retort_code {
 	RETORT_EEXISTS = -5,   /**< refusing to overwrite something */
 	RETORT_EDB = -6,       /**< SQLite reported an error */
 	RETORT_EBUSY = -7,     /**< the database stayed locked */
-	RETORT_EMISMATCH = -8  /**< a check found a difference (verify, changed files) */
+	RETORT_EMISMATCH = -8, /**< a check found a difference (verify, changed files) */
+	RETORT_ECANCELLED = -9 /**< the run was cancelled (retort_cancel_request) */
 } retort_code;
 
 /**
@@ -490,6 +491,31 @@ typedef struct retort_event {
 
 typedef void (*retort_event_fn)(void *ctx, const retort_event *ev);
 
+/**
+** A cancellation token: hand it to a run (`retort_migrate_options.cancel`)
+** and call retort_cancel_request() to stop that run. The run stops the
+** statement it is running within milliseconds (SQLite's progress handler
+** polls the token), rolls the revision it was running back, removes a
+** backup it was writing, and returns RETORT_ECANCELLED; revisions it
+** committed before stay committed. The library never installs signal
+** handlers: an app that wants Ctrl-C to stop a migration calls
+** retort_cancel_request() from its own handler.
+*/
+typedef struct retort_cancel retort_cancel;
+
+/** A new token, not requested; free with retort_cancel_free(). */
+RETORT_EXTERN(int) retort_cancel_new(retort_cancel **out, retort_error **err);
+
+/**
+** Ask every run holding `cancel` to stop; it stays asked (a token serves
+** one run). Async-signal-safe (one store to a lock-free atomic int) and
+** safe from any thread, also after the run ended. Accepts NULL.
+*/
+RETORT_EXTERN(void) retort_cancel_request(retort_cancel *cancel);
+
+/** Release a token no run holds any more. Accepts NULL. */
+RETORT_EXTERN(void) retort_cancel_free(retort_cancel *cancel);
+
 typedef struct retort_migrate_options {
 	int one_transaction;      /**< the whole run in one transaction */
 	int dry_run;              /**< report every statement, run none (--sql) */
@@ -503,9 +529,10 @@ typedef struct retort_migrate_options {
 	int carry_unknown_objects; /**< recreate the indexes, triggers and views the
 	                               chain does not know that a revision destroys
 	                               (else the run is refused before anything runs) */
+	retort_cancel *cancel;    /**< stops the run when requested; may be NULL */
 } retort_migrate_options;
 
-#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0 }
+#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -532,6 +559,8 @@ typedef struct retort_migrate_options {
 **         (that revision is rolled back; `err` names the file and line);
 **         RETORT_EINVALID for a statement no revision may run;
 **         RETORT_EBUSY when the database stayed locked past the timeout;
+**         RETORT_ECANCELLED when `opts->cancel` was requested (the message
+**         names the revision rolled back, or the backup removed);
 **         RETORT_ENOTFOUND when the database is at a revision the folder
 **         does not have; what retort_revisions_resolve() returns for TARGET
 */
