@@ -72,47 +72,7 @@ cd "$work"
 die() { echo "chain.sh: error: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------
-# 1. The chain. Revision i (1-based) works on table t_K, K = (i + 2) / 3:
-#    i % 3 == 1 creates it, 2 adds column c_i, 0 indexes column c_(i-1).
-gen_chain='
-function id(i,   x) {
-	# i * 0x9e3779b97f4b + 0x1234567 mod 2^48: distinct for distinct i (an
-	# odd multiplier), scattered, and exact in doubles with the multiplier
-	# taken as two 24-bit halves
-	x = ((i * 10368889) % 16777216 * 16777216 + i * 12156747 + 19088743) % 281474976710656
-	return sprintf("%06x%06x", int(x / 16777216), x % 16777216)
-}
-BEGIN {
-	for (i = 1; i <= n; i++) {
-		k = int((i + 2) / 3); t = sprintf("t_%04d", k)
-		if (i % 3 == 1) {
-			msg = "create table " t
-			up = "CREATE TABLE " t " (\n  id INTEGER PRIMARY KEY,\n  name TEXT NOT NULL,\n" \
-				"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP"
-			if (k > 1 && k % 5 == 0)
-				up = up sprintf(",\n  parent_id INTEGER REFERENCES t_%04d (id) ON DELETE CASCADE", k - 1)
-			up = up "\n);"
-			down = "DROP TABLE " t ";"
-		} else if (i % 3 == 2) {
-			c = "c_" i
-			msg = "add column " t "." c
-			up = "ALTER TABLE " t " ADD COLUMN " c " INTEGER NOT NULL DEFAULT 0;"
-			down = "ALTER TABLE " t " DROP COLUMN " c ";"
-		} else {
-			c = "c_" (i - 1); ix = "ix_" t "_" c
-			msg = "index " t "." c
-			up = "CREATE INDEX " ix " ON " t " (" c ");"
-			down = "DROP INDEX " ix ";"
-		}
-		slug = msg; gsub(/[^a-z0-9]+/, "_", slug)
-		f = sprintf("%s/%s_%s.sql", dir, id(i), slug)
-		printf "-- retort revision: %s\n-- parent: %s\n-- message: %s\n", id(i), (i > 1 ? id(i - 1) : "none"), msg > f
-		printf "-- created: 2026-11-24T%02d:%02d:%02dZ\n\n", int(i / 3600), int(i / 60) % 60, i % 60 > f
-		printf "-- retort:upgrade\n%s\n\n-- retort:downgrade\n%s\n", up, down > f
-		close(f)
-	}
-}'
-
+# 1. The chain (write_chain, bench/common.sh).
 # The shell's scripts, read back from the files: each upgrade section in
 # chain order (the base, then each revision's child), and the downgrade
 # section of the head.
@@ -155,7 +115,7 @@ peak_mib() { # PREPARE COMMAND...
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating a chain of $n revisions in $work"
 mkdir revisions models
-awk -v n="$n" -v dir=revisions "$gen_chain"
+write_chain "$n" revisions
 awk "$gen_scripts" revisions/*.sql
 read -r head prev count <chain.txt
 [[ $count -eq $n ]] || die "the chain read back from revisions/ has $count revisions, not $n"

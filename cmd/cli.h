@@ -14,7 +14,11 @@ enum {
 	EXIT_DIFFERENT = 1,
 	EXIT_BAD_INPUT = 2,
 	EXIT_DATABASE = 3,
-	EXIT_LOCKED = 4
+	EXIT_LOCKED = 4,
+	/* a run stopped by a signal exits 128 + its number, as a shell reports
+	** a process killed by it: 130 for SIGINT (the default, for a cancel
+	** without one), 143 for SIGTERM, 129 for SIGHUP */
+	EXIT_INTERRUPTED = 130
 };
 
 /* The most options one command may declare. */
@@ -89,15 +93,19 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out,
 	retort_error **err);
 
 enum {
-	CLI_DB_WRITE = 1 << 0,   /* read-write (else read-only) */
-	CLI_DB_CREATE = 1 << 1,  /* create the file when missing */
-	CLI_DB_OPTIONAL = 1 << 2 /* no database URL anywhere: *out NULL */
+	CLI_DB_WRITE = 1 << 0,    /* read-write (else read-only) */
+	CLI_DB_CREATE = 1 << 1,   /* create the file when missing */
+	CLI_DB_OPTIONAL = 1 << 2, /* no database URL anywhere, or no file: *out NULL */
+	CLI_DB_RUN = 1 << 3       /* the engine runs on it and waits by its own deadline */
 };
 /*
-** Open the project's database (the SPEC's URL order) with the busy timeout.
-** Read-only, a missing file gives *out NULL (a database at base); with
-** CLI_DB_WRITE and without CLI_DB_CREATE, it is an error. `path` (may be
-** NULL) gets the file's path, or NULL. Returns an exit code (printed).
+** Open the project's database (the SPEC's URL order) with db_open_live():
+** what is wrong with the file is an error before anything runs, a hot
+** journal is rolled back (with a note), and every wait of the command
+** shares one deadline, --busy-timeout. Read-only, a missing file gives *out
+** NULL (a database at base); with CLI_DB_WRITE and without CLI_DB_CREATE, it
+** is an error. `path` (may be NULL) gets the file's path, or NULL. Returns
+** an exit code (printed).
 */
 int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path);
 /* Load the project's revisions folder; returns an exit code (printed). */
@@ -125,6 +133,11 @@ int cli_chain_replayable(const retort_revisions *revs, const retort_revision *co
 	size_t n);
 int cli_chain_schema(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *at, size_t n, retort_schema **out);
+
+/* How `live` differs from the chain's schema at `at` (replayable), in
+** words, or `*out` NULL when it does not; free() it. */
+int cli_schema_drift(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *at, size_t n, const retort_schema *live, char **out);
 
 /* cmd_query.c: one flag per revision, in topological order (free() it):
 ** `set` and every ancestor of it (or, `ancestors` 0, every descendant). */

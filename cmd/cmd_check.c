@@ -246,7 +246,7 @@ static int find_pending(const cli *c, const retort_revisions *revs, status *s)
 /* The live schema against the chain's at the current revisions. */
 static int find_drift(const cli *c, sqlite3 *db, const retort_revisions *revs, status *s)
 {
-	retort_schema *live = NULL, *expected = NULL;
+	retort_schema *live = NULL;
 	retort_error *err = NULL;
 	int rc = 0;
 
@@ -256,11 +256,8 @@ static int find_drift(const cli *c, sqlite3 *db, const retort_revisions *revs, s
 	if (retort_schema_read(&live, db, c->cfg, &err))
 		rc = cli_error(c, err);
 	if (!rc)
-		rc = cli_chain_schema(c, revs, s->current, s->n_current, &expected);
-	if (!rc && retort_schema_differences(&s->drift, expected, live, &err))
-		rc = cli_error(c, err);
+		rc = cli_schema_drift(c, revs, s->current, s->n_current, live, &s->drift);
 	retort_schema_free(live);
-	retort_schema_free(expected);
 	retort_error_free(err);
 	return rc;
 }

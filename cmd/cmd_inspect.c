@@ -32,12 +32,36 @@ int cli_load_revisions(const cli *c, retort_revisions **out)
 	return rc;
 }
 
+/* The command's one deadline for locks, over every handle it opens: one
+** command runs per process. */
+static db_wait command_wait;
+
+/* Open the database file `path` as cli_open_db() does. */
+static int open_path(const cli *c, const char *path, unsigned flags, sqlite3 **out)
+{
+	retort_error *err = NULL;
+	unsigned how = (flags & CLI_DB_WRITE ? DB_LIVE_WRITE : 0) |
+		(flags & CLI_DB_CREATE ? DB_LIVE_CREATE : 0);
+	int rc = 0, recovered = 0;
+
+	command_wait.budget_ms = c->busy_timeout;
+	if (db_open_live(out, path, how, flags & CLI_DB_RUN ? NULL : &command_wait, &recovered,
+		&err))
+		rc = cli_error(c, err);
+	else if (recovered)
+		cli_note(c, "database '%s' had an unfinished transaction (a process stopped in the "
+			"middle of a write and left a hot journal): rolled back, the database is as its "
+			"last commit left it", path);
+	retort_error_free(err);
+	return rc;
+}
+
 int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
 {
 	retort_error *err = NULL;
 	char *path = NULL;
 	struct stat st;
-	int rc, open_flags = SQLITE_OPEN_READONLY;
+	int rc;
 
 	*out = NULL;
 	if (path_out)
@@ -51,26 +75,10 @@ int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
 		rc = cli_error(c, err);
 		goto done;
 	}
-	if (strcmp(path, ":memory:") != 0 && stat(path, &st) != 0) {
-		/* a database that does not exist yet is at base: reading it must
-		** not create it */
-		if (!(flags & CLI_DB_WRITE))
-			goto done;
-		if (!(flags & CLI_DB_CREATE)) {
-			rc = cli_fail(c, EXIT_BAD_INPUT, "database '%s' does not exist", path);
-			goto done;
-		}
-	}
-	if (flags & CLI_DB_WRITE)
-		open_flags = SQLITE_OPEN_READWRITE | (flags & CLI_DB_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (db_open(path, out, open_flags) != SQLITE_OK) {
-		rc = cli_fail(c, EXIT_DATABASE, "cannot open database '%s': %s", path,
-			*out ? sqlite3_errmsg(*out) : "out of memory");
-		sqlite3_close(*out);
-		*out = NULL;
+	/* nothing there, not even its folder (a CI checkout): no database */
+	if ((flags & CLI_DB_OPTIONAL) && stat(path, &st) != 0)
 		goto done;
-	}
-	sqlite3_busy_timeout(*out, c->busy_timeout);
+	rc = open_path(c, path, flags, out);
 done:
 	if (path_out && !rc) {
 		*path_out = path;
@@ -172,13 +180,15 @@ done:
 
 static int load_db_file(const cli *c, const char *path, retort_schema **out, retort_error **err)
 {
-	struct stat st;
+	sqlite3 *db = NULL;
+	int rc = open_path(c, path, 0, &db);
 
-	if (strcmp(path, ":memory:") != 0 && stat(path, &st) != 0)
-		return cli_fail(c, EXIT_BAD_INPUT, "database '%s' does not exist", path);
-	if (retort_schema_read_file(out, path, c->cfg, err))
-		return cli_error(c, *err);
-	return 0;
+	if (!rc && !db)
+		rc = cli_fail(c, EXIT_BAD_INPUT, "database '%s' does not exist", path);
+	if (!rc && retort_schema_read(out, db, c->cfg, err))
+		rc = cli_error(c, *err);
+	sqlite3_close(db);
+	return rc;
 }
 
 #define SOURCES "db, db:FILE, sql:FILE, models, models:PATH, git:REF, head, heads, base or a revision"
@@ -231,6 +241,21 @@ int cli_chain_schema(const cli *c, const retort_revisions *revs,
 			"revisions unless they are all its heads");
 	if (retort_revisions_schema(out, revs, target, c->cfg, &err))
 		rc = cli_error(c, err);
+	retort_error_free(err);
+	return rc;
+}
+
+int cli_schema_drift(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *at, size_t n, const retort_schema *live, char **out)
+{
+	retort_schema *expected = NULL;
+	retort_error *err = NULL;
+	int rc = cli_chain_schema(c, revs, at, n, &expected);
+
+	*out = NULL;
+	if (!rc && retort_schema_differences(out, expected, live, &err))
+		rc = cli_error(c, err);
+	retort_schema_free(expected);
 	retort_error_free(err);
 	return rc;
 }

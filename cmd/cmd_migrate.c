@@ -2,10 +2,13 @@
 ** cmd_migrate.c: `retort upgrade`, `retort downgrade` and `retort stamp`:
 ** the apply engine run on the project's database, what it does told on
 ** stderr as it happens (or, with --sql, the script on stdout), and --json.
+** SIGINT, SIGTERM and SIGHUP cancel the run (the library's token), so that
+** the revision running is rolled back and no hot journal is left.
 */
 #include "cli.h"
 #include "scratch.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,13 +220,114 @@ static void put_current(retort_buf *b, char **ids, size_t n)
 		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
 }
 
+/* ---- signals ------------------------------------------------------------ */
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+/* All set before the handler is installed, read by it. */
+static struct sigaction saved_actions[N_STOP_SIGNALS], saved_pipe;
+static int caught_here[N_STOP_SIGNALS];
+static retort_cancel *run_cancel;
+static volatile sig_atomic_t caught_signal;
+
+/*
+** Only a flag is set here (the token's atomic store); the engine notices it
+** within milliseconds and rolls back. The old actions come back at once, so
+** that a second signal ends the process as it would have: SQLite's journal
+** keeps the file whole, but that journal stays behind, hot.
+*/
+static void on_stop_signal(int sig)
+{
+	size_t i;
+
+	if (!caught_signal)
+		caught_signal = sig;
+	retort_cancel_request(run_cancel);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		if (caught_here[i])
+			sigaction(stop_signals[i], &saved_actions[i], NULL);
+}
+
+static void catch_stop_signals(retort_cancel *cancel)
+{
+	struct sigaction sa;
+	size_t i;
+
+	run_cancel = cancel;
+	caught_signal = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	for (i = 0; i < N_STOP_SIGNALS; i++) {
+		/* one ignored from the start (nohup, a background job) stays so */
+		caught_here[i] = sigaction(stop_signals[i], NULL, &saved_actions[i]) == 0 &&
+			saved_actions[i].sa_handler != SIG_IGN &&
+			sigaction(stop_signals[i], &sa, NULL) == 0;
+	}
+	/* stderr piped to a reader that is gone (`| tee` ended by the same
+	** Ctrl-C) must not kill the run between two statements: a write that
+	** fails is harmless, a death mid-revision leaves a hot journal */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &saved_pipe);
+}
+
+static void release_stop_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		if (caught_here[i])
+			sigaction(stop_signals[i], &saved_actions[i], NULL);
+	memset(caught_here, 0, sizeof(caught_here));
+	sigaction(SIGPIPE, &saved_pipe, NULL);
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" :
+		"a cancel";
+}
+
+/*
+** A run the signal cancelled: the error (the revision rolled back, at the
+** statement stopped) says which signal and where the database is now, for
+** stderr and --json alike. Exit 128 + the signal, as a shell reports a
+** process it killed.
+*/
+static int interrupted(const cli *c, retort_error *err, char **current, size_t n, int known)
+{
+	retort_buf msg = RETORT_BUF_INIT;
+	int rc;
+
+	if (err) {
+		buf_printf(&msg, "interrupted (%s): %s; the database is ",
+			signal_name(caught_signal), err->message);
+		if (known) {
+			buf_puts(&msg, "at ");
+			put_current(&msg, current, n);
+		} else {
+			buf_puts(&msg, "where the run left it (it cannot be read now)");
+		}
+		if (!buf_oom(&msg)) {
+			free(err->message);
+			err->message = buf_detach(&msg);
+		}
+		buf_release(&msg);
+	}
+	rc = cli_error(c, err);
+	return caught_signal && err ? 128 + caught_signal : rc;
+}
+
 /* The database for a run: a dry run reads (and a database that does not
 ** exist yet is an empty one, sealed like every scratch database), a real
 ** run writes. */
 static int open_for_run(const cli *c, int dry_run, unsigned write_flags, sqlite3 **db)
 {
 	retort_error *err = NULL;
-	int rc = cli_open_db(c, dry_run ? 0 : write_flags, db, NULL);
+	int rc = cli_open_db(c, (dry_run ? 0 : write_flags) | CLI_DB_RUN, db, NULL);
 
 	if (!rc && !*db && scratch_open(db, &err) != 0)
 		rc = cli_error(c, err);
@@ -235,6 +339,7 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	unsigned write_flags)
 {
 	retort_migrate_options opts = RETORT_MIGRATE_OPTIONS_INIT;
+	retort_cancel *cancel = NULL;
 	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, 0, 0, 0 };
 	const char *backup = cli_opt(c, "backup");
 	retort_revisions *revs = NULL;
@@ -257,31 +362,42 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
 		rc = open_for_run(c, r.dry_run, write_flags, &db);
+	if (!rc && retort_cancel_new(&cancel, NULL) != 0)
+		rc = cli_error(c, NULL);
 	if (rc)
 		goto done;
 	opts.one_transaction = cli_opt(c, "one-transaction") != NULL;
 	opts.allow_attach = cli_opt(c, "allow-attach") != NULL;
+	opts.carry_unknown_objects = cli_opt(c, "carry-unknown-objects") != NULL;
 	opts.dry_run = r.dry_run;
 	opts.backup_path = backup;
 	opts.busy_timeout_ms = c->busy_timeout;
 	opts.cfg = c->cfg;
 	opts.on_event = on_event;
 	opts.ctx = &r;
+	opts.cancel = cancel;
+	catch_stop_signals(cancel);
 	failed = fn(db, revs, target, &opts, &err);
+	release_stop_signals();
 	clear_progress(&r);
-	if (failed)
+	/* null in --json when it cannot be read (still locked, say): after a
+	** failed run, without waiting again past --busy-timeout */
+	if (failed && db)
+		sqlite3_busy_timeout(db, 0);
+	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
+	if (!known) {
+		current = NULL;
+		n_current = 0;
+	}
+	if (failed == RETORT_ECANCELLED)
+		rc = interrupted(c, err, known ? current : NULL, known ? n_current : 0, known);
+	else if (failed)
 		rc = cli_error(c, err);
 	/* the lines printed as each revision ran would read as done */
 	if (failed && opts.one_transaction && r.n_done && !r.dry_run)
 		cli_note(c, "--one-transaction: the %zu revision%s above %s rolled back with it; "
 			"the database is where it started", r.n_done, r.n_done == 1 ? "" : "s",
 			r.n_done == 1 ? "was" : "were");
-	/* null in --json when it cannot be read (still locked, say) */
-	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
-	if (!known) {
-		current = NULL;
-		n_current = 0;
-	}
 	/* a stamp always writes its row, and its line says where it went */
 	if (!failed && !r.dry_run && r.n_done == 0 && strcmp(verb, "stamp") != 0) {
 		put_current(&at, current, n_current);
@@ -308,6 +424,7 @@ done:
 	buf_release(&r.done);
 	buf_release(&r.loss);
 	sqlite3_close(db);
+	retort_cancel_free(cancel);
 	retort_revisions_free(revs);
 	retort_error_free(err);
 	return rc;

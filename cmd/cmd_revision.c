@@ -159,9 +159,37 @@ static int same_set(const retort_revision *const *a, size_t na,
 }
 
 /*
+** A live schema that differs from the chain's at the parents (objects made
+** by hand, say) would be written into the revision, which then fails on
+** every other database: refused unless --accept-drift. Several parents that
+** are not all the heads cannot be replayed, and are not checked.
+*/
+static int refuse_drift(const cli *c, const retort_revisions *revs,
+	const retort_revision *const *parents, size_t n_parents, const retort_schema *live)
+{
+	retort_buf at = RETORT_BUF_INIT;
+	char *drift = NULL;
+	int rc;
+
+	if (cli_opt(c, "accept-drift") || !cli_chain_replayable(revs, parents, n_parents))
+		return 0;
+	rc = cli_schema_drift(c, revs, parents, n_parents, live, &drift);
+	if (!rc && drift) {
+		put_ids(&at, parents, n_parents);
+		rc = cli_fail(c, EXIT_BAD_INPUT, "the database has drifted from the revisions at "
+			"%s: %s; a revision generated from it would carry the drift to every database: "
+			"pass --offline to generate from the revisions (put objects to keep into the "
+			"models first), or --accept-drift to take the database as it is", at.ptr, drift);
+	}
+	buf_release(&at);
+	free(drift);
+	return rc;
+}
+
+/*
 ** The schema to generate from: the live database, which must be exactly at
-** the parents (else the revision would repeat or miss changes), or with
-** --offline the chain replayed at the parents.
+** the parents (else the revision would repeat or miss changes) and be what
+** the chain gives there, or with --offline the chain replayed at the parents.
 */
 static int current_schema(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *parents, size_t n_parents, retort_schema **out)
@@ -198,6 +226,12 @@ static int current_schema(const cli *c, const retort_revisions *revs,
 	          retort_schema_from_sql(out, "", NULL, c->cfg, &err);
 	if (rc)
 		rc = cli_error(c, err);
+	else if (db)
+		rc = refuse_drift(c, revs, parents, n_parents, *out);
+	if (rc) {
+		retort_schema_free(*out);
+		*out = NULL;
+	}
 done:
 	buf_release(&at);
 	buf_release(&want);
@@ -263,13 +297,16 @@ int cmd_revision(cli *c, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		return cli_fail(c, EXIT_BAD_INPUT, "revision takes no operands (usage: retort "
-			"revision -m MSG [--autogenerate [--offline | --from SOURCE]] [--parent REV] [--empty])");
+			"revision -m MSG [--autogenerate [--offline | --from SOURCE | --accept-drift]] "
+			"[--parent REV] [--empty])");
 	rc = need_message(c, "revision");
-	if (!rc && (cli_opt(c, "offline") || cli_opt(c, "from")) && !cli_opt(c, "autogenerate"))
-		rc = cli_fail(c, EXIT_BAD_INPUT, "--offline and --from go with --autogenerate");
-	if (!rc && cli_opt(c, "offline") && cli_opt(c, "from"))
-		rc = cli_fail(c, EXIT_BAD_INPUT, "--offline and --from each name where to start: "
-			"pass one");
+	if (!rc && (cli_opt(c, "offline") || cli_opt(c, "from") || cli_opt(c, "accept-drift")) &&
+	    !cli_opt(c, "autogenerate"))
+		rc = cli_fail(c, EXIT_BAD_INPUT, "--offline, --from and --accept-drift go with "
+			"--autogenerate");
+	if (!rc && !!cli_opt(c, "offline") + !!cli_opt(c, "from") + !!cli_opt(c, "accept-drift") > 1)
+		rc = cli_fail(c, EXIT_BAD_INPUT, "--offline, --from and --accept-drift each name "
+			"where to start: pass one");
 	if (!rc)
 		rc = cli_load_revisions(c, &revs);
 	if (!rc)

@@ -26,6 +26,8 @@ int cli_exit_code(int code)
 		return EXIT_BAD_INPUT;
 	case RETORT_EBUSY:
 		return EXIT_LOCKED;
+	case RETORT_ECANCELLED:
+		return EXIT_INTERRUPTED;
 	default:
 		return EXIT_DATABASE;
 	}

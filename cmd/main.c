@@ -35,6 +35,7 @@ static const cli_option revision_options[] = {
 	{ "autogenerate", 0, NULL, "fill it with the SQL that turns the database into the models" },
 	{ "offline", 0, NULL, "with --autogenerate: start from the chain replayed in memory, not the database" },
 	{ "from", 0, "SOURCE", "with --autogenerate: start from SOURCE (e.g. git:main), not the database" },
+	{ "accept-drift", 0, NULL, "with --autogenerate: take the database as it is, though it differs from the revisions" },
 	{ "parent", 0, "REV", "the parent (default: the only head; base: a new base)" },
 	{ "empty", 0, NULL, "write the revision even when there is nothing to change" },
 	{ NULL, 0, NULL, NULL }
@@ -48,6 +49,7 @@ static const cli_option migrate_options[] = {
 	{ "backup", 0, "FILE", "copy the database to FILE before the first change" },
 	{ "one-transaction", 0, NULL, "run every revision in one transaction" },
 	{ "allow-attach", 0, NULL, "let revisions ATTACH or VACUUM INTO other files (else refused)" },
+	{ "carry-unknown-objects", 0, NULL, "recreate hand-made indexes, triggers and views a revision destroys (else refused)" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option stamp_options[] = {
@@ -139,7 +141,7 @@ static void print_global_options(FILE *out)
 		const option_help *o = &global_options[i];
 		option_left(left, sizeof(left), o->opt.val < 256 ? (char)o->opt.val : 0,
 			o->opt.name, o->arg);
-		fprintf(out, "  %-26s %s\n", left, o->help);
+		fprintf(out, "  %-28s %s\n", left, o->help);
 	}
 }
 
@@ -159,7 +161,8 @@ static void usage(FILE *out)
 	fputs("\nTARGET: head, heads, base, a revision id or a unique prefix of one, +N or -N\n"
 		"(from the database's current revision), REV+N or REV-N.\n"
 		"\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
-		"revision file, 3 database error, 4 database locked past the busy timeout\n"
+		"revision file, 3 database error, 4 database locked past the busy timeout,\n"
+		"130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP) a run interrupted and rolled back\n"
 		"\n'retort COMMAND --help' shows a command's own options.\n", out);
 }
 
@@ -174,7 +177,7 @@ static void command_usage(const command *cmd)
 		fputs("\noptions:\n", stdout);
 		for (o = cmd->options; o->name; o++) {
 			option_left(left, sizeof(left), o->short_name, o->name, o->arg);
-			printf("  %-26s %s\n", left, o->help);
+			printf("  %-28s %s\n", left, o->help);
 		}
 	}
 	fputs("\nglobal options:\n", stdout);

@@ -14,8 +14,10 @@
 */
 #include "apply.h"
 #include "buf.h"
+#include "cancel.h"
 #include "dataloss.h"
 #include "dbopen.h"
+#include "drift.h"
 #include "error.h"
 #include "revision.h"
 #include "scratch.h"
@@ -43,6 +45,8 @@
 #define PROGRESS_STEPS 10000
 #define PROGRESS_AFTER 1.0   /* seconds a statement runs before PROGRESS */
 #define PROGRESS_EVERY 0.25  /* seconds between PROGRESS events */
+/* pages a backup copies between two looks at the cancellation token */
+#define BACKUP_PAGES 1024
 /* rows of a foreign-key violation named in an error, per table */
 #define FK_ROWIDS 5
 
@@ -77,6 +81,9 @@ typedef struct run {
 	const retort_revision **heads; /* its heads, in topological order */
 	size_t n_heads;
 	size_t version_rows;    /* the rows the version table holds (as read or written) */
+	char **rows;            /* the version table as first read: a dry run's script */
+	size_t n_rows;          /* expects it until it writes the table (guard) */
+	int version_written;
 	int fk_was_on;          /* PRAGMA foreign_keys as the handle had it */
 	int fk_turned_off;
 	int in_txn;             /* our transaction is open (or, dry, in the script) */
@@ -88,11 +95,16 @@ typedef struct run {
 	sqlite3_stmt *read_version, *read_data_version;
 	sqlite3_int64 data_version; /* PRAGMA data_version when we last read the table */
 	dataloss *dl;
+	drift *drift;           /* objects outside the chain the run would destroy */
 	retort_buf sql;         /* the engine statement being built */
 	/* the revision running, for events; and its statement, for progress */
 	const retort_revision *rev;
 	const rev_statement *stmt;
 	double stmt_start, last_progress;
+	db_wait wait;           /* busy_timeout_ms, for every wait of the run */
+	int waiting;            /* `wait` is the handle's busy handler */
+	int cancelled;          /* the token stopped the run: it ends in RETORT_ECANCELLED */
+	const rev_statement *stopped; /* the revision's statement it stopped running, or NULL */
 } run;
 
 /* ---- clocks ---------------------------------------------------------- */
@@ -156,11 +168,28 @@ static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const c
 	emit(r, &ev);
 }
 
+/* Has the run's token been requested? Then RETORT_ECANCELLED, and the run
+** ends by rolling back what it has not committed. */
+static int stop(run *r)
+{
+	if (!cancel_requested(r->o->cancel))
+		return 0;
+	r->cancelled = 1;
+	return RETORT_ECANCELLED;
+}
+
+/* SQLite calls this every PROGRESS_STEPS steps of a statement: a cancelled
+** run stops the statement there (SQLITE_INTERRUPT); else PROGRESS events. */
 static int on_progress(void *ctx)
 {
 	run *r = ctx;
 	double now;
 
+	if (stop(r)) {
+		if (!r->stopped)
+			r->stopped = r->stmt;
+		return 1;
+	}
 	if (!r->stmt)
 		return 0;
 	now = mono_now();
@@ -170,7 +199,7 @@ static int on_progress(void *ctx)
 		r->last_progress = now;
 		emit(r, &ev);
 	}
-	return 0; /* never abort: a long copy is still a copy that must finish */
+	return 0;
 }
 
 /* ---- SQL ------------------------------------------------------------- */
@@ -412,13 +441,18 @@ static const retort_migrate_options default_options = RETORT_MIGRATE_OPTIONS_INI
 
 static void run_release(run *r)
 {
+	/* the handler points into this run: the handle keeps the timeout */
+	if (r->waiting)
+		sqlite3_busy_timeout(r->db, r->o->busy_timeout_ms);
 	sqlite3_finalize(r->read_version);
 	sqlite3_finalize(r->read_data_version);
 	dataloss_free(r->dl);
+	drift_free(r->drift);
 	buf_release(&r->sql);
 	free(r->targets);
 	free(r->scope);
 	retort_strings_free(r->commits, r->revs ? r->revs->n : 0);
+	retort_strings_free(r->rows, r->n_rows);
 	free(r->applied_by);
 	free(r->applied);
 	free(r->heads);
@@ -470,6 +504,7 @@ static int read_data_version(run *r, sqlite3_int64 *out)
 {
 	int rc = SQLITE_OK;
 
+	*out = 0;
 	if (!r->read_data_version)
 		rc = sqlite3_prepare_v2(r->db, "PRAGMA data_version", -1, &r->read_data_version, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(r->read_data_version)) == SQLITE_ROW)
@@ -561,11 +596,18 @@ static int backup(run *r)
 		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		b = sqlite3_backup_init(dst, "main", src, "main");
-		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+		rc = b ? SQLITE_OK : sqlite3_errcode(dst);
+		/* in batches, so that a cancelled run stops within one */
+		while (rc == SQLITE_OK && !stop(r))
+			rc = sqlite3_backup_step(b, BACKUP_PAGES);
 		sqlite3_backup_finish(b);
 		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
-	if (rc != SQLITE_OK) {
+	if (rc == SQLITE_OK && r->cancelled) {
+		rc = error_set(r->err, RETORT_ECANCELLED, "the backup to '%s' was cancelled and "
+			"removed; nothing was changed", path);
+		unlink(path);
+	} else if (rc != SQLITE_OK) {
 		sqlite3 *at = dst ? dst : src;
 		rc = error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
 			sqlite3_errcode(at) != SQLITE_OK ? sqlite3_errmsg(at) : sqlite3_errstr(rc));
@@ -573,6 +615,94 @@ static int backup(run *r)
 	}
 	sqlite3_close(src);
 	sqlite3_close(dst);
+	return rc;
+}
+
+static int strcmp_p(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* `ids` sorted, ", " between them, shown on one line (a row of the version
+** table may hold anything); "base" for none. */
+static void put_ids(retort_buf *b, const char **ids, size_t n)
+{
+	size_t i;
+
+	qsort(ids, n, sizeof(*ids), strcmp_p);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? ", " : "");
+		buf_visible(b, ids[i], strlen(ids[i]), 0);
+	}
+	if (!n)
+		buf_puts(b, "base");
+}
+
+/* SQL true when the version table holds exactly `ids` (its revisions are
+** unique: as many rows as ids, each one of them) */
+static void put_at(run *r, const char **ids, size_t n)
+{
+	size_t i;
+
+	buf_puts(&r->sql, "(SELECT count(*) FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_printf(&r->sql, ") = %zu", n);
+	if (!n)
+		return;
+	buf_puts(&r->sql, " AND (SELECT count(*) FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_puts(&r->sql, " WHERE revision IN (");
+	for (i = 0; i < n; i++) {
+		buf_puts(&r->sql, i ? ", " : "");
+		buf_literal(&r->sql, ids[i]);
+	}
+	buf_printf(&r->sql, ")) = %zu", n);
+}
+
+/*
+** A dry run's script, first thing in each transaction: unless the version
+** table holds exactly what the script expects there (what it held when the
+** script was made; then what the script's previous transaction wrote), print
+** where the database is and stop (sqlite3 -bail) before any change. So a
+** script run twice, half-run then run again, or run on another database
+** changes nothing. Plain SQL for any SQLite tool: a SELECT prints only on a
+** mismatch, then a TEMP table's CHECK, named with what was expected, fails.
+*/
+static int guard(run *r)
+{
+	size_t i, n = r->version_written ? r->n_heads : r->n_rows;
+	const char **ids = malloc((n + 1) * sizeof(*ids));
+	retort_buf want = RETORT_BUF_INIT, text = RETORT_BUF_INIT;
+	int rc;
+
+	if (!ids)
+		return error_oom(r->err);
+	for (i = 0; i < n; i++)
+		ids[i] = r->version_written ? r->heads[i]->id : r->rows[i];
+	put_ids(&want, ids, n);
+	buf_clear(&r->sql);
+	buf_comment(&r->sql, "the database must be at %s, else this says where it is and stops",
+		want.ptr);
+	buf_puts(&r->sql, "SELECT 'retort: the database is at ' || coalesce((SELECT "
+		"group_concat(revision, ', ') FROM (SELECT revision FROM ");
+	buf_ident(&r->sql, r->vtable);
+	buf_puts(&r->sql, " ORDER BY revision)), 'base') || ");
+	buf_printf(&text, " but this script expects %s", want.ptr);
+	buf_literal(&r->sql, text.ptr);
+	buf_puts(&r->sql, " WHERE NOT (");
+	put_at(r, ids, n);
+	buf_puts(&r->sql, ");\nCREATE TEMP TABLE retort_guard (ok INTEGER CONSTRAINT ");
+	buf_clear(&text);
+	buf_printf(&text, "retort: the database is not at %s (see the line above): "
+		"stopped before changing it", want.ptr);
+	buf_ident(&r->sql, text.ptr);
+	buf_puts(&r->sql, " CHECK (ok));\nINSERT INTO retort_guard SELECT ");
+	put_at(r, ids, n);
+	buf_puts(&r->sql, ";\nDROP TABLE retort_guard;");
+	rc = buf_oom(&want) || buf_oom(&text) ? error_oom(r->err) : engine(r);
+	buf_release(&want);
+	buf_release(&text);
+	free(ids);
 	return rc;
 }
 
@@ -584,17 +714,24 @@ static void create_tables_sql(run *r, int which)
 	buf_puts(&r->sql, which == 0 ? " " VERSION_COLUMNS ";" : " " HISTORY_COLUMNS ";");
 }
 
+/* The engine's tables, in the run's first transaction; a dry run's script
+** checks where the database is as soon as the version table can be read. */
 static int create_tables(run *r)
 {
-	int rc = 0, which;
+	int rc = 0, which, had = 1;
 
 	r->tables_made = 1;
+	/* a dry run made no table: the one to add applied_by to must be there */
+	if (r->db && r->o->dry_run)
+		rc = has_table(r->db, HISTORY_TABLE, &had, r->err);
 	for (which = 0; which < 2 && !rc; which++) {
 		create_tables_sql(r, which);
 		rc = engine(r);
+		if (!rc && which == 0 && r->o->dry_run)
+			rc = guard(r);
 	}
 	/* a history table from retort 0.1.0's first builds lacks applied_by */
-	if (!rc && r->db && !r->o->dry_run &&
+	if (!rc && r->db && had &&
 	    sqlite3_exec(r->db, "SELECT applied_by FROM " HISTORY_TABLE " LIMIT 0", NULL, NULL,
 		NULL) != SQLITE_OK) {
 		buf_clear(&r->sql);
@@ -606,29 +743,28 @@ static int create_tables(run *r)
 
 /*
 ** Before the run's first change: the backup (holding the write lock, so it
-** is exactly the state the run starts from) and the engine's tables. A dry
-** run's script sets foreign keys off and makes the tables up front.
+** is exactly the state the run starts from) and, in each transaction, the
+** engine's tables (once) or a dry run's guard. A dry run's script sets
+** foreign keys off up front, outside any transaction.
 */
 static int before_change(run *r)
 {
-	int rc = 0;
+	int rc;
 
 	if (!r->started) {
 		r->started = 1;
 		if (r->o->dry_run && !r->stamp)
 			say(r, NULL, "PRAGMA foreign_keys = OFF;", 0);
-		if (r->o->dry_run)
-			rc = create_tables(r);
-		else if (r->o->backup_path)
-			rc = backup(r);
-		if (rc)
+		if (!r->o->dry_run && r->o->backup_path && (rc = backup(r)))
 			return rc;
 	}
-	if (!r->said_begin) {
-		r->said_begin = 1;
-		say(r, NULL, "BEGIN IMMEDIATE;", 0);
-	}
-	return r->tables_made ? 0 : create_tables(r);
+	if (r->said_begin)
+		return 0;
+	r->said_begin = 1;
+	say(r, NULL, "BEGIN IMMEDIATE;", 0);
+	if (!r->tables_made)
+		return create_tables(r);
+	return r->o->dry_run ? guard(r) : 0;
 }
 
 /*
@@ -642,6 +778,7 @@ static int write_version(run *r, const retort_revision *const *heads, size_t n, 
 	int rc = 0;
 
 	r->version_rows = n;
+	r->version_written = 1;
 	if (known && had == 1 && n == 1) {
 		buf_clear(&r->sql);
 		buf_puts(&r->sql, "UPDATE ");
@@ -907,6 +1044,8 @@ static int run_statement(run *r, const retort_revision *rev, const rev_statement
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if ((rc = stop(r)))
+		return rc;
 	say(r, rev, s->sql, s->line);
 	if (r->o->dry_run)
 		return 0;
@@ -967,6 +1106,57 @@ static void move_heads(run *r, const retort_revision *rev)
 	}
 }
 
+/*
+** --carry-unknown-objects: before `rev`'s statements (`after` 0), drop the
+** objects outside the chain that would block it (drift.h); after them,
+** recreate every object it destroys from its sqlite_schema text, then check
+** each. One that no longer applies fails the revision, which is then rolled
+** back whole.
+*/
+static int carry(run *r, const retort_revision *rev, int after)
+{
+	size_t i, n;
+	const drift_object *o = drift_of(r->drift, rev, &n);
+	retort_buf why = RETORT_BUF_INIT;
+	int rc = SQLITE_OK, checking;
+
+	for (i = 0; i < n && !why.len; i++) {
+		if (!after && !o[i].blocks)
+			continue;
+		buf_clear(&r->sql);
+		if (after) {
+			buf_printf(&r->sql, "%s;", o[i].sql);
+		} else {
+			buf_printf(&r->sql, "DROP %s IF EXISTS ", strcmp(o[i].type, "view") ?
+				"TRIGGER" : "VIEW");
+			buf_ident(&r->sql, o[i].name);
+			buf_putc(&r->sql, ';');
+		}
+		if (buf_oom(&r->sql))
+			return error_oom(r->err);
+		say(r, NULL, r->sql.ptr, 0);
+		if (!r->o->dry_run && (rc = sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL)))
+			buf_printf(&why, "the %s \"%s\" cannot be %s it: %s", o[i].type, o[i].name,
+				after ? "recreated after" : "dropped before", sqlite3_errmsg(r->db));
+	}
+	/* all recreated, then each checked (a trigger may read a view); a
+	** trigger's check compiles the triggers it fires too: all are named */
+	for (i = 0, checking = after && !r->o->dry_run && !why.len; checking && i < n; i++)
+		if ((rc = drift_check(r->db, &o[i])) != SQLITE_OK)
+			buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
+				why.len ? "; " : "", o[i].type, o[i].name, sqlite3_errmsg(r->db));
+	if (why.len && is_busy(rc))
+		rc = db_error(r, rc, "cannot carry an object");
+	else if (why.len)
+		rc = buf_oom(&why) ? error_oom(r->err) : error_set(r->err, RETORT_EDB,
+			"%s %s was rolled back: %s",
+			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, why.ptr);
+	else
+		rc = 0;
+	buf_release(&why);
+	return rc;
+}
+
 /* Run `rev` in the open transaction: its statements, the version table,
 ** its history row. */
 static int apply_revision(run *r, const retort_revision *rev, double t0)
@@ -984,10 +1174,13 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	r->rev = rev;
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
 	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
+	rc = carry(r, rev, 0);
 	for (i = 0; i < sec->n_stmts && !rc; i++) {
 		rc = run_statement(r, rev, &sec->stmts[i]);
 		r->dirty = r->dirty || may_orphan(sec->stmts[i].sql);
 	}
+	if (!rc)
+		rc = carry(r, rev, 1);
 	if (rc)
 		return rc;
 	r->applied[rev->index] = r->dir == RETORT_UPGRADE;
@@ -1086,6 +1279,9 @@ static int commit(run *r, const retort_revision *rev)
 {
 	int rc = 0;
 
+	/* a transaction that holds work is cancelled up to its COMMIT */
+	if (r->said_begin && (rc = stop(r)))
+		return rc;
 	if (r->dirty && (rc = fk_check(r, rev)))
 		return rc;
 	if (r->said_begin)
@@ -1094,6 +1290,41 @@ static int commit(run *r, const retort_revision *rev)
 		return db_error(r, rc, "cannot commit");
 	r->in_txn = r->said_begin = 0;
 	return 0;
+}
+
+/*
+** The run was cancelled while `rev` ran (NULL: a stamp, or a whole run in
+** one transaction at its COMMIT) and what it had not committed is rolled
+** back. The error a stopped statement raised (SQLite's "interrupted") is
+** replaced by one that says so; the backup's own stays.
+*/
+static int cancelled_error(run *r, const retort_revision *rev)
+{
+	const char *verb = r->stamp ? "stamp" : r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade";
+	retort_buf what = RETORT_BUF_INIT;
+	int rc;
+
+	if (!r->err)
+		return RETORT_ECANCELLED;
+	if (*r->err && (*r->err)->code == RETORT_ECANCELLED)
+		return RETORT_ECANCELLED;
+	retort_error_free(*r->err);
+	*r->err = NULL;
+	buf_puts(&what, verb);
+	if (rev)
+		buf_printf(&what, " %s", rev->id);
+	if (r->o->dry_run)
+		buf_puts(&what, " cancelled (a dry run: nothing was changed)");
+	else if (r->o->one_transaction && !r->stamp)
+		buf_puts(&what, " cancelled: the whole run was rolled back (one transaction)");
+	else
+		buf_puts(&what, " cancelled and rolled back");
+	/* at the statement it stopped, when one of `rev`'s was running */
+	rc = buf_oom(&what) ? error_oom(r->err) : rev && r->stopped ?
+		error_in(r, rev, r->stopped, RETORT_ECANCELLED, -1, what.ptr) :
+		error_set(r->err, RETORT_ECANCELLED, "%s", what.ptr);
+	buf_release(&what);
+	return rc;
 }
 
 /* ---- upgrade and downgrade ------------------------------------------- */
@@ -1129,15 +1360,14 @@ static int foreign_keys_off(run *r)
 
 static int migrate(run *r)
 {
-	const retort_revision *next;
+	const retort_revision *next = NULL;
 	double t0 = 0;
-	int rc = 0;
+	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel);
 
-	if (r->o->on_event) {
+	if (r->o->on_event)
 		r->dl = dataloss_new(r->db, r->o->dry_run);
-		if (!r->o->dry_run)
-			sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
-	}
+	if (progress)
+		sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
 	for (;;) {
 		if (!r->in_txn && (rc = begin(r)))
 			break;
@@ -1154,9 +1384,9 @@ static int migrate(run *r)
 		rc = commit(r, NULL);
 	if (rc)
 		rollback(r);
-	if (r->o->on_event && !r->o->dry_run)
+	if (progress)
 		sqlite3_progress_handler(r->db, 0, NULL, NULL);
-	return rc;
+	return rc && r->cancelled ? cancelled_error(r, next) : rc;
 }
 
 /* ---- entry points ----------------------------------------------------- */
@@ -1186,8 +1416,13 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 		return error_set(err, RETORT_EINVALID, "no database handle");
 	if (db && !sqlite3_get_autocommit(db))
 		return error_set(err, RETORT_EINVALID, "the handle is inside a transaction");
-	if (db && r->o->busy_timeout_ms >= 0)
-		sqlite3_busy_timeout(db, r->o->busy_timeout_ms);
+	/* one deadline for the whole run: its reads, each BEGIN IMMEDIATE, the
+	** re-read of the version table and each COMMIT wait out of one budget */
+	if (db && r->o->busy_timeout_ms >= 0) {
+		r->wait.budget_ms = r->o->busy_timeout_ms;
+		db_wait_attach(db, &r->wait);
+		r->waiting = 1;
+	}
 	r->heads = malloc((revs->n + 1) * sizeof(*r->heads));
 	if (!r->heads)
 		return error_oom(err);
@@ -1205,7 +1440,9 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	** revision is set right */
 	if (!rc && !stamp)
 		rc = take_state(r, ids, n, 0);
-	retort_strings_free(ids, n);
+	/* where a dry run's script will expect the database (guard) */
+	r->rows = ids;
+	r->n_rows = n;
 	if (rc)
 		return rc;
 	/* a target the other way is a mistake, not "nothing to do" */
@@ -1216,6 +1453,10 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	for (i = 0; !stamp && i < revs->n && !rc; i++)
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
 			rc = refuse(r, revs->revs[i]);
+	if (!rc && !stamp && db)
+		rc = drift_find(&r->drift, db, revs, r->applied, r->scope, dir, err);
+	if (!rc && r->drift && !r->o->carry_unknown_objects)
+		rc = drift_refuse(r->drift, dir, err);
 	return rc;
 }
 
@@ -1269,6 +1510,8 @@ int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
 		rc = commit(&r, NULL);
 	if (rc)
 		rollback(&r);
+	if (rc && r.cancelled)
+		rc = cancelled_error(&r, NULL);
 	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
 		emit_revision(&r, RETORT_EVENT_DONE, r.n_targets ? r.targets[i] : NULL,
 			mono_now() - t0);

@@ -8,11 +8,13 @@
 #include "ydoc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CONFIG_NAME "retort.yaml"
@@ -181,6 +183,237 @@ int db_open(const char *path, sqlite3 **db, int flags)
 	}
 	rc = sqlite3_open_v2(path, db, flags & ~SQLITE_OPEN_URI, NULL);
 	buf_release(&name);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Live databases                                                       */
+/* ------------------------------------------------------------------ */
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* SQLite's own steps (sqliteDefaultBusyCallback), cut to what is left. */
+static int wait_busy(void *ctx, int count)
+{
+	static const int steps_ms[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 };
+	const int n_steps = (int)(sizeof(steps_ms) / sizeof(steps_ms[0]));
+	db_wait *w = ctx;
+	long long left = (long long)w->budget_ms * 1000000LL - w->spent_ns, step, t0;
+	struct timespec ts;
+
+	if (left <= 0)
+		return 0;
+	step = (long long)steps_ms[count < n_steps ? count : n_steps - 1] * 1000000LL;
+	if (step > left)
+		step = left;
+	ts.tv_sec = (time_t)(step / 1000000000LL);
+	ts.tv_nsec = (long)(step % 1000000000LL);
+	t0 = mono_ns();
+	nanosleep(&ts, NULL);
+	w->spent_ns += mono_ns() - t0;
+	return 1;
+}
+
+void db_wait_attach(sqlite3 *db, db_wait *w)
+{
+	sqlite3_busy_handler(db, wait_busy, w);
+}
+
+/* May this process write `path` (its effective ids; a read-only mount too)? */
+static int writable(const char *path)
+{
+	return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0;
+}
+
+/* Is `path` a database in WAL mode (its header's read and write versions 2)? */
+static int is_wal(const char *path)
+{
+	unsigned char head[20];
+	FILE *f = fopen(path, "rb");
+	int wal = f && fread(head, 1, sizeof(head), f) == sizeof(head) && head[18] == 2 &&
+		head[19] == 2;
+
+	if (f)
+		fclose(f);
+	return wal;
+}
+
+static int locked(const db_wait *wait, retort_error **err)
+{
+	if (wait)
+		return error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
+			wait->budget_ms);
+	return error_set(err, RETORT_EBUSY, "the database is locked");
+}
+
+/*
+** SQLite reads a file only when a statement needs it: reading the schema
+** cookie checks the header and finds a hot journal. The extended code.
+*/
+static int read_header(sqlite3 *db)
+{
+	sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+	return sqlite3_extended_errcode(db);
+}
+
+/*
+** A hot journal: a process stopped inside a write transaction and left
+** `path`-journal, which the next connection that may write plays back
+** (read-only ones fail with SQLITE_READONLY_ROLLBACK). Roll it back so,
+** with a read-write connection that never creates the file, when this
+** process may write the file and its folder (the journal is deleted from
+** it); else say plainly what is wrong and what to do.
+*/
+static int roll_back_journal(const char *path, const char *dir, db_wait *wait,
+	retort_error **err)
+{
+	sqlite3 *db = NULL;
+	int rc = SQLITE_READONLY;
+
+	if (writable(path) && writable(dir) &&
+	    db_open(path, &db, SQLITE_OPEN_READWRITE) == SQLITE_OK &&
+	    !sqlite3_db_readonly(db, "main")) {
+		if (wait)
+			db_wait_attach(db, wait);
+		rc = read_header(db);
+	}
+	if ((rc & 0xff) == SQLITE_BUSY)
+		rc = locked(wait, err);
+	else if (rc != SQLITE_OK)
+		rc = error_set(err, RETORT_EDB, "database '%s' has an unfinished transaction "
+			"(a hot journal, '%s-journal', left by a process that stopped in the "
+			"middle of a write); only a connection that may write can roll it back, "
+			"and this user cannot write '%s' or its folder%s%s: run retort as the "
+			"file's owner, or have the owner run: sqlite3 '%s' 'PRAGMA schema_version'",
+			path, path, path, db ? ": " : "", db ? sqlite3_errmsg(db) : "", path);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* Why reading `path` failed with `rc` (the handle `db`'s), as an error. */
+static int read_error(sqlite3 *db, int rc, const char *path, const char *dir, db_wait *wait,
+	retort_error **err)
+{
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return error_set(err, RETORT_EINVALID, "'%s' is not a SQLite database", path);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return locked(wait, err);
+	/* WAL mode: even reading needs the -wal and -shm files, created next to
+	** the database when missing, and a -shm rebuilt after a process stopped
+	** in the middle of a write: both need a connection that may write them
+	** (SQLite's "WAL in a read-only folder", and its SQLITE_PROTOCOL after
+	** retrying a -shm it cannot rebuild) */
+	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CORRUPT && is_wal(path))
+		return error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL "
+			"mode, where reading needs its '%s-wal' and '%s-shm' files, the -shm created "
+			"when missing or rebuilt after a process stopped in the middle of a write, "
+			"and this user cannot write '%s-shm' or its folder '%s': run retort as the "
+			"file's owner (any command that reads the database rebuilds it)", path,
+			sqlite3_errmsg(db), path, path, path, dir);
+	return error_set(err, RETORT_EDB, "cannot read database '%s': %s", path,
+		sqlite3_errmsg(db));
+}
+
+int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
+	int *recovered, retort_error **err)
+{
+	int write = (how & DB_LIVE_WRITE) != 0, rc = 0, sql_rc = SQLITE_OK, tries;
+	/* CREATE also lets the revisions ATTACH a file that does not exist yet */
+	int flags = !write ? SQLITE_OPEN_READONLY :
+		SQLITE_OPEN_READWRITE | (how & DB_LIVE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	char *dir = NULL;
+	struct stat st;
+
+	*out = NULL;
+	if (recovered)
+		*recovered = 0;
+	if (strcmp(path, ":memory:") == 0) {
+		if (db_open(path, out, flags) != SQLITE_OK)
+			rc = error_oom(err);
+		goto done;
+	}
+	dir = path_dirname(path);
+	if (!dir) {
+		rc = error_oom(err);
+		goto done;
+	}
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
+				strerror(errno));
+		} else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			/* no command could create it there */
+			rc = error_set(err, RETORT_ENOTFOUND, "the folder '%s' of database '%s' does not "
+				"exist", dir, path);
+		} else if (!write) {
+			rc = 0; /* not created yet: at base */
+		} else if (!(how & DB_LIVE_CREATE)) {
+			rc = error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
+		} else if (!writable(dir)) {
+			rc = error_set(err, RETORT_EDB, "cannot create database '%s': its folder '%s' is "
+				"read-only", path, dir);
+		} else if (db_open(path, out, flags) != SQLITE_OK) {
+			rc = error_set(err, RETORT_EDB, "cannot create database '%s': %s", path,
+				*out ? sqlite3_errmsg(*out) : "out of memory");
+		}
+		goto done;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = error_set(err, RETORT_EINVALID, "database '%s' is a directory, not a SQLite "
+			"database file", path);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = error_set(err, RETORT_EINVALID, "database '%s' is not a regular file", path);
+		goto done;
+	}
+	/* at most one hot journal rolled back: then the file is read again */
+	for (tries = 0; tries < 2; tries++) {
+		if (db_open(path, out, flags) != SQLITE_OK) {
+			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
+				*out ? sqlite3_errmsg(*out) : "out of memory");
+			goto done;
+		}
+		/* SQLite opens a file it may not write read-only, without a word */
+		if (write && sqlite3_db_readonly(*out, "main")) {
+			rc = error_set(err, RETORT_EDB, "database '%s' is read-only", path);
+			goto done;
+		}
+		if (write && !writable(dir)) {
+			rc = error_set(err, RETORT_EDB, "database '%s' is read-only: its folder '%s' is, "
+				"and SQLite writes its journal there", path, dir);
+			goto done;
+		}
+		if (wait)
+			db_wait_attach(*out, wait);
+		sql_rc = read_header(*out);
+		if (sql_rc != SQLITE_READONLY_ROLLBACK || tries)
+			break;
+		sqlite3_close(*out);
+		*out = NULL;
+		rc = roll_back_journal(path, dir, wait, err);
+		if (rc)
+			goto done;
+		if (recovered)
+			*recovered = 1;
+	}
+	/* without a wait, a busy header is left to the caller's reads, which wait */
+	if (sql_rc != SQLITE_OK && !(!wait && (sql_rc & 0xff) == SQLITE_BUSY))
+		rc = read_error(*out, sql_rc, path, dir, wait, err);
+done:
+	if (rc) {
+		sqlite3_close(*out);
+		*out = NULL;
+	} else if (*out && wait) {
+		db_wait_attach(*out, wait);
+	}
+	free(dir);
 	return rc;
 }
 

@@ -1,8 +1,11 @@
 /*
-** dbopen.h: the one way retort opens a database file (config.c).
+** dbopen.h: the one way retort opens a database file (config.c), and the
+** one way it waits for a locked one.
 */
 #ifndef RETORT_DBOPEN_H
 #define RETORT_DBOPEN_H
+
+#include "retort.h"
 
 #include <sqlite3.h>
 
@@ -14,5 +17,44 @@
 ** database, backup and db:FILE source is opened here instead.
 */
 int db_open(const char *path, sqlite3 **db, int flags);
+
+/*
+** One deadline for every wait on a handle. SQLite's busy timeout bounds each
+** statement's wait, so a run that reads, begins, re-reads and commits could
+** wait several times over; a db_wait is a busy handler that gives up once
+** `budget_ms` has been spent waiting in all, however many statements waited.
+*/
+typedef struct db_wait {
+	int budget_ms;      /* the most to wait, in all */
+	long long spent_ns; /* waited so far */
+} db_wait;
+
+/* Make `w` the busy handler of `db`; `w` must outlive that use of it. */
+void db_wait_attach(sqlite3 *db, db_wait *w);
+
+/* How db_open_live() opens the file. */
+enum {
+	DB_LIVE_WRITE = 1 << 0, /* read-write: refused when the file or its folder is read-only */
+	DB_LIVE_CREATE = 1 << 1 /* with DB_LIVE_WRITE: create the file when it is missing */
+};
+
+/*
+** Open the database file `path` for a command, and read its header, so that
+** what is wrong with the file itself is told before anything runs: a folder
+** that does not exist, a directory, a file that is not a SQLite database
+** (RETORT_EINVALID or RETORT_ENOTFOUND); for DB_LIVE_WRITE a read-only file
+** or folder (RETORT_EDB). Read-only, a missing file gives *out NULL and 0 (a
+** database that does not exist yet, at base), and is never created.
+**
+** A hot journal (a process stopped inside a write transaction) is rolled
+** back as SQLite means it to be, by a connection that may write, which a
+** read-only one cannot: `*recovered` (may be NULL) is set when that
+** happened. When this process may not write the file and its folder, it is
+** RETORT_EDB saying so and what to do. `wait` becomes the handle's busy
+** handler; NULL: nothing waits, and a header that is busy is left to the
+** caller's own reads (a run that waits by its own deadline).
+*/
+int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
+	int *recovered, retort_error **err);
 
 #endif

@@ -821,19 +821,21 @@ done:
 
 /* Tables of `to` with parents before children (foreign keys), cycles
 ** broken where they close. */
-static void visit_parents_first(const schema_diff *sd, size_t i, char *state, size_t *order,
-	size_t *n)
+static void visit_parents_first(const schema_diff *sd, const schema *to, size_t i,
+	char *state, size_t *order, size_t *n)
 {
 	const schema_table *t = sd->tables[i].new;
-	size_t k, j;
+	size_t k;
 
 	if (state[i])
 		return;
 	state[i] = 1;
-	for (k = 0; t && k < t->nfks; k++)
-		for (j = 0; j < sd->ntables; j++)
-			if (j != i && sd->tables[j].new && name_eq(sd->tables[j].new->name, t->fks[k].table))
-				visit_parents_first(sd, j, state, order, n);
+	for (k = 0; t && k < t->nfks; k++) {
+		/* the tables of `to` are the first of sd->tables, in its order */
+		const schema_table *parent = schema_find_table(to, t->fks[k].table);
+		if (parent && parent != t)
+			visit_parents_first(sd, to, (size_t)(parent - to->tables), state, order, n);
+	}
 	order[(*n)++] = i;
 }
 
@@ -946,7 +948,7 @@ static int emit_steps(builder *bd, retort_error **err)
 
 	for (i = 0; i < sd->ntables; i++)
 		if (sd->tables[i].new)
-			visit_parents_first(sd, i, state, order, &n);
+			visit_parents_first(sd, to, i, state, order, &n);
 	for (i = 0; i < n; i++) {
 		const table_diff *td = &sd->tables[order[i]];
 		switch (td->action) {

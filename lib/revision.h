@@ -94,6 +94,12 @@ void sha256_hex(char out[65], const void *data, size_t len);
 int revgraph_applied(unsigned char **out, const retort_revisions *revs,
 	const char *const *ids, size_t n, retort_error **err);
 
+/* replay.c: a sealed in-memory database holding the schema the upgrade
+** sections of the `applied` revisions (revs->n flags) give, replayed in
+** order; close it with sqlite3_close(). */
+int replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,
+	retort_error **err);
+
 /* Mark `targets` and all their ancestors in `set` (revs->n flags). */
 void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
 	const retort_revision *const *targets, size_t n);

@@ -168,6 +168,7 @@ void retort_schema_free(retort_schema *s)
 
 schema_table *schema_table_add(schema *s)
 {
+	s->sorted = 0;
 	return ARRAY_PUSH(s->tables, s->ntables, s->captables);
 }
 
@@ -309,8 +310,21 @@ int schema_table_copy(schema_table *d, const schema_table *t)
 
 schema_table *schema_find_table(const schema *s, const char *name)
 {
-	size_t i;
+	size_t i, lo = 0, hi = s->ntables;
 
+	/* a look-up per table (diff, plan) must not make many tables quadratic */
+	while (s->sorted && name && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = sqlite3_stricmp(s->tables[mid].name, name);
+		if (c == 0)
+			return &s->tables[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (s->sorted && name)
+		return NULL;
 	for (i = 0; i < s->ntables; i++)
 		if (name_eq(s->tables[i].name, name))
 			return &s->tables[i];
@@ -448,6 +462,7 @@ void schema_sort(schema *s)
 	sort_items(s->triggers, s->ntriggers, sizeof(*s->triggers), cmp_trigger);
 	for (i = 0; i < s->ntables; i++)
 		schema_table_sort(&s->tables[i]);
+	s->sorted = 1;
 }
 
 /* ---- comparison ----------------------------------------------------- */

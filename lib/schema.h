@@ -126,6 +126,7 @@ struct retort_schema {
 	size_t nviews, capviews;
 	schema_trigger *triggers;
 	size_t ntriggers, captriggers;
+	int sorted; /* tables in name order (schema_sort): found by binary search */
 	/* models only: the files read, kept so that src_loc.path and error
 	** source lines stay valid while the schema lives */
 	str_list paths;

@@ -43,7 +43,8 @@ typedef enum retort_code {
 	RETORT_EEXISTS = -5,   /**< refusing to overwrite something */
 	RETORT_EDB = -6,       /**< SQLite reported an error */
 	RETORT_EBUSY = -7,     /**< the database stayed locked */
-	RETORT_EMISMATCH = -8  /**< a check found a difference (verify, changed files) */
+	RETORT_EMISMATCH = -8, /**< a check found a difference (verify, changed files) */
+	RETORT_ECANCELLED = -9 /**< the run was cancelled (retort_cancel_request) */
 } retort_code;
 
 /**
@@ -511,19 +512,48 @@ typedef struct retort_event {
 
 typedef void (*retort_event_fn)(void *ctx, const retort_event *ev);
 
+/**
+** A cancellation token: hand it to a run (`retort_migrate_options.cancel`)
+** and call retort_cancel_request() to stop that run. The run stops the
+** statement it is running within milliseconds (SQLite's progress handler
+** polls the token), rolls the revision it was running back, removes a
+** backup it was writing, and returns RETORT_ECANCELLED; revisions it
+** committed before stay committed. The library never installs signal
+** handlers: an app that wants Ctrl-C to stop a migration calls
+** retort_cancel_request() from its own handler.
+*/
+typedef struct retort_cancel retort_cancel;
+
+/** A new token, not requested; free with retort_cancel_free(). */
+RETORT_EXTERN(int) retort_cancel_new(retort_cancel **out, retort_error **err);
+
+/**
+** Ask every run holding `cancel` to stop; it stays asked (a token serves
+** one run). Async-signal-safe (one store to a lock-free atomic int) and
+** safe from any thread, also after the run ended. Accepts NULL.
+*/
+RETORT_EXTERN(void) retort_cancel_request(retort_cancel *cancel);
+
+/** Release a token no run holds any more. Accepts NULL. */
+RETORT_EXTERN(void) retort_cancel_free(retort_cancel *cancel);
+
 typedef struct retort_migrate_options {
 	int one_transaction;      /**< the whole run in one transaction */
 	int dry_run;              /**< report every statement, run none (--sql) */
 	const char *backup_path;  /**< copy the database here before the first change */
-	int busy_timeout_ms;      /**< wait this long for a lock; < 0: the handle's own */
+	int busy_timeout_ms;      /**< wait at most this long for locks, in all over the run; < 0: the handle's own */
 	const retort_config *cfg; /**< for the version table's name; may be NULL */
 	retort_event_fn on_event; /**< may be NULL */
 	void *ctx;
 	int allow_attach;         /**< let revisions ATTACH and VACUUM INTO other files
 	                               (else they are refused before anything runs) */
+	int carry_unknown_objects; /**< recreate the indexes, triggers and views the
+	                               chain does not know that a revision destroys
+	                               (else the run is refused before anything runs) */
+	retort_cancel *cancel;    /**< stops the run when requested; may be NULL */
 } retort_migrate_options;
 
-#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0 }
+#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -538,7 +568,13 @@ typedef struct retort_migrate_options {
 ** Before anything runs, every revision the run will apply is checked: one
 ** that begins or ends a transaction, sets PRAGMA journal_mode, or (without
 ** `allow_attach`) ATTACHes a database or runs VACUUM INTO is RETORT_EINVALID
-** at its file and line, and nothing changes.
+** at its file and line, and nothing changes. So is, as RETORT_EDB, a run
+** whose revisions would destroy indexes, triggers or views the chain does
+** not have at the database's current revision (made by hand) with a table
+** or view they drop; with `carry_unknown_objects` each is recreated from its
+** sqlite_schema text after the revision, in its transaction (a view or
+** another table's trigger that reads what goes is dropped before it), and
+** one that no longer applies fails the revision.
 **
 ** @return 0; RETORT_EDB when a statement fails or a foreign key is violated
 **         (that revision is rolled back; `err` names the file and line);
@@ -546,6 +582,8 @@ typedef struct retort_migrate_options {
 **         TARGET behind the database (applied, and not one of its heads:
 **         "did you mean downgrade?"), before anything runs;
 **         RETORT_EBUSY when the database stayed locked past the timeout;
+**         RETORT_ECANCELLED when `opts->cancel` was requested (the message
+**         names the revision rolled back, or the backup removed);
 **         RETORT_ENOTFOUND when the database is at a revision the folder
 **         does not have; what retort_revisions_resolve() returns for TARGET
 */

@@ -7,12 +7,16 @@
 ** table, a dropped column, a generated rebuild and renames; one transaction;
 ** foreign keys restored; refusals (a handle in a transaction, a lock held
 ** past the timeout, an unknown revision); another handle moving the
-** database between two revisions; changed files; PROGRESS.
+** database between two revisions; changed files; PROGRESS; cancellation
+** (a long statement stopped and its revision rolled back, from an event and
+** from another thread; one transaction; the backup; a stamp).
 */
 #include "harness.h"
 #include "retort.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -740,8 +744,10 @@ static void test_dry_run(const retort_revisions *revs)
 	/* the live pet's born values, even though nothing ran */
 	l = loss(&rec, "pet", "born");
 	CHECK(l != NULL && l->values == 2);
-	CHECK(strncmp(rec.script, "PRAGMA foreign_keys = OFF;\nCREATE TABLE IF NOT EXISTS \"retort_version\"",
-		70) == 0);
+	/* the engine's tables in the first transaction, each one guarded */
+	CHECK(strncmp(rec.script, "PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n"
+		"CREATE TABLE IF NOT EXISTS \"retort_version\"", 87) == 0);
+	CHECK_INT(occurrences(rec.script, "CREATE TEMP TABLE retort_guard "), 3);
 	CHECK(strstr(rec.script, "PRAGMA foreign_key_check;\nCREATE TEMP TABLE retort_fk_guard") != NULL);
 	CHECK(ends_with(rec.script, "COMMIT;\nPRAGMA foreign_keys = ON;\n"));
 	CHECK_INT(occurrences(rec.script, "BEGIN IMMEDIATE;"), 3);
@@ -1044,10 +1050,14 @@ static void test_changed(void)
 }
 
 /* A function of the app's handle that takes its time. */
+static atomic_int slow_calls;
+
 static void slow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct timespec ts = { 0, sqlite3_value_int(argv[0]) * 1000L };
 
+	(void)argc;
+	atomic_fetch_add(&slow_calls, 1);
 	nanosleep(&ts, NULL);
 	sqlite3_result_int(ctx, 1);
 }
@@ -1087,6 +1097,170 @@ static void test_progress(void)
 	retort_revisions_free(revs);
 }
 
+/* ---- cancellation --------------------------------------------------- */
+
+#define C1 "e00000000001"
+#define C2 "e00000000002"
+#define C3 "e00000000003"
+
+/* Requests the cancel when the statement holding `at` is about to run (or,
+** with `by_thread`, lets a thread do it 50 ms later). */
+typedef struct canceller {
+	retort_cancel *cancel;
+	const char *at;
+	int by_thread;
+	atomic_int reached;
+} canceller;
+
+static void cancel_at(void *ctx, const retort_event *e)
+{
+	canceller *c = ctx;
+
+	if (e->kind != RETORT_EVENT_STATEMENT || !strstr(e->sql, c->at))
+		return;
+	if (c->by_thread)
+		atomic_store(&c->reached, 1);
+	else
+		retort_cancel_request(c->cancel);
+}
+
+static void *cancel_thread(void *arg)
+{
+	canceller *c = arg;
+	struct timespec ts = { 0, 1000000 };
+	int i;
+
+	for (i = 0; i < 20000 && !atomic_load(&c->reached); i++)
+		nanosleep(&ts, NULL);
+	ts.tv_nsec = 50000000;
+	nanosleep(&ts, NULL);
+	retort_cancel_request(c->cancel);
+	return NULL;
+}
+
+/* Upgrade `path` (made afresh) to head on `revs`, cancelled at the slow
+** statement; the error (its code checked) in `*keep`. */
+static sqlite3 *cancelled_run(const char *path, const retort_revisions *revs, int by_thread,
+	int one_transaction, retort_error **keep)
+{
+	retort_migrate_options o = RETORT_MIGRATE_OPTIONS_INIT;
+	canceller c = { NULL, "slow_rows", by_thread, 0 };
+	pthread_t t;
+	sqlite3 *db;
+
+	unlink(path);
+	db = open_db(path);
+	sqlite3_create_function(db, "slow", 1, SQLITE_UTF8, NULL, slow, NULL, NULL);
+	CHECK_INT(retort_cancel_new(&c.cancel, NULL), 0);
+	o.on_event = cancel_at;
+	o.ctx = &c;
+	o.cancel = c.cancel;
+	o.one_transaction = one_transaction;
+	atomic_store(&slow_calls, 0);
+	if (by_thread)
+		CHECK_INT(pthread_create(&t, NULL, cancel_thread, &c), 0);
+	CHECK_INT(run(retort_upgrade, db, revs, "head", &o, RETORT_ECANCELLED, keep),
+		RETORT_ECANCELLED);
+	if (by_thread)
+		pthread_join(t, NULL);
+	retort_cancel_free(c.cancel);
+	/* stopped at its first progress check, long before its 4000 rows */
+	CHECK(atomic_load(&slow_calls) < 4000);
+	CHECK_INT(qi(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'slow_rows'"), 0);
+	return db;
+}
+
+static void test_cancel(void)
+{
+	char dir[300], path[300], bak[300], file[400];
+	retort_migrate_options o = RETORT_MIGRATE_OPTIONS_INIT;
+	retort_revisions *revs;
+	retort_cancel *cancel = NULL;
+	retort_error *err = NULL;
+	sqlite3 *db;
+	int by_thread;
+
+	new_dir(dir, sizeof(dir));
+	write_rev(dir, C1, "none", "CREATE TABLE t (x);", "DROP TABLE t;");
+	write_rev(dir, C2, C1, "INSERT INTO t VALUES (1);", "DELETE FROM t;");
+	/* about 1.6 s: 4000 rows of 400 us */
+	write_rev(dir, C3, C2,
+		"CREATE TABLE slow_rows AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL\n"
+		"  SELECT x + 1 FROM c WHERE x < 4000) SELECT x, slow(400) AS s FROM c;",
+		"DROP TABLE slow_rows;");
+	revs = load(dir);
+	snprintf(path, sizeof(path), "%s/cancel.db", root);
+	snprintf(file, sizeof(file), "%s/" C3 "_rev.sql", dir);
+
+	/* the statement stopped, its revision rolled back, the ones before kept;
+	** asked from the event before it, then from another thread */
+	for (by_thread = 0; by_thread < 2; by_thread++) {
+		db = cancelled_run(path, revs, by_thread, 0, &err);
+		if (err) {
+			CHECK_STR(err->message, "upgrade " C3 " cancelled and rolled back");
+			CHECK_STR(err->path, file);
+			CHECK_INT(err->line, 7);
+		}
+		retort_error_free(err);
+		err = NULL;
+		CHECK_STR(version_of(db), C2);
+		CHECK_INT(qi(db, "SELECT count(*) FROM t"), 1);
+		CHECK_STR(q(db, "SELECT group_concat(revision) FROM retort_history"), C1 "," C2);
+		sqlite3_close(db);
+	}
+
+	/* one transaction: the whole run goes */
+	db = cancelled_run(path, revs, 0, 1, &err);
+	if (err)
+		CHECK_STR(err->message, "upgrade " C3 " cancelled: the whole run was rolled back "
+			"(one transaction)");
+	retort_error_free(err);
+	err = NULL;
+	CHECK_INT(qi(db, "SELECT count(*) FROM sqlite_schema"), 0);
+	sqlite3_close(db);
+
+	/* asked before the run: the first revision rolled back, a backup removed */
+	CHECK_INT(retort_cancel_new(&cancel, NULL), 0);
+	retort_cancel_request(cancel);
+	retort_cancel_request(NULL);
+	snprintf(bak, sizeof(bak), "%s/cancel.bak", root);
+	unlink(bak);
+	unlink(path);
+	db = open_db(path);
+	o.cancel = cancel;
+	CHECK_INT(run(retort_upgrade, db, revs, C1, &o, RETORT_ECANCELLED, &err), RETORT_ECANCELLED);
+	if (err)
+		CHECK_STR(err->message, "upgrade " C1 " cancelled and rolled back");
+	retort_error_free(err);
+	err = NULL;
+	CHECK_INT(qi(db, "SELECT count(*) FROM sqlite_schema"), 0);
+	o.cancel = NULL;
+	CHECK_INT(run(retort_upgrade, db, revs, C2, &o, 0, NULL), 0);
+	o.cancel = cancel;
+	o.backup_path = bak;
+	CHECK_INT(run(retort_upgrade, db, revs, "head", &o, RETORT_ECANCELLED, &err),
+		RETORT_ECANCELLED);
+	if (err)
+		CHECK(strstr(err->message, "cancel.bak' was cancelled and removed; nothing was changed"));
+	retort_error_free(err);
+	err = NULL;
+	CHECK(access(bak, F_OK) != 0);
+	CHECK_STR(version_of(db), C2);
+	o.backup_path = NULL;
+	/* a stamp, cancelled before its COMMIT */
+	CHECK_INT(run(retort_stamp, db, revs, C1, &o, RETORT_ECANCELLED, &err), RETORT_ECANCELLED);
+	if (err)
+		CHECK_STR(err->message, "stamp cancelled and rolled back");
+	retort_error_free(err);
+	CHECK_STR(version_of(db), C2);
+	/* nothing to do: nothing to cancel */
+	CHECK_INT(run(retort_upgrade, db, revs, C2, &o, 0, NULL), 0);
+	sqlite3_close(db);
+	retort_cancel_free(cancel);
+	retort_cancel_free(NULL);
+	retort_revisions_free(revs);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -1112,6 +1286,7 @@ int main(void)
 	test_concurrent(a);
 	test_changed();
 	test_progress();
+	test_cancel();
 	retort_revisions_free(a);
 	if (!harness_failed) {
 		char cmd[400];

@@ -300,3 +300,26 @@ refused() {
 	fi
 	ok
 }
+
+# other_user: sets `other`, the prefix that runs a command as a user who
+# cannot write the files this script makes unless their modes let it: none
+# when not root (chmod does it), setpriv to nobody as root (root may write
+# anything), with the work folder opened to it. Returns 1 when there is no
+# such user (root without setpriv): the caller skips, saying so.
+other_user() {
+	other=()
+	((EUID == 0)) || return 0
+	command -v setpriv > /dev/null || return 1
+	setpriv --reuid=65534 --regid=65534 --clear-groups true 2> /dev/null || return 1
+	other=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+	chmod 755 "$work"
+}
+
+# as_other ARGS...: rt, as the user other_user chose
+as_other() {
+	last_cmd="retort $* (as a user who cannot write)"
+	env -u DATABASE_URL -u RETORT_DATABASE_URL NO_COLOR=1 "${other[@]}" "$bin" "$@" \
+		> "$work/out" 2> "$work/err"
+	rc=$?
+	((rc < 128)) || fail "$last_cmd crashed (exit $rc): $(head -c 3000 "$work/err")"
+}

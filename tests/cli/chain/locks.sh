@@ -89,4 +89,73 @@ hold 1 "BEGIN IMMEDIATE;"
 run_ok upgrade head
 wait "$holder" || fail "the lock holder failed"
 expect_version cccc00000003
+
+# --busy-timeout is one deadline for the whole run, not one per statement:
+# waits that each stay under it but add up past it stop the run. In
+# rollback-journal mode each COMMIT waits for the readers: one holds its
+# read transaction for 0.7 s as the run starts (the first revision's COMMIT
+# waits for it); another starts while the second revision's slow statement
+# runs and lets go 0.7 s after that revision's COMMIT begins to wait:
+# 1.4 s of waiting in all, over a 1000 ms deadline, each wait under it.
+# (the slow statement joins a small table with itself: it writes nothing,
+# so no cache spill waits for the reader before the COMMIT does)
+rev dddd00000004 cccc00000003 "owners" "CREATE TABLE owner (id INTEGER PRIMARY KEY);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO owner SELECT i FROM n;" "DROP TABLE owner;"
+rev eeee00000005 dddd00000004 "tally" "CREATE TABLE tally AS SELECT count(*) AS c FROM owner a, owner b, owner c WHERE a.id + b.id > c.id;" "DROP TABLE tally;"
+
+# hold_until FILE SQL: as hold, keeping the transaction until FILE exists
+hold_until() {
+	local file=$1 sql=$2 i
+	rm -f "$work/held" "$file"
+	{ echo ".timeout 5000"; echo "$sql"; echo ".output $work/held"; echo "SELECT 'held';"; echo ".output stdout"
+		while [[ ! -e $file ]]; do sleep 0.01; done; echo "COMMIT;"; } | sqlite3 -bail app.db > /dev/null &
+	holder=$!
+	for ((i = 0; i < 500; i++)); do
+		[[ -s $work/held ]] && return
+		sleep 0.01
+	done
+	fail "the sqlite3 shell did not take its lock"
+}
+
+hold 0.7 "BEGIN; SELECT count(*) FROM pet;"
+rm -f "$work/fifo" "$work/held"
+mkfifo "$work/fifo"
+t0=$(now_ms)
+env -u DATABASE_URL -u RETORT_DATABASE_URL NO_COLOR=1 "$bin" --busy-timeout 1000 --echo upgrade head \
+	> /dev/null 2> "$work/fifo" &
+pid=$!
+: > "$work/err"
+tp=
+exec 3< "$work/fifo"
+while IFS= read -r line <&3; do
+	printf '%s\n' "$line" >> "$work/err"
+	if [[ $line == 'CREATE TABLE tally'* ]]; then
+		hold_until "$work/release" "BEGIN; SELECT count(*) FROM pet;"
+	elif [[ $line == 'COMMIT;' && -e $work/held ]]; then
+		# the second revision's COMMIT, which waits for that reader
+		tp=$(now_ms)
+		{ sleep 0.7; touch "$work/release"; } &
+	fi
+done
+exec 3<&-
+wait "$pid"
+rc=$?
+t1=$(now_ms)
+last_cmd="retort --busy-timeout 1000 upgrade head (two COMMITs that wait about 0.7 s each)"
+[[ -n $tp ]] || fail "the run did not get to its second revision: $(shown)"
+expect_rc 4 "waits that add up past --busy-timeout stop the run"
+expect_err 'the database is locked \(waited 1000 ms\)'
+expect_version dddd00000004 "" "the first revision committed, the second rolled back"
+has_table tally && fail "the tally of the rolled-back revision is there"
+[[ ! -e app.db-journal ]] || fail "a journal was left behind"
+((t1 - tp < 650)) || fail "the second COMMIT waited $((t1 - tp)) ms: the first one's wait did not count"
+ok "the second COMMIT gave up after $((t1 - tp)) ms, the run after $((t1 - t0)) ms"
+wait "$holder"
+expect_integrity
+
+# WAL mode: a writer holding the write lock makes BEGIN IMMEDIATE wait
+expect_q "PRAGMA journal_mode = WAL" wal
+busy_case "WAL mode, writer holds BEGIN IMMEDIATE" "BEGIN IMMEDIATE;" upgrade head
+expect_version eeee00000005
+expect_q "SELECT c FROM tally" 6666700
 finish
