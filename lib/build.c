@@ -325,98 +325,161 @@ done:
 	return rc;
 }
 
-/* A foreign key of the models that SQLite would refuse is an error at its
-** `references`: the child could never be written. */
-static int check_fk_parents(sqlite3 *db, const schema *raw, retort_error **err)
+/* A scratch database holding one table of `s` and its indexes. */
+typedef struct fk_judge {
+	sqlite3 *db;
+	const schema_table *parent; /* the table it holds */
+	int made;                   /* ... and SQLite could make it */
+} fk_judge;
+
+/* Hold `parent` (and nothing else), made from its definition. */
+static void hold_parent(fk_judge *j, const schema_table *parent, retort_buf *sql)
 {
-	retort_buf what = RETORT_BUF_INIT;
-	size_t i, j;
+	size_t i;
+
+	if (j->parent == parent)
+		return;
+	if (j->parent && j->made) {
+		buf_clear(sql);
+		buf_puts(sql, "DROP TABLE ");
+		buf_ident(sql, j->parent->name);
+		if (!buf_oom(sql))
+			sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL);
+	}
+	j->parent = parent;
+	buf_clear(sql);
+	render_create_table(sql, parent, NULL);
+	j->made = !buf_oom(sql) && sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL) == SQLITE_OK;
+	for (i = 0; j->made && i < parent->nindexes; i++) {
+		buf_clear(sql);
+		render_create_index(sql, &parent->indexes[i], parent, NULL);
+		if (!buf_oom(sql))
+			sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL);
+	}
+}
+
+typedef void (*fk_mismatch_fn)(void *ctx, const schema_table *child, const schema_fk *fk);
+
+/*
+** Call `fn` for each foreign key of `s` that SQLite refuses (fk_mismatch).
+** Each is judged in a scratch database that holds only its parent table,
+** so that the cost grows with the keys, not with the square of the schema;
+** a parent SQLite cannot make there (an unknown module or collation) leaves
+** its keys unjudged.
+*/
+static int each_fk_mismatch(const schema *s, fk_mismatch_fn fn, void *ctx, retort_error **err)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	fk_judge j = { NULL, NULL, 0 };
+	size_t i, k;
 	int rc = 0;
 
-	for (i = 0; i < raw->ntables && !rc; i++) {
-		const schema_table *t = &raw->tables[i];
-		for (j = 0; j < t->nfks && !rc; j++) {
-			const schema_fk *fk = &t->fks[j];
-			int bad = fk_mismatch(db, fk);
-			if (bad < 0)
-				rc = error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
-					sqlite3_errmsg(db));
-			if (bad <= 0)
+	for (i = 0; i < s->ntables && !rc; i++) {
+		for (k = 0; k < s->tables[i].nfks && !rc; k++) {
+			const schema_fk *fk = &s->tables[i].fks[k];
+			const schema_table *parent = schema_find_table(s, fk->table);
+			int bad;
+			if (!parent)
 				continue;
-			buf_puts(&what, "foreign key ");
-			describe_fk(&what, t->name, fk);
-			if (fk->ref_columns.n)
-				buf_printf(&what, ", which is neither the primary key of '%s' nor unique "
-					"(a UNIQUE constraint, or a unique index without WHERE, in the "
-					"column's own collation)", fk->table);
-			else
-				buf_printf(&what, ", and '%s' has no primary key of %zu column%s to "
-					"reference", fk->table, fk->columns.n, fk->columns.n == 1 ? "" : "s");
-			buf_printf(&what, ": SQLite would refuse every insert into '%s' "
-				"(\"foreign key mismatch\")", t->name);
-			rc = buf_oom(&what) ? error_oom(err) : error_at(err, RETORT_EINVALID, &fk->loc,
-				schema_source_of(raw, fk->loc.path), "%s", what.ptr);
+			if (!j.db && (rc = scratch_open(&j.db, err)))
+				break;
+			hold_parent(&j, parent, &sql);
+			if (!j.made)
+				continue;
+			if ((bad = fk_mismatch(j.db, fk)) < 0)
+				rc = error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
+					sqlite3_errmsg(j.db));
+			else if (bad)
+				fn(ctx, &s->tables[i], fk);
 		}
 	}
-	buf_release(&what);
+	sqlite3_close(j.db);
+	buf_release(&sql);
 	return rc;
+}
+
+/* Where the models' first refused key is reported. */
+typedef struct fk_error {
+	const schema *raw;
+	retort_error **err;
+	int rc;
+} fk_error;
+
+/* The first refused key of the models: an error at its `references`. */
+static void model_fk_error(void *ctx, const schema_table *t, const schema_fk *fk)
+{
+	fk_error *c = ctx;
+	retort_buf what = RETORT_BUF_INIT;
+
+	if (c->rc)
+		return;
+	buf_puts(&what, "foreign key ");
+	describe_fk(&what, t->name, fk);
+	if (fk->ref_columns.n)
+		buf_printf(&what, ", which is neither the primary key of '%s' nor unique (a UNIQUE "
+			"constraint, or a unique index without WHERE, in the column's own collation)",
+			fk->table);
+	else
+		buf_printf(&what, ", and '%s' has no primary key of %zu column%s to reference",
+			fk->table, fk->columns.n, fk->columns.n == 1 ? "" : "s");
+	buf_printf(&what, ": SQLite would refuse every insert into '%s' (\"foreign key mismatch\")",
+		t->name);
+	c->rc = buf_oom(&what) ? error_oom(c->err) : error_at(c->err, RETORT_EINVALID, &fk->loc,
+		schema_source_of(c->raw, fk->loc.path), "%s", what.ptr);
+	buf_release(&what);
+}
+
+/* A foreign key of the models that SQLite would refuse is an error at its
+** `references`: the child could never be written. */
+static int check_fk_parents(const schema *raw, retort_error **err)
+{
+	fk_error c = { raw, err, 0 };
+	int rc = each_fk_mismatch(raw, model_fk_error, &c, err);
+
+	return rc ? rc : c.rc;
+}
+
+/* The refused keys of a schema, as strings (retort_schema_fk_mismatches). */
+typedef struct fk_list {
+	char **v;
+	size_t n, cap;
+	int oom;
+} fk_list;
+
+static void list_fk(void *ctx, const schema_table *t, const schema_fk *fk)
+{
+	fk_list *l = ctx;
+	retort_buf b = RETORT_BUF_INIT;
+	char **slot = NULL, *text;
+
+	describe_fk(&b, t->name, fk);
+	text = buf_detach(&b);
+	if (text)
+		slot = ARRAY_PUSH(l->v, l->n, l->cap);
+	if (slot) {
+		*slot = text;
+	} else {
+		free(text);
+		l->oom = 1;
+	}
 }
 
 int retort_schema_fk_mismatches(char ***out, size_t *count, const retort_schema *s,
 	retort_error **err)
 {
-	retort_buf sql = RETORT_BUF_INIT;
-	sqlite3 *db = NULL;
-	char **list = NULL;
-	size_t i, j, n = 0, cap = 0;
-	int rc;
+	fk_list l = { NULL, 0, 0, 0 };
+	int rc = each_fk_mismatch(s, list_fk, &l, err);
 
 	*out = NULL;
 	*count = 0;
-	if ((rc = scratch_open(&db, err)))
-		return rc;
-	/* each table and index alone: one that cannot be made here (an unknown
-	** module or collation) only leaves its keys unjudged */
-	for (i = 0; i < s->ntables; i++) {
-		buf_clear(&sql);
-		render_create_table(&sql, &s->tables[i], NULL);
-		if (!buf_oom(&sql))
-			sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
-		for (j = 0; j < s->tables[i].nindexes; j++) {
-			buf_clear(&sql);
-			render_create_index(&sql, &s->tables[i].indexes[j], &s->tables[i], NULL);
-			if (!buf_oom(&sql))
-				sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
-		}
-	}
-	for (i = 0; i < s->ntables && !rc; i++) {
-		const schema_table *t = &s->tables[i];
-		for (j = 0; j < t->nfks && !rc; j++) {
-			char **slot = NULL, *text;
-			if (sqlite3_table_column_metadata(db, "main", t->fks[j].table, NULL, NULL,
-			    NULL, NULL, NULL, NULL) != SQLITE_OK || fk_mismatch(db, &t->fks[j]) != 1)
-				continue;
-			buf_clear(&sql);
-			describe_fk(&sql, t->name, &t->fks[j]);
-			text = buf_oom(&sql) ? NULL : buf_detach(&sql);
-			if (text)
-				slot = ARRAY_PUSH(list, n, cap);
-			if (slot) {
-				*slot = text;
-			} else {
-				free(text);
-				rc = error_oom(err);
-			}
-		}
-	}
-	sqlite3_close(db);
-	buf_release(&sql);
+	if (!rc && l.oom)
+		rc = error_oom(err);
 	if (rc) {
-		retort_strings_free(list, n);
+		retort_strings_free(l.v, l.n);
 		return rc;
 	}
-	*out = list;
-	*count = n;
+	*out = l.v;
+	*count = l.n;
 	return 0;
 }
 
@@ -485,7 +548,7 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 	if ((rc = model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
 	    (rc = scratch_open(&db, err)))
 		return rc;
-	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(db, raw, err)) &&
+	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(raw, err)) &&
 	    !(rc = build_views(db, raw, err)) && !(rc = build_triggers(db, raw, err)))
 		rc = introspect_read(&built, db, cfg, err);
 	sqlite3_close(db);
