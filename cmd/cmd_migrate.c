@@ -22,7 +22,8 @@ typedef struct run {
 	retort_buf script;   /* --sql: every statement that would run */
 	retort_buf done;     /* --json: the "revisions" items */
 	retort_buf loss;     /* --json: the "data_loss" items */
-	size_t n_done, n_loss;
+	retort_buf orphans;  /* --json: the "orphans" items */
+	size_t n_done, n_loss, n_orphans;
 	int progress_width;  /* the progress line on the terminal; 0: none */
 } run;
 
@@ -118,6 +119,38 @@ static void on_data_loss(run *r, const retort_event *ev)
 		buf_puts(&r->loss, "null}");
 }
 
+/* Rows that had no parent before the revision: not its doing, told once. */
+static void on_orphans(run *r, const retort_event *ev)
+{
+	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
+	retort_buf what = RETORT_BUF_INIT;
+	size_t i;
+
+	buf_printf(&what, "%s %s: %lld row%s of %s", direction_word(ev->direction), id, ev->rows,
+		ev->rows == 1 ? "" : "s", ev->table);
+	for (i = 0; i < ev->n_rowids; i++)
+		buf_printf(&what, "%s%lld", i ? ", " : " (rowid ", ev->rowids[i]);
+	if (ev->n_rowids)
+		buf_puts(&what, ev->rows > (long long)ev->n_rowids ? ", ...)" : ")");
+	buf_printf(&what, " %s no parent in %s already: left as %s (a revision fails only on "
+		"rows it leaves without their parent)", ev->rows == 1 ? "has" : "have", ev->parent,
+		ev->rows == 1 ? "it is" : "they are");
+	cli_warn(r->c, "%s", what.ptr);
+	if (r->dry_run)
+		buf_printf(&r->script, "-- warning: %s\n", what.ptr);
+	buf_release(&what);
+	buf_puts(&r->orphans, r->n_orphans++ ? ", {\"revision\": " : "{\"revision\": ");
+	buf_json_string(&r->orphans, ev->revision ? id : NULL);
+	buf_puts(&r->orphans, ", \"table\": ");
+	buf_json_string(&r->orphans, ev->table);
+	buf_puts(&r->orphans, ", \"parent\": ");
+	buf_json_string(&r->orphans, ev->parent);
+	buf_printf(&r->orphans, ", \"rows\": %lld, \"rowids\": [", ev->rows);
+	for (i = 0; i < ev->n_rowids; i++)
+		buf_printf(&r->orphans, "%s%lld", i ? ", " : "", ev->rowids[i]);
+	buf_puts(&r->orphans, "]}");
+}
+
 static void on_statement(run *r, const retort_event *ev)
 {
 	size_t len = strlen(ev->sql);
@@ -160,19 +193,23 @@ static void on_event(void *ctx, const retort_event *ev)
 		cli_note(r->c, "%s was applied by another process meanwhile",
 			ev->revision ? retort_revision_id(ev->revision) : "a revision");
 		break;
+	case RETORT_EVENT_ORPHANS:
+		on_orphans(r, ev);
+		break;
 	}
 }
 
-/* {"direction", "dry_run", "revisions", "data_loss", "current", "sql",
-** "error"}: the --json report, also written when the run failed part way,
+/* {"direction", "dry_run", "revisions", "data_loss", "orphans", "current",
+** "sql", "error"}: the --json report, also written when the run failed part way,
 ** since the revisions before the failure stay applied. */
 static void put_json(retort_buf *b, const run *r, int known, char **current,
 	size_t n_current, const retort_error *err)
 {
 	buf_puts(b, "{\"direction\": ");
 	buf_json_string(b, r->verb);
-	buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], \"current\": ",
-		r->dry_run ? "true" : "false", r->done.ptr, r->loss.ptr);
+	buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], "
+		"\"orphans\": [%s], \"current\": ", r->dry_run ? "true" : "false", r->done.ptr,
+		r->loss.ptr, r->orphans.ptr);
 	if (known)
 		cli_json_strings(b, (const char *const *)current, n_current);
 	else
@@ -220,7 +257,8 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	unsigned write_flags)
 {
 	retort_migrate_options opts = RETORT_MIGRATE_OPTIONS_INIT;
-	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, 0, 0, 0 };
+	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT,
+		0, 0, 0, 0 };
 	const char *backup = cli_opt(c, "backup");
 	retort_revisions *revs = NULL;
 	retort_error *err = NULL;
@@ -291,6 +329,7 @@ done:
 	buf_release(&r.script);
 	buf_release(&r.done);
 	buf_release(&r.loss);
+	buf_release(&r.orphans);
 	sqlite3_close(db);
 	retort_revisions_free(revs);
 	retort_error_free(err);
