@@ -848,15 +848,17 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 	"INSERT INTO retort_fk_after " FK_NOW ";\n"
 /* j: per key with rowids not violating it before, how many violations are
 ** new (`new`), and whether the rowids tell which (`exact`) */
-#define FK_JUDGE "WITH m AS (SELECT tbl, parent, cols, rid, sum(a) AS a, sum(b) AS b FROM" \
-	" (SELECT tbl, parent, cols, rid, 1 AS a, 0 AS b FROM temp.retort_fk_after UNION ALL" \
-	" SELECT tbl, parent, cols, rid, 0, 1 FROM temp.retort_fk_before)" \
-	" GROUP BY tbl, parent, cols, rid)," \
-	" g AS (SELECT tbl, parent, cols, sum(a) AS na, sum(b) AS nb, sum(max(a - b, 0)) AS moved," \
-	" NOT max(rid IS NULL) AND (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER')" \
-	" FROM pragma_table_info(tbl) WHERE pk > 0) AS exact FROM m GROUP BY tbl, parent, cols)," \
-	" j AS (SELECT tbl, parent, cols, CASE WHEN exact THEN moved ELSE max(na - nb, 0) END" \
-	" AS new, exact FROM g WHERE moved > 0)\n"
+#define FK_JUDGE "WITH\n" \
+	"  m AS (SELECT tbl, parent, cols, rid, sum(a) AS a, sum(b) AS b FROM\n" \
+	"    (SELECT tbl, parent, cols, rid, 1 AS a, 0 AS b FROM temp.retort_fk_after UNION ALL\n" \
+	"     SELECT tbl, parent, cols, rid, 0, 1 FROM temp.retort_fk_before)\n" \
+	"    GROUP BY tbl, parent, cols, rid),\n" \
+	"  g AS (SELECT tbl, parent, cols, sum(a) AS na, sum(b) AS nb, sum(max(a - b, 0)) AS moved,\n" \
+	"    NOT max(rid IS NULL) AND (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER')\n" \
+	"      FROM pragma_table_info(tbl) WHERE pk > 0) AS exact\n" \
+	"    FROM m GROUP BY tbl, parent, cols),\n" \
+	"  j AS (SELECT tbl, parent, cols, CASE WHEN exact THEN moved ELSE max(na - nb, 0) END AS new,\n" \
+	"    exact FROM g WHERE moved > 0)\n"
 #define FK_DROP "DROP TABLE temp.retort_fk_after;\nDROP TABLE temp.retort_fk_before;\n"
 
 /* the dry run's guard, as apply_fk_guard() but for the new orphans only */
@@ -867,7 +869,7 @@ static const char fk_guard[] =
 	"PRAGMA foreign_key_check;\n"
 	FK_GUARD
 	FK_AFTER
-	"INSERT INTO retort_fk_guard " FK_JUDGE "SELECT coalesce(sum(new), 0) FROM j;\n"
+	"INSERT INTO retort_fk_guard " FK_JUDGE "  SELECT coalesce(sum(new), 0) FROM j;\n"
 	"DROP TABLE retort_fk_guard;\n"
 	FK_DROP;
 
@@ -1015,9 +1017,9 @@ static int fk_snapshot(run *r)
 */
 static int fk_check(run *r, const retort_revision *rev)
 {
-	static const char judge[] = FK_JUDGE "SELECT j.tbl, j.parent, j.cols, j.new, m.rid, j.exact"
-		" FROM j JOIN m USING (tbl, parent, cols) WHERE j.new > 0 AND m.a > m.b"
-		" ORDER BY 1, 2, 3, 5";
+	static const char judge[] = FK_JUDGE "SELECT j.tbl, j.parent, j.cols, j.new, m.rid, j.exact\n"
+		"  FROM j JOIN m USING (tbl, parent, cols) WHERE j.new > 0 AND m.a > m.b\n"
+		"  ORDER BY 1, 2, 3, 5;";
 	fk_orphans *v = NULL;
 	size_t n = 0, i;
 	retort_buf msg = RETORT_BUF_INIT;
