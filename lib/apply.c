@@ -839,26 +839,30 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 */
 #define FK_COLUMNS "(tbl TEXT COLLATE NOCASE, rid INTEGER, parent TEXT COLLATE NOCASE," \
 	" cols TEXT COLLATE NOCASE)"
-#define FK_NOW "SELECT c.\"table\" AS tbl, c.rowid AS rid, c.parent AS parent," \
-	" coalesce((SELECT group_concat(l.\"from\") FROM pragma_foreign_key_list(c.\"table\") AS l" \
-	" WHERE l.id = c.fkid), '') AS cols FROM pragma_foreign_key_check AS c"
+/* each key's child columns looked up once per key, not once per violation */
+#define FK_NOW "WITH k AS (SELECT s.name AS tbl, l.id AS fkid, group_concat(l.\"from\") AS cols" \
+	" FROM sqlite_schema AS s, pragma_foreign_key_list(s.name) AS l WHERE s.type = 'table'" \
+	" GROUP BY 1, 2)\n  SELECT c.\"table\" AS tbl, c.rowid AS rid, c.parent AS parent," \
+	" coalesce(k.cols, '') AS cols\n  FROM pragma_foreign_key_check AS c" \
+	" LEFT JOIN k ON k.tbl = c.\"table\" AND k.fkid = c.fkid"
 #define FK_BEFORE "CREATE TEMP TABLE retort_fk_before " FK_COLUMNS ";\n"
 #define FK_BEFORE_FILL "INSERT INTO retort_fk_before " FK_NOW ";\n"
 #define FK_AFTER "CREATE TEMP TABLE retort_fk_after " FK_COLUMNS ";\n" \
 	"INSERT INTO retort_fk_after " FK_NOW ";\n"
-/* j: per key with rowids not violating it before, how many violations are
-** new (`new`), and whether the rowids tell which (`exact`) */
+/* x: the violations whose rowid did not violate the key before; j: per key
+** among them, how many violations are new (`new`), and whether the rowids
+** tell which (`exact`) */
+#define FK_KEY_IS(t) t ".tbl = g.tbl AND " t ".parent = g.parent AND " t ".cols = g.cols"
 #define FK_JUDGE "WITH\n" \
-	"  m AS (SELECT tbl, parent, cols, rid, sum(a) AS a, sum(b) AS b FROM\n" \
-	"    (SELECT tbl, parent, cols, rid, 1 AS a, 0 AS b FROM temp.retort_fk_after UNION ALL\n" \
-	"     SELECT tbl, parent, cols, rid, 0, 1 FROM temp.retort_fk_before)\n" \
-	"    GROUP BY tbl, parent, cols, rid),\n" \
-	"  g AS (SELECT tbl, parent, cols, sum(a) AS na, sum(b) AS nb, sum(max(a - b, 0)) AS moved,\n" \
-	"    NOT max(rid IS NULL) AND (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER')\n" \
-	"      FROM pragma_table_info(tbl) WHERE pk > 0) AS exact\n" \
-	"    FROM m GROUP BY tbl, parent, cols),\n" \
-	"  j AS (SELECT tbl, parent, cols, CASE WHEN exact THEN moved ELSE max(na - nb, 0) END AS new,\n" \
-	"    exact FROM g WHERE moved > 0)\n"
+	"  x AS (SELECT tbl, parent, cols, rid FROM temp.retort_fk_after EXCEPT\n" \
+	"    SELECT tbl, parent, cols, rid FROM temp.retort_fk_before WHERE rid IS NOT NULL),\n" \
+	"  g AS (SELECT tbl, parent, cols, count(*) AS moved, NOT max(rid IS NULL) AND\n" \
+	"    (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER') FROM pragma_table_info(tbl)\n" \
+	"      WHERE pk > 0) AS exact FROM x GROUP BY tbl, parent, cols),\n" \
+	"  j AS (SELECT tbl, parent, cols, exact, CASE WHEN exact THEN moved ELSE max(0,\n" \
+	"    (SELECT count(*) FROM temp.retort_fk_after AS a WHERE " FK_KEY_IS("a") ") -\n" \
+	"    (SELECT count(*) FROM temp.retort_fk_before AS b WHERE " FK_KEY_IS("b") ")) END AS new\n" \
+	"    FROM g)\n"
 #define FK_DROP "DROP TABLE temp.retort_fk_after;\nDROP TABLE temp.retort_fk_before;\n"
 
 /* the dry run's guard, as apply_fk_guard() but for the new orphans only */
@@ -1017,9 +1021,8 @@ static int fk_snapshot(run *r)
 */
 static int fk_check(run *r, const retort_revision *rev)
 {
-	static const char judge[] = FK_JUDGE "SELECT j.tbl, j.parent, j.cols, j.new, m.rid, j.exact\n"
-		"  FROM j JOIN m USING (tbl, parent, cols) WHERE j.new > 0 AND m.a > m.b\n"
-		"  ORDER BY 1, 2, 3, 5;";
+	static const char judge[] = FK_JUDGE "  SELECT j.tbl, j.parent, j.cols, j.new, x.rid, j.exact\n"
+		"  FROM j JOIN x USING (tbl, parent, cols) WHERE j.new > 0 ORDER BY 1, 2, 3, 5;";
 	fk_orphans *v = NULL;
 	size_t n = 0, i;
 	retort_buf msg = RETORT_BUF_INIT;

@@ -150,4 +150,22 @@ INSERT INTO _retort_new_tag (pet_id, label) SELECT CASE label WHEN 'a' THEN 1000
 DROP TABLE tag;
 ALTER TABLE _retort_new_tag RENAME TO tag;" "SELECT 1;"
 expect_new_orphan "a rebuild that renumbers" "1 row of tag \(among rowid [0-9, ]+\) has no parent in pet$"
+
+# 6. a WITHOUT ROWID table has no rowids: its violations are counted
+r6=ffff00000006
+rev $r5 $r4 "visits" "CREATE TABLE visit (pet_id INTEGER NOT NULL REFERENCES pet (id), day TEXT NOT NULL, PRIMARY KEY (pet_id, day)) WITHOUT ROWID;" "DROP TABLE visit;"
+run_ok upgrade $r5
+q "INSERT INTO visit VALUES (404, '2026-01-01');"
+rev $r6 $r5 "a visit" "INSERT INTO visit VALUES (10, '2026-01-02');" "DELETE FROM visit WHERE pet_id = 10;"
+run_ok upgrade $r6
+expect_err "warning: upgrade $r6: 1 row of visit has no parent in pet already" "the old orphan of a WITHOUT ROWID table is counted"
+run_ok downgrade $r5
+expect_q "SELECT group_concat(pet_id) FROM visit" 404 "" "the rollback keeps it"
+rm "$(rev_file $r6)"
+rev $r6 $r5 "a lost visit" "INSERT INTO visit VALUES (405, '2026-01-02');" "DELETE FROM visit WHERE pet_id = 405;"
+cp app.db "$work/before.db"
+run_rc 3 upgrade $r6
+expect_err "error: foreign key check failed: 1 row of visit has no parent in pet$" "a new orphan of a WITHOUT ROWID table fails"
+expect_same_state "$work/before.db" app.db "the database is unchanged"
+expect_version $r5
 finish
