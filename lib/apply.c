@@ -913,7 +913,9 @@ static int fk_collect(run *r, const char *sql, fk_orphans **out, size_t *count)
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *table = col_text(st, 0), *parent = col_text(st, 1), *cols = col_text(st, 2);
 		rc = SQLITE_OK;
-		if (!o || strcmp(o->table, table) || strcmp(o->parent, parent) || strcmp(o->cols, cols)) {
+		/* names compare as the query sorts them: without case */
+		if (!o || sqlite3_stricmp(o->table, table) || sqlite3_stricmp(o->parent, parent) ||
+		    sqlite3_stricmp(o->cols, cols)) {
 			if (!(o = ARRAY_PUSH(v, n, cap)) ||
 			    !(o->table = xstrdup(table)) || !(o->parent = xstrdup(parent)) ||
 			    !(o->cols = xstrdup(cols))) {
