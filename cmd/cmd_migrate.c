@@ -91,6 +91,14 @@ static void on_done(run *r, const retort_event *ev)
 	buf_release(&line);
 }
 
+/* A warning as a comment line of the --sql script: the one place that
+** writes one, since its names come from the database */
+static void script_warning(run *r, const char *what)
+{
+	if (r->dry_run)
+		buf_printf(&r->script, "-- warning: %s\n", what);
+}
+
 static void on_data_loss(run *r, const retort_event *ev)
 {
 	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
@@ -103,8 +111,7 @@ static void on_data_loss(run *r, const retort_event *ev)
 		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
 	cli_warn(r->c, "%s", what.ptr);
-	if (r->dry_run)
-		buf_printf(&r->script, "-- warning: %s\n", what.ptr);
+	script_warning(r, what.ptr);
 	buf_release(&what);
 	buf_puts(&r->loss, r->n_loss++ ? ", {\"revision\": " : "{\"revision\": ");
 	buf_json_string(&r->loss, ev->revision ? id : NULL);
@@ -136,8 +143,7 @@ static void on_orphans(run *r, const retort_event *ev)
 		"rows it leaves without their parent)", ev->rows == 1 ? "has" : "have", ev->parent,
 		ev->rows == 1 ? "it is" : "they are");
 	cli_warn(r->c, "%s", what.ptr);
-	if (r->dry_run)
-		buf_printf(&r->script, "-- warning: %s\n", what.ptr);
+	script_warning(r, what.ptr);
 	buf_release(&what);
 	buf_puts(&r->orphans, r->n_orphans++ ? ", {\"revision\": " : "{\"revision\": ");
 	buf_json_string(&r->orphans, ev->revision ? id : NULL);
