@@ -839,41 +839,43 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 */
 #define FK_COLUMNS "(tbl TEXT COLLATE NOCASE, rid INTEGER, parent TEXT COLLATE NOCASE," \
 	" cols TEXT COLLATE NOCASE)"
-/* each key's child columns looked up once per key, not once per violation */
+/* each key's child columns looked up once per key, not once per violation;
+** every statement on one line, as --echo shows it (and a kill test kills at
+** each line) */
 #define FK_NOW "WITH k AS (SELECT s.name AS tbl, l.id AS fkid, group_concat(l.\"from\") AS cols" \
 	" FROM sqlite_schema AS s, pragma_foreign_key_list(s.name) AS l WHERE s.type = 'table'" \
-	" GROUP BY 1, 2)\n  SELECT c.\"table\" AS tbl, c.rowid AS rid, c.parent AS parent," \
-	" coalesce(k.cols, '') AS cols\n  FROM pragma_foreign_key_check AS c" \
+	" GROUP BY 1, 2) SELECT c.\"table\" AS tbl, c.rowid AS rid, c.parent AS parent," \
+	" coalesce(k.cols, '') AS cols FROM pragma_foreign_key_check AS c" \
 	" LEFT JOIN k ON k.tbl = c.\"table\" AND k.fkid = c.fkid"
-#define FK_BEFORE "CREATE TEMP TABLE retort_fk_before " FK_COLUMNS ";\n"
+#define FK_BEFORE "CREATE TEMP TABLE retort_fk_before " FK_COLUMNS "; "
 #define FK_BEFORE_FILL "INSERT INTO retort_fk_before " FK_NOW ";\n"
-#define FK_AFTER "CREATE TEMP TABLE retort_fk_after " FK_COLUMNS ";\n" \
-	"INSERT INTO retort_fk_after " FK_NOW ";\n"
+#define FK_AFTER "CREATE TEMP TABLE retort_fk_after " FK_COLUMNS "; " \
+	"INSERT INTO retort_fk_after " FK_NOW ";"
 /* x: the violations whose rowid did not violate the key before; j: per key
 ** among them, how many violations are new (`new`), and whether the rowids
 ** tell which (`exact`) */
 #define FK_KEY_IS(t) t ".tbl = g.tbl AND " t ".parent = g.parent AND " t ".cols = g.cols"
-#define FK_JUDGE "WITH\n" \
-	"  x AS (SELECT tbl, parent, cols, rid FROM temp.retort_fk_after EXCEPT\n" \
-	"    SELECT tbl, parent, cols, rid FROM temp.retort_fk_before WHERE rid IS NOT NULL),\n" \
-	"  g AS (SELECT tbl, parent, cols, count(*) AS moved, NOT max(rid IS NULL) AND\n" \
-	"    (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER') FROM pragma_table_info(tbl)\n" \
-	"      WHERE pk > 0) AS exact FROM x GROUP BY tbl, parent, cols),\n" \
-	"  j AS (SELECT tbl, parent, cols, exact, CASE WHEN exact THEN moved ELSE max(0,\n" \
-	"    (SELECT count(*) FROM temp.retort_fk_after AS a WHERE " FK_KEY_IS("a") ") -\n" \
-	"    (SELECT count(*) FROM temp.retort_fk_before AS b WHERE " FK_KEY_IS("b") ")) END AS new\n" \
-	"    FROM g)\n"
-#define FK_DROP "DROP TABLE temp.retort_fk_after;\nDROP TABLE temp.retort_fk_before;\n"
+#define FK_JUDGE "WITH" \
+	" x AS (SELECT tbl, parent, cols, rid FROM temp.retort_fk_after EXCEPT" \
+	" SELECT tbl, parent, cols, rid FROM temp.retort_fk_before WHERE rid IS NOT NULL)," \
+	" g AS (SELECT tbl, parent, cols, count(*) AS moved, NOT max(rid IS NULL) AND" \
+	" (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER') FROM pragma_table_info(tbl)" \
+	" WHERE pk > 0) AS exact FROM x GROUP BY tbl, parent, cols)," \
+	" j AS (SELECT tbl, parent, cols, exact, CASE WHEN exact THEN moved ELSE max(0," \
+	" (SELECT count(*) FROM temp.retort_fk_after AS a WHERE " FK_KEY_IS("a") ") -" \
+	" (SELECT count(*) FROM temp.retort_fk_before AS b WHERE " FK_KEY_IS("b") ")) END AS new" \
+	" FROM g) "
+#define FK_DROP "DROP TABLE temp.retort_fk_after; DROP TABLE temp.retort_fk_before;\n"
 
 /* the dry run's guard, as apply_fk_guard() but for the new orphans only */
 static const char fk_guard[] =
 	"-- every foreign key must still find its parent, but in the rows that had\n"
-	"-- none before the revision (all are listed first, then the CHECK fails on\n"
-	"-- new ones and nothing is committed)\n"
+	"-- none before the revision (retort_fk_before): all are listed first, then\n"
+	"-- the CHECK fails on new ones and nothing is committed\n"
 	"PRAGMA foreign_key_check;\n"
 	FK_GUARD
-	FK_AFTER
-	"INSERT INTO retort_fk_guard " FK_JUDGE "  SELECT coalesce(sum(new), 0) FROM j;\n"
+	FK_AFTER "\n"
+	"INSERT INTO retort_fk_guard " FK_JUDGE "SELECT coalesce(sum(new), 0) FROM j;\n"
 	"DROP TABLE retort_fk_guard;\n"
 	FK_DROP;
 
@@ -1003,8 +1005,7 @@ static int fk_snapshot(run *r)
 	/* a dry run's warnings come before the statements in its script */
 	if (r->o->dry_run && !r->fk_warned && (rc = fk_warn(r)))
 		return rc;
-	say(r, NULL, "-- the rows without their parent already: only new ones fail the revision\n"
-		FK_BEFORE FK_BEFORE_FILL, 0);
+	say(r, NULL, FK_BEFORE FK_BEFORE_FILL, 0);
 	if (r->o->dry_run)
 		return 0;
 	if ((rc = exec_sql(r, FK_BEFORE)))
@@ -1023,22 +1024,23 @@ static int fk_snapshot(run *r)
 */
 static int fk_check(run *r, const retort_revision *rev)
 {
-	static const char judge[] = FK_JUDGE "  SELECT j.tbl, j.parent, j.cols, j.new, x.rid, j.exact\n"
-		"  FROM j JOIN x USING (tbl, parent, cols) WHERE j.new > 0 ORDER BY 1, 2, 3, 5;";
+	/* reported as one line: FK_AFTER runs, then the query after its ' '
+	** reads the new rows */
+	static const char check[] = FK_AFTER " " FK_JUDGE "SELECT j.tbl, j.parent, j.cols, j.new,"
+		" x.rid, j.exact FROM j JOIN x USING (tbl, parent, cols) WHERE j.new > 0"
+		" ORDER BY 1, 2, 3, 5;";
 	fk_orphans *v = NULL;
 	size_t n = 0, i;
 	retort_buf msg = RETORT_BUF_INIT;
 	int rc;
 
 	r->dirty = r->fk_before = 0;
-	say(r, NULL, r->o->dry_run ? fk_guard : FK_AFTER, 0);
+	say(r, NULL, r->o->dry_run ? fk_guard : check, 0);
 	if (r->o->dry_run)
 		return 0;
 	rc = sqlite3_exec(r->db, FK_AFTER, NULL, NULL, NULL);
-	if (rc == SQLITE_OK) {
-		say(r, NULL, judge, 0);
-		rc = fk_collect(r, judge, &v, &n);
-	}
+	if (rc == SQLITE_OK)
+		rc = fk_collect(r, check + sizeof(FK_AFTER " ") - 1, &v, &n);
 	if (rc != SQLITE_OK)
 		return rc == SQLITE_NOMEM ? error_oom(r->err) :
 			db_error(r, rc, "cannot check foreign keys");
