@@ -205,7 +205,7 @@ static void on_event(void *ctx, const retort_event *ev)
 	}
 }
 
-/* {"direction", "dry_run", "revisions", "data_loss", "orphans", "current",
+/* {"direction", "dry_run", "revisions", "data_loss", "current", "orphans",
 ** "sql", "error"}: the --json report, also written when the run failed part way,
 ** since the revisions before the failure stay applied. */
 static void put_json(retort_buf *b, const run *r, int known, char **current,
@@ -213,14 +213,13 @@ static void put_json(retort_buf *b, const run *r, int known, char **current,
 {
 	buf_puts(b, "{\"direction\": ");
 	buf_json_string(b, r->verb);
-	buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], "
-		"\"orphans\": [%s], \"current\": ", r->dry_run ? "true" : "false", r->done.ptr,
-		r->loss.ptr, r->orphans.ptr);
+	buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], \"current\": ",
+		r->dry_run ? "true" : "false", r->done.ptr, r->loss.ptr);
 	if (known)
 		cli_json_strings(b, (const char *const *)current, n_current);
 	else
 		buf_puts(b, "null");
-	buf_puts(b, ", \"sql\": ");
+	buf_printf(b, ", \"orphans\": [%s], \"sql\": ", r->orphans.ptr);
 	buf_json_string(b, r->dry_run ? r->script.ptr : NULL);
 	buf_puts(b, ", \"error\": ");
 	if (!err) {
