@@ -823,7 +823,56 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 		sqlite3_error_offset(r->db), sqlite3_errmsg(r->db));
 }
 
-/* ---- foreign keys ------------------------------------------------------ */
+/* ---- one revision ------------------------------------------------------ */
+
+/* Step over [schema.]name at the cursor. */
+static void skip_name(sqlcur *c)
+{
+	sqlcur_advance(c);
+	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
+		sqlcur_advance(c);
+		sqlcur_advance(c);
+	}
+}
+
+/*
+** Can `sql` leave a foreign key without its parent row? Not when it only
+** adds an index, a view, a trigger, a new table from its definition (empty:
+** none of its keys dangles, and a row that named it dangled before), or a
+** column that references nothing. Anything else is checked before COMMIT;
+** skipping the rest keeps a long chain of such revisions from paying a
+** check of every table per revision.
+*/
+static int may_orphan(const char *sql)
+{
+	sqlcur c;
+
+	sqlcur_init(&c, sql);
+	if (sqlcur_accept(&c, "CREATE")) {
+		if (!sqlcur_accept(&c, "TEMP"))
+			sqlcur_accept(&c, "TEMPORARY");
+		sqlcur_accept(&c, "UNIQUE");
+		if (sqlcur_is(&c, "INDEX") || sqlcur_is(&c, "VIEW") || sqlcur_is(&c, "TRIGGER"))
+			return 0;
+		if (!sqlcur_accept(&c, "TABLE"))
+			return 1; /* a virtual table's module may do anything */
+		if (sqlcur_accept(&c, "IF") && !(sqlcur_accept(&c, "NOT") && sqlcur_accept(&c, "EXISTS")))
+			return 1;
+		skip_name(&c);
+		return c.tok.type != TK_LP; /* CREATE TABLE ... AS SELECT copies rows */
+	}
+	if (!sqlcur_accept(&c, "ALTER") || !sqlcur_accept(&c, "TABLE"))
+		return 1;
+	skip_name(&c);
+	if (!sqlcur_accept(&c, "ADD"))
+		return 1;
+	for (; c.tok.type != TK_EOF; sqlcur_advance(&c))
+		if (sqlcur_is(&c, "REFERENCES"))
+			return 1;
+	return 0;
+}
+
+/* ---- foreign keys a revision leaves without their parent ----------------- */
 
 /*
 ** A revision fails only for the rows it leaves without their parent: the
@@ -990,16 +1039,19 @@ static int fk_warn(run *r)
 }
 
 /*
-** Before the first statement, in the transaction, that could orphan a row:
-** the violations already there. Where SQLite cannot check the keys (a
-** foreign key mismatch) there are none, and every violation counts.
+** Before the statements of `sec` when one of them could orphan a row: the
+** violations already there, once per transaction. Where SQLite cannot check
+** the keys (a foreign key mismatch) there are none, and every violation
+** counts.
 */
-static int fk_snapshot(run *r)
+static int fk_snapshot(run *r, const rev_section *sec)
 {
+	size_t i;
 	int rc;
 
-	r->dirty = 1;
-	if (r->fk_before)
+	for (i = 0; i < sec->n_stmts && !may_orphan(sec->stmts[i].sql); i++)
+		;
+	if (i == sec->n_stmts || r->fk_before)
 		return 0;
 	r->fk_before = 1;
 	/* a dry run's warnings come before the statements in its script */
@@ -1063,54 +1115,7 @@ static int fk_check(run *r, const retort_revision *rev)
 	return rc;
 }
 
-/* ---- one revision ------------------------------------------------------ */
-
-/* Step over [schema.]name at the cursor. */
-static void skip_name(sqlcur *c)
-{
-	sqlcur_advance(c);
-	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
-		sqlcur_advance(c);
-		sqlcur_advance(c);
-	}
-}
-
-/*
-** Can `sql` leave a foreign key without its parent row? Not when it only
-** adds an index, a view, a trigger, a new table from its definition (empty:
-** none of its keys dangles, and a row that named it dangled before), or a
-** column that references nothing. Anything else is checked before COMMIT;
-** skipping the rest keeps a long chain of such revisions from paying a
-** check of every table per revision.
-*/
-static int may_orphan(const char *sql)
-{
-	sqlcur c;
-
-	sqlcur_init(&c, sql);
-	if (sqlcur_accept(&c, "CREATE")) {
-		if (!sqlcur_accept(&c, "TEMP"))
-			sqlcur_accept(&c, "TEMPORARY");
-		sqlcur_accept(&c, "UNIQUE");
-		if (sqlcur_is(&c, "INDEX") || sqlcur_is(&c, "VIEW") || sqlcur_is(&c, "TRIGGER"))
-			return 0;
-		if (!sqlcur_accept(&c, "TABLE"))
-			return 1; /* a virtual table's module may do anything */
-		if (sqlcur_accept(&c, "IF") && !(sqlcur_accept(&c, "NOT") && sqlcur_accept(&c, "EXISTS")))
-			return 1;
-		skip_name(&c);
-		return c.tok.type != TK_LP; /* CREATE TABLE ... AS SELECT copies rows */
-	}
-	if (!sqlcur_accept(&c, "ALTER") || !sqlcur_accept(&c, "TABLE"))
-		return 1;
-	skip_name(&c);
-	if (!sqlcur_accept(&c, "ADD"))
-		return 1;
-	for (; c.tok.type != TK_EOF; sqlcur_advance(&c))
-		if (sqlcur_is(&c, "REFERENCES"))
-			return 1;
-	return 0;
-}
+/* ---- running one revision ---------------------------------------------- */
 
 /*
 ** Refuse `rev` (RETORT_EINVALID at the statement) when the section the run
@@ -1214,13 +1219,13 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	utc_now(started);
 	r->rev = rev;
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
+	if ((rc = fk_snapshot(r, sec)))
+		return rc;
 	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
-	for (i = 0; i < sec->n_stmts && !may_orphan(sec->stmts[i].sql); i++)
-		;
-	if (i < sec->n_stmts)
-		rc = fk_snapshot(r);
-	for (i = 0; i < sec->n_stmts && !rc; i++)
+	for (i = 0; i < sec->n_stmts && !rc; i++) {
 		rc = run_statement(r, rev, &sec->stmts[i]);
+		r->dirty = r->dirty || may_orphan(sec->stmts[i].sql);
+	}
 	if (rc)
 		return rc;
 	r->applied[rev->index] = r->dir == RETORT_UPGRADE;

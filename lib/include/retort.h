@@ -475,14 +475,14 @@ typedef struct retort_event {
 	int line;               /**< its line in the revision file (0: the engine's) */
 	const char *table;      /**< DATA_LOSS, ORPHANS */
 	const char *column;     /**< DATA_LOSS: NULL when the whole table goes */
-	long long rows;         /**< DATA_LOSS: rows in the table; ORPHANS: rows
-	                             without their parent */
-	long long values;       /**< DATA_LOSS: non-NULL values in the column */
-	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
 	const char *parent;     /**< ORPHANS: the parent table */
 	const long long *rowids; /**< ORPHANS: the first rowids (none in a
 	                             WITHOUT ROWID table) */
 	size_t n_rowids;
+	long long rows;         /**< DATA_LOSS: rows in the table; ORPHANS: rows
+	                             without their parent */
+	long long values;       /**< DATA_LOSS: non-NULL values in the column */
+	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
 } retort_event;
 
 typedef void (*retort_event_fn)(void *ctx, const retort_event *ev);
