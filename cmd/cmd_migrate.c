@@ -25,7 +25,8 @@ typedef struct run {
 	retort_buf script;   /* --sql: every statement that would run */
 	retort_buf done;     /* --json: the "revisions" items */
 	retort_buf loss;     /* --json: the "data_loss" items */
-	size_t n_done, n_loss;
+	retort_buf orphans;  /* --json: the "orphans" items */
+	size_t n_done, n_loss, n_orphans;
 	int progress_width;  /* the progress line on the terminal; 0: none */
 } run;
 
@@ -93,6 +94,14 @@ static void on_done(run *r, const retort_event *ev)
 	buf_release(&line);
 }
 
+/* A warning as a comment line of the --sql script: the one place that
+** writes one, since its names come from the database */
+static void script_warning(run *r, const char *what)
+{
+	if (r->dry_run)
+		buf_comment(&r->script, "warning: %s", what);
+}
+
 static void on_data_loss(run *r, const retort_event *ev)
 {
 	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
@@ -113,8 +122,7 @@ static void on_data_loss(run *r, const retort_event *ev)
 		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
 	cli_warn(r->c, "%s", what.ptr);
-	if (r->dry_run)
-		buf_comment(&r->script, "warning: %s", what.ptr);
+	script_warning(r, what.ptr);
 	buf_release(&what);
 	buf_puts(&r->loss, r->n_loss++ ? ", {\"revision\": " : "{\"revision\": ");
 	buf_json_string(&r->loss, ev->revision ? id : NULL);
@@ -132,6 +140,37 @@ static void on_data_loss(run *r, const retort_event *ev)
 	buf_puts(&r->loss, ", \"fill\": ");
 	buf_json_string(&r->loss, ev->loss == RETORT_LOSS_FILL ? ev->sql : NULL);
 	buf_putc(&r->loss, '}');
+}
+
+/* Rows that had no parent before the revision: not its doing, told once. */
+static void on_orphans(run *r, const retort_event *ev)
+{
+	const char *id = ev->revision ? retort_revision_id(ev->revision) : "";
+	retort_buf what = RETORT_BUF_INIT;
+	size_t i;
+
+	buf_printf(&what, "%s %s: %lld row%s of %s", direction_word(ev->direction), id, ev->rows,
+		ev->rows == 1 ? "" : "s", ev->table);
+	for (i = 0; i < ev->n_rowids; i++)
+		buf_printf(&what, "%s%lld", i ? ", " : " (rowid ", ev->rowids[i]);
+	if (ev->n_rowids)
+		buf_puts(&what, ev->rows > (long long)ev->n_rowids ? ", ...)" : ")");
+	buf_printf(&what, " %s no parent in %s already: left as %s (a revision fails only on "
+		"rows it leaves without their parent)", ev->rows == 1 ? "has" : "have", ev->parent,
+		ev->rows == 1 ? "it is" : "they are");
+	cli_warn(r->c, "%s", what.ptr);
+	script_warning(r, what.ptr);
+	buf_release(&what);
+	buf_puts(&r->orphans, r->n_orphans++ ? ", {\"revision\": " : "{\"revision\": ");
+	buf_json_string(&r->orphans, ev->revision ? id : NULL);
+	buf_puts(&r->orphans, ", \"table\": ");
+	buf_json_string(&r->orphans, ev->table);
+	buf_puts(&r->orphans, ", \"parent\": ");
+	buf_json_string(&r->orphans, ev->parent);
+	buf_printf(&r->orphans, ", \"rows\": %lld, \"rowids\": [", ev->rows);
+	for (i = 0; i < ev->n_rowids; i++)
+		buf_printf(&r->orphans, "%s%lld", i ? ", " : "", ev->rowids[i]);
+	buf_puts(&r->orphans, "]}");
 }
 
 static void on_statement(run *r, const retort_event *ev)
@@ -178,11 +217,14 @@ static void on_event(void *ctx, const retort_event *ev)
 		cli_note(r->c, "%s was applied by another process meanwhile",
 			ev->revision ? retort_revision_id(ev->revision) : "a revision");
 		break;
+	case RETORT_EVENT_ORPHANS:
+		on_orphans(r, ev);
+		break;
 	}
 }
 
-/* {"direction", "dry_run", "revisions", "data_loss", "current", "sql",
-** "error"}: the --json report, also written when the run failed part way,
+/* {"direction", "dry_run", "revisions", "data_loss", "current", "orphans",
+** "sql", "error"}: the --json report, also written when the run failed part way,
 ** since the revisions before the failure stay applied. */
 static void put_json(retort_buf *b, const run *r, int known, char **current,
 	size_t n_current, const retort_error *err)
@@ -195,7 +237,7 @@ static void put_json(retort_buf *b, const run *r, int known, char **current,
 		cli_json_strings(b, (const char *const *)current, n_current);
 	else
 		buf_puts(b, "null");
-	buf_puts(b, ", \"sql\": ");
+	buf_printf(b, ", \"orphans\": [%s], \"sql\": ", r->orphans.ptr);
 	buf_json_string(b, r->dry_run ? r->script.ptr : NULL);
 	buf_puts(b, ", \"error\": ");
 	if (!err) {
@@ -340,7 +382,8 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 {
 	retort_migrate_options opts = RETORT_MIGRATE_OPTIONS_INIT;
 	retort_cancel *cancel = NULL;
-	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, 0, 0, 0 };
+	run r = { c, verb, 0, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT, RETORT_BUF_INIT,
+		0, 0, 0, 0 };
 	const char *backup = cli_opt(c, "backup");
 	retort_revisions *revs = NULL;
 	retort_error *err = NULL;
@@ -423,6 +466,7 @@ done:
 	buf_release(&r.script);
 	buf_release(&r.done);
 	buf_release(&r.loss);
+	buf_release(&r.orphans);
 	sqlite3_close(db);
 	retort_cancel_free(cancel);
 	retort_revisions_free(revs);

@@ -50,15 +50,17 @@
 /* rows of a foreign-key violation named in an error, per table */
 #define FK_ROWIDS 5
 
+/* the CHECK that stops a script (-bail) when retort_fk_guard gets a count
+** of orphans other than 0: a plain script has no IF */
+#define FK_GUARD "CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT " \
+	"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
+
 const char *apply_fk_guard(void)
 {
-	/* a plain script has no IF: a CHECK that fails on any orphan row stops
-	** the shell (-bail) before COMMIT, as the apply engine would */
 	return "-- every foreign key must still find its parent (rows without one are\n"
 		"-- listed first, then the CHECK fails and nothing is committed)\n"
 		"PRAGMA foreign_key_check;\n"
-		"CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT "
-		"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
+		FK_GUARD
 		"INSERT INTO retort_fk_guard SELECT count(*) FROM pragma_foreign_key_check;\n"
 		"DROP TABLE retort_fk_guard;\n";
 }
@@ -92,6 +94,8 @@ typedef struct run {
 	int tables_made;        /* the version and history tables exist */
 	int dirty;              /* since the last foreign-key check, a statement ran
 	                           that may have left a key without its parent */
+	int fk_before;          /* the transaction holds temp.retort_fk_before */
+	int fk_warned;          /* the rows without a parent before the run were told */
 	sqlite3_stmt *read_version, *read_data_version;
 	sqlite3_int64 data_version; /* PRAGMA data_version when we last read the table */
 	dataloss *dl;
@@ -559,7 +563,7 @@ static void rollback(run *r)
 {
 	if (r->db && !r->o->dry_run && !sqlite3_get_autocommit(r->db))
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-	r->in_txn = r->said_begin = 0;
+	r->in_txn = r->said_begin = r->dirty = r->fk_before = 0;
 }
 
 /*
@@ -1018,6 +1022,251 @@ static int may_orphan(const char *sql)
 	return 0;
 }
 
+/* ---- foreign keys a revision leaves without their parent ----------------- */
+
+/*
+** A revision fails only for the rows it leaves without their parent: the
+** violations before its first statement (temp.retort_fk_before) are
+** compared with those before COMMIT (temp.retort_fk_after), both temp
+** tables of its transaction, read once each. A violation is its child
+** table, rowid, parent table and the key's child columns (fkid names no key:
+** a rebuild that adds one renumbers the others). A row of a table whose
+** rowid is its INTEGER PRIMARY KEY keeps its rowid through any rebuild, so
+** there each rowid not violating the key before is new; elsewhere a rebuild
+** may have renumbered the rows, and only violations of the key beyond the
+** count before are new.
+*/
+#define FK_COLUMNS "(tbl TEXT COLLATE NOCASE, rid INTEGER, parent TEXT COLLATE NOCASE," \
+	" cols TEXT COLLATE NOCASE)"
+/* each key's child columns looked up once per key, not once per violation;
+** every statement on one line, as --echo shows it (and a kill test kills at
+** each line) */
+#define FK_NOW "WITH k AS (SELECT s.name AS tbl, l.id AS fkid, group_concat(l.\"from\") AS cols" \
+	" FROM sqlite_schema AS s, pragma_foreign_key_list(s.name) AS l WHERE s.type = 'table'" \
+	" GROUP BY 1, 2) SELECT c.\"table\" AS tbl, c.rowid AS rid, c.parent AS parent," \
+	" coalesce(k.cols, '') AS cols FROM pragma_foreign_key_check AS c" \
+	" LEFT JOIN k ON k.tbl = c.\"table\" AND k.fkid = c.fkid"
+#define FK_BEFORE "CREATE TEMP TABLE retort_fk_before " FK_COLUMNS "; "
+#define FK_BEFORE_FILL "INSERT INTO retort_fk_before " FK_NOW ";\n"
+#define FK_AFTER "CREATE TEMP TABLE retort_fk_after " FK_COLUMNS "; " \
+	"INSERT INTO retort_fk_after " FK_NOW ";"
+/* x: the violations whose rowid did not violate the key before; j: per key
+** among them, how many violations are new (`new`), and whether the rowids
+** tell which (`exact`) */
+#define FK_KEY_IS(t) t ".tbl = g.tbl AND " t ".parent = g.parent AND " t ".cols = g.cols"
+#define FK_JUDGE "WITH" \
+	" x AS (SELECT tbl, parent, cols, rid FROM temp.retort_fk_after EXCEPT" \
+	" SELECT tbl, parent, cols, rid FROM temp.retort_fk_before WHERE rid IS NOT NULL)," \
+	" g AS (SELECT tbl, parent, cols, count(*) AS moved, NOT max(rid IS NULL) AND" \
+	" (SELECT count(*) = 1 AND max(upper(type) = 'INTEGER') FROM pragma_table_info(tbl)" \
+	" WHERE pk > 0) AS exact FROM x GROUP BY tbl, parent, cols)," \
+	" j AS (SELECT tbl, parent, cols, exact, CASE WHEN exact THEN moved ELSE max(0," \
+	" (SELECT count(*) FROM temp.retort_fk_after AS a WHERE " FK_KEY_IS("a") ") -" \
+	" (SELECT count(*) FROM temp.retort_fk_before AS b WHERE " FK_KEY_IS("b") ")) END AS new" \
+	" FROM g) "
+#define FK_DROP "DROP TABLE temp.retort_fk_after; DROP TABLE temp.retort_fk_before;\n"
+
+/* the dry run's guard, as apply_fk_guard() but for the new orphans only */
+static const char fk_guard[] =
+	"-- every foreign key must still find its parent, but in the rows that had\n"
+	"-- none before the revision (retort_fk_before): all are listed first, then\n"
+	"-- the CHECK fails on new ones and nothing is committed\n"
+	"PRAGMA foreign_key_check;\n"
+	FK_GUARD
+	FK_AFTER "\n"
+	"INSERT INTO retort_fk_guard " FK_JUDGE "SELECT coalesce(sum(new), 0) FROM j;\n"
+	"DROP TABLE retort_fk_guard;\n"
+	FK_DROP;
+
+/* One key's violations, for a message: the rows and their first rowids. */
+typedef struct fk_orphans {
+	char *table, *parent, *cols;
+	long long rowids[FK_ROWIDS];
+	size_t n_rowids;
+	long long n, seen; /* the rows, and the rows listed (n_rowids at most kept) */
+	int exact; /* 0: the rowids are where the new rows are, not which */
+} fk_orphans;
+
+static void fk_free(fk_orphans *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].table);
+		free(v[i].parent);
+		free(v[i].cols);
+	}
+	free(v);
+}
+
+/*
+** The rows of `sql` (table, parent, key columns, count, rowid, exact), in
+** key order, as one fk_orphans per key: a NULL count counts the rows. An
+** SQLite code.
+*/
+static int fk_collect(run *r, const char *sql, fk_orphans **out, size_t *count)
+{
+	fk_orphans *v = NULL, *o = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *table = col_text(st, 0), *parent = col_text(st, 1), *cols = col_text(st, 2);
+		rc = SQLITE_OK;
+		/* names compare as the query sorts them: without case */
+		if (!o || sqlite3_stricmp(o->table, table) || sqlite3_stricmp(o->parent, parent) ||
+		    sqlite3_stricmp(o->cols, cols)) {
+			if (!(o = ARRAY_PUSH(v, n, cap)) ||
+			    !(o->table = xstrdup(table)) || !(o->parent = xstrdup(parent)) ||
+			    !(o->cols = xstrdup(cols))) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			o->exact = sqlite3_column_int(st, 5);
+		}
+		o->seen++;
+		o->n = sqlite3_column_type(st, 3) == SQLITE_NULL ? o->seen :
+			sqlite3_column_int64(st, 3);
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL && o->n_rowids < FK_ROWIDS)
+			o->rowids[o->n_rowids++] = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		fk_free(v, n);
+		return rc;
+	}
+	*out = v;
+	*count = n;
+	return SQLITE_OK;
+}
+
+/* "N rows of T (rowid 1, 2) have no parent in P" */
+static void fk_put(retort_buf *b, const fk_orphans *o)
+{
+	size_t k;
+
+	buf_printf(b, "%lld row%s of %s", o->n, o->n == 1 ? "" : "s", o->table);
+	for (k = 0; k < o->n_rowids; k++)
+		buf_printf(b, "%s%lld", k ? ", " : o->exact ? " (rowid " : " (among rowid ",
+			o->rowids[k]);
+	if (o->n_rowids)
+		buf_puts(b, o->seen > (long long)o->n_rowids ? ", ...)" : ")");
+	buf_printf(b, " %s no parent in %s", o->n == 1 ? "has" : "have", o->parent);
+}
+
+/*
+** Warn about the rows without their parent that are there before the run's
+** first revision that could orphan one: not its doing, they are left as
+** they are. A dry run reads them on the live database, as it is now.
+*/
+static int fk_warn(run *r)
+{
+	fk_orphans *v = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	r->fk_warned = 1;
+	if (!r->db)
+		return 0;
+	rc = fk_collect(r, r->o->dry_run ?
+		"SELECT tbl, parent, cols, NULL, rid, 1 FROM (" FK_NOW ") ORDER BY 1, 2, 3, 5" :
+		"SELECT tbl, parent, cols, NULL, rid, 1 FROM temp.retort_fk_before ORDER BY 1, 2, 3, 5",
+		&v, &n);
+	/* keys SQLite cannot check (a foreign key mismatch) leave nothing to
+	** warn about: the check before COMMIT names them */
+	if (rc != SQLITE_OK)
+		return rc == SQLITE_NOMEM ? error_oom(r->err) : (rc & 0xff) == SQLITE_ERROR ? 0 :
+			db_error(r, rc, "cannot check foreign keys");
+	for (i = 0; i < n; i++) {
+		retort_event ev = { .kind = RETORT_EVENT_ORPHANS, .revision = r->rev,
+			.table = v[i].table, .parent = v[i].parent, .rows = v[i].n,
+			.rowids = v[i].rowids, .n_rowids = v[i].n_rowids };
+		emit(r, &ev);
+	}
+	fk_free(v, n);
+	return 0;
+}
+
+/*
+** Before the statements of `sec` when one of them could orphan a row: the
+** violations already there, once per transaction. Where SQLite cannot check
+** the keys (a foreign key mismatch) there are none, and every violation
+** counts.
+*/
+static int fk_snapshot(run *r, const rev_section *sec)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sec->n_stmts && !may_orphan(sec->stmts[i].sql); i++)
+		;
+	if (i == sec->n_stmts || r->fk_before)
+		return 0;
+	r->fk_before = 1;
+	/* a dry run's warnings come before the statements in its script */
+	if (r->o->dry_run && !r->fk_warned && (rc = fk_warn(r)))
+		return rc;
+	say(r, NULL, FK_BEFORE FK_BEFORE_FILL, 0);
+	if (r->o->dry_run)
+		return 0;
+	if ((rc = exec_sql(r, FK_BEFORE)))
+		return rc;
+	rc = sqlite3_exec(r->db, FK_BEFORE_FILL, NULL, NULL, NULL);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_ERROR)
+		return db_error(r, rc, "cannot check foreign keys");
+	return r->fk_warned ? 0 : fk_warn(r);
+}
+
+/*
+** Before COMMIT (the script's guard in a dry run): the violations now,
+** judged against those before. A new one is RETORT_EDB naming each table,
+** its first rowids and the parent table, at `rev`'s file when the
+** transaction held one revision.
+*/
+static int fk_check(run *r, const retort_revision *rev)
+{
+	/* reported as one line: FK_AFTER runs, then the query after its ' '
+	** reads the new rows */
+	static const char check[] = FK_AFTER " " FK_JUDGE "SELECT j.tbl, j.parent, j.cols, j.new,"
+		" x.rid, j.exact FROM j JOIN x USING (tbl, parent, cols) WHERE j.new > 0"
+		" ORDER BY 1, 2, 3, 5;";
+	fk_orphans *v = NULL;
+	size_t n = 0, i;
+	retort_buf msg = RETORT_BUF_INIT;
+	int rc;
+
+	r->dirty = r->fk_before = 0;
+	say(r, NULL, r->o->dry_run ? fk_guard : check, 0);
+	if (r->o->dry_run)
+		return 0;
+	rc = sqlite3_exec(r->db, FK_AFTER, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = fk_collect(r, check + sizeof(FK_AFTER " ") - 1, &v, &n);
+	if (rc != SQLITE_OK)
+		return rc == SQLITE_NOMEM ? error_oom(r->err) :
+			db_error(r, rc, "cannot check foreign keys");
+	if (n) {
+		src_loc loc = { rev ? rev->path : NULL, rev ? rev->section[r->dir].line : 0, 0 };
+		buf_puts(&msg, "foreign key check failed: ");
+		for (i = 0; i < n; i++) {
+			buf_puts(&msg, i ? "; " : "");
+			fk_put(&msg, &v[i]);
+		}
+		rc = buf_oom(&msg) ? error_oom(r->err) : rev ?
+			error_at(r->err, RETORT_EDB, &loc, NULL, "%s", msg.ptr) :
+			error_set(r->err, RETORT_EDB, "%s", msg.ptr);
+	} else {
+		say(r, NULL, FK_DROP, 0);
+		rc = exec_sql(r, FK_DROP);
+	}
+	fk_free(v, n);
+	buf_release(&msg);
+	return rc;
+}
+
+/* ---- running one revision ---------------------------------------------- */
+
 /*
 ** Refuse `rev` (RETORT_EINVALID at the statement) when the section the run
 ** would take holds a statement no revision may run (scratch_refusal).
@@ -1173,6 +1422,8 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	utc_now(started);
 	r->rev = rev;
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
+	if ((rc = fk_snapshot(r, sec)))
+		return rc;
 	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
 	rc = carry(r, rev, 0);
 	for (i = 0; i < sec->n_stmts && !rc; i++) {
@@ -1189,88 +1440,6 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	if (!rc)
 		rc = history(r, rev, r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade",
 			r->dir, started, t0);
-	return rc;
-}
-
-/* One table's foreign-key violations, for the error message. */
-typedef struct fk_orphans {
-	char *table, *parent;
-	long long rowids[FK_ROWIDS];
-	size_t n;
-} fk_orphans;
-
-static void fk_message(retort_buf *b, const fk_orphans *v, size_t n)
-{
-	size_t i, k;
-
-	buf_puts(b, "foreign key check failed: ");
-	for (i = 0; i < n; i++) {
-		buf_puts(b, i ? "; " : "");
-		buf_printf(b, "%zu row%s of %s (rowid", v[i].n, v[i].n == 1 ? "" : "s", v[i].table);
-		for (k = 0; k < v[i].n && k < FK_ROWIDS; k++)
-			buf_printf(b, "%s %lld", k ? "," : "", v[i].rowids[k]);
-		buf_printf(b, "%s) %s no parent in %s", v[i].n > FK_ROWIDS ? ", ..." : "",
-			v[i].n == 1 ? "has" : "have", v[i].parent);
-	}
-}
-
-/*
-** PRAGMA foreign_key_check before COMMIT (the script's guard in a dry run):
-** a violation is RETORT_EDB naming each table, its first rowids and the
-** parent table, at `rev`'s file when the transaction held one revision.
-*/
-static int fk_check(run *r, const retort_revision *rev)
-{
-	fk_orphans *v = NULL;
-	size_t n = 0, cap = 0, i;
-	sqlite3_stmt *st = NULL;
-	retort_buf msg = RETORT_BUF_INIT;
-	int rc;
-
-	r->dirty = 0;
-	if (r->o->dry_run) {
-		say(r, NULL, apply_fk_guard(), 0);
-		return 0;
-	}
-	say(r, NULL, "PRAGMA foreign_key_check;", 0);
-	rc = sqlite3_prepare_v2(r->db, "PRAGMA foreign_key_check", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *table = col_text(st, 0), *parent = col_text(st, 2);
-		fk_orphans *o = NULL;
-		rc = SQLITE_OK;
-		for (i = 0; i < n && !o; i++)
-			if (!strcmp(v[i].table, table) && !strcmp(v[i].parent, parent))
-				o = &v[i];
-		if (!o && (o = ARRAY_PUSH(v, n, cap)) != NULL) {
-			o->table = xstrdup(table);
-			o->parent = xstrdup(parent);
-		}
-		if (!o || !o->table || !o->parent) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		if (o->n < FK_ROWIDS)
-			o->rowids[o->n] = sqlite3_column_int64(st, 1);
-		o->n++;
-	}
-	if (rc != SQLITE_DONE)
-		rc = rc == SQLITE_NOMEM ? error_oom(r->err) :
-			db_error(r, rc, "cannot check foreign keys");
-	else if (n) {
-		src_loc loc = { rev ? rev->path : NULL, rev ? rev->section[r->dir].line : 0, 0 };
-		fk_message(&msg, v, n);
-		rc = buf_oom(&msg) ? error_oom(r->err) : rev ?
-			error_at(r->err, RETORT_EDB, &loc, NULL, "%s", msg.ptr) :
-			error_set(r->err, RETORT_EDB, "%s", msg.ptr);
-	} else
-		rc = 0;
-	sqlite3_finalize(st);
-	for (i = 0; i < n; i++) {
-		free(v[i].table);
-		free(v[i].parent);
-	}
-	free(v);
-	buf_release(&msg);
 	return rc;
 }
 

@@ -479,7 +479,11 @@ typedef enum retort_event_kind {
 	RETORT_EVENT_DATA_LOSS,  /**< the next step destroys `rows` rows of `table`,
 	                              or `values` non-NULL values of `column` (`loss`) */
 	RETORT_EVENT_PROGRESS,   /**< a long statement is still running */
-	RETORT_EVENT_SKIPPED     /**< another process applied `revision` first */
+	RETORT_EVENT_SKIPPED,    /**< another process applied `revision` first */
+	RETORT_EVENT_ORPHANS     /**< before `revision` ran, `rows` rows of `table`
+	                              already had no parent row in `parent` (the
+	                              first `n_rowids` rowids in `rowids`): only
+	                              the ones a revision leaves fail it */
 } retort_event_kind;
 
 /** What a DATA_LOSS event counts. */
@@ -501,9 +505,14 @@ typedef struct retort_event {
 	const char *sql;        /**< STATEMENT: the statement; PROGRESS: the running one;
 	                             DATA_LOSS of RETORT_LOSS_FILL: what the NULLs become */
 	int line;               /**< its line in the revision file (0: the engine's) */
-	const char *table;      /**< DATA_LOSS */
+	const char *table;      /**< DATA_LOSS, ORPHANS */
 	const char *column;     /**< DATA_LOSS: NULL when the whole table goes */
-	long long rows;         /**< DATA_LOSS: rows in the table */
+	const char *parent;     /**< ORPHANS: the parent table */
+	const long long *rowids; /**< ORPHANS: the first rowids (none in a
+	                             WITHOUT ROWID table) */
+	size_t n_rowids;
+	long long rows;         /**< DATA_LOSS: rows in the table; ORPHANS: rows
+	                             without their parent */
 	long long values;       /**< DATA_LOSS: non-NULL values in the column (a fill:
 	                             the NULLs it fills) */
 	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
@@ -560,6 +569,8 @@ typedef struct retort_migrate_options {
 ** BEGIN IMMEDIATE transaction with its version-table update and history row
 ** (or all in one with `one_transaction`), foreign keys off outside the
 ** transaction and checked with PRAGMA foreign_key_check before each commit.
+** A revision fails only for the rows it leaves without their parent: the
+** ones that had none before it (RETORT_EVENT_ORPHANS) are left as they are.
 ** The version and history tables are created when missing.
 **
 ** `db` must not be inside a transaction. Safe against another process
@@ -576,8 +587,8 @@ typedef struct retort_migrate_options {
 ** another table's trigger that reads what goes is dropped before it), and
 ** one that no longer applies fails the revision.
 **
-** @return 0; RETORT_EDB when a statement fails or a foreign key is violated
-**         (that revision is rolled back; `err` names the file and line);
+** @return 0; RETORT_EDB when a statement fails or a revision leaves a row
+**         without its parent (that revision is rolled back; `err` names the file and line);
 **         RETORT_EINVALID for a statement no revision may run, or for a
 **         TARGET behind the database (applied, and not one of its heads:
 **         "did you mean downgrade?"), before anything runs;
