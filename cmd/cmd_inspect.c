@@ -318,6 +318,28 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out, retor
 	return load_revision_source(c, source, out);
 }
 
+/*
+** A database may hold a foreign key SQLite refuses to enforce, which models
+** may not: say so, and write it as it is, so that the models tell the same
+** schema and fail to load at that key until it is fixed.
+*/
+static void warn_fk_mismatches(const cli *c, const retort_schema *schema)
+{
+	retort_error *err = NULL;
+	char **fks = NULL;
+	size_t n = 0, i;
+
+	if (retort_schema_fk_mismatches(&fks, &n, schema, &err) != 0)
+		cli_warn(c, "cannot check the foreign keys: %s", err ? err->message : "out of memory");
+	for (i = 0; i < n; i++)
+		cli_warn(c, "foreign key %s: the parent columns are neither a primary key nor "
+			"unique, so SQLite refuses every insert into the child (\"foreign key "
+			"mismatch\"); the YAML keeps the key as it is, and the models do not load until "
+			"the parent columns are made unique or the key references a primary key", fks[i]);
+	retort_strings_free(fks, n);
+	retort_error_free(err);
+}
+
 int cmd_inspect(cli *c, int argc, char **argv)
 {
 	retort_schema *schema = NULL;
@@ -330,6 +352,7 @@ int cmd_inspect(cli *c, int argc, char **argv)
 	rc = cli_load_source(c, argc ? argv[0] : "db", &schema, &err);
 	if (rc)
 		goto done;
+	warn_fk_mismatches(c, schema);
 	if (retort_schema_to_yaml(&yaml, schema, &err)) {
 		rc = cli_error(c, err);
 		goto done;

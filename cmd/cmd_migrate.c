@@ -114,6 +114,10 @@ static void on_data_loss(run *r, const retort_event *ev)
 		buf_printf(&what, "%s %s loses %lld row%s of table %s: the copy that rebuilds it "
 			"leaves them out", direction_word(ev->direction), id, ev->rows,
 			ev->rows == 1 ? "" : "s", ev->table);
+	else if (ev->loss == RETORT_LOSS_FILL)
+		buf_printf(&what, "%s %s fills column %s.%s with %s where it is NULL: %lld row%s "
+			"(a downgrade does not put the NULLs back)", direction_word(ev->direction), id,
+			ev->table, ev->column, ev->sql, ev->values, ev->values == 1 ? "" : "s");
 	else
 		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
@@ -127,12 +131,15 @@ static void on_data_loss(run *r, const retort_event *ev)
 	buf_puts(&r->loss, ", \"column\": ");
 	buf_json_string(&r->loss, ev->column);
 	buf_printf(&r->loss, ", \"kind\": \"%s\", \"rows\": %lld, \"values\": ",
-		ev->loss == RETORT_LOSS_COLUMN ? "column" : ev->loss == RETORT_LOSS_ROWS ? "rows" : "table",
-		ev->rows);
-	if (ev->loss == RETORT_LOSS_COLUMN)
-		buf_printf(&r->loss, "%lld}", ev->values);
+		ev->loss == RETORT_LOSS_COLUMN ? "column" : ev->loss == RETORT_LOSS_ROWS ? "rows" :
+		ev->loss == RETORT_LOSS_FILL ? "fill" : "table", ev->rows);
+	if (ev->loss == RETORT_LOSS_COLUMN || ev->loss == RETORT_LOSS_FILL)
+		buf_printf(&r->loss, "%lld", ev->values);
 	else
-		buf_puts(&r->loss, "null}");
+		buf_puts(&r->loss, "null");
+	buf_puts(&r->loss, ", \"fill\": ");
+	buf_json_string(&r->loss, ev->loss == RETORT_LOSS_FILL ? ev->sql : NULL);
+	buf_putc(&r->loss, '}');
 }
 
 /* Rows that had no parent before the revision: not its doing, told once. */

@@ -159,13 +159,13 @@ static void emit_revision(run *r, retort_event_kind kind, const retort_revision 
 }
 
 static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const char *column,
-	long long count)
+	long long count, const char *fill)
 {
 	run *r = ctx;
 	retort_event ev = { .kind = RETORT_EVENT_DATA_LOSS, .revision = r->rev,
-		.table = table, .column = column, .loss = kind };
+		.table = table, .column = column, .loss = kind, .sql = fill };
 
-	if (kind == RETORT_LOSS_COLUMN)
+	if (kind == RETORT_LOSS_COLUMN || kind == RETORT_LOSS_FILL)
 		ev.values = count;
 	else
 		ev.rows = count;
@@ -957,12 +957,20 @@ static int error_in(run *r, const retort_revision *rev, const rev_statement *s, 
 	return code;
 }
 
-/* A revision's statement failed: SQLite's message at its file and line. */
+/* A revision's statement failed: SQLite's message at its file and line, or
+** for a rebuild's copy one that names the user's table, not the scratch one. */
 static int statement_error(run *r, const retort_revision *rev, const rev_statement *s,
 	int rc)
 {
-	return error_in(r, rev, s, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
-		sqlite3_error_offset(r->db), sqlite3_errmsg(r->db));
+	int ofs = sqlite3_error_offset(r->db), code = is_busy(rc) ? RETORT_EBUSY : RETORT_EDB;
+	char *message = xstrdup(sqlite3_errmsg(r->db)), *copy = NULL;
+
+	if (message && (rc & 0xff) == SQLITE_CONSTRAINT)
+		copy = dataloss_copy_error(r->db, s->sql, message);
+	rc = error_in(r, rev, s, code, ofs, copy ? copy : message ? message : "out of memory");
+	free(copy);
+	free(message);
+	return rc;
 }
 
 /* ---- one revision ------------------------------------------------------ */
@@ -1606,10 +1614,10 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	r->n_rows = n;
 	if (rc)
 		return rc;
-	for (i = 0; dir == RETORT_DOWNGRADE && i < r->n_targets; i++)
-		if (!r->applied[r->targets[i]->index])
-			return error_set(err, RETORT_EINVALID,
-				"%s is not applied; nothing to downgrade to", r->targets[i]->id);
+	/* a target the other way is a mistake, not "nothing to do" */
+	if (!stamp && (rc = revgraph_check_way(revs, r->applied, r->heads, r->n_heads, r->targets,
+			r->n_targets, target, dir, err)))
+		return rc;
 	/* every revision the run would take, before anything runs */
 	for (i = 0; !stamp && i < revs->n && !rc; i++)
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))

@@ -141,6 +141,7 @@ static const struct {
 	{ RETORT_RISK_ADD_NOT_NULL, "add_not_null" },
 	{ RETORT_RISK_NEW_CONSTRAINT, "new_constraint" },
 	{ RETORT_RISK_REBUILD, "rebuild" },
+	{ RETORT_RISK_FILL_NULL, "fill_null" },
 };
 
 static void json_steps(retort_buf *b, const plan_dir *d)

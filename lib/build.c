@@ -233,6 +233,256 @@ static int build_triggers(sqlite3 *db, const schema *raw, retort_error **err)
 	return rc;
 }
 
+/* ---- foreign keys SQLite cannot enforce ------------------------------ */
+
+/* "pet(owner) references user(name)"; "... references user" for its key. */
+static void describe_fk(retort_buf *b, const char *table, const schema_fk *fk)
+{
+	size_t i;
+
+	buf_printf(b, "%s(", table);
+	for (i = 0; i < fk->columns.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", fk->columns.v[i]);
+	buf_printf(b, ") references %s", fk->table);
+	for (i = 0; i < fk->ref_columns.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "(", fk->ref_columns.v[i]);
+	buf_puts(b, fk->ref_columns.n ? ")" : "");
+}
+
+/* The name of no table, index or view of `db`, for a probe table. */
+static int probe_name(sqlite3 *db, retort_buf *out)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned n = 0;
+	int taken = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type <> 'trigger'"
+	    " AND name = ?1 COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (taken && !buf_oom(out)) {
+		buf_clear(out);
+		buf_puts(out, "retort_fk_probe");
+		if (n++)
+			buf_printf(out, "_%u", n);
+		sqlite3_bind_text(st, 1, out->ptr, -1, SQLITE_STATIC);
+		taken = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return buf_oom(out) ? -1 : 0;
+}
+
+/*
+** Does SQLite refuse `fk` as a "foreign key mismatch" (its parent columns
+** are neither the parent's primary key nor unique: a UNIQUE constraint, or
+** a unique index without WHERE in the columns' own collations), and with it
+** every write to the child? SQLite judges, in `db`, which holds the parent:
+** PRAGMA foreign_key_check is prepared on a probe table holding only that
+** key. 1: refused, 0: usable, -1: the probe failed.
+*/
+static int fk_mismatch(sqlite3 *db, const schema_fk *fk)
+{
+	retort_buf name = RETORT_BUF_INIT, sql = RETORT_BUF_INIT, cols = RETORT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < fk->columns.n; i++)
+		buf_printf(&cols, "%sc%zu", i ? ", " : "", i);
+	if (probe_name(db, &name) < 0)
+		goto done;
+	buf_puts(&sql, "CREATE TABLE ");
+	buf_ident(&sql, name.ptr);
+	buf_printf(&sql, " (%s, FOREIGN KEY (%s) REFERENCES ", cols.ptr, cols.ptr);
+	buf_ident(&sql, fk->table);
+	for (i = 0; i < fk->ref_columns.n; i++) {
+		buf_puts(&sql, i ? ", " : " (");
+		buf_ident(&sql, fk->ref_columns.v[i]);
+	}
+	buf_puts(&sql, fk->ref_columns.n ? "))" : ")");
+	if (buf_oom(&sql) || buf_oom(&cols) ||
+	    sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	buf_clear(&sql);
+	buf_puts(&sql, "PRAGMA foreign_key_check(");
+	buf_ident(&sql, name.ptr);
+	buf_puts(&sql, ")");
+	if (!buf_oom(&sql)) {
+		int prepared = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
+		rc = prepared == SQLITE_OK ? 0 :
+			strstr(sqlite3_errmsg(db), "foreign key mismatch") ? 1 : -1;
+		sqlite3_finalize(st);
+	}
+	buf_clear(&sql);
+	buf_puts(&sql, "DROP TABLE ");
+	buf_ident(&sql, name.ptr);
+	if (buf_oom(&sql) || sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
+done:
+	buf_release(&name);
+	buf_release(&sql);
+	buf_release(&cols);
+	return rc;
+}
+
+/* A scratch database holding one table of `s` and its indexes. */
+typedef struct fk_judge {
+	sqlite3 *db;
+	const schema_table *parent; /* the table it holds */
+	int made;                   /* ... and SQLite could make it */
+} fk_judge;
+
+/* Hold `parent` (and nothing else), made from its definition. */
+static void hold_parent(fk_judge *j, const schema_table *parent, retort_buf *sql)
+{
+	size_t i;
+
+	if (j->parent == parent)
+		return;
+	if (j->parent && j->made) {
+		buf_clear(sql);
+		buf_puts(sql, "DROP TABLE ");
+		buf_ident(sql, j->parent->name);
+		if (!buf_oom(sql))
+			sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL);
+	}
+	j->parent = parent;
+	buf_clear(sql);
+	render_create_table(sql, parent, NULL);
+	j->made = !buf_oom(sql) && sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL) == SQLITE_OK;
+	for (i = 0; j->made && i < parent->nindexes; i++) {
+		buf_clear(sql);
+		render_create_index(sql, &parent->indexes[i], parent, NULL);
+		if (!buf_oom(sql))
+			sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL);
+	}
+}
+
+typedef void (*fk_mismatch_fn)(void *ctx, const schema_table *child, const schema_fk *fk);
+
+/*
+** Call `fn` for each foreign key of `s` that SQLite refuses (fk_mismatch).
+** Each is judged in a scratch database that holds only its parent table,
+** so that the cost grows with the keys, not with the square of the schema;
+** a parent SQLite cannot make there (an unknown module or collation) leaves
+** its keys unjudged.
+*/
+static int each_fk_mismatch(const schema *s, fk_mismatch_fn fn, void *ctx, retort_error **err)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	fk_judge j = { NULL, NULL, 0 };
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < s->ntables && !rc; i++) {
+		for (k = 0; k < s->tables[i].nfks && !rc; k++) {
+			const schema_fk *fk = &s->tables[i].fks[k];
+			const schema_table *parent = schema_find_table(s, fk->table);
+			int bad;
+			if (!parent)
+				continue;
+			if (!j.db && (rc = scratch_open(&j.db, err)))
+				break;
+			hold_parent(&j, parent, &sql);
+			if (!j.made)
+				continue;
+			if ((bad = fk_mismatch(j.db, fk)) < 0)
+				rc = error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
+					sqlite3_errmsg(j.db));
+			else if (bad)
+				fn(ctx, &s->tables[i], fk);
+		}
+	}
+	sqlite3_close(j.db);
+	buf_release(&sql);
+	return rc;
+}
+
+/* Where the models' first refused key is reported. */
+typedef struct fk_error {
+	const schema *raw;
+	retort_error **err;
+	int rc;
+} fk_error;
+
+/* The first refused key of the models: an error at its `references`. */
+static void model_fk_error(void *ctx, const schema_table *t, const schema_fk *fk)
+{
+	fk_error *c = ctx;
+	retort_buf what = RETORT_BUF_INIT;
+
+	if (c->rc)
+		return;
+	buf_puts(&what, "foreign key ");
+	describe_fk(&what, t->name, fk);
+	if (fk->ref_columns.n)
+		buf_printf(&what, ", which is neither the primary key of '%s' nor unique (a UNIQUE "
+			"constraint, or a unique index without WHERE, in the column's own collation)",
+			fk->table);
+	else
+		buf_printf(&what, ", and '%s' has no primary key of %zu column%s to reference",
+			fk->table, fk->columns.n, fk->columns.n == 1 ? "" : "s");
+	buf_printf(&what, ": SQLite would refuse every insert into '%s' (\"foreign key mismatch\")",
+		t->name);
+	c->rc = buf_oom(&what) ? error_oom(c->err) : error_at(c->err, RETORT_EINVALID, &fk->loc,
+		schema_source_of(c->raw, fk->loc.path), "%s", what.ptr);
+	buf_release(&what);
+}
+
+/* A foreign key of the models that SQLite would refuse is an error at its
+** `references`: the child could never be written. */
+static int check_fk_parents(const schema *raw, retort_error **err)
+{
+	fk_error c = { raw, err, 0 };
+	int rc = each_fk_mismatch(raw, model_fk_error, &c, err);
+
+	return rc ? rc : c.rc;
+}
+
+/* The refused keys of a schema, as strings (retort_schema_fk_mismatches). */
+typedef struct fk_list {
+	char **v;
+	size_t n, cap;
+	int oom;
+} fk_list;
+
+static void list_fk(void *ctx, const schema_table *t, const schema_fk *fk)
+{
+	fk_list *l = ctx;
+	retort_buf b = RETORT_BUF_INIT;
+	char **slot = NULL, *text;
+
+	describe_fk(&b, t->name, fk);
+	text = buf_detach(&b);
+	if (text)
+		slot = ARRAY_PUSH(l->v, l->n, l->cap);
+	if (slot) {
+		*slot = text;
+	} else {
+		free(text);
+		l->oom = 1;
+	}
+}
+
+int retort_schema_fk_mismatches(char ***out, size_t *count, const retort_schema *s,
+	retort_error **err)
+{
+	fk_list l = { NULL, 0, 0, 0 };
+	int rc = each_fk_mismatch(s, list_fk, &l, err);
+
+	*out = NULL;
+	*count = 0;
+	if (!rc && l.oom)
+		rc = error_oom(err);
+	if (rc) {
+		retort_strings_free(l.v, l.n);
+		return rc;
+	}
+	*out = l.v;
+	*count = l.n;
+	return 0;
+}
+
 /* What SQLite does not store comes from the models: origins and renames. */
 static int carry_model_facts(schema *built, const schema *raw)
 {
@@ -298,8 +548,8 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 	if ((rc = model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
 	    (rc = scratch_open(&db, err)))
 		return rc;
-	if (!(rc = build_tables(db, raw, err)) && !(rc = build_views(db, raw, err)) &&
-	    !(rc = build_triggers(db, raw, err)))
+	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(raw, err)) &&
+	    !(rc = build_views(db, raw, err)) && !(rc = build_triggers(db, raw, err)))
 		rc = introspect_read(&built, db, cfg, err);
 	sqlite3_close(db);
 	if (rc)

@@ -13,7 +13,9 @@
 ** later drop of a rebuilt table's column counts the live column it came from.
 ** A copy with a WHERE keeps only the columns it selects (not those only
 ** its WHERE reads), and the rows it leaves out are counted by running its
-** SELECT as a count on the live table.
+** SELECT as a count on the live table. A copy that takes a column as
+** coalesce(column, EXPR) (a column made NOT NULL with a default) keeps it,
+** and the NULLs it fills are counted.
 */
 #include "dataloss.h"
 #include "buf.h"
@@ -76,12 +78,13 @@ typedef struct name_list {
 /*
 ** INSERT INTO target [(tcols)] SELECT scols | * FROM source [WHERE ...]: a
 ** plain copy, each column of the target taking one column of the source
-** (of the rows the WHERE keeps). An empty `tcols` is every column of the
-** target; `all` is SELECT *.
+** (of the rows the WHERE keeps), as it is or with its NULLs made the SQL
+** expression in `fills` ("" for none; one per scols unless `all`). An
+** empty `tcols` is every column of the target; `all` is SELECT *.
 */
 typedef struct copy_op {
 	char *target, *source;
-	name_list tcols, scols;
+	name_list tcols, scols, fills;
 	int all;
 } copy_op;
 
@@ -517,21 +520,27 @@ static void note_kept(dataloss *dl, const char *sql)
 	}
 }
 
-/* count(*) (column NULL) or count(column) of a live table; -1 when unknown. */
-static long long live_count(const dataloss *dl, const char *table, const char *col)
+/* count(*) (column NULL) or count(column) of a table of `db`, or with `nulls`
+** the rows where the column is NULL; -1 when unknown. */
+static long long live_count(sqlite3 *db, const char *table, const char *col, int nulls)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	long long n = -1;
 
 	buf_puts(&sql, "SELECT count(");
-	if (col)
+	if (col && !nulls)
 		buf_ident(&sql, col);
 	else
 		buf_putc(&sql, '*');
 	buf_puts(&sql, ") FROM main.");
 	buf_ident(&sql, table);
-	if (!buf_oom(&sql) && sqlite3_prepare_v2(dl->live, sql.ptr, -1, &st, NULL) == SQLITE_OK &&
+	if (col && nulls) {
+		buf_puts(&sql, " WHERE ");
+		buf_ident(&sql, col);
+		buf_puts(&sql, " IS NULL");
+	}
+	if (!buf_oom(&sql) && sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -542,10 +551,27 @@ static long long live_count(const dataloss *dl, const char *table, const char *c
 static void report(const dataloss *dl, const char *table, const char *col,
 	dataloss_fn fn, void *ctx)
 {
-	long long n = live_count(dl, table, col);
+	long long n = live_count(dl->live, table, col, 0);
 
 	if (n >= 0)
-		fn(ctx, col ? RETORT_LOSS_COLUMN : RETORT_LOSS_TABLE, table, col, n);
+		fn(ctx, col ? RETORT_LOSS_COLUMN : RETORT_LOSS_TABLE, table, col, n, NULL);
+}
+
+/* A copy that takes a column as coalesce(column, EXPR): the live NULLs it
+** turns into EXPR, which no downgrade can tell from values put there. */
+static void report_fills(dataloss *dl, const copy_op *cp, dataloss_fn fn, void *ctx)
+{
+	const char *table = table_live(dl, cp->source), *col;
+	size_t i;
+
+	for (i = 0; table && dl->live && i < cp->fills.n; i++) {
+		long long n;
+		if (!*cp->fills.v[i] || !(col = column_live(dl, cp->source, cp->scols.v[i])))
+			continue;
+		n = live_count(dl->live, table, col, 1);
+		if (n >= 0)
+			fn(ctx, RETORT_LOSS_FILL, table, col, n, cp->fills.v[i]);
+	}
 }
 
 static void forget_kept(dataloss *dl)
@@ -567,9 +593,9 @@ static void report_rows_left(const dataloss *dl, const char *table, dataloss_fn 
 
 	if (!k || k->unknown)
 		return;
-	n = live_count(dl, table, NULL);
+	n = live_count(dl->live, table, NULL, 0);
 	if (n > k->rows)
-		fn(ctx, RETORT_LOSS_ROWS, table, NULL, n - k->rows);
+		fn(ctx, RETORT_LOSS_ROWS, table, NULL, n - k->rows, NULL);
 }
 
 /*
@@ -652,6 +678,59 @@ static int take_names(sqlcur *c, name_list *out)
 	}
 }
 
+/*
+** A term of a copy's SELECT: a column, or coalesce(column, EXPR) (or
+** ifnull), which copies the column with EXPR in place of its NULLs:
+** `*fill` is EXPR, else "". 0 when the term is anything else.
+*/
+static int take_term(sqlcur *c, char **name, char **fill)
+{
+	sqlcur at = *c;
+	const char *start;
+
+	*name = *fill = NULL;
+	if (!(sqlcur_accept(&at, "coalesce") || sqlcur_accept(&at, "ifnull")) ||
+	    at.tok.type != TK_LP) {
+		*fill = xstrdup("");
+		return *fill && take_name(c, name);
+	}
+	sqlcur_advance(&at);
+	if (!take_name(&at, name) || at.tok.type != TK_COMMA)
+		return 0;
+	sqlcur_advance(&at);
+	start = at.tok.z;
+	while (at.tok.type != TK_RP && at.tok.type != TK_COMMA && at.tok.type != TK_EOF) {
+		if (at.tok.type == TK_LP)
+			sqlcur_skip_group(&at);
+		else
+			sqlcur_advance(&at);
+	}
+	if (at.tok.type != TK_RP || at.tok.z == start)
+		return 0;
+	*fill = sql_trimmed(start, at.prev_end);
+	sqlcur_advance(&at);
+	*c = at;
+	return *fill != NULL;
+}
+
+/* term {, term}: into the copy's `scols` and `fills`; 0 when something else
+** is there. */
+static int take_terms(sqlcur *c, copy_op *cp)
+{
+	for (;;) {
+		char *name = NULL, *fill = NULL;
+		int ok = take_term(c, &name, &fill) && names_push(&cp->scols, name) == 0 &&
+			names_push(&cp->fills, fill) == 0;
+		free(name);
+		free(fill);
+		if (!ok)
+			return 0;
+		if (c->tok.type != TK_COMMA)
+			return 1;
+		sqlcur_advance(c);
+	}
+}
+
 static void alter_release(alter_op *op)
 {
 	free(op->table);
@@ -702,6 +781,7 @@ static void copy_release(copy_op *cp)
 	free(cp->source);
 	names_release(&cp->tcols);
 	names_release(&cp->scols);
+	names_release(&cp->fills);
 	memset(cp, 0, sizeof(*cp));
 }
 
@@ -753,7 +833,7 @@ static int parse_copy(const char *sql, copy_op *cp)
 	if (c.tok.type == TK_OP && c.tok.n == 1 && *c.tok.z == '*') {
 		cp->all = 1;
 		sqlcur_advance(&c);
-	} else if (!take_names(&c, &cp->scols)) {
+	} else if (!take_terms(&c, cp)) {
 		goto done;
 	}
 	/* FROM one table and at most a WHERE after it: rows as they are */
@@ -932,10 +1012,12 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 	** copy is asked for a table's columns */
 	if (dl->writes || dl->created)
 		note_kept(dl, sql);
-	if (dl->writes && parse_copy(sql, &cp) && note_plain_copy(dl, &cp) == 0)
+	if (dl->writes && parse_copy(sql, &cp) && note_plain_copy(dl, &cp) == 0) {
+		report_fills(dl, &cp, fn, ctx);
 		follow_copy(dl, &cp);
-	else if (dl->writes || dl->created)
+	} else if (dl->writes || dl->created) {
 		note_copies(dl);
+	}
 	if (dl->created)
 		existed = has_table(dl->scratch, dl->created);
 	if (kind == STMT_DDL && sqlite3_step(st) != SQLITE_DONE)
@@ -1113,4 +1195,58 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 		close_scratch(dl);
 		dl->broken = 0;
 	}
+}
+
+/*
+** What a failed copy means to the user: SQLite names the table copied into,
+** which in a rebuild is a scratch table the user never named.
+*/
+char *dataloss_copy_error(sqlite3 *db, const char *sql, const char *message)
+{
+	static const char *const kinds[] = { "NOT NULL constraint failed: ",
+		"UNIQUE constraint failed: " };
+	retort_buf b = RETORT_BUF_INIT;
+	const char *col = NULL, *p;
+	copy_op cp;
+	size_t k, i, len;
+	long long n = -1;
+
+	for (k = 0; k < 2 && strncmp(message, kinds[k], strlen(kinds[k])) != 0; k++)
+		;
+	if (k == 2 || !parse_copy(sql, &cp))
+		return NULL;
+	len = strlen(cp.target);
+	p = message + strlen(kinds[k]);
+	if (sqlite3_strnicmp(p, cp.target, (int)len) == 0 && p[len] == '.')
+		col = p + len + 1;
+	for (i = 0; col && i < cp.tcols.n && sqlite3_stricmp(cp.tcols.v[i], col) != 0; i++)
+		;
+	if (k == 0 && col && i < cp.tcols.n && i < cp.scols.n)
+		n = live_count(db, cp.source, cp.scols.v[i], 1);
+	if (n > 0)
+		buf_printf(&b, "%s.%s holds NULL in %lld row%s, and the copy of %s makes it NOT NULL: "
+			"fill %s first, or give %s.%s a default in the models (autogenerate then "
+			"fills %s)", cp.source, cp.scols.v[i], n, n == 1 ? "" : "s", cp.source,
+			n == 1 ? "it" : "them", cp.source, col, n == 1 ? "it" : "them");
+	else if (k == 0 && col && cp.tcols.n && i == cp.tcols.n)
+		buf_printf(&b, "%s.%s is NOT NULL without a default, and the copy of %s's rows "
+			"gives it no value", cp.source, col, cp.source);
+	else if (col) {
+		/* SQLite's own words, each "target." of its list as the source's name */
+		buf_puts(&b, kinds[k]);
+		while (*p) {
+			if (sqlite3_strnicmp(p, cp.target, (int)len) == 0 && p[len] == '.') {
+				buf_printf(&b, "%s.", cp.source);
+				p += len + 1;
+			} else {
+				buf_putc(&b, *p++);
+			}
+		}
+	}
+	copy_release(&cp);
+	if (!b.len || buf_oom(&b)) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
 }

@@ -1,7 +1,8 @@
 /*
 ** dataloss.h: what a revision's statements destroy (dropped tables, dropped
-** columns, the rows a rebuild's copy leaves out), counted on the live
-** database before they run, so that the operator is warned with real numbers.
+** columns, the rows a rebuild's copy leaves out, the NULLs it fills with a
+** default), counted on the live database before they run, so that the
+** operator is warned with real numbers.
 */
 #ifndef RETORT_DATALOSS_H
 #define RETORT_DATALOSS_H
@@ -11,10 +12,12 @@
 typedef struct dataloss dataloss;
 
 /* One loss: a whole table (`count` rows), one column (`count` non-NULL
-** values) or the rows of a table a copy left out (`count` rows); `column`
-** is NULL but for a column. Names are the live database's. */
+** values), the rows of a table a copy left out (`count` rows), or the NULLs
+** of a column a copy turns into the SQL expression `fill` (`count` NULLs;
+** `fill` is NULL for the other kinds); `column` is NULL for a table or its
+** rows. Names are the live database's. */
 typedef void (*dataloss_fn)(void *ctx, retort_loss_kind kind, const char *table,
-	const char *column, long long count);
+	const char *column, long long count, const char *fill);
 
 /*
 ** An analysis for one run against `live` (NULL: no database file yet).
@@ -34,5 +37,14 @@ void dataloss_free(dataloss *dl);
 */
 void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 	dataloss_fn fn, void *ctx);
+
+/*
+** `sql` just failed in `db` with SQLite's `message`: when it is a copy
+** (INSERT INTO new (...) SELECT ... FROM t) that broke a NOT NULL or UNIQUE
+** constraint, the message that names t and its column ("pet.name holds NULL
+** in 3 rows, and the copy of pet makes it NOT NULL: ..."), not `new`, which
+** in a rebuild is a scratch table; else NULL. free() it.
+*/
+char *dataloss_copy_error(sqlite3 *db, const char *sql, const char *message);
 
 #endif

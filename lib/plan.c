@@ -323,6 +323,39 @@ static int column_risk_free(const schema_column *c)
 	return !c->notnull || c->default_sql;
 }
 
+/* Column `c` of `n` becomes NOT NULL (it was `o`) and has a default that
+** the copy puts in place of its NULLs, as Django does. */
+static int fills_nulls(const schema_table *n, const schema_column *c, const schema_column *o)
+{
+	return c->notnull && !o->notnull && !c->generated && c->default_sql &&
+		!sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(n, c);
+}
+
+/* Column `c` of `n` has its NULLs filled with its default: one value for
+** every such row, which a UNIQUE, a foreign key or a CHECK may refuse. */
+static void fill_risks(builder *bd, const schema_table *n, const schema_column *c)
+{
+	const char *names[1];
+	size_t i;
+
+	risk(bd, RETORT_RISK_FILL_NULL, "makes '%s.%s' NOT NULL: rows holding NULL get its "
+		"default %s (a downgrade does not put the NULLs back)", n->name, c->name,
+		c->default_sql);
+	if (in_unique(n, c))
+		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' with one default: a UNIQUE "
+			"fails if two rows held NULL", n->name, c->name);
+	if (in_foreign_key(n, c))
+		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' of a foreign key with its "
+			"default: fails if no parent row has it", n->name, c->name);
+	names[0] = c->name;
+	for (i = 0; i < n->nchecks; i++)
+		if (sql_mentions(n->checks[i].expr, names, 1)) {
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' with its default: fails "
+				"if the default breaks a CHECK", n->name, c->name);
+			break;
+		}
+}
+
 /* Risks of turning table `m` into `n` (either way it is done). */
 static void table_risks(builder *bd, const schema_table *m, const schema_table *n)
 {
@@ -363,7 +396,9 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
-		if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
+		if (fills_nulls(n, c, o))
+			fill_risks(bd, n, c);
+		else if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
 			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
 				"holds NULL", n->name, c->name);
 	}
@@ -556,10 +591,17 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 		buf_puts(b, sep);
 		buf_ident(b, c->name);
 		buf_puts(&sel, sep);
-		if (o)
+		if (o && fills_nulls(n, c, o)) {
+			buf_puts(&sel, "coalesce(");
 			buf_ident(&sel, o->name);
-		else
+			buf_puts(&sel, ", ");
+			render_default(&sel, c->default_sql);
+			buf_putc(&sel, ')');
+		} else if (o) {
+			buf_ident(&sel, o->name);
+		} else {
 			buf_puts(&sel, rowid);
+		}
 		sep = ", ";
 	}
 	if (!alias && rowid) {

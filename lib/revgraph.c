@@ -489,6 +489,71 @@ size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *appl
 	return n;
 }
 
+/* "TARGET (id)", or the id alone when that is what was written. */
+static void describe_target(retort_buf *b, const char *target, const retort_revision *r)
+{
+	if (!r)
+		buf_puts(b, "base");
+	else if (strcmp(target, r->id) == 0)
+		buf_puts(b, r->id);
+	else
+		buf_printf(b, "%s (%s)", target, r->id);
+}
+
+int revgraph_check_way(const retort_revisions *revs, const unsigned char *applied,
+	const retort_revision *const *heads, size_t n_heads,
+	const retort_revision *const *targets, size_t n_targets, const char *target,
+	retort_direction dir, retort_error **err)
+{
+	retort_buf msg = RETORT_BUF_INIT;
+	unsigned char *ancestors = NULL;
+	const retort_revision *wrong = NULL;
+	const char *is = NULL, *so = NULL;
+	size_t i, j;
+	int rc = 0, behind = dir == RETORT_UPGRADE && n_targets == 0 && n_heads > 0;
+
+	/* upgrade: an applied revision that is not a head has an applied child */
+	for (i = 0; dir == RETORT_UPGRADE && i < n_targets && !behind; i++) {
+		for (j = 0; j < n_heads && heads[j] != targets[i]; j++)
+			;
+		if (applied[targets[i]->index] && j == n_heads) {
+			wrong = targets[i];
+			behind = 1;
+		}
+	}
+	if (behind) {
+		is = "is behind the database's revision ";
+		so = ": did you mean downgrade?";
+	}
+	for (i = 0; dir == RETORT_DOWNGRADE && i < n_targets && !wrong; i++)
+		if (!applied[targets[i]->index])
+			wrong = targets[i];
+	if (dir == RETORT_DOWNGRADE && wrong) {
+		/* ahead when every head of the database leads to it */
+		if (!(ancestors = calloc(revs->n, 1)))
+			return error_oom(err);
+		revgraph_close_ancestors(revs, ancestors, &wrong, 1);
+		for (j = 0; j < n_heads && ancestors[heads[j]->index]; j++)
+			;
+		is = j == n_heads ? "is ahead of the database's revision " :
+			"is not applied: it is on another branch than the database's revision ";
+		so = j == n_heads ? ": did you mean upgrade?" : ", so there is nothing to downgrade to";
+		free(ancestors);
+	}
+	if (!is)
+		return 0;
+	describe_target(&msg, target, wrong);
+	buf_printf(&msg, " %s", is);
+	for (i = 0; i < n_heads; i++)
+		buf_printf(&msg, "%s%s", i ? ", " : "", heads[i]->id);
+	if (!n_heads)
+		buf_puts(&msg, "base");
+	buf_puts(&msg, so);
+	rc = buf_oom(&msg) ? error_oom(err) : error_set(err, RETORT_EINVALID, "%s", msg.ptr);
+	buf_release(&msg);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* TARGETs                                                              */
 /* ------------------------------------------------------------------ */

@@ -127,6 +127,19 @@ const retort_revision *revgraph_next(const retort_revisions *revs,
 size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
 	const retort_revision **out);
 
+/*
+** Refuse a TARGET that goes the other way (RETORT_EINVALID, naming `target`
+** as the user wrote it): an upgrade to a revision that is applied but not
+** one of the database's `heads`, or to base once anything is applied
+** ("behind: did you mean downgrade?"); a downgrade to a revision that is not
+** applied ("ahead: did you mean upgrade?", or on another branch). An
+** upgrade to a revision on another branch applies that branch.
+*/
+int revgraph_check_way(const retort_revisions *revs, const unsigned char *applied,
+	const retort_revision *const *heads, size_t n_heads,
+	const retort_revision *const *targets, size_t n_targets, const char *target,
+	retort_direction dir, retort_error **err);
+
 /* git.c */
 
 /*

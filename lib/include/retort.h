@@ -202,6 +202,19 @@ RETORT_EXTERN(int) retort_models_load_text(retort_schema **out,
 RETORT_EXTERN(int) retort_schema_to_yaml(char **out, const retort_schema *schema,
 	retort_error **err);
 
+/**
+** The foreign keys of `schema` that SQLite cannot enforce, one
+** "child(columns) references parent(columns)" string each: their parent
+** columns are neither the parent's primary key nor unique (a UNIQUE
+** constraint, or a unique index without WHERE, in the columns' own
+** collations), so SQLite refuses every write to the child ("foreign key
+** mismatch"). Models with one do not load; a database may hold one. A table
+** that cannot be made in memory (an unknown module or collation) leaves its
+** keys unjudged. Free with retort_strings_free().
+*/
+RETORT_EXTERN(int) retort_schema_fk_mismatches(char ***out, size_t *count,
+	const retort_schema *schema, retort_error **err);
+
 /** Write the schema as the SQL statements that create it. */
 RETORT_EXTERN(int) retort_schema_to_sql(char **out, const retort_schema *schema,
 	retort_error **err);
@@ -248,7 +261,9 @@ typedef enum retort_risk {
 	RETORT_RISK_SET_NOT_NULL = 1 << 3,   /**< rows holding NULL make it fail */
 	RETORT_RISK_ADD_NOT_NULL = 1 << 4,   /**< NOT NULL column with no default: fails on rows */
 	RETORT_RISK_NEW_CONSTRAINT = 1 << 5, /**< rows violating a new UNIQUE/CHECK/FK make it fail */
-	RETORT_RISK_REBUILD = 1 << 6         /**< the table is rebuilt: every row is copied */
+	RETORT_RISK_REBUILD = 1 << 6,        /**< the table is rebuilt: every row is copied */
+	RETORT_RISK_FILL_NULL = 1 << 7       /**< a column made NOT NULL: its NULLs become its
+	                                          default, which a downgrade does not undo */
 } retort_risk;
 
 /** One step of a plan, borrowed from the plan. */
@@ -475,15 +490,20 @@ typedef enum retort_event_kind {
 typedef enum retort_loss_kind {
 	RETORT_LOSS_TABLE,   /**< a dropped table: `rows`, all of its rows */
 	RETORT_LOSS_COLUMN,  /**< a dropped column: `values`, its non-NULL values */
-	RETORT_LOSS_ROWS     /**< a table rebuilt by a copy that leaves rows out
+	RETORT_LOSS_ROWS,    /**< a table rebuilt by a copy that leaves rows out
 	                          (INSERT ... SELECT ... WHERE): `rows`, those rows */
+	RETORT_LOSS_FILL     /**< a column made NOT NULL with a default, by a copy
+	                          that takes coalesce(column, EXPR): `values`, its
+	                          NULLs, become EXPR (`sql`); a downgrade cannot
+	                          tell them from values put there */
 } retort_loss_kind;
 
 typedef struct retort_event {
 	retort_event_kind kind;
 	retort_direction direction;
 	const retort_revision *revision; /**< NULL for the engine's own statements */
-	const char *sql;        /**< STATEMENT: the statement; PROGRESS: the running one */
+	const char *sql;        /**< STATEMENT: the statement; PROGRESS: the running one;
+	                             DATA_LOSS of RETORT_LOSS_FILL: what the NULLs become */
 	int line;               /**< its line in the revision file (0: the engine's) */
 	const char *table;      /**< DATA_LOSS, ORPHANS */
 	const char *column;     /**< DATA_LOSS: NULL when the whole table goes */
@@ -493,7 +513,8 @@ typedef struct retort_event {
 	size_t n_rowids;
 	long long rows;         /**< DATA_LOSS: rows in the table; ORPHANS: rows
 	                             without their parent */
-	long long values;       /**< DATA_LOSS: non-NULL values in the column */
+	long long values;       /**< DATA_LOSS: non-NULL values in the column (a fill:
+	                             the NULLs it fills) */
 	double seconds;         /**< DONE: the revision's time; PROGRESS: so far */
 	retort_loss_kind loss;  /**< DATA_LOSS: what `rows` or `values` counts */
 } retort_event;
@@ -568,7 +589,9 @@ typedef struct retort_migrate_options {
 **
 ** @return 0; RETORT_EDB when a statement fails or a revision leaves a row
 **         without its parent (that revision is rolled back; `err` names the file and line);
-**         RETORT_EINVALID for a statement no revision may run;
+**         RETORT_EINVALID for a statement no revision may run, or for a
+**         TARGET behind the database (applied, and not one of its heads:
+**         "did you mean downgrade?"), before anything runs;
 **         RETORT_EBUSY when the database stayed locked past the timeout;
 **         RETORT_ECANCELLED when `opts->cancel` was requested (the message
 **         names the revision rolled back, or the backup removed);
@@ -578,7 +601,9 @@ typedef struct retort_migrate_options {
 RETORT_EXTERN(int) retort_upgrade(sqlite3 *db, const retort_revisions *revs,
 	const char *target, const retort_migrate_options *opts, retort_error **err);
 
-/** Walk `db` back to TARGET, reverting each revision after it, newest first. */
+/** Walk `db` back to TARGET, reverting each revision after it, newest first.
+** A TARGET that is not applied (ahead of the database, or on another
+** branch) is RETORT_EINVALID before anything runs. */
 RETORT_EXTERN(int) retort_downgrade(sqlite3 *db, const retort_revisions *revs,
 	const char *target, const retort_migrate_options *opts, retort_error **err);
 

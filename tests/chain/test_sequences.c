@@ -672,7 +672,8 @@ typedef struct traced {
 ** Follow table `ft` of the fill, step by step (renames by the records,
 ** other names by name), to step b. Returns 0 when the table is gone, else 1
 ** with its columns whose values must have survived: present at every step,
-** never generated, the declared type never changed.
+** never generated, the declared type never changed, never made NOT NULL
+** with a default (its NULLs then become the default).
 */
 static int trace(const seq *q, const project *p, const fill *f, size_t b, const ftable *ft,
 	traced *out)
@@ -703,6 +704,10 @@ static int trace(const seq *q, const project *p, const fill *f, size_t b, const 
 			if (!cb || cb->generated != GENERATED_NONE || strcmp(ca->type, cb->type) != 0)
 				keep = 0;
 			else if (!ta->strict != !tb->strict && name_eq(ca->type, "ANY") && !loose_ok)
+				keep = 0;
+			/* made NOT NULL with a default: the rebuild filled its NULLs */
+			else if (cb->notnull && !ca->notnull && cb->default_sql &&
+			         !name_eq(cb->default_sql, "NULL") && !schema_column_is_rowid_alias(tb, cb))
 				keep = 0;
 			ta = tb;
 			ca = cb;
@@ -747,7 +752,9 @@ static int check_rows(seq *q, project *p, sqlite3 *db, const fill *f, size_t b)
 		if (!trace(q, p, f, b, ft, &tr))
 			continue;
 		for (r = 0; r < ft->nrows; r++) {
-			char *key = row_key(ft->vals.v + r * ft->cols.n, tr.idx, tr.names.n);
+			/* a table of generated columns only holds no values: v is NULL */
+			char *key = row_key(ft->vals.v ? ft->vals.v + r * ft->cols.n : NULL, tr.idx,
+				tr.names.n);
 			gen_strs_push(&want, key);
 			sqlite3_free(key);
 		}
@@ -1131,6 +1138,9 @@ static const struct refusal {
 	const char *const words[6];
 } refusals[] = {
 	{"NOT NULL constraint failed", {"NOT NULL", "primary key", NULL}},
+	/* the same, told of a rebuild's copy by the engine (lib/dataloss.c) */
+	{"holds NULL in", {"NOT NULL", "primary key", NULL}},
+	{"is NOT NULL without a default, and the copy", {"NOT NULL", "primary key", NULL}},
 	/* the rebuild's own guard (lib/plan.c), before the generic CHECK */
 	{"which cannot become the rowid", {"the rowid", NULL}},
 	{"Cannot add a NOT NULL column", {"NOT NULL", NULL}},

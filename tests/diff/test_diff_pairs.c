@@ -120,7 +120,10 @@ typedef struct pair {
 typedef struct tmap {
 	const char *a_name, *b_name;
 	gen_strs a_cols, b_cols;
-	gen_strs before;         /* A's rows over a_cols, sorted */
+	gen_strs a_fill;         /* per a_cols: B's default as stored, quote()d, where
+	                            the column becomes NOT NULL and the upgrade fills
+	                            its NULLs with it; "" elsewhere */
+	gen_strs before;         /* A's rows over a_cols (NULLs filled), sorted */
 	gen_strs la_cols, lb_cols, lbefore; /* the loose columns */
 } tmap;
 
@@ -215,11 +218,12 @@ static int cmp_str(const void *x, const void *y)
 
 /*
 ** The rows of `table` over `cols` (all n of them), each as its quote()d
-** values joined by \x1f, sorted: a multiset that ignores row order.
+** values joined by \x1f, sorted: a multiset that ignores row order. With
+** `fills`, a NULL in column i reads as fills->v[i] when that is not "".
 ** Returns 0, or -1 with the SQLite message in `*msg`.
 */
-static int snapshot(sqlite3 *db, const char *table, const gen_strs *cols, gen_strs *out,
-	char **msg)
+static int snapshot(sqlite3 *db, const char *table, const gen_strs *cols,
+	const gen_strs *fills, gen_strs *out, char **msg)
 {
 	sqlite3_stmt *st = NULL;
 	char *sel = sqlite3_mprintf("%s", cols->n ? "" : "''"), *sql;
@@ -227,8 +231,11 @@ static int snapshot(sqlite3 *db, const char *table, const gen_strs *cols, gen_st
 	int rc = -1;
 
 	for (i = 0; i < cols->n && sel; i++) {
-		char *next = sqlite3_mprintf("%s%squote(\"%w\")", sel, i ? " || char(31) || " : "",
-			cols->v[i]);
+		char *next = fills && *fills->v[i] ?
+			sqlite3_mprintf("%s%sCASE WHEN \"%w\" IS NULL THEN %Q ELSE quote(\"%w\") END", sel,
+				i ? " || char(31) || " : "", cols->v[i], fills->v[i], cols->v[i]) :
+			sqlite3_mprintf("%s%squote(\"%w\")", sel, i ? " || char(31) || " : "",
+				cols->v[i]);
 		sqlite3_free(sel);
 		sel = next;
 	}
@@ -346,6 +353,7 @@ static void tmaps_release(tmaps *m)
 	for (i = 0; i < m->n; i++) {
 		gen_strs_release(&m->v[i].a_cols);
 		gen_strs_release(&m->v[i].b_cols);
+		gen_strs_release(&m->v[i].a_fill);
 		gen_strs_release(&m->v[i].before);
 		gen_strs_release(&m->v[i].la_cols);
 		gen_strs_release(&m->v[i].lb_cols);
@@ -424,6 +432,38 @@ static int set_renames(pair *p)
 	return 0;
 }
 
+/*
+** A column that becomes NOT NULL with a default has its NULLs filled by the
+** upgrade (plan.c): the default as column `cb` stores it, quote()d, read
+** back from a scratch table; "" when the column is not filled, NULL when the
+** value cannot be known beforehand (CURRENT_TIME and its kin).
+*/
+static char *fill_of(const schema_table *tb, const schema_column *cb, const schema_column *ca)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *sql, *out = NULL;
+
+	if (!cb->notnull || ca->notnull || !cb->default_sql || name_eq(cb->default_sql, "NULL") ||
+	    schema_column_is_rowid_alias(tb, cb))
+		return xstrdup("");
+	if (sqlite3_strnicmp(cb->default_sql, "CURRENT_", 8) == 0)
+		return NULL;
+	sql = sqlite3_mprintf("CREATE TABLE t (x %s DEFAULT (%s)); INSERT INTO t DEFAULT VALUES",
+		cb->type, cb->default_sql);
+	if (sql && sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT quote(x) FROM t", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	sqlite3_free(sql);
+	if (!out)
+		abort();
+	return out;
+}
+
 static void build_maps(pair *p, tmaps *m)
 {
 	size_t i, j;
@@ -446,6 +486,7 @@ static void build_maps(pair *p, tmaps *m)
 			const schema_column *cb = &tb->columns[j];
 			const schema_column *ca = schema_find_column(ta,
 				cb->renamed_from ? cb->renamed_from : cb->name);
+			char *fill;
 			if (!ca || ca->generated || cb->generated || strcmp(ca->type, cb->type) != 0)
 				continue;
 			if (!ta->strict != !tb->strict && name_eq(ca->type, "ANY")) {
@@ -453,8 +494,12 @@ static void build_maps(pair *p, tmaps *m)
 				gen_strs_push(&x->lb_cols, cb->name);
 				continue;
 			}
+			if (!(fill = fill_of(tb, cb, ca)))
+				continue;
 			gen_strs_push(&x->a_cols, ca->name);
 			gen_strs_push(&x->b_cols, cb->name);
+			gen_strs_push(&x->a_fill, fill);
+			free(fill);
 		}
 	}
 }
@@ -469,7 +514,7 @@ static int snapshot_all(pair *p, const retort_schema *s, gen_strs *out)
 		char *msg = NULL;
 		for (j = 0; j < s->tables[i].ncolumns; j++)
 			gen_strs_push(&cols, s->tables[i].columns[j].name);
-		if (snapshot(p->db, s->tables[i].name, &cols, &rows, &msg) < 0) {
+		if (snapshot(p->db, s->tables[i].name, &cols, NULL, &rows, &msg) < 0) {
 			gen_strs_release(&cols);
 			fail(p, F_SETUP, "reading '%s': %s", s->tables[i].name, msg);
 			sqlite3_free(msg);
@@ -498,7 +543,7 @@ static int check_rows(pair *p, tmaps *m, int b_side, unsigned risks, enum fail_k
 		gen_strs now = {0};
 		char *msg = NULL, *d;
 		const char *name = b_side ? x->b_name : x->a_name;
-		if (snapshot(p->db, name, b_side ? &x->b_cols : &x->a_cols, &now, &msg) < 0) {
+		if (snapshot(p->db, name, b_side ? &x->b_cols : &x->a_cols, NULL, &now, &msg) < 0) {
 			fail(p, k, "reading '%s': %s", name, msg);
 			sqlite3_free(msg);
 			bad = 1;
@@ -515,7 +560,7 @@ static int check_rows(pair *p, tmaps *m, int b_side, unsigned risks, enum fail_k
 		gen_strs_release(&now);
 		if (bad || !b_side || !x->lb_cols.n || (risks & RETORT_RISK_NARROW_TYPE))
 			continue;
-		if (snapshot(p->db, name, &x->lb_cols, &now, &msg) < 0) {
+		if (snapshot(p->db, name, &x->lb_cols, NULL, &now, &msg) < 0) {
 			fail(p, k, "reading '%s': %s", name, msg);
 			sqlite3_free(msg);
 			bad = 1;
@@ -671,9 +716,10 @@ static void run_pair(uint64_t seed, int detail)
 	}
 	build_maps(&p, &maps);
 	for (i = 0; i < maps.n; i++) {
-		if (snapshot(p.db, maps.v[i].a_name, &maps.v[i].a_cols, &maps.v[i].before, &bad) < 0 ||
+		if (snapshot(p.db, maps.v[i].a_name, &maps.v[i].a_cols, &maps.v[i].a_fill,
+			&maps.v[i].before, &bad) < 0 ||
 		    (maps.v[i].la_cols.n && snapshot(p.db, maps.v[i].a_name, &maps.v[i].la_cols,
-			&maps.v[i].lbefore, &bad) < 0)) {
+			NULL, &maps.v[i].lbefore, &bad) < 0)) {
 			fail(&p, F_SETUP, "reading '%s': %s", maps.v[i].a_name, bad);
 			goto done;
 		}

@@ -5,9 +5,11 @@
 # head, heads, base, a full id, a unique prefix, an ambiguous prefix (exit 2
 # listing the matches), +N, -N, REV+N, REV-N (across a branch point or a
 # merge: exit 2; past either end: exit 2; exactly below the base: base),
-# `head` with several heads (exit 2 listing them), a downgrade to a revision
-# that is not applied, and a database stamped with an id the folder does not
-# have. Each successful step is checked on the database: the version table,
+# `head` with several heads (exit 2 listing them), targets the wrong way (an
+# upgrade to a revision behind the database, a downgrade to one ahead of it
+# or on another branch: exit 2, the database untouched; an upgrade to
+# another branch applies it), and a database stamped with an id the folder
+# does not have. Each successful step is checked on the database: the version table,
 # the rows each revision inserts and the table each creates.
 source "$(dirname "$0")/common.bash"
 
@@ -129,10 +131,62 @@ run_ok upgrade $e
 at $e abcdem
 run_ok downgrade base
 at "" ""
+run_ok downgrade base
+expect_err "nothing to do" "downgrade base at base: nothing to do"
 run_ok upgrade $b
 refused 2 downgrade $e
-expect_err "$e.*not applied|not applied.*$e" "says the target is not applied"
+expect_err "^retort: error: $e is ahead of the database's revision $b: did you mean upgrade\?$" \
+	"a downgrade to a revision ahead says so"
 refused 2 downgrade $c
+expect_err "$c is ahead of the database's revision $b: did you mean upgrade" "... for a child too"
+refused 2 downgrade $c+1 --sql
+expect_err "$c\+1 \($m\) is ahead of the database's revision $b: did you mean upgrade" \
+	"a relative target is named as written, with its id"
+at $b ab
+
+# wrong way: an upgrade to a revision behind the database is an error (exit
+# 2, the database untouched, --sql prints nothing), not "nothing to do"
+n=$(q "SELECT count(*) FROM retort_history")
+refused 2 upgrade $a
+expect_err "^retort: error: $a is behind the database's revision $b: did you mean downgrade\?$" \
+	"upgrade to an older revision"
+refused 2 upgrade -1
+expect_err "^retort: error: -1 \($a\) is behind the database's revision $b: did you mean downgrade\?$" \
+	"upgrade -1"
+refused 2 upgrade base
+expect_err "base is behind the database's revision $b: did you mean downgrade" "upgrade base"
+refused 2 upgrade aaaa --sql
+expect_err "aaaa \($a\) is behind" "upgrade --sql to an older revision"
+run_rc 2 upgrade -1 --json
+expect_json "json_extract(j, '\$.error.message') LIKE '-1 ($a) is behind%: did you mean downgrade?'" 1 \
+	"--json carries the error"
+at $b ab
+expect_q "SELECT count(*) FROM retort_history" "$n" "" "the refused upgrades wrote no history"
+run_ok upgrade $b
+expect_err "nothing to do: the database is at $b" "upgrade to the database's own revision"
+run_ok upgrade current
+expect_err "nothing to do" "upgrade current"
+
+# another branch, neither ahead nor behind: an upgrade applies it (as in
+# Alembic: the database then has two heads); a downgrade to it is refused
+run_ok upgrade $c
+at $c abc
+run_ok upgrade $d
+at "$c $d" abcd
+run_ok downgrade $b
+run_ok upgrade $c
+at $c abc
+refused 2 downgrade $d
+expect_err "$d is not applied: it is on another branch than the database's revision $c" \
+	"downgrade to another branch"
+refused 2 upgrade $b
+expect_err "$b is behind the database's revision $c: did you mean downgrade" "behind, at a branch"
+run_ok upgrade $d
+at "$c $d" abcd
+refused 2 upgrade $b
+expect_err "$b is behind the database's revision $c, $d: did you mean downgrade" \
+	"behind both heads: names both"
+run_ok downgrade $b
 at $b ab
 
 # bad targets
