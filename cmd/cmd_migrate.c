@@ -94,12 +94,23 @@ static void on_done(run *r, const retort_event *ev)
 	buf_release(&line);
 }
 
-/* A warning as a comment line of the --sql script: the one place that
-** writes one, since its names come from the database */
-static void script_warning(run *r, const char *what)
+/*
+** A warning of the run, told three ways: on stderr, as a comment line of the
+** --sql script (the one place that writes one, since its names come from the
+** database), and as the start of its item in a --json list (`list`, with `n`
+** items so far), which the caller then finishes. Takes `what`.
+*/
+static void run_warning(run *r, retort_buf *what, retort_buf *list, size_t *n,
+	const retort_event *ev)
 {
+	cli_warn(r->c, "%s", what->ptr);
 	if (r->dry_run)
-		buf_comment(&r->script, "warning: %s", what);
+		buf_comment(&r->script, "warning: %s", what->ptr);
+	buf_release(what);
+	buf_puts(list, (*n)++ ? ", {\"revision\": " : "{\"revision\": ");
+	buf_json_string(list, ev->revision ? retort_revision_id(ev->revision) : NULL);
+	buf_puts(list, ", \"table\": ");
+	buf_json_string(list, ev->table);
 }
 
 static void on_data_loss(run *r, const retort_event *ev)
@@ -121,13 +132,7 @@ static void on_data_loss(run *r, const retort_event *ev)
 	else
 		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
-	cli_warn(r->c, "%s", what.ptr);
-	script_warning(r, what.ptr);
-	buf_release(&what);
-	buf_puts(&r->loss, r->n_loss++ ? ", {\"revision\": " : "{\"revision\": ");
-	buf_json_string(&r->loss, ev->revision ? id : NULL);
-	buf_puts(&r->loss, ", \"table\": ");
-	buf_json_string(&r->loss, ev->table);
+	run_warning(r, &what, &r->loss, &r->n_loss, ev);
 	buf_puts(&r->loss, ", \"column\": ");
 	buf_json_string(&r->loss, ev->column);
 	buf_printf(&r->loss, ", \"kind\": \"%s\", \"rows\": %lld, \"values\": ",
@@ -158,13 +163,7 @@ static void on_orphans(run *r, const retort_event *ev)
 	buf_printf(&what, " %s no parent in %s already: left as %s (a revision fails only on "
 		"rows it leaves without their parent)", ev->rows == 1 ? "has" : "have", ev->parent,
 		ev->rows == 1 ? "it is" : "they are");
-	cli_warn(r->c, "%s", what.ptr);
-	script_warning(r, what.ptr);
-	buf_release(&what);
-	buf_puts(&r->orphans, r->n_orphans++ ? ", {\"revision\": " : "{\"revision\": ");
-	buf_json_string(&r->orphans, ev->revision ? id : NULL);
-	buf_puts(&r->orphans, ", \"table\": ");
-	buf_json_string(&r->orphans, ev->table);
+	run_warning(r, &what, &r->orphans, &r->n_orphans, ev);
 	buf_puts(&r->orphans, ", \"parent\": ");
 	buf_json_string(&r->orphans, ev->parent);
 	buf_printf(&r->orphans, ", \"rows\": %lld, \"rowids\": [", ev->rows);
