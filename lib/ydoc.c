@@ -93,8 +93,9 @@ static int check_scalars(ydoc *d, retort_error **err)
 
 /* An error at the first map or list nested deeper than YDOC_MAX_DEPTH, found
 ** with libyaml's event parser before loading; malformed YAML is left for the
-** loader to report. */
-static int check_depth(const ydoc *d, size_t len, retort_error **err)
+** loader to report. It reads the caller's `len` bytes of `text`, as the
+** loader does: d->text stops at a NUL byte. */
+static int check_depth(const ydoc *d, const char *text, size_t len, retort_error **err)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -102,7 +103,7 @@ static int check_depth(const ydoc *d, size_t len, retort_error **err)
 
 	if (!yaml_parser_initialize(&parser))
 		return error_oom(err);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)d->text, len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!rc && !end && yaml_parser_parse(&parser, &ev)) {
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
 			if (++depth > YDOC_MAX_DEPTH)
@@ -138,7 +139,7 @@ int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 		free(d);
 		return error_oom(err);
 	}
-	rc = check_depth(d, len, err);
+	rc = check_depth(d, text, len, err);
 	if (rc || !yaml_parser_initialize(&parser)) {
 		free(d->path);
 		free(d->text);
