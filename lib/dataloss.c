@@ -20,6 +20,7 @@
 #include "dataloss.h"
 #include "buf.h"
 #include "error.h"
+#include "schema.h"
 #include "scratch.h"
 #include "sqltok.h"
 
@@ -69,12 +70,6 @@ typedef struct dl_kept {
 	int unknown;     /* a copy read it whose rows could not be counted */
 } dl_kept;
 
-/* A list of names. */
-typedef struct name_list {
-	char **v;
-	size_t n, cap;
-} name_list;
-
 /*
 ** INSERT INTO target [(tcols)] SELECT scols | * FROM source [WHERE ...]: a
 ** plain copy, each column of the target taking one column of the source
@@ -84,7 +79,7 @@ typedef struct name_list {
 */
 typedef struct copy_op {
 	char *target, *source;
-	name_list tcols, scols, fills;
+	str_list tcols, scols, fills;
 	int all;
 } copy_op;
 
@@ -107,33 +102,6 @@ struct dataloss {
 	int oom;
 	scratch_watch watch; /* `watch` below, behind the scratch copy's seal */
 };
-
-/* ---- names ---------------------------------------------------------- */
-
-static void names_release(name_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-/* Append a copy of `name`; 0, or -1 when out of memory. */
-static int names_push(name_list *l, const char *name)
-{
-	char **slot = ARRAY_PUSH(l->v, l->n, l->cap);
-
-	if (!slot)
-		return -1;
-	*slot = xstrdup(name);
-	if (!*slot) {
-		l->n--;
-		return -1;
-	}
-	return 0;
-}
 
 /* ---- the map from scratch names to live names ----------------------- */
 
@@ -347,7 +315,7 @@ static int has_table(sqlite3 *db, const char *name)
 ** without a column list fills (`selected` 0: no generated column) or those
 ** SELECT * gives (`selected` 1).
 */
-static int scratch_columns(dataloss *dl, const char *table, int selected, name_list *out)
+static int scratch_columns(dataloss *dl, const char *table, int selected, str_list *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
@@ -359,7 +327,7 @@ static int scratch_columns(dataloss *dl, const char *table, int selected, name_l
 		return -1;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW)
-		rc = names_push(out, (const char *)sqlite3_column_text(st, 0));
+		rc = str_list_push(out, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc)
 		dl->oom = 1;
@@ -605,7 +573,7 @@ static void report_rows_left(const dataloss *dl, const char *table, dataloss_fn 
 static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, void *ctx)
 {
 	const char *table = table_live(dl, name);
-	name_list cols = { NULL, 0, 0 }, lost = { NULL, 0, 0 };
+	str_list cols = { NULL, 0, 0 }, lost = { NULL, 0, 0 };
 	size_t i, kept = 0;
 
 	if (!table || !dl->live)
@@ -620,7 +588,7 @@ static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, vo
 			continue; /* the run's column: no live value */
 		if (is_copied(dl, table, col))
 			kept++;
-		else if (names_push(&lost, col))
+		else if (str_list_push(&lost, col))
 			dl->oom = 1;
 	}
 	if (!dl->oom && !kept)
@@ -629,8 +597,8 @@ static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, vo
 		report_rows_left(dl, table, fn, ctx);
 	for (i = 0; i < lost.n && !dl->oom && kept; i++)
 		report(dl, table, lost.v[i], fn, ctx);
-	names_release(&cols);
-	names_release(&lost);
+	str_list_release(&cols);
+	str_list_release(&lost);
 }
 
 /* ---- reading statements --------------------------------------------- */
@@ -664,11 +632,11 @@ static int take_table(sqlcur *c, char **out)
 }
 
 /* name {, name}: into `out`; 0 when something else is there. */
-static int take_names(sqlcur *c, name_list *out)
+static int take_names(sqlcur *c, str_list *out)
 {
 	for (;;) {
 		char *name = NULL;
-		int ok = take_name(c, &name) && names_push(out, name) == 0;
+		int ok = take_name(c, &name) && str_list_push(out, name) == 0;
 		free(name);
 		if (!ok)
 			return 0;
@@ -719,8 +687,8 @@ static int take_terms(sqlcur *c, copy_op *cp)
 {
 	for (;;) {
 		char *name = NULL, *fill = NULL;
-		int ok = take_term(c, &name, &fill) && names_push(&cp->scols, name) == 0 &&
-			names_push(&cp->fills, fill) == 0;
+		int ok = take_term(c, &name, &fill) && str_list_push(&cp->scols, name) == 0 &&
+			str_list_push(&cp->fills, fill) == 0;
 		free(name);
 		free(fill);
 		if (!ok)
@@ -779,9 +747,9 @@ static void copy_release(copy_op *cp)
 {
 	free(cp->target);
 	free(cp->source);
-	names_release(&cp->tcols);
-	names_release(&cp->scols);
-	names_release(&cp->fills);
+	str_list_release(&cp->tcols);
+	str_list_release(&cp->scols);
+	str_list_release(&cp->fills);
 	memset(cp, 0, sizeof(*cp));
 }
 
@@ -1044,23 +1012,12 @@ done:
 	return dl->oom || dl->broken ? -1 : rc;
 }
 
-/* Is `name` one of `names` (any case)? */
-static int names_has(const name_list *names, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < names->n; i++)
-		if (sqlite3_stricmp(names->v[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 /*
 ** A new scratch copy of the live tables (without SQLite's internals): all
 ** of them, or (`names` not NULL) those the statements name, which is all a
 ** revision's statements can reach.
 */
-static int build_scratch(dataloss *dl, const name_list *names)
+static int build_scratch(dataloss *dl, const str_list *names)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
@@ -1074,7 +1031,7 @@ static int build_scratch(dataloss *dl, const name_list *names)
 			return -1;
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 			const char *name = (const char *)sqlite3_column_text(st, 0);
-			if (names && !names_has(names, name))
+			if (names && !str_list_has_nocase(names, name))
 				continue;
 			/* a virtual table makes its own shadow tables, which then exist */
 			if (sqlite3_exec(dl->scratch, (const char *)sqlite3_column_text(st, 1),
@@ -1089,7 +1046,7 @@ static int build_scratch(dataloss *dl, const name_list *names)
 }
 
 /* Every name the statements hold (words, quoted names, strings). */
-static int names_in(const rev_statement *stmts, size_t n, name_list *out)
+static int names_in(const rev_statement *stmts, size_t n, str_list *out)
 {
 	size_t i;
 
@@ -1101,7 +1058,7 @@ static int names_in(const rev_statement *stmts, size_t n, name_list *out)
 			if (!sqltok_is_name(&c.tok))
 				continue;
 			name = sqltok_name(&c.tok);
-			rc = !name || (!names_has(out, name) && names_push(out, name));
+			rc = !name || (!str_list_has_nocase(out, name) && str_list_push(out, name));
 			free(name);
 			if (rc)
 				return -1;
@@ -1179,10 +1136,10 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 	if (!dl->persist && !may_drop(stmts, n))
 		return;
 	if (!dl->persist) {
-		name_list names = { NULL, 0, 0 };
+		str_list names = { NULL, 0, 0 };
 		if (names_in(stmts, n, &names) < 0 || build_scratch(dl, &names) < 0)
 			dl->broken = 1;
-		names_release(&names);
+		str_list_release(&names);
 	} else if (!dl->scratch && build_scratch(dl, NULL) < 0) {
 		dl->broken = 1;
 	}

@@ -13,21 +13,17 @@
 #include "drift.h"
 #include "buf.h"
 #include "error.h"
+#include "schema.h"
 #include "sqltok.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct name_list {
-	char **v;
-	size_t n, cap;
-} name_list;
-
 /* One revision of the run: what it drops. */
 typedef struct step {
 	const retort_revision *rev;
-	name_list gone;      /* tables and views it drops */
-	name_list by_name;   /* indexes, triggers and views it drops by name */
+	str_list gone;      /* tables and views it drops */
+	str_list by_name;   /* indexes, triggers and views it drops by name */
 } step;
 
 /* What one revision destroys: pointers into the live objects. */
@@ -51,36 +47,14 @@ struct drift {
 
 enum { KEPT, GOES_WITH, BLOCKS };
 
-static void names_release(name_list *l)
+/* Append the name `name` holds, unquoted; 0 or -1 (out of memory). */
+static int push_name(str_list *l, const sqltok *name)
 {
-	size_t i;
+	char *copy = sqltok_name(name);
+	int rc = copy ? str_list_push(l, copy) : -1;
 
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
-static int names_has(const name_list *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (sqlite3_stricmp(l->v[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Take `name` (malloc'd, may be NULL: out of memory); 0 or -1. */
-static int names_take(name_list *l, char *name)
-{
-	char **slot = name ? ARRAY_PUSH(l->v, l->n, l->cap) : NULL;
-
-	if (!slot) {
-		free(name);
-		return -1;
-	}
-	*slot = name;
-	return 0;
+	free(copy);
+	return rc;
 }
 
 /* Is the cursor at INDEX, TRIGGER or VIEW? */
@@ -128,9 +102,9 @@ static int scan_drops(step *s, const rev_section *sec)
 		object_name(&c, &name);
 		if (!name.z)
 			continue;
-		if ((table || view) && names_take(&s->gone, sqltok_name(&name)))
+		if ((table || view) && push_name(&s->gone, &name))
 			return -1;
-		if (!table && names_take(&s->by_name, sqltok_name(&name)))
+		if (!table && push_name(&s->by_name, &name))
 			return -1;
 	}
 	return 0;
@@ -142,7 +116,7 @@ static int scan_drops(step *s, const rev_section *sec)
 ** (the statement's text is what SQLite keeps). A rename rewrites that
 ** text: such an object is then looked up in the replayed chain.
 */
-static int created_by_chain(name_list *out, const drift *d, const retort_revisions *revs,
+static int created_by_chain(str_list *out, const drift *d, const retort_revisions *revs,
 	const unsigned char *applied)
 {
 	size_t i, k, o;
@@ -169,8 +143,8 @@ static int created_by_chain(name_list *out, const drift *d, const retort_revisio
 			if (!(n = sqltok_name(&name)))
 				return -1;
 			for (o = 0; o < d->n_live; o++)
-				if (sqlite3_stricmp(n, d->live[o].name) == 0 && !names_has(out, n) &&
-				    sql_equal(sql, d->live[o].sql) && names_take(out, xstrdup(n))) {
+				if (sqlite3_stricmp(n, d->live[o].name) == 0 && !str_list_has_nocase(out, n) &&
+				    sql_equal(sql, d->live[o].sql) && str_list_push(out, n)) {
 					free(n);
 					return -1;
 				}
@@ -219,7 +193,7 @@ static int read_live(drift *d, sqlite3 *db, retort_error **err)
 
 /* Add the names of the indexes, triggers and views the chain has at
 ** `applied`, replayed in memory. */
-static int read_known(name_list *out, const retort_revisions *revs,
+static int read_known(str_list *out, const retort_revisions *revs,
 	const unsigned char *applied, retort_error **err)
 {
 	sqlite3 *db = NULL;
@@ -231,7 +205,7 @@ static int read_known(name_list *out, const retort_revisions *revs,
 	rc = sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_schema"
 		" WHERE type IN ('index', 'trigger', 'view')", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		rc = names_take(out, xstrdup(col(st, 0))) ? SQLITE_NOMEM : SQLITE_OK;
+		rc = str_list_push(out, col(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	if (rc == SQLITE_DONE)
@@ -260,7 +234,7 @@ static size_t mark(const drift *d, const step *s, const unsigned char *known,
 			const live_object *o = &d->live[i];
 			size_t k;
 			int on_gone = 0;
-			if (hit[i] || (known && known[i]) || names_has(&s->by_name, o->name))
+			if (hit[i] || (known && known[i]) || str_list_has_nocase(&s->by_name, o->name))
 				continue;
 			for (k = 0; k < n_gone && strcmp(o->type, "view") && !on_gone; k++)
 				on_gone = sqlite3_stricmp(gone[k], o->table) == 0;
@@ -281,12 +255,12 @@ static size_t mark(const drift *d, const step *s, const unsigned char *known,
 }
 
 /* Flag each live object whose name is in `known`. */
-static void flag_known(const drift *d, const name_list *known, unsigned char *out)
+static void flag_known(const drift *d, const str_list *known, unsigned char *out)
 {
 	size_t i;
 
 	for (i = 0; i < d->n_live; i++)
-		out[i] = out[i] || names_has(known, d->live[i].name);
+		out[i] = out[i] || str_list_has_nocase(known, d->live[i].name);
 }
 
 static int add_rev(drift *d, const step *s, const unsigned char *hit)
@@ -350,7 +324,7 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 {
 	step *steps = NULL;
 	size_t n_steps = 0, i, room = 0, hits = 0;
-	name_list known = { NULL, 0, 0 };
+	str_list known = { NULL, 0, 0 };
 	unsigned char *hit = NULL, *is_known = NULL;
 	const char **gone = NULL;
 	drift *d = NULL;
@@ -401,11 +375,11 @@ int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
 	}
 done:
 	for (i = 0; i < n_steps; i++) {
-		names_release(&steps[i].gone);
-		names_release(&steps[i].by_name);
+		str_list_release(&steps[i].gone);
+		str_list_release(&steps[i].by_name);
 	}
 	free(steps);
-	names_release(&known);
+	str_list_release(&known);
 	free(hit);
 	free(is_known);
 	free(gone);

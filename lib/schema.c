@@ -40,6 +40,16 @@ int str_list_push(str_list *l, const char *s)
 	return 0;
 }
 
+int str_list_has_nocase(const str_list *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (sqlite3_stricmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
 void str_list_release(str_list *l)
 {
 	size_t i;

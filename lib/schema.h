@@ -20,6 +20,8 @@ typedef struct str_list {
 int str_list_push(str_list *l, const char *s);
 void str_list_release(str_list *l);
 int str_list_equal_nocase(const str_list *a, const str_list *b);
+/* Does `l` hold `s`, compared without case as SQLite compares names? */
+int str_list_has_nocase(const str_list *l, const char *s);
 
 typedef enum schema_generated {
 	GENERATED_NONE = 0,
