@@ -128,6 +128,17 @@ static int snapshot(sqlite3 *db, retort_buf *out, const retort_buf *expect, int 
 	return 0;
 }
 
+/* The bytes of a snapshot's object: its four fields and their NULs. */
+static size_t row_len(const char *row)
+{
+	const char *p = row;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p += strlen(p) + 1;
+	return (size_t)(p - row);
+}
+
 /* A snapshot's objects (each four fields), for comparing in any order. */
 static const char **snapshot_rows(const retort_buf *snap, size_t *n)
 {
@@ -140,20 +151,9 @@ static const char **snapshot_rows(const retort_buf *snap, size_t *n)
 	rows = malloc((count / 4 + 1) * sizeof(*rows));
 	for (*n = 0; rows && p < end; (*n)++) {
 		rows[*n] = p;
-		for (i = 0; i < 4; i++)
-			p += strlen(p) + 1;
+		p += row_len(p);
 	}
 	return rows;
-}
-
-static size_t row_len(const char *row)
-{
-	const char *p = row;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		p += strlen(p) + 1;
-	return (size_t)(p - row);
 }
 
 static int cmp_row(const void *a, const void *b)
