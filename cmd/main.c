@@ -208,10 +208,12 @@ static void command_usage(const command *cmd)
 	}
 	fputs("\nglobal options:\n", stdout);
 	print_global_options(stdout);
-	if (command_takes(cmd, "TARGET") || command_takes(cmd, "REV") || command_takes(cmd, "RANGE"))
-		printf("\n%s", target_help);
+	/* a SOURCE may be a TARGET */
 	if (command_takes(cmd, "SOURCE"))
 		printf("\n%s", source_help);
+	if (command_takes(cmd, "SOURCE") || command_takes(cmd, "TARGET") ||
+	    command_takes(cmd, "REV") || command_takes(cmd, "RANGE"))
+		printf("\n%s", target_help);
 }
 
 static const command *find_command(const char *name)

@@ -183,7 +183,7 @@ targets=$(sed -nE 's/.*expected (.*)$/\1/p' "$work/err" | sed -E 's/ or /, /g; s
 targets="$targets current+N current-N"
 cli_targets=$(sed -n '/^## TARGETs/,/^## /p' "$cli_md")
 for t in $targets; do
-	for c in "" upgrade downgrade stamp show edit merge history revision; do
+	for c in "" upgrade downgrade stamp show edit merge history revision inspect diff; do
 		has_token "$(help $c | sed -n '/^TARGET:/,/^$/p')" "$t" || fail "retort $c --help does not tell the TARGET form $t"
 	done
 	has_token "$(man_sh TARGETS)" "$t" || fail "the man page's TARGETS do not tell $t"
