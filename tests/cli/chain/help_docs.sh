@@ -6,6 +6,7 @@
 # - every option of `retort CMD --help` (long and short) is in the man
 #   section of CMD, its synopsis (the .SS line) names every option with its
 #   value and the same operands as the usage, and names no other option;
+#   docs/cli.md's section of CMD has that synopsis and every option;
 #   the global options are the man page's OPTIONS; the completion offers
 #   exactly the options of the help, for each command;
 # - the TARGET and SOURCE forms the binary itself lists in its errors are in
@@ -163,6 +164,12 @@ $section"
 	done < <(block options: <<<"$h" | sed -nE 's/^ +(-([A-Za-z]), )? *--([a-z][a-z0-9-]*).*/-\2 --\3/p')
 	for o in $(grep -oE -- '(^|[ [|])--?[a-z][a-z-]*' <<<"$synopsis" | tr -d ' [|'); do
 		grep -qxF -- "$o" <<<"$own" || fail "the man synopsis of $cmd names $o, which retort $cmd --help does not have: '$synopsis'"
+	done
+	# cli.md's section of CMD: the same synopsis, every option
+	md=$(awk -v h="### \`retort $cmd" 'index($0, h) == 1 && substr($0, length(h) + 1, 1) ~ /[ `]/ { f = 1; print; next } /^##/ { f = 0 } f' "$cli_md")
+	[[ $(head -n 1 <<<"$md") == "### \`retort ${synopsis#.SS }\`" ]] || fail "cli.md's heading for $cmd, '$(head -n 1 <<<"$md")', is not the man synopsis '$synopsis'"
+	for o in $own; do
+		has_token "$md" "$o" || fail "retort $cmd --help has $o, cli.md's section of $cmd does not"
 	done
 	[[ $(operands "$usage") == "$(operands "$synopsis")" ]] || fail "retort $cmd: the usage '$usage' and the man synopsis '$synopsis' have different operands: '$(operands "$usage")' and '$(operands "$synopsis")'"
 	expect_comp "retort $cmd -" $own $globals
