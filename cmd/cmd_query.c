@@ -70,7 +70,7 @@ static int no_operands(const cli *c, const char *command, int argc)
 {
 	if (argc == 0)
 		return 0;
-	return cli_fail(c, EXIT_BAD_INPUT, "%s takes no operands (usage: retort %s)", command, command);
+	return cli_usage(c, "%s takes no operands (usage: retort %s)", command, command);
 }
 
 int cmd_current(cli *c, int argc, char **argv)
@@ -175,9 +175,9 @@ int cmd_history(cli *c, int argc, char **argv)
 
 	(void)argv;
 	if (argc > 0)
-		return cli_fail(c, EXIT_BAD_INPUT, "history takes no operands (usage: retort history [-r RANGE])");
+		return cli_usage(c, "history takes no operands (usage: retort history [-r RANGE])");
 	if (range && !colon)
-		return cli_fail(c, EXIT_BAD_INPUT, "-r expects [START]:[END], each a TARGET or "
+		return cli_usage(c, "-r expects [START]:[END], each a TARGET or "
 			"current (e.g. base:head, current:, -3:), got '%s'", range);
 	rc = cli_load_revisions(c, &revs);
 	if (!rc && range)
@@ -275,7 +275,7 @@ int cmd_show(cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return cli_fail(c, EXIT_BAD_INPUT, "show takes one revision (usage: retort show REV)");
+		return cli_usage(c, "show takes one revision (usage: retort show REV)");
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
 		rc = cli_resolve(c, revs, argv[0], &found, &n);
