@@ -63,6 +63,7 @@ static const cli_option check_options[] = {
 };
 static const cli_option history_options[] = {
 	{ "rev-range", 'r', "RANGE", "[START]:[END], each a TARGET or current (default: all)" },
+	{ "indicate-current", 'i', NULL, "mark the revisions the database is at (current); reads the database" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -79,7 +80,7 @@ static const command commands[] = {
 	  "print the revisions the database is at", NULL },
 	{ "heads", cmd_heads, NEED_CONFIG, "heads",
 	  "print the revisions that have no child", NULL },
-	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE]",
+	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE] [-i]",
 	  "list the revisions, newest first", history_options },
 	{ "show", cmd_show, NEED_CONFIG, "show REV",
 	  "print a revision: its header and both sections", NULL },
