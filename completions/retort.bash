@@ -12,7 +12,7 @@ _retort() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		word=${COMP_WORDS[i]}
 		case $word in
-		-c | --config | --db | --busy-timeout | --color) ((i++)) ;;
+		-c | --config | --db | --busy-timeout) ((i++)) ;;
 		-*) ;;
 		*) cmd=$word; break ;;
 		esac
@@ -23,9 +23,6 @@ _retort() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--db | --busy-timeout | -m | --message)
-		return ;;
-	--color)
-		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return ;;
 	--from | --to)
 		COMPREPLY=($(compgen -W "db models head heads base db: sql: git: models:" -- "$cur"))
