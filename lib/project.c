@@ -194,7 +194,9 @@ static int write_gitignore(const char *path, retort_error **err)
 	ssize_t n;
 	int rc = 0, fd = -1;
 
-	if (lstat(path, &st) == 0 && (rc = read_text_file(path, &text, &len, err)) < 0)
+	if (lstat(path, &st) == 0)
+		rc = read_text_file(path, &text, &len, err);
+	if (rc < 0)
 		goto done;
 	if (len && text[len - 1] != '\n')
 		buf_putc(&add, '\n');
