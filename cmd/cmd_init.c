@@ -18,7 +18,8 @@ int cmd_init(cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (!c->quiet) {
-		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/, revisions/", dir);
+		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/models.yaml, "
+			"revisions/, and .gitignore lines for data.db", dir);
 		cli_stderr(0, "next: describe your tables in models/, then run 'retort inspect models'");
 	}
 	return EXIT_OK;
