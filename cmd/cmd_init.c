@@ -18,15 +18,15 @@ int cmd_init(cli *c, int argc, char **argv)
 		retort_error_free(err);
 		return rc;
 	}
-	if (c->json) {
-		buf_puts(&out, "{\"directory\": ");
-		buf_json_string(&out, dir);
-		buf_putc(&out, '}');
-		return cli_write_buf(c, &out);
-	}
 	if (!c->quiet) {
-		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/, revisions/", dir);
+		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/models.yaml, "
+			"revisions/, and .gitignore lines for data.db", dir);
 		cli_stderr(0, "next: describe your tables in models/, then run 'retort inspect models'");
 	}
-	return EXIT_OK;
+	if (!c->json)
+		return EXIT_OK;
+	buf_puts(&out, "{\"directory\": ");
+	buf_json_string(&out, dir);
+	buf_putc(&out, '}');
+	return cli_write_buf(c, &out);
 }

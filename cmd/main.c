@@ -107,7 +107,7 @@ typedef struct option_help {
 	const char *help;
 } option_help;
 
-enum { OPT_DB = 256, OPT_BUSY, OPT_JSON, OPT_ECHO, OPT_NO_COLOR, OPT_VERSION, OPT_COMMAND = 512 };
+enum { OPT_DB = 256, OPT_BUSY, OPT_JSON, OPT_ECHO, OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_COMMAND = 512 };
 
 static const option_help global_options[] = {
 	{ { "config", required_argument, NULL, 'c' }, "FILE", "use this retort.yaml" },
@@ -117,7 +117,8 @@ static const option_help global_options[] = {
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "say less" },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "say more" },
 	{ { "echo", no_argument, NULL, OPT_ECHO }, NULL, "log each SQL statement as it runs" },
-	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL, "never colour the output" },
+	{ { "color", required_argument, NULL, OPT_COLOR }, "WHEN", "colour: auto (on a terminal without NO_COLOR), always or never" },
+	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL, "never colour the output (--color=never)" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL, "print the version and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help (or a command's, after it)" },
 };
@@ -281,6 +282,15 @@ static int short_option_index(const command *cmd, int opt)
 	return -1;
 }
 
+/* --color=auto and no option: colour stderr when it is a terminal, unless
+** NO_COLOR is set to something (no-color.org: an empty one does not count). */
+static int auto_color(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	return isatty(STDERR_FILENO) && !(no_color && *no_color);
+}
+
 static int is_negative_number(const char *a)
 {
 	return a[0] == '-' && a[1] && strspn(a + 1, "0123456789") == strlen(a + 1);
@@ -352,7 +362,7 @@ int main(int argc, char **argv)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	c.busy_timeout = 5000;
 	c.progress = isatty(STDERR_FILENO);
-	c.color = c.progress && !getenv("NO_COLOR");
+	c.color = auto_color();
 	c.cmd_options = cmd ? cmd->options : NULL;
 	c.json_state = &json_state;
 	if (!masked)
@@ -374,6 +384,16 @@ int main(int argc, char **argv)
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;
 		case OPT_ECHO: c.echo = 1; break;
+		/* the last of --color and --no-color wins; either wins over NO_COLOR,
+		** as a flag given for this run is meant more than the environment */
+		case OPT_COLOR:
+			if (strcmp(arg, "always") == 0 || strcmp(arg, "never") == 0)
+				c.color = arg[0] == 'a';
+			else if (strcmp(arg, "auto") == 0)
+				c.color = auto_color();
+			else
+				bad_option(&bad, "--color expects auto, always or never, got '%s'", arg);
+			break;
 		case OPT_NO_COLOR: c.color = 0; break;
 		case OPT_VERSION: show_version = 1; break;
 		case 'h': help = 1; break;
