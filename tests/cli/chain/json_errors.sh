@@ -88,6 +88,7 @@ for cmd in "${commands[@]}"; do
 	json_error 2 usage "$cmd" -Z
 done
 json_error 2 usage upgrade --busy-timeout soon
+json_error 2 usage status --color sometimes
 # an option missing its value: last on the line (after it, --json would be
 # the value)
 positions=before json_error 2 usage history -r
