@@ -32,6 +32,13 @@ typedef struct cli_option {
 	const char *help;
 } cli_option;
 
+/* What --json has put on stdout: main() makes sure a run ends with exactly
+** one document there, the error's when the command wrote none. */
+typedef struct cli_json_state {
+	retort_buf error; /* the first error's JSON object, empty when none */
+	int written;      /* a document went to stdout */
+} cli_json_state;
+
 typedef struct cli {
 	const char *config_path; /* -c */
 	const char *db_url;      /* --db */
@@ -39,6 +46,7 @@ typedef struct cli {
 	int json, quiet, verbose, echo, color;
 	int progress;            /* stderr is a terminal: progress lines may be drawn */
 	retort_config *cfg;      /* NULL when the command runs outside a project */
+	cli_json_state *json_state; /* main()'s, written through a const cli */
 	const cli_option *cmd_options;            /* the command's own, NULL-name ended */
 	const char *cmd_values[CLI_MAX_OPTIONS];  /* their values ("1" for flags) */
 } cli;
@@ -54,7 +62,16 @@ int cli_error(const cli *c, const retort_error *err);
 /* Print a message that is not a retort_error; returns `exit_code`. */
 int cli_fail(const cli *c, int exit_code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A bad command line (an option, an operand): exit 2, "usage" in --json. */
+int cli_usage(const cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int cli_exit_code(int retort_code);
+/* Append the JSON error object every --json error is told with:
+** {"code", "message", "file", "line", "column"}. */
+void cli_json_error(retort_buf *b, const retort_error *err);
+/* The end of a run: with --json, a failure whose command wrote no document
+** writes {"error": ...} on stdout. Returns `rc`. */
+int cli_finish(const cli *c, int rc);
 /* "retort: warning: ..." on stderr, unless -q. */
 void cli_warn(const cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

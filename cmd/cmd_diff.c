@@ -20,7 +20,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 
 	(void)argv;
 	if (argc > 0)
-		return cli_fail(c, EXIT_BAD_INPUT,
+		return cli_usage(c,
 			"diff takes no operands (usage: retort diff [--from SOURCE] [--to SOURCE])");
 	rc = cli_load_source(c, from_src ? from_src : "db", &from, &err);
 	if (!rc)

@@ -123,7 +123,7 @@ int cmd_edit(cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc > 1)
-		return cli_fail(c, EXIT_BAD_INPUT, "edit takes one revision (usage: retort edit [REV])");
+		return cli_usage(c, "edit takes one revision (usage: retort edit [REV])");
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
 		rc = cli_resolve_some(c, revs, target, &found, &n);

@@ -314,7 +314,7 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out, retor
 		return rc ? cli_error(c, *err) : 0;
 	}
 	if (!looks_like_target(source))
-		return cli_fail(c, EXIT_BAD_INPUT, "unknown source '%s' (expected " SOURCES ")", source);
+		return cli_usage(c, "unknown source '%s' (expected " SOURCES ")", source);
 	return load_revision_source(c, source, out);
 }
 
@@ -342,14 +342,16 @@ static void warn_fk_mismatches(const cli *c, const retort_schema *schema)
 
 int cmd_inspect(cli *c, int argc, char **argv)
 {
+	const char *source = argc ? argv[0] : "db";
+	retort_buf out = RETORT_BUF_INIT;
 	retort_schema *schema = NULL;
 	retort_error *err = NULL;
 	char *yaml = NULL;
 	int rc;
 
 	if (argc > 1)
-		return cli_fail(c, EXIT_BAD_INPUT, "inspect takes at most one source (usage: retort inspect [SOURCE])");
-	rc = cli_load_source(c, argc ? argv[0] : "db", &schema, &err);
+		return cli_usage(c, "inspect takes at most one source (usage: retort inspect [SOURCE])");
+	rc = cli_load_source(c, source, &schema, &err);
 	if (rc)
 		goto done;
 	warn_fk_mismatches(c, schema);
@@ -357,7 +359,16 @@ int cmd_inspect(cli *c, int argc, char **argv)
 		rc = cli_error(c, err);
 		goto done;
 	}
-	rc = cli_write(c, yaml);
+	if (c->json) {
+		buf_puts(&out, "{\"source\": ");
+		buf_json_string(&out, source);
+		buf_puts(&out, ", \"yaml\": ");
+		buf_json_string(&out, yaml);
+		buf_putc(&out, '}');
+		rc = cli_write_buf(c, &out);
+	} else {
+		rc = cli_write(c, yaml);
+	}
 done:
 	free(yaml);
 	retort_schema_free(schema);

@@ -95,7 +95,7 @@ static int need_message(const cli *c, const char *command)
 
 	if (m && *m)
 		return 0;
-	return cli_fail(c, EXIT_BAD_INPUT, "%s needs a message: retort %s -m MSG", command, command);
+	return cli_usage(c, "%s needs a message: retort %s -m MSG", command, command);
 }
 
 /* "a, b" or "base", for messages about a set of revisions. */
@@ -296,16 +296,16 @@ int cmd_revision(cli *c, int argc, char **argv)
 
 	(void)argv;
 	if (argc > 0)
-		return cli_fail(c, EXIT_BAD_INPUT, "revision takes no operands (usage: retort "
+		return cli_usage(c, "revision takes no operands (usage: retort "
 			"revision -m MSG [--autogenerate [--offline | --from SOURCE | --accept-drift]] "
 			"[--parent REV] [--empty])");
 	rc = need_message(c, "revision");
 	if (!rc && (cli_opt(c, "offline") || cli_opt(c, "from") || cli_opt(c, "accept-drift")) &&
 	    !cli_opt(c, "autogenerate"))
-		rc = cli_fail(c, EXIT_BAD_INPUT, "--offline, --from and --accept-drift go with "
+		rc = cli_usage(c, "--offline, --from and --accept-drift go with "
 			"--autogenerate");
 	if (!rc && !!cli_opt(c, "offline") + !!cli_opt(c, "from") + !!cli_opt(c, "accept-drift") > 1)
-		rc = cli_fail(c, EXIT_BAD_INPUT, "--offline, --from and --accept-drift each name "
+		rc = cli_usage(c, "--offline, --from and --accept-drift each name "
 			"where to start: pass one");
 	if (!rc)
 		rc = cli_load_revisions(c, &revs);

@@ -681,9 +681,12 @@ RETORT_EXTERN(int) retort_git_find_revision(char **where, const retort_revisions
 /* ------------------------------------------------------------------ */
 
 /**
-** Create a new project in `dir`: retort.yaml, models/ and revisions/.
-** Refuses (RETORT_EEXISTS) when `dir` already holds a retort.yaml, models/
-** or revisions/, so nothing is ever overwritten.
+** Create a new project in `dir`: retort.yaml, models/ and revisions/, and
+** a .gitignore for the database retort.yaml names (data.db, and its
+** -journal, -wal and -shm): created, or the lines it lacks appended to the
+** one there. Refuses (RETORT_EEXISTS) when `dir` already holds a
+** retort.yaml, models/ or revisions/, so nothing is ever overwritten; a
+** failure takes back what it made.
 */
 RETORT_EXTERN(int) retort_project_init(const char *dir, retort_error **err);
 

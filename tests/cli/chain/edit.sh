@@ -149,6 +149,20 @@ expect_rc 0
 expect_json "json_extract(j, '\$.edited')" "[\"$fb\"]" "edit --json names the files"
 expect_err "the editor's own output" "the editor writes to stderr with --json"
 
+# --json errors: one document on stdout, as for every command
+VISUAL= EDITOR= rt --json edit
+expect_rc 2
+expect_json "json_extract(j, '\$.error.code') || ': ' || json_extract(j, '\$.error.message')" \
+	"invalid: no editor: set VISUAL or EDITOR (for example EDITOR=vi retort edit head)" "edit --json without an editor"
+ed --json edit $a $b
+expect_rc 2
+expect_json "json_extract(j, '\$.error.code')" usage "edit --json with two operands"
+EDIT_ACTION='printf "garbage\n" > "$a"' ed --json edit $a
+expect_rc 2
+expect_json "json_extract(j, '\$.error.file') || ':' || json_extract(j, '\$.error.line')" \
+	"revisions/${a}_create_pet.sql:1" "edit --json: the malformed file and line"
+cp "$work/fa.good" "$fa"
+
 # several heads: head (and the default) is ambiguous; heads opens each, in
 # one run of the editor
 rev cccc00000003 $a "other branch" "CREATE TABLE toy (id INTEGER PRIMARY KEY);" "DROP TABLE toy;"
