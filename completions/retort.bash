@@ -1,8 +1,8 @@
-# bash completion for retort. Everything it offers is read from retort itself, so that it never
-# falls behind the binary: the commands, the options (long and short) and what each takes from
-# `retort --help` and `retort COMMAND --help` (FILE, DIR, SOURCE, REV, TARGET, RANGE, REF), the
-# revision ids from `retort history`, run with the -c and --db of the line. Installed to
-# share/bash-completion/completions/retort. tests/cli/chain/help_docs.sh runs it.
+# bash completion for retort. It reads from retort itself, so that it cannot fall behind the
+# binary: the commands, the options (long and short) and what each takes (FILE, DIR, SOURCE,
+# REV, TARGET, RANGE, REF, WHEN) from `retort --help` and `retort COMMAND --help`, the revision
+# ids from `retort history`, run with the -c and --db of the line. Installed to
+# share/bash-completion/completions/retort; tests/cli/chain/help_docs.sh runs it.
 
 # _retort_run ARGS...: retort with the line's -c and --db, its errors hidden
 _retort_run() {
@@ -37,6 +37,8 @@ _retort_values() {
 	DIR)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$word")) ;;
+	WHEN) # --color
+		COMPREPLY=($(compgen -W "auto always never" -- "$word")) ;;
 	REF)
 		COMPREPLY=($(compgen -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$word")) ;;
 	TARGET | REV)

@@ -262,6 +262,11 @@ expect_comp_has "retort diff --from=sql:retort" "retort.yaml"
 expect_comp_has "retort inspect " db models head $a1
 expect_comp_has "retort inspect git:" ":HEAD"
 expect_comp_has "retort check --base " HEAD
+for when in $(comp "retort --color "); do
+	run_ok --color "$when" --version
+done
+[[ -n ${when:-} ]] || fail "completing 'retort --color ' offered nothing"
+ok "every value the completion offers for --color is one retort takes"
 
 # the completion names only commands that exist
 for c in $(sed -n '/case \$_retort_cmd in/,/esac/p' "$completion" | grep -oE '^\s*[a-z|]+\)|@\([a-z|]+\)' | tr -d ' \t@()' | tr '|' ' '); do
