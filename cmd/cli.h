@@ -156,8 +156,12 @@ int cli_chain_schema(const cli *c, const retort_revisions *revs,
 int cli_schema_drift(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *at, size_t n, const retort_schema *live, char **out);
 
-/* cmd_query.c: one flag per revision, in topological order (free() it):
-** `set` and every ancestor of it (or, `ancestors` 0, every descendant). */
+/* cmd_query.c: cli_resolve() for a TARGET that must name at least one
+** revision (show, edit): base, or `current` at base, is exit 2. */
+int cli_resolve_some(const cli *c, const retort_revisions *revs, const char *target,
+	const retort_revision ***out, size_t *n);
+/* One flag per revision, in topological order (free() it): `set` and every
+** ancestor of it (or, `ancestors` 0, every descendant). */
 int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,
 	size_t n_set, int ancestors, unsigned char **out);
 
@@ -173,6 +177,7 @@ int cmd_current(cli *c, int argc, char **argv);
 int cmd_heads(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
+int cmd_edit(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_verify(cli *c, int argc, char **argv);
 int cmd_status(cli *c, int argc, char **argv);

@@ -21,6 +21,22 @@ int cli_closure(const cli *c, const retort_revisions *revs, const retort_revisio
 	return rc;
 }
 
+int cli_resolve_some(const cli *c, const retort_revisions *revs, const char *target,
+	const retort_revision ***out, size_t *n)
+{
+	int rc = cli_resolve(c, revs, target, out, n);
+
+	if (rc || *n)
+		return rc;
+	free(*out);
+	*out = NULL;
+	if (strcmp(target, "current") == 0)
+		return cli_fail(c, EXIT_BAD_INPUT, "'current' names no revision: the database is at "
+			"base (no revision applied)");
+	return cli_fail(c, EXIT_BAD_INPUT, "'%s' names no revision (base is before the first one)",
+		target);
+}
+
 /* With -v, a listing gives each revision's other header fields below it. */
 static void put_details(const cli *c, retort_buf *b, const retort_revision *rev)
 {
@@ -313,14 +329,9 @@ int cmd_show(cli *c, int argc, char **argv)
 		return cli_usage(c, "show takes one revision (usage: retort show REV)");
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
-		rc = cli_resolve(c, revs, argv[0], &found, &n);
+		rc = cli_resolve_some(c, revs, argv[0], &found, &n);
 	if (rc)
 		goto done;
-	if (n == 0) {
-		rc = cli_fail(c, EXIT_BAD_INPUT, "'%s' names no revision (base is before the first one)",
-			argv[0]);
-		goto done;
-	}
 	if (c->json)
 		buf_puts(&out, "{\"revisions\": [");
 	for (i = 0; i < n; i++) {

@@ -83,12 +83,14 @@ static const command commands[] = {
 	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE] [-i]",
 	  "list the revisions, newest first", history_options },
 	{ "show", cmd_show, NEED_CONFIG, "show REV",
-	  "print a revision: its header and both sections", NULL },
+	  "print a revision: its header and both sections (head, current...)", NULL },
+	{ "edit", cmd_edit, NEED_CONFIG, "edit [REV]",
+	  "open a revision's file in $VISUAL or $EDITOR (default: head)", NULL },
 	{ "stamp", cmd_stamp, NEED_CONFIG, "stamp TARGET",
 	  "record that the database is at TARGET, running nothing", stamp_options },
 	{ "merge", cmd_merge, NEED_CONFIG, "merge -m MSG REV...",
 	  "write a revision whose parents are REV... (e.g. heads)", merge_options },
-	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from S] [--to S]",
+	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from SOURCE] [--to SOURCE]",
 	  "print the SQL from one schema to another (default: db to models)",
 	  diff_options },
 	{ "inspect", cmd_inspect, WANT_CONFIG, "inspect [SOURCE]",
@@ -148,6 +150,18 @@ static void print_global_options(FILE *out)
 	}
 }
 
+/* What a TARGET and a SOURCE may be, in `retort --help` and in the help of
+** each command that takes one. */
+static const char target_help[] =
+	"TARGET: head (the only head), heads, base, a revision id or a unique prefix of\n"
+	"one, current (the revisions the database is at), current+N or current-N (also\n"
+	"written +N, -N), REV+N or REV-N (N steps from REV, e.g. head-1).\n";
+static const char source_help[] =
+	"SOURCE: db (the project's database), db:FILE (another database), sql:FILE (a\n"
+	"SQL script), models, models:PATH, git:REF (the models committed at REF), or a\n"
+	"TARGET (head, heads, base, current, a revision id...: the chain replayed in\n"
+	"memory).\n";
+
 static void usage(FILE *out)
 {
 	size_t i, width = 0;
@@ -161,12 +175,24 @@ static void usage(FILE *out)
 		fprintf(out, "  %-*s %s\n", (int)width, commands[i].usage, commands[i].summary);
 	fputs("\noptions:\n", out);
 	print_global_options(out);
-	fputs("\nTARGET: head, heads, base, a revision id or a unique prefix of one, +N or -N\n"
-		"(from the database's current revision), REV+N or REV-N.\n"
-		"\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
+	fprintf(out, "\n%s", target_help);
+	fputs("\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
 		"revision file, 3 database error, 4 database locked past the busy timeout,\n"
 		"130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP) a run interrupted and rolled back\n"
 		"\n'retort COMMAND --help' shows a command's own options.\n", out);
+}
+
+/* Whether the command's usage or one of its options takes a `what`. */
+static int command_takes(const command *cmd, const char *what)
+{
+	const cli_option *o;
+
+	if (strstr(cmd->usage, what))
+		return 1;
+	for (o = cmd->options; o && o->name; o++)
+		if (o->arg && strcmp(o->arg, what) == 0)
+			return 1;
+	return 0;
 }
 
 static void command_usage(const command *cmd)
@@ -185,6 +211,12 @@ static void command_usage(const command *cmd)
 	}
 	fputs("\nglobal options:\n", stdout);
 	print_global_options(stdout);
+	/* a SOURCE may be a TARGET */
+	if (command_takes(cmd, "SOURCE"))
+		printf("\n%s", source_help);
+	if (command_takes(cmd, "SOURCE") || command_takes(cmd, "TARGET") ||
+	    command_takes(cmd, "REV") || command_takes(cmd, "RANGE"))
+		printf("\n%s", target_help);
 }
 
 static const command *find_command(const char *name)

@@ -76,7 +76,7 @@ $(diff "$work/plain_err" "$work/err" | head -20)"
 	done
 }
 
-commands=(init revision merge upgrade downgrade stamp current heads history show diff
+commands=(init revision merge upgrade downgrade stamp current heads history show edit diff
 	inspect check verify status)
 
 # 1. usage: no command, an unknown one, an unknown option and a missing
@@ -138,7 +138,7 @@ rm models/vet.yaml
 # 4. revision file: an id that is not one
 printf -- '-- retort revision: zzz\n-- parent: none\n' > revisions/zzz_bad.sql
 for args in "revision -m x" "merge -m x aaaa00000001 bbbb00000002" upgrade "downgrade base" \
-	"stamp head" current heads history "show head" "diff --from head" "inspect head" check \
+	"stamp head" current heads history "show head" "edit head" "diff --from head" "inspect head" check \
 	verify status; do
 	# shellcheck disable=SC2086
 	json_error 2 invalid $args
