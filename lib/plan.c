@@ -21,9 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* The prefix of a rebuild's new table and of a rename's stopover. */
+/* The prefix of a rebuild's new table (a rename's stopover: diff.h). */
 #define REBUILD_PREFIX "_retort_new_"
-#define STOPOVER_PREFIX "_retort_tmp_"
 
 typedef struct builder {
 	plan_dir *out;
@@ -356,6 +355,20 @@ static void fill_risks(builder *bd, const schema_table *n, const schema_column *
 		}
 }
 
+/* Column `name` of table `table` as the models know it: one moved to a
+** stopover on its way out (diff.c) is shown by its own name. */
+static const char *shown_column(const builder *bd, const char *table, const char *name)
+{
+	const rename_list *r = &bd->sd.renames;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].doomed && name_eq(r->v[i].table_to, table) &&
+		    strcmp(r->v[i].col_to, name) == 0)
+			return r->v[i].col_from;
+	return name;
+}
+
 /* Risks of turning table `m` into `n` (either way it is done). */
 static void table_risks(builder *bd, const schema_table *m, const schema_table *n)
 {
@@ -364,7 +377,7 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 	for (i = 0; i < m->ncolumns; i++)
 		if (!schema_find_column(n, m->columns[i].name))
 			risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values",
-				n->name, m->columns[i].name);
+				n->name, shown_column(bd, n->name, m->columns[i].name));
 	/* STRICT refuses values that do not fit; without it, ANY columns
 	** convert what they hold */
 	if (m->strict != n->strict)
@@ -427,16 +440,31 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 
 /* ---- table steps ----------------------------------------------------- */
 
-/* prefix + name, made unique against every table on either side: a user
-** may own a table called like retort's scratch names */
-static void free_name(const builder *bd, retort_buf *out, const char *prefix, const char *name)
+/* Is `name` taken: by a table on either side, or with `td`, by a column of
+** its table on either side or where one of its columns is renamed to? */
+static int name_used(const builder *bd, const table_diff *td, const char *name)
+{
+	size_t i;
+
+	if (!td)
+		return schema_find_table(bd->from, name) || schema_find_table(bd->to, name);
+	for (i = 0; i < td->ncol_renames; i++)
+		if (name_eq(td->col_renames[i].col_to, name))
+			return 1;
+	return schema_find_column(td->old, name) || schema_find_column(td->new, name);
+}
+
+/* prefix + name, made unique against every table (or with `td`, column of
+** its table) on either side: a user may own one called like retort's
+** scratch names */
+static void free_name(const builder *bd, const table_diff *td, retort_buf *out,
+	const char *prefix, const char *name)
 {
 	unsigned n = 1;
 
 	buf_clear(out);
 	buf_printf(out, "%s%s", prefix, name);
-	while (!buf_oom(out) && (schema_find_table(bd->from, out->ptr) ||
-	       schema_find_table(bd->to, out->ptr))) {
+	while (!buf_oom(out) && name_used(bd, td, out->ptr)) {
 		buf_clear(out);
 		buf_printf(out, "%s%s_%u", prefix, name, ++n);
 	}
@@ -499,8 +527,9 @@ static void alter_table(builder *bd, const schema_table *m, const schema_table *
 		buf_puts(&bd->sql, " DROP COLUMN ");
 		buf_ident(&bd->sql, name);
 		buf_puts(&bd->sql, ";\n");
-		risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values", n->name, name);
-		end_step(bd, "drop_column", n->name, name);
+		risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values", n->name,
+			shown_column(bd, n->name, name));
+		end_step(bd, "drop_column", n->name, shown_column(bd, n->name, name));
 	}
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
@@ -634,7 +663,7 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	int copy = 1;
 	size_t i;
 
-	free_name(bd, &tmp, REBUILD_PREFIX, n->name);
+	free_name(bd, NULL, &tmp, REBUILD_PREFIX, n->name);
 	render_create_table_as(b, n, tmp.ptr, NULL);
 	buf_puts(b, ";\n");
 	/* a copy with no column in common would only make empty rows */
@@ -712,12 +741,14 @@ static int name_taken(const pending_rename *p, size_t n, size_t self, const char
 /*
 ** Carry out renames that may chain or swap (a -> b, b -> a): each waits
 ** until its new name is free; a cycle goes through a stopover name.
-** `others` are names taken by objects that do not move. Columns of `table`,
-** or tables when it is NULL.
+** `others` are names taken by objects that do not move. Columns of `td`'s
+** table, or tables when it is NULL.
 */
 static void run_renames(builder *bd, pending_rename *p, size_t n, const char *const *others,
-	size_t nothers, const char *table)
+	size_t nothers, const table_diff *td)
 {
+	const char *table = td ? td->new->name : NULL;
+
 	size_t left = n, i;
 
 	while (left && !bd->oom) {
@@ -735,7 +766,7 @@ static void run_renames(builder *bd, pending_rename *p, size_t n, const char *co
 			retort_buf stop = RETORT_BUF_INIT;
 			if (!p[i].current)
 				continue;
-			free_name(bd, &stop, STOPOVER_PREFIX, p[i].final);
+			free_name(bd, td, &stop, RENAME_STOPOVER_PREFIX, p[i].final);
 			if (buf_oom(&stop)) {
 				bd->oom = 1;
 				return;
@@ -786,8 +817,9 @@ done:
 	free(others);
 }
 
-/* (renames_from_models never renames onto a name the table still holds, so
-** only the renamed columns can be in each other's way) */
+/* (a column whose name a rename takes is renamed too: away, or to a
+** stopover when it goes (diff.c), so only renamed columns can be in each
+** other's way) */
 static void rename_columns(builder *bd, const table_diff *td)
 {
 	const schema_table *old = td->old;
@@ -811,7 +843,7 @@ static void rename_columns(builder *bd, const table_diff *td)
 		p[n++].final = td->col_renames[j].col_to;
 		bd->oom |= !p[n - 1].current;
 	}
-	run_renames(bd, p, n, others, nothers, td->new->name);
+	run_renames(bd, p, n, others, nothers, td);
 done:
 	release_pending(p, n);
 	free(others);
