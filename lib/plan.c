@@ -178,30 +178,61 @@ static char affinity(const char *type)
 	return a;
 }
 
-/* The first number in a declared type: VARCHAR(20) -> 20, else -1. */
-static long declared_size(const char *type)
+/* Is `type` ANY, which a STRICT table stores every value in as it comes? */
+static int is_any(const char *type)
 {
-	const char *p = type ? strchr(type, '(') : NULL;
-
-	return p ? strtol(p + 1, NULL, 10) : -1;
+	return type && sqlite3_stricmp(type, "ANY") == 0;
 }
 
-/* Can values stored under `old_type` fail to survive `new_type`? Under
-** another affinity they are converted (text that looks like a number
-** becomes one, numbers become text), and a CHECK may then judge them
-** otherwise; only BLOB (no affinity) keeps every value as it is. A STRICT
-** table refuses what does not fit; a smaller declared size says the data
-** is meant to shrink. */
-static int narrows(const char *old_type, const char *new_type, int strict)
+/* The affinity values get in a column of `type`: INTEGER and NUMERIC
+** convert alike, and ANY in a STRICT table converts nothing. */
+static char conversion_of(const char *type, int strict)
 {
-	char a = affinity(old_type), b = affinity(new_type);
-	long os = declared_size(old_type), ns = declared_size(new_type);
+	char a = affinity(type);
 
-	if (sql_equal(old_type, new_type))
-		return 0;
-	if (strict || (a != b && b != 'B'))
-		return 1;
-	return os > 0 && ns > 0 && ns < os;
+	if (strict && is_any(type))
+		return 'B';
+	return a == 'N' ? 'I' : a;
+}
+
+/*
+** What changing a column's type from `o` (in a table STRICT or not, `ostrict`)
+** to `n` (`nstrict`) does to its values, in words into `b`, or nothing when
+** no value can change. Under another affinity SQLite converts values
+** (datatype3.html): text that reads as a number becomes one, numbers
+** become text, integers reals; no affinity (BLOB, or ANY in a STRICT table)
+** keeps every value as it is, and a declared size (VARCHAR(20)) is not
+** enforced. A STRICT table refuses a value that does not fit its type.
+*/
+static void type_change_effect(retort_buf *b, const char *o, const char *n, int ostrict,
+	int nstrict)
+{
+	char a = conversion_of(o, ostrict), z = conversion_of(n, nstrict);
+	const char *sep = "";
+
+	if (a != z && z == 'I' && (a == 'T' || a == 'B')) {
+		buf_puts(b, "text that reads as a number becomes one ('007' becomes 7)");
+		sep = ", ";
+	}
+	if (a != z && z == 'I' && (a == 'R' || a == 'B')) {
+		buf_printf(b, "%sa real with no fraction becomes an integer", sep);
+		sep = ", ";
+	}
+	if (a != z && z == 'R' && (a == 'I' || a == 'B')) {
+		buf_printf(b, "%sintegers become reals (beyond 2^53 they lose digits)", sep);
+		sep = ", ";
+	}
+	if (a != z && z == 'R' && (a == 'T' || a == 'B')) {
+		buf_printf(b, "%stext that reads as a number becomes a real ('007' becomes 7.0)", sep);
+		sep = ", ";
+	}
+	if (a != z && z == 'T' && a != 'T') {
+		buf_printf(b, "%snumbers become text (7 becomes '7')", sep);
+		sep = ", ";
+	}
+	/* (a table made STRICT says so for all its columns: strict_risks) */
+	if (nstrict && ostrict && !is_any(n))
+		buf_printf(b, "%sa value that does not fit %s makes it fail", sep, n);
 }
 
 /* Is column `c` of `t` under a uniqueness rule (key, UNIQUE, unique index)? */
@@ -369,21 +400,52 @@ static const char *shown_column(const builder *bd, const char *table, const char
 	return name;
 }
 
+static const char *shown_type(const char *type)
+{
+	return type && *type ? type : "(none)";
+}
+
+/* Making a table STRICT, or no longer: what its columns' values may do. */
+static void strict_risks(builder *bd, const schema_table *m, const schema_table *n)
+{
+	retort_buf cols = RETORT_BUF_INIT;
+	size_t i, k = 0;
+
+	if (m->strict == n->strict)
+		return;
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *c = &n->columns[i];
+		const schema_column *o = schema_find_column(m, c->name);
+		/* STRICT off: ANY took values as they came and now converts them
+		** (NUMERIC); on: a value that does not fit its type fails */
+		if (!o || (n->strict ? is_any(c->type) || schema_column_is_rowid_alias(n, c) :
+		    !is_any(o->type) || affinity(c->type) == 'B'))
+			continue;
+		buf_printf(&cols, "%s'%s.%s'", k++ ? ", " : "", n->name, c->name);
+	}
+	if (k && n->strict)
+		risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s' STRICT: a value of %s that does not "
+			"fit its column's type makes it fail", n->name, cols.ptr);
+	else if (k)
+		risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s' not STRICT: the values of its ANY "
+			"column%s %s are converted as NUMERIC ones (text that reads as a number becomes "
+			"one, '007' becomes 7; a real with no fraction an integer)", n->name,
+			k == 1 ? "" : "s", cols.ptr);
+	bd->oom |= buf_oom(&cols);
+	buf_release(&cols);
+}
+
 /* Risks of turning table `m` into `n` (either way it is done). */
 static void table_risks(builder *bd, const schema_table *m, const schema_table *n)
 {
+	retort_buf effect = RETORT_BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < m->ncolumns; i++)
 		if (!schema_find_column(n, m->columns[i].name))
 			risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values",
 				n->name, shown_column(bd, n->name, m->columns[i].name));
-	/* STRICT refuses values that do not fit; without it, ANY columns
-	** convert what they hold */
-	if (m->strict != n->strict)
-		risk(bd, RETORT_RISK_NARROW_TYPE, n->strict ? "makes '%s' STRICT: a value that does "
-			"not fit its column's type makes it fail" : "makes '%s' not STRICT: values in "
-			"ANY columns may be converted", n->name);
+	strict_risks(bd, m, n);
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
 		const schema_column *o = schema_find_column(m, c->name);
@@ -393,19 +455,24 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 					"without a default: fails if the table has rows", n->name, c->name);
 			continue;
 		}
+		buf_clear(&effect);
+		if (!sql_equal(o->type, c->type))
+			type_change_effect(&effect, o->type, c->type, m->strict, n->strict);
 		if (schema_column_is_rowid_alias(n, c) && !schema_column_is_rowid_alias(m, o))
 			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a NULL or a value "
 				"that is not an integer makes it fail", n->name, c->name);
-		else if ((narrows(o->type, c->type, n->strict) ||
-		          affinity(o->type) != affinity(c->type)) &&
-		         (in_foreign_key(n, c) || referenced_by_other(bd->to, n, c)))
+		else if (effect.len && (in_foreign_key(n, c) || referenced_by_other(bd->to, n, c)))
 			risk(bd, RETORT_RISK_NARROW_TYPE | RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' "
-				"from %s to %s: converted keys may no longer find their parent", n->name,
-				c->name, *o->type ? o->type : "(none)", *c->type ? c->type : "(none)");
-		else if (narrows(o->type, c->type, n->strict))
-			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: values "
-				"may not survive", n->name, c->name, *o->type ? o->type : "(none)",
-				*c->type ? c->type : "(none)");
+				"from %s to %s: %s; a converted key may no longer match its parent or its "
+				"children", n->name, c->name, shown_type(o->type), shown_type(c->type),
+				effect.ptr);
+		else if (effect.len)
+			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: %s", n->name,
+				c->name, shown_type(o->type), shown_type(c->type), effect.ptr);
+		else if (affinity(o->type) != affinity(c->type) && referenced_by_other(bd->to, n, c))
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' from %s to %s: child keys "
+				"are no longer converted to its type to find it ('7' no longer finds 7)",
+				n->name, c->name, shown_type(o->type), shown_type(c->type));
 		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
@@ -436,6 +503,8 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 				"if a row has no parent", n->name);
 			break;
 		}
+	bd->oom |= buf_oom(&effect);
+	buf_release(&effect);
 }
 
 /* ---- table steps ----------------------------------------------------- */
