@@ -122,10 +122,13 @@ static int column_renames_from_models(hint_ctx *h, rename_list *out, const schem
 		const char *r = c->renamed_from;
 		const schema_column *old;
 		int taken;
-		if (!r || name_eq(r, c->name) || done_renames_has(&h->done, src->name, r, c->name))
+		if (!r || name_eq(r, c->name))
 			continue;
 		old = schema_find_column(src, r);
 		taken = schema_find_column(src, c->name) != NULL;
+		/* done, unless what it renamed is back under its old name alone */
+		if ((!old || taken) && done_renames_has(&h->done, src->name, r, c->name))
+			continue;
 		if (!old && !taken && !done_renames_has(&h->known, src->name, r, c->name) &&
 		    !done_renames_has(&h->known, t->name, r, c->name))
 			return rename_error(h, &c->loc, "column '%s': renamed_from '%s' matches "
@@ -159,10 +162,12 @@ static int table_rename_from_models(hint_ctx *h, rename_list *out, const schema_
 	const schema_table *old;
 	int taken;
 
-	if (!r || name_eq(r, t->name) || done_renames_has(&h->done, NULL, r, t->name))
+	if (!r || name_eq(r, t->name))
 		return 0;
 	old = schema_find_table(h->from, r);
 	taken = schema_find_table(h->from, t->name) != NULL;
+	if ((!old || taken) && done_renames_has(&h->done, NULL, r, t->name))
+		return 0;
 	if (!old && !taken && !done_renames_has(&h->known, NULL, r, t->name))
 		return rename_error(h, &t->loc, "table '%s': renamed_from '%s' matches no "
 			"table of the current schema", t->name, r);
