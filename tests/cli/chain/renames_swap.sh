@@ -72,6 +72,13 @@ run_ok diff
 expect_err "the schemas are the same" "diff from the database finds nothing"
 run_ok diff --from head
 expect_err "the schemas are the same" "nor from head"
+# a database behind the swap has not done it: diff from it swaps
+run_ok downgrade "$first"
+run_rc 1 diff
+expect_out 'RENAME COLUMN "b" TO "a"' "diff from a database before the swap swaps"
+expect_no_err 'ignored' "and ignores nothing"
+run_ok upgrade head
+expect_q "SELECT id, b, a FROM pet ORDER BY id" "$swapped" app.db "upgraded once more"
 : > empty.sql
 run_rc 1 diff --from sql:empty.sql
 expect_no_err 'ignored|error' "from an empty schema the done hints are quiet"
