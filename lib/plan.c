@@ -417,9 +417,10 @@ static void strict_risks(builder *bd, const schema_table *m, const schema_table 
 		const schema_column *c = &n->columns[i];
 		const schema_column *o = schema_find_column(m, c->name);
 		/* STRICT off: ANY took values as they came and now converts them
-		** (NUMERIC); on: a value that does not fit its type fails */
+		** (NUMERIC; a change of type says what it does itself); on: a value
+		** that does not fit its type fails */
 		if (!o || (n->strict ? is_any(c->type) || schema_column_is_rowid_alias(n, c) :
-		    !is_any(o->type) || affinity(c->type) == 'B'))
+		    !is_any(o->type) || !is_any(c->type)))
 			continue;
 		buf_printf(&cols, "%s'%s.%s'", k++ ? ", " : "", n->name, c->name);
 	}
