@@ -77,10 +77,10 @@ static int rename_error(hint_ctx *h, const src_loc *loc, const char *fmt, const 
 }
 
 /* A hint left out, told in `notes` at its place in the models. */
-static int ignore(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
+static int hint_ignored(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int ignore(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
+static int hint_ignored(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	va_list ap;
@@ -134,13 +134,14 @@ static int column_renames_from_models(hint_ctx *h, rename_list *out, const schem
 			return rename_error(h, &c->loc, "column '%s': renamed_from '%s' matches "
 				"no column of the current table", c->name, r);
 		if (!old || (taken && keeps_column(t, r))) {
-			int rc = !old ? ignore(h, &c->loc, "column '%s.%s': renamed_from '%s' ignored: "
+			int rc = !old ?
+				hint_ignored(h, &c->loc, "column '%s.%s': renamed_from '%s' ignored: "
 				"table '%s' has no column '%s'%s", t->name, c->name, r, src->name, r,
 				taken ? " (renamed already?)" : " (a revision not applied here renames it)") :
-				ignore(h, &c->loc, "column '%s.%s': renamed_from '%s' ignored: both columns "
-				"are there and the models keep '%s', so it looks done already (no revision "
-				"records it); drop '%s' in a revision of its own first to rename onto it",
-				t->name, c->name, r, r, c->name);
+				hint_ignored(h, &c->loc, "column '%s.%s': renamed_from '%s' ignored: both "
+				"columns are there and the models keep '%s', so it looks done already (no "
+				"revision records it); drop '%s' in a revision of its own first to rename "
+				"onto it", t->name, c->name, r, r, c->name);
 			if (rc)
 				return rc;
 			continue;
@@ -172,11 +173,11 @@ static int table_rename_from_models(hint_ctx *h, rename_list *out, const schema_
 		return rename_error(h, &t->loc, "table '%s': renamed_from '%s' matches no "
 			"table of the current schema", t->name, r);
 	if (!old)
-		return ignore(h, &t->loc, "table '%s': renamed_from '%s' ignored: the current "
+		return hint_ignored(h, &t->loc, "table '%s': renamed_from '%s' ignored: the current "
 			"schema has no table '%s'%s", t->name, r, r, taken ? " (renamed already?)" :
 			" (a revision not applied here renames it)");
 	if (taken && keeps_table(h->to, r))
-		return ignore(h, &t->loc, "table '%s': renamed_from '%s' ignored: both tables are "
+		return hint_ignored(h, &t->loc, "table '%s': renamed_from '%s' ignored: both tables are "
 			"there and the models keep '%s', so it looks done already (no revision records "
 			"it); drop '%s' in a revision of its own first to rename onto it", t->name, r,
 			r, t->name);

@@ -94,7 +94,8 @@ int main(void)
 
 	check_parse(NULL, "");
 	check_parse("", "");
-	check_parse("pet -> animal, animal.nme->name", "\"pet\" -> \"animal\", \"animal\".\"nme\" -> \"name\"");
+	check_parse("pet -> animal, animal.nme->name",
+		"\"pet\" -> \"animal\", \"animal\".\"nme\" -> \"name\"");
 	check_parse("[a b].`c` -> 'd'", "\"a b\".\"c\" -> \"d\"");
 	check_parse("x'610a62' -> \"\"\"\"", "x'610a62' -> \"\"\"\"");
 	check_bad("pet", 3);
