@@ -78,7 +78,7 @@ int main(void)
 {
 	static const char *const names[] = {
 		"plain", "with \"quotes\"", "a, b -> c.d", "line\nbreak", "tab\there", "",
-		"caf\xc3\xa9", "x'00'", "[bracket]", "`tick`", "-- comment", "\xe2\x80\xae" "bidi",
+		"caf\xc3\xa9", "x'00'", "[bracket]", "`tick`", "-- comment", "\u202ebidi",
 	};
 	size_t i, j, n = sizeof(names) / sizeof(names[0]);
 	done_renames r = { NULL, 0, 0 }, acc;
