@@ -38,6 +38,31 @@ expect_q "SELECT id, title, name, nick FROM pet" "1|kept|fresh|n1" app.db \
 run_ok check
 expect_out '^ok$' "check is clean"
 
+# a rename done and recorded, then undone by a hand-written revision: the
+# schema holds the old name alone again, so the hint renames again (it is
+# not taken as done, which would drop the column and add an empty one)
+cat > models/m.yaml <<'YAML'
+tables:
+  pet:
+    columns:
+      id: {type: INTEGER, primary_key: true}
+      moniker: {type: TEXT, renamed_from: nick}
+      title: TEXT
+      name: TEXT
+YAML
+run_ok revision --autogenerate -m "moniker"
+grep -q '^-- renames: "pet"."nick" -> "moniker"$' "$(head -n 1 "$work/out")" ||
+	fail "no renames line: $(cat "$(head -n 1 "$work/out")")"
+run_ok upgrade head
+rev aaaaaaaaaaa3 "$(version_of)" "undo by hand" \
+	"ALTER TABLE pet RENAME COLUMN moniker TO nick;" "ALTER TABLE pet RENAME COLUMN nick TO moniker;"
+run_ok upgrade head
+expect_q "SELECT nick FROM pet" n1
+run_ok revision --autogenerate -m "moniker again"
+expect_no_err "drops column" "the hint renames again, nothing is dropped"
+run_ok upgrade head
+expect_q "SELECT id, moniker, title, name FROM pet" "1|n1|kept|fresh" app.db "moniker holds nick's values"
+
 rev aaaaaaaaaaa9 "$(version_of)" "bad" "SELECT 1;" "SELECT 1;"
 sed -i 's/^-- message: bad$/-- message: bad\n-- renames: "pet"."a" -> /' "$(rev_file aaaaaaaaaaa9)"
 run_rc 2 heads
