@@ -173,6 +173,8 @@ void retort_schema_free(retort_schema *s)
 	free(s->triggers);
 	str_list_release(&s->paths);
 	str_list_release(&s->sources);
+	free(s->renames_done);
+	free(s->renames_known);
 	free(s);
 }
 

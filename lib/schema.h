@@ -133,6 +133,9 @@ struct retort_schema {
 	** source lines stay valid while the schema lives */
 	str_list paths;
 	str_list sources;
+	/* the renames the revisions that made it did, and those any revision
+	** of the folder did, as `-- renames:` values (renames.h); NULL: unknown */
+	char *renames_done, *renames_known;
 };
 
 typedef retort_schema schema;
