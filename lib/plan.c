@@ -552,6 +552,20 @@ static const schema_column *rowid_alias(const schema_table *t)
 	return NULL;
 }
 
+/* Does a constraint of `t` name an ON CONFLICT action (other than ABORT)? */
+static int has_conflict_action(const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].notnull_conflict)
+			return 1;
+	for (i = 0; i < t->nuniques; i++)
+		if (t->uniques[i].on_conflict)
+			return 1;
+	return t->pk_conflict != NULL;
+}
+
 /*
 ** INSERT INTO new (...) SELECT ... FROM old: every column of `n` that `m`
 ** has (generated ones are computed, not copied), and the rowid, so that
@@ -580,7 +594,9 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 		buf_ident(b, o_alias->name);
 		buf_puts(b, " IS NULL;\nDROP TABLE retort_rowid_guard;\n");
 	}
-	buf_puts(b, "INSERT INTO ");
+	/* OR ABORT overrides the new table's own ON CONFLICT IGNORE or REPLACE,
+	** which would drop or overwrite rows that no longer fit instead of failing */
+	buf_puts(b, has_conflict_action(n) ? "INSERT OR ABORT INTO " : "INSERT INTO ");
 	buf_ident(b, tmp);
 	buf_puts(b, " (");
 	for (i = 0; i < n->ncolumns; i++) {
