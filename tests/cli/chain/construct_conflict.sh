@@ -21,8 +21,8 @@ adopt "CREATE TABLE person (
 CREATE TABLE tag (
   name TEXT, kind TEXT,
   PRIMARY KEY (name COLLATE NOCASE, kind DESC) ON CONFLICT IGNORE
-) WITHOUT ROWID;
-INSERT INTO person VALUES (1, 'a@x', 'Bob', 'red', 1990), (2, 'b@x', 'alice', 'blue', 1980);
+) WITHOUT ROWID;" \
+"INSERT INTO person VALUES (1, 'a@x', 'Bob', 'red', 1990), (2, 'b@x', 'alice', 'blue', 1980);
 INSERT INTO tag VALUES ('Cat', 'pet'), ('dog', 'pet');"
 rows_sql="SELECT * FROM person ORDER BY id; SELECT * FROM tag ORDER BY name, kind"
 cp models/schema.yaml "$work/models_before"

@@ -8,13 +8,14 @@
 # upgrade reaches the models with every row kept and whose downgrade gives
 # the database back.
 
-# adopt SQL: a project whose base revision (hand-written, as an existing
-# database would be) runs SQL; upgraded, then adopted with `inspect`: the
-# models load back to exactly the database's schema
+# adopt SQL ROWS: a project whose base revision (hand-written, as an
+# existing database would be) runs SQL; upgraded, ROWS inserted, then
+# adopted with `inspect`: the models load back to exactly its schema
 adopt() {
 	project
 	rev a00000000001 none "base" "$1" "SELECT 1;"
 	run_ok upgrade
+	q "$2"
 	run_ok inspect
 	cp "$work/out" models/schema.yaml
 	round_trips "inspect of the hand-made database"
