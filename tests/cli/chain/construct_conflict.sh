@@ -104,6 +104,18 @@ cmp -s app.db "$work/held.db" || fail "the failed downgrade changed the database
 ok "the failed downgrade left the database as it was"
 expect_q "SELECT count(*) FROM person" 3 "" "no row dropped"
 
+# a key term's collation that makes more values equal is told as the risk
+# it is; one that tells more values apart is not
+printf 'CREATE TABLE u (a TEXT, b TEXT, UNIQUE (a), PRIMARY KEY (b));\n' > "$work/fine.sql"
+printf 'CREATE TABLE u (a TEXT, b TEXT, UNIQUE (a COLLATE NOCASE), PRIMARY KEY (b COLLATE RTRIM));\n' > "$work/coarse.sql"
+rt diff --from "sql:$work/fine.sql" --to "sql:$work/coarse.sql"
+expect_rc 1
+expect_err "adds a UNIQUE constraint on 'u': fails if rows repeat" "a NOCASE UNIQUE term is a risk"
+expect_err "changes the primary key of 'u': fails if rows repeat" "an RTRIM key term is a risk"
+rt diff --from "sql:$work/coarse.sql" --to "sql:$work/fine.sql"
+expect_rc 1
+expect_no_err "UNIQUE|primary key" "BINARY terms are no risk"
+
 # the models' own spellings: lower case, ASC, and a key given as a term
 run_ok upgrade
 cat > models/schema.yaml <<'YAML'
