@@ -216,8 +216,18 @@ static void index_term_entry(retort_buf *out, const schema_index_term *term,
 	buf_release(&sql);
 }
 
+/* A name in a key term: bare where SQLite reads it so. */
+static void term_name(retort_buf *out, const char *name)
+{
+	if (sql_name_is_plain(name))
+		buf_puts(out, name);
+	else
+		buf_ident(out, name);
+}
+
 /* A primary key or UNIQUE term as a model entry (model.c's read_key_term):
-** written as an index's column term is. */
+** `name COLLATE NOCASE DESC`, or as an index's column term is written
+** when that text would name a column. */
 static void key_term(emitter *e, const schema_table *t, const char *column,
 	const char *collate, int desc)
 {
@@ -227,7 +237,19 @@ static void key_term(emitter *e, const schema_table *t, const char *column,
 	term.column = (char *)column;
 	term.collate = (char *)collate;
 	term.desc = desc;
-	index_term_entry(&out, &term, t);
+	if (collate && !name_eq(collate, schema_implied_collation(t, column))) {
+		term_name(&out, column);
+		buf_puts(&out, " COLLATE ");
+		term_name(&out, collate);
+	} else if (desc) {
+		term_name(&out, column);
+	}
+	if (out.len && desc)
+		buf_puts(&out, " DESC");
+	if (!out.len || schema_find_column(t, out.ptr)) {
+		buf_clear(&out);
+		index_term_entry(&out, &term, t);
+	}
 	if (!e->rc)
 		e->rc = buf_oom(&out) ? -1 : ywriter_scalar(e->w, out.ptr, YS_ANY);
 	buf_release(&out);

@@ -28,9 +28,9 @@ rows_sql="SELECT * FROM person ORDER BY id; SELECT * FROM tag ORDER BY name, kin
 cp models/schema.yaml "$work/models_before"
 
 grep -qF 'not_null_on_conflict: FAIL' models/schema.yaml && grep -qF 'unique_on_conflict: REPLACE' models/schema.yaml &&
-	grep -qF "{columns: ['\"nick\" COLLATE \"NOCASE\" DESC'], on_conflict: IGNORE}" models/schema.yaml &&
-	grep -qF "{name: team_born, columns: ['\"team\" COLLATE \"RTRIM\"', '\"born\" DESC']}" models/schema.yaml &&
-	grep -qF "primary_key: ['\"name\" COLLATE \"NOCASE\"', '\"kind\" DESC']" models/schema.yaml &&
+	grep -qF "{columns: [nick COLLATE NOCASE DESC], on_conflict: IGNORE}" models/schema.yaml &&
+	grep -qF "{name: team_born, columns: [team COLLATE RTRIM, born DESC]}" models/schema.yaml &&
+	grep -qF "primary_key: [name COLLATE NOCASE, kind DESC]" models/schema.yaml &&
 	grep -qF 'primary_key_on_conflict: IGNORE' models/schema.yaml ||
 	fail "inspect does not write every clause: $(cat models/schema.yaml)"
 ok "inspect writes each clause with its key"
@@ -68,13 +68,13 @@ expect_q "SELECT sql LIKE '%UNIQUE (\"nick\" COLLATE \"NOCASE\" DESC) ON CONFLIC
 ok "the UNIQUE now replaces"
 
 # 2. the UNIQUE term's collation NOCASE -> BINARY (as the column's)
-change "s/'\"nick\" COLLATE \"NOCASE\" DESC'/'\"nick\" DESC'/" "nick binary"
+change "s/nick COLLATE NOCASE DESC/nick DESC/" "nick binary"
 [[ $(in_copy "INSERT INTO person (id, email, nick) VALUES (3, 'c@x', 'BOB'); SELECT count(*) FROM person") == 3 ]] ||
 	fail "the UNIQUE still compares nick without case"
 ok "the UNIQUE term compares with BINARY"
 
 # 3. the UNIQUE term DESC -> ASC
-change "s/'\"nick\" DESC'/nick/" "nick ascending"
+change "s/nick DESC/nick/" "nick ascending"
 expect_q "SELECT group_concat(\"desc\") FROM pragma_index_list('person') AS l, pragma_index_xinfo(l.name) AS x
 	WHERE x.name = 'nick' AND x.key" 0 "" "the nick UNIQUE is ascending"
 
@@ -85,7 +85,7 @@ change 's/ not_null_on_conflict: FAIL,//; s/(team: \{type: TEXT, nullable: false
 ok "a NULL team takes the default"
 
 # 5. the primary key's terms and action: kind DESC -> ASC, NOCASE -> BINARY, IGNORE -> REPLACE
-change "s/'\"kind\" DESC'/kind/; s/'\"name\" COLLATE \"NOCASE\"'/name/; s/primary_key_on_conflict: IGNORE/primary_key_on_conflict: REPLACE/" "tag key"
+change "s/kind DESC/kind/; s/name COLLATE NOCASE/name/; s/primary_key_on_conflict: IGNORE/primary_key_on_conflict: REPLACE/" "tag key"
 expect_q "SELECT group_concat(\"desc\" || coll, ' ') FROM pragma_index_xinfo('sqlite_autoindex_tag_1') WHERE key" \
 	"0BINARY 0BINARY" "" "the key is ascending and BINARY"
 [[ $(in_copy "INSERT INTO tag VALUES ('CAT', 'pet'), ('dog', 'pet'); SELECT count(*) FROM tag") == 3 ]] ||

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Defaults written as names (DEFAULT "x", DEFAULT [x], DEFAULT none: SQLite's
 # grammar makes strings of them), a column named like an expression
-# ("lower(name)") beside an index on the expression lower(name), and the
-# empty name "" for a table, a column and what refers to it: each
+# ("lower(name)") beside an index on the expression lower(name), key terms
+# beside a column named like one ("a DESC"), and the empty name "" for a
+# table, a column and what refers to it: each
 # round-trips through inspect and the models, diffs to nothing written
 # another way, and a real change is a revision that keeps every row.
 source "$(dirname "$0")/constructs.bash"
@@ -22,7 +23,8 @@ adopt "CREATE TABLE pet (
 CREATE INDEX pet_lower ON pet (lower(name));
 CREATE INDEX pet_lower_col ON pet (\"lower(name)\");
 CREATE TABLE \"\" (\"\" TEXT UNIQUE, x INT CHECK (\"\" <> 'x'), y INT REFERENCES \"\"(\"\"));
-CREATE INDEX empty_ix ON \"\" (\"\" DESC, x);" \
+CREATE INDEX empty_ix ON \"\" (\"\" DESC, x);
+CREATE TABLE odd (a INT, \"a DESC\" INT, \"x y\" TEXT, UNIQUE (a DESC), UNIQUE (\"a DESC\"), UNIQUE (\"x y\" COLLATE NOCASE));" \
 "INSERT INTO pet (id, \"lower(name)\") VALUES (1, 'col');
 INSERT INTO pet VALUES (2, 'Rex', 'dog', 'long', 'wild', 'three', 'no', false, 'REX');
 INSERT INTO \"\" VALUES ('a', 1, NULL), ('b', 2, NULL)"
@@ -35,7 +37,8 @@ expect_q "SELECT name, kind, coat, mood, legs, flag, real_flag FROM pet WHERE id
 for want in "name: {type: TEXT, default: ''}" "kind: {type: TEXT, default: cat}" "coat: {type: TEXT, default: short hair}" \
 	"mood: {type: TEXT, default: calm}" "legs: {type: TEXT, default: four}" "flag: {default: 'true'}" \
 	"real_flag: {default: true}" "lower(name): {type: TEXT}" "pet_lower: {columns: [lower(\"name\")]}" \
-	"pet_lower_col: {columns: [lower(name)]}" "'': {type: TEXT, unique: true}"; do
+	"pet_lower_col: {columns: [lower(name)]}" "'': {type: TEXT, unique: true}" \
+	"a DESC: {type: INT, unique: true}" "- ['\"a\" DESC']" "- ['\"x y\" COLLATE NOCASE']"; do
 	grep -qF -- "$want" models/schema.yaml || fail "inspect does not write '$want': $(cat models/schema.yaml)"
 done
 ok "inspect writes the name defaults as the strings they are"
@@ -54,7 +57,9 @@ same_as "CREATE TABLE pet (
 CREATE INDEX pet_lower ON pet (LOWER(\"name\"));
 CREATE INDEX pet_lower_col ON pet (\`lower(name)\`);
 CREATE TABLE [] (\`\` TEXT, x INT, y INT, UNIQUE (\"\"), CHECK ([] <> 'x'), FOREIGN KEY (y) REFERENCES \"\" (\"\"));
-CREATE INDEX empty_ix ON \"\" (\"\" DESC, \"x\" ASC);" "the same names and defaults written another way"
+CREATE INDEX empty_ix ON \"\" (\"\" DESC, \"x\" ASC);
+CREATE TABLE odd (a INT, [a DESC] INT UNIQUE, \"x y\" TEXT, UNIQUE (\"a\" DESC), UNIQUE ([x y] COLLATE nocase));" \
+	"the same names and defaults written another way"
 differs_from "$(sed 's/real_flag DEFAULT TRUE/real_flag DEFAULT \"TRUE\"/' "$work/other.sql")" "DEFAULT TRUE -> DEFAULT \"TRUE\" (a string)"
 differs_from "$(sed 's/DEFAULT .cat./DEFAULT dog/' "$work/other.sql")" "DEFAULT cat -> DEFAULT dog"
 differs_from "$(sed 's/pet (LOWER("name"))/pet ("lower(name)")/' "$work/other.sql")" "the expression index -> the column"

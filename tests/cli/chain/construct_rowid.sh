@@ -17,7 +17,7 @@ rows_sql="SELECT rowid, * FROM item ORDER BY rowid; SELECT rowid, * FROM log ORD
 	SELECT rowid, * FROM quirk ORDER BY id; SELECT seq FROM sqlite_sequence WHERE name = 'log'"
 cp models/schema.yaml "$work/models_before"
 
-grep -qF "primary_key: ['\"id\" DESC']" models/schema.yaml &&
+grep -qF "primary_key: [id DESC]" models/schema.yaml &&
 	grep -qF 'id: {type: INTEGER, nullable: true}' models/schema.yaml &&
 	grep -qF 'id: {type: INTEGER, primary_key: true, autoincrement: true}' models/schema.yaml &&
 	[[ $(grep -c 'id: {type: INTEGER, primary_key: true}$' models/schema.yaml) == 1 ]] ||
@@ -44,7 +44,7 @@ ok "AUTOINCREMENT does not reuse the deleted id"
 
 # 2. item's key becomes the rowid: a NULL id cannot become one, so the
 # upgrade stops and changes nothing; given a value, every id is kept
-perl -0pi -e "s/    primary_key: \['\"id\" DESC'\]\n//; s/id: \{type: INTEGER, nullable: true\}/id: {type: INTEGER, primary_key: true}/" models/schema.yaml
+perl -0pi -e "s/    primary_key: \[id DESC\]\n//; s/id: \{type: INTEGER, nullable: true\}/id: {type: INTEGER, primary_key: true}/" models/schema.yaml
 run_ok revision -m "item rowid" --autogenerate
 cp app.db "$work/held.db"
 run_rc 3 upgrade
