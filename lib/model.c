@@ -245,7 +245,7 @@ static int read_key_term(mctx *c, const schema_table *t, const ynode *n, const c
 	schema_unique *terms)
 {
 	char *name = NULL, *collate = NULL;
-	int desc = 0, *d, rc = read_name(c, n, what, &name);
+	int desc = 0, *d, rc = read_name(c, n, what, &name), term = 1;
 	sqlcur cur;
 
 	if (!rc && !schema_find_column(t, name)) {
@@ -253,22 +253,23 @@ static int read_key_term(mctx *c, const schema_table *t, const ynode *n, const c
 		if (cur.tok.type == TK_WORD || cur.tok.type == TK_QUOTED) {
 			char *col = sqltok_name(&cur.tok);
 			sqlcur_advance(&cur);
-			if (sqlcur_accept(&cur, "COLLATE") && sqltok_is_name(&cur.tok)) {
-				collate = sqltok_name(&cur.tok);
+			if (sqlcur_accept(&cur, "COLLATE")) {
+				term = sqltok_is_name(&cur.tok);
+				collate = term ? sqltok_name(&cur.tok) : NULL;
 				sqlcur_advance(&cur);
-				if (!collate)
+				if (term && !collate)
 					rc = oom(c);
 			}
 			if (!sqlcur_accept(&cur, "ASC"))
 				desc = sqlcur_accept(&cur, "DESC");
-			if (cur.tok.type == TK_EOF) {
+			if (term && cur.tok.type == TK_EOF) {
 				free(name);
 				name = col;
 			} else {
 				free(col);
 			}
 		}
-		if (!rc && cur.tok.type != TK_EOF)
+		if (!rc && (!term || cur.tok.type != TK_EOF))
 			rc = ydoc_error(c->doc, n, c->err, "%s: '%s' is neither a column of table '%s' "
 				"nor 'column [COLLATE name] [ASC|DESC]'", what, name, t->name);
 		if (!rc && !name)
