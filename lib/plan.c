@@ -263,13 +263,35 @@ static int check_in(const schema_check *ck, const schema_table *t)
 	return 0;
 }
 
-static int unique_in(const schema_unique *u, const schema_table *t)
+/* Can a key term that compared with collation `old` now compare with `new`
+** and find rows equal that were not? BINARY tells every value apart. */
+static int coarser_collation(const char *old, const char *new)
 {
-	size_t i;
+	return !name_eq(old, new) && !name_eq(new, "BINARY");
+}
 
-	for (i = 0; i < t->nuniques; i++)
-		if (str_list_equal_nocase(&u->columns, &t->uniques[i].columns))
+/* Does `t` (the old table) have a UNIQUE on the columns of `u` (of table
+** `n`) that no row can fit and `u` refuse? A term that follows its column's
+** collation is left to the column's own warning. */
+static int unique_in(const schema_unique *u, const schema_table *n, const schema_table *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nuniques; i++) {
+		const schema_unique *o = &t->uniques[i];
+		if (!str_list_equal_nocase(&u->columns, &o->columns))
+			continue;
+		for (j = 0; j < u->columns.n; j++) {
+			const char *was = schema_unique_collate(t, o, j);
+			const char *now = schema_unique_collate(n, u, j);
+			if (coarser_collation(was, now) &&
+			    (!name_eq(was, schema_implied_collation(t, o->columns.v[j])) ||
+			     !name_eq(now, schema_implied_collation(n, u->columns.v[j]))))
+				break;
+		}
+		if (j == u->columns.n)
 			return 1;
+	}
 	return 0;
 }
 
@@ -335,7 +357,8 @@ static int same_primary_key(const schema_table *m, const schema_table *n)
 
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *o = schema_find_column(m, n->columns[i].name);
-		if (n->columns[i].pk && (!o || o->pk != n->columns[i].pk))
+		if (n->columns[i].pk && (!o || o->pk != n->columns[i].pk ||
+		    coarser_collation(schema_pk_collate(o), schema_pk_collate(&n->columns[i]))))
 			return 0;
 	}
 	for (i = 0; i < m->ncolumns; i++) {
@@ -493,7 +516,7 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 			break;
 		}
 	for (i = 0; i < n->nuniques; i++)
-		if (!unique_in(&n->uniques[i], m)) {
+		if (!unique_in(&n->uniques[i], n, m)) {
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a UNIQUE constraint on '%s': "
 				"fails if rows repeat", n->name);
 			break;
@@ -651,6 +674,20 @@ static const schema_column *rowid_alias(const schema_table *t)
 	return NULL;
 }
 
+/* Does a constraint of `t` name an ON CONFLICT action (other than ABORT)? */
+static int has_conflict_action(const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].notnull_conflict)
+			return 1;
+	for (i = 0; i < t->nuniques; i++)
+		if (t->uniques[i].on_conflict)
+			return 1;
+	return t->pk_conflict != NULL;
+}
+
 /*
 ** INSERT INTO new (...) SELECT ... FROM old: every column of `n` that `m`
 ** has (generated ones are computed, not copied), and the rowid, so that
@@ -679,7 +716,9 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 		buf_ident(b, o_alias->name);
 		buf_puts(b, " IS NULL;\nDROP TABLE retort_rowid_guard;\n");
 	}
-	buf_puts(b, "INSERT INTO ");
+	/* OR ABORT overrides the new table's own ON CONFLICT IGNORE or REPLACE,
+	** which would drop or overwrite rows that no longer fit instead of failing */
+	buf_puts(b, has_conflict_action(n) ? "INSERT OR ABORT INTO " : "INSERT INTO ");
 	buf_ident(b, tmp);
 	buf_puts(b, " (");
 	for (i = 0; i < n->ncolumns; i++) {
