@@ -159,6 +159,12 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	int rc;
 
 	*out = NULL;
+	/* the worker's connection and the app's would share SQLite unguarded */
+	if (!sqlite3_threadsafe()) {
+		free(op);
+		return error_set(err, RETORT_EINVALID, "SQLite was built without threads "
+			"(SQLITE_THREADSAFE=0): use retort_upgrade() or retort_downgrade()");
+	}
 	if (!op)
 		return error_oom(err);
 	op->fds[0] = op->fds[1] = -1;

@@ -711,8 +711,9 @@ typedef struct retort_op retort_op;
 **
 ** @param[out] out  the operation; free with retort_op_free()
 ** @return 0 once the thread runs (every later failure comes in DONE);
-**         RETORT_EINVALID for a bad URL or TARGET string; RETORT_ERROR when
-**         no thread or descriptor can be made
+**         RETORT_EINVALID for a URL retort_url_to_path() refuses, or a SQLite
+**         built without threads; RETORT_ERROR when no thread or descriptor
+**         can be made
 */
 RETORT_EXTERN(int) retort_op_start(retort_op **out, const char *url,
 	const retort_revisions *revs, const char *target, retort_direction direction,
