@@ -575,7 +575,8 @@ typedef struct retort_progress {
 	const char *sql;        /**< ROWS: the statement running */
 	int line;               /**< ROWS: its line in the revision file */
 	const char *table;      /**< WARNING: the table it is about, or NULL */
-	const char *message;    /**< WARNING: in words, on one line */
+	const char *message;    /**< WARNING: in words; the names in it as they
+	                             are (escape it before a terminal shows it) */
 	long long rows;         /**< ROWS */
 	double seconds;         /**< ROWS: the statement's so far; COMMITTED: the revision's */
 	int result;             /**< DONE: 0 or a RETORT_E* code */
