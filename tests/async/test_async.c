@@ -181,6 +181,7 @@ typedef struct seen {
 	char rev[16];
 	long long rows;
 	int result, line;
+	char message[128];
 } seen;
 
 typedef struct recorder {
@@ -215,6 +216,8 @@ static int record(void *ctx, const retort_progress *p)
 	s->rows = p->rows;
 	s->line = p->line;
 	s->result = p->result;
+	if (p->message)
+		snprintf(s->message, sizeof(s->message), "%s", p->message);
 	rec->dones += p->kind == RETORT_PROGRESS_DONE;
 	if (p->kind == RETORT_PROGRESS_ROWS && rec->stop_rows && p->rows > 0)
 		stop = 1;
@@ -535,7 +538,7 @@ static void test_two_at_once(void)
 ** cancels as the token does. */
 static void test_sync(void)
 {
-	char path[400];
+	char path[400], want[64];
 	retort_revisions *revs = load(chain_dir);
 	retort_migrate_options o = RETORT_MIGRATE_OPTIONS_INIT;
 	retort_error *err = NULL;
@@ -558,6 +561,15 @@ static void test_sync(void)
 	reset(&rec);
 	CHECK_INT(retort_upgrade(db, revs, "head", &o, &err), 0);
 	check_order(&rec, 0, n_chain - 3);
+	reset(&rec);
+	/* a downgrade that drops a table with its row warns, between its
+	** REVISION and its COMMITTED */
+	CHECK_INT(retort_downgrade(db, revs, "-1", &o, &err), 0);
+	check_order(&rec, 0, 1);
+	CHECK_INT(count_kind(&rec, RETORT_PROGRESS_WARNING), 1);
+	snprintf(want, sizeof(want), "dropping table t%lu destroys 1 row", n_chain);
+	CHECK(rec.n == 4 && rec.ev[1].kind == RETORT_PROGRESS_WARNING);
+	CHECK_STR(rec.ev[1].message, want);
 	reset(&rec);
 	sqlite3_close(db);
 	retort_revisions_free(revs);
