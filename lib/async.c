@@ -174,12 +174,15 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	pthread_mutex_init(&op->lock, NULL);
 	pthread_cond_init(&op->ended_cond, NULL);
 	rc = retort_url_to_path(&op->path, url, NULL, err);
-	if (!rc && ((target && !(op->target = xstrdup(target))) ||
-		(op->opts.backup_path && !(op->backup = xstrdup(op->opts.backup_path))) ||
-		!(op->done = copy_event(&done))))
+	op->target = target ? xstrdup(target) : NULL;
+	op->backup = op->opts.backup_path ? xstrdup(op->opts.backup_path) : NULL;
+	op->done = copy_event(&done);
+	if (!rc && ((target && !op->target) || (op->opts.backup_path && !op->backup) || !op->done))
 		rc = error_oom(err);
-	if (!rc && !op->opts.cancel && !(rc = retort_cancel_new(&op->own_cancel, err)))
+	if (!rc && !op->opts.cancel) {
+		rc = retort_cancel_new(&op->own_cancel, err);
 		op->opts.cancel = op->own_cancel;
+	}
 	op->fn = op->opts.progress;
 	op->fn_ctx = op->opts.progress_ctx;
 	op->opts.progress = relay;
