@@ -10,6 +10,7 @@
 #define RETORT_DIFF_H
 
 #include "schema.h"
+#include "sqlsame.h"
 
 /* A rename of a table (col_from/col_to NULL) or of one of its columns; the
 ** table is named as it is on each side. Strings are borrowed. */
@@ -58,11 +59,12 @@ typedef struct schema_diff {
 } schema_diff;
 
 /*
-** Compare `from` with `to` under `renames`. With `rebuild_touched`, every
-** table that renames touched or that changes at all is rebuilt rather than
-** altered: the fallback when an ALTER TABLE did not do what was predicted.
+** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
+** to `to`). With `rebuild_touched`, every table that renames touched or that
+** changes at all is rebuilt rather than altered: the fallback when an ALTER
+** TABLE did not do what was predicted.
 */
-int diff_tables(schema_diff *out, const schema *from, const schema *to,
+int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
 	const rename_list *renames, int rebuild_touched, retort_error **err);
 void schema_diff_release(schema_diff *d);
 
