@@ -154,47 +154,77 @@ static int ready(sqlsame *s)
 	return s && s->state > 0;
 }
 
-/*
-** What SQLite compiles `sql` to: its EXPLAIN listing, one line per opcode
-** with p1..p5 (p4 length-prefixed). Left out: the p4 of Init and Trace, the
-** text of the statement (or of a trigger's statement) as written, and the
-** p3 of Transaction, the schema cookie, which each CREATE in the scratch
-** database moves on. 0, or -1 when it does not compile.
-*/
-static int listing(sqlite3 *db, const char *sql, retort_buf *out)
+/* One line of an EXPLAIN listing as compared. Left out: the p4 of Init and
+** Trace, the text of the statement (or of a trigger's statement) as
+** written, and the p3 of Transaction, the schema cookie, which each CREATE
+** in the scratch database moves on. */
+typedef struct op_row {
+	const char *op, *p4;
+	sqlite3_int64 p1, p2, p3;
+	int p5;
+} op_row;
+
+static int read_row(sqlite3_stmt *st, op_row *r)
+{
+	r->op = (const char *)sqlite3_column_text(st, 1);
+	r->p4 = (const char *)sqlite3_column_text(st, 5);
+	r->p1 = sqlite3_column_int64(st, 2);
+	r->p2 = sqlite3_column_int64(st, 3);
+	r->p3 = sqlite3_column_int64(st, 4);
+	r->p5 = sqlite3_column_int(st, 6);
+	if (!r->op)
+		return -1;
+	if (!r->p4 || strcmp(r->op, "Init") == 0 || strcmp(r->op, "Trace") == 0)
+		r->p4 = "";
+	if (strcmp(r->op, "Transaction") == 0)
+		r->p3 = 0;
+	return 0;
+}
+
+static sqlite3_stmt *explain(sqlite3 *db, const char *sql)
 {
 	char *x = sqlite3_mprintf("EXPLAIN %s", sql);
 	sqlite3_stmt *st = prepare_one(db, x);
-	int rc = SQLITE_ERROR;
 
 	sqlite3_free(x);
-	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *op = (const char *)sqlite3_column_text(st, 1);
-		const char *p4 = (const char *)sqlite3_column_text(st, 5);
-		long long p3 = sqlite3_column_int64(st, 4);
-		if (!op)
-			break;
-		if (strcmp(op, "Init") == 0 || strcmp(op, "Trace") == 0 || !p4)
-			p4 = "";
-		if (strcmp(op, "Transaction") == 0)
-			p3 = 0;
-		buf_printf(out, "%s %lld %lld %lld %d %zu:%s\n", op,
-			(long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
-			p3, sqlite3_column_int(st, 6), strlen(p4), p4);
-	}
+	return st;
+}
+
+/* What SQLite compiles `sql` to, as text: 0, or -1 when it does not compile. */
+static int listing(sqlite3 *db, const char *sql, retort_buf *out)
+{
+	sqlite3_stmt *st = explain(db, sql);
+	op_row r;
+	int rc = SQLITE_ERROR;
+
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW && read_row(st, &r) == 0)
+		buf_printf(out, "%s %lld %lld %lld %d %zu:%s\n", r.op, (long long)r.p1,
+			(long long)r.p2, (long long)r.p3, r.p5, strlen(r.p4), r.p4);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE && !buf_oom(out) ? 0 : -1;
 }
 
-/* Do the two statements compile to the same program? */
+/* Do the two statements compile to the same program? Both listings are
+** walked side by side, which spares writing them out. */
 static int same_listing(sqlite3 *db, const char *a, const char *b)
 {
-	retort_buf x = RETORT_BUF_INIT, y = RETORT_BUF_INIT;
-	int same = a && b && listing(db, a, &x) == 0 && listing(db, b, &y) == 0 &&
-		strcmp(x.ptr, y.ptr) == 0;
+	sqlite3_stmt *x = a ? explain(db, a) : NULL, *y = b ? explain(db, b) : NULL;
+	op_row r, s;
+	int same = x && y, rx, ry;
 
-	buf_release(&x);
-	buf_release(&y);
+	while (same) {
+		rx = sqlite3_step(x);
+		ry = sqlite3_step(y);
+		if (rx != SQLITE_ROW || ry != SQLITE_ROW) {
+			same = rx == SQLITE_DONE && ry == SQLITE_DONE;
+			break;
+		}
+		same = read_row(x, &r) == 0 && read_row(y, &s) == 0 && strcmp(r.op, s.op) == 0 &&
+			r.p1 == s.p1 && r.p2 == s.p2 && r.p3 == s.p3 && r.p5 == s.p5 &&
+			strcmp(r.p4, s.p4) == 0;
+	}
+	sqlite3_finalize(x);
+	sqlite3_finalize(y);
 	return same;
 }
 
