@@ -239,6 +239,29 @@ static char *expr_select(const char *table, const char *expr)
 		: sqlite3_mprintf("SELECT (%s\n) ORDER BY 1", expr);
 }
 
+/*
+** A DEFAULT that is one name, bare or quoted, is that name as a string with
+** its case (DEFAULT abc is 'abc', DEFAULT ABC is 'ABC'): the name, or NULL
+** when `sql` is anything else, TRUE, FALSE, NULL and CURRENT_* included.
+*/
+static char *default_word(const char *sql)
+{
+	static const char *const words[] = { "TRUE", "FALSE", "NULL", "CURRENT_TIME",
+		"CURRENT_DATE", "CURRENT_TIMESTAMP", NULL };
+	const char *const *w;
+	sqlcur c, after;
+
+	sqlcur_init(&c, sql);
+	after = c;
+	sqlcur_advance(&after);
+	if ((c.tok.type != TK_WORD && c.tok.type != TK_QUOTED) || after.tok.type != TK_EOF)
+		return NULL;
+	for (w = words; c.tok.type == TK_WORD && *w; w++)
+		if (sqlcur_is(&c, *w))
+			return NULL;
+	return sqltok_name(&c.tok);
+}
+
 int sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b)
 {
 	char *x, *y;
@@ -246,6 +269,16 @@ int sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b)
 
 	if (!a || !b)
 		return a == b;
+	if (strcmp(a, b) == 0)
+		return 1;
+	x = table ? NULL : default_word(a);
+	y = table ? NULL : default_word(b);
+	if (x || y) {
+		v = x && y && strcmp(x, y) == 0;
+		free(x);
+		free(y);
+		return v;
+	}
 	v = token_verdict(a, b);
 	if (v >= 0 || sql_piece_fault(a, 0) || sql_piece_fault(b, 0) || !ready(s))
 		return v > 0;

@@ -79,6 +79,9 @@ static const pair same_defaults[] = {
 	{ "0x10", "16" },
 	{ "-1", "(-1)" },
 	{ "CURRENT_TIMESTAMP", "(current_timestamp)" },
+	{ "true", "TRUE" },
+	{ "abc", "[abc]" },                /* both the string 'abc' */
+	{ "\"abc\"", "`abc`" },
 	{ NULL, NULL }
 };
 
@@ -87,6 +90,9 @@ static const pair different_defaults[] = {
 	{ "'x'", "'X'" },
 	{ "CURRENT_TIME", "CURRENT_DATE" },
 	{ "1", "-1" },
+	{ "abc", "ABC" },                  /* a lone name is a string: 'abc', 'ABC' */
+	{ "[abc]", "\"ABC\"" },
+	{ "abc", "(abc)" },
 	{ NULL, NULL }
 };
 
