@@ -105,20 +105,32 @@ static int run_one(sqlite3 *db, const char *sql)
 
 /* The target's tables as bare column names (enough to resolve every name;
 ** both texts compile against the same table, so types, keys and
-** constraints would only add what is the same on both sides), then its
-** views, each as soon as what it reads exists. */
+** constraints would only add what is the same on both sides; a virtual
+** table as itself), then its views, each as soon as what it reads exists. */
 static int load(sqlsame *s)
 {
 	const schema *t = s->target;
 	char *made = NULL;
 	size_t i, j;
-	int more = 1;
+	int more = 1, ok;
 
 	if (scratch_open(&s->db, NULL) != 0)
 		return -1;
 	for (i = 0; t && i < t->ntables; i++) {
 		retort_buf b = RETORT_BUF_INIT;
 		const schema_table *tb = &t->tables[i];
+		/* a virtual table as itself when its module is at hand */
+		if (tb->virtual_using) {
+			buf_puts(&b, "CREATE VIRTUAL TABLE ");
+			buf_ident(&b, tb->name);
+			buf_printf(&b, " USING %s", tb->virtual_using);
+			if (buf_oom(&b))
+				return -1;
+			ok = run_one(s->db, b.ptr) == 0;
+			buf_release(&b);
+			if (ok)
+				continue;
+		}
 		if (!tb->ncolumns)
 			continue;
 		buf_puts(&b, "CREATE TABLE ");
