@@ -112,27 +112,25 @@ static int load(sqlsame *s)
 	const schema *t = s->target;
 	char *made = NULL;
 	size_t i, j;
-	int more = 1, ok;
+	int more = 1, bad = 0;
 
 	if (scratch_open(&s->db, NULL) != 0)
 		return -1;
-	for (i = 0; t && i < t->ntables; i++) {
+	run_one(s->db, "BEGIN"); /* one transaction for all the CREATEs */
+	for (i = 0; t && i < t->ntables && !bad; i++) {
 		retort_buf b = RETORT_BUF_INIT;
 		const schema_table *tb = &t->tables[i];
-		/* a virtual table as itself when its module is at hand */
 		if (tb->virtual_using) {
 			buf_puts(&b, "CREATE VIRTUAL TABLE ");
 			buf_ident(&b, tb->name);
 			buf_printf(&b, " USING %s", tb->virtual_using);
-			if (buf_oom(&b))
-				return -1;
-			ok = run_one(s->db, b.ptr) == 0;
-			buf_release(&b);
-			if (ok)
+			/* when its module is not at hand, a plain table of its columns */
+			if (!buf_oom(&b) && run_one(s->db, b.ptr) == 0) {
+				buf_release(&b);
 				continue;
+			}
+			buf_clear(&b);
 		}
-		if (!tb->ncolumns)
-			continue;
 		buf_puts(&b, "CREATE TABLE ");
 		buf_ident(&b, tb->name);
 		for (j = 0; j < tb->ncolumns; j++) {
@@ -140,23 +138,22 @@ static int load(sqlsame *s)
 			buf_ident(&b, tb->columns[j].name);
 		}
 		buf_puts(&b, ")");
-		if (buf_oom(&b)) {
-			buf_release(&b);
-			return -1;
-		}
-		run_one(s->db, b.ptr); /* one that fails leaves its texts to tokens */
+		bad = buf_oom(&b);
+		if (!bad && tb->ncolumns)
+			run_one(s->db, b.ptr); /* one that fails leaves its texts to tokens */
 		buf_release(&b);
 	}
-	if (t && t->nviews && !(made = calloc(t->nviews, 1)))
-		return -1;
-	while (more) {
+	if (!bad && t && t->nviews && !(made = calloc(t->nviews, 1)))
+		bad = 1;
+	while (!bad && more) {
 		more = 0;
 		for (i = 0; t && i < t->nviews; i++)
 			if (!made[i] && run_one(s->db, t->views[i].sql) == 0)
 				made[i] = more = 1;
 	}
 	free(made);
-	return 0;
+	run_one(s->db, "COMMIT");
+	return bad ? -1 : 0;
 }
 
 static int ready(sqlsame *s)
