@@ -255,19 +255,15 @@ static char *expr_select(const char *table, const char *expr)
 */
 static char *default_word(const char *sql)
 {
-	static const char *const words[] = { "TRUE", "FALSE", "NULL", "CURRENT_TIME",
-		"CURRENT_DATE", "CURRENT_TIMESTAMP", NULL };
-	const char *const *w;
 	sqlcur c, after;
 
+	if (sql_is_literal(sql, 1))
+		return NULL;
 	sqlcur_init(&c, sql);
 	after = c;
 	sqlcur_advance(&after);
 	if ((c.tok.type != TK_WORD && c.tok.type != TK_QUOTED) || after.tok.type != TK_EOF)
 		return NULL;
-	for (w = words; c.tok.type == TK_WORD && *w; w++)
-		if (sqlcur_is(&c, *w))
-			return NULL;
 	return sqltok_name(&c.tok);
 }
 
