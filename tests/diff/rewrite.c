@@ -24,7 +24,7 @@
 static const char *const kind_names[RW_COUNT] = {
 	"quote", "new-x", "case", "space", "comment", "eq", "ne", "paren-whole",
 	"paren-operand", "paren-sub", "paren-drop", "for-each-row", "num-int",
-	"num-real", "place-check", "place-unique", "place-pk", "place-fk",
+	"num-real", "place-check", "place-unique", "place-pk", "place-fk", "layout",
 };
 
 const char *rw_kind_name(rw_kind k)
@@ -861,7 +861,7 @@ typedef struct rw {
 	retort_buf out;
 	retort_buf pending;  /* gaps of tokens left out, for the next token */
 	int no_paren;        /* a DEFAULT without parentheses: none may go in */
-	int after_type;      /* after a type, before all but GENERATED ALWAYS: no comments */
+	int no_comment;      /* this gap takes no comment */
 } rw;
 
 static int roll(rw *w, rw_kind k, unsigned percent)
@@ -923,7 +923,7 @@ static void put_gap(rw *w, const char *g, size_t n)
 		buf_clear(&gap);
 		buf_puts(&gap, s);
 	}
-	if (!w->after_type && roll(w, RW_COMMENT, 6)) {
+	if (!w->no_comment && roll(w, RW_COMMENT, 6)) {
 		buf_puts(&gap, " ");
 		buf_puts(&gap, comments[gen_rng_below(&w->r, sizeof(comments) / sizeof(comments[0]))]);
 		buf_puts(&gap, " ");
@@ -1231,10 +1231,7 @@ static int emit_piece(rw *w, char kind, const char *z)
 	memset(&p, 0, sizeof(p));
 	tokenize(z, &p.t, &p.n, &trail, &ntrail);
 	if (kind == GEN_PIECE_VERBATIM) {
-		/* SQLite keeps a declared type as written, up to GENERATED ALWAYS:
-		** a comment before those two words would join the type */
 		put_text(w, z, strlen(z));
-		w->after_type = 1;
 		free(p.t);
 		return 0;
 	}
@@ -1304,10 +1301,13 @@ static void emit_skeleton(rw *w, const char *z, const char *end)
 	memset(&p, 0, sizeof(p));
 	tokenize(s, &p.t, &p.n, &trail, &ntrail);
 	for (i = 0; i < p.n; i++) {
+		/* SQLite reads GENERATED ALWAYS as words of the column's type,
+		** then cuts them off the type with the spaces before them: a
+		** comment before either word would stay in the declared type */
+		w->no_comment = word_is(&p.t[i].t, "GENERATED") || word_is(&p.t[i].t, "ALWAYS");
 		p.t[i].flags |= F_KW;
 		emit_tok(w, &p, i);
-		if (!word_is(&p.t[i].t, "GENERATED") && !word_is(&p.t[i].t, "ALWAYS"))
-			w->after_type = 0;
+		w->no_comment = 0;
 	}
 	put_gap(w, trail, ntrail);
 	free(p.t);

@@ -40,6 +40,9 @@ typedef enum rw_kind {
 	RW_PLACE_UNIQUE,  /* column-level vs table-level UNIQUE */
 	RW_PLACE_PK,      /* column-level vs table-level PRIMARY KEY */
 	RW_PLACE_FK,      /* REFERENCES vs FOREIGN KEY (...) REFERENCES */
+	RW_LAYOUT,        /* gen_schema's renderer with another seed: the styles
+	                     it quotes names in, keyword case per statement, line
+	                     breaks, the order of a table's constraints */
 	RW_COUNT
 } rw_kind;
 

@@ -157,6 +157,19 @@ static char *object_sql(sqlite3 *db, const gen_schema *s, size_t k)
 	return out;
 }
 
+static int check_valid(pair *p)
+{
+	char *msg = NULL;
+
+	if (sqlcheck_schema(p->bsql, &msg) == 0)
+		return 0;
+	fail(p, F_GENERATOR, "%s", msg);
+	if (!p->detail)
+		report_numbered("rewritten", p->bsql);
+	free(msg);
+	return -1;
+}
+
 static void pair_release(pair *p)
 {
 	gen_schema_release(&p->ga);
@@ -188,8 +201,11 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	p.detail = detail;
 	gen_schema_generate(&p.ga, seed, NULL);
 	gen_schema_generate(&p.gb, seed, NULL);
-	/* the renderer's own layout choices differ from A's too */
-	p.gb.seed = seed ^ 0x94D049BB133111EBULL;
+	if (on & (1u << RW_LAYOUT)) {
+		p.gb.seed = seed ^ 0x94D049BB133111EBULL;
+		p.applied |= 1u << RW_LAYOUT;
+	}
+	/* (a moved constraint shifts the renderer's later layout choices too) */
 	rw_place(&p.gb, seed, on, &p.applied);
 	p.asql = gen_schema_to_sql(&p.ga);
 	p.marked = gen_schema_to_sql_marked(&p.gb);
@@ -219,12 +235,15 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 		fail(&p, F_GENERATOR, "%s", msg);
 		goto done;
 	}
-	if (sqlcheck_schema(p.bsql, &msg) < 0) {
-		fail(&p, F_GENERATOR, "%s", msg);
-		if (!detail)
-			report_numbered("rewritten", p.bsql);
+	if (!p.applied && !change && strcmp(p.asql, p.bsql) != 0) {
+		fail(&p, F_GENERATOR, "no rewrite applied, yet the text differs from A");
 		goto done;
 	}
+	/* SQLite must accept the rewritten text (a rewrite that breaks it is a
+	** bug here): always for a change, for a sample of the equivalent pairs
+	** (the check costs a tenth of a pair), and for every failing one below */
+	if ((change || seed % 8 == 0) && check_valid(&p) < 0)
+		goto done;
 
 	/* A as the database, the rewritten text as the target */
 	if (sqlite3_open(":memory:", &p.db) != SQLITE_OK ||
@@ -237,12 +256,14 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 		goto done;
 	}
 	if (retort_schema_from_sql(&p.b, p.bsql, "rewritten.sql", NULL, &err) != 0) {
-		fail(&p, F_LOAD, "%s", errmsg(err));
+		if (check_valid(&p) == 0)
+			fail(&p, F_LOAD, "%s", errmsg(err));
 		goto done;
 	}
 	if (retort_diff(&p.plan, p.a, p.b, &err) != 0 ||
 	    retort_plan_script(&p.up, p.plan, RETORT_UPGRADE, &err) != 0) {
-		fail(&p, F_DIFF, "%s", errmsg(err));
+		if (check_valid(&p) == 0)
+			fail(&p, F_DIFF, "%s", errmsg(err));
 		goto done;
 	}
 	if (detail)
@@ -250,7 +271,7 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	up = retort_plan_step_count(p.plan, RETORT_UPGRADE);
 	down = retort_plan_step_count(p.plan, RETORT_DOWNGRADE);
 	if (!change) {
-		if (up || down) {
+		if ((up || down) && check_valid(&p) == 0) {
 			retort_schema_equal(p.a, p.b, &why);
 			fail(&p, F_FALSE_POS, "%zu upgrade, %zu downgrade steps; first difference: %s",
 				up, down, why ? why : "(none)");
