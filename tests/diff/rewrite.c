@@ -694,7 +694,8 @@ static node *expr(parse *p, int minprec)
 			left = n;
 			continue;
 		}
-		if ((long)p->i == n->op) /* a one-token operator: =, <, AND, LIKE, ... */
+		/* the operator itself, unless IS [NOT] took it: =, AND, [NOT] LIKE, ... */
+		if (!is_form)
 			take(p, n);
 		n->nop = (long)p->i - n->op;
 		n->binary = 1;
@@ -884,7 +885,7 @@ static int wordish(unsigned char c)
 /* Would `a` then `b`, with nothing between, read as other tokens? */
 static int need_space(unsigned char a, unsigned char b)
 {
-	if (!a || strchr("(),;", a) || strchr("(),;", b))
+	if (!a || strchr(" \t\n(),;", a) || strchr("(),;", b))
 		return 0;
 	if (a == '.' || b == '.')
 		return (a >= '0' && a <= '9') || (b >= '0' && b <= '9');
