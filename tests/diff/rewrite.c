@@ -84,6 +84,16 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+/* The buffer's text (malloc'd); an allocation failure aborts. */
+static char *detach(retort_buf *b)
+{
+	char *s = buf_detach(b);
+
+	if (!s)
+		abort();
+	return s;
+}
+
 static char *xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);
@@ -312,8 +322,7 @@ void rw_place(gen_schema *s, uint64_t seed, unsigned on, unsigned *applied)
 #define F_VERBATIM 1u /* a type or collation name: written as it is */
 #define F_FUNC 2u     /* a function's name */
 #define F_NUM 4u      /* a numeric literal operand: may be spelled otherwise */
-#define F_LIT 8u      /* a literal operand (number or string) */
-#define F_KW 16u      /* a keyword of the statement around the pieces */
+#define F_KW 8u       /* a keyword of the statement around the pieces */
 
 typedef struct tk {
 	sqltok t;
@@ -482,7 +491,8 @@ static node *primary(parse *p)
 	}
 	if (t->type == TK_NUMBER || t->type == TK_STRING || t->type == TK_BLOB) {
 		n = new_node(p, K_LIT, P_PRIMARY);
-		p->t[p->i].flags |= F_LIT | (t->type == TK_NUMBER ? F_NUM : 0);
+		if (t->type == TK_NUMBER)
+			p->t[p->i].flags |= F_NUM;
 		take(p, n);
 		return n;
 	}
@@ -740,7 +750,7 @@ static int known_function(const sqltok *t)
 {
 	static const char *const names[] = {
 		"count", "lower", "upper", "length", "abs", "typeof", "coalesce", "substr",
-		"datetime", "raise",
+		"datetime",
 	};
 	size_t i;
 
@@ -1342,7 +1352,7 @@ char *rw_rewrite(const char *marked, uint64_t seed, unsigned on, unsigned *appli
 		if (emit_piece(&w, open[1], text) < 0) {
 			retort_buf e = RETORT_BUF_INIT;
 			buf_printf(&e, "a piece of kind '%c' does not parse: %s", open[1], text);
-			*err = buf_detach(&e);
+			*err = detach(&e);
 			free(text);
 			buf_release(&w.out);
 			buf_release(&w.pending);
@@ -1352,9 +1362,7 @@ char *rw_rewrite(const char *marked, uint64_t seed, unsigned on, unsigned *appli
 		z = close + 1;
 	}
 	buf_release(&w.pending);
-	if (buf_oom(&w.out))
-		abort();
-	return buf_detach(&w.out);
+	return detach(&w.out);
 }
 
 /* ---- the one meaningful change ---------------------------------------- */
@@ -1389,7 +1397,7 @@ static void add_site(sites *s, const char *from, const char *to, const char *rep
 	x->end = s->base + (size_t)(to - s->text);
 	x->repl = xstrndup(repl, strlen(repl));
 	buf_printf(&b, "%s '%.*s' -> '%s'", what, (int)(to - from), from, repl);
-	x->what = buf_detach(&b);
+	x->what = detach(&b);
 	x->statement = s->statement;
 	x->piece = s->piece;
 }
@@ -1424,7 +1432,7 @@ static char *op_text(const parse *p, const node *n)
 			buf_putc(&b, ' ');
 		buf_put(&b, p->t[i].t.z, p->t[i].t.n);
 	}
-	return buf_detach(&b);
+	return detach(&b);
 }
 
 typedef struct name_ref {
@@ -1488,7 +1496,7 @@ static void collect(sites *s, const parse *p, const node *n, name_ref **names, s
 		}
 		GROW(*names, *nn, *capn);
 		(*names)[*nn].n = n;
-		(*names)[(*nn)++].key = buf_detach(&b);
+		(*names)[(*nn)++].key = detach(&b);
 	}
 	for (i = 0; i < n->n; i++)
 		if (n->v[i].tok < 0)
@@ -1587,7 +1595,7 @@ char *rw_change_marked(const char *marked, uint64_t seed, rw_change *ch)
 		buf_put(&b, marked, x->start);
 		buf_puts(&b, x->repl);
 		buf_puts(&b, marked + x->end);
-		out = buf_detach(&b);
+		out = detach(&b);
 		ch->statement = x->statement;
 		ch->piece = x->piece;
 		ch->what = xstrndup(x->what, strlen(x->what));

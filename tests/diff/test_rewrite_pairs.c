@@ -151,8 +151,11 @@ static char *object_sql(sqlite3 *db, const gen_schema *s, size_t k)
 	if (name && sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = ?1",
 		-1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			out = strdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+			retort_buf b = RETORT_BUF_INIT;
+			buf_puts(&b, (const char *)sqlite3_column_text(st, 0));
+			out = buf_detach(&b);
+		}
 	}
 	sqlite3_finalize(st);
 	return out;
