@@ -22,7 +22,7 @@
 #include <string.h>
 
 static const char *const kind_names[RW_COUNT] = {
-	"quote", "new-x", "case", "space", "comment", "eq", "ne", "paren-whole",
+	"quote", "new-x", "name-case", "case", "space", "comment", "eq", "ne", "paren-whole",
 	"paren-operand", "paren-sub", "paren-drop", "for-each-row", "num-int",
 	"num-real", "place-check", "place-unique", "place-pk", "place-fk", "layout",
 };
@@ -323,6 +323,7 @@ void rw_place(gen_schema *s, uint64_t seed, unsigned on, unsigned *applied)
 #define F_FUNC 2u     /* a function's name */
 #define F_NUM 4u      /* a numeric literal operand: may be spelled otherwise */
 #define F_KW 8u       /* a keyword of the statement around the pieces */
+#define F_REF 16u     /* a name in a column reference of an expression */
 
 typedef struct tk {
 	sqltok t;
@@ -463,9 +464,11 @@ static node *name_atom(parse *p)
 {
 	node *n = new_node(p, K_NAME, P_PRIMARY);
 
+	p->t[p->i].flags |= F_REF;
 	take(p, n);
 	while (op_is(at(p, 0), ".") && (at(p, 1)->type == TK_WORD || at(p, 1)->type == TK_QUOTED)) {
 		take(p, n);
+		p->t[p->i].flags |= F_REF;
 		take(p, n);
 	}
 	return n;
@@ -990,20 +993,55 @@ static void put_case(rw *w, const sqltok *t)
 	free(s);
 }
 
+/* The quoting style of a name token, as gen_quote_ident numbers them. */
+static int quote_style(const sqltok *t)
+{
+	if (t->type == TK_WORD)
+		return 3;
+	return t->z[0] == '[' ? 1 : t->z[0] == '`' ? 2 : 0;
+}
+
+/* Letters A-Z and a-z of `s` in upper case, lower case or as they come. */
+static int recase(rw *w, char *s)
+{
+	uint32_t mode = gen_rng_below(&w->r, 3);
+	int changed = 0;
+
+	for (; *s; s++) {
+		char c = *s;
+		if (mode == 0 && c >= 'a' && c <= 'z')
+			*s = (char)(c - 'a' + 'A');
+		else if (mode == 1 && c >= 'A' && c <= 'Z')
+			*s = (char)(c - 'A' + 'a');
+		else if (mode == 2 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
+			 gen_rng_chance(&w->r, 50))
+			*s = (char)(c ^ 0x20);
+		changed |= *s != c;
+	}
+	return changed;
+}
+
 static void put_ident(rw *w, const tk *k, int after_new)
 {
 	rw_kind kind = after_new ? RW_NEW_X : RW_QUOTE;
+	int requote = roll(w, kind, 50), cased = 0;
 	char *name, *q;
 
-	if (!roll(w, kind, 50)) {
-		put_text(w, k->t.z, k->t.n);
-		return;
-	}
 	name = sqltok_name(&k->t);
 	if (!name)
 		abort();
-	q = gen_quote_ident(name, (int)gen_rng_below(&w->r, 4));
-	if (strlen(q) != k->t.n || memcmp(q, k->t.z, k->t.n) != 0)
+	if ((k->flags & F_REF) && roll(w, RW_NAME_CASE, 30) && recase(w, name)) {
+		mark_applied(w, RW_NAME_CASE);
+		cased = 1;
+	}
+	if (!requote && !cased) {
+		put_text(w, k->t.z, k->t.n);
+		free(name);
+		return;
+	}
+	/* a name in a new case keeps its style unless the quoting changes too */
+	q = gen_quote_ident(name, requote ? (int)gen_rng_below(&w->r, 4) : quote_style(&k->t));
+	if (requote && (strlen(q) != k->t.n || memcmp(q, k->t.z, k->t.n) != 0))
 		mark_applied(w, kind);
 	put_text(w, q, strlen(q));
 	free(q);

@@ -24,6 +24,8 @@
 typedef enum rw_kind {
 	RW_QUOTE = 0,     /* "x", [x], `x`, bare where legal, for the same name */
 	RW_NEW_X,         /* NEW."x" vs NEW.x (and OLD) */
+	RW_NAME_CASE,     /* the ASCII case of a name where an expression refers
+	                     to a column: SQLite matches names without it */
 	RW_CASE,          /* keyword and function-name case */
 	RW_SPACE,         /* whitespace and line breaks between tokens */
 	RW_COMMENT,       /* -- and block comments between tokens (added, dropped) */
