@@ -22,9 +22,9 @@
 #include <string.h>
 
 static const char *const kind_names[RW_COUNT] = {
-	"quote", "new-x", "case", "space", "comment", "eq", "ne", "paren-whole",
+	"quote", "new-x", "name-case", "case", "space", "comment", "eq", "ne", "paren-whole",
 	"paren-operand", "paren-sub", "paren-drop", "for-each-row", "num-int",
-	"num-real", "place-check", "place-unique", "place-pk", "place-fk",
+	"num-real", "place-check", "place-unique", "place-pk", "place-fk", "layout",
 };
 
 const char *rw_kind_name(rw_kind k)
@@ -82,6 +82,16 @@ static void *xrealloc(void *p, size_t n)
 	if (!p)
 		abort();
 	return p;
+}
+
+/* The buffer's text (malloc'd); an allocation failure aborts. */
+static char *detach(retort_buf *b)
+{
+	char *s = buf_detach(b);
+
+	if (!s)
+		abort();
+	return s;
 }
 
 static char *xstrndup(const char *s, size_t n)
@@ -312,8 +322,8 @@ void rw_place(gen_schema *s, uint64_t seed, unsigned on, unsigned *applied)
 #define F_VERBATIM 1u /* a type or collation name: written as it is */
 #define F_FUNC 2u     /* a function's name */
 #define F_NUM 4u      /* a numeric literal operand: may be spelled otherwise */
-#define F_LIT 8u      /* a literal operand (number or string) */
-#define F_KW 16u      /* a keyword of the statement around the pieces */
+#define F_KW 8u       /* a keyword of the statement around the pieces */
+#define F_REF 16u     /* a name in a column reference of an expression */
 
 typedef struct tk {
 	sqltok t;
@@ -454,9 +464,11 @@ static node *name_atom(parse *p)
 {
 	node *n = new_node(p, K_NAME, P_PRIMARY);
 
+	p->t[p->i].flags |= F_REF;
 	take(p, n);
 	while (op_is(at(p, 0), ".") && (at(p, 1)->type == TK_WORD || at(p, 1)->type == TK_QUOTED)) {
 		take(p, n);
+		p->t[p->i].flags |= F_REF;
 		take(p, n);
 	}
 	return n;
@@ -482,7 +494,8 @@ static node *primary(parse *p)
 	}
 	if (t->type == TK_NUMBER || t->type == TK_STRING || t->type == TK_BLOB) {
 		n = new_node(p, K_LIT, P_PRIMARY);
-		p->t[p->i].flags |= F_LIT | (t->type == TK_NUMBER ? F_NUM : 0);
+		if (t->type == TK_NUMBER)
+			p->t[p->i].flags |= F_NUM;
 		take(p, n);
 		return n;
 	}
@@ -694,7 +707,8 @@ static node *expr(parse *p, int minprec)
 			left = n;
 			continue;
 		}
-		if ((long)p->i == n->op) /* a one-token operator: =, <, AND, LIKE, ... */
+		/* the operator itself, unless IS [NOT] took it: =, AND, [NOT] LIKE, ... */
+		if (!is_form)
 			take(p, n);
 		n->nop = (long)p->i - n->op;
 		n->binary = 1;
@@ -739,7 +753,7 @@ static int known_function(const sqltok *t)
 {
 	static const char *const names[] = {
 		"count", "lower", "upper", "length", "abs", "typeof", "coalesce", "substr",
-		"datetime", "raise",
+		"datetime",
 	};
 	size_t i;
 
@@ -861,7 +875,7 @@ typedef struct rw {
 	retort_buf out;
 	retort_buf pending;  /* gaps of tokens left out, for the next token */
 	int no_paren;        /* a DEFAULT without parentheses: none may go in */
-	int after_type;      /* after a type, before all but GENERATED ALWAYS: no comments */
+	int no_comment;      /* this gap takes no comment */
 } rw;
 
 static int roll(rw *w, rw_kind k, unsigned percent)
@@ -884,7 +898,7 @@ static int wordish(unsigned char c)
 /* Would `a` then `b`, with nothing between, read as other tokens? */
 static int need_space(unsigned char a, unsigned char b)
 {
-	if (!a || strchr("(),;", a) || strchr("(),;", b))
+	if (!a || strchr(" \t\n(),;", a) || strchr("(),;", b))
 		return 0;
 	if (a == '.' || b == '.')
 		return (a >= '0' && a <= '9') || (b >= '0' && b <= '9');
@@ -923,7 +937,7 @@ static void put_gap(rw *w, const char *g, size_t n)
 		buf_clear(&gap);
 		buf_puts(&gap, s);
 	}
-	if (!w->after_type && roll(w, RW_COMMENT, 6)) {
+	if (!w->no_comment && roll(w, RW_COMMENT, 6)) {
 		buf_puts(&gap, " ");
 		buf_puts(&gap, comments[gen_rng_below(&w->r, sizeof(comments) / sizeof(comments[0]))]);
 		buf_puts(&gap, " ");
@@ -979,20 +993,55 @@ static void put_case(rw *w, const sqltok *t)
 	free(s);
 }
 
+/* The quoting style of a name token, as gen_quote_ident numbers them. */
+static int quote_style(const sqltok *t)
+{
+	if (t->type == TK_WORD)
+		return 3;
+	return t->z[0] == '[' ? 1 : t->z[0] == '`' ? 2 : 0;
+}
+
+/* Letters A-Z and a-z of `s` in upper case, lower case or as they come. */
+static int recase(rw *w, char *s)
+{
+	uint32_t mode = gen_rng_below(&w->r, 3);
+	int changed = 0;
+
+	for (; *s; s++) {
+		char c = *s;
+		if (mode == 0 && c >= 'a' && c <= 'z')
+			*s = (char)(c - 'a' + 'A');
+		else if (mode == 1 && c >= 'A' && c <= 'Z')
+			*s = (char)(c - 'A' + 'a');
+		else if (mode == 2 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
+			 gen_rng_chance(&w->r, 50))
+			*s = (char)(c ^ 0x20);
+		changed |= *s != c;
+	}
+	return changed;
+}
+
 static void put_ident(rw *w, const tk *k, int after_new)
 {
 	rw_kind kind = after_new ? RW_NEW_X : RW_QUOTE;
+	int requote = roll(w, kind, 50), cased = 0;
 	char *name, *q;
 
-	if (!roll(w, kind, 50)) {
-		put_text(w, k->t.z, k->t.n);
-		return;
-	}
 	name = sqltok_name(&k->t);
 	if (!name)
 		abort();
-	q = gen_quote_ident(name, (int)gen_rng_below(&w->r, 4));
-	if (strlen(q) != k->t.n || memcmp(q, k->t.z, k->t.n) != 0)
+	if ((k->flags & F_REF) && roll(w, RW_NAME_CASE, 30) && recase(w, name)) {
+		mark_applied(w, RW_NAME_CASE);
+		cased = 1;
+	}
+	if (!requote && !cased) {
+		put_text(w, k->t.z, k->t.n);
+		free(name);
+		return;
+	}
+	/* a name in a new case keeps its style unless the quoting changes too */
+	q = gen_quote_ident(name, requote ? (int)gen_rng_below(&w->r, 4) : quote_style(&k->t));
+	if (requote && (strlen(q) != k->t.n || memcmp(q, k->t.z, k->t.n) != 0))
 		mark_applied(w, kind);
 	put_text(w, q, strlen(q));
 	free(q);
@@ -1231,10 +1280,7 @@ static int emit_piece(rw *w, char kind, const char *z)
 	memset(&p, 0, sizeof(p));
 	tokenize(z, &p.t, &p.n, &trail, &ntrail);
 	if (kind == GEN_PIECE_VERBATIM) {
-		/* SQLite keeps a declared type as written, up to GENERATED ALWAYS:
-		** a comment before those two words would join the type */
 		put_text(w, z, strlen(z));
-		w->after_type = 1;
 		free(p.t);
 		return 0;
 	}
@@ -1304,10 +1350,13 @@ static void emit_skeleton(rw *w, const char *z, const char *end)
 	memset(&p, 0, sizeof(p));
 	tokenize(s, &p.t, &p.n, &trail, &ntrail);
 	for (i = 0; i < p.n; i++) {
+		/* SQLite reads GENERATED ALWAYS as words of the column's type,
+		** then cuts them off the type with the spaces before them: a
+		** comment before either word would stay in the declared type */
+		w->no_comment = word_is(&p.t[i].t, "GENERATED") || word_is(&p.t[i].t, "ALWAYS");
 		p.t[i].flags |= F_KW;
 		emit_tok(w, &p, i);
-		if (!word_is(&p.t[i].t, "GENERATED") && !word_is(&p.t[i].t, "ALWAYS"))
-			w->after_type = 0;
+		w->no_comment = 0;
 	}
 	put_gap(w, trail, ntrail);
 	free(p.t);
@@ -1341,7 +1390,7 @@ char *rw_rewrite(const char *marked, uint64_t seed, unsigned on, unsigned *appli
 		if (emit_piece(&w, open[1], text) < 0) {
 			retort_buf e = RETORT_BUF_INIT;
 			buf_printf(&e, "a piece of kind '%c' does not parse: %s", open[1], text);
-			*err = buf_detach(&e);
+			*err = detach(&e);
 			free(text);
 			buf_release(&w.out);
 			buf_release(&w.pending);
@@ -1351,9 +1400,7 @@ char *rw_rewrite(const char *marked, uint64_t seed, unsigned on, unsigned *appli
 		z = close + 1;
 	}
 	buf_release(&w.pending);
-	if (buf_oom(&w.out))
-		abort();
-	return buf_detach(&w.out);
+	return detach(&w.out);
 }
 
 /* ---- the one meaningful change ---------------------------------------- */
@@ -1388,7 +1435,7 @@ static void add_site(sites *s, const char *from, const char *to, const char *rep
 	x->end = s->base + (size_t)(to - s->text);
 	x->repl = xstrndup(repl, strlen(repl));
 	buf_printf(&b, "%s '%.*s' -> '%s'", what, (int)(to - from), from, repl);
-	x->what = buf_detach(&b);
+	x->what = detach(&b);
 	x->statement = s->statement;
 	x->piece = s->piece;
 }
@@ -1423,7 +1470,7 @@ static char *op_text(const parse *p, const node *n)
 			buf_putc(&b, ' ');
 		buf_put(&b, p->t[i].t.z, p->t[i].t.n);
 	}
-	return buf_detach(&b);
+	return detach(&b);
 }
 
 typedef struct name_ref {
@@ -1487,7 +1534,7 @@ static void collect(sites *s, const parse *p, const node *n, name_ref **names, s
 		}
 		GROW(*names, *nn, *capn);
 		(*names)[*nn].n = n;
-		(*names)[(*nn)++].key = buf_detach(&b);
+		(*names)[(*nn)++].key = detach(&b);
 	}
 	for (i = 0; i < n->n; i++)
 		if (n->v[i].tok < 0)
@@ -1586,7 +1633,7 @@ char *rw_change_marked(const char *marked, uint64_t seed, rw_change *ch)
 		buf_put(&b, marked, x->start);
 		buf_puts(&b, x->repl);
 		buf_puts(&b, marked + x->end);
-		out = buf_detach(&b);
+		out = detach(&b);
 		ch->statement = x->statement;
 		ch->piece = x->piece;
 		ch->what = xstrndup(x->what, strlen(x->what));

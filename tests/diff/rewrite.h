@@ -24,6 +24,8 @@
 typedef enum rw_kind {
 	RW_QUOTE = 0,     /* "x", [x], `x`, bare where legal, for the same name */
 	RW_NEW_X,         /* NEW."x" vs NEW.x (and OLD) */
+	RW_NAME_CASE,     /* the ASCII case of a name where an expression refers
+	                     to a column: SQLite matches names without it */
 	RW_CASE,          /* keyword and function-name case */
 	RW_SPACE,         /* whitespace and line breaks between tokens */
 	RW_COMMENT,       /* -- and block comments between tokens (added, dropped) */
@@ -40,6 +42,9 @@ typedef enum rw_kind {
 	RW_PLACE_UNIQUE,  /* column-level vs table-level UNIQUE */
 	RW_PLACE_PK,      /* column-level vs table-level PRIMARY KEY */
 	RW_PLACE_FK,      /* REFERENCES vs FOREIGN KEY (...) REFERENCES */
+	RW_LAYOUT,        /* gen_schema's renderer with another seed: the styles
+	                     it quotes names in, keyword case per statement, line
+	                     breaks, the order of a table's constraints */
 	RW_COUNT
 } rw_kind;
 

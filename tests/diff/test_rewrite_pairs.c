@@ -14,10 +14,16 @@
 **       operator, literal, collation or name). The plan must have upgrade
 **       steps, the upgrade must bring A's database to B (retort's reading
 **       of it equal to B), and the object that holds the change must no
-**       longer be as it was in A.
+**       longer be as it was in A (a plan that rebuilds other objects for
+**       no reason must not hide a change it failed to make).
+**
+** The rewrites are checked apart from retort: a pair with no rewrite gives
+** A's text byte for byte; SQLite accepts every changed text and a sample of
+** the equivalent ones (and every failing one), and those views have A's
+** columns. A failure there is a bug of the rewrite, counted as such.
 **
 ** Environment:
-**   RETORT_REWRITE_COUNT=N    pairs (10000 equiv, 3000 change)
+**   RETORT_REWRITE_COUNT=N    pairs (10000 equiv, 2000 change)
 **   RETORT_REWRITE_FIRST=N    the first seed (1)
 **   RETORT_REWRITE_SEED=N     one seed, printing A, the rewritten text, the plan
 **   RETORT_REWRITE_KINDS=a,b  only these kinds of rewrite (names as printed)
@@ -28,6 +34,7 @@
 #include "roundtrip/sqlcheck.h"
 #include "harness.h"
 
+#include "buf.h"
 #include "retort.h"
 
 #include <sqlite3.h>
@@ -150,11 +157,70 @@ static char *object_sql(sqlite3 *db, const gen_schema *s, size_t k)
 	if (name && sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = ?1",
 		-1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			out = strdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+			retort_buf b = RETORT_BUF_INIT;
+			buf_puts(&b, (const char *)sqlite3_column_text(st, 0));
+			out = buf_detach(&b);
+		}
 	}
 	sqlite3_finalize(st);
 	return out;
+}
+
+/* Every view's columns as SQLite names and types them, one per line. */
+static char *view_columns(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	retort_buf b = RETORT_BUF_INIT;
+
+	if (sqlite3_prepare_v2(db, "SELECT m.name, c.cid, c.name, c.type FROM sqlite_master AS m, "
+		"pragma_table_xinfo(m.name) AS c WHERE m.type = 'view' ORDER BY m.name, c.cid",
+		-1, &st, NULL) != SQLITE_OK) {
+		buf_printf(&b, "(%s)", sqlite3_errmsg(db));
+	} else {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			buf_printf(&b, "%s|%d|%s|%s\n", sqlite3_column_text(st, 0),
+				sqlite3_column_int(st, 1), sqlite3_column_text(st, 2),
+				sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return buf_detach(&b);
+}
+
+/*
+** The rewritten text must be a schema SQLite accepts (views and trigger
+** bodies compiled too), and, when it is meant to be A again, its views
+** must have A's columns (a view names a column after its expression's text
+** unless the column is a plain name or has an alias: a rewrite there would
+** be a real change). A failure here is a bug of the rewrite, not of retort.
+*/
+static int check_valid(pair *p)
+{
+	char *msg = NULL, *va = NULL, *vb = NULL;
+	sqlite3 *db = NULL;
+	int rc = 0;
+
+	if (sqlcheck_schema(p->bsql, &msg) < 0) {
+		fail(p, F_GENERATOR, "%s", msg);
+		rc = -1;
+	} else if (!p->change) {
+		if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+		    sqlite3_exec(db, p->bsql, NULL, NULL, NULL) != SQLITE_OK) {
+			fail(p, F_GENERATOR, "%s", sqlite3_errmsg(db));
+			rc = -1;
+		} else if (strcmp(va = view_columns(p->db), vb = view_columns(db)) != 0) {
+			fail(p, F_GENERATOR, "the views' columns differ");
+			harness_print_text_diff(va, vb);
+			rc = -1;
+		}
+	}
+	if (rc < 0 && !p->detail)
+		report_numbered("rewritten", p->bsql);
+	free(msg);
+	free(va);
+	free(vb);
+	sqlite3_close(db);
+	return rc;
 }
 
 static void pair_release(pair *p)
@@ -188,8 +254,11 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	p.detail = detail;
 	gen_schema_generate(&p.ga, seed, NULL);
 	gen_schema_generate(&p.gb, seed, NULL);
-	/* the renderer's own layout choices differ from A's too */
-	p.gb.seed = seed ^ 0x94D049BB133111EBULL;
+	if (on & (1u << RW_LAYOUT)) {
+		p.gb.seed = seed ^ 0x94D049BB133111EBULL;
+		p.applied |= 1u << RW_LAYOUT;
+	}
+	/* (a moved constraint shifts the renderer's later layout choices too) */
 	rw_place(&p.gb, seed, on, &p.applied);
 	p.asql = gen_schema_to_sql(&p.ga);
 	p.marked = gen_schema_to_sql_marked(&p.gb);
@@ -219,30 +288,34 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 		fail(&p, F_GENERATOR, "%s", msg);
 		goto done;
 	}
-	if (sqlcheck_schema(p.bsql, &msg) < 0) {
-		fail(&p, F_GENERATOR, "%s", msg);
-		if (!detail)
-			report_numbered("rewritten", p.bsql);
+	if (!p.applied && !change && strcmp(p.asql, p.bsql) != 0) {
+		fail(&p, F_GENERATOR, "no rewrite applied, yet the text differs from A");
 		goto done;
 	}
-
 	/* A as the database, the rewritten text as the target */
 	if (sqlite3_open(":memory:", &p.db) != SQLITE_OK ||
 	    sqlite3_exec(p.db, p.asql, NULL, NULL, NULL) != SQLITE_OK) {
 		fail(&p, F_SETUP, "building A: %s", sqlite3_errmsg(p.db));
 		goto done;
 	}
+	/* the rewrite itself is checked always for a change, for a sample of
+	** the equivalent pairs (it costs a fifth of a pair), and for every
+	** failing one below */
+	if ((change || seed % 8 == 0) && check_valid(&p) < 0)
+		goto done;
 	if (retort_schema_read(&p.a, p.db, NULL, &err) != 0) {
 		fail(&p, F_SETUP, "retort_schema_read: %s", errmsg(err));
 		goto done;
 	}
 	if (retort_schema_from_sql(&p.b, p.bsql, "rewritten.sql", NULL, &err) != 0) {
-		fail(&p, F_LOAD, "%s", errmsg(err));
+		if (check_valid(&p) == 0)
+			fail(&p, F_LOAD, "%s", errmsg(err));
 		goto done;
 	}
 	if (retort_diff(&p.plan, p.a, p.b, &err) != 0 ||
 	    retort_plan_script(&p.up, p.plan, RETORT_UPGRADE, &err) != 0) {
-		fail(&p, F_DIFF, "%s", errmsg(err));
+		if (check_valid(&p) == 0)
+			fail(&p, F_DIFF, "%s", errmsg(err));
 		goto done;
 	}
 	if (detail)
@@ -250,7 +323,7 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	up = retort_plan_step_count(p.plan, RETORT_UPGRADE);
 	down = retort_plan_step_count(p.plan, RETORT_DOWNGRADE);
 	if (!change) {
-		if (up || down) {
+		if ((up || down) && check_valid(&p) == 0) {
 			retort_schema_equal(p.a, p.b, &why);
 			fail(&p, F_FALSE_POS, "%zu upgrade, %zu downgrade steps; first difference: %s",
 				up, down, why ? why : "(none)");
@@ -308,7 +381,7 @@ int main(int argc, char **argv)
 	}
 	if (kinds && *kinds && !(allowed = rw_kind_parse(kinds)))
 		return 2;
-	count = harness_env_number("RETORT_REWRITE_COUNT", change ? 3000 : 10000, NULL);
+	count = harness_env_number("RETORT_REWRITE_COUNT", change ? 2000 : 10000, NULL);
 	first = harness_env_number("RETORT_REWRITE_SEED", 0, &seed_given);
 	if (seed_given) {
 		run_pair(first, allowed, change, 1);
@@ -349,6 +422,12 @@ int main(int argc, char **argv)
 		/* every kind of rewrite was made often enough to mean something */
 		for (k = 0; k < RW_COUNT; k++)
 			CHECK(S.kind_pairs[k] * 20 >= S.pairs);
+		/* and changes were hidden in every kind of piece */
+		if (change) {
+			static const char pieces[] = "DCGIWVR";
+			for (k = 0; pieces[k]; k++)
+				CHECK(S.pieces[(unsigned char)pieces[k]] * 100 >= S.pairs);
+		}
 	}
 	return harness_done();
 }
