@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "scratch.h"
 #include "sqltok.h"
+#include "error.h"
 
 #include <ctype.h>
 #include <sqlite3.h>
@@ -256,14 +257,20 @@ static char *expr_select(const char *table, const char *expr)
 static char *default_word(const char *sql)
 {
 	sqlcur c, after;
+	char *word;
 
-	if (sql_is_literal(sql, 1))
-		return NULL;
 	sqlcur_init(&c, sql);
 	after = c;
 	sqlcur_advance(&after);
 	if ((c.tok.type != TK_WORD && c.tok.type != TK_QUOTED) || after.tok.type != TK_EOF)
 		return NULL;
+	/* the token alone: comments around it are kept in a DEFAULT's text */
+	word = xstrndup(c.tok.z, c.tok.n);
+	if (word && sql_is_literal(word, 1)) {
+		free(word);
+		return NULL;
+	}
+	free(word);
 	return sqltok_name(&c.tok);
 }
 

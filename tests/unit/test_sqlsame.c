@@ -80,6 +80,8 @@ static const pair same_defaults[] = {
 	{ "-1", "(-1)" },
 	{ "CURRENT_TIMESTAMP", "(current_timestamp)" },
 	{ "true", "TRUE" },
+	{ "NULL", "null /* none */" },
+	{ "CURRENT_TIME", "-- now\nCurrent_time" },
 	{ "abc", "[abc]" },                /* both the string 'abc' */
 	{ "\"abc\"", "`abc`" },
 	{ NULL, NULL }
