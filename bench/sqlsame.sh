@@ -71,5 +71,9 @@ for bin in "$retort" ${BASE:+"$(realpath "$BASE")"}; do
 	done
 done
 hyperfine -N -i --warmup 1 --min-runs 5 --export-csv "$work/times.csv" "${cmds[@]}" >&2
-echo "N=$n tables; median seconds:"
-awk -F, 'NR > 1 { printf "  %-40s %.3f\n", $1, $4 }' "$work/times.csv"
+# the CPU time too: on a shared machine the wall time says more about the
+# neighbours than about retort
+echo "N=$n tables: median wall, mean CPU (user+sys) seconds; load $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	{ printf "  %-30s %7.3f %7.3f\n", $col["command"], $col["median"], $col["user"] + $col["system"] }' \
+	"$work/times.csv"
