@@ -104,6 +104,21 @@ static int run_one(sqlite3 *db, const char *sql)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A view of the target: its statement, or a model's SELECT given alone. */
+static int make_view(sqlite3 *db, const schema_view *v)
+{
+	char *sql;
+	int rc;
+
+	if (v->sql)
+		return run_one(db, v->sql);
+	if (!v->select || !(sql = sqlite3_mprintf("CREATE VIEW \"%w\" AS %s", v->name, v->select)))
+		return -1;
+	rc = run_one(db, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
 /* The target's tables as bare column names (enough to resolve every name;
 ** both texts compile against the same table, so types, keys and
 ** constraints would only add what is the same on both sides; a virtual
@@ -149,7 +164,7 @@ static int load(sqlsame *s)
 	while (!bad && more) {
 		more = 0;
 		for (i = 0; t && i < t->nviews; i++)
-			if (!made[i] && run_one(s->db, t->views[i].sql) == 0)
+			if (!made[i] && make_view(s->db, &t->views[i]) == 0)
 				made[i] = more = 1;
 	}
 	free(made);
@@ -400,6 +415,10 @@ int sqlsame_view(sqlsame *s, const schema_view *a, const schema_view *b)
 
 	if (a->has_column_list != b->has_column_list)
 		return 0;
+	/* a model's view given as a whole statement has no SELECT apart (it
+	** is read back from SQLite before any comparison that matters) */
+	if (!a->select || !b->select)
+		return token_verdict(schema_view_text(a), schema_view_text(b)) > 0;
 	if (a->has_column_list) {
 		retort_buf x = RETORT_BUF_INIT, y = RETORT_BUF_INIT;
 		column_list(&x, a->sql);

@@ -270,10 +270,39 @@ static void test_schemas(void)
 	}
 }
 
+/* A schema as the model loader leaves it (before any reading back): a view
+** given as a SELECT has no statement, one given as a statement no SELECT. */
+static void test_model_views(void)
+{
+	static const char yaml[] =
+		"tables:\n  u:\n    columns:\n      q: {type: INT}\n"
+		"views:\n  v: \"SELECT (q + 1) * 2 AS k FROM u\"\n"
+		"  w: \"CREATE VIEW w AS SELECT q FROM u\"\n";
+	retort_schema *m = NULL, *db = NULL, *other = NULL;
+	retort_error *err = NULL;
+
+	CHECK(retort_models_load_text(&m, yaml, sizeof(yaml) - 1, "test.yaml", NULL, &err) == 0);
+	retort_error_free(err);
+	db = schema_of("CREATE TABLE u (q INT);"
+		"CREATE VIEW v AS SELECT ((q + 1)) * 2 AS k FROM u;"
+		"CREATE VIEW w AS SELECT q FROM u;");
+	other = schema_of("CREATE TABLE u (q INT);"
+		"CREATE VIEW v AS SELECT q + 1 * 2 AS k FROM u;"
+		"CREATE VIEW w AS SELECT q FROM u;");
+	if (m) {
+		CHECK_INT(retort_schema_equal(db, m, NULL), 1);
+		CHECK_INT(retort_schema_equal(other, m, NULL), 0);
+	}
+	retort_schema_free(m);
+	retort_schema_free(db);
+	retort_schema_free(other);
+}
+
 int main(void)
 {
 	test_canonical();
 	test_expressions();
 	test_schemas();
+	test_model_views();
 	return harness_done();
 }
