@@ -523,7 +523,8 @@ static int parse_head(const char *sql, trigger_head *h)
 			char *col;
 			if (!sqltok_is_name(&c.tok) || !(col = upper_name(&c.tok)))
 				return -1;
-			if (!str_list_has_nocase(&h->columns, col) && str_list_push(&h->columns, col) < 0) {
+			if (!str_list_has_nocase(&h->columns, col) &&
+			    str_list_push(&h->columns, col) < 0) {
 				free(col);
 				return -1;
 			}
@@ -561,13 +562,15 @@ static char *firing(sqlite3 *db, const trigger_head *h)
 	sqlite3_stmt *st = NULL;
 	int n = 0;
 
-	buf_puts(&b, h->event == 'D' ? "DELETE FROM " : h->event == 'I' ? "INSERT INTO " : "UPDATE ");
+	buf_puts(&b, h->event == 'D' ? "DELETE FROM " :
+		h->event == 'I' ? "INSERT INTO " : "UPDATE ");
 	buf_ident(&b, h->table);
 	if (h->event == 'I')
 		buf_puts(&b, " DEFAULT VALUES");
 	if (h->event != 'U')
 		return buf_detach(&b);
-	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL) == SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &st,
+		NULL) == SQLITE_OK)
 		sqlite3_bind_text(st, 1, h->table, -1, SQLITE_STATIC);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		const char *col = (const char *)sqlite3_column_text(st, 0);

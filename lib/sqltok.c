@@ -398,7 +398,8 @@ static void put_quoted(retort_buf *b, const sqlcur *c, unsigned flags, int dot_b
 		b->oom = 1;
 		return;
 	}
-	if (c->tok.z[0] == '"' && !dot_before && !(flags & (SQL_CANON_DQ_NAMES | SQL_CANON_LOOSE))) {
+	if (c->tok.z[0] == '"' && !dot_before &&
+	    !(flags & (SQL_CANON_DQ_NAMES | SQL_CANON_LOOSE))) {
 		sqlcur after = *c;
 		sqlcur_advance(&after);
 		if (!is_dot(&after.tok)) {

@@ -101,7 +101,8 @@ static const pair different_defaults[] = {
 static const pair same_schemas[] = {
 	/* CHECK on the column or on the table, quoting, parentheses */
 	{ "CREATE TABLE u (id INTEGER PRIMARY KEY, q INTEGER CHECK (q > 0 AND q < 100));",
-	  "create table \"u\" ([id] integer primary key, `q` integer, check ((q > 0) and (q < 100)));" },
+	  "create table \"u\" ([id] integer primary key, `q` integer, "
+	  "check ((q > 0) and (q < 100)));" },
 	/* index expression and WHERE */
 	{ "CREATE TABLE u (id INTEGER PRIMARY KEY, s TEXT, q INT);"
 	  "CREATE INDEX ix ON u (lower(s), q + 1) WHERE q <> 5;",
@@ -139,12 +140,18 @@ static const pair different_schemas[] = {
 	{ "CREATE TABLE u (q INT, s TEXT); CREATE VIEW v AS SELECT (q + 1) * 2 AS k FROM u;",
 	  "CREATE TABLE u (q INT, s TEXT); CREATE VIEW v AS SELECT q + 1 * 2 AS k FROM u;" },
 	/* trigger headers */
-	{ "CREATE TABLE u (q INT, s TEXT); CREATE TRIGGER tr AFTER INSERT ON u BEGIN SELECT 1; END;",
-	  "CREATE TABLE u (q INT, s TEXT); CREATE TRIGGER tr INSERT ON u BEGIN SELECT 1; END;" },
-	{ "CREATE TABLE u (q INT, s TEXT); CREATE TRIGGER tr AFTER UPDATE OF q ON u BEGIN SELECT 1; END;",
-	  "CREATE TABLE u (q INT, s TEXT); CREATE TRIGGER tr AFTER UPDATE OF q, s ON u BEGIN SELECT 1; END;" },
-	{ "CREATE TABLE u (q INT, s TEXT); CREATE TRIGGER tr AFTER UPDATE ON u BEGIN SELECT 1; END;",
-	  "CREATE TABLE u (q INT, s TEXT); CREATE TRIGGER tr AFTER UPDATE OF q, s ON u BEGIN SELECT 1; END;" },
+	{ "CREATE TABLE u (q INT, s TEXT);"
+	  "CREATE TRIGGER tr AFTER INSERT ON u BEGIN SELECT 1; END;",
+	  "CREATE TABLE u (q INT, s TEXT);"
+	  "CREATE TRIGGER tr INSERT ON u BEGIN SELECT 1; END;" },
+	{ "CREATE TABLE u (q INT, s TEXT);"
+	  "CREATE TRIGGER tr AFTER UPDATE OF q ON u BEGIN SELECT 1; END;",
+	  "CREATE TABLE u (q INT, s TEXT);"
+	  "CREATE TRIGGER tr AFTER UPDATE OF q, s ON u BEGIN SELECT 1; END;" },
+	{ "CREATE TABLE u (q INT, s TEXT);"
+	  "CREATE TRIGGER tr AFTER UPDATE ON u BEGIN SELECT 1; END;",
+	  "CREATE TABLE u (q INT, s TEXT);"
+	  "CREATE TRIGGER tr AFTER UPDATE OF q, s ON u BEGIN SELECT 1; END;" },
 	/* trigger WHEN and body */
 	{ "CREATE TABLE u (q INT); CREATE TRIGGER tr AFTER INSERT ON u WHEN NEW.q > 5 "
 	  "BEGIN SELECT 1; END;",
@@ -215,11 +222,13 @@ static void check_pairs(sqlsame *s, const char *table, const pair *pairs, int wa
 	const pair *p;
 
 	for (p = pairs; p->a; p++) {
-		int ab = sqlsame_expr(s, table, p->a, p->b), ba = sqlsame_expr(s, table, p->b, p->a);
+		int ab = sqlsame_expr(s, table, p->a, p->b);
+		int ba = sqlsame_expr(s, table, p->b, p->a);
 		CHECK_INT(ab, want);
 		CHECK_INT(ba, want);
 		if (ab != want || ba != want)
-			fprintf(stderr, "  %s: '%s' vs '%s'\n", table ? table : "default", p->a, p->b);
+			fprintf(stderr, "  %s: '%s' vs '%s'\n", table ? table : "default", p->a,
+				p->b);
 	}
 }
 
