@@ -414,7 +414,8 @@ static void remove_column(schema_table *t, size_t i)
 ** those it gains, at the end) make of `m`? Tried on a copy: drop, append,
 ** then compare as retort_schema_equal would.
 */
-static int alter_reaches(const schema_table *m, const schema_table *new, int *result)
+static int alter_reaches(sqlsame *same, const schema_table *m, const schema_table *new,
+	int *result)
 {
 	schema_table p;
 	size_t i, j, kept;
@@ -472,7 +473,7 @@ static int alter_reaches(const schema_table *m, const schema_table *new, int *re
 	}
 	if (ok) {
 		schema_table_sort(&p);
-		*result = schema_table_def_equal(&p, new, NULL);
+		*result = schema_table_def_equal(same, &p, new, NULL);
 	}
 	schema_table_release(&p);
 	return 0;
@@ -481,16 +482,16 @@ oom:
 	return -1;
 }
 
-static int decide(table_diff *td, int rebuild_touched, retort_error **err)
+static int decide(sqlsame *same, table_diff *td, int rebuild_touched, retort_error **err)
 {
 	int alter = 0;
 
-	if (schema_table_def_equal(&td->renamed, td->new, NULL) && strcmp(td->renamed.name,
+	if (schema_table_def_equal(same, &td->renamed, td->new, NULL) && strcmp(td->renamed.name,
 	    td->new->name) == 0 && !(rebuild_touched && td->touched && !td->new->virtual_using)) {
 		td->action = TABLE_KEEP;
 		return 0;
 	}
-	if (!rebuild_touched && alter_reaches(&td->renamed, td->new, &alter) < 0)
+	if (!rebuild_touched && alter_reaches(same, &td->renamed, td->new, &alter) < 0)
 		return error_oom(err);
 	td->action = alter ? TABLE_ALTER : TABLE_REBUILD;
 	return 0;
@@ -587,7 +588,7 @@ static int effective_renames(schema_diff *out, const schema *from, const schema 
 	return 0;
 }
 
-int diff_tables(schema_diff *out, const schema *from, const schema *to,
+int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
 	const rename_list *asked, int rebuild_touched, retort_error **err)
 {
 	char *matched = calloc(from->ntables + 1, 1);
@@ -632,7 +633,7 @@ int diff_tables(schema_diff *out, const schema *from, const schema *to,
 				td->col_renames[td->ncol_renames++] = renames->v[k];
 		rc = predict_renamed(td, renames, err);
 		if (!rc)
-			rc = decide(td, rebuild_touched, err);
+			rc = decide(same, td, rebuild_touched, err);
 	}
 	for (i = 0; i < from->ntables && !rc; i++) {
 		table_diff *td;

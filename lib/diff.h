@@ -10,6 +10,7 @@
 #define RETORT_DIFF_H
 
 #include "schema.h"
+#include "sqlsame.h"
 
 /* The prefix of a stopover name: where a rename waits for its new name to
 ** be free (a swap, a cycle), and where a column whose name a rename takes
@@ -69,11 +70,12 @@ typedef struct schema_diff {
 } schema_diff;
 
 /*
-** Compare `from` with `to` under `renames`. With `rebuild_touched`, every
-** table that renames touched or that changes at all is rebuilt rather than
-** altered: the fallback when an ALTER TABLE did not do what was predicted.
+** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
+** to `to`). With `rebuild_touched`, every table that renames touched or that
+** changes at all is rebuilt rather than altered: the fallback when an ALTER
+** TABLE did not do what was predicted.
 */
-int diff_tables(schema_diff *out, const schema *from, const schema *to,
+int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
 	const rename_list *renames, int rebuild_touched, retort_error **err);
 void schema_diff_release(schema_diff *d);
 

@@ -28,6 +28,7 @@ typedef struct builder {
 	plan_dir *out;
 	const schema *from, *to;
 	schema_diff sd;
+	sqlsame *same;       /* judges SQL text against `to` */
 	retort_buf sql;      /* the step being written */
 	retort_buf warning;  /* its risks in words */
 	unsigned risks;
@@ -127,7 +128,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 
 	for (i = 0; i < from->nviews; i++) {
 		const schema_view *nv = schema_find_view(to, from->views[i].name);
-		if (!nv || !schema_view_equal(&from->views[i], nv)) {
+		if (!nv || !schema_view_equal(bd->same, &from->views[i], nv)) {
 			view_gone[i] = 1;
 			if (set_add(dirty, from->views[i].name) < 0)
 				return -1;
@@ -146,7 +147,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 	for (i = 0; i < from->ntriggers; i++) {
 		const schema_trigger *t = &from->triggers[i];
 		const schema_trigger *nt = find_trigger(to, t->name);
-		trigger_gone[i] = !nt || !schema_trigger_equal(t, nt) ||
+		trigger_gone[i] = !nt || !schema_trigger_equal(bd->same, t, nt) ||
 			mentions(t->sql, dirty);
 	}
 	return 0;
@@ -253,12 +254,15 @@ static int in_unique(const schema_table *t, const schema_column *c)
 	return 0;
 }
 
-static int check_in(const schema_check *ck, const schema_table *t)
+/* Is CHECK `ck` of target table `table` also one of `t`'s? */
+static int check_in(sqlsame *same, const char *table, const schema_check *ck,
+	const schema_table *t)
 {
 	size_t i;
 
 	for (i = 0; i < t->nchecks; i++)
-		if (name_eq(ck->name, t->checks[i].name) && sql_equal(ck->expr, t->checks[i].expr))
+		if (name_eq(ck->name, t->checks[i].name) &&
+		    sqlsame_expr(same, table, ck->expr, t->checks[i].expr))
 			return 1;
 	return 0;
 }
@@ -510,7 +514,7 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the primary key of '%s': fails if "
 			"rows repeat", n->name);
 	for (i = 0; i < n->nchecks; i++)
-		if (!check_in(&n->checks[i], m)) {
+		if (!check_in(bd->same, n->name, &n->checks[i], m)) {
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s': fails if a row "
 				"violates it", n->name);
 			break;
@@ -572,7 +576,7 @@ static void create_indexes(builder *bd, const schema_table *t, const schema_tabl
 		int kept = 0;
 		for (j = 0; keep && j < keep->nindexes && !kept; j++)
 			kept = name_eq(keep->indexes[j].name, ix->name) &&
-				schema_index_equal(&keep->indexes[j], ix, NULL);
+				schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
 		if (kept)
 			continue;
 		render_create_index(&bd->sql, ix, t, NULL);
@@ -592,7 +596,7 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 		int kept = 0;
 		for (j = 0; j < n->nindexes && !kept; j++)
 			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
-				schema_index_equal(&m->indexes[i], &n->indexes[j], NULL);
+				schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
 		if (!kept)
 			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
 				m->indexes[i].name);
@@ -1168,12 +1172,15 @@ int plan_build(plan_dir *out, const schema *from, const schema *to,
 	bd.to = to;
 	buf_init(&bd.sql);
 	buf_init(&bd.warning);
-	rc = diff_tables(&bd.sd, from, to, renames, rebuild_touched, err);
+	bd.same = sqlsame_new(to);
+	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, rebuild_touched, err)
+		: error_oom(err);
 	if (!rc)
 		rc = emit_steps(&bd, err);
 	if (!rc && join_steps(out) < 0)
 		rc = error_oom(err);
 	schema_diff_release(&bd.sd);
+	sqlsame_free(bd.same);
 	buf_release(&bd.sql);
 	buf_release(&bd.warning);
 	if (rc)

@@ -3,6 +3,7 @@
 ** look-ups, canonical ordering, and comparison as SQLite understands it.
 */
 #include "schema.h"
+#include "sqlsame.h"
 #include "buf.h"
 #include "sqltok.h"
 
@@ -563,14 +564,17 @@ static int differ(retort_buf *why, const char *fmt, ...)
 
 #define OR_NONE(s) ((s) ? (s) : "(none)")
 
-static int check_equal(const schema_check *a, const schema_check *b)
+static int check_equal(sqlsame *same, const char *table, const schema_check *a,
+	const schema_check *b)
 {
-	return cmp_opt_name(a->name, b->name) == 0 && sql_equal(a->expr, b->expr);
+	return cmp_opt_name(a->name, b->name) == 0 && sqlsame_expr(same, table, a->expr, b->expr);
 }
 
-/* CHECK constraints compare as a multiset: where they are written does not
-** change what SQLite enforces. */
-static int checks_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+/* CHECK constraints compare as a multiset: where they are written (on a
+** column or on the table) does not change what SQLite enforces. Their names
+** count: SQLite reports a failed CHECK by its name. */
+static int checks_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+	retort_buf *why)
 {
 	size_t i, j;
 	char *used;
@@ -584,7 +588,7 @@ static int checks_equal(const schema_table *a, const schema_table *b, retort_buf
 		return differ(why, "out of memory");
 	for (i = 0; i < a->nchecks && ok; i++) {
 		for (j = 0; j < b->nchecks; j++)
-			if (!used[j] && check_equal(&a->checks[i], &b->checks[j]))
+			if (!used[j] && check_equal(same, b->name, &a->checks[i], &b->checks[j]))
 				break;
 		if (j == b->nchecks)
 			ok = differ(why, "table '%s': CHECK %s(%s) has no match", a->name,
@@ -596,7 +600,7 @@ static int checks_equal(const schema_table *a, const schema_table *b, retort_buf
 	return ok;
 }
 
-int schema_column_equal(const schema_table *ta, const schema_column *a,
+int schema_column_equal(sqlsame *same, const schema_table *ta, const schema_column *a,
 	const schema_column *b, retort_buf *why)
 {
 	const char *t = ta->name, *c = a->name;
@@ -616,7 +620,7 @@ int schema_column_equal(const schema_table *ta, const schema_column *a,
 	    cmp_opt_name(a->notnull_conflict, b->notnull_conflict) != 0)
 		return differ(why, "table '%s': column '%s': NOT NULL ON CONFLICT %s != %s", t, c,
 			OR_NONE(a->notnull_conflict), OR_NONE(b->notnull_conflict));
-	if (!sql_equal(a->default_sql, b->default_sql))
+	if (!sqlsame_expr(same, NULL, a->default_sql, b->default_sql))
 		return differ(why, "table '%s': column '%s': default %s != %s", t, c,
 			OR_NONE(a->default_sql), OR_NONE(b->default_sql));
 	if (!name_eq(a->collate, b->collate))
@@ -630,7 +634,8 @@ int schema_column_equal(const schema_table *ta, const schema_column *a,
 		return differ(why, "table '%s': column '%s': primary key term %s%s != %s%s", t, c,
 			schema_pk_collate(a), a->pk_desc ? " DESC" : "", schema_pk_collate(b),
 			b->pk_desc ? " DESC" : "");
-	if (a->generated != b->generated || !sql_equal(a->generated_sql, b->generated_sql))
+	if (a->generated != b->generated ||
+	    !sqlsame_expr(same, ta->name, a->generated_sql, b->generated_sql))
 		return differ(why, "table '%s': column '%s': generated %s != %s", t, c,
 			OR_NONE(a->generated_sql), OR_NONE(b->generated_sql));
 	return 1;
@@ -645,7 +650,8 @@ static int str_lists_differ(const char *t, const char *what, const str_list *a,
 			b->n > 1 ? ", ..." : "");
 }
 
-int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf *why)
+int schema_index_equal(sqlsame *same, const schema_index *a, const schema_index *b,
+	retort_buf *why)
 {
 	size_t i;
 
@@ -653,14 +659,14 @@ int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf 
 		return differ(why, "index '%s' is '%s' on the other side", a->name, b->name);
 	if (a->unique != b->unique)
 		return differ(why, "index '%s': unique %d != %d", a->name, a->unique, b->unique);
-	if (!sql_equal(a->where, b->where))
+	if (!sqlsame_expr(same, b->table, a->where, b->where))
 		return differ(why, "index '%s': WHERE %s != %s", a->name, OR_NONE(a->where),
 			OR_NONE(b->where));
 	if (a->nterms != b->nterms)
 		return differ(why, "index '%s': %zu terms != %zu", a->name, a->nterms, b->nterms);
 	for (i = 0; i < a->nterms; i++) {
 		const schema_index_term *x = &a->terms[i], *y = &b->terms[i];
-		if (!name_eq(x->column, y->column) || !sql_equal(x->expr, y->expr) ||
+		if (!name_eq(x->column, y->column) || !sqlsame_expr(same, b->table, x->expr, y->expr) ||
 		    x->desc != y->desc || !name_eq(x->collate, y->collate))
 			return differ(why, "index '%s': term %zu differs (%s vs %s)", a->name, i + 1,
 				x->column ? x->column : OR_NONE(x->expr),
@@ -682,7 +688,8 @@ static int unique_terms_equal(const schema_table *ta, const schema_unique *a,
 	return cmp_opt_name(a->on_conflict, b->on_conflict) == 0;
 }
 
-int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+int schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+	retort_buf *why)
 {
 	const char *t = a->name;
 	size_t i;
@@ -704,7 +711,7 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 	if (a->ncolumns != b->ncolumns)
 		return differ(why, "table '%s': %zu columns != %zu", t, a->ncolumns, b->ncolumns);
 	for (i = 0; i < a->ncolumns; i++)
-		if (!schema_column_equal(a, &a->columns[i], &b->columns[i], why))
+		if (!schema_column_equal(same, a, &a->columns[i], &b->columns[i], why))
 			return 0;
 	if (a->nuniques != b->nuniques)
 		return differ(why, "table '%s': %zu UNIQUE constraints != %zu", t,
@@ -731,19 +738,20 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 		    cmp_opt_name(x->name, y->name) != 0)
 			return differ(why, "table '%s': foreign key to '%s' differs", t, x->table);
 	}
-	return checks_equal(a, b, why);
+	return checks_equal(same, a, b, why);
 }
 
-static int tables_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+static int tables_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+	retort_buf *why)
 {
 	size_t i;
 
-	if (!schema_table_def_equal(a, b, why))
+	if (!schema_table_def_equal(same, a, b, why))
 		return 0;
 	if (a->nindexes != b->nindexes)
 		return differ(why, "table '%s': %zu indexes != %zu", a->name, a->nindexes, b->nindexes);
 	for (i = 0; i < a->nindexes; i++)
-		if (!schema_index_equal(&a->indexes[i], &b->indexes[i], why))
+		if (!schema_index_equal(same, &a->indexes[i], &b->indexes[i], why))
 			return 0;
 	return 1;
 }
@@ -753,36 +761,35 @@ const char *schema_view_text(const schema_view *v)
 	return v->has_column_list ? v->sql : v->select;
 }
 
-int schema_view_equal(const schema_view *x, const schema_view *y)
+int schema_view_equal(sqlsame *same, const schema_view *x, const schema_view *y)
 {
-	return strcmp(x->name, y->name) == 0 && x->has_column_list == y->has_column_list &&
-		(x->has_column_list ? sql_equal(x->sql, y->sql) : sql_equal(x->select, y->select));
+	return strcmp(x->name, y->name) == 0 && sqlsame_view(same, x, y);
 }
 
-int schema_trigger_equal(const schema_trigger *x, const schema_trigger *y)
+int schema_trigger_equal(sqlsame *same, const schema_trigger *x, const schema_trigger *y)
 {
 	return strcmp(x->name, y->name) == 0 && name_eq(x->table, y->table) &&
-		sql_equal(x->sql, y->sql);
+		sqlsame_trigger(same, x, y);
 }
 
-static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
+static int schemas_equal(sqlsame *same, const schema *a, const schema *b, retort_buf *why)
 {
 	size_t i;
 
 	if (a->ntables != b->ntables)
 		return differ(why, "%zu tables != %zu", a->ntables, b->ntables);
 	for (i = 0; i < a->ntables; i++)
-		if (!tables_equal(&a->tables[i], &b->tables[i], why))
+		if (!tables_equal(same, &a->tables[i], &b->tables[i], why))
 			return 0;
 	if (a->nviews != b->nviews)
 		return differ(why, "%zu views != %zu", a->nviews, b->nviews);
 	for (i = 0; i < a->nviews; i++)
-		if (!schema_view_equal(&a->views[i], &b->views[i]))
+		if (!schema_view_equal(same, &a->views[i], &b->views[i]))
 			return differ(why, "view '%s' differs", a->views[i].name);
 	if (a->ntriggers != b->ntriggers)
 		return differ(why, "%zu triggers != %zu", a->ntriggers, b->ntriggers);
 	for (i = 0; i < a->ntriggers; i++)
-		if (!schema_trigger_equal(&a->triggers[i], &b->triggers[i]))
+		if (!schema_trigger_equal(same, &a->triggers[i], &b->triggers[i]))
 			return differ(why, "trigger '%s' differs", a->triggers[i].name);
 	return 1;
 }
@@ -790,8 +797,15 @@ static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
 int retort_schema_equal(const retort_schema *a, const retort_schema *b, char **why)
 {
 	retort_buf reason = RETORT_BUF_INIT;
-	int eq = schemas_equal(a, b, &reason);
+	sqlsame *same = sqlsame_new(b);
+	int eq = same ? schemas_equal(same, a, b, &reason) : -1;
 
+	sqlsame_free(same);
+	if (eq < 0) {
+		if (why)
+			*why = NULL;
+		return -1;
+	}
 	if (why)
 		*why = eq ? NULL : buf_detach(&reason);
 	buf_release(&reason);

@@ -199,19 +199,24 @@ void schema_table_sort(schema_table *t);
 /*
 ** Comparisons as retort_schema_equal makes them, for one object. Each
 ** returns 1 when equal, else 0 with the reason appended to `why` (may be
-** NULL). schema_table_def_equal leaves the table's indexes out.
+** NULL). schema_table_def_equal leaves the table's indexes out. SQL text is
+** judged by `same` (sqlsame.h: bound to the side compared against, the `b`
+** side; NULL judges by tokens alone).
 */
 struct retort_buf;
-int schema_column_equal(const schema_table *t, const schema_column *a,
+struct sqlsame;
+int schema_column_equal(struct sqlsame *same, const schema_table *t, const schema_column *a,
 	const schema_column *b, struct retort_buf *why);
-int schema_index_equal(const schema_index *a, const schema_index *b, struct retort_buf *why);
+int schema_index_equal(struct sqlsame *same, const schema_index *a, const schema_index *b,
+	struct retort_buf *why);
 /* What a view reads: its SELECT, or the whole statement when it names its
 ** columns. */
 const char *schema_view_text(const schema_view *v);
-int schema_view_equal(const schema_view *a, const schema_view *b);
-int schema_trigger_equal(const schema_trigger *a, const schema_trigger *b);
-int schema_table_def_equal(const schema_table *a, const schema_table *b,
-	struct retort_buf *why);
+int schema_view_equal(struct sqlsame *same, const schema_view *a, const schema_view *b);
+int schema_trigger_equal(struct sqlsame *same, const schema_trigger *a,
+	const schema_trigger *b);
+int schema_table_def_equal(struct sqlsame *same, const schema_table *a,
+	const schema_table *b, struct retort_buf *why);
 
 /* The source text of the file `path` names, when the schema holds it. */
 const char *schema_source_of(const schema *s, const char *path);
