@@ -876,6 +876,7 @@ typedef struct rw {
 	retort_buf pending;  /* gaps of tokens left out, for the next token */
 	int no_paren;        /* a DEFAULT without parentheses: none may go in */
 	int no_comment;      /* this gap takes no comment */
+	int last_number;     /* the last token written is a number */
 } rw;
 
 static int roll(rw *w, rw_kind k, unsigned percent)
@@ -895,13 +896,16 @@ static int wordish(unsigned char c)
 		c == '[' || c == ']';
 }
 
-/* Would `a` then `b`, with nothing between, read as other tokens? */
-static int need_space(unsigned char a, unsigned char b)
+/* Would `a` then `b`, with nothing between, read as other tokens? `a`
+** ends a number when `number`: "1" "." would read "1.". */
+static int need_space(unsigned char a, unsigned char b, int number)
 {
 	if (!a || strchr(" \t\n(),;", a) || strchr("(),;", b))
 		return 0;
-	if (a == '.' || b == '.')
-		return (a >= '0' && a <= '9') || (b >= '0' && b <= '9');
+	if (b == '.')
+		return number;
+	if (a == '.')
+		return b >= '0' && b <= '9';
 	return wordish(a) == wordish(b);
 }
 
@@ -951,9 +955,11 @@ static void put_gap(rw *w, const char *g, size_t n)
 /* Token text, with a space before it where it would join the last one. */
 static void put_text(rw *w, const char *s, size_t n)
 {
-	if (n && w->out.len && need_space((unsigned char)w->out.ptr[w->out.len - 1], (unsigned char)s[0]))
+	if (n && w->out.len && need_space((unsigned char)w->out.ptr[w->out.len - 1],
+		(unsigned char)s[0], w->last_number))
 		buf_putc(&w->out, ' ');
 	buf_put(&w->out, s, n);
+	w->last_number = 0;
 }
 
 /* A token the rewrite adds ("(", ")"). */
@@ -1117,9 +1123,9 @@ static void put_real(rw *w, const sqltok *t)
 			e - (long)zeros);
 		break;
 	}
-	case 1: /* 0.De(E+len) */
-		snprintf(out, sizeof(out), "0.%s%s%ld", digits, gen_rng_chance(&w->r, 50) ? "e" : "E+",
-			e + (long)nd);
+	case 1: /* 0.De(E+len), the exponent's sign written when it is + too */
+		snprintf(out, sizeof(out), "0.%s%c%s%ld", digits, gen_rng_chance(&w->r, 50) ? 'e' : 'E',
+			e + (long)nd >= 0 && gen_rng_chance(&w->r, 50) ? "+" : "", e + (long)nd);
 		break;
 	default: { /* plain, with a point and `zeros` more zeros after it */
 		retort_buf b = RETORT_BUF_INIT;
@@ -1190,6 +1196,7 @@ static void emit_tok(rw *w, parse *p, size_t i)
 	} else {
 		put_text(w, t->z, t->n);
 	}
+	w->last_number = t->type == TK_NUMBER;
 }
 
 /* A literal that a DEFAULT may hold without parentheses. */
