@@ -50,6 +50,7 @@ PACKAGED = [
     "allauth.account",
     "allauth.socialaccount",
     "axes",
+    "cas_server",
     "constance.backends.database",
     "django_celery_beat",
     "django_celery_results",
@@ -72,6 +73,8 @@ PACKAGED = [
     "tagging",
     "taggit",
     "waffle",
+    # this folder's own app: the packaged apps have no renames
+    "corpus_renames",
 ]
 
 ROWS = 3
@@ -159,9 +162,11 @@ class RenameRecorder:
 
         rec = self
         rec.remaking = 0
+        rec.remade_renames = 0
         alter_db_table = DatabaseSchemaEditor.alter_db_table
         alter_field = DatabaseSchemaEditor.alter_field
         remake_table = DatabaseSchemaEditor._remake_table
+        alter_many_to_many = DatabaseSchemaEditor._alter_many_to_many
 
         def on_alter_db_table(editor, model, old_db_table, new_db_table, **kw):
             alter_db_table(editor, model, old_db_table, new_db_table, **kw)
@@ -169,20 +174,43 @@ class RenameRecorder:
             if not rec.remaking:
                 rec.table_renamed(old_db_table, new_db_table)
 
-        def on_remake_table(editor, *args, **kw):
-            rec.remaking += 1
-            try:
-                return remake_table(editor, *args, **kw)
-            finally:
-                rec.remaking -= 1
-
         def on_alter_field(editor, model, old_field, new_field, strict=False):
+            seen = rec.remade_renames
             alter_field(editor, model, old_field, new_field, strict)
             old_col, new_col = old_field.column, new_field.column
-            if old_col and new_col and old_col != new_col:
+            # ALTER TABLE RENAME COLUMN, unless a rebuild below said it
+            if old_field.many_to_many:
+                return  # no column: its table is seen below
+            if seen == rec.remade_renames and old_col and new_col and old_col != new_col:
                 rec.column_renamed(model._meta.db_table, old_col, new_col)
 
+        def on_remake_table(editor, model, *args, **kw):
+            # a rebuild that moves a column's values to a new name is a
+            # rename too: RenameModel's many-to-many tables come only here
+            moved = kw.get("alter_field")
+            rec.remaking += 1
+            try:
+                result = remake_table(editor, model, *args, **kw)
+            finally:
+                rec.remaking -= 1
+            if moved and moved[0].column and moved[1].column and moved[0].column != moved[1].column:
+                rec.column_renamed(model._meta.db_table, moved[0].column, moved[1].column)
+                rec.remade_renames += 1
+            return result
+
+        def on_alter_many_to_many(editor, model, old_field, new_field, strict):
+            alter_many_to_many(editor, model, old_field, new_field, strict)
+            old_t = old_field.remote_field.through._meta.db_table
+            new_t = new_field.remote_field.through._meta.db_table
+            if old_t == new_t:
+                return
+            # a renamed many-to-many field: a new table, the rows copied over
+            rec.table_renamed(old_t, new_t)
+            rec.column_renamed(new_t, old_field.m2m_column_name(), new_field.m2m_column_name())
+            rec.column_renamed(new_t, old_field.m2m_reverse_name(), new_field.m2m_reverse_name())
+
         DatabaseSchemaEditor.alter_db_table = on_alter_db_table
+        DatabaseSchemaEditor._alter_many_to_many = on_alter_many_to_many
         DatabaseSchemaEditor.alter_field = on_alter_field
         DatabaseSchemaEditor._remake_table = on_remake_table
 
@@ -460,6 +488,7 @@ def main():
     except ImportError:
         sys.stderr.write("Django is not installed (Debian: python3-django)\n")
         return 1
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="retort-django-")
     try:
