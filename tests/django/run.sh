@@ -48,7 +48,10 @@ if ! [[ -x $python ]] || ! $python -c 'import django' 2> /dev/null; then
 fi
 command -v sqlite3 > /dev/null || { echo "FAIL: the sqlite3 shell is missing" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/retort-django.XXXXXX")
+# thousands of small databases: in memory where there is a tmpfs (no fsync)
+tmp=${TMPDIR:-/tmp}
+[[ -z ${TMPDIR:-} && -d /dev/shm && -w /dev/shm ]] && tmp=/dev/shm
+work=$(mktemp -d "$tmp/retort-django.XXXXXX")
 if [[ -n ${RETORT_DJANGO_KEEP:-} ]]; then
 	echo "work folder: $work"
 else
