@@ -18,6 +18,9 @@
 #     (old.db), integrity and foreign keys are fine, and every value of
 #     every column that both schemas have (following the renames) is still
 #     in its row.
+# Then the whole history as one chain (run_chain below): a revision per
+# migration with `revision --autogenerate --offline`, `verify`, `check`, and
+# upgrade from base to the last schema, downgrade to an empty database.
 # A table that gains a NOT NULL column without a default (one way or the
 # other) is left empty: no tool can fill it (gen_corpus.py says which).
 #
@@ -301,8 +304,71 @@ while read -r n app mig; do
 	[[ -n ${RETORT_DJANGO_KEEP:-} ]] || rm -rf "$work/case/$n"
 done < "$work/corpus/cases"
 
+# run_chain: the whole history as one chain, as a project adopting retort
+# would write it: per migration, the models are the schema after it and
+# `revision --autogenerate --offline` writes the next revision against the
+# chain replayed so far; then `verify` and `check` pass over the whole chain,
+# and `upgrade` from an empty database gives the last schema exactly and
+# `downgrade base` an empty one. Sets problem on failure.
+run_chain() {
+	local dir=$work/chain n app mig
+	mkdir -p "$dir/models" "$dir/revisions"
+	cd "$dir" || return 1
+	printf 'database: sqlite:///app.db\nmodels: models/\nrevisions: revisions/\n' > retort.yaml
+	while read -r n app mig; do
+		rm -f new.db
+		sqlite3 -bail -batch new.db < "$work/corpus/$n.new.sql" || {
+			problem="test bug: $n.new.sql does not build"
+			return 1
+		}
+		rt inspect db:new.db
+		models_with_renames "$work/corpus/$n.renames" < out > models/schema.yaml 2> err || {
+			problem="test bug: $(cat err)"
+			return 1
+		}
+		rt revision -m "$app $mig" --autogenerate --offline
+		if [[ $rc != 0 ]]; then
+			problem="revision --autogenerate --offline for $n $app $mig: $(said)"
+			return 1
+		fi
+	done < "$work/corpus/cases"
+	rt verify
+	[[ $rc == 0 ]] || { problem="verify: $(said)"; return 1; }
+	rt check
+	[[ $rc == 0 ]] || { problem="check: $(said)"; return 1; }
+	rt upgrade
+	[[ $rc == 0 ]] || { problem="upgrade from base: $(said)"; return 1; }
+	: > check
+	: > rows.want.new
+	: > rows.new.sql
+	same_as new.db new "the chain at head" || return 1
+	rt downgrade base
+	[[ $rc == 0 ]] || { problem="downgrade base: $(said)"; return 1; }
+	if [[ -n $(facts app.db | grep -v '^ok$') ]]; then
+		problem="downgrade base leaves objects: $(facts app.db | head -5)"
+		return 1
+	fi
+	chain_revisions=$(ls revisions | grep -c .)
+	return 0
+}
+
+migrations=$((pass + failed + known_failed + fixed))
+# the chain needs every migration: not with RETORT_DJANGO_ONLY
+chain_revisions=0
+if [[ -z ${RETORT_DJANGO_ONLY:-} ]]; then
+	problem=
+	if run_chain; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL the whole history as one chain: $problem"
+		failed=$((failed + 1))
+	fi
+	cd "$work" || exit 1
+fi
+
 napps=$(printf '%s\n' "${apps[@]}" | sort -u | grep -c .)
-echo "django corpus: $napps apps, $((pass + failed + known_failed + fixed)) migrations ($revisions with a revision, $unchanged with no change as SQLite sees it, $withheld with a table left empty), corpus made in ${gen_seconds}s, all in $((SECONDS - start))s"
+echo "django corpus: $napps apps, $migrations migrations ($revisions with a revision, $unchanged with no change as SQLite sees it, $withheld with a table left empty), corpus made in ${gen_seconds}s, all in $((SECONDS - start))s"
+echo "the whole history as one chain: $chain_revisions revisions"
 echo "known failures: $known_failed"
 echo "$pass passed, $((failed + fixed)) failed"
 ((failed + fixed == 0))
