@@ -32,6 +32,13 @@ typedef struct cli_option {
 	const char *help;
 } cli_option;
 
+/* What --json has put on stdout: main() makes sure a run ends with exactly
+** one document there, the error's when the command wrote none. */
+typedef struct cli_json_state {
+	retort_buf error; /* the first error's JSON object, empty when none */
+	int written;      /* a document went to stdout */
+} cli_json_state;
+
 typedef struct cli {
 	const char *config_path; /* -c */
 	const char *db_url;      /* --db */
@@ -39,6 +46,7 @@ typedef struct cli {
 	int json, quiet, verbose, echo, color;
 	int progress;            /* stderr is a terminal: progress lines may be drawn */
 	retort_config *cfg;      /* NULL when the command runs outside a project */
+	cli_json_state *json_state; /* main()'s, written through a const cli */
 	const cli_option *cmd_options;            /* the command's own, NULL-name ended */
 	const char *cmd_values[CLI_MAX_OPTIONS];  /* their values ("1" for flags) */
 } cli;
@@ -54,7 +62,16 @@ int cli_error(const cli *c, const retort_error *err);
 /* Print a message that is not a retort_error; returns `exit_code`. */
 int cli_fail(const cli *c, int exit_code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A bad command line (an option, an operand): exit 2, "usage" in --json. */
+int cli_usage(const cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int cli_exit_code(int retort_code);
+/* Append the JSON error object every --json error is told with:
+** {"code", "message", "file", "line", "column"}. */
+void cli_json_error(retort_buf *b, const retort_error *err);
+/* The end of a run: with --json, a failure whose command wrote no document
+** writes {"error": ...} on stdout. Returns `rc`. */
+int cli_finish(const cli *c, int rc);
 /* "retort: warning: ..." on stderr, unless -q. */
 void cli_warn(const cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -68,7 +85,7 @@ void cli_note(const cli *c, const char *fmt, ...)
 */
 int cli_stderr(int lines, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Each risky step of a plan's direction, as a warning. */
+/* The hints a plan ignored, then each risky step of its direction, as warnings. */
 void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir);
 /* Write `text` (a result) to stdout, on a terminal with escape sequences
 ** shown escaped as on stderr; the exit code for a failed write. */
@@ -91,6 +108,15 @@ void cli_put_parents(retort_buf *b, const retort_revision *rev);
 ** head, heads, base or a revision: the chain replayed in memory). */
 int cli_load_source(const cli *c, const char *source, retort_schema **out,
 	retort_error **err);
+
+/*
+** Tell `schema`, loaded from SOURCE, which revisions made it (what
+** retort_diff() takes as renamed already): a database, those its version
+** table names (none: base); a point of the chain knows already; any other
+** source is taken to be at the heads. Outside a project, nothing. Returns
+** an exit code (printed).
+*/
+int cli_source_revisions(const cli *c, const char *source, retort_schema *schema);
 
 enum {
 	CLI_DB_WRITE = 1 << 0,    /* read-write (else read-only) */
@@ -139,8 +165,12 @@ int cli_chain_schema(const cli *c, const retort_revisions *revs,
 int cli_schema_drift(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *at, size_t n, const retort_schema *live, char **out);
 
-/* cmd_query.c: one flag per revision, in topological order (free() it):
-** `set` and every ancestor of it (or, `ancestors` 0, every descendant). */
+/* cmd_query.c: cli_resolve() for a TARGET that must name at least one
+** revision (show, edit): base, or `current` at base, is exit 2. */
+int cli_resolve_some(const cli *c, const retort_revisions *revs, const char *target,
+	const retort_revision ***out, size_t *n);
+/* One flag per revision, in topological order (free() it): `set` and every
+** ancestor of it (or, `ancestors` 0, every descendant). */
 int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,
 	size_t n_set, int ancestors, unsigned char **out);
 
@@ -156,6 +186,7 @@ int cmd_current(cli *c, int argc, char **argv);
 int cmd_heads(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
+int cmd_edit(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_verify(cli *c, int argc, char **argv);
 int cmd_status(cli *c, int argc, char **argv);

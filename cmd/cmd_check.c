@@ -42,7 +42,7 @@ static int no_operands(const cli *c, const char *command, int argc)
 {
 	if (argc == 0)
 		return 0;
-	return cli_fail(c, EXIT_BAD_INPUT, "%s takes no operands (usage: retort %s)", command, command);
+	return cli_usage(c, "%s takes no operands (usage: retort %s)", command, command);
 }
 
 static void check_heads(findings *f, const retort_revisions *revs)

@@ -20,9 +20,11 @@ int cmd_diff(cli *c, int argc, char **argv)
 
 	(void)argv;
 	if (argc > 0)
-		return cli_fail(c, EXIT_BAD_INPUT,
+		return cli_usage(c,
 			"diff takes no operands (usage: retort diff [--from SOURCE] [--to SOURCE])");
 	rc = cli_load_source(c, from_src ? from_src : "db", &from, &err);
+	if (!rc)
+		rc = cli_source_revisions(c, from_src ? from_src : "db", from);
 	if (!rc)
 		rc = cli_load_source(c, to_src ? to_src : "models", &to, &err);
 	if (rc)

@@ -6,11 +6,12 @@
 int cmd_init(cli *c, int argc, char **argv)
 {
 	const char *dir = argc > 0 ? argv[0] : ".";
+	retort_buf out = RETORT_BUF_INIT;
 	retort_error *err = NULL;
 	int rc;
 
 	if (argc > 1)
-		return cli_fail(c, EXIT_BAD_INPUT, "init takes at most one folder (usage: retort init [DIR])");
+		return cli_usage(c, "init takes at most one folder (usage: retort init [DIR])");
 	rc = retort_project_init(dir, &err);
 	if (rc) {
 		rc = cli_error(c, err);
@@ -18,8 +19,14 @@ int cmd_init(cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (!c->quiet) {
-		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/, revisions/", dir);
+		cli_stderr(0, "created a retort project in '%s': retort.yaml, models/models.yaml, "
+			"revisions/, and .gitignore lines for data.db", dir);
 		cli_stderr(0, "next: describe your tables in models/, then run 'retort inspect models'");
 	}
-	return EXIT_OK;
+	if (!c->json)
+		return EXIT_OK;
+	buf_puts(&out, "{\"directory\": ");
+	buf_json_string(&out, dir);
+	buf_putc(&out, '}');
+	return cli_write_buf(c, &out);
 }

@@ -260,6 +260,49 @@ int cli_schema_drift(const cli *c, const retort_revisions *revs,
 	return rc;
 }
 
+int cli_source_revisions(const cli *c, const char *source, retort_schema *schema)
+{
+	static const char *const base[1] = { NULL };
+	retort_revisions *revs = NULL;
+	retort_error *err = NULL;
+	sqlite3 *db = NULL;
+	char **ids = NULL;
+	size_t n = 0;
+	int rc = 0, code;
+
+	int is_db = strcmp(source, "db") == 0 || strncmp(source, "db:", 3) == 0;
+
+	/* a point of the chain knows already ("db" is also a hex prefix);
+	** outside a project nothing is known */
+	if (!c->cfg || (!is_db && looks_like_target(source)))
+		return 0;
+	code = retort_revisions_load(&revs, retort_config_revisions(c->cfg), &err);
+	if (code && code != RETORT_ENOTFOUND)
+		rc = cli_error(c, err);
+	if (code)
+		goto done;
+	if (strcmp(source, "db") == 0)
+		rc = cli_open_db(c, CLI_DB_OPTIONAL, &db, NULL);
+	else if (strncmp(source, "db:", 3) == 0)
+		rc = open_path(c, source + 3, 0, &db);
+	else
+		code = retort_schema_set_revisions(schema, revs, NULL, 0, &err);
+	if (!rc && db && retort_current(&ids, &n, db, c->cfg, &err))
+		rc = cli_error(c, err);
+	else if (!rc && db)
+		code = retort_schema_set_revisions(schema, revs, n ? (const char *const *)ids : base,
+			n, &err);
+	/* a database at a revision the folder lacks: its renames are unknown */
+	if (!rc && code && code != RETORT_ENOTFOUND)
+		rc = cli_error(c, err);
+done:
+	retort_strings_free(ids, n);
+	sqlite3_close(db);
+	retort_revisions_free(revs);
+	retort_error_free(err);
+	return rc;
+}
+
 /* A point of the revision chain, replayed in memory. The TARGET is resolved
 ** here, so that `current`, +N and -N count from the database. */
 static int load_revision_source(const cli *c, const char *source, retort_schema **out)
@@ -314,7 +357,7 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out, retor
 		return rc ? cli_error(c, *err) : 0;
 	}
 	if (!looks_like_target(source))
-		return cli_fail(c, EXIT_BAD_INPUT, "unknown source '%s' (expected " SOURCES ")", source);
+		return cli_usage(c, "unknown source '%s' (expected " SOURCES ")", source);
 	return load_revision_source(c, source, out);
 }
 
@@ -342,14 +385,16 @@ static void warn_fk_mismatches(const cli *c, const retort_schema *schema)
 
 int cmd_inspect(cli *c, int argc, char **argv)
 {
+	const char *source = argc ? argv[0] : "db";
+	retort_buf out = RETORT_BUF_INIT;
 	retort_schema *schema = NULL;
 	retort_error *err = NULL;
 	char *yaml = NULL;
 	int rc;
 
 	if (argc > 1)
-		return cli_fail(c, EXIT_BAD_INPUT, "inspect takes at most one source (usage: retort inspect [SOURCE])");
-	rc = cli_load_source(c, argc ? argv[0] : "db", &schema, &err);
+		return cli_usage(c, "inspect takes at most one source (usage: retort inspect [SOURCE])");
+	rc = cli_load_source(c, source, &schema, &err);
 	if (rc)
 		goto done;
 	warn_fk_mismatches(c, schema);
@@ -357,7 +402,16 @@ int cmd_inspect(cli *c, int argc, char **argv)
 		rc = cli_error(c, err);
 		goto done;
 	}
-	rc = cli_write(c, yaml);
+	if (c->json) {
+		buf_puts(&out, "{\"source\": ");
+		buf_json_string(&out, source);
+		buf_puts(&out, ", \"yaml\": ");
+		buf_json_string(&out, yaml);
+		buf_putc(&out, '}');
+		rc = cli_write_buf(c, &out);
+	} else {
+		rc = cli_write(c, yaml);
+	}
 done:
 	free(yaml);
 	retort_schema_free(schema);

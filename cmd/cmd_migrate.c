@@ -239,15 +239,11 @@ static void put_json(retort_buf *b, const run *r, int known, char **current,
 	buf_printf(b, ", \"orphans\": [%s], \"sql\": ", r->orphans.ptr);
 	buf_json_string(b, r->dry_run ? r->script.ptr : NULL);
 	buf_puts(b, ", \"error\": ");
-	if (!err) {
-		buf_puts(b, "null}");
-		return;
-	}
-	buf_puts(b, "{\"message\": ");
-	buf_json_string(b, err->message);
-	buf_puts(b, ", \"path\": ");
-	buf_json_string(b, err->path);
-	buf_printf(b, ", \"line\": %d}}", err->line);
+	if (err)
+		cli_json_error(b, err);
+	else
+		buf_puts(b, "null");
+	buf_putc(b, '}');
 }
 
 /* "ID, ID" or "base". */
@@ -478,7 +474,7 @@ static int one_target(const cli *c, const char *verb, int argc, char **argv,
 {
 	*target = argc == 1 ? argv[0] : fallback;
 	if (argc > 1 || !*target)
-		return cli_fail(c, EXIT_BAD_INPUT, "%s takes %s TARGET (see retort %s --help)",
+		return cli_usage(c, "%s takes %s TARGET (see retort %s --help)",
 			verb, fallback ? "at most one" : "one", verb);
 	return 0;
 }

@@ -21,6 +21,22 @@ int cli_closure(const cli *c, const retort_revisions *revs, const retort_revisio
 	return rc;
 }
 
+int cli_resolve_some(const cli *c, const retort_revisions *revs, const char *target,
+	const retort_revision ***out, size_t *n)
+{
+	int rc = cli_resolve(c, revs, target, out, n);
+
+	if (rc || *n)
+		return rc;
+	free(*out);
+	*out = NULL;
+	if (strcmp(target, "current") == 0)
+		return cli_fail(c, EXIT_BAD_INPUT, "'current' names no revision: the database is at "
+			"base (no revision applied)");
+	return cli_fail(c, EXIT_BAD_INPUT, "'%s' names no revision (base is before the first one)",
+		target);
+}
+
 /* With -v, a listing gives each revision's other header fields below it. */
 static void put_details(const cli *c, retort_buf *b, const retort_revision *rev)
 {
@@ -70,14 +86,29 @@ static int no_operands(const cli *c, const char *command, int argc)
 {
 	if (argc == 0)
 		return 0;
-	return cli_fail(c, EXIT_BAD_INPUT, "%s takes no operands (usage: retort %s)", command, command);
+	return cli_usage(c, "%s takes no operands (usage: retort %s)", command, command);
+}
+
+/* The revisions the database is at (none when its file does not exist yet:
+** base), for `current` and `history -i`. */
+static int read_current(const cli *c, const retort_revisions *revs,
+	const retort_revision ***cur, size_t *n)
+{
+	sqlite3 *db = NULL;
+	int rc = cli_open_db(c, 0, &db, NULL);
+
+	if (!rc)
+		rc = cli_current(c, db, revs, cur, n);
+	if (!rc && *n == 0 && !c->json)
+		cli_note(c, "the database is at base: no revision applied");
+	sqlite3_close(db);
+	return rc;
 }
 
 int cmd_current(cli *c, int argc, char **argv)
 {
 	retort_revisions *revs = NULL;
 	const retort_revision **cur = NULL;
-	sqlite3 *db = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -86,17 +117,12 @@ int cmd_current(cli *c, int argc, char **argv)
 	if (!rc)
 		rc = cli_load_revisions(c, &revs);
 	if (!rc)
-		rc = cli_open_db(c, 0, &db, NULL);
-	if (!rc)
-		rc = cli_current(c, db, revs, &cur, &n);
+		rc = read_current(c, revs, &cur, &n);
 	if (rc)
 		goto done;
-	if (n == 0 && !c->json)
-		cli_note(c, "the database is at base: no revision applied");
 	rc = print_list(c, "current", cur, n);
 done:
 	free(cur);
-	sqlite3_close(db);
 	retort_revisions_free(revs);
 	return rc;
 }
@@ -147,13 +173,17 @@ static int range_end(const cli *c, const retort_revisions *revs, const char *tex
 	return rc;
 }
 
-/* "PARENT -> ID (head), message", and with -v the other header fields. */
-static void put_history_line(const cli *c, retort_buf *b, const retort_revision *rev)
+/* "PARENT -> ID (head) (current), message", and with -v the other header
+** fields; `current` 1 when the database is at it, as Alembic's history -i. */
+static void put_history_line(const cli *c, retort_buf *b, const retort_revision *rev,
+	int current)
 {
 	cli_put_parents(b, rev);
 	buf_printf(b, " -> %s", retort_revision_id(rev));
 	if (!retort_revision_child_count(rev))
 		buf_puts(b, " (head)");
+	if (current)
+		buf_puts(b, " (current)");
 	if (retort_revision_child_count(rev) > 1)
 		buf_puts(b, " (branchpoint)");
 	if (retort_revision_parent_count(rev) > 1)
@@ -162,28 +192,43 @@ static void put_history_line(const cli *c, retort_buf *b, const retort_revision 
 	put_details(c, b, rev);
 }
 
+/* 1 when `rev` is one of `list`'s `n`. */
+static int listed(const retort_revision *const *list, size_t n, const retort_revision *rev)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == rev)
+			return 1;
+	return 0;
+}
+
+
 int cmd_history(cli *c, int argc, char **argv)
 {
 	const char *range = cli_opt(c, "rev-range"), *colon = range ? strchr(range, ':') : NULL;
 	const char *end_text = colon ? colon + 1 : "";
-	const retort_revision **start = NULL, **end = NULL;
+	const retort_revision **start = NULL, **end = NULL, **cur = NULL;
+	const int indicate = cli_opt(c, "indicate-current") != NULL;
 	unsigned char *below_end = NULL, *above_start = NULL;
 	retort_revisions *revs = NULL;
 	retort_buf out = RETORT_BUF_INIT;
-	size_t i, n, n_start = 0, n_end = 0, shown = 0;
+	size_t i, n, n_start = 0, n_end = 0, n_cur = 0, shown = 0;
 	int rc;
 
 	(void)argv;
 	if (argc > 0)
-		return cli_fail(c, EXIT_BAD_INPUT, "history takes no operands (usage: retort history [-r RANGE])");
+		return cli_usage(c, "history takes no operands (usage: retort history [-r RANGE] [-i])");
 	if (range && !colon)
-		return cli_fail(c, EXIT_BAD_INPUT, "-r expects [START]:[END], each a TARGET or "
+		return cli_usage(c, "-r expects [START]:[END], each a TARGET or "
 			"current (e.g. base:head, current:, -3:), got '%s'", range);
 	rc = cli_load_revisions(c, &revs);
 	if (!rc && range)
 		rc = range_end(c, revs, range, (size_t)(colon - range), "base", &start, &n_start);
 	if (!rc)
 		rc = range_end(c, revs, end_text, strlen(end_text), "heads", &end, &n_end);
+	if (!rc && indicate)
+		rc = read_current(c, revs, &cur, &n_cur);
 	if (rc)
 		goto done;
 	/* between START and END, both included: the ancestors of END that
@@ -203,8 +248,13 @@ int cmd_history(cli *c, int argc, char **argv)
 		if (c->json) {
 			buf_puts(&out, shown ? ",\n  " : "\n  ");
 			cli_json_revision(&out, rev);
+			/* the same object, with "current" before its closing brace:
+			** null when -i did not ask the database */
+			buf_truncate(&out, out.len - 1);
+			buf_printf(&out, ", \"current\": %s}", !indicate ? "null" :
+				listed(cur, n_cur, rev) ? "true" : "false");
 		} else {
-			put_history_line(c, &out, rev);
+			put_history_line(c, &out, rev, listed(cur, n_cur, rev));
 		}
 		shown++;
 	}
@@ -217,6 +267,7 @@ done:
 	free(above_start);
 	free(start);
 	free(end);
+	free(cur);
 	retort_revisions_free(revs);
 	return rc;
 }
@@ -275,17 +326,12 @@ int cmd_show(cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return cli_fail(c, EXIT_BAD_INPUT, "show takes one revision (usage: retort show REV)");
+		return cli_usage(c, "show takes one revision (usage: retort show REV)");
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
-		rc = cli_resolve(c, revs, argv[0], &found, &n);
+		rc = cli_resolve_some(c, revs, argv[0], &found, &n);
 	if (rc)
 		goto done;
-	if (n == 0) {
-		rc = cli_fail(c, EXIT_BAD_INPUT, "'%s' names no revision (base is before the first one)",
-			argv[0]);
-		goto done;
-	}
 	if (c->json)
 		buf_puts(&out, "{\"revisions\": [");
 	for (i = 0; i < n; i++) {

@@ -108,15 +108,106 @@ static void put_caret(retort_buf *out, const char *line, int column)
 	buf_puts(out, "^\n");
 }
 
+/* The --json name of a library code; "usage" is the CLI's own. */
+static const char *code_name(int code)
+{
+	switch (code) {
+	case RETORT_EINVALID:
+		return "invalid";
+	case RETORT_ENOTFOUND:
+		return "not_found";
+	case RETORT_EAMBIGUOUS:
+		return "ambiguous";
+	case RETORT_EEXISTS:
+		return "exists";
+	case RETORT_EDB:
+		return "database";
+	case RETORT_EBUSY:
+		return "locked";
+	case RETORT_EMISMATCH:
+		return "mismatch";
+	case RETORT_ECANCELLED:
+		return "interrupted";
+	default:
+		return "error";
+	}
+}
+
+/* `"key": N`, or null for an unknown (0) position. */
+static void put_json_position(retort_buf *b, const char *key, int n)
+{
+	if (n > 0)
+		buf_printf(b, ", \"%s\": %d", key, n);
+	else
+		buf_printf(b, ", \"%s\": null", key);
+}
+
+static void put_json_error(retort_buf *b, const char *code, const char *message,
+	const char *file, int line, int column)
+{
+	buf_puts(b, "{\"code\": ");
+	buf_json_string(b, code);
+	buf_puts(b, ", \"message\": ");
+	buf_json_string(b, message);
+	buf_puts(b, ", \"file\": ");
+	buf_json_string(b, file);
+	put_json_position(b, "line", line);
+	/* a column without its line points nowhere */
+	put_json_position(b, "column", line > 0 ? column : 0);
+	buf_putc(b, '}');
+}
+
+void cli_json_error(retort_buf *b, const retort_error *err)
+{
+	if (!err)
+		put_json_error(b, "error", "out of memory", NULL, 0, 0);
+	else
+		put_json_error(b, code_name(err->code), err->message, err->path, err->line,
+			err->column);
+}
+
+/* With --json, keep the run's first error for cli_finish(): the first one
+** is the cause, as with error_set(). */
+static void remember(const cli *c, const char *code, const char *message, const char *file,
+	int line, int column)
+{
+	if (c && c->json && c->json_state && !c->json_state->error.len)
+		put_json_error(&c->json_state->error, code, message, file, line, column);
+}
+
+int cli_finish(const cli *c, int rc)
+{
+	cli_json_state *s = c->json_state;
+	retort_buf doc = RETORT_BUF_INIT;
+
+	if (c->json && s && !s->written && rc != EXIT_OK) {
+		buf_puts(&doc, "{\"error\": ");
+		if (s->error.len)
+			buf_put(&doc, s->error.ptr, s->error.len);
+		else
+			put_json_error(&doc, "error", "failed", NULL, 0, 0);
+		buf_puts(&doc, "}\n");
+		fputs(buf_oom(&doc) ? "{\"error\": {\"code\": \"error\", \"message\": \"out of "
+			"memory\", \"file\": null, \"line\": null, \"column\": null}}\n" : doc.ptr, stdout);
+		fflush(stdout);
+		buf_release(&doc);
+	}
+	if (s)
+		buf_release(&s->error);
+	return rc;
+}
+
 int cli_error(const cli *c, const retort_error *err)
 {
 	retort_buf out = RETORT_BUF_INIT;
 	int column;
 
 	if (!err) {
+		remember(c, "error", "out of memory", NULL, 0, 0);
 		fprintf(stderr, "retort: %s: out of memory\n", error_word(c));
 		return EXIT_DATABASE;
 	}
+	remember(c, code_name(err->code), err->message, err->path, err->line, err->column);
 	column = err->column > 0 ? err->column : 1;
 	if (err->path && err->line > 0) {
 		put_shown(&out, 0, "%s:%d:%d: ", err->path, err->line, column);
@@ -150,14 +241,38 @@ static void tell(const char *word, const char *fmt, va_list ap)
 	flush_stderr(&out);
 }
 
+/* An error that is no retort_error: told on stderr, kept for --json. */
+static void fail_v(const cli *c, const char *code, const char *fmt, va_list ap)
+{
+	retort_buf message = RETORT_BUF_INIT;
+	va_list copy;
+
+	va_copy(copy, ap);
+	buf_vprintf(&message, fmt, copy);
+	va_end(copy);
+	remember(c, code, buf_oom(&message) ? "out of memory" : message.ptr, NULL, 0, 0);
+	buf_release(&message);
+	tell(error_word(c), fmt, ap);
+}
+
 int cli_fail(const cli *c, int exit_code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	tell(error_word(c), fmt, ap);
+	fail_v(c, exit_code == EXIT_BAD_INPUT ? "invalid" : "error", fmt, ap);
 	va_end(ap);
 	return exit_code;
+}
+
+int cli_usage(const cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_v(c, "usage", fmt, ap);
+	va_end(ap);
+	return EXIT_BAD_INPUT;
 }
 
 void cli_warn(const cli *c, const char *fmt, ...)
@@ -202,6 +317,8 @@ void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir)
 	size_t i, n = retort_plan_step_count(plan, dir);
 	retort_step_info step;
 
+	for (i = 0; i < retort_plan_note_count(plan); i++)
+		cli_warn(c, "%s", retort_plan_note(plan, i));
 	for (i = 0; i < n; i++)
 		if (retort_plan_step(plan, dir, i, &step) == 0 && step.warning)
 			cli_warn(c, "%s", step.warning);
@@ -218,6 +335,8 @@ int cli_write(const cli *c, const char *text)
 		buf_visible(&shown, text, strlen(text), BUF_KEEP_LINES);
 		text = shown.ptr;
 	}
+	if (c->json && c->json_state)
+		c->json_state->written = 1;
 	if (buf_oom(&shown))
 		rc = cli_error(c, NULL);
 	else if (fputs(text, stdout) < 0 || fflush(stdout) != 0)

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ static const cli_option check_options[] = {
 };
 static const cli_option history_options[] = {
 	{ "rev-range", 'r', "RANGE", "[START]:[END], each a TARGET or current (default: all)" },
+	{ "indicate-current", 'i', NULL, "mark the revisions the database is at (current); reads the database" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -78,15 +80,17 @@ static const command commands[] = {
 	  "print the revisions the database is at", NULL },
 	{ "heads", cmd_heads, NEED_CONFIG, "heads",
 	  "print the revisions that have no child", NULL },
-	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE]",
+	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE] [-i]",
 	  "list the revisions, newest first", history_options },
 	{ "show", cmd_show, NEED_CONFIG, "show REV",
-	  "print a revision: its header and both sections", NULL },
+	  "print a revision: its header and both sections (head, current...)", NULL },
+	{ "edit", cmd_edit, NEED_CONFIG, "edit [REV]",
+	  "open a revision's file in $VISUAL or $EDITOR (default: head)", NULL },
 	{ "stamp", cmd_stamp, NEED_CONFIG, "stamp TARGET",
 	  "record that the database is at TARGET, running nothing", stamp_options },
 	{ "merge", cmd_merge, NEED_CONFIG, "merge -m MSG REV...",
 	  "write a revision whose parents are REV... (e.g. heads)", merge_options },
-	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from S] [--to S]",
+	{ "diff", cmd_diff, WANT_CONFIG, "diff [--from SOURCE] [--to SOURCE]",
 	  "print the SQL from one schema to another (default: db to models)",
 	  diff_options },
 	{ "inspect", cmd_inspect, WANT_CONFIG, "inspect [SOURCE]",
@@ -105,7 +109,7 @@ typedef struct option_help {
 	const char *help;
 } option_help;
 
-enum { OPT_DB = 256, OPT_BUSY, OPT_JSON, OPT_ECHO, OPT_NO_COLOR, OPT_VERSION, OPT_COMMAND = 512 };
+enum { OPT_DB = 256, OPT_BUSY, OPT_JSON, OPT_ECHO, OPT_COLOR, OPT_NO_COLOR, OPT_VERSION, OPT_COMMAND = 512 };
 
 static const option_help global_options[] = {
 	{ { "config", required_argument, NULL, 'c' }, "FILE", "use this retort.yaml" },
@@ -115,7 +119,8 @@ static const option_help global_options[] = {
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "say less" },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL, "say more" },
 	{ { "echo", no_argument, NULL, OPT_ECHO }, NULL, "log each SQL statement as it runs" },
-	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL, "never colour the output" },
+	{ { "color", required_argument, NULL, OPT_COLOR }, "WHEN", "colour: auto (on a terminal without NO_COLOR), always or never" },
+	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL, "never colour the output (--color=never)" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL, "print the version and exit" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help (or a command's, after it)" },
 };
@@ -145,6 +150,18 @@ static void print_global_options(FILE *out)
 	}
 }
 
+/* What a TARGET and a SOURCE may be, in `retort --help` and in the help of
+** each command that takes one. */
+static const char target_help[] =
+	"TARGET: head (the only head), heads, base, a revision id or a unique prefix of\n"
+	"one, current (the revisions the database is at), current+N or current-N (also\n"
+	"written +N, -N), REV+N or REV-N (N steps from REV, e.g. head-1).\n";
+static const char source_help[] =
+	"SOURCE: db (the project's database), db:FILE (another database), sql:FILE (a\n"
+	"SQL script), models, models:PATH, git:REF (the models committed at REF), or a\n"
+	"TARGET (head, heads, base, current, a revision id...: the chain replayed in\n"
+	"memory).\n";
+
 static void usage(FILE *out)
 {
 	size_t i, width = 0;
@@ -158,12 +175,24 @@ static void usage(FILE *out)
 		fprintf(out, "  %-*s %s\n", (int)width, commands[i].usage, commands[i].summary);
 	fputs("\noptions:\n", out);
 	print_global_options(out);
-	fputs("\nTARGET: head, heads, base, a revision id or a unique prefix of one, +N or -N\n"
-		"(from the database's current revision), REV+N or REV-N.\n"
-		"\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
+	fprintf(out, "\n%s", target_help);
+	fputs("\nexit codes: 0 success, 1 a difference was found, 2 bad usage, config, model or\n"
 		"revision file, 3 database error, 4 database locked past the busy timeout,\n"
 		"130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP) a run interrupted and rolled back\n"
 		"\n'retort COMMAND --help' shows a command's own options.\n", out);
+}
+
+/* Whether the command's usage or one of its options takes a `what`. */
+static int command_takes(const command *cmd, const char *what)
+{
+	const cli_option *o;
+
+	if (strstr(cmd->usage, what))
+		return 1;
+	for (o = cmd->options; o && o->name; o++)
+		if (o->arg && strcmp(o->arg, what) == 0)
+			return 1;
+	return 0;
 }
 
 static void command_usage(const command *cmd)
@@ -182,6 +211,12 @@ static void command_usage(const command *cmd)
 	}
 	fputs("\nglobal options:\n", stdout);
 	print_global_options(stdout);
+	/* a SOURCE may be a TARGET */
+	if (command_takes(cmd, "SOURCE"))
+		printf("\n%s", source_help);
+	if (command_takes(cmd, "SOURCE") || command_takes(cmd, "TARGET") ||
+	    command_takes(cmd, "REV") || command_takes(cmd, "RANGE"))
+		printf("\n%s", target_help);
 }
 
 static const command *find_command(const char *name)
@@ -279,6 +314,15 @@ static int short_option_index(const command *cmd, int opt)
 	return -1;
 }
 
+/* --color=auto and no option: colour stderr when it is a terminal, unless
+** NO_COLOR is set to something (no-color.org: an empty one does not count). */
+static int auto_color(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	return isatty(STDERR_FILENO) && !(no_color && *no_color);
+}
+
 static int is_negative_number(const char *a)
 {
 	return a[0] == '-' && a[1] && strspn(a + 1, "0123456789") == strlen(a + 1);
@@ -311,15 +355,36 @@ static char *unmask(char *a, int argc, char **masked)
 	return a;
 }
 
+/*
+** The first error in the options, told once they are all read: --json
+** anywhere on the line (`retort upgrade --nope --json`) makes it a JSON
+** document, and getopt still tells options from their values (-m --json).
+*/
+static void bad_option(retort_buf *bad, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void bad_option(retort_buf *bad, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (bad->len)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(bad, fmt, ap);
+	va_end(ap);
+}
+
 int main(int argc, char **argv)
 {
 	struct option longopts[COUNT(global_options) + CLI_MAX_OPTIONS + 1];
 	char shortopts[8 + 2 * CLI_MAX_OPTIONS] = ":c:qvh";
 	char **masked = calloc((size_t)argc + 1, sizeof(*masked));
+	cli_json_state json_state = { RETORT_BUF_INIT, 0 };
+	retort_buf bad = RETORT_BUF_INIT, version = RETORT_BUF_INIT;
 	cli c = { 0 };
 	const char *name = command_name(argc, argv);
 	const command *cmd = name ? find_command(name) : NULL;
-	int opt, help = 0, rc = EXIT_OK, i;
+	int opt, help = 0, show_version = 0, rc = EXIT_OK, i;
 	char *end, *arg;
 
 	/* The CLI uses SQLite from one thread and never reads its memory
@@ -329,14 +394,15 @@ int main(int argc, char **argv)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	c.busy_timeout = 5000;
 	c.progress = isatty(STDERR_FILENO);
-	c.color = c.progress && !getenv("NO_COLOR");
+	c.color = auto_color();
 	c.cmd_options = cmd ? cmd->options : NULL;
+	c.json_state = &json_state;
 	if (!masked)
 		return cli_error(&c, NULL);
 	build_options(longopts, shortopts, sizeof(shortopts), cmd);
 	mask_negative_numbers(argc, argv, masked);
 	opterr = 0;
-	while (!rc && (opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		arg = unmask(optarg, argc, masked);
 		switch (opt) {
 		case 'c': c.config_path = arg; break;
@@ -344,27 +410,35 @@ int main(int argc, char **argv)
 		case OPT_BUSY:
 			c.busy_timeout = (int)strtol(arg, &end, 10);
 			if (*end || c.busy_timeout < 0)
-				rc = cli_fail(&c, EXIT_BAD_INPUT, "--busy-timeout expects milliseconds, got '%s'", arg);
+				bad_option(&bad, "--busy-timeout expects milliseconds, got '%s'", arg);
 			break;
 		case OPT_JSON: c.json = 1; break;
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;
 		case OPT_ECHO: c.echo = 1; break;
+		/* the last of --color and --no-color wins; either wins over NO_COLOR,
+		** as a flag given for this run is meant more than the environment */
+		case OPT_COLOR:
+			if (strcmp(arg, "always") == 0 || strcmp(arg, "never") == 0)
+				c.color = arg[0] == 'a';
+			else if (strcmp(arg, "auto") == 0)
+				c.color = auto_color();
+			else
+				bad_option(&bad, "--color expects auto, always or never, got '%s'", arg);
+			break;
 		case OPT_NO_COLOR: c.color = 0; break;
-		case OPT_VERSION:
-			printf("retort %s (SQLite %s)\n", retort_version(), sqlite3_libversion());
-			goto done;
+		case OPT_VERSION: show_version = 1; break;
 		case 'h': help = 1; break;
 		case ':':
-			rc = cli_fail(&c, EXIT_BAD_INPUT, "option '%s' needs a value", argv[optind - 1]);
+			bad_option(&bad, "option '%s' needs a value", argv[optind - 1]);
 			break;
 		case '?':
 			/* an unknown short option may sit inside a cluster (-qx) */
 			if (optopt > 0 && optopt < 256)
-				rc = cli_fail(&c, EXIT_BAD_INPUT, "unknown option '-%c' (see retort %s%s--help)",
+				bad_option(&bad, "unknown option '-%c' (see retort %s%s--help)",
 					optopt, cmd ? cmd->name : "", cmd ? " " : "");
 			else
-				rc = cli_fail(&c, EXIT_BAD_INPUT, "unknown option '%s' (see retort %s%s--help)",
+				bad_option(&bad, "unknown option '%s' (see retort %s%s--help)",
 					argv[optind - 1], cmd ? cmd->name : "", cmd ? " " : "");
 			break;
 		default:
@@ -374,15 +448,24 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (rc)
-		goto done;
 	for (i = optind; i < argc; i++)
 		argv[i] = unmask(argv[i], argc, masked);
-	if (optind >= argc) {
+	if (bad.len || buf_oom(&bad)) {
+		rc = buf_oom(&bad) ? cli_error(&c, NULL) : cli_usage(&c, "%s", bad.ptr);
+	} else if (show_version) {
+		if (c.json)
+			buf_printf(&version, "{\"version\": \"%s\", \"sqlite\": \"%s\"}",
+				retort_version(), sqlite3_libversion());
+		else
+			buf_printf(&version, "retort %s (SQLite %s)\n", retort_version(),
+				sqlite3_libversion());
+		rc = cli_write_buf(&c, &version);
+	} else if (optind >= argc) {
 		usage(help ? stdout : stderr);
-		rc = help ? EXIT_OK : EXIT_BAD_INPUT;
+		if (!help)
+			rc = cli_usage(&c, "no command given (see retort --help)");
 	} else if (!cmd) {
-		rc = cli_fail(&c, EXIT_BAD_INPUT, "unknown command '%s' (see retort --help)", argv[optind]);
+		rc = cli_usage(&c, "unknown command '%s' (see retort --help)", argv[optind]);
 	} else if (help) {
 		command_usage(cmd);
 	} else {
@@ -391,7 +474,8 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = cmd->fn(&c, argc - optind - 1, argv + optind + 1);
 	}
-done:
+	rc = cli_finish(&c, rc);
+	buf_release(&bad);
 	retort_config_free(c.cfg);
 	free(masked);
 	return rc;

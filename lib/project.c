@@ -1,6 +1,7 @@
 /*
 ** project.c: `retort init`, creating a new project (SPEC section 1):
-** retort.yaml, models/ with a commented example, and revisions/.
+** retort.yaml, models/ with a commented example, revisions/, and a
+** .gitignore for the database that retort.yaml names.
 */
 #include "buf.h"
 #include "error.h"
@@ -13,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The database retort.yaml configures, beside it; .gitignore names it. */
+#define INIT_DATABASE "data.db"
+
 static const char config_text[] =
 	"# retort.yaml: the configuration of a retort project (schema migrations\n"
 	"# for SQLite). Relative paths are relative to this file's folder.\n"
@@ -21,7 +25,7 @@ static const char config_text[] =
 	"# (in memory), sqlite+DRIVER:///... (an app's own URL, the driver is\n"
 	"# ignored) or a plain file path. --db, $RETORT_DATABASE_URL and\n"
 	"# $DATABASE_URL take precedence, in that order.\n"
-	"database: sqlite:///data.db\n"
+	"database: sqlite:///" INIT_DATABASE "\n"
 	"\n"
 	"# The model files: one YAML file, or a folder whose *.yaml and *.yml files\n"
 	"# are read in name order and merged.\n"
@@ -138,6 +142,103 @@ static int write_new_file(const char *path, const char *text, retort_error **err
 	return rc;
 }
 
+/*
+** .gitignore: the database and the files SQLite keeps beside it while it is
+** open (a rollback journal, or WAL and its shared memory) are the app's
+** data, never the project's source. Anchored with '/', so only the file
+** beside retort.yaml is meant.
+*/
+static const char *const ignored[] = {
+	"/" INIT_DATABASE, "/" INIT_DATABASE "-journal", "/" INIT_DATABASE "-wal",
+	"/" INIT_DATABASE "-shm",
+};
+#define N_IGNORED (sizeof(ignored) / sizeof(ignored[0]))
+
+/* Does `text` hold `pattern` as a line, with or without its leading '/'
+** (git drops trailing blanks, and a CR is a Windows editor's)? */
+static int has_line(const char *text, const char *pattern)
+{
+	const char *line, *end;
+	size_t len;
+
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		len = (size_t)(end - line);
+		while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+			len--;
+		if (*line == '/') {
+			line++;
+			len = len ? len - 1 : 0;
+		}
+		if (len == strlen(pattern + 1) && memcmp(line, pattern + 1, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+** Write `path` (.gitignore), or append to the one there the lines it
+** lacks, never one twice and never touching what it holds. Whether the
+** folder is in git or will be is not known here (`git init` often comes
+** after), and the lines cost nothing outside git: they are always written.
+** A failed append is cut back to the file as it was.
+*/
+static int write_gitignore(const char *path, retort_error **err)
+{
+	retort_buf add = RETORT_BUF_INIT;
+	char *text = NULL;
+	size_t len = 0, i, missing = 0;
+	struct stat st;
+	ssize_t n;
+	int rc = 0, fd = -1;
+
+	if (lstat(path, &st) == 0)
+		rc = read_text_file(path, &text, &len, err);
+	if (rc < 0)
+		goto done;
+	if (len && text[len - 1] != '\n')
+		buf_putc(&add, '\n');
+	buf_puts(&add, "# the database retort.yaml names, and SQLite's files beside it (retort init)\n");
+	for (i = 0; i < N_IGNORED; i++)
+		if (!text || !has_line(text, ignored[i])) {
+			buf_printf(&add, "%s\n", ignored[i]);
+			missing++;
+		}
+	if (buf_oom(&add)) {
+		rc = error_oom(err);
+		goto done;
+	}
+	if (!text) {
+		rc = write_new_file(path, add.ptr, err);
+		goto done;
+	}
+	if (!missing)
+		goto done;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	do
+		n = write(fd, add.ptr, add.len);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)add.len) {
+		const char *why = n < 0 ? strerror(errno) : "short write";
+		int cut = ftruncate(fd, st.st_size) == 0;
+
+		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s%s", path, why,
+			cut ? "" : " (and cannot cut it back to what it was)");
+	}
+done:
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	free(text);
+	buf_release(&add);
+	return rc;
+}
+
 static char *entry_path(const char *dir, const char *name)
 {
 	retort_buf b = RETORT_BUF_INIT;
@@ -154,7 +255,7 @@ static char *entry_path(const char *dir, const char *name)
 int retort_project_init(const char *dir, retort_error **err)
 {
 	retort_buf existing = RETORT_BUF_INIT;
-	char *paths[N_ENTRIES] = { NULL };
+	char *paths[N_ENTRIES] = { NULL }, *gitignore = NULL;
 	size_t i, created = 0, n_existing = 0;
 	int rc = 0;
 
@@ -166,6 +267,11 @@ int retort_project_init(const char *dir, retort_error **err)
 			rc = error_oom(err);
 			goto done;
 		}
+	}
+	gitignore = entry_path(dir, ".gitignore");
+	if (!gitignore) {
+		rc = error_oom(err);
+		goto done;
 	}
 
 	/* Check everything before writing anything, so a refusal changes nothing. */
@@ -201,6 +307,8 @@ int retort_project_init(const char *dir, retort_error **err)
 	}
 	if (rc < 0)
 		created--; /* the entry that failed left nothing behind */
+	else
+		rc = write_gitignore(gitignore, err);
 	/* A failure half-way (disk full, a race) takes back what was made. */
 	while (rc < 0 && created > 0) {
 		created--;
@@ -212,6 +320,7 @@ int retort_project_init(const char *dir, retort_error **err)
 done:
 	for (i = 0; i < N_ENTRIES; i++)
 		free(paths[i]);
+	free(gitignore);
 	buf_release(&existing);
 	return rc;
 }

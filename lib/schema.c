@@ -81,6 +81,9 @@ void schema_unique_release(schema_unique *u)
 {
 	free(u->name);
 	str_list_release(&u->columns);
+	str_list_release(&u->collates);
+	free(u->desc);
+	free(u->on_conflict);
 }
 
 void schema_fk_release(schema_fk *fk)
@@ -123,6 +126,8 @@ void schema_column_release(schema_column *c)
 	free(c->collate);
 	free(c->generated_sql);
 	free(c->renamed_from);
+	free(c->pk_collate);
+	free(c->notnull_conflict);
 }
 
 void schema_table_release(schema_table *t)
@@ -134,6 +139,7 @@ void schema_table_release(schema_table *t)
 		schema_column_release(&t->columns[i]);
 	free(t->columns);
 	free(t->pk_name);
+	free(t->pk_conflict);
 	free(t->virtual_using);
 	for (i = 0; i < t->nuniques; i++)
 		schema_unique_release(&t->uniques[i]);
@@ -173,6 +179,8 @@ void retort_schema_free(retort_schema *s)
 	free(s->triggers);
 	str_list_release(&s->paths);
 	str_list_release(&s->sources);
+	free(s->renames_done);
+	free(s->renames_known);
 	free(s);
 }
 
@@ -229,6 +237,25 @@ void schema_column_copy(schema_column *d, const schema_column *c, int *bad)
 	d->collate = dup_into(c->collate, bad);
 	d->generated_sql = dup_into(c->generated_sql, bad);
 	d->renamed_from = dup_into(c->renamed_from, bad);
+	d->pk_collate = dup_into(c->pk_collate, bad);
+	d->notnull_conflict = dup_into(c->notnull_conflict, bad);
+}
+
+void schema_unique_copy(schema_unique *d, const schema_unique *u, int *bad)
+{
+	*d = *u;
+	d->name = dup_into(u->name, bad);
+	copy_str_list(&d->columns, &u->columns, bad);
+	copy_str_list(&d->collates, &u->collates, bad);
+	d->on_conflict = dup_into(u->on_conflict, bad);
+	d->desc = NULL;
+	if (u->desc && u->columns.n) {
+		d->desc = malloc(u->columns.n * sizeof(*d->desc));
+		if (d->desc)
+			memcpy(d->desc, u->desc, u->columns.n * sizeof(*d->desc));
+		else
+			*bad = 1;
+	}
 }
 
 void schema_check_copy(schema_check *d, const schema_check *c, int *bad)
@@ -290,6 +317,7 @@ int schema_table_copy(schema_table *d, const schema_table *t)
 	memset(d, 0, sizeof(*d));
 	d->name = dup_into(t->name, &bad);
 	d->pk_name = dup_into(t->pk_name, &bad);
+	d->pk_conflict = dup_into(t->pk_conflict, &bad);
 	d->autoincrement = t->autoincrement;
 	d->without_rowid = t->without_rowid;
 	d->strict = t->strict;
@@ -301,11 +329,8 @@ int schema_table_copy(schema_table *d, const schema_table *t)
 	for (i = 0; d->columns && i < t->ncolumns; i++, d->ncolumns++)
 		schema_column_copy(&d->columns[i], &t->columns[i], &bad);
 	d->uniques = copy_array(t->nuniques, sizeof(*d->uniques), &d->nuniques, &d->capuniques, &bad);
-	for (i = 0; d->uniques && i < t->nuniques; i++, d->nuniques++) {
-		d->uniques[i] = t->uniques[i];
-		d->uniques[i].name = dup_into(t->uniques[i].name, &bad);
-		copy_str_list(&d->uniques[i].columns, &t->uniques[i].columns, &bad);
-	}
+	for (i = 0; d->uniques && i < t->nuniques; i++, d->nuniques++)
+		schema_unique_copy(&d->uniques[i], &t->uniques[i], &bad);
 	d->fks = copy_array(t->nfks, sizeof(*d->fks), &d->nfks, &d->capfks, &bad);
 	for (i = 0; d->fks && i < t->nfks; i++, d->nfks++)
 		schema_fk_copy(&d->fks[i], &t->fks[i], &bad);
@@ -365,12 +390,45 @@ int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col
 {
 	size_t i, npk = 0;
 
-	if (t->without_rowid || t->virtual_using || col->pk != 1)
+	if (t->without_rowid || t->virtual_using || col->pk != 1 || col->pk_desc)
 		return 0;
 	for (i = 0; i < t->ncolumns; i++)
 		if (t->columns[i].pk)
 			npk++;
 	return npk == 1 && sqlite3_stricmp(col->type, "INTEGER") == 0;
+}
+
+const char *schema_implied_collation(const schema_table *t, const char *column)
+{
+	const schema_column *c = t ? schema_find_column(t, column) : NULL;
+
+	return c && c->collate ? c->collate : "BINARY";
+}
+
+const char *schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i)
+{
+	if (i < u->collates.n && *u->collates.v[i])
+		return u->collates.v[i];
+	return schema_implied_collation(t, u->columns.v[i]);
+}
+
+const char *schema_pk_collate(const schema_column *c)
+{
+	return c->pk_collate ? c->pk_collate : c->collate ? c->collate : "BINARY";
+}
+
+const char *schema_conflict_action(const char *word, size_t n, int *ok)
+{
+	static const char *const actions[] = { "ROLLBACK", "ABORT", "FAIL", "IGNORE",
+		"REPLACE", NULL };
+	const char *const *a;
+
+	*ok = 1;
+	for (a = actions; *a; a++)
+		if (strlen(*a) == n && sqlite3_strnicmp(word, *a, (int)n) == 0)
+			return strcmp(*a, "ABORT") == 0 ? NULL : *a;
+	*ok = 0;
+	return NULL;
 }
 
 const char *schema_source_of(const schema *s, const char *path)
@@ -428,7 +486,16 @@ static int cmp_unique(const void *a, const void *b)
 {
 	const schema_unique *x = a, *y = b;
 	int c = cmp_str_list(&x->columns, &y->columns);
-	return c ? c : cmp_opt_name(x->name, y->name);
+	size_t i;
+
+	if (!c)
+		c = cmp_opt_name(x->name, y->name);
+	/* keys on the same columns may differ in their terms and actions */
+	if (!c)
+		c = cmp_str_list(&x->collates, &y->collates);
+	for (i = 0; !c && i < x->columns.n; i++)
+		c = (x->desc ? x->desc[i] : 0) - (y->desc ? y->desc[i] : 0);
+	return c ? c : cmp_opt_name(x->on_conflict, y->on_conflict);
 }
 
 static int cmp_fk(const void *a, const void *b)
@@ -544,6 +611,11 @@ int schema_column_equal(const schema_table *ta, const schema_column *a,
 		nn_a = nn_b = 1;
 	if (nn_a != nn_b)
 		return differ(why, "table '%s': column '%s': NOT NULL %d != %d", t, c, nn_a, nn_b);
+	/* SQLite never checks NOT NULL on the rowid */
+	if (nn_a && !schema_column_is_rowid_alias(ta, a) &&
+	    cmp_opt_name(a->notnull_conflict, b->notnull_conflict) != 0)
+		return differ(why, "table '%s': column '%s': NOT NULL ON CONFLICT %s != %s", t, c,
+			OR_NONE(a->notnull_conflict), OR_NONE(b->notnull_conflict));
 	if (!sql_equal(a->default_sql, b->default_sql))
 		return differ(why, "table '%s': column '%s': default %s != %s", t, c,
 			OR_NONE(a->default_sql), OR_NONE(b->default_sql));
@@ -553,6 +625,11 @@ int schema_column_equal(const schema_table *ta, const schema_column *a,
 	if (a->pk != b->pk)
 		return differ(why, "table '%s': column '%s': primary key position %d != %d",
 			t, c, a->pk, b->pk);
+	if (a->pk && (a->pk_desc != b->pk_desc ||
+	    !name_eq(schema_pk_collate(a), schema_pk_collate(b))))
+		return differ(why, "table '%s': column '%s': primary key term %s%s != %s%s", t, c,
+			schema_pk_collate(a), a->pk_desc ? " DESC" : "", schema_pk_collate(b),
+			b->pk_desc ? " DESC" : "");
 	if (a->generated != b->generated || !sql_equal(a->generated_sql, b->generated_sql))
 		return differ(why, "table '%s': column '%s': generated %s != %s", t, c,
 			OR_NONE(a->generated_sql), OR_NONE(b->generated_sql));
@@ -592,6 +669,19 @@ int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf 
 	return 1;
 }
 
+/* Same collations, orders and ON CONFLICT; the columns are compared already. */
+static int unique_terms_equal(const schema_table *ta, const schema_unique *a,
+	const schema_table *tb, const schema_unique *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->columns.n; i++)
+		if ((a->desc ? a->desc[i] : 0) != (b->desc ? b->desc[i] : 0) ||
+		    !name_eq(schema_unique_collate(ta, a, i), schema_unique_collate(tb, b, i)))
+			return 0;
+	return cmp_opt_name(a->on_conflict, b->on_conflict) == 0;
+}
+
 int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_buf *why)
 {
 	const char *t = a->name;
@@ -608,6 +698,9 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 	if (cmp_opt_name(a->pk_name, b->pk_name) != 0)
 		return differ(why, "table '%s': primary key name %s != %s", t,
 			OR_NONE(a->pk_name), OR_NONE(b->pk_name));
+	if (cmp_opt_name(a->pk_conflict, b->pk_conflict) != 0)
+		return differ(why, "table '%s': primary key ON CONFLICT %s != %s", t,
+			OR_NONE(a->pk_conflict), OR_NONE(b->pk_conflict));
 	if (a->ncolumns != b->ncolumns)
 		return differ(why, "table '%s': %zu columns != %zu", t, a->ncolumns, b->ncolumns);
 	for (i = 0; i < a->ncolumns; i++)
@@ -622,6 +715,9 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 		if (cmp_opt_name(a->uniques[i].name, b->uniques[i].name) != 0)
 			return differ(why, "table '%s': UNIQUE constraint name %s != %s", t,
 				OR_NONE(a->uniques[i].name), OR_NONE(b->uniques[i].name));
+		if (!unique_terms_equal(a, &a->uniques[i], b, &b->uniques[i]))
+			return differ(why, "table '%s': UNIQUE (%s%s) terms or ON CONFLICT differ", t,
+				a->uniques[i].columns.v[0], a->uniques[i].columns.n > 1 ? ", ..." : "");
 	}
 	if (a->nfks != b->nfks)
 		return differ(why, "table '%s': %zu foreign keys != %zu", t, a->nfks, b->nfks);

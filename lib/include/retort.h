@@ -281,8 +281,13 @@ typedef struct retort_step_info {
 /**
 ** Work out the steps that turn `from` into `to`, and back. A table or column
 ** of `to` with a `renamed_from` that names an object of `from` becomes a
-** rename; one that matches nothing in `from` (and whose new name is not
-** there either) is RETORT_EINVALID at its file:line:column.
+** rename, also when its new name is taken in `from` by an object that is
+** renamed away (a swap, a cycle: done through a stopover name) or dropped.
+** A hint is consumed once: one that the revisions which made `from` did
+** (see retort_schema_set_revisions()) means nothing more. A hint that cannot
+** be followed is ignored and told as a note (retort_plan_note()); one that
+** matches nothing at all in `from`, which no revision knows, is
+** RETORT_EINVALID at its file:line:column (a misspelt name).
 **
 ** Before returning, the plan is checked in memory: `from` built, the upgrade
 ** applied, the result compared with `to`, the downgrade applied, compared
@@ -301,6 +306,29 @@ RETORT_EXTERN(size_t) retort_plan_step_count(const retort_plan *plan,
 /** Step `i` (0-based) of a direction; RETORT_ENOTFOUND past the end. */
 RETORT_EXTERN(int) retort_plan_step(const retort_plan *plan, retort_direction dir,
 	size_t i, retort_step_info *out);
+
+/** A rename: of a table (`table` NULL) or of a column of `table`. */
+typedef struct retort_rename {
+	const char *table;  /**< the column's table, as named after the renames */
+	const char *from;   /**< the old name */
+	const char *to;     /**< the new name */
+} retort_rename;
+
+/**
+** The renames the plan's upgrade does (what `renamed_from` asked for, not
+** the stopovers on the way), borrowed from the plan; `*count` of them. A
+** revision written from the plan records them (retort_revision_spec).
+*/
+RETORT_EXTERN(const retort_rename *) retort_plan_renames(const retort_plan *plan,
+	size_t *count);
+
+/**
+** What the plan leaves out that the models ask for: each `renamed_from` it
+** ignored, and why, in words ("models/a.yaml:6:7: column 'user.b':
+** renamed_from 'a' ignored: ..."). Borrowed from the plan; NULL past the end.
+*/
+RETORT_EXTERN(size_t) retort_plan_note_count(const retort_plan *plan);
+RETORT_EXTERN(const char *) retort_plan_note(const retort_plan *plan, size_t i);
 
 /**
 ** The statements of a direction, as a revision section holds them: no
@@ -434,6 +462,10 @@ typedef struct retort_revision_spec {
 	const char *downgrade_sql;
 	const char *author;         /**< "Name <email>", or NULL to leave out */
 	const char *commit;         /**< a git commit id, or NULL to leave out */
+	const retort_rename *renames; /**< what its upgrade renames (the
+	                                 `-- renames:` line), from
+	                                 retort_plan_renames(); none: no line */
+	size_t rename_count;
 } retort_revision_spec;
 
 /**
@@ -453,9 +485,23 @@ RETORT_EXTERN(int) retort_revision_write(char **out_id, char **out_path,
 ** The schema the chain gives at TARGET (NULL: `heads`), by replaying the
 ** upgrade sections from base into an in-memory database: no live database
 ** is needed. A statement that fails is RETORT_EINVALID at its file:line.
+** The schema knows which revisions made it, as retort_schema_set_revisions()
+** tells.
 */
 RETORT_EXTERN(int) retort_revisions_schema(retort_schema **out,
 	const retort_revisions *revs, const char *target, const retort_config *cfg,
+	retort_error **err);
+
+/**
+** Tell `schema` which revisions made it: those named by `ids` (`n_ids` of
+** them, none: base) and their ancestors; `ids` NULL: a schema from outside
+** the chain (a SQL file, the models at a git ref), taken to be at the heads.
+** retort_diff() from it then takes the renames those revisions recorded
+** (`-- renames:`) as done, and the renames of any revision as known. An id
+** the folder does not have is RETORT_ENOTFOUND.
+*/
+RETORT_EXTERN(int) retort_schema_set_revisions(retort_schema *schema,
+	const retort_revisions *revs, const char *const *ids, size_t n_ids,
 	retort_error **err);
 
 /**
@@ -681,9 +727,12 @@ RETORT_EXTERN(int) retort_git_find_revision(char **where, const retort_revisions
 /* ------------------------------------------------------------------ */
 
 /**
-** Create a new project in `dir`: retort.yaml, models/ and revisions/.
-** Refuses (RETORT_EEXISTS) when `dir` already holds a retort.yaml, models/
-** or revisions/, so nothing is ever overwritten.
+** Create a new project in `dir`: retort.yaml, models/ and revisions/, and
+** a .gitignore for the database retort.yaml names (data.db, and its
+** -journal, -wal and -shm): created, or the lines it lacks appended to the
+** one there. Refuses (RETORT_EEXISTS) when `dir` already holds a
+** retort.yaml, models/ or revisions/, so nothing is ever overwritten; a
+** failure takes back what it made.
 */
 RETORT_EXTERN(int) retort_project_init(const char *dir, retort_error **err);
 

@@ -103,20 +103,6 @@ rev dddd00000004 cccc00000003 "owners" "CREATE TABLE owner (id INTEGER PRIMARY K
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO owner SELECT i FROM n;" "DROP TABLE owner;"
 rev eeee00000005 dddd00000004 "tally" "CREATE TABLE tally AS SELECT count(*) AS c FROM owner a, owner b, owner c WHERE a.id + b.id > c.id;" "DROP TABLE tally;"
 
-# hold_until FILE SQL: as hold, keeping the transaction until FILE exists
-hold_until() {
-	local file=$1 sql=$2 i
-	rm -f "$work/held" "$file"
-	{ echo ".timeout 5000"; echo "$sql"; echo ".output $work/held"; echo "SELECT 'held';"; echo ".output stdout"
-		while [[ ! -e $file ]]; do sleep 0.01; done; echo "COMMIT;"; } | sqlite3 -bail app.db > /dev/null &
-	holder=$!
-	for ((i = 0; i < 500; i++)); do
-		[[ -s $work/held ]] && return
-		sleep 0.01
-	done
-	fail "the sqlite3 shell did not take its lock"
-}
-
 hold 0.7 "BEGIN; SELECT count(*) FROM pet;"
 rm -f "$work/fifo" "$work/held"
 mkfifo "$work/fifo"
