@@ -490,6 +490,8 @@ def main():
     except ImportError:
         sys.stderr.write("Django is not installed (Debian: python3-django)\n")
         return 1
+    # this folder's apps are imported from the source tree: no __pycache__ there
+    sys.dont_write_bytecode = True
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="retort-django-")
