@@ -670,9 +670,10 @@ typedef struct retort_fleet_result {
 } retort_fleet_result;
 
 /**
-** Called once per database, from a worker thread but never two at once,
-** in the order of the results (sorted by path), as soon as it and every
-** database before it finished: `index` is its place in the results.
+** Called once per database, never two at once, in the order of the
+** results (sorted by path), as soon as it and every database before it
+** finished: from a worker thread, or (the SKIPPED ones at the end) from the
+** caller's. `index` is its place in the results.
 */
 typedef void (*retort_fleet_fn)(void *ctx, size_t index,
 	const retort_fleet_result *result);
