@@ -7,9 +7,11 @@
 ** the caller's callback in path order as soon as a prefix of them is done.
 */
 #include "retort.h"
+#include "apply.h"
 #include "cancel.h"
 #include "dbopen.h"
 #include "error.h"
+#include "revision.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 typedef struct fleet {
 	const retort_fleet_options *o;
 	const retort_revisions *revs;
+	apply_commits commits;  /* looked up in git once, for every database */
 	retort_fleet_result *res;
 	size_t n;
 	pthread_mutex_t lock;   /* guards everything below */
@@ -54,11 +57,38 @@ static int by_path(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Count what the engine did; nothing else of its events is wanted here. */
-static void count_done(void *ctx, const retort_event *ev)
+/* The applied set of a database at `ids`: one flag per revision; NULL
+** when one of them is not in the folder (or out of memory). */
+static unsigned char *applied_set(const retort_revisions *revs, char **ids, size_t n)
 {
-	if (ev->kind == RETORT_EVENT_DONE)
-		(*(size_t *)ctx)++;
+	const retort_revision **at = calloc(n + 1, sizeof(*at));
+	unsigned char *flags = NULL;
+	size_t i;
+
+	for (i = 0; at && i < n; i++)
+		if (!(at[i] = retort_revisions_get(revs, ids[i])))
+			break;
+	if (at && i == n && retort_revisions_closure(&flags, revs, at, n, 1, NULL) != 0)
+		flags = NULL;
+	free(at);
+	return flags;
+}
+
+/* The revisions a run applied, reverted or stamped over: those applied on
+** one side and not the other. Counted from the version table, so that the
+** engine needs no event callback (which would make it count rows for its
+** data-loss events, for nobody). */
+static size_t steps_between(const retort_revisions *revs, const retort_fleet_result *r)
+{
+	unsigned char *a = applied_set(revs, r->before, r->n_before);
+	unsigned char *b = applied_set(revs, r->after, r->n_after);
+	size_t i, n = 0;
+
+	for (i = 0; a && b && i < retort_revisions_count(revs); i++)
+		n += a[i] != b[i];
+	free(a);
+	free(b);
+	return n;
 }
 
 static int same_ids(char **a, size_t na, char **b, size_t nb)
@@ -73,7 +103,7 @@ static int same_ids(char **a, size_t na, char **b, size_t nb)
 	return 1;
 }
 
-static int run_op(const fleet *f, sqlite3 *db, retort_fleet_result *r, retort_error **err)
+static int run_op(const fleet *f, sqlite3 *db, retort_error **err)
 {
 	const retort_fleet_options *o = f->o;
 	retort_migrate_options mo = RETORT_MIGRATE_OPTIONS_INIT;
@@ -81,22 +111,12 @@ static int run_op(const fleet *f, sqlite3 *db, retort_fleet_result *r, retort_er
 	mo.one_transaction = o->one_transaction;
 	mo.busy_timeout_ms = o->busy_timeout_ms;
 	mo.cfg = o->cfg;
-	mo.on_event = count_done;
-	mo.ctx = &r->steps;
 	mo.allow_attach = o->allow_attach;
 	mo.carry_unknown_objects = o->carry_unknown_objects;
 	mo.cancel = o->cancel;
-	switch (o->op) {
-	case RETORT_FLEET_UPGRADE:
-		return retort_upgrade(db, f->revs, o->target ? o->target : "head", &mo, err);
-	case RETORT_FLEET_DOWNGRADE:
-		return retort_downgrade(db, f->revs, o->target, &mo, err);
-	case RETORT_FLEET_STAMP:
-		return retort_stamp(db, f->revs, o->target, &mo, err);
-	case RETORT_FLEET_CURRENT:
-		break;
-	}
-	return 0;
+	return apply_run(db, f->revs, o->target ? o->target : "head", &mo,
+		o->op == RETORT_FLEET_DOWNGRADE ? RETORT_DOWNGRADE : RETORT_UPGRADE,
+		o->op == RETORT_FLEET_STAMP, &f->commits, err);
 }
 
 /* One database, start to end; everything it writes is in `r`. */
@@ -119,14 +139,10 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 	} else if (!rc && db) {
 		/* unknown when it cannot be read at once: the engine then waits */
 		r->before_known = retort_current(&r->before, &r->n_before, db, o->cfg, NULL) == 0;
-		rc = run_op(f, db, r, &r->error);
-		/* after a failure, read without waiting past the timeout again; in
-		** one transaction, what ran was rolled back with it */
-		if (rc) {
+		rc = run_op(f, db, &r->error);
+		/* after a failure, read without waiting past the timeout again */
+		if (rc)
 			sqlite3_busy_timeout(db, 0);
-			if (o->one_transaction)
-				r->steps = 0;
-		}
 	} else if (!rc) {
 		/* read-only, no file: a database at base */
 		r->before_known = 1;
@@ -136,6 +152,8 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 	else
 		r->after_known = r->before_known;
 	sqlite3_close(db);
+	if (!reading && r->before_known && r->after_known)
+		r->steps = steps_between(f->revs, r);
 	if (rc) {
 		r->status = RETORT_FLEET_FAILED;
 		r->code = rc;
@@ -257,6 +275,11 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 		rc = error_oom(err);
 	if (rc)
 		goto fail;
+	/* a run looks up each file's git commit for its history rows: once here
+	** for all of them (none found is an answer too) */
+	if (opts->op != RETORT_FLEET_CURRENT && f.n &&
+	    git_revision_commits(&f.commits.commits, revs, NULL) != 0)
+		f.commits.commits = NULL;
 	pthread_mutex_init(&f.lock, NULL);
 	for (started = 0; started < jobs; started++)
 		if (pthread_create(&threads[started], NULL, worker, &f) != 0)
@@ -265,6 +288,7 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 		pthread_join(threads[i], NULL);
 	if (jobs && !started) {
 		pthread_mutex_destroy(&f.lock);
+		retort_strings_free(f.commits.commits, retort_revisions_count(revs));
 		rc = error_set(err, RETORT_ERROR, "cannot start a worker thread");
 		goto fail;
 	}
@@ -276,6 +300,7 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	}
 	tell_ready(&f);
 	pthread_mutex_destroy(&f.lock);
+	retort_strings_free(f.commits.commits, retort_revisions_count(revs));
 	free(threads);
 	free(f.finished);
 	*out = f.res;

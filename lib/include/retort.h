@@ -664,7 +664,9 @@ typedef struct retort_fleet_result {
 	int after_known;
 	char **after;          /**< the revisions it is at now */
 	size_t n_after;
-	size_t steps;          /**< revisions applied, reverted or stamped */
+	size_t steps;          /**< revisions applied on one side of before and
+	                            after only (what the run moved over); 0 when
+	                            either is unknown */
 	int recovered;         /**< a hot journal was rolled back on opening it */
 	double seconds;        /**< the wall time spent on it */
 } retort_fleet_result;

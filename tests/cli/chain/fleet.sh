@@ -155,8 +155,18 @@ done
 ok "every tenant back at base with its rows"
 cmp -s tenants/t-150.db "$work/corrupt.before" || fail "the corrupt tenant changed"
 
+# ---- in git: every file's history names the revision files' commit ---------
+git init -q . && git add revisions && git -c user.name=T -c user.email=t@example.com commit -qm revisions ||
+	fail "cannot make a git repository"
+run_ok upgrade --each "@$work/list"
+got=$(for t in 001 002 003 004; do sqlite3 "tenants/t-$t.db" "SELECT DISTINCT git_commit FROM retort_history
+	WHERE direction = 'upgrade' AND started >= (SELECT max(started) FROM retort_history WHERE direction = 'downgrade')"; done | sort -u)
+[[ $got == "$(git rev-parse HEAD)" ]] || fail "the fleet's history rows name commit '$got', not $(git rev-parse HEAD)"
+ok "the git commit, looked up once for the fleet, is in every file's history"
+
 # ---- the config's `databases` key ------------------------------------------
 rm tenants/t-150.db
+run_ok downgrade base --each "@$work/list"
 cat > retort.yaml <<'EOF'
 databases: tenants/*.db
 models: models/
