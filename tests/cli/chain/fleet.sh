@@ -164,6 +164,24 @@ got=$(for t in 001 002 003 004; do sqlite3 "tenants/t-$t.db" "SELECT DISTINCT gi
 [[ $got == "$(git rev-parse HEAD)" ]] || fail "the fleet's history rows name commit '$got', not $(git rev-parse HEAD)"
 ok "the git commit, looked up once for the fleet, is in every file's history"
 
+# ---- a statement that fails on one tenant: that file stays as it was -------
+sqlite3 tenants/t-010.db "ALTER TABLE account ADD COLUMN plan TEXT" || fail "cannot change t-010"
+cp tenants/t-010.db "$work/t-010.before"
+printf 'tenants/t-009.db\ntenants/t-010.db\ntenants/t-011.db\n' > "$work/list2"
+rt upgrade --each "@$work/list2" --json
+expect_rc 3 "a failing statement is exit 3"
+expect_json "(SELECT json_extract(value, '\$.exit_code') || ' ' || json_extract(value, '\$.error.code') || ' ' ||
+	(json_extract(value, '\$.error.message') LIKE '%duplicate column%') FROM json_each(j, '\$.databases')
+	WHERE json_extract(value, '\$.database') = 'tenants/t-010.db')" "3 database 1" "the failing tenant's row"
+cmp -s tenants/t-010.db "$work/t-010.before" ||
+	fail "t-010 changed although its upgrade failed (the revisions before the failing one must roll back too)"
+ok "the failing tenant is byte-for-byte as it was: not even the revision before the failing one stayed"
+[[ $(version_of_file tenants/t-009.db) == cccc00000003 && $(version_of_file tenants/t-011.db) == cccc00000003 ]] ||
+	fail "the tenants beside the failing one are not at head"
+ok "the tenants beside it are at head"
+sqlite3 tenants/t-010.db "ALTER TABLE account DROP COLUMN plan" || fail "cannot put t-010 back"
+run_ok downgrade base --each "@$work/list2"
+
 # ---- the config's `databases` key ------------------------------------------
 rm tenants/t-150.db
 run_ok downgrade base --each "@$work/list"
