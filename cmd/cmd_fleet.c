@@ -531,7 +531,7 @@ done:
 ** for the groups not at head, the ones an operator goes after). */
 static void put_group(const cli *c, retort_buf *text, retort_buf *json, int status,
 	const retort_revisions *revs, const retort_fleet_result *res, const group_key *keys,
-	size_t from, size_t to, size_t *groups)
+	size_t from, size_t to, size_t *groups, int *unknown)
 {
 	const retort_fleet_result *first = &res[keys[from].index];
 	int failed = first->status == RETORT_FLEET_FAILED;
@@ -548,6 +548,8 @@ static void put_group(const cli *c, retort_buf *text, retort_buf *json, int stat
 		buf_printf(text, ", %ld revision%s pending", todo, todo == 1 ? "" : "s");
 	else if (!failed && todo < 0)
 		buf_puts(text, ", at a revision the folder does not have");
+	/* as for one database, that is exit 2 */
+	*unknown |= !failed && todo < 0;
 	if (!failed)
 		buf_putc(text, '\n');
 	for (i = from; i < to && (failed || !head || c->verbose); i++) {
@@ -586,7 +588,7 @@ static int group_rank(const retort_revisions *revs, const retort_fleet_result *r
 
 static int put_groups(const cli *c, int status, const retort_revisions *revs,
 	const retort_fleet_result *res, size_t n, retort_buf *text, retort_buf *json,
-	int *behind)
+	int *behind, int *unknown)
 {
 	group_key *keys = calloc(n ? n : 1, sizeof(*keys));
 	retort_buf key = RETORT_BUF_INIT;
@@ -614,7 +616,7 @@ static int put_groups(const cli *c, int status, const retort_revisions *revs,
 	}
 	for (from = 0, i = 1; !rc && i <= n; i++)
 		if (i == n || strcmp(keys[i].key, keys[from].key) != 0) {
-			put_group(c, text, json, status, revs, res, keys, from, i, &groups);
+			put_group(c, text, json, status, revs, res, keys, from, i, &groups, unknown);
 			from = i;
 		}
 	for (i = 0; i < n; i++)
@@ -635,7 +637,7 @@ int cli_fleet_current(const cli *c, const char *pattern, int status)
 	fleet_sum s;
 	size_t n = 0;
 	double seconds;
-	int rc, behind = 0;
+	int rc, behind = 0, unknown = 0;
 
 	o.op = RETORT_FLEET_CURRENT;
 	t.verb = verb;
@@ -644,10 +646,11 @@ int cli_fleet_current(const cli *c, const char *pattern, int status)
 	if (rc)
 		goto done;
 	s = summarise(res, n);
-	rc = put_groups(c, status, revs, res, n, &text, &json, &behind);
+	rc = put_groups(c, status, revs, res, n, &text, &json, &behind, &unknown);
 	if (rc)
 		goto done;
 	rc = worse(s.rc, status && behind ? EXIT_DIFFERENT : EXIT_OK);
+	rc = worse(rc, unknown ? EXIT_BAD_INPUT : EXIT_OK);
 	if (c->json) {
 		put_json_fleet(&out, verb, NULL, res, n, &s, seconds);
 		buf_printf(&out, ", \"groups\": [%s], \"exit_code\": %d}", json.ptr, rc);

@@ -202,6 +202,11 @@ rt --db tenants/t-001.db current
 expect_rc 0 "--db names one database over the config's fleet"
 expect_out '^cccc00000003' "the one database's revision"
 
+sqlite3 tenants/t-001.db "UPDATE retort_version SET revision = 'ffff00000009'" || fail "cannot change t-001"
+run_rc 2 current
+expect_out '^ffff00000009: 1 database, at a revision the folder does not have$' \
+	"a database at a revision the folder lacks is its own group, exit 2 as for one database"
+
 # ---- misuse -----------------------------------------------------------------
 rt upgrade --each 'tenants/*.db' --db tenants/t-001.db --json
 expect_rc 2 "--each with --db"
