@@ -249,13 +249,16 @@ static void put_line(retort_buf *b, const fleet_told *t, const retort_fleet_resu
 		}
 		break;
 	case RETORT_FLEET_SKIPPED:
-		if (t->max_failures)
+		if (t->max_failures && !cli_caught_signal())
 			buf_printf(b, "skipped (--max-failures %zu reached): not touched",
 				t->max_failures);
 		else
 			buf_puts(b, "skipped (interrupted): not touched");
 		break;
 	}
+	if (r->recovered)
+		buf_puts(b, " (a hot journal, left by a process stopped mid-write, was rolled back "
+			"first)");
 }
 
 static void clear_progress(fleet_told *t)
@@ -326,7 +329,8 @@ static void put_json_row(retort_buf *b, const retort_fleet_result *r)
 	put_json_ids(b, r->before_known, r->before, r->n_before);
 	buf_puts(b, ", \"after\": ");
 	put_json_ids(b, r->after_known, r->after, r->n_after);
-	buf_printf(b, ", \"steps\": %zu, \"seconds\": %.3f}", r->steps, r->seconds);
+	buf_printf(b, ", \"steps\": %zu, \"recovered\": %s, \"seconds\": %.3f}", r->steps,
+		r->recovered ? "true" : "false", r->seconds);
 }
 
 typedef struct fleet_sum {
@@ -451,7 +455,8 @@ int cli_fleet_migrate(const cli *c, const char *pattern, const char *verb,
 	if (rc)
 		goto done;
 	s = summarise(res, n);
-	if (cli_caught_signal() && s.rc)
+	/* stopped between two databases, none of them failed: still stopped */
+	if (cli_caught_signal())
 		s.rc = 128 + cli_caught_signal();
 	if (!c->quiet) {
 		buf_printf(&out, "%s of %zu database%s: %zu succeeded (%zu changed, %zu already at "

@@ -194,6 +194,23 @@ run_ok upgrade --jobs 3
 expect_err 'upgrade of 299 databases: 299 succeeded \(299 changed' "databases: in retort.yaml is the default"
 run_ok current
 expect_out '^cccc00000003 \(head\): 299 databases$'
+# SIGTERM part way: the database running rolls back, the rest are skipped
+env -u DATABASE_URL -u RETORT_DATABASE_URL NO_COLOR=1 "$bin" downgrade base --jobs 1 > "$work/out" 2> "$work/err" &
+pid=$!
+sleep 0.2
+kill -TERM "$pid"
+wait "$pid"
+rc=$? last_cmd="retort downgrade base --jobs 1 (SIGTERM after 0.2 s)"
+expect_rc 143 "a fleet run stopped by SIGTERM"
+expect_err ': skipped \(interrupted\): not touched$' "the databases not started are listed as skipped"
+for f in tenants/*.db; do
+	got=$(sqlite3 "$f" "SELECT coalesce((SELECT group_concat(revision) FROM retort_version), '') || ' ' ||
+		(SELECT count(*) FROM sqlite_schema WHERE name IN ('pet', 'vet'))")
+	[[ $got == "cccc00000003 2" || $got == " 0" ]] || fail "$f is half-way after SIGTERM: '$got'"
+	[[ ! -e $f-journal ]] || fail "a journal was left beside $f"
+done
+ok "after SIGTERM each file is at head or at base, whole"
+run_ok upgrade
 # a project in a folder: its glob is read from the config's folder
 mkdir "$work/elsewhere"
 (cd "$work/elsewhere" && rt -c "$work/project/retort.yaml" status)
