@@ -85,7 +85,7 @@ void cli_note(const cli *c, const char *fmt, ...)
 */
 int cli_stderr(int lines, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Each risky step of a plan's direction, as a warning. */
+/* The hints a plan ignored, then each risky step of its direction, as warnings. */
 void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir);
 /* Write `text` (a result) to stdout, on a terminal with escape sequences
 ** shown escaped as on stderr; the exit code for a failed write. */
@@ -108,6 +108,15 @@ void cli_put_parents(retort_buf *b, const retort_revision *rev);
 ** head, heads, base or a revision: the chain replayed in memory). */
 int cli_load_source(const cli *c, const char *source, retort_schema **out,
 	retort_error **err);
+
+/*
+** Tell `schema`, loaded from SOURCE, which revisions made it (what
+** retort_diff() takes as renamed already): a database, those its version
+** table names (none: base); a point of the chain knows already; any other
+** source is taken to be at the heads. Outside a project, nothing. Returns
+** an exit code (printed).
+*/
+int cli_source_revisions(const cli *c, const char *source, retort_schema *schema);
 
 enum {
 	CLI_DB_WRITE = 1 << 0,    /* read-write (else read-only) */

@@ -24,6 +24,8 @@ int cmd_diff(cli *c, int argc, char **argv)
 			"diff takes no operands (usage: retort diff [--from SOURCE] [--to SOURCE])");
 	rc = cli_load_source(c, from_src ? from_src : "db", &from, &err);
 	if (!rc)
+		rc = cli_source_revisions(c, from_src ? from_src : "db", from);
+	if (!rc)
 		rc = cli_load_source(c, to_src ? to_src : "models", &to, &err);
 	if (rc)
 		goto done;

@@ -260,6 +260,49 @@ int cli_schema_drift(const cli *c, const retort_revisions *revs,
 	return rc;
 }
 
+int cli_source_revisions(const cli *c, const char *source, retort_schema *schema)
+{
+	static const char *const base[1] = { NULL };
+	retort_revisions *revs = NULL;
+	retort_error *err = NULL;
+	sqlite3 *db = NULL;
+	char **ids = NULL;
+	size_t n = 0;
+	int rc = 0, code;
+
+	int is_db = strcmp(source, "db") == 0 || strncmp(source, "db:", 3) == 0;
+
+	/* a point of the chain knows already ("db" is also a hex prefix);
+	** outside a project nothing is known */
+	if (!c->cfg || (!is_db && looks_like_target(source)))
+		return 0;
+	code = retort_revisions_load(&revs, retort_config_revisions(c->cfg), &err);
+	if (code && code != RETORT_ENOTFOUND)
+		rc = cli_error(c, err);
+	if (code)
+		goto done;
+	if (strcmp(source, "db") == 0)
+		rc = cli_open_db(c, CLI_DB_OPTIONAL, &db, NULL);
+	else if (strncmp(source, "db:", 3) == 0)
+		rc = open_path(c, source + 3, 0, &db);
+	else
+		code = retort_schema_set_revisions(schema, revs, NULL, 0, &err);
+	if (!rc && db && retort_current(&ids, &n, db, c->cfg, &err))
+		rc = cli_error(c, err);
+	else if (!rc && db)
+		code = retort_schema_set_revisions(schema, revs, n ? (const char *const *)ids : base,
+			n, &err);
+	/* a database at a revision the folder lacks: its renames are unknown */
+	if (!rc && code && code != RETORT_ENOTFOUND)
+		rc = cli_error(c, err);
+done:
+	retort_strings_free(ids, n);
+	sqlite3_close(db);
+	retort_revisions_free(revs);
+	retort_error_free(err);
+	return rc;
+}
+
 /* A point of the revision chain, replayed in memory. The TARGET is resolved
 ** here, so that `current`, +N and -N count from the database. */
 static int load_revision_source(const cli *c, const char *source, retort_schema **out)

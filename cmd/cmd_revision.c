@@ -32,11 +32,12 @@ static void warn_new_head(const cli *c, const retort_revisions *revs,
 	buf_release(&others);
 }
 
-/* Write the revision file and tell where: its path, or the JSON object
-** {"id", "path", "parents", "steps"}. */
+/* Write the revision file (with the renames of `plan`, when there is one)
+** and tell where: its path, or the JSON object {"id", "path", "parents",
+** "steps"}. */
 static int write_revision(const cli *c, const retort_revisions *revs, const char *message,
-	const retort_revision *const *parents, size_t n_parents, const char *upgrade_sql,
-	const char *downgrade_sql, size_t steps)
+	const retort_revision *const *parents, size_t n_parents, const retort_plan *plan,
+	const char *upgrade_sql, const char *downgrade_sql, size_t steps)
 {
 	retort_revision_spec spec = { 0 };
 	retort_buf out = RETORT_BUF_INIT;
@@ -55,6 +56,8 @@ static int write_revision(const cli *c, const retort_revisions *revs, const char
 	spec.parent_count = n_parents;
 	spec.upgrade_sql = upgrade_sql;
 	spec.downgrade_sql = downgrade_sql;
+	if (plan)
+		spec.renames = retort_plan_renames(plan, &spec.rename_count);
 	/* git is a help: outside a repository both stay NULL and are left out */
 	if (retort_git_identity(&author, &commit, retort_config_dir(c->cfg), &err)) {
 		rc = cli_error(c, err);
@@ -248,7 +251,8 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 	retort_schema *from = NULL, *to = NULL;
 	retort_plan *plan = NULL;
 	retort_error *err = NULL;
-	size_t steps;
+	const char **ids = NULL;
+	size_t steps, i;
 	int rc;
 
 	rc = current_schema(c, revs, parents, n_parents, &from);
@@ -256,6 +260,15 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 		rc = cli_load_source(c, "models", &to, &err);
 	if (rc)
 		goto done;
+	/* the new revision follows its parents: what they renamed is done,
+	** whatever the schema was read from */
+	ids = calloc(n_parents + 1, sizeof(*ids));
+	for (i = 0; ids && i < n_parents; i++)
+		ids[i] = retort_revision_id(parents[i]);
+	if (!ids || retort_schema_set_revisions(from, revs, ids, n_parents, &err)) {
+		rc = cli_error(c, err);
+		goto done;
+	}
 	if (retort_diff(&plan, from, to, &err)) {
 		rc = cli_error(c, err);
 		goto done;
@@ -275,10 +288,11 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 		goto done;
 	}
 	/* the sections as the plan joins them, each warning a comment line */
-	rc = write_revision(c, revs, cli_opt(c, "message"), parents, n_parents,
+	rc = write_revision(c, revs, cli_opt(c, "message"), parents, n_parents, plan,
 		steps ? retort_plan_sql(plan, RETORT_UPGRADE) : upgrade_placeholder,
 		steps ? retort_plan_sql(plan, RETORT_DOWNGRADE) : downgrade_placeholder, steps);
 done:
+	free(ids);
 	buf_release(&json);
 	retort_plan_free(plan);
 	retort_schema_free(from);
@@ -317,7 +331,7 @@ int cmd_revision(cli *c, int argc, char **argv)
 		rc = autogenerate(c, revs, parents, n_parents);
 	else
 		rc = write_revision(c, revs, cli_opt(c, "message"), parents, n_parents,
-			upgrade_placeholder, downgrade_placeholder, 0);
+			NULL, upgrade_placeholder, downgrade_placeholder, 0);
 done:
 	free(parents);
 	retort_revisions_free(revs);
@@ -391,7 +405,7 @@ int cmd_merge(cli *c, int argc, char **argv)
 	if (rc)
 		goto done;
 	rc = write_revision(c, revs, cli_opt(c, "message"), merged, n_merged,
-		upgrade_placeholder, downgrade_placeholder, 0);
+		NULL, upgrade_placeholder, downgrade_placeholder, 0);
 done:
 	free(merged);
 	retort_revisions_free(revs);

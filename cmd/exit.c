@@ -317,6 +317,8 @@ void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir)
 	size_t i, n = retort_plan_step_count(plan, dir);
 	retort_step_info step;
 
+	for (i = 0; i < retort_plan_note_count(plan); i++)
+		cli_warn(c, "%s", retort_plan_note(plan, i));
 	for (i = 0; i < n; i++)
 		if (retort_plan_step(plan, dir, i, &step) == 0 && step.warning)
 			cli_warn(c, "%s", step.warning);

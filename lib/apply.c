@@ -45,6 +45,7 @@
 #define PROGRESS_STEPS 10000
 #define PROGRESS_AFTER 1.0   /* seconds a statement runs before PROGRESS */
 #define PROGRESS_EVERY 0.25  /* seconds between PROGRESS events */
+#define ROWS_EVERY 0.05      /* seconds between ROWS progress: an event loop's frame */
 /* pages a backup copies between two looks at the cancellation token */
 #define BACKUP_PAGES 1024
 /* rows of a foreign-key violation named in an error, per table */
@@ -109,6 +110,9 @@ typedef struct run {
 	db_wait wait;           /* busy_timeout_ms, for every wait of the run */
 	int waiting;            /* `wait` is the handle's busy handler */
 	int cancelled;          /* the token stopped the run: it ends in RETORT_ECANCELLED */
+	int told_stop;          /* the progress callback returned non-zero: as the token */
+	long long written;      /* rows the running statement wrote so far (update hook) */
+	double last_rows;       /* when the last ROWS progress was told */
 	const rev_statement *stopped; /* the revision's statement it stopped running, or NULL */
 } run;
 
@@ -136,11 +140,61 @@ static void utc_now(char out[32])
 
 /* ---- events ---------------------------------------------------------- */
 
+/* Tell the progress callback; its non-zero return stops the run as the
+** token does (libgit2's convention). */
+static void tell(run *r, retort_progress *p)
+{
+	p->direction = r->dir;
+	if (r->o->progress && r->o->progress(r->o->progress_ctx, p) != 0)
+		r->told_stop = 1;
+}
+
+/* An event that warns, in words, for the progress callback. */
+static void tell_warning(run *r, const retort_event *ev)
+{
+	retort_progress p = { .kind = RETORT_PROGRESS_WARNING, .revision = ev->revision,
+		.table = ev->table };
+	retort_buf b = RETORT_BUF_INIT;
+
+	if (ev->kind == RETORT_EVENT_SKIPPED)
+		buf_printf(&b, "another process %s %s first",
+			r->dir == RETORT_UPGRADE ? "applied" : "reverted", ev->revision->id);
+	else if (ev->kind == RETORT_EVENT_ORPHANS)
+		buf_printf(&b, "%lld row%s of %s already %s no parent in %s", ev->rows,
+			ev->rows == 1 ? "" : "s", ev->table, ev->rows == 1 ? "has" : "have", ev->parent);
+	else if (ev->loss == RETORT_LOSS_TABLE)
+		buf_printf(&b, "dropping table %s destroys %lld row%s", ev->table, ev->rows,
+			ev->rows == 1 ? "" : "s");
+	else if (ev->loss == RETORT_LOSS_COLUMN)
+		buf_printf(&b, "dropping column %s.%s destroys %lld value%s", ev->table, ev->column,
+			ev->values, ev->values == 1 ? "" : "s");
+	else if (ev->loss == RETORT_LOSS_ROWS)
+		buf_printf(&b, "the copy of %s leaves %lld row%s out", ev->table, ev->rows,
+			ev->rows == 1 ? "" : "s");
+	else
+		buf_printf(&b, "%lld NULL%s of %s.%s become %s", ev->values,
+			ev->values == 1 ? "" : "s", ev->table, ev->column, ev->sql);
+	p.message = buf_oom(&b) ? "out of memory" : b.ptr;
+	tell(r, &p);
+	buf_release(&b);
+}
+
 static void emit(run *r, retort_event *ev)
 {
 	ev->direction = r->dir;
 	if (r->o->on_event)
 		r->o->on_event(r->o->ctx, ev);
+	if (!r->o->progress)
+		return;
+	if (ev->kind == RETORT_EVENT_BEGIN || ev->kind == RETORT_EVENT_DONE) {
+		retort_progress p = { .kind = ev->kind == RETORT_EVENT_BEGIN ?
+			RETORT_PROGRESS_REVISION : RETORT_PROGRESS_COMMITTED, .revision = ev->revision,
+			.seconds = ev->seconds };
+		tell(r, &p);
+	} else if (ev->kind == RETORT_EVENT_DATA_LOSS || ev->kind == RETORT_EVENT_ORPHANS ||
+		ev->kind == RETORT_EVENT_SKIPPED) {
+		tell_warning(r, ev);
+	}
 }
 
 static void say(run *r, const retort_revision *rev, const char *sql, int line)
@@ -177,7 +231,7 @@ static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const c
 ** ends by rolling back what it has not committed. */
 static int stop(run *r)
 {
-	if (!cancel_requested(r->o->cancel))
+	if (!r->told_stop && !cancel_requested(r->o->cancel))
 		return 0;
 	r->cancelled = 1;
 	return RETORT_ECANCELLED;
@@ -190,21 +244,42 @@ static int on_progress(void *ctx)
 	run *r = ctx;
 	double now;
 
-	if (stop(r)) {
-		if (!r->stopped)
-			r->stopped = r->stmt;
-		return 1;
+	if (!stop(r) && r->stmt) {
+		now = mono_now();
+		if (now - r->stmt_start >= PROGRESS_AFTER && now - r->last_progress >= PROGRESS_EVERY) {
+			retort_event ev = { .kind = RETORT_EVENT_PROGRESS, .revision = r->rev,
+				.sql = r->stmt->sql, .line = r->stmt->line, .seconds = now - r->stmt_start };
+			r->last_progress = now;
+			emit(r, &ev);
+		}
+		if (r->o->progress && now - r->last_rows >= ROWS_EVERY) {
+			retort_progress p = { .kind = RETORT_PROGRESS_ROWS, .revision = r->rev,
+				.sql = r->stmt->sql, .line = r->stmt->line, .rows = r->written,
+				.seconds = now - r->stmt_start };
+			r->last_rows = now;
+			tell(r, &p);
+		}
 	}
-	if (!r->stmt)
+	/* the token, or the callback's answer just now */
+	if (!stop(r))
 		return 0;
-	now = mono_now();
-	if (now - r->stmt_start >= PROGRESS_AFTER && now - r->last_progress >= PROGRESS_EVERY) {
-		retort_event ev = { .kind = RETORT_EVENT_PROGRESS, .revision = r->rev,
-			.sql = r->stmt->sql, .line = r->stmt->line, .seconds = now - r->stmt_start };
-		r->last_progress = now;
-		emit(r, &ev);
-	}
-	return 0;
+	if (!r->stopped)
+		r->stopped = r->stmt;
+	return 1;
+}
+
+/* SQLite calls this for each row a statement writes in a rowid table (a
+** copy into a rebuilt table included): what ROWS progress counts. Only a
+** counter: the hook may not touch the handle. */
+static void on_row(void *ctx, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+	run *r = ctx;
+
+	(void)op;
+	(void)db;
+	(void)table;
+	(void)rowid;
+	r->written++;
 }
 
 /* ---- SQL ------------------------------------------------------------- */
@@ -1301,7 +1376,8 @@ static int run_statement(run *r, const retort_revision *rev, const rev_statement
 	if (r->o->dry_run)
 		return 0;
 	r->stmt = s;
-	r->stmt_start = r->last_progress = mono_now();
+	r->stmt_start = r->last_progress = r->last_rows = mono_now();
+	r->written = 0;
 	rc = sqlite3_prepare_v2(r->db, s->sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && st) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -1533,12 +1609,15 @@ static int migrate(run *r)
 {
 	const retort_revision *next = NULL;
 	double t0 = 0;
-	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel);
+	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel ||
+		r->o->progress);
 
-	if (r->o->on_event)
+	if (r->o->on_event || r->o->progress)
 		r->dl = dataloss_new(r->db, r->o->dry_run);
 	if (progress)
 		sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
+	if (progress && r->o->progress)
+		sqlite3_update_hook(r->db, on_row, r);
 	for (;;) {
 		if (!r->in_txn && (rc = begin(r)))
 			break;
@@ -1557,6 +1636,8 @@ static int migrate(run *r)
 		rollback(r);
 	if (progress)
 		sqlite3_progress_handler(r->db, 0, NULL, NULL);
+	if (progress && r->o->progress)
+		sqlite3_update_hook(r->db, NULL, NULL);
 	return rc && r->cancelled ? cancelled_error(r, next) : rc;
 }
 
@@ -1636,6 +1717,18 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	return rc;
 }
 
+/* The run's last progress: its result, and its error when the caller
+** asked for one. */
+static int finish(run *r, int rc)
+{
+	retort_progress p = { .kind = RETORT_PROGRESS_DONE, .result = rc,
+		.error = rc && r->err ? *r->err : NULL };
+
+	if (r->o->progress)
+		tell(r, &p);
+	return rc;
+}
+
 static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, const apply_commits *shared,
 	retort_error **err)
@@ -1651,6 +1744,7 @@ static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *
 		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	if (r.started && r.o->dry_run && r.fk_was_on)
 		say(&r, NULL, "PRAGMA foreign_keys = ON;", 0);
+	rc = finish(&r, rc);
 	run_release(&r);
 	return rc;
 }
@@ -1692,6 +1786,7 @@ static int stamp_entry(sqlite3 *db, const retort_revisions *revs, const char *ta
 	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
 		emit_revision(&r, RETORT_EVENT_DONE, r.n_targets ? r.targets[i] : NULL,
 			mono_now() - t0);
+	rc = finish(&r, rc);
 	run_release(&r);
 	return rc;
 }

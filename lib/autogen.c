@@ -27,6 +27,27 @@ static void plan_clear(retort_plan *p)
 	plan_dir_release(&p->dir[RETORT_DOWNGRADE]);
 }
 
+/* Keep the renames asked for, a column's under its table's new name. */
+static int keep_renames(retort_plan *p, const rename_list *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (done_renames_push(&p->renames, r->v[i].col_from ? r->v[i].table_to : NULL,
+			r->v[i].col_from ? r->v[i].col_from : r->v[i].table_from,
+			r->v[i].col_from ? r->v[i].col_to : r->v[i].table_to) < 0)
+			return -1;
+	p->rename_view = calloc(p->renames.n + 1, sizeof(*p->rename_view));
+	if (!p->rename_view)
+		return -1;
+	for (i = 0; i < p->renames.n; i++) {
+		p->rename_view[i].table = p->renames.v[i].table;
+		p->rename_view[i].from = p->renames.v[i].from;
+		p->rename_view[i].to = p->renames.v[i].to;
+	}
+	return 0;
+}
+
 int retort_diff(retort_plan **out, const retort_schema *from, const retort_schema *to,
 	retort_error **err)
 {
@@ -38,9 +59,9 @@ int retort_diff(retort_plan **out, const retort_schema *from, const retort_schem
 	*out = NULL;
 	if (!p)
 		return error_oom(err);
-	rc = renames_from_models(&renames, from, to, err);
+	rc = renames_from_models(&renames, &p->notes, from, to, err);
 	if (rc) {
-		free(p);
+		retort_plan_free(p);
 		return rc;
 	}
 	/* first with ALTER TABLE where it fits; should SQLite not do what was
@@ -59,6 +80,8 @@ int retort_diff(retort_plan **out, const retort_schema *from, const retort_schem
 		rc = error_set(err, RETORT_EINVALID, "retort cannot write a safe migration for "
 			"this change (%s); write this revision by hand", why ? why : "out of memory");
 	free(why);
+	if (!rc && keep_renames(p, &renames) < 0)
+		rc = error_oom(err);
 	renames_release(&renames);
 	if (rc) {
 		retort_plan_free(p);
@@ -73,7 +96,26 @@ void retort_plan_free(retort_plan *p)
 	if (!p)
 		return;
 	plan_clear(p);
+	done_renames_release(&p->renames);
+	free(p->rename_view);
+	str_list_release(&p->notes);
 	free(p);
+}
+
+const retort_rename *retort_plan_renames(const retort_plan *p, size_t *count)
+{
+	*count = p->renames.n;
+	return p->rename_view;
+}
+
+size_t retort_plan_note_count(const retort_plan *p)
+{
+	return p->notes.n;
+}
+
+const char *retort_plan_note(const retort_plan *p, size_t i)
+{
+	return i < p->notes.n ? p->notes.v[i] : NULL;
 }
 
 static const plan_dir *direction(const retort_plan *p, retort_direction dir)

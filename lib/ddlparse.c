@@ -86,13 +86,25 @@ static int group_has_word(sqlcur c, const char *kw)
 	return 0;
 }
 
-static void skip_conflict_clause(sqlcur *c)
+/* "[ON CONFLICT action]": the action as schema_conflict_action() gives it. */
+static const char *read_conflict_clause(sqlcur *c)
 {
+	const char *action = NULL;
+	int ok;
+
 	if (sqlcur_is(c, "ON")) {
 		sqlcur_advance(c);
 		sqlcur_accept(c, "CONFLICT");
+		action = schema_conflict_action(c->tok.z, c->tok.n, &ok);
 		sqlcur_advance(c);
 	}
+	return action;
+}
+
+/* The UNIQUE constraint's action, kept as its own string. */
+static int set_unique_conflict(schema_unique *u, const char *action)
+{
+	return action && !(u->on_conflict = xstrdup(action)) ? -1 : 0;
 }
 
 /*
@@ -201,7 +213,7 @@ static int read_column_def(sqlcur *c, ddl_table *t)
 			sqlcur_accept(c, "KEY");
 			if (!sqlcur_accept(c, "ASC"))
 				sqlcur_accept(c, "DESC");
-			skip_conflict_clause(c);
+			t->pk_conflict = read_conflict_clause(c);
 			if (sqlcur_accept(c, "AUTOINCREMENT"))
 				col->autoincrement = t->autoincrement = 1;
 			free(t->pk_name);
@@ -209,13 +221,13 @@ static int read_column_def(sqlcur *c, ddl_table *t)
 			pending = NULL;
 		} else if (sqlcur_accept(c, "NOT")) {
 			sqlcur_accept(c, "NULL");
-			skip_conflict_clause(c);
+			col->notnull_conflict = read_conflict_clause(c);
 		} else if (sqlcur_accept(c, "NULL")) {
-			skip_conflict_clause(c);
+			read_conflict_clause(c); /* SQLite ignores it */
 		} else if (sqlcur_accept(c, "UNIQUE")) {
 			schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
-			skip_conflict_clause(c);
-			if (!u || str_list_push(&u->columns, col->name) < 0)
+			if (!u || str_list_push(&u->columns, col->name) < 0 ||
+			    set_unique_conflict(u, read_conflict_clause(c)) < 0)
 				goto done;
 			u->name = pending;
 			pending = NULL;
@@ -284,6 +296,7 @@ static int read_table_constraint(sqlcur *c, ddl_table *t)
 			t->autoincrement = 1;
 		rc = read_name_list(c, &ignored);
 		str_list_release(&ignored);
+		t->pk_conflict = read_conflict_clause(c);
 		free(t->pk_name);
 		t->pk_name = name;
 		name = NULL;
@@ -294,6 +307,8 @@ static int read_table_constraint(sqlcur *c, ddl_table *t)
 		u->name = name;
 		name = NULL;
 		rc = read_name_list(c, &u->columns);
+		if (!rc)
+			rc = set_unique_conflict(u, read_conflict_clause(c));
 	} else if (sqlcur_accept(c, "CHECK")) {
 		schema_check *ck = ARRAY_PUSH(t->checks, t->nchecks, t->capchecks);
 		if (!ck)
@@ -316,7 +331,8 @@ static int read_table_constraint(sqlcur *c, ddl_table *t)
 	} else {
 		rc = 0;
 	}
-	/* step over anything left of this element (conflict clauses) */
+	/* step over anything left of this element (a CHECK's ON CONFLICT,
+	** which SQLite parses and ignores) */
 	while (c->tok.type != TK_COMMA && c->tok.type != TK_RP && c->tok.type != TK_EOF) {
 		if (c->tok.type == TK_LP)
 			sqlcur_skip_group(c);

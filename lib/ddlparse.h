@@ -1,8 +1,8 @@
 /*
 ** ddlparse.h: read from CREATE statements what SQLite's PRAGMAs do not
 ** report: constraint names, CHECK expressions, collations, generated
-** expressions, AUTOINCREMENT, deferrable foreign keys, index expressions and
-** partial-index conditions, and the body of a view.
+** expressions, AUTOINCREMENT, ON CONFLICT clauses, deferrable foreign keys,
+** index expressions and partial-index conditions, and the body of a view.
 */
 #ifndef RETORT_DDLPARSE_H
 #define RETORT_DDLPARSE_H
@@ -14,15 +14,18 @@ typedef struct ddl_column {
 	char *collate;
 	char *generated_sql;
 	int autoincrement;
+	const char *notnull_conflict; /* schema_conflict_action()'s */
 } ddl_column;
 
 typedef struct ddl_table {
 	ddl_column *columns;
 	size_t ncolumns, capcolumns;
 	char *pk_name;
+	const char *pk_conflict; /* schema_conflict_action()'s */
 	int autoincrement;
 	char *virtual_using;
-	/* Only names, columns, expressions and the parent table are filled. */
+	/* Only names, columns, expressions, the parent table and a UNIQUE's
+	** ON CONFLICT are filled. */
 	schema_unique *uniques;
 	size_t nuniques, capuniques;
 	schema_check *checks;

@@ -3,8 +3,10 @@
 */
 #include "diff.h"
 #include "buf.h"
+#include "renames.h"
 #include "sqltok.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ static int push_rename(rename_list *r, const char *tf, const char *tt, const cha
 	e->table_to = tt;
 	e->col_from = cf;
 	e->col_to = ct;
+	e->doomed = 0;
 	return 0;
 }
 
@@ -58,63 +61,160 @@ static const schema_table *source_table(const schema *from, const rename_list *r
 	return s && !find_table_rename_from(r, s->name) ? s : NULL;
 }
 
-static int rename_error(retort_error **err, const schema *to, const src_loc *loc,
-	const char *fmt, const char *what, const char *old)
+/* What renames_from_models() reads a hint against. */
+typedef struct hint_ctx {
+	const schema *from, *to;
+	done_renames done, known;  /* from->renames_done, from->renames_known */
+	str_list *notes;
+	retort_error **err;
+} hint_ctx;
+
+static int rename_error(hint_ctx *h, const src_loc *loc, const char *fmt, const char *what,
+	const char *old)
 {
-	return error_at(err, RETORT_EINVALID, loc, schema_source_of(to, loc->path), fmt, what, old);
+	return error_at(h->err, RETORT_EINVALID, loc, schema_source_of(h->to, loc->path), fmt,
+		what, old);
 }
 
-static int column_renames_from_models(rename_list *out, const schema_table *src,
-	const schema_table *t, const schema *to, retort_error **err)
+/* A hint left out, told in `notes` at its place in the models. */
+static int hint_ignored(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int hint_ignored(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	if (loc->path)
+		buf_printf(&b, "%s:%d:%d: ", loc->path, loc->line, loc->column);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rc = buf_oom(&b) || str_list_push(h->notes, b.ptr) < 0 ? error_oom(h->err) : 0;
+	buf_release(&b);
+	return rc;
+}
+
+/* Does `to` keep `name` as it is (a table, or a column of `t`): an object
+** so called that is not renamed from elsewhere? */
+static int keeps_table(const schema *to, const char *name)
+{
+	const schema_table *t = schema_find_table(to, name);
+
+	return t && (!t->renamed_from || name_eq(t->renamed_from, t->name));
+}
+
+static int keeps_column(const schema_table *t, const char *name)
+{
+	const schema_column *c = schema_find_column(t, name);
+
+	return c && (!c->renamed_from || name_eq(c->renamed_from, c->name));
+}
+
+static int column_renames_from_models(hint_ctx *h, rename_list *out, const schema_table *src,
+	const schema_table *t)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->ncolumns; i++) {
 		const schema_column *c = &t->columns[i];
+		const char *r = c->renamed_from;
 		const schema_column *old;
-		if (!c->renamed_from || schema_find_column(src, c->name))
+		int taken;
+		if (!r || name_eq(r, c->name))
 			continue;
-		old = schema_find_column(src, c->renamed_from);
-		if (!old)
-			return rename_error(err, to, &c->loc, "column '%s': renamed_from '%s' matches "
-				"no column of the current table", c->name, c->renamed_from);
+		old = schema_find_column(src, r);
+		taken = schema_find_column(src, c->name) != NULL;
+		/* done, unless what it renamed is back under its old name alone */
+		if ((!old || taken) && done_renames_has(&h->done, src->name, r, c->name))
+			continue;
+		if (!old && !taken && !done_renames_has(&h->known, src->name, r, c->name) &&
+		    !done_renames_has(&h->known, t->name, r, c->name))
+			return rename_error(h, &c->loc, "column '%s': renamed_from '%s' matches "
+				"no column of the current table", c->name, r);
+		if (!old || (taken && keeps_column(t, r))) {
+			int rc = !old ?
+				hint_ignored(h, &c->loc, "column '%s.%s': renamed_from '%s' ignored: "
+				"table '%s' has no column '%s'%s", t->name, c->name, r, src->name, r,
+				taken ? " (renamed already?)" : " (a revision not applied here renames it)") :
+				hint_ignored(h, &c->loc, "column '%s.%s': renamed_from '%s' ignored: both "
+				"columns are there and the models keep '%s', so it looks done already (no "
+				"revision records it); drop '%s' in a revision of its own first to rename "
+				"onto it", t->name, c->name, r, r, c->name);
+			if (rc)
+				return rc;
+			continue;
+		}
 		for (j = 0; j < out->n; j++)
 			if (out->v[j].col_from && name_eq(out->v[j].table_from, src->name) &&
 			    name_eq(out->v[j].col_from, old->name))
-				return rename_error(err, to, &c->loc, "column '%s': column '%s' is "
+				return rename_error(h, &c->loc, "column '%s': column '%s' is "
 					"renamed twice", c->name, old->name);
 		if (push_rename(out, src->name, t->name, old->name, c->name) < 0)
-			return error_oom(err);
+			return error_oom(h->err);
 	}
 	return 0;
 }
 
-int renames_from_models(rename_list *out, const schema *from, const schema *to,
-	retort_error **err)
+static int table_rename_from_models(hint_ctx *h, rename_list *out, const schema_table *t)
 {
-	size_t i;
-	int rc = 0;
+	const char *r = t->renamed_from;
+	const schema_table *old;
+	int taken;
+
+	if (!r || name_eq(r, t->name))
+		return 0;
+	old = schema_find_table(h->from, r);
+	taken = schema_find_table(h->from, t->name) != NULL;
+	if ((!old || taken) && done_renames_has(&h->done, NULL, r, t->name))
+		return 0;
+	if (!old && !taken && !done_renames_has(&h->known, NULL, r, t->name))
+		return rename_error(h, &t->loc, "table '%s': renamed_from '%s' matches no "
+			"table of the current schema", t->name, r);
+	if (!old)
+		return hint_ignored(h, &t->loc, "table '%s': renamed_from '%s' ignored: the current "
+			"schema has no table '%s'%s", t->name, r, r, taken ? " (renamed already?)" :
+			" (a revision not applied here renames it)");
+	if (taken && keeps_table(h->to, r))
+		return hint_ignored(h, &t->loc, "table '%s': renamed_from '%s' ignored: both tables are "
+			"there and the models keep '%s', so it looks done already (no revision records "
+			"it); drop '%s' in a revision of its own first to rename onto it", t->name, r,
+			r, t->name);
+	if (find_table_rename_from(out, old->name))
+		return rename_error(h, &t->loc, "table '%s': table '%s' is renamed twice",
+			t->name, old->name);
+	return push_rename(out, old->name, t->name, NULL, NULL) < 0 ? error_oom(h->err) : 0;
+}
+
+int renames_from_models(rename_list *out, str_list *notes, const schema *from,
+	const schema *to, retort_error **err)
+{
+	hint_ctx h;
+	size_t i, bad_at;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < to->ntables && !rc; i++) {
-		const schema_table *t = &to->tables[i], *old;
-		if (!t->renamed_from || schema_find_table(from, t->name))
-			continue;
-		old = schema_find_table(from, t->renamed_from);
-		if (!old)
-			rc = rename_error(err, to, &t->loc, "table '%s': renamed_from '%s' matches no "
-				"table of the current schema", t->name, t->renamed_from);
-		else if (find_table_rename_from(out, old->name))
-			rc = rename_error(err, to, &t->loc, "table '%s': table '%s' is renamed twice",
-				t->name, old->name);
-		else if (push_rename(out, old->name, t->name, NULL, NULL) < 0)
-			rc = error_oom(err);
-	}
+	memset(&h, 0, sizeof(h));
+	h.from = from;
+	h.to = to;
+	h.notes = notes;
+	h.err = err;
+	/* written by retort: a bad value is out of memory, not the user's */
+	rc = done_renames_parse(&h.done, from->renames_done, &bad_at);
+	if (rc == 0)
+		rc = done_renames_parse(&h.known, from->renames_known, &bad_at);
+	if (rc)
+		rc = error_oom(err);
+	for (i = 0; i < to->ntables && !rc; i++)
+		rc = table_rename_from_models(&h, out, &to->tables[i]);
 	for (i = 0; i < to->ntables && !rc; i++) {
 		const schema_table *src = source_table(from, out, &to->tables[i]);
 		if (src)
-			rc = column_renames_from_models(out, src, &to->tables[i], to, err);
+			rc = column_renames_from_models(&h, out, src, &to->tables[i]);
 	}
+	done_renames_release(&h.done);
+	done_renames_release(&h.known);
 	if (rc)
 		renames_release(out);
 	return rc;
@@ -314,7 +414,8 @@ static void remove_column(schema_table *t, size_t i)
 ** those it gains, at the end) make of `m`? Tried on a copy: drop, append,
 ** then compare as retort_schema_equal would.
 */
-static int alter_reaches(const schema_table *m, const schema_table *new, int *result)
+static int alter_reaches(sqlsame *same, const schema_table *m, const schema_table *new,
+	int *result)
 {
 	schema_table p;
 	size_t i, j, kept;
@@ -372,7 +473,7 @@ static int alter_reaches(const schema_table *m, const schema_table *new, int *re
 	}
 	if (ok) {
 		schema_table_sort(&p);
-		*result = schema_table_def_equal(&p, new, NULL);
+		*result = schema_table_def_equal(same, &p, new, NULL);
 	}
 	schema_table_release(&p);
 	return 0;
@@ -381,16 +482,16 @@ oom:
 	return -1;
 }
 
-static int decide(table_diff *td, int rebuild_touched, retort_error **err)
+static int decide(sqlsame *same, table_diff *td, int rebuild_touched, retort_error **err)
 {
 	int alter = 0;
 
-	if (schema_table_def_equal(&td->renamed, td->new, NULL) && strcmp(td->renamed.name,
+	if (schema_table_def_equal(same, &td->renamed, td->new, NULL) && strcmp(td->renamed.name,
 	    td->new->name) == 0 && !(rebuild_touched && td->touched && !td->new->virtual_using)) {
 		td->action = TABLE_KEEP;
 		return 0;
 	}
-	if (!rebuild_touched && alter_reaches(&td->renamed, td->new, &alter) < 0)
+	if (!rebuild_touched && alter_reaches(same, &td->renamed, td->new, &alter) < 0)
 		return error_oom(err);
 	td->action = alter ? TABLE_ALTER : TABLE_REBUILD;
 	return 0;
@@ -415,16 +516,92 @@ static int matchable(const schema_table *old, const schema_table *new)
 		sql_equal(old->virtual_using, new->virtual_using);
 }
 
-int diff_tables(schema_diff *out, const schema *from, const schema *to,
-	const rename_list *renames, int rebuild_touched, retort_error **err)
+/* Does `r` rename a column of `table` from `name` (or, `as_target`, to it)? */
+static int column_renamed(const rename_list *r, const char *table, const char *name,
+	int as_target)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].col_from && name_eq(r->v[i].table_from, table) &&
+		    name_eq(as_target ? r->v[i].col_to : r->v[i].col_from, name))
+			return 1;
+	return 0;
+}
+
+/* A stopover for column `name` of `src` (becoming `t`): named like no
+** column of either, nor like where another rename goes. NULL on OOM. */
+static char *column_stopover(const rename_list *r, const schema_table *src,
+	const schema_table *t, const char *name)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	unsigned n = 0;
+
+	do {
+		buf_clear(&b);
+		buf_printf(&b, "%s%s", RENAME_STOPOVER_PREFIX, name);
+		if (n)
+			buf_printf(&b, "_%u", n);
+		n++;
+	} while (!buf_oom(&b) && (schema_find_column(src, b.ptr) || schema_find_column(t, b.ptr) ||
+		column_renamed(r, src->name, b.ptr, 1)));
+	return buf_detach(&b);
+}
+
+/*
+** `renames`, then a rename to a stopover for each column that goes and
+** whose name a rename takes (a rename onto a dropped column): RENAME COLUMN
+** moves it out of the way whatever refers to it, and the table's change
+** then drops it under its stopover name.
+*/
+static int effective_renames(schema_diff *out, const schema *from, const schema *to,
+	const rename_list *renames)
+{
+	size_t i, j;
+
+	for (i = 0; i < renames->n; i++) {
+		rename_entry *e = ARRAY_PUSH(out->renames.v, out->renames.n, out->renames.cap);
+		if (!e)
+			return -1;
+		*e = renames->v[i];
+	}
+	for (i = 0; i < to->ntables; i++) {
+		const schema_table *t = &to->tables[i];
+		const schema_table *src = source_table(from, renames, t);
+		for (j = 0; src && j < src->ncolumns; j++) {
+			const char *name = src->columns[j].name;
+			char *stop;
+			if (column_renamed(renames, src->name, name, 0) ||
+			    !column_renamed(renames, src->name, name, 1))
+				continue;
+			stop = column_stopover(&out->renames, src, t, name);
+			if (!stop || str_list_push(&out->stopovers, stop) < 0 ||
+			    push_rename(&out->renames, src->name, t->name, name,
+				out->stopovers.v[out->stopovers.n - 1]) < 0) {
+				free(stop);
+				return -1;
+			}
+			free(stop);
+			out->renames.v[out->renames.n - 1].doomed = 1;
+		}
+	}
+	return 0;
+}
+
+int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
+	const rename_list *asked, int rebuild_touched, retort_error **err)
 {
 	char *matched = calloc(from->ntables + 1, 1);
+	const rename_list *renames = &out->renames;
 	size_t i, k;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!matched)
+	if (!matched || effective_renames(out, from, to, asked) < 0) {
+		free(matched);
+		schema_diff_release(out);
 		return error_oom(err);
+	}
 	for (i = 0; i < to->ntables && !rc; i++) {
 		const schema_table *t = &to->tables[i];
 		const schema_table *old = source_table(from, renames, t);
@@ -456,7 +633,7 @@ int diff_tables(schema_diff *out, const schema *from, const schema *to,
 				td->col_renames[td->ncol_renames++] = renames->v[k];
 		rc = predict_renamed(td, renames, err);
 		if (!rc)
-			rc = decide(td, rebuild_touched, err);
+			rc = decide(same, td, rebuild_touched, err);
 	}
 	for (i = 0; i < from->ntables && !rc; i++) {
 		table_diff *td;
@@ -486,5 +663,7 @@ void schema_diff_release(schema_diff *d)
 		free(d->tables[i].col_renames);
 	}
 	free(d->tables);
+	renames_release(&d->renames);
+	str_list_release(&d->stopovers);
 	memset(d, 0, sizeof(*d));
 }

@@ -10,12 +10,19 @@
 #define RETORT_DIFF_H
 
 #include "schema.h"
+#include "sqlsame.h"
+
+/* The prefix of a stopover name: where a rename waits for its new name to
+** be free (a swap, a cycle), and where a column whose name a rename takes
+** goes before it is dropped. */
+#define RENAME_STOPOVER_PREFIX "_retort_tmp_"
 
 /* A rename of a table (col_from/col_to NULL) or of one of its columns; the
 ** table is named as it is on each side. Strings are borrowed. */
 typedef struct rename_entry {
 	const char *table_from, *table_to;
 	const char *col_from, *col_to;
+	int doomed;   /* a column out of a rename's way, to a stopover: it goes */
 } rename_entry;
 
 typedef struct rename_list {
@@ -24,12 +31,15 @@ typedef struct rename_list {
 } rename_list;
 
 /*
-** The renames that `to`'s renamed_from keys ask for. One whose new name is
-** already in `from` was applied before and is skipped; one that matches
-** nothing is RETORT_EINVALID at its file:line:column.
+** The renames that `to`'s renamed_from keys ask for. One that the revisions
+** which made `from` did (from->renames_done) is done and skipped. One whose
+** old name `from` lacks, or that cannot be told from one done before (both
+** names in `from`, and `to` keeps the old one), is ignored with a line in
+** `notes`; one that matches nothing in `from` and that no revision knows is
+** RETORT_EINVALID at its file:line:column.
 */
-int renames_from_models(rename_list *out, const schema *from, const schema *to,
-	retort_error **err);
+int renames_from_models(rename_list *out, str_list *notes, const schema *from,
+	const schema *to, retort_error **err);
 /* The same renames seen from the other side (for the downgrade). */
 void renames_invert(rename_list *r);
 void renames_release(rename_list *r);
@@ -55,14 +65,17 @@ typedef struct table_diff {
 typedef struct schema_diff {
 	table_diff *tables;       /* matched pairs in `to` order, then drops */
 	size_t ntables, cap;
+	rename_list renames;      /* those asked for, then the doomed columns' */
+	str_list stopovers;       /* the doomed columns' new names */
 } schema_diff;
 
 /*
-** Compare `from` with `to` under `renames`. With `rebuild_touched`, every
-** table that renames touched or that changes at all is rebuilt rather than
-** altered: the fallback when an ALTER TABLE did not do what was predicted.
+** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
+** to `to`). With `rebuild_touched`, every table that renames touched or that
+** changes at all is rebuilt rather than altered: the fallback when an ALTER
+** TABLE did not do what was predicted.
 */
-int diff_tables(schema_diff *out, const schema *from, const schema *to,
+int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
 	const rename_list *renames, int rebuild_touched, retort_error **err);
 void schema_diff_release(schema_diff *d);
 

@@ -156,10 +156,134 @@ typedef struct placement {
 	char *check_on_column;
 } placement;
 
+/* Is the bare word at `tok` a column of `t` (a name that may be quoted),
+** or, with `functions`, a function's name (followed by "(")? */
+static int word_may_be_quoted(const sqltok *tok, const schema_table *t, int functions)
+{
+	const char *p = tok->z + tok->n;
+	sqltok next;
+	char *word;
+	int found;
+
+	if (sqlite3_keyword_check(tok->z, (int)tok->n))
+		return 0;
+	while ((next = sqltok_at(p)).type == TK_SPACE || next.type == TK_COMMENT)
+		p += next.n;
+	if (functions && next.type == TK_LP)
+		return 1;
+	word = xstrndup(tok->z, tok->n);
+	found = word && schema_find_column(t, word);
+	free(word);
+	return found;
+}
+
+/*
+** An index term as a model entry. The loader reads an entry that names a
+** column as that column, so SQL text that happens to spell a column's name
+** (an expression `lower(name)` beside a column "lower(name)") is respelled
+** as the same SQL: its column names quoted, then its function names too,
+** and if it still spells a column's name, with a comment added.
+*/
+static void index_term_entry(retort_buf *out, const schema_index_term *term,
+	const schema_table *t)
+{
+	retort_buf sql = RETORT_BUF_INIT;
+	const char *p;
+	sqltok tok;
+	int functions;
+
+	render_index_term(&sql, term, t);
+	/* a plain column term is written as the column's name */
+	if (term->column && !term->desc && !strstr(sql.ptr, " COLLATE ")) {
+		buf_puts(out, term->column);
+		buf_release(&sql);
+		return;
+	}
+	buf_puts(out, sql.ptr);
+	for (functions = 0; functions < 2 && schema_find_column(t, out->ptr); functions++) {
+		buf_clear(out);
+		for (p = sql.ptr; (tok = sqltok_at(p)).type != TK_EOF; p += tok.n) {
+			int quote = tok.type == TK_WORD && word_may_be_quoted(&tok, t, functions);
+			if (quote)
+				buf_putc(out, '"');
+			buf_put(out, tok.z, tok.n);
+			if (quote)
+				buf_putc(out, '"');
+		}
+	}
+	while (!buf_oom(out) && schema_find_column(t, out->ptr))
+		buf_puts(out, " /* not a column name */");
+	buf_release(&sql);
+}
+
+/* A name in a key term: bare where SQLite reads it so. */
+static void term_name(retort_buf *out, const char *name)
+{
+	if (sql_name_is_plain(name))
+		buf_puts(out, name);
+	else
+		buf_ident(out, name);
+}
+
+/* A primary key or UNIQUE term as a model entry (model.c's read_key_term):
+** `name COLLATE NOCASE DESC`, or as an index's column term is written
+** when that text would name a column. */
+static void key_term(emitter *e, const schema_table *t, const char *column,
+	const char *collate, int desc)
+{
+	schema_index_term term = { 0 };
+	retort_buf out = RETORT_BUF_INIT;
+
+	term.column = (char *)column;
+	term.collate = (char *)collate;
+	term.desc = desc;
+	if (collate && !name_eq(collate, schema_implied_collation(t, column))) {
+		term_name(&out, column);
+		buf_puts(&out, " COLLATE ");
+		term_name(&out, collate);
+	} else if (desc) {
+		term_name(&out, column);
+	}
+	if (out.len && desc)
+		buf_puts(&out, " DESC");
+	if (!out.len || schema_find_column(t, out.ptr)) {
+		buf_clear(&out);
+		index_term_entry(&out, &term, t);
+	}
+	if (!e->rc)
+		e->rc = buf_oom(&out) ? -1 : ywriter_scalar(e->w, out.ptr, YS_ANY);
+	buf_release(&out);
+}
+
+static void unique_terms(emitter *e, const schema_table *t, const schema_unique *u)
+{
+	size_t i;
+
+	seq_start(e, 1);
+	for (i = 0; i < u->columns.n; i++)
+		key_term(e, t, u->columns.v[i], schema_unique_collate(t, u, i), u->desc && u->desc[i]);
+	seq_end(e);
+}
+
+/* Does the table's one primary key column take `primary_key: true`? A term
+** of its own collation or order needs the table's list. */
+static int pk_on_column(const schema_table *t, const schema_column *c)
+{
+	return c->pk && pk_count(t) == 1 && !c->pk_desc &&
+		name_eq(schema_pk_collate(c), schema_implied_collation(t, c->name));
+}
+
+/* A UNIQUE that `unique: true` on its column can say. */
+static int unique_on_column(const schema_table *t, const schema_unique *u)
+{
+	return !u->name && u->columns.n == 1 && !(u->desc && u->desc[0]) &&
+		name_eq(schema_unique_collate(t, u, 0), schema_implied_collation(t, u->columns.v[0]));
+}
+
 static void emit_column(emitter *e, const schema_table *t, size_t ci, placement *p)
 {
 	const schema_column *c = &t->columns[ci];
-	int single_pk = c->pk && pk_count(t) == 1;
+	int single_pk = pk_on_column(t, c), alias = schema_column_is_rowid_alias(t, c);
 	int default_notnull = c->pk != 0;
 	size_t i;
 
@@ -171,16 +295,20 @@ static void emit_column(emitter *e, const schema_table *t, size_t ci, placement 
 		plain(e, "primary_key", "true");
 	if (single_pk && t->autoincrement)
 		plain(e, "autoincrement", "true");
-	if (!schema_column_is_rowid_alias(t, c) && c->notnull != default_notnull)
+	if (!alias && (c->notnull != default_notnull || (c->notnull && c->notnull_conflict)))
 		plain(e, "nullable", c->notnull ? "false" : "true");
+	if (!alias && c->notnull && c->notnull_conflict)
+		plain(e, "not_null_on_conflict", c->notnull_conflict);
 	if (c->default_sql)
 		emit_default(e, c->default_sql);
 	for (i = 0; i < t->nuniques; i++) {
 		const schema_unique *u = &t->uniques[i];
-		if (!u->name && u->columns.n == 1 && name_eq(u->columns.v[0], c->name) &&
+		if (unique_on_column(t, u) && name_eq(u->columns.v[0], c->name) &&
 		    !p->unique_on_column[i]) {
 			p->unique_on_column[i] = 1;
 			plain(e, "unique", "true");
+			if (u->on_conflict)
+				plain(e, "unique_on_conflict", u->on_conflict);
 			break;
 		}
 	}
@@ -226,14 +354,17 @@ static void emit_uniques(emitter *e, const schema_table *t, const placement *p)
 	for (i = 0; i < t->nuniques; i++) {
 		if (p->unique_on_column[i])
 			continue;
-		if (t->uniques[i].name) {
+		if (t->uniques[i].name || t->uniques[i].on_conflict) {
 			map_start(e, 1);
-			str(e, "name", t->uniques[i].name);
+			if (t->uniques[i].name)
+				str(e, "name", t->uniques[i].name);
 			key(e, "columns");
-			names(e, &t->uniques[i].columns);
+			unique_terms(e, t, &t->uniques[i]);
+			if (t->uniques[i].on_conflict)
+				plain(e, "on_conflict", t->uniques[i].on_conflict);
 			map_end(e);
 		} else {
-			names(e, &t->uniques[i].columns);
+			unique_terms(e, t, &t->uniques[i]);
 		}
 	}
 	seq_end(e);
@@ -302,66 +433,6 @@ static void emit_foreign_keys(emitter *e, const schema_table *t, const placement
 	seq_end(e);
 }
 
-/* Is the bare word at `tok` a column of `t` (a name that may be quoted),
-** or, with `functions`, a function's name (followed by "(")? */
-static int word_may_be_quoted(const sqltok *tok, const schema_table *t, int functions)
-{
-	const char *p = tok->z + tok->n;
-	sqltok next;
-	char *word;
-	int found;
-
-	if (sqlite3_keyword_check(tok->z, (int)tok->n))
-		return 0;
-	while ((next = sqltok_at(p)).type == TK_SPACE || next.type == TK_COMMENT)
-		p += next.n;
-	if (functions && next.type == TK_LP)
-		return 1;
-	word = xstrndup(tok->z, tok->n);
-	found = word && schema_find_column(t, word);
-	free(word);
-	return found;
-}
-
-/*
-** An index term as a model entry. The loader reads an entry that names a
-** column as that column, so SQL text that happens to spell a column's name
-** (an expression `lower(name)` beside a column "lower(name)") is respelled
-** as the same SQL: its column names quoted, then its function names too,
-** and if it still spells a column's name, with a comment added.
-*/
-static void index_term_entry(retort_buf *out, const schema_index_term *term,
-	const schema_table *t)
-{
-	retort_buf sql = RETORT_BUF_INIT;
-	const char *p;
-	sqltok tok;
-	int functions;
-
-	render_index_term(&sql, term, t);
-	/* a plain column term is written as the column's name */
-	if (term->column && !term->desc && !strstr(sql.ptr, " COLLATE ")) {
-		buf_puts(out, term->column);
-		buf_release(&sql);
-		return;
-	}
-	buf_puts(out, sql.ptr);
-	for (functions = 0; functions < 2 && schema_find_column(t, out->ptr); functions++) {
-		buf_clear(out);
-		for (p = sql.ptr; (tok = sqltok_at(p)).type != TK_EOF; p += tok.n) {
-			int quote = tok.type == TK_WORD && word_may_be_quoted(&tok, t, functions);
-			if (quote)
-				buf_putc(out, '"');
-			buf_put(out, tok.z, tok.n);
-			if (quote)
-				buf_putc(out, '"');
-		}
-	}
-	while (!buf_oom(out) && schema_find_column(t, out->ptr))
-		buf_puts(out, " /* not a column name */");
-	buf_release(&sql);
-}
-
 static void emit_indexes(emitter *e, const schema_table *t)
 {
 	retort_buf term = RETORT_BUF_INIT;
@@ -398,6 +469,7 @@ static void emit_table(emitter *e, const schema_table *t)
 {
 	placement p;
 	size_t i;
+	int pk_column = 0;
 
 	key(e, t->name);
 	map_start(e, 0);
@@ -413,21 +485,26 @@ static void emit_table(emitter *e, const schema_table *t)
 		e->rc = -1;
 	key(e, "columns");
 	map_start(e, 0);
-	for (i = 0; i < t->ncolumns && !e->rc; i++)
+	for (i = 0; i < t->ncolumns && !e->rc; i++) {
+		pk_column |= pk_on_column(t, &t->columns[i]);
 		emit_column(e, t, i, &p);
+	}
 	map_end(e);
-	if (pk_count(t) > 1) {
+	if (pk_count(t) > 1 || (pk_count(t) == 1 && !pk_column)) {
 		size_t pos;
 		key(e, "primary_key");
 		seq_start(e, 1);
 		for (pos = 1; pos <= pk_count(t); pos++)
 			for (i = 0; i < t->ncolumns; i++)
-				if ((size_t)t->columns[i].pk == pos && !e->rc)
-					e->rc = ywriter_scalar(e->w, t->columns[i].name, YS_ANY);
+				if ((size_t)t->columns[i].pk == pos)
+					key_term(e, t, t->columns[i].name, schema_pk_collate(&t->columns[i]),
+						t->columns[i].pk_desc);
 		seq_end(e);
 	}
 	if (t->pk_name)
 		str(e, "primary_key_name", t->pk_name);
+	if (t->pk_conflict && pk_count(t))
+		plain(e, "primary_key_on_conflict", t->pk_conflict);
 	emit_uniques(e, t, &p);
 	emit_checks(e, t, &p);
 	emit_foreign_keys(e, t, &p);

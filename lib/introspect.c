@@ -3,6 +3,7 @@
 */
 #include "introspect.h"
 #include "dbopen.h"
+#include "buf.h"
 #include "ddlparse.h"
 #include "sqltok.h"
 
@@ -59,6 +60,30 @@ static const char *col_str(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
+/*
+** A DEFAULT written as a bare or quoted name (DEFAULT "x", DEFAULT [x],
+** DEFAULT none) is a string to SQLite's grammar, whatever the name: PRAGMA
+** table_info reports it as written, here it becomes the literal it means,
+** so that it compares, renders and loads as the string it is. NULL, TRUE,
+** FALSE and CURRENT_* stay the words they are.
+*/
+static char *default_text(const char *sql)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	sqltok tok = sqltok_at(sql);
+	char *name;
+
+	if ((tok.type != TK_WORD && tok.type != TK_QUOTED) || sql_is_literal(sql, 1) ||
+	    sqltok_at(tok.z + tok.n).type != TK_EOF)
+		return xstrdup(sql);
+	name = sqltok_name(&tok);
+	if (!name)
+		return NULL;
+	buf_literal(&b, name);
+	free(name);
+	return buf_detach(&b);
+}
+
 static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 {
 	sqlite3_stmt *st = r->xinfo;
@@ -79,7 +104,9 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 		c->name = col_text(st, 1);
 		c->type = xstrdup(col_str(st, 2));
 		c->notnull = sqlite3_column_int(st, 3);
-		c->default_sql = col_text(st, 4);
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
+		    !(c->default_sql = default_text(col_str(st, 4))))
+			return error_oom(r->err);
 		c->pk = sqlite3_column_int(st, 5);
 		c->generated = hidden == 2 ? GENERATED_VIRTUAL : hidden == 3 ? GENERATED_STORED
 			: GENERATED_NONE;
@@ -89,6 +116,7 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 			if (!name_eq(ddl->columns[i].name, c->name))
 				continue;
 			c->collate = xstrdup(ddl->columns[i].collate);
+			c->notnull_conflict = xstrdup(ddl->columns[i].notnull_conflict);
 			if (c->generated)
 				c->generated_sql = xstrdup(ddl->columns[i].generated_sql);
 			break;
@@ -97,8 +125,36 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 	return rc == SQLITE_DONE ? 0 : db_error(r);
 }
 
+/* The terms of the index behind a UNIQUE constraint (`u`), or behind the
+** primary key (neither `ix` nor `u`: onto `t`'s key columns). */
+static int read_key_term(reader *r, sqlite3_stmt *st, schema_table *t, schema_unique *u)
+{
+	const char *coll = col_str(st, 4);
+	int desc = sqlite3_column_int(st, 3);
+	schema_column *c;
+	int *d;
+
+	if (!u) {
+		c = schema_find_column(t, col_str(st, 2));
+		if (c) {
+			c->pk_desc = desc;
+			if (!(c->pk_collate = xstrdup(coll)))
+				return error_oom(r->err);
+		}
+		return 0;
+	}
+	d = realloc(u->desc, (u->columns.n + 1) * sizeof(*u->desc));
+	if (!d)
+		return error_oom(r->err);
+	u->desc = d;
+	d[u->columns.n] = desc;
+	if (str_list_push(&u->columns, col_str(st, 2)) < 0 || str_list_push(&u->collates, coll) < 0)
+		return error_oom(r->err);
+	return 0;
+}
+
 static int read_index_columns(reader *r, const char *index, schema_index *ix,
-	str_list *cols, const ddl_index *ddl)
+	schema_table *t, schema_unique *u, const ddl_index *ddl)
 {
 	sqlite3_stmt *st = r->index_xinfo;
 	int rc;
@@ -111,9 +167,9 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 
 		if (!sqlite3_column_int(st, 5)) /* not a key column */
 			continue;
-		if (cols) {
-			if (str_list_push(cols, col_str(st, 2)) < 0)
-				return error_oom(r->err);
+		if (!ix) {
+			if ((rc = read_key_term(r, st, t, u)))
+				return rc;
 			continue;
 		}
 		term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
@@ -172,7 +228,7 @@ static const char *index_sql(const reader *r, const char *name)
 	return NULL;
 }
 
-static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl)
+static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 {
 	sqlite3_stmt *st = r->index_list;
 	int rc;
@@ -184,25 +240,33 @@ static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl)
 		char *index_name;
 		int err_rc;
 
-		if (strcmp(origin, "pk") == 0)
-			continue;
 		index_name = xstrdup(name);
 		if (!index_name)
 			return error_oom(r->err);
-		if (strcmp(origin, "u") == 0) {
+		if (strcmp(origin, "pk") == 0) {
+			err_rc = read_index_columns(r, index_name, NULL, t, NULL, NULL);
+		} else if (strcmp(origin, "u") == 0) {
 			schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+			schema_unique *d = NULL;
 			size_t i;
 			if (!u) {
 				free(index_name);
 				return error_oom(r->err);
 			}
-			err_rc = read_index_columns(r, index_name, NULL, &u->columns, NULL);
+			err_rc = read_index_columns(r, index_name, NULL, t, u, NULL);
+			/* the name and the action come from the statement: each
+			** declaration on these columns is used once, a named one first */
 			for (i = 0; !err_rc && i < ddl->nuniques; i++) {
-				if (ddl->uniques[i].name &&
-				    str_list_equal_nocase(&ddl->uniques[i].columns, &u->columns)) {
-					u->name = xstrdup(ddl->uniques[i].name);
-					break;
-				}
+				schema_unique *x = &ddl->uniques[i];
+				if (x->columns.n && str_list_equal_nocase(&x->columns, &u->columns) &&
+				    (!d || (!d->name && x->name)))
+					d = x;
+			}
+			if (d) {
+				u->name = d->name;
+				u->on_conflict = d->on_conflict;
+				d->name = d->on_conflict = NULL;
+				str_list_release(&d->columns);
 			}
 		} else {
 			schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
@@ -217,7 +281,7 @@ static int read_indexes(reader *r, schema_table *t, const ddl_table *ddl)
 			ix->table = xstrdup(t->name);
 			ix->unique = sqlite3_column_int(st, 2);
 			ix->where = xstrdup(dix.where);
-			err_rc = read_index_columns(r, index_name, ix, NULL, &dix);
+			err_rc = read_index_columns(r, index_name, ix, t, NULL, &dix);
 			ddl_index_release(&dix);
 		}
 		free(index_name);
@@ -299,6 +363,10 @@ static int read_table(reader *r, const char *name, const char *sql, int strict,
 	t->autoincrement = ddl.autoincrement;
 	t->pk_name = ddl.pk_name;
 	ddl.pk_name = NULL;
+	if (ddl.pk_conflict && !(t->pk_conflict = xstrdup(ddl.pk_conflict))) {
+		ddl_table_release(&ddl);
+		return error_oom(r->err);
+	}
 	if (ddl.virtual_using) {
 		t->virtual_using = ddl.virtual_using;
 		ddl.virtual_using = NULL;

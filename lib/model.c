@@ -25,12 +25,13 @@ typedef struct mctx {
 static const char *const top_keys[] = { "tables", "views", "triggers", NULL };
 static const char *const table_keys[] = { "columns", "primary_key", "unique", "indexes",
 	"checks", "foreign_keys", "strict", "without_rowid", "renamed_from", "virtual",
-	"primary_key_name", NULL };
-static const char *const named_unique_keys[] = { "name", "columns", NULL };
+	"primary_key_name", "primary_key_on_conflict", NULL };
+static const char *const named_unique_keys[] = { "name", "columns", "on_conflict", NULL };
 static const char *const named_check_keys[] = { "name", "expr", NULL };
 static const char *const column_keys[] = { "type", "nullable", "primary_key",
 	"autoincrement", "default", "unique", "collate", "check", "references", "on_delete",
-	"on_update", "generated", "renamed_from", NULL };
+	"on_update", "generated", "renamed_from", "not_null_on_conflict", "unique_on_conflict",
+	NULL };
 static const char *const references_keys[] = { "table", "column", "on_delete",
 	"on_update", "deferrable", NULL };
 static const char *const generated_keys[] = { "expr", "stored", NULL };
@@ -234,13 +235,74 @@ static int read_object_name(mctx *c, const ynode *n, const char *what, char **ou
 	return rc;
 }
 
-static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *out)
+/*
+** An entry of a primary key or UNIQUE column list (SPEC section 2): the name
+** of a column of `t` (even when it reads like SQL), else "name [COLLATE c]
+** [ASC|DESC]". Appended to `terms`: its column, collation ("" for none) and
+** order.
+*/
+static int read_key_term(mctx *c, const schema_table *t, const ynode *n, const char *what,
+	schema_unique *terms)
+{
+	char *name = NULL, *collate = NULL;
+	int desc = 0, *d, rc = read_name(c, n, what, &name), term = 1;
+	sqlcur cur;
+
+	if (!rc && !schema_find_column(t, name)) {
+		sqlcur_init(&cur, name);
+		if (cur.tok.type == TK_WORD || cur.tok.type == TK_QUOTED) {
+			char *col = sqltok_name(&cur.tok);
+			sqlcur_advance(&cur);
+			if (sqlcur_accept(&cur, "COLLATE")) {
+				term = sqltok_is_name(&cur.tok);
+				collate = term ? sqltok_name(&cur.tok) : NULL;
+				sqlcur_advance(&cur);
+				if (term && !collate)
+					rc = oom(c);
+			}
+			if (!sqlcur_accept(&cur, "ASC"))
+				desc = sqlcur_accept(&cur, "DESC");
+			if (term && cur.tok.type == TK_EOF) {
+				free(name);
+				name = col;
+			} else {
+				free(col);
+			}
+		}
+		if (!rc && (!term || cur.tok.type != TK_EOF))
+			rc = ydoc_error(c->doc, n, c->err, "%s: '%s' is neither a column of table '%s' "
+				"nor 'column [COLLATE name] [ASC|DESC]'", what, name, t->name);
+		if (!rc && !name)
+			rc = oom(c);
+		if (!rc && collate)
+			rc = check_collation(c, n, what, collate);
+	}
+	if (!rc) {
+		d = realloc(terms->desc, (terms->columns.n + 1) * sizeof(*d));
+		if (d)
+			d[terms->columns.n] = desc;
+		terms->desc = d ? d : terms->desc;
+		if (!d || str_list_push(&terms->columns, name) < 0 ||
+		    str_list_push(&terms->collates, collate ? collate : "") < 0)
+			rc = oom(c);
+	}
+	free(name);
+	free(collate);
+	return rc;
+}
+
+/* A list of names, or one name. With `terms`, a key's column list, read
+** into it with read_key_term (then `out` is terms->columns). */
+static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *out,
+	const schema_table *t, schema_unique *terms)
 {
 	size_t i, len;
 	int rc;
 
 	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
 		char *one = NULL;
+		if (terms)
+			return read_key_term(c, t, n, what, terms);
 		rc = read_name(c, n, what, &one);
 		if (!rc && str_list_push(out, one) < 0)
 			rc = oom(c);
@@ -255,6 +317,11 @@ static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *o
 		return ydoc_error(c->doc, n, c->err, "%s: expected at least one column", what);
 	for (i = 0; i < len; i++) {
 		char *name = NULL;
+		if (terms) {
+			if ((rc = read_key_term(c, t, ynode_item(c->doc, n, i), what, terms)))
+				return rc;
+			continue;
+		}
 		rc = read_name(c, ynode_item(c->doc, n, i), what, &name);
 		if (!rc && str_list_push(out, name) < 0)
 			rc = oom(c);
@@ -263,6 +330,24 @@ static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *o
 			return rc;
 	}
 	return 0;
+}
+
+/* ROLLBACK, ABORT, FAIL, IGNORE or REPLACE, any case; ABORT, the default,
+** is kept as none. */
+static int read_conflict(mctx *c, const ynode *n, const char *what, char **out)
+{
+	const char *action;
+	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err), ok;
+
+	if (rc)
+		return rc;
+	action = schema_conflict_action(ynode_text(n), strlen(ynode_text(n)), &ok);
+	if (!ok)
+		return ydoc_error(c->doc, n, c->err, "%s: unknown ON CONFLICT action '%s' (expected "
+			"ROLLBACK, ABORT, FAIL, IGNORE or REPLACE)", what, ynode_text(n));
+	free(*out);
+	*out = xstrdup(action);
+	return action && !*out ? oom(c) : 0;
 }
 
 static int read_action(mctx *c, const ynode *n, const char *what, char **out)
@@ -426,8 +511,8 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 {
 	retort_buf what = RETORT_BUF_INIT;
 	schema_column *col = schema_column_add(t);
-	ynode *del, *upd, *refs;
-	size_t i, len;
+	ynode *del, *upd, *refs, *oc;
+	size_t i, len, col_unique = (size_t)-1;
 	int rc = 0, flag;
 
 	if (!col)
@@ -492,6 +577,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			rc = read_bool(c, v, what.ptr, &flag);
 			if (!rc && flag) {
 				schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
+				col_unique = t->nuniques - 1;
 				if (!u || str_list_push(&u->columns, col->name) < 0)
 					rc = oom(c);
 				else
@@ -521,6 +607,20 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 	if (!rc && col->generated && col->pk)
 		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "primary_key"), c->err,
 			"%s: generated columns cannot be part of the PRIMARY KEY", what.ptr);
+	/* the ON CONFLICT of a constraint needs that constraint on the column */
+	if (!rc && (oc = ynode_get(c->doc, val, "not_null_on_conflict"))) {
+		rc = read_conflict(c, oc, what.ptr, &col->notnull_conflict);
+		if (!rc && *nullable != 0)
+			rc = ydoc_error(c->doc, oc, c->err, "%s: not_null_on_conflict needs "
+				"nullable: false", what.ptr);
+	}
+	if (!rc && (oc = ynode_get(c->doc, val, "unique_on_conflict"))) {
+		if (col_unique == (size_t)-1)
+			rc = ydoc_error(c->doc, oc, c->err, "%s: unique_on_conflict needs unique: true",
+				what.ptr);
+		else
+			rc = read_conflict(c, oc, what.ptr, &t->uniques[col_unique].on_conflict);
+	}
 	/* column-level actions apply to the column's reference, read above */
 	if (!rc && refs && (del || upd)) {
 		schema_fk *fk = &t->fks[t->nfks - 1];
@@ -563,18 +663,21 @@ static int read_unique(mctx *c, schema_table *t, const ynode *n)
 		} else {
 			cols = ynode_item(c->doc, n, i);
 		}
-		if (ynode_kind(cols) == Y_MAP) { /* {name: N, columns: [...]} */
+		if (ynode_kind(cols) == Y_MAP) { /* {name: N, columns: [...], on_conflict} */
 			ynode *name = ynode_get(c->doc, cols, "name");
+			ynode *conflict = ynode_get(c->doc, cols, "on_conflict");
 			if ((rc = ydoc_check_keys(c->doc, cols, named_unique_keys, "unique", c->err)))
 				return rc;
 			if (name && (rc = read_name(c, name, "unique", &u->name)))
+				return rc;
+			if (conflict && (rc = read_conflict(c, conflict, "unique", &u->on_conflict)))
 				return rc;
 			if (!ynode_get(c->doc, cols, "columns"))
 				return ydoc_error(c->doc, cols, c->err, "unique: 'columns' is required");
 			cols = ynode_get(c->doc, cols, "columns");
 		}
 		u->loc = loc_of(c, cols);
-		if ((rc = read_name_list(c, cols, "unique", &u->columns)))
+		if ((rc = read_name_list(c, cols, "unique", &u->columns, t, u)))
 			return rc;
 	}
 	return 0;
@@ -717,7 +820,7 @@ static int read_foreign_keys(mctx *c, schema_table *t, const ynode *n)
 		if (!cols || !ref)
 			return ydoc_error(c->doc, item, c->err,
 				"foreign key: expected 'columns' and 'references'");
-		if ((rc = read_name_list(c, cols, "foreign key", &fk->columns)) ||
+		if ((rc = read_name_list(c, cols, "foreign key", &fk->columns, NULL, NULL)) ||
 		    (rc = ydoc_expect(c->doc, ref, Y_MAP, "foreign key references", c->err)) ||
 		    (rc = ydoc_check_keys(c->doc, ref, fk_ref_keys, "foreign key references", c->err)))
 			return rc;
@@ -735,7 +838,7 @@ static int read_foreign_keys(mctx *c, schema_table *t, const ynode *n)
 		** is about the parent */
 		fk->loc = loc_of(c, v);
 		if ((v = ynode_get(c->doc, ref, "columns")) &&
-		    (rc = read_name_list(c, v, "foreign key references", &fk->ref_columns)))
+		    (rc = read_name_list(c, v, "foreign key references", &fk->ref_columns, NULL, NULL)))
 			return rc;
 		if (v && fk->ref_columns.n != fk->columns.n)
 			return ydoc_error(c->doc, v, c->err,
@@ -847,26 +950,37 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 		rc = read_column(c, t, ynode_key(c->doc, cols, i), ynode_value(c->doc, cols, i),
 			&nullable[i]);
 	if (!rc && (v = ynode_get(c->doc, val, "primary_key"))) {
-		str_list pk = { 0 };
+		schema_unique pk = { 0 };
 		if (t->pk_loc.line)
 			rc = ydoc_error(c->doc, v, c->err, "table '%s': primary key given twice "
 				"(on a column and in 'primary_key')", t->name);
 		t->pk_loc = loc_of(c, v);
 		if (!rc)
-			rc = read_name_list(c, v, "primary_key", &pk);
-		for (i = 0; !rc && i < pk.n; i++) {
-			schema_column *col = schema_find_column(t, pk.v[i]);
+			rc = read_name_list(c, v, "primary_key", &pk.columns, t, &pk);
+		for (i = 0; !rc && i < pk.columns.n; i++) {
+			schema_column *col = schema_find_column(t, pk.columns.v[i]);
 			if (!col)
 				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
-					"primary_key: table '%s' has no column '%s'", t->name, pk.v[i]);
+					"primary_key: table '%s' has no column '%s'", t->name,
+					pk.columns.v[i]);
 			else if (col->generated)
 				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
 					"primary_key: column '%s' is generated, and generated columns "
 					"cannot be part of the PRIMARY KEY", col->name);
-			else
+			else if (*pk.collates.v[i] && !(col->pk_collate = xstrdup(pk.collates.v[i])))
+				rc = oom(c);
+			else {
 				col->pk = (int)i + 1;
+				col->pk_desc = pk.desc[i];
+			}
 		}
-		str_list_release(&pk);
+		schema_unique_release(&pk);
+	}
+	if (!rc && (v = ynode_get(c->doc, val, "primary_key_on_conflict"))) {
+		rc = read_conflict(c, v, "primary_key_on_conflict", &t->pk_conflict);
+		if (!rc && !t->pk_loc.line)
+			rc = ydoc_error(c->doc, v, c->err, "table '%s': primary_key_on_conflict needs a "
+				"primary key", t->name);
 	}
 	for (i = 0; !rc && i < t->ncolumns; i++)
 		t->columns[i].notnull = nullable[i] >= 0 ? !nullable[i] : t->columns[i].pk != 0;

@@ -21,14 +21,14 @@
 #include <string.h>
 #include <strings.h>
 
-/* The prefix of a rebuild's new table and of a rename's stopover. */
+/* The prefix of a rebuild's new table (a rename's stopover: diff.h). */
 #define REBUILD_PREFIX "_retort_new_"
-#define STOPOVER_PREFIX "_retort_tmp_"
 
 typedef struct builder {
 	plan_dir *out;
 	const schema *from, *to;
 	schema_diff sd;
+	sqlsame *same;       /* judges SQL text against `to` */
 	retort_buf sql;      /* the step being written */
 	retort_buf warning;  /* its risks in words */
 	unsigned risks;
@@ -128,7 +128,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 
 	for (i = 0; i < from->nviews; i++) {
 		const schema_view *nv = schema_find_view(to, from->views[i].name);
-		if (!nv || !schema_view_equal(&from->views[i], nv)) {
+		if (!nv || !schema_view_equal(bd->same, &from->views[i], nv)) {
 			view_gone[i] = 1;
 			if (set_add(dirty, from->views[i].name) < 0)
 				return -1;
@@ -147,7 +147,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 	for (i = 0; i < from->ntriggers; i++) {
 		const schema_trigger *t = &from->triggers[i];
 		const schema_trigger *nt = find_trigger(to, t->name);
-		trigger_gone[i] = !nt || !schema_trigger_equal(t, nt) ||
+		trigger_gone[i] = !nt || !schema_trigger_equal(bd->same, t, nt) ||
 			mentions(t->sql, dirty);
 	}
 	return 0;
@@ -179,30 +179,61 @@ static char affinity(const char *type)
 	return a;
 }
 
-/* The first number in a declared type: VARCHAR(20) -> 20, else -1. */
-static long declared_size(const char *type)
+/* Is `type` ANY, which a STRICT table stores every value in as it comes? */
+static int is_any(const char *type)
 {
-	const char *p = type ? strchr(type, '(') : NULL;
-
-	return p ? strtol(p + 1, NULL, 10) : -1;
+	return type && sqlite3_stricmp(type, "ANY") == 0;
 }
 
-/* Can values stored under `old_type` fail to survive `new_type`? Under
-** another affinity they are converted (text that looks like a number
-** becomes one, numbers become text), and a CHECK may then judge them
-** otherwise; only BLOB (no affinity) keeps every value as it is. A STRICT
-** table refuses what does not fit; a smaller declared size says the data
-** is meant to shrink. */
-static int narrows(const char *old_type, const char *new_type, int strict)
+/* The affinity values get in a column of `type`: INTEGER and NUMERIC
+** convert alike, and ANY in a STRICT table converts nothing. */
+static char conversion_of(const char *type, int strict)
 {
-	char a = affinity(old_type), b = affinity(new_type);
-	long os = declared_size(old_type), ns = declared_size(new_type);
+	char a = affinity(type);
 
-	if (sql_equal(old_type, new_type))
-		return 0;
-	if (strict || (a != b && b != 'B'))
-		return 1;
-	return os > 0 && ns > 0 && ns < os;
+	if (strict && is_any(type))
+		return 'B';
+	return a == 'N' ? 'I' : a;
+}
+
+/*
+** What changing a column's type from `o` (in a table STRICT or not, `ostrict`)
+** to `n` (`nstrict`) does to its values, in words into `b`, or nothing when
+** no value can change. Under another affinity SQLite converts values
+** (datatype3.html): text that reads as a number becomes one, numbers
+** become text, integers reals; no affinity (BLOB, or ANY in a STRICT table)
+** keeps every value as it is, and a declared size (VARCHAR(20)) is not
+** enforced. A STRICT table refuses a value that does not fit its type.
+*/
+static void type_change_effect(retort_buf *b, const char *o, const char *n, int ostrict,
+	int nstrict)
+{
+	char a = conversion_of(o, ostrict), z = conversion_of(n, nstrict);
+	const char *sep = "";
+
+	if (a != z && z == 'I' && (a == 'T' || a == 'B')) {
+		buf_puts(b, "text that reads as a number becomes one ('007' becomes 7)");
+		sep = ", ";
+	}
+	if (a != z && z == 'I' && (a == 'R' || a == 'B')) {
+		buf_printf(b, "%sa real with no fraction becomes an integer", sep);
+		sep = ", ";
+	}
+	if (a != z && z == 'R' && (a == 'I' || a == 'B')) {
+		buf_printf(b, "%sintegers become reals (beyond 2^53 they lose digits)", sep);
+		sep = ", ";
+	}
+	if (a != z && z == 'R' && (a == 'T' || a == 'B')) {
+		buf_printf(b, "%stext that reads as a number becomes a real ('007' becomes 7.0)", sep);
+		sep = ", ";
+	}
+	if (a != z && z == 'T' && a != 'T') {
+		buf_printf(b, "%snumbers become text (7 becomes '7')", sep);
+		sep = ", ";
+	}
+	/* (a table made STRICT says so for all its columns: strict_risks) */
+	if (nstrict && ostrict && !is_any(n))
+		buf_printf(b, "%sa value that does not fit %s makes it fail", sep, n);
 }
 
 /* Is column `c` of `t` under a uniqueness rule (key, UNIQUE, unique index)? */
@@ -223,23 +254,48 @@ static int in_unique(const schema_table *t, const schema_column *c)
 	return 0;
 }
 
-static int check_in(const schema_check *ck, const schema_table *t)
+/* Is CHECK `ck` of target table `table` also one of `t`'s? */
+static int check_in(sqlsame *same, const char *table, const schema_check *ck,
+	const schema_table *t)
 {
 	size_t i;
 
 	for (i = 0; i < t->nchecks; i++)
-		if (name_eq(ck->name, t->checks[i].name) && sql_equal(ck->expr, t->checks[i].expr))
+		if (name_eq(ck->name, t->checks[i].name) &&
+		    sqlsame_expr(same, table, ck->expr, t->checks[i].expr))
 			return 1;
 	return 0;
 }
 
-static int unique_in(const schema_unique *u, const schema_table *t)
+/* Can a key term that compared with collation `old` now compare with `new`
+** and find rows equal that were not? BINARY tells every value apart. */
+static int coarser_collation(const char *old, const char *new)
 {
-	size_t i;
+	return !name_eq(old, new) && !name_eq(new, "BINARY");
+}
 
-	for (i = 0; i < t->nuniques; i++)
-		if (str_list_equal_nocase(&u->columns, &t->uniques[i].columns))
+/* Does `t` (the old table) have a UNIQUE on the columns of `u` (of table
+** `n`) that no row can fit and `u` refuse? A term that follows its column's
+** collation is left to the column's own warning. */
+static int unique_in(const schema_unique *u, const schema_table *n, const schema_table *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nuniques; i++) {
+		const schema_unique *o = &t->uniques[i];
+		if (!str_list_equal_nocase(&u->columns, &o->columns))
+			continue;
+		for (j = 0; j < u->columns.n; j++) {
+			const char *was = schema_unique_collate(t, o, j);
+			const char *now = schema_unique_collate(n, u, j);
+			if (coarser_collation(was, now) &&
+			    (!name_eq(was, schema_implied_collation(t, o->columns.v[j])) ||
+			     !name_eq(now, schema_implied_collation(n, u->columns.v[j]))))
+				break;
+		}
+		if (j == u->columns.n)
 			return 1;
+	}
 	return 0;
 }
 
@@ -305,7 +361,8 @@ static int same_primary_key(const schema_table *m, const schema_table *n)
 
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *o = schema_find_column(m, n->columns[i].name);
-		if (n->columns[i].pk && (!o || o->pk != n->columns[i].pk))
+		if (n->columns[i].pk && (!o || o->pk != n->columns[i].pk ||
+		    coarser_collation(schema_pk_collate(o), schema_pk_collate(&n->columns[i]))))
 			return 0;
 	}
 	for (i = 0; i < m->ncolumns; i++) {
@@ -356,21 +413,67 @@ static void fill_risks(builder *bd, const schema_table *n, const schema_column *
 		}
 }
 
+/* Column `name` of table `table` as the models know it: one moved to a
+** stopover on its way out (diff.c) is shown by its own name. */
+static const char *shown_column(const builder *bd, const char *table, const char *name)
+{
+	const rename_list *r = &bd->sd.renames;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].doomed && name_eq(r->v[i].table_to, table) &&
+		    strcmp(r->v[i].col_to, name) == 0)
+			return r->v[i].col_from;
+	return name;
+}
+
+static const char *shown_type(const char *type)
+{
+	return type && *type ? type : "(none)";
+}
+
+/* Making a table STRICT, or no longer: what its columns' values may do. */
+static void strict_risks(builder *bd, const schema_table *m, const schema_table *n)
+{
+	retort_buf cols = RETORT_BUF_INIT;
+	size_t i, k = 0;
+
+	if (m->strict == n->strict)
+		return;
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *c = &n->columns[i];
+		const schema_column *o = schema_find_column(m, c->name);
+		/* STRICT off: ANY took values as they came and now converts them
+		** (NUMERIC; a change of type says what it does itself); on: a value
+		** that does not fit its type fails */
+		if (!o || (n->strict ? is_any(c->type) || schema_column_is_rowid_alias(n, c) :
+		    !is_any(o->type) || !is_any(c->type)))
+			continue;
+		buf_printf(&cols, "%s'%s.%s'", k++ ? ", " : "", n->name, c->name);
+	}
+	if (k && n->strict)
+		risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s' STRICT: a value of %s that does not "
+			"fit its column's type makes it fail", n->name, cols.ptr);
+	else if (k)
+		risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s' not STRICT: the values of its ANY "
+			"column%s %s are converted as NUMERIC ones (text that reads as a number becomes "
+			"one, '007' becomes 7; a real with no fraction an integer)", n->name,
+			k == 1 ? "" : "s", cols.ptr);
+	bd->oom |= buf_oom(&cols);
+	buf_release(&cols);
+}
+
 /* Risks of turning table `m` into `n` (either way it is done). */
 static void table_risks(builder *bd, const schema_table *m, const schema_table *n)
 {
+	retort_buf effect = RETORT_BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < m->ncolumns; i++)
 		if (!schema_find_column(n, m->columns[i].name))
 			risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values",
-				n->name, m->columns[i].name);
-	/* STRICT refuses values that do not fit; without it, ANY columns
-	** convert what they hold */
-	if (m->strict != n->strict)
-		risk(bd, RETORT_RISK_NARROW_TYPE, n->strict ? "makes '%s' STRICT: a value that does "
-			"not fit its column's type makes it fail" : "makes '%s' not STRICT: values in "
-			"ANY columns may be converted", n->name);
+				n->name, shown_column(bd, n->name, m->columns[i].name));
+	strict_risks(bd, m, n);
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
 		const schema_column *o = schema_find_column(m, c->name);
@@ -380,19 +483,24 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 					"without a default: fails if the table has rows", n->name, c->name);
 			continue;
 		}
+		buf_clear(&effect);
+		if (!sql_equal(o->type, c->type))
+			type_change_effect(&effect, o->type, c->type, m->strict, n->strict);
 		if (schema_column_is_rowid_alias(n, c) && !schema_column_is_rowid_alias(m, o))
 			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a NULL or a value "
 				"that is not an integer makes it fail", n->name, c->name);
-		else if ((narrows(o->type, c->type, n->strict) ||
-		          affinity(o->type) != affinity(c->type)) &&
-		         (in_foreign_key(n, c) || referenced_by_other(bd->to, n, c)))
+		else if (effect.len && (in_foreign_key(n, c) || referenced_by_other(bd->to, n, c)))
 			risk(bd, RETORT_RISK_NARROW_TYPE | RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' "
-				"from %s to %s: converted keys may no longer find their parent", n->name,
-				c->name, *o->type ? o->type : "(none)", *c->type ? c->type : "(none)");
-		else if (narrows(o->type, c->type, n->strict))
-			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: values "
-				"may not survive", n->name, c->name, *o->type ? o->type : "(none)",
-				*c->type ? c->type : "(none)");
+				"from %s to %s: %s; a converted key may no longer match its parent or its "
+				"children", n->name, c->name, shown_type(o->type), shown_type(c->type),
+				effect.ptr);
+		else if (effect.len)
+			risk(bd, RETORT_RISK_NARROW_TYPE, "changes '%s.%s' from %s to %s: %s", n->name,
+				c->name, shown_type(o->type), shown_type(c->type), effect.ptr);
+		else if (affinity(o->type) != affinity(c->type) && referenced_by_other(bd->to, n, c))
+			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' from %s to %s: child keys "
+				"are no longer converted to its type to find it ('7' no longer finds 7)",
+				n->name, c->name, shown_type(o->type), shown_type(c->type));
 		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
@@ -406,13 +514,13 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the primary key of '%s': fails if "
 			"rows repeat", n->name);
 	for (i = 0; i < n->nchecks; i++)
-		if (!check_in(&n->checks[i], m)) {
+		if (!check_in(bd->same, n->name, &n->checks[i], m)) {
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s': fails if a row "
 				"violates it", n->name);
 			break;
 		}
 	for (i = 0; i < n->nuniques; i++)
-		if (!unique_in(&n->uniques[i], m)) {
+		if (!unique_in(&n->uniques[i], n, m)) {
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a UNIQUE constraint on '%s': "
 				"fails if rows repeat", n->name);
 			break;
@@ -423,20 +531,37 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 				"if a row has no parent", n->name);
 			break;
 		}
+	bd->oom |= buf_oom(&effect);
+	buf_release(&effect);
 }
 
 /* ---- table steps ----------------------------------------------------- */
 
-/* prefix + name, made unique against every table on either side: a user
-** may own a table called like retort's scratch names */
-static void free_name(const builder *bd, retort_buf *out, const char *prefix, const char *name)
+/* Is `name` taken: by a table on either side, or with `td`, by a column of
+** its table on either side or where one of its columns is renamed to? */
+static int name_used(const builder *bd, const table_diff *td, const char *name)
+{
+	size_t i;
+
+	if (!td)
+		return schema_find_table(bd->from, name) || schema_find_table(bd->to, name);
+	for (i = 0; i < td->ncol_renames; i++)
+		if (name_eq(td->col_renames[i].col_to, name))
+			return 1;
+	return schema_find_column(td->old, name) || schema_find_column(td->new, name);
+}
+
+/* prefix + name, made unique against every table (or with `td`, column of
+** its table) on either side: a user may own one called like retort's
+** scratch names */
+static void free_name(const builder *bd, const table_diff *td, retort_buf *out,
+	const char *prefix, const char *name)
 {
 	unsigned n = 1;
 
 	buf_clear(out);
 	buf_printf(out, "%s%s", prefix, name);
-	while (!buf_oom(out) && (schema_find_table(bd->from, out->ptr) ||
-	       schema_find_table(bd->to, out->ptr))) {
+	while (!buf_oom(out) && name_used(bd, td, out->ptr)) {
 		buf_clear(out);
 		buf_printf(out, "%s%s_%u", prefix, name, ++n);
 	}
@@ -451,7 +576,7 @@ static void create_indexes(builder *bd, const schema_table *t, const schema_tabl
 		int kept = 0;
 		for (j = 0; keep && j < keep->nindexes && !kept; j++)
 			kept = name_eq(keep->indexes[j].name, ix->name) &&
-				schema_index_equal(&keep->indexes[j], ix, NULL);
+				schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
 		if (kept)
 			continue;
 		render_create_index(&bd->sql, ix, t, NULL);
@@ -471,7 +596,7 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 		int kept = 0;
 		for (j = 0; j < n->nindexes && !kept; j++)
 			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
-				schema_index_equal(&m->indexes[i], &n->indexes[j], NULL);
+				schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
 		if (!kept)
 			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
 				m->indexes[i].name);
@@ -499,8 +624,9 @@ static void alter_table(builder *bd, const schema_table *m, const schema_table *
 		buf_puts(&bd->sql, " DROP COLUMN ");
 		buf_ident(&bd->sql, name);
 		buf_puts(&bd->sql, ";\n");
-		risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values", n->name, name);
-		end_step(bd, "drop_column", n->name, name);
+		risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values", n->name,
+			shown_column(bd, n->name, name));
+		end_step(bd, "drop_column", n->name, shown_column(bd, n->name, name));
 	}
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
@@ -552,6 +678,20 @@ static const schema_column *rowid_alias(const schema_table *t)
 	return NULL;
 }
 
+/* Does a constraint of `t` name an ON CONFLICT action (other than ABORT)? */
+static int has_conflict_action(const schema_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].notnull_conflict)
+			return 1;
+	for (i = 0; i < t->nuniques; i++)
+		if (t->uniques[i].on_conflict)
+			return 1;
+	return t->pk_conflict != NULL;
+}
+
 /*
 ** INSERT INTO new (...) SELECT ... FROM old: every column of `n` that `m`
 ** has (generated ones are computed, not copied), and the rowid, so that
@@ -580,7 +720,9 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 		buf_ident(b, o_alias->name);
 		buf_puts(b, " IS NULL;\nDROP TABLE retort_rowid_guard;\n");
 	}
-	buf_puts(b, "INSERT INTO ");
+	/* OR ABORT overrides the new table's own ON CONFLICT IGNORE or REPLACE,
+	** which would drop or overwrite rows that no longer fit instead of failing */
+	buf_puts(b, has_conflict_action(n) ? "INSERT OR ABORT INTO " : "INSERT INTO ");
 	buf_ident(b, tmp);
 	buf_puts(b, " (");
 	for (i = 0; i < n->ncolumns; i++) {
@@ -634,7 +776,7 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	int copy = 1;
 	size_t i;
 
-	free_name(bd, &tmp, REBUILD_PREFIX, n->name);
+	free_name(bd, NULL, &tmp, REBUILD_PREFIX, n->name);
 	render_create_table_as(b, n, tmp.ptr, NULL);
 	buf_puts(b, ";\n");
 	/* a copy with no column in common would only make empty rows */
@@ -712,12 +854,14 @@ static int name_taken(const pending_rename *p, size_t n, size_t self, const char
 /*
 ** Carry out renames that may chain or swap (a -> b, b -> a): each waits
 ** until its new name is free; a cycle goes through a stopover name.
-** `others` are names taken by objects that do not move. Columns of `table`,
-** or tables when it is NULL.
+** `others` are names taken by objects that do not move. Columns of `td`'s
+** table, or tables when it is NULL.
 */
 static void run_renames(builder *bd, pending_rename *p, size_t n, const char *const *others,
-	size_t nothers, const char *table)
+	size_t nothers, const table_diff *td)
 {
+	const char *table = td ? td->new->name : NULL;
+
 	size_t left = n, i;
 
 	while (left && !bd->oom) {
@@ -735,7 +879,7 @@ static void run_renames(builder *bd, pending_rename *p, size_t n, const char *co
 			retort_buf stop = RETORT_BUF_INIT;
 			if (!p[i].current)
 				continue;
-			free_name(bd, &stop, STOPOVER_PREFIX, p[i].final);
+			free_name(bd, td, &stop, RENAME_STOPOVER_PREFIX, p[i].final);
 			if (buf_oom(&stop)) {
 				bd->oom = 1;
 				return;
@@ -786,8 +930,9 @@ done:
 	free(others);
 }
 
-/* (renames_from_models never renames onto a name the table still holds, so
-** only the renamed columns can be in each other's way) */
+/* (a column whose name a rename takes is renamed too: away, or to a
+** stopover when it goes (diff.c), so only renamed columns can be in each
+** other's way) */
 static void rename_columns(builder *bd, const table_diff *td)
 {
 	const schema_table *old = td->old;
@@ -811,7 +956,7 @@ static void rename_columns(builder *bd, const table_diff *td)
 		p[n++].final = td->col_renames[j].col_to;
 		bd->oom |= !p[n - 1].current;
 	}
-	run_renames(bd, p, n, others, nothers, td->new->name);
+	run_renames(bd, p, n, others, nothers, td);
 done:
 	release_pending(p, n);
 	free(others);
@@ -1027,12 +1172,15 @@ int plan_build(plan_dir *out, const schema *from, const schema *to,
 	bd.to = to;
 	buf_init(&bd.sql);
 	buf_init(&bd.warning);
-	rc = diff_tables(&bd.sd, from, to, renames, rebuild_touched, err);
+	bd.same = sqlsame_new(to);
+	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, rebuild_touched, err)
+		: error_oom(err);
 	if (!rc)
 		rc = emit_steps(&bd, err);
 	if (!rc && join_steps(out) < 0)
 		rc = error_oom(err);
 	schema_diff_release(&bd.sd);
+	sqlsame_free(bd.same);
 	buf_release(&bd.sql);
 	buf_release(&bd.warning);
 	if (rc)

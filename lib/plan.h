@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "diff.h"
+#include "renames.h"
 
 typedef struct plan_step {
 	const char *kind;    /* static: "rebuild_table", ... */
@@ -25,6 +26,9 @@ typedef struct plan_dir {
 
 struct retort_plan {
 	plan_dir dir[2];     /* indexed by retort_direction */
+	done_renames renames;/* what the upgrade renames (the revision's line) */
+	retort_rename *rename_view; /* the same, for retort_plan_renames() */
+	str_list notes;      /* the hints it ignored, in words */
 };
 
 /* The steps that turn `from` into `to`. */

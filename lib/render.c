@@ -134,9 +134,48 @@ static int is_inline_fk(const schema_fk *fk)
 	return fk->columns.n == 1 && !fk->name;
 }
 
-static int is_inline_unique(const schema_unique *u)
+/* "name [COLLATE c] [DESC]": a key's term; `collate` only where it is not
+** the one the column implies. */
+static void render_key_term(retort_buf *b, const schema_table *t, const char *column,
+	const char *collate, int desc)
 {
-	return u->columns.n == 1 && !u->name;
+	buf_ident(b, column);
+	if (collate && !name_eq(collate, schema_implied_collation(t, column))) {
+		buf_puts(b, " COLLATE ");
+		buf_ident(b, collate);
+	}
+	if (desc)
+		buf_puts(b, " DESC");
+}
+
+static void render_conflict(retort_buf *b, const char *action)
+{
+	if (action)
+		buf_printf(b, " ON CONFLICT %s", action);
+}
+
+/* Only a table constraint can give a term its own collation or order. */
+static int is_inline_unique(const schema_table *t, const schema_unique *u)
+{
+	return u->columns.n == 1 && !u->name && !(u->desc && u->desc[0]) &&
+		name_eq(schema_unique_collate(t, u, 0), schema_implied_collation(t, u->columns.v[0]));
+}
+
+/* Is the primary key written on its column? A term's own collation needs
+** the table constraint, but there SQLite reads PRIMARY KEY(id DESC) as the
+** rowid alias, so DESC and AUTOINCREMENT stay on the column. */
+static int is_inline_pk(const schema_table *t)
+{
+	size_t i;
+
+	if (pk_count(t) != 1)
+		return 0;
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].pk)
+			return t->autoincrement || !t->columns[i].pk_collate ||
+				name_eq(t->columns[i].pk_collate,
+					schema_implied_collation(t, t->columns[i].name));
+	return 0;
 }
 
 void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
@@ -149,15 +188,20 @@ void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
 		buf_putc(b, ' ');
 		buf_puts(b, c->type);
 	}
-	if (c->pk && pk_count(t) == 1) {
+	if (c->pk && is_inline_pk(t)) {
 		buf_putc(b, ' ');
 		render_constraint_name(b, t->pk_name);
 		buf_puts(b, "PRIMARY KEY");
+		if (c->pk_desc)
+			buf_puts(b, " DESC");
+		render_conflict(b, t->pk_conflict);
 		if (t->autoincrement)
 			buf_puts(b, " AUTOINCREMENT");
 	}
-	if (c->notnull && !schema_column_is_rowid_alias(t, c))
+	if (c->notnull && !schema_column_is_rowid_alias(t, c)) {
 		buf_puts(b, " NOT NULL");
+		render_conflict(b, c->notnull_conflict);
+	}
 	if (c->default_sql) {
 		buf_puts(b, " DEFAULT ");
 		sub = span_open(b);
@@ -176,9 +220,11 @@ void render_column(retort_buf *b, const schema_table *t, const schema_column *c,
 		buf_puts(b, c->generated == GENERATED_STORED ? ") STORED" : ") VIRTUAL");
 	}
 	for (i = 0; i < t->nuniques; i++) {
-		if (is_inline_unique(&t->uniques[i]) && name_eq(t->uniques[i].columns.v[0], c->name)) {
+		if (is_inline_unique(t, &t->uniques[i]) &&
+		    name_eq(t->uniques[i].columns.v[0], c->name)) {
 			sub = span_open(b);
 			buf_puts(b, " UNIQUE");
+			render_conflict(b, t->uniques[i].on_conflict);
 			span_close(spans, b, sub, &t->uniques[i].loc);
 		}
 	}
@@ -224,32 +270,42 @@ void render_create_table_as(retort_buf *b, const schema_table *t, const char *na
 		sep = ",\n  ";
 		render_column(b, t, &t->columns[i], spans);
 	}
-	if (npk > 1) {
+	if (npk && !is_inline_pk(t)) {
 		size_t pos;
 		buf_puts(b, sep);
 		render_constraint_name(b, t->pk_name);
 		buf_puts(b, "PRIMARY KEY (");
 		for (pos = 1; pos <= npk; pos++) {
 			for (i = 0; i < t->ncolumns; i++) {
-				if ((size_t)t->columns[i].pk == pos) {
+				const schema_column *c = &t->columns[i];
+				if ((size_t)c->pk == pos) {
 					if (pos > 1)
 						buf_puts(b, ", ");
-					buf_ident(b, t->columns[i].name);
+					render_key_term(b, t, c->name, c->pk_collate, c->pk_desc);
 				}
 			}
 		}
 		buf_putc(b, ')');
+		render_conflict(b, t->pk_conflict);
 	}
 	for (i = 0; i < t->nuniques; i++) {
-		size_t sub;
-		if (is_inline_unique(&t->uniques[i]))
+		const schema_unique *u = &t->uniques[i];
+		size_t sub, j;
+		if (is_inline_unique(t, u))
 			continue;
 		buf_puts(b, sep);
 		sub = span_open(b);
-		render_constraint_name(b, t->uniques[i].name);
-		buf_puts(b, "UNIQUE ");
-		render_name_list(b, &t->uniques[i].columns);
-		span_close(spans, b, sub, &t->uniques[i].loc);
+		render_constraint_name(b, u->name);
+		buf_puts(b, "UNIQUE (");
+		for (j = 0; j < u->columns.n; j++) {
+			if (j)
+				buf_puts(b, ", ");
+			render_key_term(b, t, u->columns.v[j], schema_unique_collate(t, u, j),
+				u->desc && u->desc[j]);
+		}
+		buf_putc(b, ')');
+		render_conflict(b, u->on_conflict);
+		span_close(spans, b, sub, &u->loc);
 	}
 	for (i = 0; i < t->nchecks; i++) {
 		if (t->checks[i].column)
@@ -278,25 +334,13 @@ void render_create_table_as(retort_buf *b, const schema_table *t, const char *na
 	span_close(spans, b, start, &t->loc);
 }
 
-/* The collation a plain column term gets when none is written. */
-static const char *implied_collation(const schema_table *t, const char *column)
-{
-	const schema_column *c = t ? schema_find_column(t, column) : NULL;
-
-	return c && c->collate ? c->collate : "BINARY";
-}
-
 void render_index_term(retort_buf *b, const schema_index_term *term, const schema_table *t)
 {
 	if (term->column) {
-		buf_ident(b, term->column);
-		if (term->collate && !name_eq(term->collate, implied_collation(t, term->column))) {
-			buf_puts(b, " COLLATE ");
-			buf_ident(b, term->collate);
-		}
-	} else {
-		put_sql(b, term->expr);
+		render_key_term(b, t, term->column, term->collate, term->desc);
+		return;
 	}
+	put_sql(b, term->expr);
 	if (term->desc)
 		buf_puts(b, " DESC");
 }

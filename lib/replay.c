@@ -7,6 +7,8 @@
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "renames.h"
+#include "schema.h"
 #include "scratch.h"
 
 #include <stdlib.h>
@@ -52,6 +54,72 @@ int replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned c
 	return rc;
 }
 
+/*
+** Record on `s` the renames that the revisions flagged in `applied` did, in
+** the order they ran, and those that any revision did (renames.h).
+*/
+static int set_history(schema *s, const retort_revisions *revs, const unsigned char *applied,
+	retort_error **err)
+{
+	done_renames done = { NULL, 0, 0 }, known = { NULL, 0, 0 };
+	retort_buf d = RETORT_BUF_INIT, k = RETORT_BUF_INIT;
+	size_t i, bad_at;
+	int rc = 0;
+
+	for (i = 0; i < revs->n && rc == 0; i++) {
+		done_renames r;
+		/* checked when the file was read: a bad line never gets here */
+		rc = done_renames_parse(&r, revs->revs[i]->renames, &bad_at);
+		rc = rc > 0 ? 0 : rc;
+		if (rc == 0)
+			rc = done_renames_fold(&known, &r);
+		if (rc == 0 && applied[i])
+			rc = done_renames_fold(&done, &r);
+		done_renames_release(&r);
+	}
+	done_renames_format(&d, &done);
+	done_renames_format(&k, &known);
+	if (rc == 0 && !buf_oom(&d) && !buf_oom(&k)) {
+		free(s->renames_done);
+		free(s->renames_known);
+		s->renames_done = buf_detach(&d);
+		s->renames_known = buf_detach(&k);
+		rc = s->renames_done && s->renames_known ? 0 : -1;
+	} else {
+		rc = -1;
+	}
+	done_renames_release(&done);
+	done_renames_release(&known);
+	buf_release(&d);
+	buf_release(&k);
+	return rc ? error_oom(err) : 0;
+}
+
+int retort_schema_set_revisions(retort_schema *s, const retort_revisions *revs,
+	const char *const *ids, size_t n_ids, retort_error **err)
+{
+	const retort_revision **at = calloc(n_ids + 1, sizeof(*at));
+	unsigned char *applied = calloc(revs->n + 1, 1);
+	size_t i;
+	int rc = 0;
+
+	if (!at || !applied)
+		rc = error_oom(err);
+	for (i = 0; i < n_ids && rc == 0; i++)
+		if (!(at[i] = retort_revisions_get(revs, ids[i])))
+			rc = error_set(err, RETORT_ENOTFOUND, "revision %s is not in %s", ids[i],
+				revs->dir);
+	if (rc == 0 && ids)
+		revgraph_close_ancestors(revs, applied, at, n_ids);
+	else if (rc == 0)
+		memset(applied, 1, revs->n);
+	if (rc == 0)
+		rc = set_history(s, revs, applied, err);
+	free(at);
+	free(applied);
+	return rc;
+}
+
 int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
 	const char *target, const retort_config *cfg, retort_error **err)
 {
@@ -72,6 +140,12 @@ int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
 	}
 	if (!rc)
 		rc = retort_schema_read(out, db, cfg, err);
+	if (!rc)
+		rc = set_history(*out, revs, wanted, err);
+	if (rc) {
+		retort_schema_free(*out);
+		*out = NULL;
+	}
 	sqlite3_close(db);
 	free(wanted);
 	free(targets);

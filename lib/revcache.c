@@ -45,7 +45,7 @@
 #define CACHE_FILE "index"
 /* Bump when revfile_parse() would give a different result for the same
 ** text, so that no index written before is read as current. */
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3
 #define CACHE_MAGIC "retort revision cache\n"
 #define ENDIAN_TAG 0x01020304u
 #define NO_STRING UINT32_MAX
@@ -238,6 +238,7 @@ static retort_revision *read_revision(reader *r, const char *path)
 		rev->parent_ids[i] = need_str(r);
 	rev->parent_line = get_i32(r);
 	rev->message = need_str(r);
+	rev->renames = (char *)get_str(r);
 	rev->created = need_str(r);
 	rev->author = (char *)get_str(r);
 	rev->commit = (char *)get_str(r);
@@ -438,6 +439,7 @@ static void put_record(retort_buf *b, const fresh *f)
 		put_str(b, rev->parent_ids[i]);
 	put_i32(b, rev->parent_line);
 	put_str(b, rev->message);
+	put_str(b, rev->renames);
 	put_str(b, rev->created);
 	put_str(b, rev->author);
 	put_str(b, rev->commit);

@@ -9,6 +9,7 @@
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "renames.h"
 #include "sqltok.h"
 
 #include <ctype.h>
@@ -27,9 +28,10 @@
 static const char *const marker_names[2] = { "upgrade", "downgrade" };
 
 /* The header keys, in the order a written file has them. */
-enum { KEY_ID, KEY_PARENT, KEY_MESSAGE, KEY_CREATED, KEY_AUTHOR, KEY_COMMIT, N_KEYS };
+enum { KEY_ID, KEY_PARENT, KEY_MESSAGE, KEY_RENAMES, KEY_CREATED, KEY_AUTHOR, KEY_COMMIT,
+	N_KEYS };
 static const char *const key_names[N_KEYS] = {
-	"retort revision", "parent", "message", "created", "author", "commit"
+	"retort revision", "parent", "message", "renames", "created", "author", "commit"
 };
 
 int revfile_is_id(const char *s, size_t len)
@@ -377,6 +379,7 @@ void revfile_free(retort_revision *rev)
 		for (i = 0; i < rev->n_parents; i++)
 			free(rev->parent_ids[i]);
 		free(rev->message);
+		free(rev->renames);
 		free(rev->created);
 		free(rev->author);
 		free(rev->commit);
@@ -442,7 +445,8 @@ static const char *name_id(const char *path, size_t *len)
 static int set_header(retort_revision *rev, int key, const char *value, const src_loc *loc,
 	const char *source, int *seen, retort_error **err)
 {
-	char **field[N_KEYS] = { NULL, NULL, &rev->message, &rev->created, &rev->author, &rev->commit };
+	char **field[N_KEYS] = { NULL, NULL, &rev->message, &rev->renames, &rev->created,
+		&rev->author, &rev->commit };
 
 	if (seen[key]) {
 		return error_at(err, RETORT_EINVALID, loc, source,
@@ -459,6 +463,20 @@ static int set_header(retort_revision *rev, int key, const char *value, const sr
 	if (key == KEY_PARENT) {
 		rev->parent_line = loc->line;
 		return parse_parents(rev, value, loc, source, err);
+	}
+	if (key == KEY_RENAMES) {
+		done_renames r;
+		size_t bad_at;
+		int rc = done_renames_parse(&r, value, &bad_at);
+		done_renames_release(&r);
+		if (rc < 0)
+			return error_oom(err);
+		if (rc > 0) {
+			src_loc at = { loc->path, loc->line, loc->column + (int)bad_at };
+			return error_at(err, RETORT_EINVALID, &at, source, "renames: expected "
+				"'\"old\" -> \"new\"' (a table) or '\"table\".\"old\" -> \"new\"' "
+				"(a column), separated by commas");
+		}
 	}
 	*field[key] = xstrdup(value);
 	return *field[key] ? 0 : error_oom(err);
@@ -698,6 +716,8 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	const retort_revision_spec *spec, retort_error **err)
 {
 	retort_buf text = RETORT_BUF_INIT, name = RETORT_BUF_INIT, parents = RETORT_BUF_INIT;
+	retort_buf value = RETORT_BUF_INIT;
+	done_renames renames = { NULL, 0, 0 };
 	retort_revision *check = NULL;
 	char id[ID_LEN + 1], created[32], *path = NULL;
 	time_t now = time(NULL);
@@ -725,6 +745,14 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	append_header(&text, KEY_ID, id);
 	append_header(&text, KEY_PARENT, spec->parent_count ? parents.ptr : "none");
 	append_header(&text, KEY_MESSAGE, spec->message ? spec->message : "");
+	if (spec->rename_count) {
+		for (i = 0; i < spec->rename_count && !rc; i++)
+			if (done_renames_push(&renames, spec->renames[i].table, spec->renames[i].from,
+				spec->renames[i].to) < 0)
+				rc = error_oom(err);
+		done_renames_format(&value, &renames);
+		append_header(&text, KEY_RENAMES, value.ptr);
+	}
 	append_header(&text, KEY_CREATED, created);
 	append_header(&text, KEY_AUTHOR, spec->author);
 	append_header(&text, KEY_COMMIT, spec->commit);
@@ -734,7 +762,7 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	buf_printf(&name, "%s_", id);
 	append_slug(&name, spec->message ? spec->message : "");
 	buf_puts(&name, ".sql");
-	if (!rc && (buf_oom(&text) || buf_oom(&name) ||
+	if (!rc && (buf_oom(&text) || buf_oom(&name) || buf_oom(&value) ||
 		    !(path = path_join(retort_revisions_dir(revs), name.ptr))))
 		rc = error_oom(err);
 	/* what is written must read back: a section's SQL that does not split
@@ -764,5 +792,7 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	buf_release(&text);
 	buf_release(&name);
 	buf_release(&parents);
+	buf_release(&value);
+	done_renames_release(&renames);
 	return rc;
 }

@@ -33,6 +33,7 @@ struct retort_revision {
 	const retort_revision **children;
 	size_t n_children;
 	char *message, *created, *author, *commit; /* author, commit may be NULL */
+	char *renames;                 /* the `-- renames:` value (renames.h), or NULL */
 	char *path;
 	rev_section section[2];        /* [RETORT_UPGRADE], [RETORT_DOWNGRADE] */
 	size_t index;                  /* position in topological order */

@@ -3,6 +3,7 @@
 ** look-ups, canonical ordering, and comparison as SQLite understands it.
 */
 #include "schema.h"
+#include "sqlsame.h"
 #include "buf.h"
 #include "sqltok.h"
 
@@ -81,6 +82,9 @@ void schema_unique_release(schema_unique *u)
 {
 	free(u->name);
 	str_list_release(&u->columns);
+	str_list_release(&u->collates);
+	free(u->desc);
+	free(u->on_conflict);
 }
 
 void schema_fk_release(schema_fk *fk)
@@ -123,6 +127,8 @@ void schema_column_release(schema_column *c)
 	free(c->collate);
 	free(c->generated_sql);
 	free(c->renamed_from);
+	free(c->pk_collate);
+	free(c->notnull_conflict);
 }
 
 void schema_table_release(schema_table *t)
@@ -134,6 +140,7 @@ void schema_table_release(schema_table *t)
 		schema_column_release(&t->columns[i]);
 	free(t->columns);
 	free(t->pk_name);
+	free(t->pk_conflict);
 	free(t->virtual_using);
 	for (i = 0; i < t->nuniques; i++)
 		schema_unique_release(&t->uniques[i]);
@@ -173,6 +180,8 @@ void retort_schema_free(retort_schema *s)
 	free(s->triggers);
 	str_list_release(&s->paths);
 	str_list_release(&s->sources);
+	free(s->renames_done);
+	free(s->renames_known);
 	free(s);
 }
 
@@ -229,6 +238,25 @@ void schema_column_copy(schema_column *d, const schema_column *c, int *bad)
 	d->collate = dup_into(c->collate, bad);
 	d->generated_sql = dup_into(c->generated_sql, bad);
 	d->renamed_from = dup_into(c->renamed_from, bad);
+	d->pk_collate = dup_into(c->pk_collate, bad);
+	d->notnull_conflict = dup_into(c->notnull_conflict, bad);
+}
+
+void schema_unique_copy(schema_unique *d, const schema_unique *u, int *bad)
+{
+	*d = *u;
+	d->name = dup_into(u->name, bad);
+	copy_str_list(&d->columns, &u->columns, bad);
+	copy_str_list(&d->collates, &u->collates, bad);
+	d->on_conflict = dup_into(u->on_conflict, bad);
+	d->desc = NULL;
+	if (u->desc && u->columns.n) {
+		d->desc = malloc(u->columns.n * sizeof(*d->desc));
+		if (d->desc)
+			memcpy(d->desc, u->desc, u->columns.n * sizeof(*d->desc));
+		else
+			*bad = 1;
+	}
 }
 
 void schema_check_copy(schema_check *d, const schema_check *c, int *bad)
@@ -290,6 +318,7 @@ int schema_table_copy(schema_table *d, const schema_table *t)
 	memset(d, 0, sizeof(*d));
 	d->name = dup_into(t->name, &bad);
 	d->pk_name = dup_into(t->pk_name, &bad);
+	d->pk_conflict = dup_into(t->pk_conflict, &bad);
 	d->autoincrement = t->autoincrement;
 	d->without_rowid = t->without_rowid;
 	d->strict = t->strict;
@@ -301,11 +330,8 @@ int schema_table_copy(schema_table *d, const schema_table *t)
 	for (i = 0; d->columns && i < t->ncolumns; i++, d->ncolumns++)
 		schema_column_copy(&d->columns[i], &t->columns[i], &bad);
 	d->uniques = copy_array(t->nuniques, sizeof(*d->uniques), &d->nuniques, &d->capuniques, &bad);
-	for (i = 0; d->uniques && i < t->nuniques; i++, d->nuniques++) {
-		d->uniques[i] = t->uniques[i];
-		d->uniques[i].name = dup_into(t->uniques[i].name, &bad);
-		copy_str_list(&d->uniques[i].columns, &t->uniques[i].columns, &bad);
-	}
+	for (i = 0; d->uniques && i < t->nuniques; i++, d->nuniques++)
+		schema_unique_copy(&d->uniques[i], &t->uniques[i], &bad);
 	d->fks = copy_array(t->nfks, sizeof(*d->fks), &d->nfks, &d->capfks, &bad);
 	for (i = 0; d->fks && i < t->nfks; i++, d->nfks++)
 		schema_fk_copy(&d->fks[i], &t->fks[i], &bad);
@@ -365,12 +391,45 @@ int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col
 {
 	size_t i, npk = 0;
 
-	if (t->without_rowid || t->virtual_using || col->pk != 1)
+	if (t->without_rowid || t->virtual_using || col->pk != 1 || col->pk_desc)
 		return 0;
 	for (i = 0; i < t->ncolumns; i++)
 		if (t->columns[i].pk)
 			npk++;
 	return npk == 1 && sqlite3_stricmp(col->type, "INTEGER") == 0;
+}
+
+const char *schema_implied_collation(const schema_table *t, const char *column)
+{
+	const schema_column *c = t ? schema_find_column(t, column) : NULL;
+
+	return c && c->collate ? c->collate : "BINARY";
+}
+
+const char *schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i)
+{
+	if (i < u->collates.n && *u->collates.v[i])
+		return u->collates.v[i];
+	return schema_implied_collation(t, u->columns.v[i]);
+}
+
+const char *schema_pk_collate(const schema_column *c)
+{
+	return c->pk_collate ? c->pk_collate : c->collate ? c->collate : "BINARY";
+}
+
+const char *schema_conflict_action(const char *word, size_t n, int *ok)
+{
+	static const char *const actions[] = { "ROLLBACK", "ABORT", "FAIL", "IGNORE",
+		"REPLACE", NULL };
+	const char *const *a;
+
+	*ok = 1;
+	for (a = actions; *a; a++)
+		if (strlen(*a) == n && sqlite3_strnicmp(word, *a, (int)n) == 0)
+			return strcmp(*a, "ABORT") == 0 ? NULL : *a;
+	*ok = 0;
+	return NULL;
 }
 
 const char *schema_source_of(const schema *s, const char *path)
@@ -428,7 +487,16 @@ static int cmp_unique(const void *a, const void *b)
 {
 	const schema_unique *x = a, *y = b;
 	int c = cmp_str_list(&x->columns, &y->columns);
-	return c ? c : cmp_opt_name(x->name, y->name);
+	size_t i;
+
+	if (!c)
+		c = cmp_opt_name(x->name, y->name);
+	/* keys on the same columns may differ in their terms and actions */
+	if (!c)
+		c = cmp_str_list(&x->collates, &y->collates);
+	for (i = 0; !c && i < x->columns.n; i++)
+		c = (x->desc ? x->desc[i] : 0) - (y->desc ? y->desc[i] : 0);
+	return c ? c : cmp_opt_name(x->on_conflict, y->on_conflict);
 }
 
 static int cmp_fk(const void *a, const void *b)
@@ -496,14 +564,17 @@ static int differ(retort_buf *why, const char *fmt, ...)
 
 #define OR_NONE(s) ((s) ? (s) : "(none)")
 
-static int check_equal(const schema_check *a, const schema_check *b)
+static int check_equal(sqlsame *same, const char *table, const schema_check *a,
+	const schema_check *b)
 {
-	return cmp_opt_name(a->name, b->name) == 0 && sql_equal(a->expr, b->expr);
+	return cmp_opt_name(a->name, b->name) == 0 && sqlsame_expr(same, table, a->expr, b->expr);
 }
 
-/* CHECK constraints compare as a multiset: where they are written does not
-** change what SQLite enforces. */
-static int checks_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+/* CHECK constraints compare as a multiset: where they are written (on a
+** column or on the table) does not change what SQLite enforces. Their names
+** count: SQLite reports a failed CHECK by its name. */
+static int checks_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+	retort_buf *why)
 {
 	size_t i, j;
 	char *used;
@@ -517,7 +588,7 @@ static int checks_equal(const schema_table *a, const schema_table *b, retort_buf
 		return differ(why, "out of memory");
 	for (i = 0; i < a->nchecks && ok; i++) {
 		for (j = 0; j < b->nchecks; j++)
-			if (!used[j] && check_equal(&a->checks[i], &b->checks[j]))
+			if (!used[j] && check_equal(same, b->name, &a->checks[i], &b->checks[j]))
 				break;
 		if (j == b->nchecks)
 			ok = differ(why, "table '%s': CHECK %s(%s) has no match", a->name,
@@ -529,7 +600,7 @@ static int checks_equal(const schema_table *a, const schema_table *b, retort_buf
 	return ok;
 }
 
-int schema_column_equal(const schema_table *ta, const schema_column *a,
+int schema_column_equal(sqlsame *same, const schema_table *ta, const schema_column *a,
 	const schema_column *b, retort_buf *why)
 {
 	const char *t = ta->name, *c = a->name;
@@ -544,7 +615,12 @@ int schema_column_equal(const schema_table *ta, const schema_column *a,
 		nn_a = nn_b = 1;
 	if (nn_a != nn_b)
 		return differ(why, "table '%s': column '%s': NOT NULL %d != %d", t, c, nn_a, nn_b);
-	if (!sql_equal(a->default_sql, b->default_sql))
+	/* SQLite never checks NOT NULL on the rowid */
+	if (nn_a && !schema_column_is_rowid_alias(ta, a) &&
+	    cmp_opt_name(a->notnull_conflict, b->notnull_conflict) != 0)
+		return differ(why, "table '%s': column '%s': NOT NULL ON CONFLICT %s != %s", t, c,
+			OR_NONE(a->notnull_conflict), OR_NONE(b->notnull_conflict));
+	if (!sqlsame_expr(same, NULL, a->default_sql, b->default_sql))
 		return differ(why, "table '%s': column '%s': default %s != %s", t, c,
 			OR_NONE(a->default_sql), OR_NONE(b->default_sql));
 	if (!name_eq(a->collate, b->collate))
@@ -553,7 +629,13 @@ int schema_column_equal(const schema_table *ta, const schema_column *a,
 	if (a->pk != b->pk)
 		return differ(why, "table '%s': column '%s': primary key position %d != %d",
 			t, c, a->pk, b->pk);
-	if (a->generated != b->generated || !sql_equal(a->generated_sql, b->generated_sql))
+	if (a->pk && (a->pk_desc != b->pk_desc ||
+	    !name_eq(schema_pk_collate(a), schema_pk_collate(b))))
+		return differ(why, "table '%s': column '%s': primary key term %s%s != %s%s", t, c,
+			schema_pk_collate(a), a->pk_desc ? " DESC" : "", schema_pk_collate(b),
+			b->pk_desc ? " DESC" : "");
+	if (a->generated != b->generated ||
+	    !sqlsame_expr(same, ta->name, a->generated_sql, b->generated_sql))
 		return differ(why, "table '%s': column '%s': generated %s != %s", t, c,
 			OR_NONE(a->generated_sql), OR_NONE(b->generated_sql));
 	return 1;
@@ -568,7 +650,8 @@ static int str_lists_differ(const char *t, const char *what, const str_list *a,
 			b->n > 1 ? ", ..." : "");
 }
 
-int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf *why)
+int schema_index_equal(sqlsame *same, const schema_index *a, const schema_index *b,
+	retort_buf *why)
 {
 	size_t i;
 
@@ -576,14 +659,14 @@ int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf 
 		return differ(why, "index '%s' is '%s' on the other side", a->name, b->name);
 	if (a->unique != b->unique)
 		return differ(why, "index '%s': unique %d != %d", a->name, a->unique, b->unique);
-	if (!sql_equal(a->where, b->where))
+	if (!sqlsame_expr(same, b->table, a->where, b->where))
 		return differ(why, "index '%s': WHERE %s != %s", a->name, OR_NONE(a->where),
 			OR_NONE(b->where));
 	if (a->nterms != b->nterms)
 		return differ(why, "index '%s': %zu terms != %zu", a->name, a->nterms, b->nterms);
 	for (i = 0; i < a->nterms; i++) {
 		const schema_index_term *x = &a->terms[i], *y = &b->terms[i];
-		if (!name_eq(x->column, y->column) || !sql_equal(x->expr, y->expr) ||
+		if (!name_eq(x->column, y->column) || !sqlsame_expr(same, b->table, x->expr, y->expr) ||
 		    x->desc != y->desc || !name_eq(x->collate, y->collate))
 			return differ(why, "index '%s': term %zu differs (%s vs %s)", a->name, i + 1,
 				x->column ? x->column : OR_NONE(x->expr),
@@ -592,7 +675,21 @@ int schema_index_equal(const schema_index *a, const schema_index *b, retort_buf 
 	return 1;
 }
 
-int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+/* Same collations, orders and ON CONFLICT; the columns are compared already. */
+static int unique_terms_equal(const schema_table *ta, const schema_unique *a,
+	const schema_table *tb, const schema_unique *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->columns.n; i++)
+		if ((a->desc ? a->desc[i] : 0) != (b->desc ? b->desc[i] : 0) ||
+		    !name_eq(schema_unique_collate(ta, a, i), schema_unique_collate(tb, b, i)))
+			return 0;
+	return cmp_opt_name(a->on_conflict, b->on_conflict) == 0;
+}
+
+int schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+	retort_buf *why)
 {
 	const char *t = a->name;
 	size_t i;
@@ -608,10 +705,13 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 	if (cmp_opt_name(a->pk_name, b->pk_name) != 0)
 		return differ(why, "table '%s': primary key name %s != %s", t,
 			OR_NONE(a->pk_name), OR_NONE(b->pk_name));
+	if (cmp_opt_name(a->pk_conflict, b->pk_conflict) != 0)
+		return differ(why, "table '%s': primary key ON CONFLICT %s != %s", t,
+			OR_NONE(a->pk_conflict), OR_NONE(b->pk_conflict));
 	if (a->ncolumns != b->ncolumns)
 		return differ(why, "table '%s': %zu columns != %zu", t, a->ncolumns, b->ncolumns);
 	for (i = 0; i < a->ncolumns; i++)
-		if (!schema_column_equal(a, &a->columns[i], &b->columns[i], why))
+		if (!schema_column_equal(same, a, &a->columns[i], &b->columns[i], why))
 			return 0;
 	if (a->nuniques != b->nuniques)
 		return differ(why, "table '%s': %zu UNIQUE constraints != %zu", t,
@@ -622,6 +722,9 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 		if (cmp_opt_name(a->uniques[i].name, b->uniques[i].name) != 0)
 			return differ(why, "table '%s': UNIQUE constraint name %s != %s", t,
 				OR_NONE(a->uniques[i].name), OR_NONE(b->uniques[i].name));
+		if (!unique_terms_equal(a, &a->uniques[i], b, &b->uniques[i]))
+			return differ(why, "table '%s': UNIQUE (%s%s) terms or ON CONFLICT differ", t,
+				a->uniques[i].columns.v[0], a->uniques[i].columns.n > 1 ? ", ..." : "");
 	}
 	if (a->nfks != b->nfks)
 		return differ(why, "table '%s': %zu foreign keys != %zu", t, a->nfks, b->nfks);
@@ -635,19 +738,20 @@ int schema_table_def_equal(const schema_table *a, const schema_table *b, retort_
 		    cmp_opt_name(x->name, y->name) != 0)
 			return differ(why, "table '%s': foreign key to '%s' differs", t, x->table);
 	}
-	return checks_equal(a, b, why);
+	return checks_equal(same, a, b, why);
 }
 
-static int tables_equal(const schema_table *a, const schema_table *b, retort_buf *why)
+static int tables_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+	retort_buf *why)
 {
 	size_t i;
 
-	if (!schema_table_def_equal(a, b, why))
+	if (!schema_table_def_equal(same, a, b, why))
 		return 0;
 	if (a->nindexes != b->nindexes)
 		return differ(why, "table '%s': %zu indexes != %zu", a->name, a->nindexes, b->nindexes);
 	for (i = 0; i < a->nindexes; i++)
-		if (!schema_index_equal(&a->indexes[i], &b->indexes[i], why))
+		if (!schema_index_equal(same, &a->indexes[i], &b->indexes[i], why))
 			return 0;
 	return 1;
 }
@@ -657,36 +761,35 @@ const char *schema_view_text(const schema_view *v)
 	return v->has_column_list ? v->sql : v->select;
 }
 
-int schema_view_equal(const schema_view *x, const schema_view *y)
+int schema_view_equal(sqlsame *same, const schema_view *x, const schema_view *y)
 {
-	return strcmp(x->name, y->name) == 0 && x->has_column_list == y->has_column_list &&
-		(x->has_column_list ? sql_equal(x->sql, y->sql) : sql_equal(x->select, y->select));
+	return strcmp(x->name, y->name) == 0 && sqlsame_view(same, x, y);
 }
 
-int schema_trigger_equal(const schema_trigger *x, const schema_trigger *y)
+int schema_trigger_equal(sqlsame *same, const schema_trigger *x, const schema_trigger *y)
 {
 	return strcmp(x->name, y->name) == 0 && name_eq(x->table, y->table) &&
-		sql_equal(x->sql, y->sql);
+		sqlsame_trigger(same, x, y);
 }
 
-static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
+static int schemas_equal(sqlsame *same, const schema *a, const schema *b, retort_buf *why)
 {
 	size_t i;
 
 	if (a->ntables != b->ntables)
 		return differ(why, "%zu tables != %zu", a->ntables, b->ntables);
 	for (i = 0; i < a->ntables; i++)
-		if (!tables_equal(&a->tables[i], &b->tables[i], why))
+		if (!tables_equal(same, &a->tables[i], &b->tables[i], why))
 			return 0;
 	if (a->nviews != b->nviews)
 		return differ(why, "%zu views != %zu", a->nviews, b->nviews);
 	for (i = 0; i < a->nviews; i++)
-		if (!schema_view_equal(&a->views[i], &b->views[i]))
+		if (!schema_view_equal(same, &a->views[i], &b->views[i]))
 			return differ(why, "view '%s' differs", a->views[i].name);
 	if (a->ntriggers != b->ntriggers)
 		return differ(why, "%zu triggers != %zu", a->ntriggers, b->ntriggers);
 	for (i = 0; i < a->ntriggers; i++)
-		if (!schema_trigger_equal(&a->triggers[i], &b->triggers[i]))
+		if (!schema_trigger_equal(same, &a->triggers[i], &b->triggers[i]))
 			return differ(why, "trigger '%s' differs", a->triggers[i].name);
 	return 1;
 }
@@ -694,8 +797,15 @@ static int schemas_equal(const schema *a, const schema *b, retort_buf *why)
 int retort_schema_equal(const retort_schema *a, const retort_schema *b, char **why)
 {
 	retort_buf reason = RETORT_BUF_INIT;
-	int eq = schemas_equal(a, b, &reason);
+	sqlsame *same = sqlsame_new(b);
+	int eq = same ? schemas_equal(same, a, b, &reason) : -1;
 
+	sqlsame_free(same);
+	if (eq < 0) {
+		if (why)
+			*why = NULL;
+		return -1;
+	}
 	if (why)
 		*why = eq ? NULL : buf_detach(&reason);
 	buf_release(&reason);

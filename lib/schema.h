@@ -36,6 +36,9 @@ typedef struct schema_column {
 	char *default_sql;   /* DEFAULT expression as SQLite reports it, or NULL */
 	char *collate;       /* declared COLLATE, or NULL */
 	int pk;              /* 1-based position in the primary key, 0 if not */
+	int pk_desc;         /* the key term is DESC (never on a rowid alias) */
+	char *pk_collate;    /* the key term's COLLATE, NULL: the column's */
+	char *notnull_conflict; /* NOT NULL ON CONFLICT action, NULL: ABORT */
 	schema_generated generated;
 	char *generated_sql; /* the generated column's expression */
 	char *renamed_from;  /* models only: the column's old name */
@@ -46,6 +49,10 @@ typedef struct schema_column {
 typedef struct schema_unique {
 	char *name;          /* CONSTRAINT name, or NULL */
 	str_list columns;
+	str_list collates;   /* per column: the term's COLLATE, "" (or no list):
+	                     ** the column's own */
+	int *desc;           /* per column: 1 for a DESC term; NULL: all ASC */
+	char *on_conflict;   /* ON CONFLICT action, NULL: ABORT */
 	src_loc loc;
 } schema_unique;
 
@@ -90,6 +97,7 @@ typedef struct schema_table {
 	schema_column *columns;
 	size_t ncolumns, capcolumns;
 	char *pk_name;       /* CONSTRAINT name of the primary key, or NULL */
+	char *pk_conflict;   /* the primary key's ON CONFLICT action, NULL: ABORT */
 	int autoincrement;
 	int without_rowid;
 	int strict;
@@ -133,6 +141,9 @@ struct retort_schema {
 	** source lines stay valid while the schema lives */
 	str_list paths;
 	str_list sources;
+	/* the renames the revisions that made it did, and those any revision
+	** of the folder did, as `-- renames:` values (renames.h); NULL: unknown */
+	char *renames_done, *renames_known;
 };
 
 typedef retort_schema schema;
@@ -140,6 +151,7 @@ typedef retort_schema schema;
 schema *schema_new(void);
 void schema_table_release(schema_table *t);
 void schema_unique_release(schema_unique *u);
+void schema_unique_copy(schema_unique *dst, const schema_unique *src, int *bad);
 void schema_fk_release(schema_fk *fk);
 void schema_check_release(schema_check *ck);
 void schema_index_release(schema_index *ix);
@@ -163,8 +175,21 @@ schema_table *schema_find_table(const schema *s, const char *name);
 schema_column *schema_find_column(const schema_table *t, const char *name);
 const schema_view *schema_find_view(const schema *s, const char *name);
 
-/* Is `col` the table's rowid alias (an INTEGER PRIMARY KEY)? */
+/* Is `col` the table's rowid alias (an INTEGER PRIMARY KEY, not DESC)? */
 int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col);
+
+/* The collation a term of a key on `column` has when it names none: the
+** column's own, else BINARY. */
+const char *schema_implied_collation(const schema_table *t, const char *column);
+/* The collation of term `i` of UNIQUE `u`, and of the primary key term on `c`. */
+const char *schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i);
+const char *schema_pk_collate(const schema_column *c);
+/*
+** An ON CONFLICT action as SQLite reads one (any case): the canonical upper
+** case word, or NULL for ABORT, which is what no clause means. *ok is set
+** to 0 when `word` is no action.
+*/
+const char *schema_conflict_action(const char *word, size_t n, int *ok);
 
 /* Sort tables, views, triggers, and each table's indexes, uniques and
 ** foreign keys by name, so that two schemas line up object by object. */
@@ -174,19 +199,24 @@ void schema_table_sort(schema_table *t);
 /*
 ** Comparisons as retort_schema_equal makes them, for one object. Each
 ** returns 1 when equal, else 0 with the reason appended to `why` (may be
-** NULL). schema_table_def_equal leaves the table's indexes out.
+** NULL). schema_table_def_equal leaves the table's indexes out. SQL text is
+** judged by `same` (sqlsame.h: bound to the side compared against, the `b`
+** side; NULL judges by tokens alone).
 */
 struct retort_buf;
-int schema_column_equal(const schema_table *t, const schema_column *a,
+struct sqlsame;
+int schema_column_equal(struct sqlsame *same, const schema_table *t, const schema_column *a,
 	const schema_column *b, struct retort_buf *why);
-int schema_index_equal(const schema_index *a, const schema_index *b, struct retort_buf *why);
+int schema_index_equal(struct sqlsame *same, const schema_index *a, const schema_index *b,
+	struct retort_buf *why);
 /* What a view reads: its SELECT, or the whole statement when it names its
 ** columns. */
 const char *schema_view_text(const schema_view *v);
-int schema_view_equal(const schema_view *a, const schema_view *b);
-int schema_trigger_equal(const schema_trigger *a, const schema_trigger *b);
-int schema_table_def_equal(const schema_table *a, const schema_table *b,
-	struct retort_buf *why);
+int schema_view_equal(struct sqlsame *same, const schema_view *a, const schema_view *b);
+int schema_trigger_equal(struct sqlsame *same, const schema_trigger *a,
+	const schema_trigger *b);
+int schema_table_def_equal(struct sqlsame *same, const schema_table *a,
+	const schema_table *b, struct retort_buf *why);
 
 /* The source text of the file `path` names, when the schema holds it. */
 const char *schema_source_of(const schema *s, const char *path);

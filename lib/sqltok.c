@@ -301,31 +301,154 @@ static int is_ascii_word(const char *s)
 	return 1;
 }
 
-char *sql_normalize(const char *sql)
+/* Append the value of number token `t` as SQLite reads it, when two
+** spellings of one value are sure to be read as the same value: an integer
+** (decimal or 0x hex) that fits 63 bits, as a decimal; a real of at most 15
+** digits and a power of ten SQLite scales by exactly (|e| <= 22), as
+** "R<digits>E<exponent>" without leading or trailing zeros, so that 1.50,
+** 1.5 and 15e-1 meet while 1 (an integer) and 1.0 (a real) stay apart.
+** Anything else keeps its spelling: judged different when spelled
+** differently, never the same by mistake. */
+static void put_number(retort_buf *b, const sqltok *t)
+{
+	const char *z = t->z, *end = t->z + t->n;
+	char digits[32];
+	size_t nd = 0;
+	long exp10 = 0;
+	int real = 0;
+
+	if (numeric_len(z) != t->n)
+		goto raw;
+	if (z[0] == '0' && (z[1] == 'x' || z[1] == 'X')) {
+		unsigned long long v = 0;
+		for (z += 2; z < end && *z == '0'; z++)
+			;
+		if (end - z > 15)
+			goto raw;
+		for (; z < end; z++)
+			v = v * 16 + (unsigned)(isdigit((unsigned char)*z) ? *z - '0'
+				: toupper((unsigned char)*z) - 'A' + 10);
+		buf_printf(b, "%llu", v);
+		return;
+	}
+	for (; z < end && (isdigit((unsigned char)*z) || *z == '.'); z++) {
+		if (*z == '.') {
+			real = 1;
+			continue;
+		}
+		if (nd == 0 && *z == '0') {
+			exp10 -= real; /* a leading zero after the point still scales */
+			continue;
+		}
+		if (nd == sizeof(digits) - 1)
+			goto raw;
+		digits[nd++] = *z;
+		exp10 -= real;
+	}
+	if (z < end) { /* the exponent: e[+-]digits */
+		int neg = z[1] == '-';
+		long e = 0;
+		real = 1;
+		for (z += 1 + (z[1] == '+' || z[1] == '-'); z < end; z++) {
+			e = e * 10 + (*z - '0');
+			if (e > 1000)
+				goto raw;
+		}
+		exp10 += neg ? -e : e;
+	}
+	if (!real) {
+		if (nd > 18)
+			goto raw;
+		digits[nd] = '\0';
+		buf_puts(b, nd ? digits : "0");
+		return;
+	}
+	while (nd && digits[nd - 1] == '0') {
+		nd--;
+		exp10++;
+	}
+	if (nd > 15 || (nd && (exp10 > 22 || exp10 < -22)))
+		goto raw;
+	digits[nd] = '\0';
+	buf_printf(b, "R%sE%ld", nd ? digits : "0", nd ? exp10 : 0L);
+	return;
+raw:
+	put_upper(b, t->z, t->n);
+}
+
+static int is_dot(const sqltok *t)
+{
+	return t->type == TK_OP && t->n == 1 && *t->z == '.';
+}
+
+/*
+** A quoted name. [x] and `x` are always names, and so is "x" beside a '.'
+** (NEW."x"); elsewhere SQLite reads "x" as the string 'x' when nothing is
+** named x, so there it keeps its spelling and case, unless the caller reads
+** it as a name (SQL_CANON_DQ_NAMES) or asks for the loose form. A name is
+** upper-cased (SQLite folds ASCII case only, as toupper does in the C
+** locale), bare when plain, quoted when it is a keyword or not plain.
+*/
+static void put_quoted(retort_buf *b, const sqlcur *c, unsigned flags, int dot_before)
+{
+	char *name = sqltok_name(&c->tok);
+	char *p;
+
+	if (!name) {
+		b->oom = 1;
+		return;
+	}
+	if (c->tok.z[0] == '"' && !dot_before &&
+	    !(flags & (SQL_CANON_DQ_NAMES | SQL_CANON_LOOSE))) {
+		sqlcur after = *c;
+		sqlcur_advance(&after);
+		if (!is_dot(&after.tok)) {
+			buf_ident(b, name);
+			free(name);
+			return;
+		}
+	}
+	for (p = name; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	if (is_ascii_word(name) &&
+	    ((flags & SQL_CANON_LOOSE) || !sqlite3_keyword_check(name, (int)strlen(name))))
+		buf_puts(b, name);
+	else
+		buf_ident(b, name);
+	free(name);
+}
+
+char *sql_canonical(const char *sql, unsigned flags)
 {
 	retort_buf b = RETORT_BUF_INIT;
+	int prev_dot = 0;
 	sqlcur c;
 
 	if (!sql)
 		return NULL;
 	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+		const sqltok *t = &c.tok;
+		int dot = prev_dot;
+
+		prev_dot = is_dot(t);
+		if ((flags & SQL_CANON_LOOSE) && (t->type == TK_LP || t->type == TK_RP))
+			continue;
 		if (b.len)
 			buf_putc(&b, ' ');
-		if (c.tok.type == TK_WORD) {
-			put_upper(&b, c.tok.z, c.tok.n);
-		} else if (c.tok.type == TK_QUOTED) {
-			char *name = sqltok_name(&c.tok);
-			if (name && is_ascii_word(name))
-				put_upper(&b, name, strlen(name));
-			else if (name)
-				buf_ident(&b, name);
-			else
-				b.oom = 1;
-			free(name);
-		} else if (c.tok.type == TK_BLOB || c.tok.type == TK_NUMBER) {
-			put_upper(&b, c.tok.z, c.tok.n);
+		if (t->type == TK_WORD) {
+			put_upper(&b, t->z, t->n);
+		} else if (t->type == TK_QUOTED) {
+			put_quoted(&b, &c, flags, dot);
+		} else if (t->type == TK_NUMBER) {
+			put_number(&b, t);
+		} else if (t->type == TK_BLOB) {
+			put_upper(&b, t->z, t->n);
+		} else if (t->type == TK_OP && t->n == 2 && memcmp(t->z, "==", 2) == 0) {
+			buf_putc(&b, '=');
+		} else if (t->type == TK_OP && t->n == 2 && memcmp(t->z, "<>", 2) == 0) {
+			buf_puts(&b, "!=");
 		} else {
-			buf_put(&b, c.tok.z, c.tok.n);
+			buf_put(&b, t->z, t->n);
 		}
 	}
 	/* A trailing ';' does not change a statement. */
@@ -334,6 +457,11 @@ char *sql_normalize(const char *sql)
 	else if (b.len == 1 && b.ptr[0] == ';')
 		buf_truncate(&b, 0);
 	return buf_detach(&b);
+}
+
+char *sql_normalize(const char *sql)
+{
+	return sql_canonical(sql, SQL_CANON_DQ_NAMES);
 }
 
 int sql_equal(const char *a, const char *b)

@@ -62,9 +62,18 @@ char *sql_trimmed(const char *start, const char *end);
 
 /*
 ** A canonical form of SQL text for comparison: tokens joined by one space,
-** comments dropped, bare words and plain quoted names upper-cased (SQLite
-** names are case-insensitive), other quoted names re-quoted with "...".
+** comments dropped; words and names upper-cased (SQLite folds the case of
+** names), a name bare when plain and no keyword, else quoted "..."; == as =
+** and <> as !=; numbers by the value SQLite reads (0x10 as 16, 1.50 and
+** 15e-1 as one real, 1 and 1.0 apart). "x" stays as spelled except beside a
+** '.', since SQLite reads it as a string where nothing is named x. Flags:
+** SQL_CANON_DQ_NAMES reads every "x" as a name; SQL_CANON_LOOSE also drops
+** every parenthesis and folds every quoted name: two texts whose loose
+** forms differ cannot mean the same (sqlsame.h builds on this).
 */
+enum { SQL_CANON_DQ_NAMES = 1, SQL_CANON_LOOSE = 2 };
+char *sql_canonical(const char *sql, unsigned flags);
+/* sql_canonical(sql, SQL_CANON_DQ_NAMES): whole statements, where "x" names. */
 char *sql_normalize(const char *sql);
 /* Compare two SQL texts by their canonical forms (NULL equals NULL). */
 int sql_equal(const char *a, const char *b);

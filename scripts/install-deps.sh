@@ -4,7 +4,8 @@
 # (--ci adds clang and its sanitizer/libFuzzer runtime, for .ci/run).
 set -euo pipefail
 
-pkgs=(gcc libc6-dev make cmake pkg-config libsqlite3-dev libyaml-dev libgit2-dev sqlite3 git)
+# libuv1-dev: only examples/petapp_async (the library never links it)
+pkgs=(gcc libc6-dev make cmake pkg-config libsqlite3-dev libyaml-dev libgit2-dev sqlite3 git libuv1-dev)
 if [[ ${1:-} == --ci ]]; then
 	pkgs+=(clang libclang-rt-14-dev)
 fi

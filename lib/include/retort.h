@@ -281,8 +281,13 @@ typedef struct retort_step_info {
 /**
 ** Work out the steps that turn `from` into `to`, and back. A table or column
 ** of `to` with a `renamed_from` that names an object of `from` becomes a
-** rename; one that matches nothing in `from` (and whose new name is not
-** there either) is RETORT_EINVALID at its file:line:column.
+** rename, also when its new name is taken in `from` by an object that is
+** renamed away (a swap, a cycle: done through a stopover name) or dropped.
+** A hint is consumed once: one that the revisions which made `from` did
+** (see retort_schema_set_revisions()) means nothing more. A hint that cannot
+** be followed is ignored and told as a note (retort_plan_note()); one that
+** matches nothing at all in `from`, which no revision knows, is
+** RETORT_EINVALID at its file:line:column (a misspelt name).
 **
 ** Before returning, the plan is checked in memory: `from` built, the upgrade
 ** applied, the result compared with `to`, the downgrade applied, compared
@@ -301,6 +306,29 @@ RETORT_EXTERN(size_t) retort_plan_step_count(const retort_plan *plan,
 /** Step `i` (0-based) of a direction; RETORT_ENOTFOUND past the end. */
 RETORT_EXTERN(int) retort_plan_step(const retort_plan *plan, retort_direction dir,
 	size_t i, retort_step_info *out);
+
+/** A rename: of a table (`table` NULL) or of a column of `table`. */
+typedef struct retort_rename {
+	const char *table;  /**< the column's table, as named after the renames */
+	const char *from;   /**< the old name */
+	const char *to;     /**< the new name */
+} retort_rename;
+
+/**
+** The renames the plan's upgrade does (what `renamed_from` asked for, not
+** the stopovers on the way), borrowed from the plan; `*count` of them. A
+** revision written from the plan records them (retort_revision_spec).
+*/
+RETORT_EXTERN(const retort_rename *) retort_plan_renames(const retort_plan *plan,
+	size_t *count);
+
+/**
+** What the plan leaves out that the models ask for: each `renamed_from` it
+** ignored, and why, in words ("models/a.yaml:6:7: column 'user.b':
+** renamed_from 'a' ignored: ..."). Borrowed from the plan; NULL past the end.
+*/
+RETORT_EXTERN(size_t) retort_plan_note_count(const retort_plan *plan);
+RETORT_EXTERN(const char *) retort_plan_note(const retort_plan *plan, size_t i);
 
 /**
 ** The statements of a direction, as a revision section holds them: no
@@ -434,6 +462,10 @@ typedef struct retort_revision_spec {
 	const char *downgrade_sql;
 	const char *author;         /**< "Name <email>", or NULL to leave out */
 	const char *commit;         /**< a git commit id, or NULL to leave out */
+	const retort_rename *renames; /**< what its upgrade renames (the
+	                                 `-- renames:` line), from
+	                                 retort_plan_renames(); none: no line */
+	size_t rename_count;
 } retort_revision_spec;
 
 /**
@@ -453,9 +485,23 @@ RETORT_EXTERN(int) retort_revision_write(char **out_id, char **out_path,
 ** The schema the chain gives at TARGET (NULL: `heads`), by replaying the
 ** upgrade sections from base into an in-memory database: no live database
 ** is needed. A statement that fails is RETORT_EINVALID at its file:line.
+** The schema knows which revisions made it, as retort_schema_set_revisions()
+** tells.
 */
 RETORT_EXTERN(int) retort_revisions_schema(retort_schema **out,
 	const retort_revisions *revs, const char *target, const retort_config *cfg,
+	retort_error **err);
+
+/**
+** Tell `schema` which revisions made it: those named by `ids` (`n_ids` of
+** them, none: base) and their ancestors; `ids` NULL: a schema from outside
+** the chain (a SQL file, the models at a git ref), taken to be at the heads.
+** retort_diff() from it then takes the renames those revisions recorded
+** (`-- renames:`) as done, and the renames of any revision as known. An id
+** the folder does not have is RETORT_ENOTFOUND.
+*/
+RETORT_EXTERN(int) retort_schema_set_revisions(retort_schema *schema,
+	const retort_revisions *revs, const char *const *ids, size_t n_ids,
 	retort_error **err);
 
 /**
@@ -546,6 +592,51 @@ RETORT_EXTERN(void) retort_cancel_request(retort_cancel *cancel);
 /** Release a token no run holds any more. Accepts NULL. */
 RETORT_EXTERN(void) retort_cancel_free(retort_cancel *cancel);
 
+/* ---- Progress (issue 18): one stream for synchronous and asynchronous runs ---- */
+
+/** What a run tells its progress callback. */
+typedef enum retort_progress_kind {
+	RETORT_PROGRESS_REVISION,  /**< `revision` starts, in `direction` */
+	RETORT_PROGRESS_ROWS,      /**< a statement of `revision` still runs: `rows` it
+	                                wrote so far (a rebuild's copy: the rows copied;
+	                                0 in a WITHOUT ROWID table, which SQLite does
+	                                not count), `sql`, `line`, `seconds` so far;
+	                                about every 50 ms while it runs */
+	RETORT_PROGRESS_COMMITTED, /**< `revision` committed (with one_transaction:
+	                                done, to be committed at the end), `seconds` */
+	RETORT_PROGRESS_WARNING,   /**< `message`: rows a step destroys, rows already
+	                                without their parent, a revision another
+	                                process applied first */
+	RETORT_PROGRESS_DONE       /**< the run ended: `result` (what the call
+	                                returns) and `error` (NULL on success); always
+	                                the last */
+} retort_progress_kind;
+
+/** One progress report; everything in it is borrowed for the call only. */
+typedef struct retort_progress {
+	retort_progress_kind kind;
+	retort_direction direction;
+	const retort_revision *revision; /**< REVISION, ROWS, COMMITTED; WARNING
+	                                      when about one (may be NULL) */
+	const char *sql;        /**< ROWS: the statement running */
+	int line;               /**< ROWS: its line in the revision file */
+	const char *table;      /**< WARNING: the table it is about, or NULL */
+	const char *message;    /**< WARNING: in words; the names in it as they
+	                             are (escape it before a terminal shows it) */
+	long long rows;         /**< ROWS */
+	double seconds;         /**< ROWS: the statement's so far; COMMITTED: the revision's */
+	int result;             /**< DONE: 0 or a RETORT_E* code */
+	const retort_error *error; /**< DONE: the failure, or NULL */
+} retort_progress;
+
+/**
+** A progress callback. A non-zero return cancels the run exactly as
+** retort_cancel_request() on its token does (libgit2's convention): the
+** statement running stops, the revision is rolled back, the run returns
+** RETORT_ECANCELLED. The return of the DONE call is ignored.
+*/
+typedef int (*retort_progress_fn)(void *ctx, const retort_progress *progress);
+
 typedef struct retort_migrate_options {
 	int one_transaction;      /**< the whole run in one transaction */
 	int dry_run;              /**< report every statement, run none (--sql) */
@@ -560,9 +651,13 @@ typedef struct retort_migrate_options {
 	                               chain does not know that a revision destroys
 	                               (else the run is refused before anything runs) */
 	retort_cancel *cancel;    /**< stops the run when requested; may be NULL */
+	retort_progress_fn progress; /**< may be NULL; while it is set, the run
+	                               counts rows with SQLite's update hook, which it
+	                               takes from the handle and clears at the end */
+	void *progress_ctx;
 } retort_migrate_options;
 
-#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL }
+#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -629,6 +724,86 @@ RETORT_EXTERN(int) retort_changed_revisions(const retort_revision ***out,
 
 /** Free an array of `count` strings and the array. Accepts NULL. */
 RETORT_EXTERN(void) retort_strings_free(char **strings, size_t count);
+
+/* ---- Asynchronous upgrade and downgrade (issue 18) ---- */
+
+/**
+** An upgrade or downgrade running on a worker thread with a connection of
+** its own, for an app on an event loop (libuv, libevent, epoll): its
+** progress comes to the app in one of two ways, chosen at the start.
+**
+**   - A callback: `opts->progress`, called ON THE WORKER THREAD, in order,
+**     ending with RETORT_PROGRESS_DONE. It must not block for long (the run
+**     waits for it) and must not free the operation.
+**   - A descriptor (when `opts->progress` is NULL): the events are queued,
+**     retort_op_fd() becomes readable when some are pending, and
+**     retort_op_poll(), on the app's own thread, takes them.
+**
+** Thread rules: retort_op_cancel() may be called from any thread, any number
+** of times, also after the end (then it does nothing); every other call on
+** an operation comes from one thread at a time, the app's (never from the
+** progress callback). `revs`, `opts->cfg` and whatever `opts->ctx` and
+** `opts->progress_ctx` point at must stay valid until retort_op_free().
+*/
+typedef struct retort_op retort_op;
+
+/**
+** Start bringing the database at `url` (a URL or a path, as
+** retort_url_to_path() reads it, relative to the working directory) to
+** TARGET in `direction`, as retort_upgrade() or retort_downgrade() would
+** with `opts` (copied; NULL: the defaults). The worker thread opens the
+** file itself (created when missing, for an upgrade), never a handle of
+** the app's. With `opts->cancel` the operation uses that token (so that a
+** Ctrl-C handler and retort_op_cancel() are one mechanism), else its own.
+**
+** @param[out] out  the operation; free with retort_op_free()
+** @return 0 once the thread runs (every later failure comes in DONE);
+**         RETORT_EINVALID for a URL retort_url_to_path() refuses, or a SQLite
+**         built without threads; RETORT_ERROR when no thread or descriptor
+**         can be made
+*/
+RETORT_EXTERN(int) retort_op_start(retort_op **out, const char *url,
+	const retort_revisions *revs, const char *target, retort_direction direction,
+	const retort_migrate_options *opts, retort_error **err);
+
+/**
+** The descriptor that becomes readable while events are pending (the read
+** end of a pipe, non-blocking, close-on-exec; owned by the operation: do not
+** read or close it). -1 for an operation with a callback.
+*/
+RETORT_EXTERN(int) retort_op_fd(const retort_op *op);
+
+/**
+** Take the pending events, on the app's thread: `fn` is called for each,
+** in order (DONE last, once); its non-zero return cancels the operation.
+** Never blocks. Returns how many events were delivered.
+*/
+RETORT_EXTERN(size_t) retort_op_poll(retort_op *op, retort_progress_fn fn, void *ctx);
+
+/**
+** Cancel the operation: as retort_cancel_request() on its token. The
+** statement running stops within milliseconds, the revision running is
+** rolled back and DONE comes with RETORT_ECANCELLED; the revisions
+** committed before stay. Harmless after the end, and from any thread.
+** Accepts NULL.
+*/
+RETORT_EXTERN(void) retort_op_cancel(retort_op *op);
+
+/**
+** Wait for the end and return the operation's result (what the
+** synchronous call would have returned); `*err` (may be NULL) borrows its
+** error, valid until retort_op_free(). Queued events stay queued.
+*/
+RETORT_EXTERN(int) retort_op_wait(retort_op *op, const retort_error **err);
+
+/** 1 once the operation has ended (its DONE produced), else 0. */
+RETORT_EXTERN(int) retort_op_done(retort_op *op);
+
+/**
+** Wait for the worker thread (it is not cancelled: call retort_op_cancel()
+** first to stop it sooner), then release everything. Accepts NULL.
+*/
+RETORT_EXTERN(void) retort_op_free(retort_op *op);
 
 /* ------------------------------------------------------------------ */
 /* Fleets: a database per tenant                                        */

@@ -31,6 +31,7 @@
 **
 ** A failure names its seed and the mutations made.
 */
+#include "report.h"
 #include "rows.h"
 #include "chain/seq_integrity.h"
 #include "roundtrip/gen_schema.h"
@@ -136,50 +137,6 @@ static run_stats S;
 
 /* ---- reporting ---------------------------------------------------------- */
 
-static void print_numbered(const char *title, const char *text)
-{
-	int line = 1;
-	const char *p = text ? text : "";
-
-	fprintf(stderr, "---- %s ----\n", title);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		fprintf(stderr, "%4d| %.*s\n", line++, (int)n, p);
-		p += n + (nl ? 1 : 0);
-	}
-	fprintf(stderr, "---- end of %s ----\n", title);
-}
-
-/* The steps of a direction on one line: kind(table.object)[risks]. */
-static void print_steps(const retort_plan *plan, retort_direction dir)
-{
-	static const char *const risk_names[] = {
-		"drop_table", "drop_column", "narrow_type", "set_not_null", "add_not_null",
-		"new_constraint", "rebuild",
-	};
-	size_t i, n = retort_plan_step_count(plan, dir);
-
-	fprintf(stderr, "    %s steps:", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
-	for (i = 0; i < n; i++) {
-		retort_step_info si;
-		unsigned b;
-		int first = 1;
-		if (retort_plan_step(plan, dir, i, &si) != 0)
-			continue;
-		fprintf(stderr, " %s(%s%s%s)", si.kind, si.table ? si.table : "",
-			si.object ? "." : "", si.object ? si.object : "");
-		for (b = 0; b < sizeof(risk_names) / sizeof(risk_names[0]); b++)
-			if (si.risks & (1u << b)) {
-				fprintf(stderr, "%s%s", first ? "[" : ",", risk_names[b]);
-				first = 0;
-			}
-		if (!first)
-			fputc(']', stderr);
-	}
-	fputc('\n', stderr);
-}
-
 /* Record a failure of kind `k`, once per pair (the first counts). */
 static void fail(pair *p, enum fail_kind k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -204,8 +161,8 @@ static void fail(pair *p, enum fail_kind k, const char *fmt, ...)
 	for (i = 0; i < p->what.n; i++)
 		fprintf(stderr, "    mutation: %s\n", p->what.v[i]);
 	if (p->plan) {
-		print_steps(p->plan, RETORT_UPGRADE);
-		print_steps(p->plan, RETORT_DOWNGRADE);
+		report_steps(p->plan, RETORT_UPGRADE);
+		report_steps(p->plan, RETORT_DOWNGRADE);
 	}
 }
 
@@ -647,8 +604,8 @@ static void run_pair(uint64_t seed, int detail)
 	if (detail) {
 		for (i = 0; i < p.what.n; i++)
 			fprintf(stderr, "mutation: %s\n", p.what.v[i]);
-		print_numbered("A", p.asql);
-		print_numbered("B", p.bsql);
+		report_numbered("A", p.asql);
+		report_numbered("B", p.bsql);
 	}
 
 	/* both sides as retort and as SQLite see them */
@@ -687,8 +644,8 @@ static void run_pair(uint64_t seed, int detail)
 		goto done;
 	}
 	if (detail) {
-		print_numbered("upgrade script", p.up);
-		print_numbered("downgrade script", p.down);
+		report_numbered("upgrade script", p.up);
+		report_numbered("downgrade script", p.down);
 	}
 	if (retort_plan_step_count(p.plan, RETORT_UPGRADE) == 0) {
 		fail(&p, F_NO_STEPS, "retort_diff found nothing to do");

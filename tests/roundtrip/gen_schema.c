@@ -315,7 +315,7 @@ static const char *const comment_pool[] = {
 
 /* ---- identifiers and literals -------------------------------------- */
 
-static int is_keyword(const char *n)
+int gen_is_keyword(const char *n)
 {
 	size_t i;
 
@@ -325,7 +325,7 @@ static int is_keyword(const char *n)
 	return 0;
 }
 
-static int is_bare_ok(const char *n)
+int gen_is_bare_ok(const char *n)
 {
 	const char *p = n;
 
@@ -335,7 +335,7 @@ static int is_bare_ok(const char *n)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_'))
 			return 0;
-	return !is_keyword(n);
+	return !gen_is_keyword(n);
 }
 
 /* Write `n` as "n" (doubling quotes), [n], `n` or bare. */
@@ -360,7 +360,7 @@ static void put_ident_style(sb *b, const char *n, int style)
 		sb_add(b, "`");
 		return;
 	}
-	if (style == 3 && is_bare_ok(n)) {
+	if (style == 3 && gen_is_bare_ok(n)) {
 		sb_add(b, n);
 		return;
 	}
@@ -372,6 +372,14 @@ static void put_ident_style(sb *b, const char *n, int style)
 			sb_addn(b, p, 1);
 	}
 	sb_add(b, "\"");
+}
+
+char *gen_quote_ident(const char *n, int style)
+{
+	sb b = {0};
+
+	put_ident_style(&b, n, style);
+	return sb_take(&b);
 }
 
 /* Mostly "double quotes"; with `quoting`, sometimes the other styles. */
@@ -1490,7 +1498,32 @@ typedef struct render {
 	int comments;
 	int lower;       /* this statement's keywords in lower case */
 	int multiline;
+	int marks;       /* put GEN_MARK_OPEN kind ... GEN_MARK_CLOSE around pieces */
 } render;
+
+static void mark_open(render *R, sb *b, gen_piece kind)
+{
+	if (R->marks) {
+		char m[2];
+		m[0] = GEN_MARK_OPEN;
+		m[1] = (char)kind;
+		sb_addn(b, m, 2);
+	}
+}
+
+static void mark_close(render *R, sb *b)
+{
+	if (R->marks)
+		sb_add(b, GEN_MARK_CLOSE_STR);
+}
+
+/* `text` as one marked piece of kind `kind`. */
+static void piece(render *R, sb *b, gen_piece kind, const char *text)
+{
+	mark_open(R, b, kind);
+	sb_add(b, text);
+	mark_close(R, b);
+}
 
 static void kw(render *R, sb *b, const char *k)
 {
@@ -1506,7 +1539,9 @@ static void kw(render *R, sb *b, const char *k)
 
 static void rname(render *R, sb *b, const char *n)
 {
+	mark_open(R, b, GEN_PIECE_NAME);
 	put_ident(&R->r, R->quoting, b, n);
+	mark_close(R, b);
 }
 
 static void rnames(render *R, sb *b, const gen_strs *l)
@@ -1587,13 +1622,13 @@ static void render_column(render *R, sb *out, const gen_table *t, const gen_colu
 	}
 	if (c->default_sql) {
 		kw(R, &b, "DEFAULT ");
-		sb_add(&b, c->default_sql);
+		piece(R, &b, GEN_PIECE_DEFAULT, c->default_sql);
 		gen_strs_push(&parts, b.p);
 		b.len = 0;
 	}
 	if (c->collate) {
 		kw(R, &b, "COLLATE ");
-		sb_add(&b, c->collate);
+		piece(R, &b, GEN_PIECE_VERBATIM, c->collate);
 		gen_strs_push(&parts, b.p);
 		b.len = 0;
 	}
@@ -1601,7 +1636,7 @@ static void render_column(render *R, sb *out, const gen_table *t, const gen_colu
 		if (!c->short_generated)
 			kw(R, &b, "GENERATED ALWAYS ");
 		kw(R, &b, "AS (");
-		sb_add(&b, c->gen_expr);
+		piece(R, &b, GEN_PIECE_GENERATED, c->gen_expr);
 		sb_add(&b, ")");
 		if (c->generated == GEN_GENERATED_STORED)
 			kw(R, &b, " STORED");
@@ -1619,7 +1654,7 @@ static void render_column(render *R, sb *out, const gen_table *t, const gen_colu
 	if (c->check) {
 		rconstraint(R, &b, c->check_name);
 		kw(R, &b, "CHECK (");
-		sb_add(&b, c->check);
+		piece(R, &b, GEN_PIECE_CHECK, c->check);
 		sb_add(&b, ")");
 		gen_strs_push(&parts, b.p);
 		b.len = 0;
@@ -1636,7 +1671,7 @@ static void render_column(render *R, sb *out, const gen_table *t, const gen_colu
 	rname(R, out, c->name);
 	if (c->type) {
 		sb_add(out, " ");
-		sb_add(out, c->type);
+		piece(R, out, GEN_PIECE_VERBATIM, c->type);
 	}
 	for (i = 0; i < parts.n; i++) {
 		sb_add(out, " ");
@@ -1659,7 +1694,7 @@ static void render_table(render *R, const gen_table *t)
 			kw(R, out, "IF NOT EXISTS ");
 		rname(R, out, t->name);
 		kw(R, out, " USING ");
-		sb_add(out, t->virtual_using);
+		piece(R, out, GEN_PIECE_VERBATIM, t->virtual_using);
 		return;
 	}
 	for (i = 0; i < t->ncols; i++) {
@@ -1684,7 +1719,7 @@ static void render_table(render *R, const gen_table *t)
 	for (i = 0; i < t->nchecks; i++) {
 		rconstraint(R, &b, t->checks[i].name);
 		kw(R, &b, "CHECK (");
-		sb_add(&b, t->checks[i].expr);
+		piece(R, &b, GEN_PIECE_CHECK, t->checks[i].expr);
 		sb_add(&b, ")");
 		gen_strs_push(&cons, b.p);
 		b.len = 0;
@@ -1742,12 +1777,12 @@ static void render_index(render *R, const gen_index *ix)
 	for (i = 0; i < ix->terms.n; i++) {
 		if (i)
 			sb_add(out, ", ");
-		sb_add(out, ix->terms.v[i]);
+		piece(R, out, GEN_PIECE_INDEX_TERM, ix->terms.v[i]);
 	}
 	sb_add(out, ")");
 	if (ix->where) {
 		kw(R, out, R->multiline ? "\n  WHERE " : " WHERE ");
-		sb_add(out, ix->where);
+		piece(R, out, GEN_PIECE_WHERE, ix->where);
 	}
 }
 
@@ -1762,7 +1797,7 @@ static void render_view(render *R, const gen_view *v)
 	if (v->column_list)
 		rnames(R, out, &v->columns);
 	kw(R, out, R->multiline ? " AS\n" : " AS ");
-	sb_add(out, v->select);
+	piece(R, out, GEN_PIECE_VIEW, v->select);
 }
 
 static void end_statement(render *R)
@@ -1774,14 +1809,13 @@ static void end_statement(render *R)
 	R->multiline = gen_rng_chance(&R->r, 50);
 }
 
-char *gen_schema_to_sql(const gen_schema *s)
+static char *render_schema(const gen_schema *s, int marks)
 {
-	gen_options opt;
 	render R;
 	size_t i;
 
-	gen_options_default(&opt);
 	memset(&R, 0, sizeof(R));
+	R.marks = marks;
 	/* a stream of its own, so that layout never shifts the schema */
 	gen_rng_seed(&R.r, s->seed ^ 0x5851F42D4C957F2DULL);
 	R.quoting = 1;
@@ -1802,10 +1836,20 @@ char *gen_schema_to_sql(const gen_schema *s)
 		end_statement(&R);
 	}
 	for (i = 0; i < s->ntriggers; i++) {
-		sb_add(&R.b, s->triggers[i].sql);
+		piece(&R, &R.b, GEN_PIECE_TRIGGER, s->triggers[i].sql);
 		end_statement(&R);
 	}
 	return sb_take(&R.b);
+}
+
+char *gen_schema_to_sql(const gen_schema *s)
+{
+	return render_schema(s, 0);
+}
+
+char *gen_schema_to_sql_marked(const gen_schema *s)
+{
+	return render_schema(s, 1);
 }
 
 /* ---- freeing -------------------------------------------------------- */
@@ -2093,7 +2137,7 @@ static int ident_char(unsigned char c)
 */
 static char *ident_rewrite(const char *sql, const char *old, const char *to, int *hits)
 {
-	int bare_ok = is_bare_ok(old);
+	int bare_ok = gen_is_bare_ok(old);
 	const char *p = sql;
 	sb out = {0}, word = {0};
 

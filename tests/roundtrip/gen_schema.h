@@ -190,6 +190,40 @@ void gen_schema_generate(gen_schema *out, uint64_t seed, const gen_options *opt)
 */
 char *gen_schema_to_sql(const gen_schema *s);
 
+/*
+** The same SQL with every piece of it that a rewriting test may change
+** marked: GEN_MARK_OPEN, a gen_piece byte, the piece's text as
+** gen_schema_to_sql writes it, GEN_MARK_CLOSE. Without the marks, the text
+** is gen_schema_to_sql's. Statements follow the order of gen_schema_to_sql:
+** tables, indexes, views, triggers.
+*/
+#define GEN_MARK_OPEN '\x01'
+#define GEN_MARK_CLOSE '\x02'
+#define GEN_MARK_CLOSE_STR "\x02"
+
+typedef enum gen_piece {
+	GEN_PIECE_NAME = 'N',       /* a quoted (or bare) name of the skeleton */
+	GEN_PIECE_VERBATIM = 'T',   /* a type, a collation name, a USING clause */
+	GEN_PIECE_DEFAULT = 'D',    /* the term after DEFAULT */
+	GEN_PIECE_CHECK = 'C',      /* between CHECK's parentheses */
+	GEN_PIECE_GENERATED = 'G',  /* between AS's parentheses */
+	GEN_PIECE_INDEX_TERM = 'I', /* one term of an index, with COLLATE, ASC/DESC */
+	GEN_PIECE_WHERE = 'W',      /* a partial index's condition */
+	GEN_PIECE_VIEW = 'V',       /* a view's SELECT */
+	GEN_PIECE_TRIGGER = 'R'     /* the whole CREATE TRIGGER statement */
+} gen_piece;
+
+char *gen_schema_to_sql_marked(const gen_schema *s);
+
+/* Is `n` one of the words that must be quoted to be a name (SQLite's
+** keywords, and TRUE, FALSE, ROWID and its kin)? Can it be written bare? */
+int gen_is_keyword(const char *n);
+int gen_is_bare_ok(const char *n);
+
+/* `n` written in quoting style 0 "n", 1 [n], 2 `n`, 3 bare; a style that
+** cannot hold the name falls back to "n". Returns a malloc'd string. */
+char *gen_quote_ident(const char *n, int style);
+
 void gen_schema_release(gen_schema *s);
 
 /* Changes that gen_schema_mutate() can make; each is visible to SQLite. */
