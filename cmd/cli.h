@@ -174,6 +174,25 @@ int cli_resolve_some(const cli *c, const retort_revisions *revs, const char *tar
 int cli_closure(const cli *c, const retort_revisions *revs, const retort_revision *const *set,
 	size_t n_set, int ancestors, unsigned char **out);
 
+/* cmd_migrate.c: SIGINT, SIGTERM and SIGHUP request `cancel` while caught;
+** the signal caught (0: none). */
+void cli_catch_stop_signals(retort_cancel *cancel);
+void cli_release_stop_signals(void);
+int cli_caught_signal(void);
+
+/* cmd_fleet.c: a command on a fleet of databases (a database per tenant). */
+
+/* The fleet's PATTERN (--each, else the config's `databases` when no --db
+** or environment URL names one database), or NULL: one database. --each
+** with --db, and --jobs or --max-failures without a fleet, are usage errors. */
+int cli_fleet_pattern(const cli *c, const char **pattern);
+/* upgrade, downgrade or stamp every database of PATTERN; the exit code is
+** the most serious of theirs. */
+int cli_fleet_migrate(const cli *c, const char *pattern, const char *verb,
+	retort_fleet_op op, const char *target);
+/* current (status 0) or status: the databases grouped by revision. */
+int cli_fleet_current(const cli *c, const char *pattern, int status);
+
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);

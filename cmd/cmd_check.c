@@ -316,10 +316,15 @@ int cmd_status(cli *c, int argc, char **argv)
 	retort_error *err = NULL;
 	retort_buf out = RETORT_BUF_INIT;
 	sqlite3 *db = NULL;
+	const char *pattern = NULL;
 	int rc, ok;
 
 	(void)argv;
 	rc = no_operands(c, "status", argc);
+	if (!rc)
+		rc = cli_fleet_pattern(c, &pattern);
+	if (!rc && pattern)
+		return cli_fleet_current(c, pattern, 1);
 	if (!rc)
 		rc = cli_load_revisions(c, &revs);
 	if (!rc)

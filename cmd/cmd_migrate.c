@@ -285,7 +285,7 @@ static void on_stop_signal(int sig)
 			sigaction(stop_signals[i], &saved_actions[i], NULL);
 }
 
-static void catch_stop_signals(retort_cancel *cancel)
+void cli_catch_stop_signals(retort_cancel *cancel)
 {
 	struct sigaction sa;
 	size_t i;
@@ -311,7 +311,7 @@ static void catch_stop_signals(retort_cancel *cancel)
 	sigaction(SIGPIPE, &sa, &saved_pipe);
 }
 
-static void release_stop_signals(void)
+void cli_release_stop_signals(void)
 {
 	size_t i;
 
@@ -320,6 +320,11 @@ static void release_stop_signals(void)
 			sigaction(stop_signals[i], &saved_actions[i], NULL);
 	memset(caught_here, 0, sizeof(caught_here));
 	sigaction(SIGPIPE, &saved_pipe, NULL);
+}
+
+int cli_caught_signal(void)
+{
+	return caught_signal;
 }
 
 static const char *signal_name(int sig)
@@ -414,9 +419,9 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	opts.on_event = on_event;
 	opts.ctx = &r;
 	opts.cancel = cancel;
-	catch_stop_signals(cancel);
+	cli_catch_stop_signals(cancel);
 	failed = fn(db, revs, target, &opts, &err);
-	release_stop_signals();
+	cli_release_stop_signals();
 	clear_progress(&r);
 	/* null in --json when it cannot be read (still locked, say): after a
 	** failed run, without waiting again past --busy-timeout */
@@ -481,24 +486,36 @@ static int one_target(const cli *c, const char *verb, int argc, char **argv,
 
 int cmd_upgrade(cli *c, int argc, char **argv)
 {
-	const char *target;
+	const char *target, *pattern = NULL;
 	int rc = one_target(c, "upgrade", argc, argv, "head", &target);
 
+	if (!rc)
+		rc = cli_fleet_pattern(c, &pattern);
+	if (!rc && pattern)
+		return cli_fleet_migrate(c, pattern, "upgrade", RETORT_FLEET_UPGRADE, target);
 	return rc ? rc : migrate(c, "upgrade", retort_upgrade, target, CLI_DB_WRITE | CLI_DB_CREATE);
 }
 
 int cmd_downgrade(cli *c, int argc, char **argv)
 {
-	const char *target;
+	const char *target, *pattern = NULL;
 	int rc = one_target(c, "downgrade", argc, argv, NULL, &target);
 
+	if (!rc)
+		rc = cli_fleet_pattern(c, &pattern);
+	if (!rc && pattern)
+		return cli_fleet_migrate(c, pattern, "downgrade", RETORT_FLEET_DOWNGRADE, target);
 	return rc ? rc : migrate(c, "downgrade", retort_downgrade, target, CLI_DB_WRITE);
 }
 
 int cmd_stamp(cli *c, int argc, char **argv)
 {
-	const char *target;
+	const char *target, *pattern = NULL;
 	int rc = one_target(c, "stamp", argc, argv, NULL, &target);
 
+	if (!rc)
+		rc = cli_fleet_pattern(c, &pattern);
+	if (!rc && pattern)
+		return cli_fleet_migrate(c, pattern, "stamp", RETORT_FLEET_STAMP, target);
 	return rc ? rc : migrate(c, "stamp", retort_stamp, target, CLI_DB_WRITE | CLI_DB_CREATE);
 }

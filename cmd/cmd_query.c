@@ -110,10 +110,15 @@ int cmd_current(cli *c, int argc, char **argv)
 	retort_revisions *revs = NULL;
 	const retort_revision **cur = NULL;
 	size_t n = 0;
+	const char *pattern = NULL;
 	int rc;
 
 	(void)argv;
 	rc = no_operands(c, "current", argc);
+	if (!rc)
+		rc = cli_fleet_pattern(c, &pattern);
+	if (!rc && pattern)
+		return cli_fleet_current(c, pattern, 0);
 	if (!rc)
 		rc = cli_load_revisions(c, &revs);
 	if (!rc)

@@ -51,10 +51,22 @@ static const cli_option migrate_options[] = {
 	{ "one-transaction", 0, NULL, "run every revision in one transaction" },
 	{ "allow-attach", 0, NULL, "let revisions ATTACH or VACUUM INTO other files (else refused)" },
 	{ "carry-unknown-objects", 0, NULL, "recreate hand-made indexes, triggers and views a revision destroys (else refused)" },
+	{ "each", 0, "PATTERN", "run on every database of PATTERN: a glob, or @FILE listing paths or URLs" },
+	{ "jobs", 0, "N", "with --each: N databases at once (default: the number of CPUs)" },
+	{ "max-failures", 0, "K", "with --each: start no more databases after K failures" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option stamp_options[] = {
 	{ "sql", 0, NULL, "print the SQL that would run, change nothing" },
+	{ "each", 0, "PATTERN", "run on every database of PATTERN: a glob, or @FILE listing paths or URLs" },
+	{ "jobs", 0, "N", "with --each: N databases at once (default: the number of CPUs)" },
+	{ "max-failures", 0, "K", "with --each: start no more databases after K failures" },
+	{ NULL, 0, NULL, NULL }
+};
+/* current and status read a fleet too, grouping it by revision */
+static const cli_option fleet_options[] = {
+	{ "each", 0, "PATTERN", "run on every database of PATTERN: a glob, or @FILE listing paths or URLs" },
+	{ "jobs", 0, "N", "with --each: N databases at once (default: the number of CPUs)" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option check_options[] = {
@@ -77,7 +89,7 @@ static const command commands[] = {
 	{ "downgrade", cmd_downgrade, NEED_CONFIG, "downgrade TARGET",
 	  "revert revisions back to TARGET (base: all of them)", migrate_options },
 	{ "current", cmd_current, NEED_CONFIG, "current",
-	  "print the revisions the database is at", NULL },
+	  "print the revisions the database is at", fleet_options },
 	{ "heads", cmd_heads, NEED_CONFIG, "heads",
 	  "print the revisions that have no child", NULL },
 	{ "history", cmd_history, NEED_CONFIG, "history [-r RANGE] [-i]",
@@ -100,7 +112,7 @@ static const command commands[] = {
 	{ "verify", cmd_verify, NEED_CONFIG, "verify",
 	  "upgrade, downgrade, upgrade each revision in memory; exit 1 on a mismatch", NULL },
 	{ "status", cmd_status, NEED_CONFIG, "status",
-	  "where the database is, what is pending, what changed or drifted", NULL },
+	  "where the database is, what is pending, what changed or drifted", fleet_options },
 };
 
 typedef struct option_help {
@@ -387,9 +399,10 @@ int main(int argc, char **argv)
 	int opt, help = 0, show_version = 0, rc = EXIT_OK, i;
 	char *end, *arg;
 
-	/* The CLI uses SQLite from one thread and never reads its memory
-	** statistics: without the mutexes and the accounting behind both, a
-	** chain of small DDL revisions applies about a tenth faster. */
+	/* The CLI uses each SQLite connection from one thread (--each: one
+	** per worker) and never reads its memory statistics: without the
+	** mutexes and the accounting behind both, a chain of small DDL
+	** revisions applies about a tenth faster. */
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	c.busy_timeout = 5000;

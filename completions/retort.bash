@@ -31,7 +31,7 @@ _retort_ids() {
 _retort_values() {
 	local kind=${1%...} word=$2 ids
 	case $kind in
-	FILE)
+	FILE | PATTERN) # --each: a glob or @FILE
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$word")) ;;
 	DIR)

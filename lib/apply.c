@@ -80,6 +80,7 @@ typedef struct run {
 	unsigned char *scope;   /* revs->n flags: what the run may touch (revgraph_scope) */
 	char **commits;         /* each revision file's git commit (file_commit) */
 	int commits_looked_up;
+	int commits_borrowed;   /* looked up by the caller, for many runs (apply_run) */
 	char *applied_by;       /* "user@host", for the history */
 	const retort_revision **heads; /* its heads, in topological order */
 	size_t n_heads;
@@ -530,7 +531,8 @@ static void run_release(run *r)
 	buf_release(&r->sql);
 	free(r->targets);
 	free(r->scope);
-	retort_strings_free(r->commits, r->revs ? r->revs->n : 0);
+	if (!r->commits_borrowed)
+		retort_strings_free(r->commits, r->revs ? r->revs->n : 0);
 	retort_strings_free(r->rows, r->n_rows);
 	free(r->applied_by);
 	free(r->applied);
@@ -1646,7 +1648,8 @@ static int migrate(run *r)
 ** it, once: later transactions re-read the version table, never TARGET.
 */
 static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const char *target,
-	const retort_migrate_options *opts, retort_direction dir, int stamp, retort_error **err)
+	const retort_migrate_options *opts, retort_direction dir, int stamp,
+	const apply_commits *shared, retort_error **err)
 {
 	char **ids = NULL;
 	size_t n = 0, i;
@@ -1662,6 +1665,10 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	r->dir = dir;
 	r->stamp = stamp;
 	r->vtable = retort_config_version_table(r->o->cfg);
+	if (shared) {
+		r->commits = shared->commits;
+		r->commits_looked_up = r->commits_borrowed = 1;
+	}
 	if (!db && !r->o->dry_run)
 		return error_set(err, RETORT_EINVALID, "no database handle");
 	if (db && !sqlite3_get_autocommit(db))
@@ -1723,10 +1730,11 @@ static int finish(run *r, int rc)
 }
 
 static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *target,
-	const retort_migrate_options *opts, retort_direction dir, retort_error **err)
+	const retort_migrate_options *opts, retort_direction dir, const apply_commits *shared,
+	retort_error **err)
 {
 	run r;
-	int rc = run_init(&r, db, revs, target, opts, dir, 0, err);
+	int rc = run_init(&r, db, revs, target, opts, dir, 0, shared, err);
 
 	if (!rc && db)
 		rc = foreign_keys_off(&r);
@@ -1744,23 +1752,23 @@ static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *
 int retort_upgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_error **err)
 {
-	return migrate_entry(db, revs, target, opts, RETORT_UPGRADE, err);
+	return migrate_entry(db, revs, target, opts, RETORT_UPGRADE, NULL, err);
 }
 
 int retort_downgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_error **err)
 {
-	return migrate_entry(db, revs, target, opts, RETORT_DOWNGRADE, err);
+	return migrate_entry(db, revs, target, opts, RETORT_DOWNGRADE, NULL, err);
 }
 
-int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
-	const retort_migrate_options *opts, retort_error **err)
+static int stamp_entry(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, const apply_commits *shared, retort_error **err)
 {
 	run r;
 	char started[32];
 	double t0 = mono_now();
 	size_t i;
-	int rc = run_init(&r, db, revs, target, opts, RETORT_UPGRADE, 1, err);
+	int rc = run_init(&r, db, revs, target, opts, RETORT_UPGRADE, 1, shared, err);
 
 	utc_now(started);
 	if (!rc && !(rc = begin(&r)) && !(rc = before_change(&r)))
@@ -1781,6 +1789,20 @@ int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
 	rc = finish(&r, rc);
 	run_release(&r);
 	return rc;
+}
+
+int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return stamp_entry(db, revs, target, opts, NULL, err);
+}
+
+int apply_run(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_direction dir, int stamp,
+	const apply_commits *shared, retort_error **err)
+{
+	return stamp ? stamp_entry(db, revs, target, opts, shared, err) :
+		migrate_entry(db, revs, target, opts, dir, shared, err);
 }
 
 int retort_changed_revisions(const retort_revision ***out, size_t *count, sqlite3 *db,

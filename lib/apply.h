@@ -5,6 +5,8 @@
 #ifndef RETORT_APPLY_H
 #define RETORT_APPLY_H
 
+#include "retort.h"
+
 /*
 ** The statements a script runs just before its COMMIT so that a foreign key
 ** left without its parent row stops it under `sqlite3 -bail`, as the
@@ -12,5 +14,18 @@
 ** statements, each line ending in a newline.
 */
 const char *apply_fk_guard(void);
+
+/* Each revision file's git commit (by revision index; `commits` NULL when
+** none is known), looked up once for many runs: fleet.c's, where each run
+** would walk git's history again. */
+typedef struct apply_commits {
+	char **commits;
+} apply_commits;
+
+/* retort_upgrade() (RETORT_UPGRADE), retort_downgrade() or, with `stamp`,
+** retort_stamp(), with the commits given. */
+int apply_run(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_direction dir, int stamp,
+	const apply_commits *shared, retort_error **err);
 
 #endif

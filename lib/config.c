@@ -32,6 +32,7 @@ struct retort_config {
 	char *dir;           /* what relative paths are resolved against */
 	char *database;      /* the `database` URL as written, or NULL */
 	char *database_path; /* that URL as a path, resolved against dir */
+	char *databases;     /* a fleet: a glob or @FILE, as written, or NULL */
 	char *models;
 	char *revisions;
 	char *version_table;
@@ -40,7 +41,7 @@ struct retort_config {
 };
 
 static const char *const config_keys[] = {
-	"database", "models", "revisions", "version_table", "exclude", NULL
+	"database", "databases", "models", "revisions", "version_table", "exclude", NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -588,6 +589,7 @@ void retort_config_free(retort_config *cfg)
 	free(cfg->dir);
 	free(cfg->database);
 	free(cfg->database_path);
+	free(cfg->databases);
 	free(cfg->models);
 	free(cfg->revisions);
 	free(cfg->version_table);
@@ -773,6 +775,23 @@ static int config_parse(retort_config *cfg, const char *text, size_t len,
 		if (rc < 0)
 			goto done;
 	}
+	n = ynode_get(doc, root, "databases");
+	if (n) {
+		rc = expect_text(doc, n, "databases", "a glob or @FILE", err);
+		if (rc < 0)
+			goto done;
+		/* one project, one answer to "which database?" */
+		if (ynode_get(doc, root, "database")) {
+			rc = ydoc_error(doc, n, err, "databases: the config also has 'database': "
+				"keep one of them");
+			goto done;
+		}
+		cfg->databases = xstrdup(ynode_text(n));
+		if (!cfg->databases) {
+			rc = error_oom(err);
+			goto done;
+		}
+	}
 	n = ynode_get(doc, root, "database");
 	if (n)
 		rc = read_database(cfg, doc, n, err);
@@ -926,6 +945,11 @@ const char *retort_config_dir(const retort_config *cfg)
 const char *retort_config_database(const retort_config *cfg)
 {
 	return cfg ? cfg->database : NULL;
+}
+
+const char *retort_config_databases(const retort_config *cfg)
+{
+	return cfg ? cfg->databases : NULL;
 }
 
 const char *retort_config_models(const retort_config *cfg)

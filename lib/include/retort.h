@@ -806,6 +806,108 @@ RETORT_EXTERN(int) retort_op_done(retort_op *op);
 RETORT_EXTERN(void) retort_op_free(retort_op *op);
 
 /* ------------------------------------------------------------------ */
+/* Fleets: a database per tenant                                        */
+/* ------------------------------------------------------------------ */
+
+/** What a fleet run does to each database. */
+typedef enum retort_fleet_op {
+	RETORT_FLEET_UPGRADE = 0,  /**< retort_upgrade() to `target` (NULL: head) */
+	RETORT_FLEET_DOWNGRADE = 1,/**< retort_downgrade() to `target` */
+	RETORT_FLEET_STAMP = 2,    /**< retort_stamp() at `target` */
+	RETORT_FLEET_CURRENT = 3   /**< only read where each database is */
+} retort_fleet_op;
+
+/** Where one database of a fleet ended up. */
+typedef enum retort_fleet_status {
+	RETORT_FLEET_DONE = 0,      /**< it moved (CURRENT: it was read) */
+	RETORT_FLEET_AT_TARGET = 1, /**< it was at the target already: nothing ran */
+	RETORT_FLEET_FAILED = 2,    /**< `code` and `error` say why; the file is as it was */
+	RETORT_FLEET_SKIPPED = 3    /**< never started: max_failures was reached, or the
+	                                 run was cancelled */
+} retort_fleet_status;
+
+/** The result of one database, owned by the results array. */
+typedef struct retort_fleet_result {
+	char *database;        /**< as given (a path or URL) */
+	char *path;            /**< the file it names */
+	retort_fleet_status status;
+	int code;              /**< 0, or the RETORT_E* code of the failure */
+	retort_error *error;   /**< NULL unless FAILED */
+	int before_known;      /**< `before` could be read */
+	char **before;         /**< the revisions it was at (none: base) */
+	size_t n_before;
+	int after_known;
+	char **after;          /**< the revisions it is at now */
+	size_t n_after;
+	size_t steps;          /**< revisions applied on one side of before and
+	                            after only (what the run moved over); 0 when
+	                            either is unknown */
+	int recovered;         /**< a hot journal was rolled back on opening it */
+	double seconds;        /**< the wall time spent on it */
+} retort_fleet_result;
+
+/**
+** Called once per database, never two at once, in the order of the
+** results (sorted by path), as soon as it and every database before it
+** finished: from a worker thread, or (the SKIPPED ones at the end) from the
+** caller's. `index` is its place in the results.
+*/
+typedef void (*retort_fleet_fn)(void *ctx, size_t index,
+	const retort_fleet_result *result);
+
+typedef struct retort_fleet_options {
+	retort_fleet_op op;
+	const char *target;        /**< a TARGET as retort_revisions_resolve() takes
+	                                it; NULL: head (upgrade) */
+	int jobs;                  /**< databases at once; <= 0: the online CPUs */
+	size_t max_failures;       /**< stop starting new ones after this many
+	                                failures; 0: never stop */
+	const char *base_dir;      /**< relative paths are joined to it; NULL: as they are */
+	int busy_timeout_ms;       /**< per database, as retort_migrate_options' */
+	int one_transaction;       /**< each database in one transaction, so that a
+	                                failed one is left exactly as it was */
+	int allow_attach;          /**< as retort_migrate_options' */
+	int carry_unknown_objects; /**< as retort_migrate_options' */
+	const retort_config *cfg;  /**< the version table's name; may be NULL */
+	retort_cancel *cancel;     /**< stops the run: the running ones roll back,
+	                                the rest are SKIPPED; may be NULL */
+	retort_fleet_fn on_result; /**< may be NULL */
+	void *ctx;
+} retort_fleet_options;
+
+#define RETORT_FLEET_OPTIONS_INIT { RETORT_FLEET_UPGRADE, NULL, 0, 0, NULL, 5000, 1, 0, 0, \
+	NULL, NULL, NULL, NULL }
+
+/**
+** Run `opts->op` on each of `databases` (paths or database URLs, see
+** retort_url_to_path()), `opts->jobs` at a time, each on its own thread
+** with its own connection and its own transactions; `revs` is read by all
+** of them and never changed. The databases are taken, and the results
+** given, in the order of their paths (sorted; a path listed twice is run
+** once). A database that fails (it cannot be opened, it is locked past the
+** busy timeout, a statement or a foreign-key check fails, it is at a
+** revision `revs` lacks) never stops the others, unless `max_failures` is
+** reached; then the ones not started are SKIPPED and left untouched.
+**
+** @param[out] out    one result per database, sorted by path; free with
+**                    retort_fleet_results_free()
+** @return 0 when the run was made (whatever each database's result: see
+**         each `status`), RETORT_ERROR when a thread could not be started
+**         or memory ran out
+*/
+RETORT_EXTERN(int) retort_fleet_run(retort_fleet_result **out, size_t *count,
+	const char *const *databases, size_t n, const retort_revisions *revs,
+	const retort_fleet_options *opts, retort_error **err);
+
+RETORT_EXTERN(void) retort_fleet_results_free(retort_fleet_result *results, size_t count);
+
+/**
+** The `databases` key of retort.yaml as written (a glob, or @FILE: a file
+** listing one path or URL a line), or NULL. Relative to retort_config_dir().
+*/
+RETORT_EXTERN(const char *) retort_config_databases(const retort_config *cfg);
+
+/* ------------------------------------------------------------------ */
 /* git                                                                  */
 /* ------------------------------------------------------------------ */
 

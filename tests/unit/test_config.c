@@ -271,6 +271,10 @@ static void test_bad_configs(void)
 	BAD_CONFIG("database: ''\n", "database: expected a database URL, got an empty string", 1, 11);
 	BAD_CONFIG("database:\n  url: sqlite:///x.db\n", "database: expected a string, got a map", 2, 3);
 	BAD_CONFIG("database: [sqlite:///x.db]\n", "database: expected a string, got a list", 1, 11);
+	BAD_CONFIG("databases: ''\n", "databases: expected a glob or @FILE, got an empty string", 1, 12);
+	BAD_CONFIG("databases: [a.db]\n", "databases: expected a string, got a list", 1, 12);
+	BAD_CONFIG("database: x.db\ndatabases: t/*.db\n",
+		"databases: the config also has 'database': keep one of them", 2, 12);
 
 	/* Malformed YAML: the parser's own message and place. */
 	{
@@ -392,8 +396,16 @@ static void test_full_config(void)
 	write_file(at("full/retort.yaml"), "# nothing yet\n");
 	CHECK_INT(retort_config_find(&cfg, at("full/retort.yaml"), NULL, &err), 0);
 	CHECK(retort_config_database(cfg) == NULL);
+	CHECK(retort_config_databases(cfg) == NULL);
 	CHECK_STR(retort_config_models(cfg), at("full/models/"));
 	CHECK_STR(retort_config_version_table(cfg), "retort_version");
+	retort_config_free(cfg);
+
+	/* a fleet: the pattern as written, for the CLI to expand */
+	write_file(at("full/retort.yaml"), "databases: tenants/*.db\n");
+	CHECK_INT(retort_config_find(&cfg, at("full/retort.yaml"), NULL, &err), 0);
+	CHECK_STR(retort_config_databases(cfg), "tenants/*.db");
+	CHECK(retort_config_database(cfg) == NULL);
 	retort_config_free(cfg);
 	CHECK(err == NULL);
 	retort_error_free(err);

@@ -324,14 +324,14 @@ as_other() {
 	((rc < 128)) || fail "$last_cmd crashed (exit $rc): $(head -c 3000 "$work/err")"
 }
 
-# hold_until FILE SQL: another process (the sqlite3 shell) runs SQL on app.db
-# and keeps its transaction open until FILE exists; returns once the lock is
-# really held, with the shell's pid in $holder
+# hold_until FILE SQL [DB]: another process (the sqlite3 shell) runs SQL on
+# DB (default app.db) and keeps its transaction open until FILE exists;
+# returns once the lock is really held, with the shell's pid in $holder
 hold_until() {
-	local file=$1 sql=$2 i
+	local file=$1 sql=$2 db=${3:-app.db} i
 	rm -f "$work/held" "$file"
 	{ echo ".timeout 5000"; echo "$sql"; echo ".output $work/held"; echo "SELECT 'held';"; echo ".output stdout"
-		while [[ ! -e $file ]]; do sleep 0.01; done; echo "COMMIT;"; } | sqlite3 -bail app.db > /dev/null &
+		while [[ ! -e $file ]]; do sleep 0.01; done; echo "COMMIT;"; } | sqlite3 -bail "$db" > /dev/null &
 	holder=$!
 	for ((i = 0; i < 500; i++)); do
 		[[ -s $work/held ]] && return

@@ -1,0 +1,674 @@
+/*
+** cmd_fleet.c: a command run on a fleet of databases (a database per
+** tenant): `--each PATTERN` or the config's `databases`, expanded here
+** (glob(3), or @FILE), handed to retort_fleet_run(), told one line per
+** database as each finishes (in path order) and a summary; --json is one
+** document. `current` and `status` group the databases by revision.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The databases of a run, and how relative ones are read. */
+typedef struct fleet_list {
+	char **names;
+	size_t n, cap;
+	const char *base_dir; /* the config's folder, or NULL: the working directory */
+	glob_t g;
+	int globbed;
+} fleet_list;
+
+/* What the per-database callback needs; it runs under the library's lock. */
+typedef struct fleet_told {
+	const cli *c;
+	const char *verb;
+	int reading;        /* current, status: the groups tell it, no line each */
+	size_t n, done;
+	size_t max_failures;
+	int progress_width;
+} fleet_told;
+
+static int env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v;
+}
+
+/* A positive count option; 0 when not given. */
+static int count_option(const cli *c, const char *name, long *out)
+{
+	const char *v = cli_opt(c, name);
+	char *end;
+
+	*out = 0;
+	if (!v)
+		return 0;
+	errno = 0;
+	*out = strtol(v, &end, 10);
+	if (*end || !*v || errno || *out < 1 || *out > 1000000)
+		return cli_usage(c, "--%s expects a positive number, got '%s'", name, v);
+	return 0;
+}
+
+int cli_fleet_pattern(const cli *c, const char **pattern)
+{
+	const char *each = cli_opt(c, "each");
+
+	*pattern = NULL;
+	if (each && c->db_url)
+		return cli_usage(c, "--each and --db both name the database: give one of them");
+	if (each)
+		*pattern = each;
+	/* the SPEC's order: --db and the environment name one database first */
+	else if (!c->db_url && !env_set("RETORT_DATABASE_URL") && !env_set("DATABASE_URL"))
+		*pattern = retort_config_databases(c->cfg);
+	if (!*pattern && (cli_opt(c, "jobs") || cli_opt(c, "max-failures")))
+		return cli_usage(c, "--%s works on a fleet: give --each PATTERN (or 'databases' in "
+			"retort.yaml)", cli_opt(c, "jobs") ? "jobs" : "max-failures");
+	if (*pattern && !**pattern)
+		return cli_usage(c, "--each expects a glob or @FILE, got ''");
+	return 0;
+}
+
+static int push_name(const cli *c, fleet_list *l, const char *name, size_t len)
+{
+	char **slot;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **grown = realloc(l->names, cap * sizeof(*grown));
+		if (!grown)
+			return cli_error(c, NULL);
+		l->names = grown;
+		l->cap = cap;
+	}
+	slot = &l->names[l->n];
+	*slot = malloc(len + 1);
+	if (!*slot)
+		return cli_error(c, NULL);
+	memcpy(*slot, name, len);
+	(*slot)[len] = '\0';
+	l->n++;
+	return 0;
+}
+
+/* @FILE: one path or URL a line; blank lines and # comments are skipped. */
+static int read_list(const cli *c, const char *file, fleet_list *l)
+{
+	retort_error *err = NULL;
+	char *text = NULL, *path = path_join(l->base_dir ? l->base_dir : ".", file), *p;
+	size_t len = 0;
+	int rc;
+
+	if (!path)
+		return cli_error(c, NULL);
+	rc = read_text_file(path, &text, &len, &err);
+	if (rc)
+		rc = cli_error(c, err);
+	for (p = text; !rc && p && *p;) {
+		size_t n = strcspn(p, "\n"), start = strspn(p, " \t\r"), end = n;
+
+		while (end > start && strchr(" \t\r", p[end - 1]))
+			end--;
+		if (end > start && p[start] != '#')
+			rc = push_name(c, l, p + start, end - start);
+		p += n + (p[n] == '\n');
+	}
+	if (!rc && l->n == 0)
+		rc = cli_fail(c, EXIT_BAD_INPUT, "'%s' lists no database", path);
+	free(text);
+	free(path);
+	retort_error_free(err);
+	return rc;
+}
+
+static int expand(const cli *c, const char *pattern, fleet_list *l)
+{
+	char *joined;
+	int rc;
+
+	/* a list from retort.yaml is read as its `database` is: from its folder */
+	l->base_dir = cli_opt(c, "each") ? NULL : retort_config_dir(c->cfg);
+	if (pattern[0] == '@')
+		return read_list(c, pattern + 1, l);
+	joined = path_join(l->base_dir ? l->base_dir : ".", pattern);
+	if (!joined)
+		return cli_error(c, NULL);
+	rc = glob(joined, 0, NULL, &l->g);
+	l->globbed = rc == 0 || rc == GLOB_NOMATCH;
+	if (rc == GLOB_NOMATCH)
+		rc = cli_fail(c, EXIT_BAD_INPUT, "no database matches '%s'", joined);
+	else if (rc)
+		rc = cli_fail(c, EXIT_BAD_INPUT, "cannot expand '%s': %s", joined,
+			rc == GLOB_NOSPACE ? "out of memory" : "a folder cannot be read");
+	free(joined);
+	/* glob's paths are whole: nothing is joined to them again */
+	l->base_dir = NULL;
+	return rc;
+}
+
+static void list_free(fleet_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	if (l->globbed)
+		globfree(&l->g);
+}
+
+/* "ID, ID" or "base". */
+static void put_ids(retort_buf *b, char **ids, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		buf_puts(b, "base");
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
+}
+
+static void put_seconds(retort_buf *b, double seconds)
+{
+	if (seconds < 10)
+		buf_printf(b, "%.0f ms", seconds * 1000);
+	else
+		buf_printf(b, "%.1f s", seconds);
+}
+
+static int result_exit(const retort_fleet_result *r)
+{
+	return r->status == RETORT_FLEET_FAILED ? cli_exit_code(r->code) : EXIT_OK;
+}
+
+/* Which of two exit codes is the more serious: an interrupted run, then a
+** database error (a statement failed), a bad file or revision, a lock that
+** a rerun may get past, a difference. */
+static int severity(int code)
+{
+	switch (code) {
+	case EXIT_OK:
+		return 0;
+	case EXIT_DIFFERENT:
+		return 1;
+	case EXIT_LOCKED:
+		return 2;
+	case EXIT_BAD_INPUT:
+		return 3;
+	case EXIT_DATABASE:
+		return 4;
+	default:
+		return 5;
+	}
+}
+
+static int worse(int a, int b)
+{
+	return severity(b) > severity(a) ? b : a;
+}
+
+/* One database's line: "NAME: FROM -> TO (TIME)", or its failure. */
+static void put_line(retort_buf *b, const fleet_told *t, const retort_fleet_result *r)
+{
+	buf_printf(b, "%s: ", r->database);
+	switch (r->status) {
+	case RETORT_FLEET_DONE:
+		if (r->before_known)
+			put_ids(b, r->before, r->n_before);
+		else
+			buf_putc(b, '?');
+		buf_puts(b, " -> ");
+		put_ids(b, r->after, r->n_after);
+		buf_puts(b, " (");
+		put_seconds(b, r->seconds);
+		buf_putc(b, ')');
+		break;
+	case RETORT_FLEET_AT_TARGET:
+		buf_puts(b, "at ");
+		put_ids(b, r->after, r->n_after);
+		buf_puts(b, " already");
+		break;
+	case RETORT_FLEET_FAILED:
+		buf_printf(b, "failed (exit %d): ", result_exit(r));
+		if (r->error && r->error->path && r->error->line > 0)
+			buf_printf(b, "%s:%d: ", r->error->path, r->error->line);
+		buf_puts(b, r->error ? r->error->message : "out of memory");
+		if (r->before_known || r->after_known) {
+			buf_puts(b, "; it is at ");
+			if (r->after_known)
+				put_ids(b, r->after, r->n_after);
+			else
+				put_ids(b, r->before, r->n_before);
+		}
+		break;
+	case RETORT_FLEET_SKIPPED:
+		if (t->max_failures && !cli_caught_signal())
+			buf_printf(b, "skipped (--max-failures %zu reached): not touched",
+				t->max_failures);
+		else
+			buf_puts(b, "skipped (interrupted): not touched");
+		break;
+	}
+	if (r->recovered)
+		buf_puts(b, " (a hot journal, left by a process stopped mid-write, was rolled back "
+			"first)");
+}
+
+static void clear_progress(fleet_told *t)
+{
+	if (t->progress_width > 0)
+		fprintf(stderr, "\r%*s\r", t->progress_width, "");
+	t->progress_width = 0;
+}
+
+/* From a worker thread, one at a time, in path order (see retort.h). */
+static void on_result(void *ctx, size_t index, const retort_fleet_result *r)
+{
+	fleet_told *t = ctx;
+	retort_buf line = RETORT_BUF_INIT;
+	int width;
+
+	(void)index;
+	t->done++;
+	clear_progress(t);
+	if (!t->reading && (r->status == RETORT_FLEET_FAILED ||
+	    r->status == RETORT_FLEET_SKIPPED || !t->c->quiet)) {
+		put_line(&line, t, r);
+		cli_stderr(0, "%s", buf_oom(&line) ? "out of memory" : line.ptr);
+	}
+	buf_release(&line);
+	if (t->c->progress && !t->c->quiet && t->done < t->n) {
+		width = cli_stderr(1, "retort: %s: %zu of %zu databases", t->verb, t->done, t->n);
+		fflush(stderr);
+		t->progress_width = width > 0 ? width : 0;
+	}
+}
+
+static const char *status_word(const retort_fleet_result *r)
+{
+	switch (r->status) {
+	case RETORT_FLEET_DONE:
+		return "done";
+	case RETORT_FLEET_AT_TARGET:
+		return "at_target";
+	case RETORT_FLEET_FAILED:
+		return "failed";
+	default:
+		return "skipped";
+	}
+}
+
+static void put_json_ids(retort_buf *b, int known, char **ids, size_t n)
+{
+	if (known)
+		cli_json_strings(b, (const char *const *)ids, n);
+	else
+		buf_puts(b, "null");
+}
+
+static void put_json_row(retort_buf *b, const retort_fleet_result *r)
+{
+	buf_puts(b, "{\"database\": ");
+	buf_json_string(b, r->database);
+	buf_puts(b, ", \"path\": ");
+	buf_json_string(b, r->path);
+	buf_printf(b, ", \"status\": \"%s\", \"exit_code\": %d, \"error\": ", status_word(r),
+		result_exit(r));
+	if (r->status == RETORT_FLEET_FAILED)
+		cli_json_error(b, r->error);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, ", \"before\": ");
+	put_json_ids(b, r->before_known, r->before, r->n_before);
+	buf_puts(b, ", \"after\": ");
+	put_json_ids(b, r->after_known, r->after, r->n_after);
+	buf_printf(b, ", \"steps\": %zu, \"recovered\": %s, \"seconds\": %.3f}", r->steps,
+		r->recovered ? "true" : "false", r->seconds);
+}
+
+typedef struct fleet_sum {
+	size_t done, at_target, failed, skipped;
+	int rc;
+} fleet_sum;
+
+static fleet_sum summarise(const retort_fleet_result *res, size_t n)
+{
+	fleet_sum s = { 0, 0, 0, 0, EXIT_OK };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		s.done += res[i].status == RETORT_FLEET_DONE;
+		s.at_target += res[i].status == RETORT_FLEET_AT_TARGET;
+		s.failed += res[i].status == RETORT_FLEET_FAILED;
+		s.skipped += res[i].status == RETORT_FLEET_SKIPPED;
+		s.rc = worse(s.rc, result_exit(&res[i]));
+	}
+	return s;
+}
+
+/* The document's rows and summary, without the closing brace. */
+static void put_json_fleet(retort_buf *b, const char *verb, const char *target,
+	const retort_fleet_result *res, size_t n, const fleet_sum *s, double seconds)
+{
+	size_t i;
+
+	buf_puts(b, "{\"command\": ");
+	buf_json_string(b, verb);
+	buf_puts(b, ", \"target\": ");
+	buf_json_string(b, target);
+	buf_puts(b, ", \"databases\": [");
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? ",\n  " : "\n  ");
+		put_json_row(b, &res[i]);
+	}
+	buf_printf(b, "], \"summary\": {\"databases\": %zu, \"succeeded\": %zu, \"changed\": %zu, "
+		"\"at_target\": %zu, \"failed\": %zu, \"skipped\": %zu, \"seconds\": %.3f, "
+		"\"exit_code\": %d}", n, s->done + s->at_target, s->done, s->at_target, s->failed,
+		s->skipped, seconds, s->rc);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Expand the pattern, load the revisions once, run `op` on every database. */
+static int run_fleet(const cli *c, const char *pattern, retort_fleet_options *o,
+	fleet_told *t, retort_revisions **revs, retort_fleet_result **res, size_t *n,
+	double *seconds)
+{
+	fleet_list l = { 0 };
+	retort_cancel *cancel = NULL;
+	retort_error *err = NULL;
+	long jobs, max_failures;
+	double start = now_seconds();
+	int rc;
+
+	rc = count_option(c, "jobs", &jobs);
+	if (!rc)
+		rc = count_option(c, "max-failures", &max_failures);
+	if (!rc)
+		rc = expand(c, pattern, &l);
+	if (!rc)
+		rc = cli_load_revisions(c, revs);
+	if (!rc && retort_cancel_new(&cancel, NULL) != 0)
+		rc = cli_error(c, NULL);
+	if (rc)
+		goto done;
+	o->jobs = (int)jobs;
+	o->max_failures = (size_t)max_failures;
+	o->base_dir = l.base_dir;
+	o->busy_timeout_ms = c->busy_timeout;
+	o->cfg = c->cfg;
+	o->cancel = cancel;
+	o->on_result = on_result;
+	o->ctx = t;
+	t->c = c;
+	t->n = l.globbed ? l.g.gl_pathc : l.n;
+	t->max_failures = o->max_failures;
+	cli_catch_stop_signals(cancel);
+	if (retort_fleet_run(res, n, (const char *const *)(l.globbed ? l.g.gl_pathv : l.names),
+		t->n, *revs, o, &err))
+		rc = cli_error(c, err);
+	cli_release_stop_signals();
+	clear_progress(t);
+done:
+	*seconds = now_seconds() - start;
+	retort_cancel_free(cancel);
+	retort_error_free(err);
+	list_free(&l);
+	return rc;
+}
+
+int cli_fleet_migrate(const cli *c, const char *pattern, const char *verb,
+	retort_fleet_op op, const char *target)
+{
+	retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+	fleet_told t = { 0 };
+	retort_revisions *revs = NULL;
+	retort_fleet_result *res = NULL;
+	retort_buf out = RETORT_BUF_INIT;
+	fleet_sum s;
+	size_t n = 0;
+	double seconds;
+	int rc;
+
+	if (cli_opt(c, "sql") || cli_opt(c, "backup"))
+		return cli_usage(c, "--%s works on one database, not with --each",
+			cli_opt(c, "sql") ? "sql" : "backup");
+	o.op = op;
+	o.target = target;
+	o.allow_attach = cli_opt(c, "allow-attach") != NULL;
+	o.carry_unknown_objects = cli_opt(c, "carry-unknown-objects") != NULL;
+	t.verb = verb;
+	rc = run_fleet(c, pattern, &o, &t, &revs, &res, &n, &seconds);
+	if (rc)
+		goto done;
+	s = summarise(res, n);
+	/* stopped between two databases, none of them failed: still stopped */
+	if (cli_caught_signal())
+		s.rc = 128 + cli_caught_signal();
+	if (!c->quiet) {
+		buf_printf(&out, "%s of %zu database%s: %zu succeeded (%zu changed, %zu already at "
+			"the target), %zu failed, %zu skipped, in ", verb, n, n == 1 ? "" : "s",
+			s.done + s.at_target, s.done, s.at_target, s.failed, s.skipped);
+		put_seconds(&out, seconds);
+		cli_note(c, "%s", buf_oom(&out) ? "out of memory" : out.ptr);
+		buf_release(&out);
+	}
+	rc = s.rc;
+	if (c->json) {
+		put_json_fleet(&out, verb, target, res, n, &s, seconds);
+		buf_putc(&out, '}');
+		if (cli_write_buf(c, &out))
+			rc = EXIT_DATABASE;
+	}
+done:
+	buf_release(&out);
+	retort_fleet_results_free(res, n);
+	retort_revisions_free(revs);
+	return rc;
+}
+
+/* ---- current and status: the databases grouped by revision ------------ */
+
+typedef struct group_key {
+	char *key;      /* "ID, ID", "base", or "" for the failed */
+	size_t index;   /* into the results */
+} group_key;
+
+static int by_key(const void *a, const void *b)
+{
+	const group_key *x = a, *y = b;
+	int k = strcmp(x->key, y->key);
+
+	return k ? k : x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int at_heads(const retort_revisions *revs, const retort_fleet_result *r)
+{
+	size_t i, n = retort_revisions_head_count(revs);
+
+	if (r->n_after != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!retort_revisions_get(revs, r->after[i]) ||
+		    retort_revision_child_count(retort_revisions_get(revs, r->after[i])))
+			return 0;
+	return 1;
+}
+
+/* How many revisions a database at `r` has still to apply; -1 when it is at
+** one the folder lacks. */
+static long pending(const cli *c, const retort_revisions *revs, const retort_fleet_result *r)
+{
+	const retort_revision **at = calloc(r->n_after + 1, sizeof(*at));
+	unsigned char *applied = NULL;
+	size_t i, n = retort_revisions_count(revs);
+	long count = -1;
+
+	if (!at)
+		return -1;
+	for (i = 0; i < r->n_after; i++)
+		if (!(at[i] = retort_revisions_get(revs, r->after[i])))
+			goto done;
+	if (cli_closure(c, revs, at, r->n_after, 1, &applied))
+		goto done;
+	for (count = 0, i = 0; i < n; i++)
+		count += !applied[i];
+done:
+	free(applied);
+	free(at);
+	return count;
+}
+
+/* One group: its line, its databases' names (every one with -v; else only
+** for the groups not at head, the ones an operator goes after). */
+static void put_group(const cli *c, retort_buf *text, retort_buf *json, int status,
+	const retort_revisions *revs, const retort_fleet_result *res, const group_key *keys,
+	size_t from, size_t to, size_t *groups, int *unknown)
+{
+	const retort_fleet_result *first = &res[keys[from].index];
+	int failed = first->status == RETORT_FLEET_FAILED;
+	int head = !failed && at_heads(revs, first);
+	long todo = failed ? -1 : pending(c, revs, first);
+	size_t i, count = to - from;
+
+	if (failed)
+		buf_printf(text, "failed: %zu database%s\n", count, count == 1 ? "" : "s");
+	else
+		buf_printf(text, "%s%s: %zu database%s", keys[from].key, head ? " (head)" : "",
+			count, count == 1 ? "" : "s");
+	if (!failed && status && todo > 0)
+		buf_printf(text, ", %ld revision%s pending", todo, todo == 1 ? "" : "s");
+	else if (!failed && todo < 0)
+		buf_puts(text, ", at a revision the folder does not have");
+	/* as for one database, that is exit 2 */
+	*unknown |= !failed && todo < 0;
+	if (!failed)
+		buf_putc(text, '\n');
+	for (i = from; i < to && (failed || !head || c->verbose); i++) {
+		const retort_fleet_result *r = &res[keys[i].index];
+		buf_printf(text, "  %s", r->database);
+		if (failed)
+			buf_printf(text, ": %s", r->error ? r->error->message : "out of memory");
+		buf_putc(text, '\n');
+	}
+	buf_puts(json, (*groups)++ ? ", {\"revisions\": " : "{\"revisions\": ");
+	put_json_ids(json, !failed, first->after, first->n_after);
+	buf_printf(json, ", \"head\": %s, \"pending\": ", head ? "true" : "false");
+	if (todo >= 0)
+		buf_printf(json, "%ld", todo);
+	else
+		buf_puts(json, "null");
+	buf_printf(json, ", \"failed\": %s, \"count\": %zu, \"databases\": [",
+		failed ? "true" : "false", count);
+	for (i = from; i < to; i++) {
+		if (i > from)
+			buf_puts(json, ", ");
+		buf_json_string(json, res[keys[i].index].database);
+	}
+	buf_puts(json, "]}");
+}
+
+/* Head first, then the other revisions by id, then base, the failed last. */
+static int group_rank(const retort_revisions *revs, const retort_fleet_result *r)
+{
+	if (r->status == RETORT_FLEET_FAILED)
+		return 3;
+	if (at_heads(revs, r))
+		return 0;
+	return r->n_after ? 1 : 2;
+}
+
+static int put_groups(const cli *c, int status, const retort_revisions *revs,
+	const retort_fleet_result *res, size_t n, retort_buf *text, retort_buf *json,
+	int *behind, int *unknown)
+{
+	group_key *keys = calloc(n ? n : 1, sizeof(*keys));
+	retort_buf key = RETORT_BUF_INIT;
+	size_t i, from, groups = 0;
+	int rank, rc = 0;
+
+	if (!keys)
+		return cli_error(c, NULL);
+	for (i = 0; i < n && !rc; i++) {
+		rank = group_rank(revs, &res[i]);
+		*behind |= rank == 1 || rank == 2;
+		buf_printf(&key, "%d", rank);
+		if (rank != 3)
+			put_ids(&key, res[i].after, res[i].n_after);
+		keys[i].index = i;
+		keys[i].key = buf_detach(&key);
+		if (!keys[i].key)
+			rc = cli_error(c, NULL);
+	}
+	if (!rc) {
+		qsort(keys, n, sizeof(*keys), by_key);
+		/* the rank digit sorted the groups; the text shows the ids */
+		for (i = 0; i < n; i++)
+			memmove(keys[i].key, keys[i].key + 1, strlen(keys[i].key));
+	}
+	for (from = 0, i = 1; !rc && i <= n; i++)
+		if (i == n || strcmp(keys[i].key, keys[from].key) != 0) {
+			put_group(c, text, json, status, revs, res, keys, from, i, &groups, unknown);
+			from = i;
+		}
+	for (i = 0; i < n; i++)
+		free(keys[i].key);
+	free(keys);
+	buf_release(&key);
+	return rc;
+}
+
+int cli_fleet_current(const cli *c, const char *pattern, int status)
+{
+	retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+	fleet_told t = { 0 };
+	retort_revisions *revs = NULL;
+	retort_fleet_result *res = NULL;
+	retort_buf text = RETORT_BUF_INIT, json = RETORT_BUF_INIT, out = RETORT_BUF_INIT;
+	const char *verb = status ? "status" : "current";
+	fleet_sum s;
+	size_t n = 0;
+	double seconds;
+	int rc, behind = 0, unknown = 0;
+
+	o.op = RETORT_FLEET_CURRENT;
+	t.verb = verb;
+	t.reading = 1;
+	rc = run_fleet(c, pattern, &o, &t, &revs, &res, &n, &seconds);
+	if (rc)
+		goto done;
+	s = summarise(res, n);
+	rc = put_groups(c, status, revs, res, n, &text, &json, &behind, &unknown);
+	if (rc)
+		goto done;
+	rc = worse(s.rc, status && behind ? EXIT_DIFFERENT : EXIT_OK);
+	rc = worse(rc, unknown ? EXIT_BAD_INPUT : EXIT_OK);
+	if (c->json) {
+		put_json_fleet(&out, verb, NULL, res, n, &s, seconds);
+		buf_printf(&out, ", \"groups\": [%s], \"exit_code\": %d}", json.ptr, rc);
+	} else {
+		buf_put(&out, text.ptr, text.len);
+	}
+	if (cli_write_buf(c, &out))
+		rc = EXIT_DATABASE;
+done:
+	buf_release(&text);
+	buf_release(&json);
+	buf_release(&out);
+	retort_fleet_results_free(res, n);
+	retort_revisions_free(revs);
+	return rc;
+}
