@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 bash scripts/build.sh
-ctest --test-dir build --output-on-failure
+# both cores: the tests use their own temporary folders and databases
+ctest --test-dir build --output-on-failure -j "$(nproc)"
