@@ -205,6 +205,12 @@ typedef int (*cli_fleet_check_fn)(const cli *c, const retort_revisions *revs, sq
 	const retort_fleet_result *r, cli_findings *found, retort_error **err);
 int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
 	cli_fleet_check_fn fn, const cli_findings *global);
+/* history --each: add to counts[i] the databases at revision i (in
+** topological order); `text` gets the lines of those at base and of the
+** failed, `json` the members "failed", "at_base" and "databases";
+** `code`, the most serious of the databases' exit codes. */
+int cli_fleet_tally(const cli *c, const char *pattern, retort_revisions *revs,
+	size_t *counts, retort_buf *text, retort_buf *json, int *code);
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);

@@ -782,3 +782,69 @@ done:
 	retort_fleet_results_free(res, n);
 	return rc;
 }
+
+/* ---- history: how many databases are at each revision ------------------ */
+
+int cli_fleet_tally(const cli *c, const char *pattern, retort_revisions *revs,
+	size_t *counts, retort_buf *text, retort_buf *json, int *code)
+{
+	retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+	fleet_told t = { 0 };
+	retort_fleet_result *res = NULL;
+	retort_buf lines = RETORT_BUF_INIT, msg = RETORT_BUF_INIT;
+	size_t i, k, j, n = 0, at_base = 0, failed = 0, n_revs = retort_revisions_count(revs);
+	double seconds;
+	int rc;
+
+	o.op = RETORT_FLEET_CURRENT;
+	t.verb = "history";
+	t.reading = 1;
+	rc = run_fleet(c, pattern, &o, &t, &revs, &res, &n, &seconds);
+	if (rc)
+		goto done;
+	*code = summarise(res, n).rc;
+	buf_puts(json, "\"failed\": [");
+	for (i = 0; i < n; i++) {
+		const retort_fleet_result *r = &res[i];
+		const retort_revision *at;
+		const char *missing = NULL;
+		/* as for one database, a revision the folder lacks is exit 2 */
+		retort_error unknown = { RETORT_ENOTFOUND, NULL, NULL, 0, 0, NULL };
+
+		for (k = 0; r->status != RETORT_FLEET_FAILED && k < r->n_after && !missing; k++) {
+			at = retort_revisions_get(revs, r->after[k]);
+			for (j = 0; at && j < n_revs; j++)
+				counts[j] += retort_revisions_at(revs, j) == at;
+			if (!at)
+				missing = r->after[k];
+		}
+		at_base += r->status != RETORT_FLEET_FAILED && r->n_after == 0;
+		if (r->status != RETORT_FLEET_FAILED && !missing)
+			continue;
+		buf_truncate(&msg, 0);
+		if (missing)
+			buf_printf(&msg, "the database is at revision %s, which the folder does not "
+				"have", missing);
+		unknown.message = msg.ptr;
+		*code = worse(*code, missing ? EXIT_BAD_INPUT : result_exit(r));
+		buf_printf(&lines, "  %s: %s\n", r->database, missing ? msg.ptr :
+			r->error ? r->error->message : "out of memory");
+		buf_puts(json, failed++ ? ", {\"database\": " : "{\"database\": ");
+		buf_json_string(json, r->database);
+		buf_printf(json, ", \"exit_code\": %d, \"error\": ",
+			missing ? EXIT_BAD_INPUT : result_exit(r));
+		cli_json_error(json, missing ? &unknown : r->error);
+		buf_putc(json, '}');
+	}
+	buf_printf(json, "], \"at_base\": %zu, \"databases\": %zu", at_base, n);
+	if (at_base)
+		buf_printf(text, "at base: %zu database%s\n", at_base, at_base == 1 ? "" : "s");
+	if (failed)
+		buf_printf(text, "failed: %zu database%s\n%s", failed, failed == 1 ? "" : "s",
+			lines.ptr);
+done:
+	buf_release(&lines);
+	buf_release(&msg);
+	retort_fleet_results_free(res, n);
+	return rc;
+}
