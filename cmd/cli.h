@@ -193,6 +193,25 @@ int cli_fleet_migrate(const cli *c, const char *pattern, const char *verb,
 /* current (status 0) or status: the databases grouped by revision. */
 int cli_fleet_current(const cli *c, const char *pattern, int status);
 
+/* What a check found, as lines, and as JSON objects joined by commas. */
+typedef struct cli_findings {
+	retort_buf text, json;
+	size_t n;
+} cli_findings;
+/* check --each: `fn` looks at each database that exists, on a worker
+** thread (so it never prints), into `found`; `global`, what was found once
+** for all of them (the models, the heads), from `revs` (the caller's). */
+typedef int (*cli_fleet_check_fn)(const cli *c, const retort_revisions *revs, sqlite3 *db,
+	const retort_fleet_result *r, cli_findings *found, retort_error **err);
+int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
+	cli_fleet_check_fn fn, const cli_findings *global);
+/* history --each: add to counts[i] the databases at revision i (in
+** topological order); `text` gets the lines of those at base and of the
+** failed, `json` the members "failed", "at_base" and "databases";
+** `code`, the most serious of the databases' exit codes. */
+int cli_fleet_tally(const cli *c, const char *pattern, retort_revisions *revs,
+	size_t *counts, retort_buf *text, retort_buf *json, int *code);
+
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);

@@ -12,10 +12,7 @@
 
 /* What check found, as lines or as {"ok", "problems": [{"kind",
 ** "revision", "message"}]}. */
-typedef struct findings {
-	retort_buf text, json;
-	size_t n;
-} findings;
+typedef cli_findings findings;
 
 static void found(findings *f, const char *kind, const retort_revision *rev, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -79,24 +76,61 @@ static int check_models(const cli *c, findings *f, const retort_revisions *revs)
 	return rc;
 }
 
-/* Applied revisions whose file changed since, when there is a database. */
-static int check_changed(const cli *c, sqlite3 *db, const retort_revisions *revs,
-	findings *f)
+/* Applied revisions whose file changed since; never prints (a fleet's
+** databases are looked at on worker threads). */
+static int find_changed(const cli *c, sqlite3 *db, const retort_revisions *revs,
+	findings *f, retort_error **err)
 {
 	const retort_revision **changed = NULL;
-	retort_error *err = NULL;
 	size_t i, n = 0;
-	int rc = 0;
+	int rc = retort_changed_revisions(&changed, &n, db, revs, c->cfg, err);
 
-	if (!db)
-		return 0;
-	if (retort_changed_revisions(&changed, &n, db, revs, c->cfg, &err))
-		rc = cli_error(c, err);
 	for (i = 0; i < n; i++)
 		found(f, "changed", changed[i], "revision %s (%s) changed after it was applied",
 			retort_revision_id(changed[i]), retort_revision_path(changed[i]));
 	free(changed);
+	return rc;
+}
+
+static int check_changed(const cli *c, sqlite3 *db, const retort_revisions *revs,
+	findings *f)
+{
+	retort_error *err = NULL;
+	int rc = 0;
+
+	if (db && find_changed(c, db, revs, f, &err))
+		rc = cli_error(c, err);
 	retort_error_free(err);
+	return rc;
+}
+
+/* One database of `check --each`: its changed revisions, and its drift
+** from the chain at its revisions (as `status` tells it); a revision the
+** folder lacks fails it (exit 2). */
+static int check_database(const cli *c, const retort_revisions *revs, sqlite3 *db,
+	const retort_fleet_result *r, findings *f, retort_error **err)
+{
+	const retort_revision **at = NULL;
+	retort_schema *live = NULL, *chain = NULL;
+	char *drift = NULL;
+	size_t n_at = 0;
+	int rc = retort_revisions_resolve(&at, &n_at, revs, "current",
+		(const char *const *)r->after, r->n_after, err);
+
+	if (!rc)
+		rc = find_changed(c, db, revs, f, err);
+	/* the library replays one TARGET: several revisions only as the heads */
+	if (!rc && cli_chain_replayable(revs, at, n_at) &&
+	    !(rc = retort_schema_read(&live, db, c->cfg, err)) &&
+	    !(rc = retort_revisions_schema(&chain, revs, n_at == 1 ? retort_revision_id(at[0]) :
+		    n_at ? NULL : "base", c->cfg, err)))
+		rc = retort_schema_differences(&drift, chain, live, err);
+	if (!rc && drift)
+		found(f, "drift", NULL, "drift: %s", drift);
+	free(drift);
+	retort_schema_free(live);
+	retort_schema_free(chain);
+	free(at);
 	return rc;
 }
 
@@ -132,10 +166,13 @@ int cmd_check(cli *c, int argc, char **argv)
 	retort_revisions *revs = NULL;
 	retort_buf out = RETORT_BUF_INIT;
 	sqlite3 *db = NULL;
+	const char *pattern = NULL;
 	int rc;
 
 	(void)argv;
 	rc = no_operands(c, "check", argc);
+	if (!rc)
+		rc = cli_fleet_pattern(c, &pattern);
 	if (!rc)
 		rc = cli_load_revisions(c, &revs);
 	if (rc)
@@ -144,6 +181,10 @@ int cmd_check(cli *c, int argc, char **argv)
 	rc = check_base(c, revs, &f);
 	if (!rc)
 		rc = check_models(c, &f, revs);
+	if (!rc && pattern) {
+		rc = cli_fleet_check(c, pattern, revs, check_database, &f);
+		goto done;
+	}
 	if (!rc)
 		rc = cli_open_db(c, CLI_DB_OPTIONAL, &db, NULL);
 	if (!rc)

@@ -31,6 +31,10 @@ typedef struct fleet_told {
 	size_t n, done;
 	size_t max_failures;
 	int progress_width;
+	/* check --each: what each database showed, by index */
+	cli_fleet_check_fn check;
+	const retort_revisions *revs;
+	cli_findings *found;
 } fleet_told;
 
 static int env_set(const char *name)
@@ -313,14 +317,20 @@ static void put_json_ids(retort_buf *b, int known, char **ids, size_t n)
 		buf_puts(b, "null");
 }
 
-static void put_json_row(retort_buf *b, const retort_fleet_result *r)
+static int row_exit(const retort_fleet_result *r, const cli_findings *found)
+{
+	return found && found->n && r->status != RETORT_FLEET_FAILED ? EXIT_DIFFERENT :
+		result_exit(r);
+}
+
+static void put_json_row(retort_buf *b, const retort_fleet_result *r, const cli_findings *found)
 {
 	buf_puts(b, "{\"database\": ");
 	buf_json_string(b, r->database);
 	buf_puts(b, ", \"path\": ");
 	buf_json_string(b, r->path);
 	buf_printf(b, ", \"status\": \"%s\", \"exit_code\": %d, \"error\": ", status_word(r),
-		result_exit(r));
+		row_exit(r, found));
 	if (r->status == RETORT_FLEET_FAILED)
 		cli_json_error(b, r->error);
 	else
@@ -329,8 +339,11 @@ static void put_json_row(retort_buf *b, const retort_fleet_result *r)
 	put_json_ids(b, r->before_known, r->before, r->n_before);
 	buf_puts(b, ", \"after\": ");
 	put_json_ids(b, r->after_known, r->after, r->n_after);
-	buf_printf(b, ", \"steps\": %zu, \"recovered\": %s, \"seconds\": %.3f}", r->steps,
+	buf_printf(b, ", \"steps\": %zu, \"recovered\": %s, \"seconds\": %.3f", r->steps,
 		r->recovered ? "true" : "false", r->seconds);
+	if (found)
+		buf_printf(b, ", \"problems\": [%s]", found->n ? found->json.ptr : "");
+	buf_putc(b, '}');
 }
 
 typedef struct fleet_sum {
@@ -355,7 +368,8 @@ static fleet_sum summarise(const retort_fleet_result *res, size_t n)
 
 /* The document's rows and summary, without the closing brace. */
 static void put_json_fleet(retort_buf *b, const char *verb, const char *target,
-	const retort_fleet_result *res, size_t n, const fleet_sum *s, double seconds)
+	const retort_fleet_result *res, size_t n, const fleet_sum *s, double seconds,
+	const cli_findings *found)
 {
 	size_t i;
 
@@ -366,7 +380,7 @@ static void put_json_fleet(retort_buf *b, const char *verb, const char *target,
 	buf_puts(b, ", \"databases\": [");
 	for (i = 0; i < n; i++) {
 		buf_puts(b, i ? ",\n  " : "\n  ");
-		put_json_row(b, &res[i]);
+		put_json_row(b, &res[i], found ? &found[i] : NULL);
 	}
 	buf_printf(b, "], \"summary\": {\"databases\": %zu, \"succeeded\": %zu, \"changed\": %zu, "
 		"\"at_target\": %zu, \"failed\": %zu, \"skipped\": %zu, \"seconds\": %.3f, "
@@ -392,6 +406,7 @@ static int run_fleet(const cli *c, const char *pattern, retort_fleet_options *o,
 	retort_error *err = NULL;
 	long jobs, max_failures;
 	double start = now_seconds();
+	size_t i;
 	int rc;
 
 	rc = count_option(c, "jobs", &jobs);
@@ -399,12 +414,22 @@ static int run_fleet(const cli *c, const char *pattern, retort_fleet_options *o,
 		rc = count_option(c, "max-failures", &max_failures);
 	if (!rc)
 		rc = expand(c, pattern, &l);
-	if (!rc)
+	/* check has loaded them already, for what it checks once */
+	if (!rc && !*revs)
 		rc = cli_load_revisions(c, revs);
 	if (!rc && retort_cancel_new(&cancel, NULL) != 0)
 		rc = cli_error(c, NULL);
+	t->n = l.globbed ? l.g.gl_pathc : l.n;
+	/* one slot a database: the run keeps at most as many */
+	if (!rc && t->check && !(t->found = calloc(t->n, sizeof(*t->found))))
+		rc = cli_error(c, NULL);
+	for (i = 0; !rc && t->check && i < t->n; i++) {
+		buf_init(&t->found[i].text);
+		buf_init(&t->found[i].json);
+	}
 	if (rc)
 		goto done;
+	t->revs = *revs;
 	o->jobs = (int)jobs;
 	o->max_failures = (size_t)max_failures;
 	o->base_dir = l.base_dir;
@@ -414,7 +439,6 @@ static int run_fleet(const cli *c, const char *pattern, retort_fleet_options *o,
 	o->on_result = on_result;
 	o->ctx = t;
 	t->c = c;
-	t->n = l.globbed ? l.g.gl_pathc : l.n;
 	t->max_failures = o->max_failures;
 	cli_catch_stop_signals(cancel);
 	if (retort_fleet_run(res, n, (const char *const *)(l.globbed ? l.g.gl_pathv : l.names),
@@ -468,7 +492,7 @@ int cli_fleet_migrate(const cli *c, const char *pattern, const char *verb,
 	}
 	rc = s.rc;
 	if (c->json) {
-		put_json_fleet(&out, verb, target, res, n, &s, seconds);
+		put_json_fleet(&out, verb, target, res, n, &s, seconds, NULL);
 		buf_putc(&out, '}');
 		if (cli_write_buf(c, &out))
 			rc = EXIT_DATABASE;
@@ -657,7 +681,7 @@ int cli_fleet_current(const cli *c, const char *pattern, int status)
 	rc = worse(s.rc, status && behind ? EXIT_DIFFERENT : EXIT_OK);
 	rc = worse(rc, unknown ? EXIT_BAD_INPUT : EXIT_OK);
 	if (c->json) {
-		put_json_fleet(&out, verb, NULL, res, n, &s, seconds);
+		put_json_fleet(&out, verb, NULL, res, n, &s, seconds, NULL);
 		buf_printf(&out, ", \"groups\": [%s], \"exit_code\": %d}", json.ptr, rc);
 	} else {
 		buf_put(&out, text.ptr, text.len);
@@ -670,5 +694,157 @@ done:
 	buf_release(&out);
 	retort_fleet_results_free(res, n);
 	retort_revisions_free(revs);
+	return rc;
+}
+
+/* ---- check: each database looked at, one line each ---------------------- */
+
+/* On a worker thread: the database's own slot only. */
+static int read_check(void *ctx, size_t index, sqlite3 *db, const retort_fleet_result *r,
+	retort_error **err)
+{
+	fleet_told *t = ctx;
+
+	return t->check(t->c, t->revs, db, r, &t->found[index], err);
+}
+
+int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
+	cli_fleet_check_fn fn, const cli_findings *global)
+{
+	retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+	fleet_told t = { 0 };
+	retort_fleet_result *res = NULL;
+	retort_buf out = RETORT_BUF_INIT, line = RETORT_BUF_INIT;
+	fleet_sum s;
+	size_t i, n = 0, with_problems = 0;
+	double seconds;
+	int rc;
+
+	o.op = RETORT_FLEET_CURRENT;
+	o.read = read_check;
+	t.verb = "check";
+	t.reading = 1;
+	t.check = fn;
+	rc = run_fleet(c, pattern, &o, &t, &revs, &res, &n, &seconds);
+	if (rc)
+		goto done;
+	s = summarise(res, n);
+	if (global->n)
+		buf_puts(&out, global->text.ptr);
+	for (i = 0; i < n; i++) {
+		cli_findings *f = &t.found[i];
+		char *nl;
+
+		with_problems += f->n && res[i].status != RETORT_FLEET_FAILED;
+		s.rc = worse(s.rc, row_exit(&res[i], f));
+		if (res[i].status == RETORT_FLEET_FAILED || res[i].status == RETORT_FLEET_SKIPPED) {
+			put_line(&line, &t, &res[i]);
+			buf_printf(&out, "%s\n", line.ptr);
+			buf_truncate(&line, 0);
+			continue;
+		}
+		buf_printf(&out, "%s: ", res[i].database);
+		if (!f->n) {
+			buf_puts(&out, "ok, at ");
+			put_ids(&out, res[i].after, res[i].n_after);
+		}
+		/* its problems on its one line */
+		for (nl = f->text.ptr; f->n && nl && *nl;) {
+			size_t len = strcspn(nl, "\n");
+			buf_put(&out, nl, len);
+			nl += len + (nl[len] == '\n');
+			if (*nl)
+				buf_puts(&out, "; ");
+		}
+		buf_putc(&out, '\n');
+	}
+	buf_printf(&out, "check of %zu database%s: %zu ok, %zu with problems, %zu failed, "
+		"%zu skipped%s\n", n, n == 1 ? "" : "s", s.done - with_problems, with_problems,
+		s.failed, s.skipped, global->n ? " (and the problems above, for all of them)" : "");
+	rc = worse(s.rc, global->n ? EXIT_DIFFERENT : EXIT_OK);
+	if (c->json) {
+		buf_truncate(&out, 0);
+		put_json_fleet(&out, "check", NULL, res, n, &s, seconds, t.found);
+		buf_printf(&out, ", \"problems\": [%s%s], \"ok\": %s, \"exit_code\": %d}",
+			global->n ? global->json.ptr : "", global->n ? "\n" : "",
+			rc == EXIT_OK ? "true" : "false", rc);
+	}
+	if (cli_write_buf(c, &out))
+		rc = EXIT_DATABASE;
+done:
+	for (i = 0; t.found && i < t.n; i++) {
+		buf_release(&t.found[i].text);
+		buf_release(&t.found[i].json);
+	}
+	free(t.found);
+	buf_release(&out);
+	buf_release(&line);
+	retort_fleet_results_free(res, n);
+	return rc;
+}
+
+/* ---- history: how many databases are at each revision ------------------ */
+
+int cli_fleet_tally(const cli *c, const char *pattern, retort_revisions *revs,
+	size_t *counts, retort_buf *text, retort_buf *json, int *code)
+{
+	retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+	fleet_told t = { 0 };
+	retort_fleet_result *res = NULL;
+	retort_buf lines = RETORT_BUF_INIT, msg = RETORT_BUF_INIT;
+	size_t i, k, j, n = 0, at_base = 0, failed = 0, n_revs = retort_revisions_count(revs);
+	double seconds;
+	int rc;
+
+	o.op = RETORT_FLEET_CURRENT;
+	t.verb = "history";
+	t.reading = 1;
+	rc = run_fleet(c, pattern, &o, &t, &revs, &res, &n, &seconds);
+	if (rc)
+		goto done;
+	*code = summarise(res, n).rc;
+	buf_puts(json, "\"failed\": [");
+	for (i = 0; i < n; i++) {
+		const retort_fleet_result *r = &res[i];
+		const retort_revision *at;
+		const char *missing = NULL;
+		/* as for one database, a revision the folder lacks is exit 2 */
+		retort_error unknown = { RETORT_ENOTFOUND, NULL, NULL, 0, 0, NULL };
+
+		for (k = 0; r->status != RETORT_FLEET_FAILED && k < r->n_after && !missing; k++) {
+			at = retort_revisions_get(revs, r->after[k]);
+			for (j = 0; at && j < n_revs; j++)
+				counts[j] += retort_revisions_at(revs, j) == at;
+			if (!at)
+				missing = r->after[k];
+		}
+		at_base += r->status != RETORT_FLEET_FAILED && r->n_after == 0;
+		if (r->status != RETORT_FLEET_FAILED && !missing)
+			continue;
+		buf_truncate(&msg, 0);
+		if (missing)
+			buf_printf(&msg, "the database is at revision %s, which the folder does not "
+				"have", missing);
+		unknown.message = msg.ptr;
+		*code = worse(*code, missing ? EXIT_BAD_INPUT : result_exit(r));
+		buf_printf(&lines, "  %s: %s\n", r->database, missing ? msg.ptr :
+			r->error ? r->error->message : "out of memory");
+		buf_puts(json, failed++ ? ", {\"database\": " : "{\"database\": ");
+		buf_json_string(json, r->database);
+		buf_printf(json, ", \"exit_code\": %d, \"error\": ",
+			missing ? EXIT_BAD_INPUT : result_exit(r));
+		cli_json_error(json, missing ? &unknown : r->error);
+		buf_putc(json, '}');
+	}
+	buf_printf(json, "], \"at_base\": %zu, \"databases\": %zu", at_base, n);
+	if (at_base)
+		buf_printf(text, "at base: %zu database%s\n", at_base, at_base == 1 ? "" : "s");
+	if (failed)
+		buf_printf(text, "failed: %zu database%s\n%s", failed, failed == 1 ? "" : "s",
+			lines.ptr);
+done:
+	buf_release(&lines);
+	buf_release(&msg);
+	retort_fleet_results_free(res, n);
 	return rc;
 }

@@ -180,14 +180,17 @@ static int range_end(const cli *c, const retort_revisions *revs, const char *tex
 
 /* "PARENT -> ID (head) (current), message", and with -v the other header
 ** fields; `current` 1 when the database is at it, as Alembic's history -i. */
+/* `databases`: with --each, how many are at it (NULL: one database). */
 static void put_history_line(const cli *c, retort_buf *b, const retort_revision *rev,
-	int current)
+	int current, const size_t *databases)
 {
 	cli_put_parents(b, rev);
 	buf_printf(b, " -> %s", retort_revision_id(rev));
 	if (!retort_revision_child_count(rev))
 		buf_puts(b, " (head)");
-	if (current)
+	if (databases && *databases)
+		buf_printf(b, " (current: %zu database%s)", *databases, *databases == 1 ? "" : "s");
+	else if (current)
 		buf_puts(b, " (current)");
 	if (retort_revision_child_count(rev) > 1)
 		buf_puts(b, " (branchpoint)");
@@ -214,12 +217,13 @@ int cmd_history(cli *c, int argc, char **argv)
 	const char *range = cli_opt(c, "rev-range"), *colon = range ? strchr(range, ':') : NULL;
 	const char *end_text = colon ? colon + 1 : "";
 	const retort_revision **start = NULL, **end = NULL, **cur = NULL;
-	const int indicate = cli_opt(c, "indicate-current") != NULL;
+	const int indicate = cli_opt(c, "indicate-current") != NULL || cli_opt(c, "each");
+	const char *pattern = NULL;
 	unsigned char *below_end = NULL, *above_start = NULL;
 	retort_revisions *revs = NULL;
-	retort_buf out = RETORT_BUF_INIT;
-	size_t i, n, n_start = 0, n_end = 0, n_cur = 0, shown = 0;
-	int rc;
+	retort_buf out = RETORT_BUF_INIT, tail = RETORT_BUF_INIT, tail_json = RETORT_BUF_INIT;
+	size_t i, n, n_start = 0, n_end = 0, n_cur = 0, shown = 0, *counts = NULL;
+	int rc, code = EXIT_OK;
 
 	(void)argv;
 	if (argc > 0)
@@ -227,12 +231,21 @@ int cmd_history(cli *c, int argc, char **argv)
 	if (range && !colon)
 		return cli_usage(c, "-r expects [START]:[END], each a TARGET or "
 			"current (e.g. base:head, current:, -3:), got '%s'", range);
-	rc = cli_load_revisions(c, &revs);
+	/* without -i or --each, the config's `databases` is not read, as the
+	** database is not */
+	rc = cli_fleet_pattern(c, &pattern);
+	if (!rc)
+		rc = cli_load_revisions(c, &revs);
 	if (!rc && range)
 		rc = range_end(c, revs, range, (size_t)(colon - range), "base", &start, &n_start);
 	if (!rc)
 		rc = range_end(c, revs, end_text, strlen(end_text), "heads", &end, &n_end);
-	if (!rc && indicate)
+	if (!rc && indicate && pattern &&
+	    !(counts = calloc(retort_revisions_count(revs) + 1, sizeof(*counts))))
+		rc = cli_error(c, NULL);
+	if (!rc && indicate && pattern)
+		rc = cli_fleet_tally(c, pattern, revs, counts, &tail, &tail_json, &code);
+	else if (!rc && indicate)
 		rc = read_current(c, revs, &cur, &n_cur);
 	if (rc)
 		goto done;
@@ -256,18 +269,31 @@ int cmd_history(cli *c, int argc, char **argv)
 			/* the same object, with "current" before its closing brace:
 			** null when -i did not ask the database */
 			buf_truncate(&out, out.len - 1);
-			buf_printf(&out, ", \"current\": %s}", !indicate ? "null" :
-				listed(cur, n_cur, rev) ? "true" : "false");
+			buf_printf(&out, ", \"current\": %s", !indicate ? "null" :
+				listed(cur, n_cur, rev) || (counts && counts[i]) ? "true" : "false");
+			if (counts)
+				buf_printf(&out, ", \"databases\": %zu", counts[i]);
+			buf_putc(&out, '}');
 		} else {
-			put_history_line(c, &out, rev, listed(cur, n_cur, rev));
+			put_history_line(c, &out, rev, listed(cur, n_cur, rev), counts ? &counts[i] : NULL);
 		}
 		shown++;
 	}
-	if (c->json)
+	if (c->json && counts)
+		buf_printf(&out, "%s], %s, \"exit_code\": %d}", shown ? "\n" : "", tail_json.ptr,
+			code);
+	else if (c->json)
 		buf_puts(&out, shown ? "\n]}" : "]}");
+	else
+		buf_put(&out, tail.ptr, tail.len);
 	rc = cli_write_buf(c, &out);
+	if (!rc)
+		rc = code;
 done:
 	buf_release(&out);
+	buf_release(&tail);
+	buf_release(&tail_json);
+	free(counts);
 	free(below_end);
 	free(above_start);
 	free(start);

@@ -71,11 +71,15 @@ static const cli_option fleet_options[] = {
 };
 static const cli_option check_options[] = {
 	{ "base", 0, "REF", "also fail when this branch and REF added revisions on the same parent" },
+	{ "each", 0, "PATTERN", "check every database of PATTERN: a glob, or @FILE listing paths or URLs" },
+	{ "jobs", 0, "N", "with --each: N databases at once (default: the number of CPUs)" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option history_options[] = {
 	{ "rev-range", 'r', "RANGE", "[START]:[END], each a TARGET or current (default: all)" },
 	{ "indicate-current", 'i', NULL, "mark the revisions the database is at (current); reads the database" },
+	{ "each", 0, "PATTERN", "mark how many databases of PATTERN are at each revision: a glob, or @FILE" },
+	{ "jobs", 0, "N", "with --each: N databases at once (default: the number of CPUs)" },
 	{ NULL, 0, NULL, NULL }
 };
 

@@ -151,6 +151,8 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 		r->after_known = retort_current(&r->after, &r->n_after, db, o->cfg, NULL) == 0;
 	else
 		r->after_known = r->before_known;
+	if (!rc && reading && db && r->after_known && o->read)
+		rc = o->read(o->ctx, (size_t)(r - f->res), db, r, &r->error);
 	sqlite3_close(db);
 	if (!reading && r->before_known && r->after_known)
 		r->steps = steps_between(f->revs, r);

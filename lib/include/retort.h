@@ -855,6 +855,15 @@ typedef struct retort_fleet_result {
 typedef void (*retort_fleet_fn)(void *ctx, size_t index,
 	const retort_fleet_result *result);
 
+/**
+** With RETORT_FLEET_CURRENT, called on each database that exists, on its
+** open connection, once `result->after` is read: from the worker threads,
+** several at once, so it writes only what belongs to `index` (its place in
+** the results). A code other than 0, with `*err` set, fails the database.
+*/
+typedef int (*retort_fleet_read_fn)(void *ctx, size_t index, sqlite3 *db,
+	const retort_fleet_result *result, retort_error **err);
+
 typedef struct retort_fleet_options {
 	retort_fleet_op op;
 	const char *target;        /**< a TARGET as retort_revisions_resolve() takes
@@ -872,11 +881,12 @@ typedef struct retort_fleet_options {
 	retort_cancel *cancel;     /**< stops the run: the running ones roll back,
 	                                the rest are SKIPPED; may be NULL */
 	retort_fleet_fn on_result; /**< may be NULL */
-	void *ctx;
+	void *ctx;                 /**< on_result's and read's */
+	retort_fleet_read_fn read; /**< may be NULL */
 } retort_fleet_options;
 
 #define RETORT_FLEET_OPTIONS_INIT { RETORT_FLEET_UPGRADE, NULL, 0, 0, NULL, 5000, 1, 0, 0, \
-	NULL, NULL, NULL, NULL }
+	NULL, NULL, NULL, NULL, NULL }
 
 /**
 ** Run `opts->op` on each of `databases` (paths or database URLs, see

@@ -99,6 +99,30 @@ static size_t run(retort_fleet_result **res, size_t *n, const retort_revisions *
 	return k;
 }
 
+/* The read hook: each database's path in its own slot; the one named
+** `fail` fails with what the library says of a revision it lacks. */
+typedef struct reads {
+	char *path[N_TENANTS + 3];
+	const retort_revisions *revs;
+	const char *fail;
+} reads;
+
+static int on_read(void *ctx, size_t index, sqlite3 *db, const retort_fleet_result *r,
+	retort_error **err)
+{
+	reads *x = ctx;
+	const retort_revision **out = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	CHECK(db != NULL && r->after_known && index < N_TENANTS + 3 && !x->path[index]);
+	x->path[index] = strdup(r->path);
+	if (strstr(r->path, x->fail))
+		rc = retort_revisions_resolve(&out, &n, x->revs, "ffffffffffff", NULL, 0, err);
+	free(out);
+	return rc;
+}
+
 int main(void)
 {
 	const char *src = getenv("RETORT_SOURCE_DIR");
@@ -155,6 +179,32 @@ int main(void)
 		N_TENANTS);
 	CHECK(res[1].n_before == 1 && res[1].n_after == 1);
 	retort_fleet_results_free(res, n);
+
+	/* a read hook: called on each database that opens, with its own index,
+	** from several threads; its failure fails that database only */
+	{
+		retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+		reads x = { { NULL }, revs, "tenant-03.db" };
+
+		o.op = RETORT_FLEET_CURRENT;
+		o.jobs = 3;
+		o.read = on_read;
+		o.ctx = &x;
+		CHECK_INT(retort_fleet_run(&res, &n, (const char *const *)names, n_names, revs, &o,
+			NULL), 0);
+		CHECK(!x.path[0] && !x.path[n - 1]);
+		for (i = 1; i + 1 < n; i++) {
+			CHECK(x.path[i] && strcmp(x.path[i], res[i].path) == 0);
+			CHECK_INT(res[i].status, strstr(res[i].path, "tenant-03.db") ?
+				RETORT_FLEET_FAILED : RETORT_FLEET_DONE);
+		}
+		for (i = 0; i < N_TENANTS + 3; i++)
+			free(x.path[i]);
+		for (i = 0; i < n && !strstr(res[i].path, "tenant-03.db"); i++)
+			;
+		CHECK(i < n && res[i].code == RETORT_ENOTFOUND && res[i].error);
+		retort_fleet_results_free(res, n);
+	}
 
 	/* one worker, one failure allowed: the corrupt file sorts first, so
 	** nothing else is started (the bad URL failed before the run) */
