@@ -69,6 +69,8 @@ int cli_exit_code(int retort_code);
 /* Append the JSON error object every --json error is told with:
 ** {"code", "message", "file", "line", "column"}. */
 void cli_json_error(retort_buf *b, const retort_error *err);
+/* Revision ids as "ID, ID", or "base" when there are none (cmd_migrate.c). */
+void cli_put_ids(retort_buf *b, char *const *ids, size_t n);
 /* The end of a run: with --json, a failure whose command wrote no document
 ** writes {"error": ...} on stdout. Returns `rc`. */
 int cli_finish(const cli *c, int rc);

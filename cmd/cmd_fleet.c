@@ -168,17 +168,6 @@ static void list_free(fleet_list *l)
 		globfree(&l->g);
 }
 
-/* "ID, ID" or "base". */
-static void put_ids(retort_buf *b, char **ids, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		buf_puts(b, "base");
-	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
-}
-
 static void put_seconds(retort_buf *b, double seconds)
 {
 	if (seconds < 10)
@@ -225,18 +214,18 @@ static void put_line(retort_buf *b, const fleet_told *t, const retort_fleet_resu
 	switch (r->status) {
 	case RETORT_FLEET_DONE:
 		if (r->before_known)
-			put_ids(b, r->before, r->n_before);
+			cli_put_ids(b, r->before, r->n_before);
 		else
 			buf_putc(b, '?');
 		buf_puts(b, " -> ");
-		put_ids(b, r->after, r->n_after);
+		cli_put_ids(b, r->after, r->n_after);
 		buf_puts(b, " (");
 		put_seconds(b, r->seconds);
 		buf_putc(b, ')');
 		break;
 	case RETORT_FLEET_AT_TARGET:
 		buf_puts(b, "at ");
-		put_ids(b, r->after, r->n_after);
+		cli_put_ids(b, r->after, r->n_after);
 		buf_puts(b, " already");
 		break;
 	case RETORT_FLEET_FAILED:
@@ -247,9 +236,9 @@ static void put_line(retort_buf *b, const fleet_told *t, const retort_fleet_resu
 		if (r->before_known || r->after_known) {
 			buf_puts(b, "; it is at ");
 			if (r->after_known)
-				put_ids(b, r->after, r->n_after);
+				cli_put_ids(b, r->after, r->n_after);
 			else
-				put_ids(b, r->before, r->n_before);
+				cli_put_ids(b, r->before, r->n_before);
 		}
 		break;
 	case RETORT_FLEET_SKIPPED:
@@ -631,7 +620,7 @@ static int put_groups(const cli *c, int status, const retort_revisions *revs,
 		*behind |= rank == 1 || rank == 2;
 		buf_printf(&key, "%d", rank);
 		if (rank != 3)
-			put_ids(&key, res[i].after, res[i].n_after);
+			cli_put_ids(&key, res[i].after, res[i].n_after);
 		keys[i].index = i;
 		keys[i].key = buf_detach(&key);
 		if (!keys[i].key)
@@ -746,7 +735,7 @@ int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
 		buf_printf(&out, "%s: ", res[i].database);
 		if (!f->n) {
 			buf_puts(&out, "ok, at ");
-			put_ids(&out, res[i].after, res[i].n_after);
+			cli_put_ids(&out, res[i].after, res[i].n_after);
 		}
 		/* its problems on its one line */
 		for (nl = f->text.ptr; f->n && nl && *nl;) {

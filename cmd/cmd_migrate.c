@@ -246,8 +246,7 @@ static void put_json(retort_buf *b, const run *r, int known, char **current,
 	buf_putc(b, '}');
 }
 
-/* "ID, ID" or "base". */
-static void put_current(retort_buf *b, char **ids, size_t n)
+void cli_put_ids(retort_buf *b, char *const *ids, size_t n)
 {
 	size_t i;
 
@@ -349,7 +348,7 @@ static int interrupted(const cli *c, retort_error *err, char **current, size_t n
 			signal_name(caught_signal), err->message);
 		if (known) {
 			buf_puts(&msg, "at ");
-			put_current(&msg, current, n);
+			cli_put_ids(&msg, current, n);
 		} else {
 			buf_puts(&msg, "where the run left it (it cannot be read now)");
 		}
@@ -443,7 +442,7 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 			r.n_done == 1 ? "was" : "were");
 	/* a stamp always writes its row, and its line says where it went */
 	if (!failed && !r.dry_run && r.n_done == 0 && strcmp(verb, "stamp") != 0) {
-		put_current(&at, current, n_current);
+		cli_put_ids(&at, current, n_current);
 		cli_note(c, "nothing to do: the database is at %s", at.ptr);
 	}
 	if (!failed && backup && stat(backup, &st) == 0)
