@@ -6,6 +6,7 @@
 #ifndef RETORT_HARNESS_H
 #define RETORT_HARNESS_H
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,22 @@ static inline unsigned long harness_env_number(const char *name, unsigned long d
 }
 
 /* Write `text` to DIR/NAME; a test that cannot set up its files stops. */
+/* The first column of the first row of `sql` on the database file at
+** `path`, opened read-only, or -1 when there is none. */
+static inline long long harness_query_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
 static inline void harness_write_file(const char *dir, const char *name, const char *text)
 {
 	char path[512];

@@ -62,20 +62,6 @@ static retort_revisions *load(const char *dir)
 	return revs;
 }
 
-static long long qi(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 static const char *version_of(const char *path)
 {
 	static char out[256];
@@ -357,12 +343,13 @@ static void reset(recorder *rec)
 static void check_big(const char *path, const char *version, int rebuilt)
 {
 	CHECK_STR(version_of(path), version);
-	CHECK_INT(qi(path, "SELECT count(*) FROM big"), (long long)n_rows);
-	CHECK_INT(qi(path, "SELECT sum(n) FROM big WHERE name = 'pet ' || id"),
-		qi(path, "SELECT sum(id % 1000) FROM big"));
-	CHECK_INT(qi(path, "SELECT count(*) FROM pragma_table_info('big') WHERE name = 'note'"),
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM big"), (long long)n_rows);
+	CHECK_INT(harness_query_int(path, "SELECT sum(n) FROM big WHERE name = 'pet ' || id"),
+		harness_query_int(path, "SELECT sum(id % 1000) FROM big"));
+	CHECK_INT(harness_query_int(path,
+		"SELECT count(*) FROM pragma_table_info('big') WHERE name = 'note'"),
 		rebuilt);
-	CHECK_INT(qi(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'big_new'"), 0);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'big_new'"), 0);
 	CHECK(!has_journal(path));
 }
 
@@ -411,7 +398,7 @@ static void test_chain(int by_fd)
 	chain_id(last, n_chain);
 	CHECK(rec.n > 1 && strcmp(rec.ev[rec.n - 2].rev, last) == 0);
 	CHECK_STR(version_of(path), last);
-	CHECK_INT(qi(path, "SELECT count(*) FROM retort_history"), n_chain);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM retort_history"), n_chain);
 	CHECK(!has_journal(path));
 	reset(&rec);
 	retort_revisions_free(revs);
@@ -486,7 +473,7 @@ static void test_cancel_chain(void)
 		chain_id(want, (unsigned long)rec.committed + 1);
 		snprintf(expect, sizeof(expect), "upgrade %s cancelled and rolled back", want);
 		CHECK_STR(msg, expect);
-		CHECK_INT(qi(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 't%'"),
+		CHECK_INT(harness_query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 't%'"),
 			rec.committed);
 		CHECK(!has_journal(path));
 		retort_cancel_free(cancel);
@@ -529,7 +516,7 @@ static void test_two_at_once(void)
 		reset(&rec[i]);
 	}
 	check_big(path[0], BIG_REBUILD, 1);
-	CHECK_INT(qi(path[1], "SELECT count(*) FROM retort_history"), n_chain);
+	CHECK_INT(harness_query_int(path[1], "SELECT count(*) FROM retort_history"), n_chain);
 	retort_revisions_free(big);
 	retort_revisions_free(chain);
 }

@@ -38,20 +38,6 @@ static void on_result(void *ctx, size_t index, const retort_fleet_result *r)
 	t->next++;
 }
 
-static long long count(const char *db_path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
-}
-
 /* Does the file at `path` hold exactly `text`? */
 static int same_text(const char *path, const char *text)
 {
@@ -170,7 +156,7 @@ int main(void)
 	CHECK(res[n - 1].error && strstr(res[n - 1].error->message, "postgresql"));
 	CHECK(res[1].before_known && res[1].n_before == 0);
 	CHECK(res[1].after_known && res[1].n_after == 1 && res[1].steps >= 2);
-	CHECK_INT(count(res[1].path, "SELECT count(*) FROM pragma_table_info('pet') "
+	CHECK_INT(harness_query_int(res[1].path, "SELECT count(*) FROM pragma_table_info('pet') "
 		"WHERE name = 'owner_id'"), 1);
 	retort_fleet_results_free(res, n);
 	CHECK(same_text(corrupt, CORRUPT));
@@ -216,13 +202,13 @@ int main(void)
 	** nothing else is started (the bad URL failed before the run) */
 	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_DOWNGRADE, "base", 1, 1, RETORT_FLEET_SKIPPED),
 		N_TENANTS);
-	CHECK_INT(count(res[1].path, "SELECT count(*) FROM retort_version"), 1);
+	CHECK_INT(harness_query_int(res[1].path, "SELECT count(*) FROM retort_version"), 1);
 	retort_fleet_results_free(res, n);
 
 	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_DOWNGRADE, "base", 0, 4, RETORT_FLEET_DONE),
 		N_TENANTS);
 	for (i = 1; i + 1 < n; i++)
-		CHECK_INT(count(res[i].path, "SELECT count(*) FROM retort_version"), 0);
+		CHECK_INT(harness_query_int(res[i].path, "SELECT count(*) FROM retort_version"), 0);
 	retort_fleet_results_free(res, n);
 
 	for (i = 0; i < n_names; i++)
