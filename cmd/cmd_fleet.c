@@ -554,7 +554,7 @@ static void put_group(const cli *c, retort_buf *text, retort_buf *json, int stat
 	const retort_fleet_result *first = &res[keys[from].index];
 	int failed = first->status == RETORT_FLEET_FAILED;
 	int head = !failed && at_heads(revs, first);
-	long todo = failed ? -1 : pending(c, revs, first);
+	long n_pending = failed ? -1 : pending(c, revs, first);
 	size_t i, count = to - from;
 
 	if (failed)
@@ -562,12 +562,12 @@ static void put_group(const cli *c, retort_buf *text, retort_buf *json, int stat
 	else
 		buf_printf(text, "%s%s: %zu database%s", keys[from].key, head ? " (head)" : "",
 			count, count == 1 ? "" : "s");
-	if (!failed && status && todo > 0)
-		buf_printf(text, ", %ld revision%s pending", todo, todo == 1 ? "" : "s");
-	else if (!failed && todo < 0)
+	if (!failed && status && n_pending > 0)
+		buf_printf(text, ", %ld revision%s pending", n_pending, n_pending == 1 ? "" : "s");
+	else if (!failed && n_pending < 0)
 		buf_puts(text, ", at a revision the folder does not have");
 	/* as for one database, that is exit 2 */
-	*unknown |= !failed && todo < 0;
+	*unknown |= !failed && n_pending < 0;
 	if (!failed)
 		buf_putc(text, '\n');
 	for (i = from; i < to && (failed || !head || c->verbose); i++) {
@@ -580,8 +580,8 @@ static void put_group(const cli *c, retort_buf *text, retort_buf *json, int stat
 	buf_puts(json, (*groups)++ ? ", {\"revisions\": " : "{\"revisions\": ");
 	put_json_ids(json, !failed, first->after, first->n_after);
 	buf_printf(json, ", \"head\": %s, \"pending\": ", head ? "true" : "false");
-	if (todo >= 0)
-		buf_printf(json, "%ld", todo);
+	if (n_pending >= 0)
+		buf_printf(json, "%ld", n_pending);
 	else
 		buf_puts(json, "null");
 	buf_printf(json, ", \"failed\": %s, \"count\": %zu, \"databases\": [",
