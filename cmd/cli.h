@@ -159,6 +159,9 @@ int cli_resolve(const cli *c, const retort_revisions *revs, const char *target,
 */
 int cli_chain_replayable(const retort_revisions *revs, const retort_revision *const *at,
 	size_t n);
+/* The TARGET that replays the chain at the revisions `at` (replayable ones):
+** the one's id, NULL for the heads, or "base" when there are none. */
+const char *cli_chain_target(const retort_revision *const *at, size_t n);
 int cli_chain_schema(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *at, size_t n, retort_schema **out);
 

@@ -122,8 +122,7 @@ static int check_database(const cli *c, const retort_revisions *revs, sqlite3 *d
 	/* the library replays one TARGET: several revisions only as the heads */
 	if (!rc && cli_chain_replayable(revs, at, n_at) &&
 	    !(rc = retort_schema_read(&live, db, c->cfg, err)) &&
-	    !(rc = retort_revisions_schema(&chain, revs, n_at == 1 ? retort_revision_id(at[0]) :
-		    n_at ? NULL : "base", c->cfg, err)))
+	    !(rc = retort_revisions_schema(&chain, revs, cli_chain_target(at, n_at), c->cfg, err)))
 		rc = retort_schema_differences(&drift, chain, live, err);
 	if (!rc && drift)
 		found(f, "drift", NULL, "drift: %s", drift);

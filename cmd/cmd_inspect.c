@@ -229,11 +229,16 @@ int cli_chain_replayable(const retort_revisions *revs, const retort_revision *co
 	return 1;
 }
 
+const char *cli_chain_target(const retort_revision *const *at, size_t n)
+{
+	return n == 1 ? retort_revision_id(at[0]) : n ? NULL : "base";
+}
+
 int cli_chain_schema(const cli *c, const retort_revisions *revs,
 	const retort_revision *const *at, size_t n, retort_schema **out)
 {
 	retort_error *err = NULL;
-	const char *target = n == 1 ? retort_revision_id(at[0]) : n ? NULL : "base";
+	const char *target = cli_chain_target(at, n);
 	int rc = 0;
 
 	if (!cli_chain_replayable(revs, at, n))
