@@ -94,9 +94,17 @@ static void test_pieces(void)
 	CHECK_STR(sql_piece_fault("SELECT (1", 1), "unbalanced parentheses in SQL");
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_type_names),
+	HARNESS_CASE(test_pieces),
+};
+
+int main(int argc, char **argv)
 {
-	test_type_names();
-	test_pieces();
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }
