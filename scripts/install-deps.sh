@@ -2,8 +2,8 @@
 # Install the Debian 12 packages retort needs to build and test, skipping the
 # apt run when they are all there already. Usage: install-deps.sh [--ci]
 # (--ci adds clang and its sanitizer/libFuzzer runtime, the EditorConfig core,
-# and Django with the
-# Django apps whose migrations tests/django/run.sh runs, for .ci/run).
+# and Django with the Django apps whose migrations tests/django/run.sh runs,
+# for .ci/run).
 set -euo pipefail
 
 # libuv1-dev: only examples/petapp_async (the library never links it)

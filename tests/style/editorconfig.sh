@@ -25,39 +25,13 @@ if [ ! -f "$src/.editorconfig" ]; then
 	echo "$src has no .editorconfig"
 	exit 1
 fi
-# grep -n's "LINE:text" lines as "FILE:LINE: what"
-report() {
-	local file=$1 what=$2 line
-	while IFS= read -r line; do
-		echo "$file:${line%%:*}: $what"
-	done
-}
+cd "$src" || exit 1
 
-check() {
-	local file=$1 eol=$2 final=$3 trim=$4 style=$5 mode=$6 path="$src/$1"
-	[ -s "$path" ] || return 0
-	grep -Iq '' "$path" || return 0   # binary
-	[ "$eol" = lf ] && grep -n $'\r' "$path" | report "$file" "CR in a line (end_of_line = lf)"
-	if [ "$final" = true ] && [ -n "$(tail -c 1 "$path")" ]; then
-		echo "$file: no newline at the end (insert_final_newline = true)"
-	fi
-	[ "$trim" = true ] && grep -nE '[[:blank:]]+'$'\r''?$' "$path" |
-		report "$file" "trailing whitespace (trim_trailing_whitespace = true)"
-	if [ "$style" = tab ]; then
-		if [ "$mode" = mixed ]; then
-			grep -nE '^ +'$'\t' "$path" | report "$file" "spaces before a tab (indent_style = tab)"
-		else
-			grep -nE '^ ' "$path" | report "$file" "indented with a space (indent_style = tab)"
-		fi
-	elif [ "$style" = space ]; then
-		grep -nE '^'$'\t' "$path" | report "$file" "indented with a tab (indent_style = space)"
-	fi
-}
-
+# the tracked text files (grep -I leaves out the binary ones)
 files=()
 while IFS= read -r -d '' f; do
-	[ -f "$src/$f" ] && files+=("$src/$f")
-done < <(git -C "$src" ls-files -z)
+	files+=("$src/$f")
+done < <(git ls-files -z | xargs -0 grep -IlZ '' --)
 
 # The core's answer for many files at once: "[path]" then key=value lines
 # (for one file alone it leaves out the "[path]": say it here).
@@ -69,28 +43,77 @@ properties() {
 	done
 }
 
+# Each file as "eol final trim style mode<TAB>path", the properties it has.
+rules() {
+	local line file='' eol='' final='' trim='' style='' mode=''
+	while IFS= read -r line; do
+		case $line in
+		\[*\])
+			[ -n "$file" ] && printf '%s %s %s %s %s\t%s\n' "${eol:--}" "${final:--}" \
+				"${trim:--}" "${style:--}" "${mode:--}" "$file"
+			file=${line#[}
+			file=${file%]}
+			file=${file#"$src"/}
+			eol='' final='' trim='' style='' mode=''
+			;;
+		end_of_line=*) eol=${line#*=} ;;
+		insert_final_newline=*) final=${line#*=} ;;
+		trim_trailing_whitespace=*) trim=${line#*=} ;;
+		indent_style=*) style=${line#*=} ;;
+		retort_indent_check=*) mode=${line#*=} ;;
+		esac
+	done
+	[ -n "$file" ] && printf '%s %s %s %s %s\t%s\n' "${eol:--}" "${final:--}" "${trim:--}" \
+		"${style:--}" "${mode:--}" "$file"
+}
+
+# One awk over every file of the same properties.
+check() {
+	local eol=$1 final=$2 trim=$3 style=$4 mode=$5
+	shift 5
+	awk -v eol="$eol" -v final="$final" -v trim="$trim" -v style="$style" -v mode="$mode" '
+	function fault(what) { printf "%s:%d: %s\n", FILENAME, FNR, what }
+	function ending() {
+		if (final == "true" && last != "" && !ended)
+			printf "%s: no newline at the end (insert_final_newline = true)\n", last
+	}
+	FNR == 1 { ending(); last = FILENAME }
+	{
+		if (eol == "lf" && /\r/) fault("CR in a line (end_of_line = lf)")
+		if (trim == "true" && /[ \t]\r?$/)
+			fault("trailing whitespace (trim_trailing_whitespace = true)")
+		if (style == "tab" && mode == "mixed" && /^ +\t/)
+			fault("spaces before a tab (indent_style = tab)")
+		else if (style == "tab" && mode != "mixed" && /^ /)
+			fault("indented with a space (indent_style = tab)")
+		if (style == "space" && /^\t/) fault("indented with a tab (indent_style = space)")
+	}
+	END { ending() }
+	' "$@"
+}
+
 faults=$(mktemp)
 trap 'rm -f "$faults"' EXIT
-file='' eol='' final='' trim='' style='' mode=''
-while IFS= read -r line; do
-	case $line in
-	\[*\])
-		[ -n "$file" ] && check "$file" "$eol" "$final" "$trim" "$style" "$mode" >> "$faults"
-		file=${line#[}
-		file=${file%]}
-		file=${file#"$src"/}
-		eol='' final='' trim='' style='' mode=''
-		;;
-	end_of_line=*) eol=${line#*=} ;;
-	insert_final_newline=*) final=${line#*=} ;;
-	trim_trailing_whitespace=*) trim=${line#*=} ;;
-	indent_style=*) style=${line#*=} ;;
-	retort_indent_check=*) mode=${line#*=} ;;
-	esac
-done < <(properties)
-[ -n "$file" ] && check "$file" "$eol" "$final" "$trim" "$style" "$mode" >> "$faults"
+# awk cannot see whether a file ends in a newline: it is told per file
+ends_in_newline() {
+	[ -z "$(tail -c 1 "$1")" ]
+}
+declare -A groups
+while IFS=$'\t' read -r key file; do
+	groups[$key]+="$file"$'\n'
+done < <(properties | rules)
+for key in "${!groups[@]}"; do
+	args=()
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		# read after the file: awk sets it before the next file's first line
+		if ends_in_newline "$f"; then args+=("$f" ended=1); else args+=("$f" ended=0); fi
+	done <<< "${groups[$key]}"
+	# shellcheck disable=SC2086
+	check $key "${args[@]}" >> "$faults"
+done
 
-cat "$faults"
+sort "$faults"
 n=$(wc -l < "$faults")
 echo "${#files[@]} files, $n faults"
 [ "$n" -eq 0 ]
