@@ -151,8 +151,8 @@ static void test_upgrade(void)
 	CHECK(same_text(corrupt, CORRUPT));
 
 	/* a rerun does only what is left: nothing */
-	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_UPGRADE, "head", 0, 2, RETORT_FLEET_AT_TARGET),
-		N_TENANTS);
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_UPGRADE, "head", 0, 2,
+		RETORT_FLEET_AT_TARGET), N_TENANTS);
 	retort_fleet_results_free(res, n);
 
 	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_CURRENT, NULL, 0, 0, RETORT_FLEET_DONE),
@@ -200,8 +200,8 @@ static void test_max_failures(void)
 	size_t n = 0;
 
 	upgrade_all();
-	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_DOWNGRADE, "base", 1, 1, RETORT_FLEET_SKIPPED),
-		N_TENANTS);
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_DOWNGRADE, "base", 1, 1,
+		RETORT_FLEET_SKIPPED), N_TENANTS);
 	CHECK_INT(harness_query_int(res[1].path, "SELECT count(*) FROM retort_version"), 1);
 	retort_fleet_results_free(res, n);
 }

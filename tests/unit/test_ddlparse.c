@@ -211,8 +211,8 @@ static void test_view(void)
 	CHECK_STR(select, "SELECT a, b FROM p");
 	CHECK_INT(cols, 1);
 	free(select);
-	CHECK_INT(ddl_parse_view("CREATE TEMP VIEW \"w\" AS\n  WITH q AS (SELECT 1) SELECT * FROM q",
-		&select, &cols), 0);
+	CHECK_INT(ddl_parse_view("CREATE TEMP VIEW \"w\" AS\n  WITH q AS (SELECT 1) "
+		"SELECT * FROM q", &select, &cols), 0);
 	CHECK_STR(select, "WITH q AS (SELECT 1) SELECT * FROM q");
 	CHECK_INT(cols, 0);
 	free(select);

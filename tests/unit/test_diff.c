@@ -143,8 +143,8 @@ static void test_rebuild(void)
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT) STRICT;",
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT REFERENCES t (id));",
 		/* a column added that ADD COLUMN cannot add */
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT NOT NULL DEFAULT 0 "
-			"CHECK (b >= 0), c UNIQUE);",
+		("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT NOT NULL DEFAULT 0 "
+			"CHECK (b >= 0), c UNIQUE);"),
 	};
 	size_t i;
 

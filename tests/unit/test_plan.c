@@ -143,7 +143,8 @@ static void test_simple_steps(void)
 		  "-- warning: drops column 't.gone' and its values\n"
 		  "ALTER TABLE \"t\" DROP COLUMN \"gone\";\n", "t", 1 },
 		{ "CREATE TABLE t (a);",
-		  "CREATE TABLE t (a); CREATE TABLE u (b TEXT NOT NULL); CREATE INDEX u_b ON u (b);",
+		  "CREATE TABLE t (a); CREATE TABLE u (b TEXT NOT NULL); "
+		  "CREATE INDEX u_b ON u (b);",
 		  "INSERT INTO t VALUES (1);",
 		  "create_table u\ncreate_index u u_b\n",
 		  "CREATE TABLE \"u\" (\n  \"b\" TEXT NOT NULL\n);\n"
@@ -187,8 +188,8 @@ static void test_rebuilds(void)
 		  "",
 		  /* in place, failing on rows (see test_refused) */
 		  "add_column t b risks=add_not_null\n", NULL, "t", 0 },
-		{ "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, "
-		  "p_id INT REFERENCES p (id) ON DELETE CASCADE);",
+		{ "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY "
+		  "KEY, p_id INT REFERENCES p (id) ON DELETE CASCADE);",
 		  "CREATE TABLE p (id INTEGER PRIMARY KEY, n TEXT UNIQUE); CREATE TABLE c (id "
 		  "INTEGER PRIMARY KEY, p_id INT REFERENCES p (id) ON DELETE CASCADE);",
 		  "INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1);",

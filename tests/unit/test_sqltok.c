@@ -113,6 +113,7 @@ static void test_names(void)
 
 static void test_cursor(void)
 {
+	static const char padded[] = "  a b \n";
 	sqlcur c;
 	char *name;
 
@@ -140,7 +141,7 @@ static void test_cursor(void)
 	sqlcur_skip_group(&c);
 	CHECK_INT(c.tok.type, TK_EOF);
 
-	name = sql_trimmed("  a b \n", "  a b \n" + 7);
+	name = sql_trimmed(padded, padded + sizeof(padded) - 1);
 	CHECK_STR(name, "a b");
 	free(name);
 }
@@ -152,7 +153,8 @@ typedef struct pair {
 static void test_canonical_forms(void)
 {
 	static const pair plain[] = {
-		{ "select  a,b -- c\nfrom [t] /* x */ where a<>1", "SELECT A , B FROM T WHERE A != 1" },
+		{ "select  a,b -- c\nfrom [t] /* x */ where a<>1",
+		  "SELECT A , B FROM T WHERE A != 1" },
 		{ "a == 0x10", "A = 16" },
 		{ "\"order\".\"x\" = 'It''s'", "\"ORDER\" . X = 'It''s'" },
 		/* a real by its value: 1.50 and 15e-1 are one number, 1 another */
@@ -198,7 +200,8 @@ static void test_renames_and_mentions(void)
 	static const char *const to[] = { "animal", "full name" };
 	char *got;
 
-	got = sql_rename_names("SELECT name, \"Pet\".[NAME], 'name', name(x) FROM pet", from, to, 2);
+	got = sql_rename_names("SELECT name, \"Pet\".[NAME], 'name', name(x) FROM pet", from,
+		to, 2);
 	CHECK_STR(got, "SELECT \"full name\", \"animal\".\"full name\", 'name', name(x) "
 		"FROM \"animal\"");
 	free(got);
