@@ -344,17 +344,6 @@ static int has_table(sqlite3 *db, const char *name, int *out, retort_error **err
 		"cannot read the schema: %s", sqlite3_errmsg(db));
 }
 
-void retort_strings_free(char **strings, size_t count)
-{
-	size_t i;
-
-	if (!strings)
-		return;
-	for (i = 0; i < count; i++)
-		free(strings[i]);
-	free(strings);
-}
-
 /* `sql` on one line, runs of blank space and control characters made one
 ** space, cut after `max` bytes: a table's SQL quoted in a message. */
 static void put_one_line(retort_buf *b, const char *sql, size_t max)
@@ -1660,10 +1649,15 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	r->applied_by = who_applies();
 	r->db = db;
 	r->revs = revs;
-	r->o = opts ? opts : &default_options;
 	r->err = err;
 	r->dir = dir;
 	r->stamp = stamp;
+	/* a struct of another layout is not read further, not even its callbacks */
+	rc = opts ? retort_options_check(opts->version, RETORT_MIGRATE_OPTIONS_VERSION,
+		"retort_migrate_options", err) : 0;
+	r->o = opts && !rc ? opts : &default_options;
+	if (rc)
+		return rc;
 	r->vtable = retort_config_version_table(r->o->cfg);
 	if (shared) {
 		r->commits = shared->commits;

@@ -265,6 +265,10 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	if (!opts || !revs || (n && !databases))
 		return error_set(err, RETORT_EINVALID, "retort_fleet_run: no options, revisions "
 			"or databases");
+	rc = retort_options_check(opts->version, RETORT_FLEET_OPTIONS_VERSION,
+		"retort_fleet_options", err);
+	if (rc)
+		return rc;
 	if (opts->op != RETORT_FLEET_UPGRADE && opts->op != RETORT_FLEET_CURRENT && !opts->target)
 		return error_set(err, RETORT_EINVALID, "retort_fleet_run: a downgrade or stamp "
 			"needs a target");

@@ -212,21 +212,22 @@ static char *author_of(git_repository *repo)
 	return b.len ? buf_detach(&b) : NULL;
 }
 
-int retort_git_identity(char **author, char **commit, const char *dir, retort_error **err)
+int retort_git_identity(char **author_out, char **commit_out, const char *dir,
+	retort_error **err)
 {
 	git_repository *repo = NULL;
 	git_oid head;
 	int rc;
 
-	*author = NULL;
-	*commit = NULL;
+	*author_out = NULL;
+	*commit_out = NULL;
 	rc = open_repo(&repo, dir, NULL, err);
 	if (!repo)
 		return rc;
-	*author = author_of(repo);
+	*author_out = author_of(repo);
 	/* no commit yet (an unborn branch): the revision says nothing */
 	if (sym_git_reference_name_to_id(&head, repo, "HEAD") == 0)
-		*commit = oid_hex(&head);
+		*commit_out = oid_hex(&head);
 	sym_git_repository_free(repo);
 	return 0;
 }

@@ -648,15 +648,18 @@ size_t retort_revision_statement_count(const retort_revision *rev, retort_direct
 }
 
 const char *retort_revision_statement(const retort_revision *rev, retort_direction dir,
-	size_t i, int *line)
+	size_t i)
 {
 	const rev_section *s = &rev->section[dir];
 
-	if (i >= s->n_stmts)
-		return NULL;
-	if (line)
-		*line = s->stmts[i].line;
-	return s->stmts[i].sql;
+	return i < s->n_stmts ? s->stmts[i].sql : NULL;
+}
+
+int retort_revision_statement_line(const retort_revision *rev, retort_direction dir, size_t i)
+{
+	const rev_section *s = &rev->section[dir];
+
+	return i < s->n_stmts ? s->stmts[i].line : 0;
 }
 
 /* Lower-case letters and digits, '_' for each run of anything else. */

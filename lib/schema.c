@@ -794,22 +794,23 @@ static int schemas_equal(sqlsame *same, const schema *a, const schema *b, retort
 	return 1;
 }
 
-int retort_schema_equal(const retort_schema *a, const retort_schema *b, char **why)
+int retort_schema_equal(int *equal_out, char **why_out, const retort_schema *a,
+	const retort_schema *b, retort_error **err)
 {
 	retort_buf reason = RETORT_BUF_INIT;
 	sqlsame *same = sqlsame_new(b);
-	int eq = same ? schemas_equal(same, a, b, &reason) : -1;
+	int rc = 0;
 
+	*equal_out = same ? schemas_equal(same, a, b, &reason) : 0;
+	if (why_out)
+		*why_out = NULL;
+	if (!same)
+		rc = error_oom(err);
+	else if (why_out && !*equal_out && !(*why_out = buf_detach(&reason)))
+		rc = error_oom(err);
 	sqlsame_free(same);
-	if (eq < 0) {
-		if (why)
-			*why = NULL;
-		return -1;
-	}
-	if (why)
-		*why = eq ? NULL : buf_detach(&reason);
 	buf_release(&reason);
-	return eq;
+	return rc;
 }
 
 size_t retort_schema_table_count(const retort_schema *s)
