@@ -19,6 +19,7 @@
 #include "dbopen.h"
 #include "drift.h"
 #include "error.h"
+#include "fkguard.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
@@ -50,21 +51,6 @@
 #define BACKUP_PAGES 1024
 /* rows of a foreign-key violation named in an error, per table */
 #define FK_ROWIDS 5
-
-/* the CHECK that stops a script (-bail) when retort_fk_guard gets a count
-** of orphans other than 0: a plain script has no IF */
-#define FK_GUARD "CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT " \
-	"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
-
-const char *apply_fk_guard(void)
-{
-	return "-- every foreign key must still find its parent (rows without one are\n"
-		"-- listed first, then the CHECK fails and nothing is committed)\n"
-		"PRAGMA foreign_key_check;\n"
-		FK_GUARD
-		"INSERT INTO retort_fk_guard SELECT count(*) FROM pragma_foreign_key_check;\n"
-		"DROP TABLE retort_fk_guard;\n";
-}
 
 typedef struct run {
 	sqlite3 *db;            /* NULL: a dry run on a database not yet made */
@@ -1132,7 +1118,7 @@ static int may_orphan(const char *sql)
 	" FROM g) "
 #define FK_DROP "DROP TABLE temp.retort_fk_after; DROP TABLE temp.retort_fk_before;\n"
 
-/* the dry run's guard, as apply_fk_guard() but for the new orphans only */
+/* the dry run's guard, as FK_GUARD_SCRIPT but for the new orphans only */
 static const char fk_guard[] =
 	"-- every foreign key must still find its parent, but in the rows that had\n"
 	"-- none before the revision (retort_fk_before): all are listed first, then\n"

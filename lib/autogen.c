@@ -2,7 +2,7 @@
 ** autogen.c: retort_diff() and the retort_plan of retort.h: a plan built
 ** both ways, then proven in memory (proof.c) before anyone sees it.
 */
-#include "apply.h"
+#include "fkguard.h"
 #include "proof.h"
 
 #include <stdlib.h>
@@ -170,7 +170,7 @@ int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
 		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n");
 	buf_puts(&b, retort_plan_sql(p, dir));
 	buf_putc(&b, '\n');
-	buf_puts(&b, apply_fk_guard());
+	buf_puts(&b, FK_GUARD_SCRIPT);
 	buf_puts(&b, "COMMIT;\nPRAGMA foreign_keys = ON;\n");
 	*out = buf_detach(&b);
 	return *out ? 0 : error_oom(err);

@@ -9,6 +9,7 @@
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 #include "renames.h"
 #include "sqltok.h"
 

@@ -7,6 +7,7 @@
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 
 #include <ctype.h>
 #include <dirent.h>
