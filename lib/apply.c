@@ -20,6 +20,7 @@
 #include "drift.h"
 #include "error.h"
 #include "fkguard.h"
+#include "gitinfo.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
@@ -906,7 +907,7 @@ static const char *file_commit(run *r, const retort_revision *rev)
 {
 	if (!r->commits_looked_up) {
 		r->commits_looked_up = 1;
-		if (git_revision_commits(&r->commits, r->revs, NULL) != 0)
+		if (retort_gitinfo_revision_commits(&r->commits, r->revs, NULL) != 0)
 			r->commits = NULL;
 	}
 	return r->commits ? r->commits[rev->index] : NULL;

@@ -11,6 +11,7 @@
 #include "cancel.h"
 #include "dbopen.h"
 #include "error.h"
+#include "gitinfo.h"
 #include "revision.h"
 
 #include <pthread.h>
@@ -284,7 +285,7 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	/* a run looks up each file's git commit for its history rows: once here
 	** for all of them (none found is an answer too) */
 	if (opts->op != RETORT_FLEET_CURRENT && f.n &&
-	    git_revision_commits(&f.commits.commits, revs, NULL) != 0)
+	    retort_gitinfo_revision_commits(&f.commits.commits, revs, NULL) != 0)
 		f.commits.commits = NULL;
 	pthread_mutex_init(&f.lock, NULL);
 	for (started = 0; started < jobs; started++)

@@ -141,13 +141,4 @@ int revgraph_check_way(const retort_revisions *revs, const unsigned char *applie
 	const retort_revision *const *targets, size_t n_targets, const char *target,
 	retort_direction dir, retort_error **err);
 
-/* git.c */
-
-/*
-** For each revision (by index), the commit that last changed its file, when
-** the file in the work tree is as committed; NULL entries otherwise, and
-** all NULL outside git. Free with retort_strings_free(out, revs->n).
-*/
-int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err);
-
 #endif

@@ -1,5 +1,5 @@
 /*
-** git.c: what retort asks of the git repository a project lives in, through
+** gitinfo.c: what retort asks of the git repository a project lives in, through
 ** libgit2 (the only file that includes <git2.h>): who is writing a revision
 ** and on which commit, the models as committed at a ref, the commit that
 ** last touched each revision file, revisions that diverged from another
@@ -17,6 +17,7 @@
 #include "build.h"
 #include "buf.h"
 #include "error.h"
+#include "gitinfo.h"
 #include "model.h"
 #include "revision.h"
 
@@ -463,7 +464,8 @@ done:
 	return rc;
 }
 
-int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err)
+int retort_gitinfo_revision_commits(char ***out, const retort_revisions *revs,
+	retort_error **err)
 {
 	git_repository *repo = NULL;
 	char **commits = calloc(revs->n ? revs->n : 1, sizeof(*commits));
