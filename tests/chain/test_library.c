@@ -3,7 +3,8 @@
 ** the pet app's revisions, hand over the app's own sqlite3 handle, upgrade to
 ** head; twice in one process (the second start changes nothing), and from
 ** two threads at once on two handles (two files, then one file). Run under
-** the sanitizer build, it also shows that nothing leaks.
+** the sanitizer build, it also shows that nothing leaks. And an options
+** struct its _INIT macro did not make is refused from every entry point.
 */
 #include "harness.h"
 #include "retort.h"
