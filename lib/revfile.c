@@ -23,8 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ID_LEN REVISION_ID_LEN
-
 static const char *const marker_names[2] = { "upgrade", "downgrade" };
 
 /* The header keys, in the order a written file has them. */
@@ -38,7 +36,7 @@ int revfile_is_id(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len != ID_LEN)
+	if (len != REVISION_ID_LEN)
 		return 0;
 	for (i = 0; i < len; i++)
 		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
@@ -457,7 +455,7 @@ static int set_header(retort_revision *rev, int key, const char *value, const sr
 		if (!revfile_is_id(value, strlen(value)))
 			return error_at(err, RETORT_EINVALID, loc, source,
 				"a revision id is 12 lower-case hex digits, got '%s'", value);
-		memcpy(rev->id, value, ID_LEN + 1);
+		memcpy(rev->id, value, REVISION_ID_LEN + 1);
 		return 0;
 	}
 	if (key == KEY_PARENT) {

@@ -3,6 +3,8 @@
 ** chain usable (every parent there, no id twice, no cycle) and orders the
 ** revisions parents-first; the rest answers the engine's questions (what is
 ** applied, what runs next, which revisions are heads) and resolves TARGETs.
+** A new revision is placed here (its parents there, an id not taken) and
+** written by revfile.c.
 */
 #include "revision.h"
 #include "buf.h"

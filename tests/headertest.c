@@ -1,5 +1,6 @@
 /* Compiles the public header alone, under -pedantic, as a user would; the
-** options macros too, which must set every struct up without a warning. */
+** options macros too, which must give every member (-Wextra warns of a
+** missing one: a member added to a struct and not to its _INIT macro). */
 #include <retort.h>
 
 int retort_headertest(void);

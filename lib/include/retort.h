@@ -461,7 +461,7 @@ RETORT_EXTERN(size_t) retort_revision_statement_count(const retort_revision *rev
 /** Statement `i` of a section (ending in ';'); NULL past the end. */
 RETORT_EXTERN(const char *) retort_revision_statement(const retort_revision *rev,
 	retort_direction dir, size_t i);
-/** The line of the file statement `i` of a section starts on; 0 past the end. */
+/** The line of the revision file that statement `i` of a section starts on; 0 past the end. */
 RETORT_EXTERN(int) retort_revision_statement_line(const retort_revision *rev,
 	retort_direction dir, size_t i);
 
@@ -674,9 +674,13 @@ typedef struct retort_migrate_options {
 	void *progress_ctx;
 } retort_migrate_options;
 
-/* The defaults; every member not named is 0 or NULL. */
-#define RETORT_MIGRATE_OPTIONS_INIT { .version = RETORT_MIGRATE_OPTIONS_VERSION, \
-	.busy_timeout_ms = 5000 }
+/*
+** The defaults. Every member is listed, in order, so that C++ before C++20
+** (no designated initializers) and -Wextra take it without a warning;
+** tests/headertest.c stops building when a new member is left out.
+*/
+#define RETORT_MIGRATE_OPTIONS_INIT { RETORT_MIGRATE_OPTIONS_VERSION, \
+	0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -909,9 +913,9 @@ typedef struct retort_fleet_options {
 } retort_fleet_options;
 
 /* The defaults (an upgrade to head, one transaction per database); every
-** member not named is 0 or NULL. */
-#define RETORT_FLEET_OPTIONS_INIT { .version = RETORT_FLEET_OPTIONS_VERSION, \
-	.op = RETORT_FLEET_UPGRADE, .busy_timeout_ms = 5000, .one_transaction = 1 }
+** member, in order, as RETORT_MIGRATE_OPTIONS_INIT. */
+#define RETORT_FLEET_OPTIONS_INIT { RETORT_FLEET_OPTIONS_VERSION, \
+	RETORT_FLEET_UPGRADE, NULL, 0, 0, NULL, 5000, 1, 0, 0, NULL, NULL, NULL, NULL, NULL }
 
 /**
 ** Run `opts->op` on each of `databases` (paths or database URLs, see

@@ -55,5 +55,7 @@ if [ -s "$tmp/borrowed" ]; then
 	fail=1
 fi
 
-[ "$fail" -eq 0 ] && echo "ok: $(wc -l < "$tmp/pairs") calls between files, no loop; no borrowed prefix"
+if [ "$fail" -eq 0 ]; then
+	echo "ok: $(wc -l < "$tmp/pairs") pairs of files call one way, in no loop; no borrowed prefix"
+fi
 exit "$fail"
