@@ -221,7 +221,7 @@ int cmd_verify(cli *c, int argc, char **argv)
 		rc = cli_load_revisions(c, &revs);
 	if (rc)
 		goto done;
-	code = retort_revisions_verify(revs, c->cfg, &failed, &err);
+	code = retort_revisions_verify(&failed, revs, c->cfg, &err);
 	if (code && code != RETORT_EMISMATCH) {
 		rc = cli_error(c, err);
 		goto done;

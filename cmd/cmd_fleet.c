@@ -6,6 +6,7 @@
 ** document. `current` and `status` group the databases by revision.
 */
 #include "cli.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <glob.h>

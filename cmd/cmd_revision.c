@@ -56,8 +56,10 @@ static int write_revision(const cli *c, const retort_revisions *revs, const char
 	spec.parent_count = n_parents;
 	spec.upgrade_sql = upgrade_sql;
 	spec.downgrade_sql = downgrade_sql;
-	if (plan)
-		spec.renames = retort_plan_renames(plan, &spec.rename_count);
+	if (plan) {
+		spec.renames = retort_plan_renames(plan);
+		spec.rename_count = retort_plan_rename_count(plan);
+	}
 	/* git is a help: outside a repository both stay NULL and are left out */
 	if (retort_git_identity(&author, &commit, retort_config_dir(c->cfg), &err)) {
 		rc = cli_error(c, err);

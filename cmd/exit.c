@@ -320,7 +320,7 @@ void cli_warn_plan(const cli *c, const retort_plan *plan, retort_direction dir)
 	for (i = 0; i < retort_plan_note_count(plan); i++)
 		cli_warn(c, "%s", retort_plan_note(plan, i));
 	for (i = 0; i < n; i++)
-		if (retort_plan_step(plan, dir, i, &step) == 0 && step.warning)
+		if (retort_plan_step(&step, plan, dir, i) == 0 && step.warning)
 			cli_warn(c, "%s", step.warning);
 }
 

@@ -19,6 +19,8 @@
 #include "dbopen.h"
 #include "drift.h"
 #include "error.h"
+#include "fkguard.h"
+#include "gitinfo.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
@@ -50,21 +52,6 @@
 #define BACKUP_PAGES 1024
 /* rows of a foreign-key violation named in an error, per table */
 #define FK_ROWIDS 5
-
-/* the CHECK that stops a script (-bail) when retort_fk_guard gets a count
-** of orphans other than 0: a plain script has no IF */
-#define FK_GUARD "CREATE TEMP TABLE retort_fk_guard (orphans INTEGER CONSTRAINT " \
-	"\"foreign key violations: see PRAGMA foreign_key_check\" CHECK (orphans = 0));\n"
-
-const char *apply_fk_guard(void)
-{
-	return "-- every foreign key must still find its parent (rows without one are\n"
-		"-- listed first, then the CHECK fails and nothing is committed)\n"
-		"PRAGMA foreign_key_check;\n"
-		FK_GUARD
-		"INSERT INTO retort_fk_guard SELECT count(*) FROM pragma_foreign_key_check;\n"
-		"DROP TABLE retort_fk_guard;\n";
-}
 
 typedef struct run {
 	sqlite3 *db;            /* NULL: a dry run on a database not yet made */
@@ -342,17 +329,6 @@ static int has_table(sqlite3 *db, const char *name, int *out, retort_error **err
 		return 0;
 	return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
 		"cannot read the schema: %s", sqlite3_errmsg(db));
-}
-
-void retort_strings_free(char **strings, size_t count)
-{
-	size_t i;
-
-	if (!strings)
-		return;
-	for (i = 0; i < count; i++)
-		free(strings[i]);
-	free(strings);
 }
 
 /* `sql` on one line, runs of blank space and control characters made one
@@ -931,7 +907,7 @@ static const char *file_commit(run *r, const retort_revision *rev)
 {
 	if (!r->commits_looked_up) {
 		r->commits_looked_up = 1;
-		if (git_revision_commits(&r->commits, r->revs, NULL) != 0)
+		if (retort_gitinfo_revision_commits(&r->commits, r->revs, NULL) != 0)
 			r->commits = NULL;
 	}
 	return r->commits ? r->commits[rev->index] : NULL;
@@ -1143,7 +1119,7 @@ static int may_orphan(const char *sql)
 	" FROM g) "
 #define FK_DROP "DROP TABLE temp.retort_fk_after; DROP TABLE temp.retort_fk_before;\n"
 
-/* the dry run's guard, as apply_fk_guard() but for the new orphans only */
+/* the dry run's guard, as FK_GUARD_SCRIPT but for the new orphans only */
 static const char fk_guard[] =
 	"-- every foreign key must still find its parent, but in the rows that had\n"
 	"-- none before the revision (retort_fk_before): all are listed first, then\n"
@@ -1660,10 +1636,15 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	r->applied_by = who_applies();
 	r->db = db;
 	r->revs = revs;
-	r->o = opts ? opts : &default_options;
 	r->err = err;
 	r->dir = dir;
 	r->stamp = stamp;
+	/* a struct of another layout is not read further, not even its callbacks */
+	rc = opts ? retort_options_check(opts->version, RETORT_MIGRATE_OPTIONS_VERSION,
+		"retort_migrate_options", err) : 0;
+	r->o = opts && !rc ? opts : &default_options;
+	if (rc)
+		return rc;
 	r->vtable = retort_config_version_table(r->o->cfg);
 	if (shared) {
 		r->commits = shared->commits;

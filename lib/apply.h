@@ -7,14 +7,6 @@
 
 #include "retort.h"
 
-/*
-** The statements a script runs just before its COMMIT so that a foreign key
-** left without its parent row stops it under `sqlite3 -bail`, as the
-** engine's own PRAGMA foreign_key_check does: comment lines, then
-** statements, each line ending in a newline.
-*/
-const char *apply_fk_guard(void);
-
 /* Each revision file's git commit (by revision index; `commits` NULL when
 ** none is known), looked up once for many runs: fleet.c's, where each run
 ** would walk git's history again. */

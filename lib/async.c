@@ -159,6 +159,12 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	int rc;
 
 	*out = NULL;
+	rc = opts ? retort_options_check(opts->version, RETORT_MIGRATE_OPTIONS_VERSION,
+		"retort_migrate_options", err) : 0;
+	if (rc) {
+		free(op);
+		return rc;
+	}
 	/* the worker's connection and the app's would share SQLite unguarded */
 	if (!sqlite3_threadsafe()) {
 		free(op);

@@ -2,7 +2,7 @@
 ** autogen.c: retort_diff() and the retort_plan of retort.h: a plan built
 ** both ways, then proven in memory (proof.c) before anyone sees it.
 */
-#include "apply.h"
+#include "fkguard.h"
 #include "proof.h"
 
 #include <stdlib.h>
@@ -102,10 +102,14 @@ void retort_plan_free(retort_plan *p)
 	free(p);
 }
 
-const retort_rename *retort_plan_renames(const retort_plan *p, size_t *count)
+const retort_rename *retort_plan_renames(const retort_plan *p)
 {
-	*count = p->renames.n;
 	return p->rename_view;
+}
+
+size_t retort_plan_rename_count(const retort_plan *p)
+{
+	return p->renames.n;
 }
 
 size_t retort_plan_note_count(const retort_plan *p)
@@ -128,8 +132,8 @@ size_t retort_plan_step_count(const retort_plan *p, retort_direction dir)
 	return direction(p, dir)->n;
 }
 
-int retort_plan_step(const retort_plan *p, retort_direction dir, size_t i,
-	retort_step_info *out)
+int retort_plan_step(retort_step_info *out, const retort_plan *p, retort_direction dir,
+	size_t i)
 {
 	const plan_dir *d = direction(p, dir);
 	const plan_step *st;
@@ -166,7 +170,7 @@ int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
 		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n");
 	buf_puts(&b, retort_plan_sql(p, dir));
 	buf_putc(&b, '\n');
-	buf_puts(&b, apply_fk_guard());
+	buf_puts(&b, FK_GUARD_SCRIPT);
 	buf_puts(&b, "COMMIT;\nPRAGMA foreign_keys = ON;\n");
 	*out = buf_detach(&b);
 	return *out ? 0 : error_oom(err);
@@ -239,13 +243,12 @@ int retort_schema_differences(char **out, const retort_schema *from, const retor
 	retort_plan *plan = NULL;
 	char *why = NULL;
 	size_t i;
-	int same = retort_schema_equal(from, to, &why);
+	int same, rc;
 
 	*out = NULL;
-	if (same != 0) {
-		free(why);
-		return same < 0 ? error_oom(err) : 0;
-	}
+	rc = retort_schema_equal(&same, &why, from, to, err);
+	if (rc || same)
+		return rc;
 	/* the steps name what differs; SQLite's own comparison when there are none */
 	if (retort_diff(&plan, from, to, NULL) == 0) {
 		const plan_dir *d = direction(plan, RETORT_UPGRADE);

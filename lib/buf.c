@@ -2,15 +2,10 @@
 ** buf.c: the growable string buffer of buf.h.
 */
 #include "buf.h"
-#include "error.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 char buf__initbuf[1];
 
@@ -35,7 +30,7 @@ void buf_clear(retort_buf *b)
 		b->ptr[0] = '\0';
 }
 
-static int buf_grow(retort_buf *b, size_t extra)
+int retort_buf_grow(retort_buf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
@@ -65,7 +60,7 @@ oom:
 
 void buf_put(retort_buf *b, const char *data, size_t len)
 {
-	if (len == 0 || buf_grow(b, len) < 0)
+	if (len == 0 || retort_buf_grow(b, len) < 0)
 		return;
 	memmove(b->ptr + b->len, data, len);
 	b->len += len;
@@ -94,7 +89,7 @@ void buf_vprintf(retort_buf *b, const char *fmt, va_list ap)
 		b->oom = 1;
 		return;
 	}
-	if (buf_grow(b, (size_t)n) < 0)
+	if (retort_buf_grow(b, (size_t)n) < 0)
 		return;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -286,120 +281,4 @@ void buf_json_string(retort_buf *b, const char *s)
 	}
 	buf_put(b, (const char *)run, (size_t)(p - run));
 	buf_putc(b, '"');
-}
-
-/*
-** `p` relative to `dir`: absolute paths stay as they are, and a leading
-** "./" is dropped so that messages show "models/x.yaml", not "./models/...".
-** Returns a malloc'd string or NULL on OOM.
-*/
-char *path_join(const char *dir, const char *p)
-{
-	retort_buf b = RETORT_BUF_INIT;
-
-	if (p[0] == '/' || !dir)
-		return xstrdup(p);
-	while (p[0] == '.' && p[1] == '/') {
-		p += 2;
-		while (*p == '/')
-			p++;
-	}
-	if (strcmp(p, ".") == 0)
-		p = "";
-	if (dir[0] == '\0' || strcmp(dir, ".") == 0)
-		return xstrdup(*p ? p : ".");
-	buf_puts(&b, dir);
-	if (*p && dir[strlen(dir) - 1] != '/')
-		buf_putc(&b, '/');
-	buf_puts(&b, p);
-	return buf_detach(&b);
-}
-
-int read_text_file(const char *path, char **text, size_t *len, retort_error **err)
-{
-	retort_buf b = RETORT_BUF_INIT;
-	struct stat st;
-	ssize_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	*text = NULL;
-	if (fd < 0)
-		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
-			"cannot read '%s': %s", path, strerror(errno));
-	/* one read of the whole file where its size is known: commands read a
-	** thousand revision files, and stdio's buffering was a third of that */
-	if (fstat(fd, &st) == 0 && st.st_size > 0)
-		buf_grow(&b, (size_t)st.st_size + 1);
-	for (;;) {
-		if (b.cap - b.len < 2 && buf_grow(&b, 65536) < 0)
-			break;
-		n = read(fd, b.ptr + b.len, b.cap - b.len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		b.len += (size_t)n;
-		b.ptr[b.len] = '\0';
-	}
-	close(fd);
-	if (n < 0) {
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "cannot read '%s': %s", path, strerror(errno));
-	}
-	if (strlen(b.ptr) != b.len) {
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
-	}
-	*len = b.len;
-	*text = buf_detach(&b);
-	return *text ? 0 : error_oom(err);
-}
-
-int write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
-	retort_error **err)
-{
-	retort_buf tmp = RETORT_BUF_INIT;
-	int fd, rc = 0;
-	size_t done = 0;
-
-	/* the pid makes the name this process's; O_EXCL refuses a leftover and,
-	** with O_NOFOLLOW, a link planted under that name */
-	buf_printf(&tmp, "%s.tmp%ld", name, (long)getpid());
-	if (buf_oom(&tmp))
-		return error_oom(err);
-	fd = openat(dir_fd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = error_set(err, RETORT_ERROR, "cannot create %s: %s", tmp.ptr, strerror(errno));
-		buf_release(&tmp);
-		return rc;
-	}
-	while (done < len && !rc) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno != EINTR)
-			rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-		else if (n > 0)
-			done += (size_t)n;
-	}
-	if (!rc && (flags & WRITE_SYNC) && fsync(fd) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-	if (close(fd) != 0 && !rc)
-		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
-	/* neither linkat (without AT_SYMLINK_FOLLOW) nor renameat follows a
-	** link at `name`: a rename replaces the link itself */
-	if (!rc && (flags & WRITE_NEW) && linkat(dir_fd, tmp.ptr, dir_fd, name, 0) != 0)
-		rc = error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
-			"cannot create %s: %s", name, strerror(errno));
-	else if (!rc && !(flags & WRITE_NEW) && renameat(dir_fd, tmp.ptr, dir_fd, name) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot replace %s: %s", name, strerror(errno));
-	/* after a rename there is nothing to remove; after a link, the name */
-	if (rc || (flags & WRITE_NEW))
-		unlinkat(dir_fd, tmp.ptr, 0);
-	buf_release(&tmp);
-	return rc;
-}
-
-int write_file_whole(const char *path, const char *data, size_t len, int flags,
-	retort_error **err)
-{
-	return write_file_at(AT_FDCWD, path, data, len, flags, err);
 }

@@ -28,6 +28,9 @@ void buf_putc(retort_buf *b, char c);
 void buf_printf(retort_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(retort_buf *b, const char *fmt, va_list ap);
+/* Make room for `extra` more bytes and the NUL, for a caller that writes
+** into ptr + len itself (a read()); -1 once out of memory (sticky). */
+int retort_buf_grow(retort_buf *b, size_t extra);
 /* Append a SQL identifier, always double-quoted, inner quotes doubled. */
 void buf_ident(retort_buf *b, const char *name);
 /* Append a SQL string literal, single-quoted, inner quotes doubled. */
@@ -64,32 +67,5 @@ void buf_truncate(retort_buf *b, size_t len);
 int buf_oom(const retort_buf *b);
 /* Hand over the contents as a malloc'd string (NULL on OOM); `b` is reset. */
 char *buf_detach(retort_buf *b);
-
-/*
-** `p` relative to `dir`: absolute paths stay as they are, a leading "./" is
-** dropped and no "//" is made. A malloc'd string, or NULL on OOM.
-*/
-char *path_join(const char *dir, const char *p);
-
-/*
-** Read a whole text file: RETORT_ENOTFOUND when it does not exist,
-** RETORT_EINVALID when it cannot be read or holds a NUL byte.
-*/
-struct retort_error;
-int read_text_file(const char *path, char **text, size_t *len, struct retort_error **err);
-
-/*
-** Write `path` whole or not at all: `data` goes to a temporary file next to
-** it (mode 0644 less the umask), which then replaces `path` (rename), or
-** with WRITE_NEW only takes its place when there is none (link, else
-** RETORT_EEXISTS). WRITE_SYNC syncs the data first.
-*/
-enum { WRITE_NEW = 1, WRITE_SYNC = 2 };
-int write_file_whole(const char *path, const char *data, size_t len, int flags,
-	struct retort_error **err);
-/* The same for `name` in the folder open as `dir_fd` (or AT_FDCWD); the
-** temporary file is never opened through a symbolic link. */
-int write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
-	struct retort_error **err);
 
 #endif

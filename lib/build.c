@@ -3,6 +3,7 @@
 ** read back, so that every schema retort compares is SQLite's own reading.
 */
 #include "build.h"
+#include "fileio.h"
 #include "introspect.h"
 #include "model.h"
 #include "render.h"

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "dbopen.h"
 #include "error.h"
+#include "fileio.h"
 #include "ydoc.h"
 
 #include <errno.h>

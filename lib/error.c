@@ -4,6 +4,7 @@
 #include "error.h"
 #include "buf.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,32 @@ int error_at(retort_error **err, int code, const src_loc *loc,
 int error_oom(retort_error **err)
 {
 	return error_set(err, RETORT_ERROR, "out of memory");
+}
+
+int retort_options_check(unsigned int version, unsigned int expected, const char *type,
+	retort_error **err)
+{
+	char init[64];
+	size_t i;
+
+	if (version == expected)
+		return 0;
+	for (i = 0; type[i] && i < sizeof(init) - 1; i++)
+		init[i] = (char)toupper((unsigned char)type[i]);
+	init[i] = '\0';
+	return error_set(err, RETORT_EINVALID, "%s version %u is not %u, the one this library "
+		"knows: set it up with %s_INIT", type, version, expected, init);
+}
+
+void retort_strings_free(char **strings, size_t count)
+{
+	size_t i;
+
+	if (!strings)
+		return;
+	for (i = 0; i < count; i++)
+		free(strings[i]);
+	free(strings);
 }
 
 char *xstrdup(const char *s)

@@ -30,6 +30,15 @@ int error_at(retort_error **err, int code, const src_loc *loc,
 
 int error_oom(retort_error **err);
 
+/*
+** RETORT_EINVALID unless an options struct's `version` is `expected`, the
+** version of `type` (its name) this library was built with: a struct not
+** set up by its _INIT macro, or laid out by another retort.h, is refused
+** rather than misread.
+*/
+int retort_options_check(unsigned int version, unsigned int expected, const char *type,
+	retort_error **err);
+
 /* Out-of-memory-checked strdup; NULL stays NULL. */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

@@ -11,6 +11,7 @@
 #include "cancel.h"
 #include "dbopen.h"
 #include "error.h"
+#include "gitinfo.h"
 #include "revision.h"
 
 #include <pthread.h>
@@ -265,6 +266,10 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	if (!opts || !revs || (n && !databases))
 		return error_set(err, RETORT_EINVALID, "retort_fleet_run: no options, revisions "
 			"or databases");
+	rc = retort_options_check(opts->version, RETORT_FLEET_OPTIONS_VERSION,
+		"retort_fleet_options", err);
+	if (rc)
+		return rc;
 	if (opts->op != RETORT_FLEET_UPGRADE && opts->op != RETORT_FLEET_CURRENT && !opts->target)
 		return error_set(err, RETORT_EINVALID, "retort_fleet_run: a downgrade or stamp "
 			"needs a target");
@@ -280,7 +285,7 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	/* a run looks up each file's git commit for its history rows: once here
 	** for all of them (none found is an answer too) */
 	if (opts->op != RETORT_FLEET_CURRENT && f.n &&
-	    git_revision_commits(&f.commits.commits, revs, NULL) != 0)
+	    retort_gitinfo_revision_commits(&f.commits.commits, revs, NULL) != 0)
 		f.commits.commits = NULL;
 	pthread_mutex_init(&f.lock, NULL);
 	for (started = 0; started < jobs; started++)

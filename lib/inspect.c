@@ -87,7 +87,8 @@ static void emit_default(emitter *e, const char *sql)
 
 	if (sqlite3_stricmp(sql, "NULL") == 0) {
 		plain(e, "default", "null");
-	} else if (yaml_plain_is_number(sql) && sqltok_at(sql[0] == '-' || sql[0] == '+' ? sql + 1 : sql).type == TK_NUMBER) {
+	} else if (retort_ydoc_plain_is_number(sql) &&
+		   sqltok_at(sql[0] == '-' || sql[0] == '+' ? sql + 1 : sql).type == TK_NUMBER) {
 		plain(e, "default", sql);
 	} else if (sqlite3_stricmp(sql, "TRUE") == 0 || sqlite3_stricmp(sql, "FALSE") == 0) {
 		plain(e, "default", sqlite3_stricmp(sql, "TRUE") == 0 ? "true" : "false");

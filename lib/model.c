@@ -406,7 +406,7 @@ static int read_default(mctx *c, schema_column *col, const ynode *n, const char 
 			"got %s", what, ynode_kind_name(n));
 	if (ynode_is_null(n))
 		buf_puts(&b, "NULL");
-	else if (ynode_plain(n) && yaml_plain_is_number(ynode_text(n)))
+	else if (ynode_plain(n) && retort_ydoc_plain_is_number(ynode_text(n)))
 		buf_puts(&b, ynode_text(n));
 	else if (ynode_plain(n) && (strcasecmp(ynode_text(n), "true") == 0 ||
 		 strcasecmp(ynode_text(n), "false") == 0))

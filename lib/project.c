@@ -5,6 +5,7 @@
 */
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>

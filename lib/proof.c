@@ -263,7 +263,8 @@ static int reaches(sqlite3 *db, const char *sql, const char *label, const schema
 		*why = err ? xstrdup(err->message) : NULL;
 	} else {
 		char *diff = NULL;
-		ok = retort_schema_equal(got, want, &diff) == 1;
+		if (retort_schema_equal(&ok, &diff, got, want, &err) != 0)
+			diff = err ? xstrdup(err->message) : NULL;
 		*why = diff;
 	}
 	retort_schema_free(got);

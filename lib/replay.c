@@ -331,16 +331,16 @@ static int expect_schema(sqlite3 *db, const retort_buf *expected, retort_buf *no
 	return rc;
 }
 
-int retort_revisions_verify(const retort_revisions *revs, const retort_config *cfg,
-	const retort_revision **failed, retort_error **err)
+int retort_revisions_verify(const retort_revision **failed_out, const retort_revisions *revs,
+	const retort_config *cfg, retort_error **err)
 {
 	retort_buf before = RETORT_BUF_INIT, after = RETORT_BUF_INIT, now = RETORT_BUF_INIT;
 	sqlite3 *db = NULL;
 	size_t i;
 	int rc = scratch_open(&db, err);
 
-	if (failed)
-		*failed = NULL;
+	if (failed_out)
+		*failed_out = NULL;
 	if (!rc)
 		rc = snapshot(db, &before, NULL, NULL, err);
 	for (i = 0; i < revs->n && !rc; i++) {
@@ -359,8 +359,8 @@ int retort_revisions_verify(const retort_revisions *revs, const retort_config *c
 		if (!rc)
 			rc = expect_schema(db, &after, &now, rev, "upgraded again after its downgrade, "
 				"it gives another schema than the first time", cfg, err);
-		if (rc && failed)
-			*failed = rev;
+		if (rc && failed_out)
+			*failed_out = rev;
 		/* the next revision starts from the first upgrade's schema, the
 		** same as the second's */
 		swap = before;

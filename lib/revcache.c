@@ -30,6 +30,7 @@
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>

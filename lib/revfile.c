@@ -9,6 +9,7 @@
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 #include "renames.h"
 #include "sqltok.h"
 
@@ -19,11 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
-
-#define ID_LEN 12
 
 static const char *const marker_names[2] = { "upgrade", "downgrade" };
 
@@ -38,7 +36,7 @@ int revfile_is_id(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len != ID_LEN)
+	if (len != REVISION_ID_LEN)
 		return 0;
 	for (i = 0; i < len; i++)
 		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
@@ -457,7 +455,7 @@ static int set_header(retort_revision *rev, int key, const char *value, const sr
 		if (!revfile_is_id(value, strlen(value)))
 			return error_at(err, RETORT_EINVALID, loc, source,
 				"a revision id is 12 lower-case hex digits, got '%s'", value);
-		memcpy(rev->id, value, ID_LEN + 1);
+		memcpy(rev->id, value, REVISION_ID_LEN + 1);
 		return 0;
 	}
 	if (key == KEY_PARENT) {
@@ -648,15 +646,18 @@ size_t retort_revision_statement_count(const retort_revision *rev, retort_direct
 }
 
 const char *retort_revision_statement(const retort_revision *rev, retort_direction dir,
-	size_t i, int *line)
+	size_t i)
 {
 	const rev_section *s = &rev->section[dir];
 
-	if (i >= s->n_stmts)
-		return NULL;
-	if (line)
-		*line = s->stmts[i].line;
-	return s->stmts[i].sql;
+	return i < s->n_stmts ? s->stmts[i].sql : NULL;
+}
+
+int retort_revision_statement_line(const retort_revision *rev, retort_direction dir, size_t i)
+{
+	const rev_section *s = &rev->section[dir];
+
+	return i < s->n_stmts ? s->stmts[i].line : 0;
 }
 
 /* Lower-case letters and digits, '_' for each run of anything else. */
@@ -695,50 +696,23 @@ static void append_section(retort_buf *b, int dir, const char *sql)
 		buf_putc(b, '\n');
 }
 
-static int random_id(char out[ID_LEN + 1], retort_error **err)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char bytes[ID_LEN / 2];
-	size_t i;
-
-	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes))
-		return error_set(err, RETORT_ERROR, "cannot get random bytes for a revision id: %s",
-			strerror(errno));
-	for (i = 0; i < sizeof(bytes); i++) {
-		out[2 * i] = hex[bytes[i] >> 4];
-		out[2 * i + 1] = hex[bytes[i] & 15];
-	}
-	out[ID_LEN] = '\0';
-	return 0;
-}
-
-int retort_revision_write(char **out_id, char **out_path, const retort_revisions *revs,
+int retort_revfile_write(char **path_out, const char *folder, const char *id,
 	const retort_revision_spec *spec, retort_error **err)
 {
 	retort_buf text = RETORT_BUF_INIT, name = RETORT_BUF_INIT, parents = RETORT_BUF_INIT;
 	retort_buf value = RETORT_BUF_INIT;
 	done_renames renames = { NULL, 0, 0 };
 	retort_revision *check = NULL;
-	char id[ID_LEN + 1], created[32], *path = NULL;
+	char created[32], *path = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
 	const char *sections[2] = { spec->upgrade_sql, spec->downgrade_sql };
 	size_t i;
-	int rc, tries = 0, dir;
+	int rc = 0, dir;
 
-	if (out_id)
-		*out_id = NULL;
-	if (out_path)
-		*out_path = NULL;
-	for (i = 0; i < spec->parent_count; i++) {
-		if (!retort_revisions_get(revs, spec->parents[i]))
-			return error_set(err, RETORT_ENOTFOUND, "parent %s is not in %s",
-				spec->parents[i], retort_revisions_dir(revs));
+	*path_out = NULL;
+	for (i = 0; i < spec->parent_count; i++)
 		buf_printf(&parents, "%s%s", i ? ", " : "", spec->parents[i]);
-	}
-	do {
-		rc = random_id(id, err);
-	} while (!rc && retort_revisions_get(revs, id) && ++tries < 16);
 	gmtime_r(&now, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
@@ -763,7 +737,7 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	append_slug(&name, spec->message ? spec->message : "");
 	buf_puts(&name, ".sql");
 	if (!rc && (buf_oom(&text) || buf_oom(&name) || buf_oom(&value) ||
-		    !(path = path_join(retort_revisions_dir(revs), name.ptr))))
+		    !(path = path_join(folder, name.ptr))))
 		rc = error_oom(err);
 	/* what is written must read back: a section's SQL that does not split
 	** is refused here rather than left in a file that every later command
@@ -781,10 +755,8 @@ int retort_revision_write(char **out_id, char **out_path, const retort_revisions
 	}
 	if (!rc)
 		rc = write_file_whole(path, text.ptr, text.len, WRITE_NEW | WRITE_SYNC, err);
-	if (!rc && out_id && !(*out_id = xstrdup(id)))
-		rc = error_oom(err);
-	if (!rc && out_path) {
-		*out_path = path;
+	if (!rc) {
+		*path_out = path;
 		path = NULL;
 	}
 	revfile_free(check);

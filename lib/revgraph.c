@@ -3,10 +3,13 @@
 ** chain usable (every parent there, no id twice, no cycle) and orders the
 ** revisions parents-first; the rest answers the engine's questions (what is
 ** applied, what runs next, which revisions are heads) and resolves TARGETs.
+** A new revision is placed here (its parents there, an id not taken) and
+** written by revfile.c.
 */
 #include "revision.h"
 #include "buf.h"
 #include "error.h"
+#include "fileio.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -336,6 +340,55 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 	}
 	*out = revs;
 	return 0;
+}
+
+static int random_id(char out[REVISION_ID_LEN + 1], retort_error **err)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char bytes[REVISION_ID_LEN / 2];
+	size_t i;
+
+	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes))
+		return error_set(err, RETORT_ERROR, "cannot get random bytes for a revision id: %s",
+			strerror(errno));
+	for (i = 0; i < sizeof(bytes); i++) {
+		out[2 * i] = hex[bytes[i] >> 4];
+		out[2 * i + 1] = hex[bytes[i] & 15];
+	}
+	out[REVISION_ID_LEN] = '\0';
+	return 0;
+}
+
+/* The folder's part of writing a revision: its parents there, an id it
+** does not have; revfile.c writes the file. */
+int retort_revision_write(char **id_out, char **path_out, const retort_revisions *revs,
+	const retort_revision_spec *spec, retort_error **err)
+{
+	char id[REVISION_ID_LEN + 1], *path = NULL;
+	size_t i;
+	int rc = 0, tries = 0;
+
+	if (id_out)
+		*id_out = NULL;
+	if (path_out)
+		*path_out = NULL;
+	for (i = 0; i < spec->parent_count; i++)
+		if (!retort_revisions_get(revs, spec->parents[i]))
+			return error_set(err, RETORT_ENOTFOUND, "parent %s is not in %s",
+				spec->parents[i], revs->dir);
+	do {
+		rc = random_id(id, err);
+	} while (!rc && retort_revisions_get(revs, id) && ++tries < 16);
+	if (!rc)
+		rc = retort_revfile_write(&path, revs->dir, id, spec, err);
+	if (!rc && id_out && !(*id_out = xstrdup(id)))
+		rc = error_oom(err);
+	if (!rc && path_out) {
+		*path_out = path;
+		path = NULL;
+	}
+	free(path);
+	return rc;
 }
 
 const char *retort_revisions_dir(const retort_revisions *revs) { return revs->dir; }

@@ -54,6 +54,9 @@ struct retort_revisions {
 
 /* revfile.c */
 
+/* The length of a revision id: 12 lower-case hex digits. */
+#define REVISION_ID_LEN 12
+
 /* Parse one revision file's text; `path` names it in errors. */
 int revfile_parse(retort_revision **out, const char *path, const char *text,
 	size_t len, retort_error **err);
@@ -62,6 +65,14 @@ void revfile_free(retort_revision *rev);
 int revfile_is_id(const char *s, size_t len);
 /* SHA-256 of a section's text after normalising it (see retort.h). */
 void revfile_section_hash(char out[65], const char *text);
+/*
+** Write revision `id` of `spec` as a new file of `folder` (never over one),
+** checked to read back as written: the writing half of
+** retort_revision_write(), which checks `spec` against the folder's graph.
+** `*path_out`: the new file's path; free() it.
+*/
+int retort_revfile_write(char **path_out, const char *folder, const char *id,
+	const retort_revision_spec *spec, retort_error **err);
 
 /* revcache.c: parsed revision files kept between runs (see revcache.c). */
 struct stat;
@@ -140,14 +151,5 @@ int revgraph_check_way(const retort_revisions *revs, const unsigned char *applie
 	const retort_revision *const *heads, size_t n_heads,
 	const retort_revision *const *targets, size_t n_targets, const char *target,
 	retort_direction dir, retort_error **err);
-
-/* git.c */
-
-/*
-** For each revision (by index), the commit that last changed its file, when
-** the file in the work tree is as committed; NULL entries otherwise, and
-** all NULL outside git. Free with retort_strings_free(out, revs->n).
-*/
-int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err);
 
 #endif

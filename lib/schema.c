@@ -25,54 +25,6 @@ int name_cmp(const char *a, const char *b)
 	return c ? c : strcmp(a, b);
 }
 
-int str_list_push(str_list *l, const char *s)
-{
-	char *copy = xstrdup(s);
-	char **slot;
-
-	if (!copy)
-		return -1;
-	slot = ARRAY_PUSH(l->v, l->n, l->cap);
-	if (!slot) {
-		free(copy);
-		return -1;
-	}
-	*slot = copy;
-	return 0;
-}
-
-int str_list_has_nocase(const str_list *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (sqlite3_stricmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-void str_list_release(str_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-int str_list_equal_nocase(const str_list *a, const str_list *b)
-{
-	size_t i;
-
-	if (a->n != b->n)
-		return 0;
-	for (i = 0; i < a->n; i++)
-		if (!name_eq(a->v[i], b->v[i]))
-			return 0;
-	return 1;
-}
-
 schema *schema_new(void)
 {
 	return calloc(1, sizeof(schema));
@@ -756,11 +708,6 @@ static int tables_equal(sqlsame *same, const schema_table *a, const schema_table
 	return 1;
 }
 
-const char *schema_view_text(const schema_view *v)
-{
-	return v->has_column_list ? v->sql : v->select;
-}
-
 int schema_view_equal(sqlsame *same, const schema_view *x, const schema_view *y)
 {
 	return strcmp(x->name, y->name) == 0 && sqlsame_view(same, x, y);
@@ -794,22 +741,23 @@ static int schemas_equal(sqlsame *same, const schema *a, const schema *b, retort
 	return 1;
 }
 
-int retort_schema_equal(const retort_schema *a, const retort_schema *b, char **why)
+int retort_schema_equal(int *equal_out, char **why_out, const retort_schema *a,
+	const retort_schema *b, retort_error **err)
 {
 	retort_buf reason = RETORT_BUF_INIT;
 	sqlsame *same = sqlsame_new(b);
-	int eq = same ? schemas_equal(same, a, b, &reason) : -1;
+	int rc = 0;
 
+	*equal_out = same ? schemas_equal(same, a, b, &reason) : 0;
+	if (why_out)
+		*why_out = NULL;
+	if (!same)
+		rc = error_oom(err);
+	else if (why_out && !*equal_out && !(*why_out = buf_detach(&reason)))
+		rc = error_oom(err);
 	sqlsame_free(same);
-	if (eq < 0) {
-		if (why)
-			*why = NULL;
-		return -1;
-	}
-	if (why)
-		*why = eq ? NULL : buf_detach(&reason);
 	buf_release(&reason);
-	return eq;
+	return rc;
 }
 
 size_t retort_schema_table_count(const retort_schema *s)

@@ -9,19 +9,9 @@
 
 #include "error.h"
 #include "retort.h"
+#include "strlist.h"
 
 #include <stddef.h>
-
-typedef struct str_list {
-	char **v;
-	size_t n, cap;
-} str_list;
-
-int str_list_push(str_list *l, const char *s);
-void str_list_release(str_list *l);
-int str_list_equal_nocase(const str_list *a, const str_list *b);
-/* Does `l` hold `s`, compared without case as SQLite compares names? */
-int str_list_has_nocase(const str_list *l, const char *s);
 
 typedef enum schema_generated {
 	GENERATED_NONE = 0,
@@ -210,8 +200,11 @@ int schema_column_equal(struct sqlsame *same, const schema_table *t, const schem
 int schema_index_equal(struct sqlsame *same, const schema_index *a, const schema_index *b,
 	struct retort_buf *why);
 /* What a view reads: its SELECT, or the whole statement when it names its
-** columns. */
-const char *schema_view_text(const schema_view *v);
+** columns. Inline: sqlsame.c, which schema.c calls, reads it too. */
+static inline const char *schema_view_text(const schema_view *v)
+{
+	return v->has_column_list ? v->sql : v->select;
+}
 int schema_view_equal(struct sqlsame *same, const schema_view *a, const schema_view *b);
 int schema_trigger_equal(struct sqlsame *same, const schema_trigger *a,
 	const schema_trigger *b);

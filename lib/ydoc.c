@@ -239,7 +239,7 @@ const char *ynode_kind_name(const ynode *n)
 {
 	if (ynode_kind(n) == Y_SCALAR && ynode_is_null(n))
 		return "null";
-	if (ynode_kind(n) == Y_SCALAR && yaml_plain_is_number(ynode_text(n)) && ynode_plain(n))
+	if (ynode_kind(n) == Y_SCALAR && retort_ydoc_plain_is_number(ynode_text(n)) && ynode_plain(n))
 		return "a number";
 	return kind_name(ynode_kind(n));
 }
@@ -444,7 +444,7 @@ static int all_digits(const char *s, const char *set)
 	return strspn(s, set) == strlen(s);
 }
 
-int yaml_plain_is_number(const char *s)
+int retort_ydoc_plain_is_number(const char *s)
 {
 	const char *p = s;
 	int digits = 0;
@@ -478,11 +478,11 @@ int yaml_plain_is_number(const char *s)
 	return *p == '\0';
 }
 
-int yaml_plain_is_special(const char *s)
+int retort_ydoc_plain_is_special(const char *s)
 {
 	return *s == '\0' || in_words(s, null_words) || in_words(s, true_words) ||
 		in_words(s, false_words) || in_words(s, yaml11_words) ||
-		yaml_plain_is_number(s) || (s[0] == '0' && (s[1] == 'o' || s[1] == 'b')) ||
+		retort_ydoc_plain_is_number(s) || (s[0] == '0' && (s[1] == 'o' || s[1] == 'b')) ||
 		strchr("-+.0123456789", s[0]) != NULL;
 }
 
@@ -577,7 +577,7 @@ int ywriter_scalar(ywriter *w, const char *text, yscalar_style style)
 
 	if (style == YS_PLAIN)
 		ys = YAML_PLAIN_SCALAR_STYLE;
-	else if (style == YS_QUOTED || yaml_plain_is_special(text))
+	else if (style == YS_QUOTED || retort_ydoc_plain_is_special(text))
 		ys = YAML_SINGLE_QUOTED_SCALAR_STYLE; /* libyaml upgrades to double when needed */
 	return emit(w, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
 		(yaml_char_t *)text, (int)strlen(text), ys != YAML_SINGLE_QUOTED_SCALAR_STYLE,

@@ -97,8 +97,8 @@ int ywriter_scalar(ywriter *w, const char *text, yscalar_style style);
 int ywriter_finish(ywriter *w, retort_error **err);
 
 /* Would `text` written plain read back as a number, boolean or null? */
-int yaml_plain_is_special(const char *text);
+int retort_ydoc_plain_is_special(const char *text);
 /* Is `text`, written plain, a number (as the model format reads numbers)? */
-int yaml_plain_is_number(const char *text);
+int retort_ydoc_plain_is_number(const char *text);
 
 #endif

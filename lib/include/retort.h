@@ -4,8 +4,15 @@
 **
 ** Conventions (after libgit2 and SQLite):
 **   - Calls that can fail return 0 on success or a negative RETORT_E* code,
-**     take their results through out-parameters (first) and report failures
-**     through an optional `retort_error **err` (last; may be NULL).
+**     take their results through out-parameters (first, named `out`, or
+**     `NAME_out` when there are several) and report failures through an
+**     optional `retort_error **err` (last; may be NULL).
+**   - A yes/no answer is an int 0 or 1: through an out-parameter when the
+**     call can fail, else as the value of a predicate that cannot.
+**   - Every options struct begins with `unsigned int version`, which its
+**     RETORT_*_OPTIONS_INIT macro fills; the library refuses a struct of
+**     another version (RETORT_EINVALID) rather than misread it. Start from
+**     the macro and set the members you need by name.
 **   - Whatever is returned through an out-parameter belongs to the caller and
 **     is released with the matching *_free() (plain strings with free()).
 **     Every *_free() accepts NULL.
@@ -123,12 +130,12 @@ RETORT_EXTERN(const char *) retort_config_exclude(const retort_config *cfg, size
 ** folder; one from the command line or the environment to the working
 ** directory.
 **
-** @param[out] out_path  a file path, or ":memory:"; free with free()
+** @param[out] path_out  a file path, or ":memory:"; free with free()
 ** @param cfg            may be NULL (then the config is not consulted)
 ** @return 0, RETORT_ENOTFOUND when no URL is given anywhere, RETORT_EINVALID
 **         for an unsupported URL (the message names the supported forms)
 */
-RETORT_EXTERN(int) retort_database_path(char **out_path, const char *cli_url,
+RETORT_EXTERN(int) retort_database_path(char **path_out, const char *cli_url,
 	const retort_config *cfg, retort_error **err);
 
 /**
@@ -139,11 +146,11 @@ RETORT_EXTERN(int) retort_database_path(char **out_path, const char *cli_url,
 ** app driver's connection options and is ignored; in a plain path, `?` is
 ** part of the file name.
 **
-** @param[out] out_path  a file path, or ":memory:"; free with free()
+** @param[out] path_out  a file path, or ":memory:"; free with free()
 ** @return 0, or RETORT_EINVALID for another scheme (`postgresql://...`), a
 **         host (`sqlite://host/x.db`) or `sqlite:x.db`
 */
-RETORT_EXTERN(int) retort_url_to_path(char **out_path, const char *url,
+RETORT_EXTERN(int) retort_url_to_path(char **path_out, const char *url,
 	const char *base_dir, retort_error **err);
 
 /* ------------------------------------------------------------------ */
@@ -212,7 +219,7 @@ RETORT_EXTERN(int) retort_schema_to_yaml(char **out, const retort_schema *schema
 ** that cannot be made in memory (an unknown module or collation) leaves its
 ** keys unjudged. Free with retort_strings_free().
 */
-RETORT_EXTERN(int) retort_schema_fk_mismatches(char ***out, size_t *count,
+RETORT_EXTERN(int) retort_schema_fk_mismatches(char ***out, size_t *count_out,
 	const retort_schema *schema, retort_error **err);
 
 /** Write the schema as the SQL statements that create it. */
@@ -222,12 +229,14 @@ RETORT_EXTERN(int) retort_schema_to_sql(char **out, const retort_schema *schema,
 /**
 ** Compare two schemas as SQLite understands them.
 **
-** @param[out] why  when not NULL and the schemas differ, a description of the
-**                  first difference (free with free()); set to NULL otherwise
-** @return 1 when equal, 0 when they differ, negative on error
+** @param[out] equal_out  1 when the schemas are equal, 0 when they differ
+** @param[out] why_out    when not NULL and the schemas differ, a description
+**                        of the first difference (free with free()); set to
+**                        NULL otherwise
+** @return 0, or RETORT_ERROR when memory ran out (then `*equal_out` is 0)
 */
-RETORT_EXTERN(int) retort_schema_equal(const retort_schema *a,
-	const retort_schema *b, char **why);
+RETORT_EXTERN(int) retort_schema_equal(int *equal_out, char **why_out,
+	const retort_schema *a, const retort_schema *b, retort_error **err);
 
 /** The number of tables, views, triggers and indexes (for summaries). */
 RETORT_EXTERN(size_t) retort_schema_table_count(const retort_schema *schema);
@@ -304,8 +313,8 @@ RETORT_EXTERN(size_t) retort_plan_step_count(const retort_plan *plan,
 	retort_direction dir);
 
 /** Step `i` (0-based) of a direction; RETORT_ENOTFOUND past the end. */
-RETORT_EXTERN(int) retort_plan_step(const retort_plan *plan, retort_direction dir,
-	size_t i, retort_step_info *out);
+RETORT_EXTERN(int) retort_plan_step(retort_step_info *out, const retort_plan *plan,
+	retort_direction dir, size_t i);
 
 /** A rename: of a table (`table` NULL) or of a column of `table`. */
 typedef struct retort_rename {
@@ -316,11 +325,12 @@ typedef struct retort_rename {
 
 /**
 ** The renames the plan's upgrade does (what `renamed_from` asked for, not
-** the stopovers on the way), borrowed from the plan; `*count` of them. A
-** revision written from the plan records them (retort_revision_spec).
+** the stopovers on the way), borrowed from the plan:
+** retort_plan_rename_count() of them. A revision written from the plan
+** records them (retort_revision_spec).
 */
-RETORT_EXTERN(const retort_rename *) retort_plan_renames(const retort_plan *plan,
-	size_t *count);
+RETORT_EXTERN(const retort_rename *) retort_plan_renames(const retort_plan *plan);
+RETORT_EXTERN(size_t) retort_plan_rename_count(const retort_plan *plan);
 
 /**
 ** What the plan leaves out that the models ask for: each `renamed_from` it
@@ -400,7 +410,7 @@ RETORT_EXTERN(const retort_revision *) retort_revisions_head(
 ** only head), `heads`, `base` (none: count 0), an id or a unique prefix,
 ** `+N`/`-N` from `current`, `REV+N`/`REV-N`.
 **
-** @param[out] out    an array of `*count` borrowed revisions; free() it
+** @param[out] out    an array of `*count_out` borrowed revisions; free() it
 ** @param current     the database's current revisions (its heads), or NULL
 **                    with n_current 0 when it is at base
 ** @return 0; RETORT_EAMBIGUOUS for a prefix matching several revisions (the
@@ -409,7 +419,7 @@ RETORT_EXTERN(const retort_revision *) retort_revisions_head(
 **         a step past either end; RETORT_EINVALID for a malformed TARGET
 */
 RETORT_EXTERN(int) retort_revisions_resolve(const retort_revision ***out,
-	size_t *count, const retort_revisions *revs, const char *target,
+	size_t *count_out, const retort_revisions *revs, const char *target,
 	const char *const *current, size_t n_current, retort_error **err);
 
 /**
@@ -448,9 +458,12 @@ RETORT_EXTERN(const char *) retort_revision_sha256(const retort_revision *rev,
 /** A section's statements, split as SQLite splits them. */
 RETORT_EXTERN(size_t) retort_revision_statement_count(const retort_revision *rev,
 	retort_direction dir);
-/** Statement `i` of a section (ending in ';'), and its first line in the file. */
+/** Statement `i` of a section (ending in ';'); NULL past the end. */
 RETORT_EXTERN(const char *) retort_revision_statement(const retort_revision *rev,
-	retort_direction dir, size_t i, int *line);
+	retort_direction dir, size_t i);
+/** The line of the revision file that statement `i` of a section starts on; 0 past the end. */
+RETORT_EXTERN(int) retort_revision_statement_line(const retort_revision *rev,
+	retort_direction dir, size_t i);
 
 /** What a new revision file holds. */
 typedef struct retort_revision_spec {
@@ -473,11 +486,11 @@ typedef struct retort_revision_spec {
 ** `revs` already has), `<id>_<slug>.sql` with the slug made from the message,
 ** the header, then both sections. The file appears whole or not at all.
 **
-** @param[out] out_id    the new id (may be NULL); free() it
-** @param[out] out_path  the new file's path (may be NULL); free() it
+** @param[out] id_out    the new id (may be NULL); free() it
+** @param[out] path_out  the new file's path (may be NULL); free() it
 ** @param revs           the folder's revisions, to check parents and ids
 */
-RETORT_EXTERN(int) retort_revision_write(char **out_id, char **out_path,
+RETORT_EXTERN(int) retort_revision_write(char **id_out, char **path_out,
 	const retort_revisions *revs, const retort_revision_spec *spec,
 	retort_error **err);
 
@@ -508,10 +521,10 @@ RETORT_EXTERN(int) retort_schema_set_revisions(retort_schema *schema,
 ** For every revision in order, in memory: upgrade, downgrade, upgrade
 ** again, comparing the schema at each step. RETORT_EMISMATCH names the first
 ** revision whose downgrade does not give back its parent's schema (or whose
-** second upgrade differs from the first); `*failed` (may be NULL) is it.
+** second upgrade differs from the first); `*failed_out` (may be NULL) is it.
 */
-RETORT_EXTERN(int) retort_revisions_verify(const retort_revisions *revs,
-	const retort_config *cfg, const retort_revision **failed, retort_error **err);
+RETORT_EXTERN(int) retort_revisions_verify(const retort_revision **failed_out,
+	const retort_revisions *revs, const retort_config *cfg, retort_error **err);
 
 /* ------------------------------------------------------------------ */
 /* Migrating a database                                                 */
@@ -637,7 +650,11 @@ typedef struct retort_progress {
 */
 typedef int (*retort_progress_fn)(void *ctx, const retort_progress *progress);
 
+/** The version of retort_migrate_options this header declares. */
+#define RETORT_MIGRATE_OPTIONS_VERSION 1
+
 typedef struct retort_migrate_options {
+	unsigned int version;     /**< RETORT_MIGRATE_OPTIONS_VERSION */
 	int one_transaction;      /**< the whole run in one transaction */
 	int dry_run;              /**< report every statement, run none (--sql) */
 	const char *backup_path;  /**< copy the database here before the first change */
@@ -657,7 +674,13 @@ typedef struct retort_migrate_options {
 	void *progress_ctx;
 } retort_migrate_options;
 
-#define RETORT_MIGRATE_OPTIONS_INIT { 0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
+/*
+** The defaults. Every member is listed, in order, so that C++ before C++20
+** (no designated initializers) and -Wextra take it without a warning;
+** tests/headertest.c stops building when a new member is left out.
+*/
+#define RETORT_MIGRATE_OPTIONS_INIT { RETORT_MIGRATE_OPTIONS_VERSION, \
+	0, 0, NULL, 5000, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
 
 /**
 ** Bring `db` up to TARGET (SPEC section 4): each pending revision in its own
@@ -710,7 +733,7 @@ RETORT_EXTERN(int) retort_stamp(sqlite3 *db, const retort_revisions *revs,
 ** The revisions `db` is at (its version table's rows, sorted); count 0 at
 ** base or when there is no version table. Free with retort_strings_free().
 */
-RETORT_EXTERN(int) retort_current(char ***out, size_t *count, sqlite3 *db,
+RETORT_EXTERN(int) retort_current(char ***out, size_t *count_out, sqlite3 *db,
 	const retort_config *cfg, retort_error **err);
 
 /**
@@ -719,7 +742,7 @@ RETORT_EXTERN(int) retort_current(char ***out, size_t *count, sqlite3 *db,
 ** borrowed revisions; free() it.
 */
 RETORT_EXTERN(int) retort_changed_revisions(const retort_revision ***out,
-	size_t *count, sqlite3 *db, const retort_revisions *revs,
+	size_t *count_out, sqlite3 *db, const retort_revisions *revs,
 	const retort_config *cfg, retort_error **err);
 
 /** Free an array of `count` strings and the array. Accepts NULL. */
@@ -864,7 +887,11 @@ typedef void (*retort_fleet_fn)(void *ctx, size_t index,
 typedef int (*retort_fleet_read_fn)(void *ctx, size_t index, sqlite3 *db,
 	const retort_fleet_result *result, retort_error **err);
 
+/** The version of retort_fleet_options this header declares. */
+#define RETORT_FLEET_OPTIONS_VERSION 1
+
 typedef struct retort_fleet_options {
+	unsigned int version;      /**< RETORT_FLEET_OPTIONS_VERSION */
 	retort_fleet_op op;
 	const char *target;        /**< a TARGET as retort_revisions_resolve() takes
 	                                it; NULL: head (upgrade) */
@@ -885,8 +912,10 @@ typedef struct retort_fleet_options {
 	retort_fleet_read_fn read; /**< may be NULL */
 } retort_fleet_options;
 
-#define RETORT_FLEET_OPTIONS_INIT { RETORT_FLEET_UPGRADE, NULL, 0, 0, NULL, 5000, 1, 0, 0, \
-	NULL, NULL, NULL, NULL, NULL }
+/* The defaults (an upgrade to head, one transaction per database); every
+** member, in order, as RETORT_MIGRATE_OPTIONS_INIT. */
+#define RETORT_FLEET_OPTIONS_INIT { RETORT_FLEET_OPTIONS_VERSION, \
+	RETORT_FLEET_UPGRADE, NULL, 0, 0, NULL, 5000, 1, 0, 0, NULL, NULL, NULL, NULL, NULL }
 
 /**
 ** Run `opts->op` on each of `databases` (paths or database URLs, see
@@ -905,7 +934,7 @@ typedef struct retort_fleet_options {
 **         each `status`), RETORT_ERROR when a thread could not be started
 **         or memory ran out
 */
-RETORT_EXTERN(int) retort_fleet_run(retort_fleet_result **out, size_t *count,
+RETORT_EXTERN(int) retort_fleet_run(retort_fleet_result **out, size_t *count_out,
 	const char *const *databases, size_t n, const retort_revisions *revs,
 	const retort_fleet_options *opts, retort_error **err);
 
@@ -933,11 +962,12 @@ RETORT_EXTERN(const char *) retort_config_databases(const retort_config *cfg);
 ** Who writes a revision and on which commit, for the repository holding
 ** `dir` (NULL: the working directory): `author` as `git commit` would write
 ** it ("Name <email>", from $GIT_AUTHOR_NAME/$GIT_AUTHOR_EMAIL, else
-** user.name/user.email) and `commit` (HEAD's id). Each is NULL when unknown
-** (no repository, no user configured, no commit yet); free() them.
+** user.name/user.email) in `*author_out` and HEAD's commit id in
+** `*commit_out`. Each is NULL when unknown (no repository, no user
+** configured, no commit yet); free() them.
 */
-RETORT_EXTERN(int) retort_git_identity(char **author, char **commit, const char *dir,
-	retort_error **err);
+RETORT_EXTERN(int) retort_git_identity(char **author_out, char **commit_out,
+	const char *dir, retort_error **err);
 
 /**
 ** Load the models as committed at `ref` (anything git understands: HEAD~1,
@@ -951,16 +981,16 @@ RETORT_EXTERN(int) retort_models_load_git(retort_schema **out, const char *ref,
 ** Revisions added on this branch (the folder's files that the merge base of
 ** HEAD and `base_ref` lacks) and on `base_ref` since that merge base that
 ** share a parent: merged, they would make two heads. RETORT_EMISMATCH with
-** `*report` (free() it) saying which revision to re-parent; 0 when none.
+** `*report_out` (free() it) saying which revision to re-parent; 0 when none.
 */
-RETORT_EXTERN(int) retort_git_check_base(char **report, const retort_revisions *revs,
+RETORT_EXTERN(int) retort_git_check_base(char **report_out, const retort_revisions *revs,
 	const char *base_ref, retort_error **err);
 
 /**
 ** Where git has a revision file this folder lacks: "branch NAME (commit
 ** ABC) has revisions/ID_slug.sql", or NULL when no branch tip has it.
 */
-RETORT_EXTERN(int) retort_git_find_revision(char **where, const retort_revisions *revs,
+RETORT_EXTERN(int) retort_git_find_revision(char **where_out, const retort_revisions *revs,
 	const char *id, retort_error **err);
 
 /* ------------------------------------------------------------------ */

@@ -399,7 +399,7 @@ static int prepare_step(seq *q, size_t i)
 	retort_schema *loaded = NULL;
 	retort_error *err = NULL;
 	char *msg = NULL, *why = NULL;
-	int rc = -1;
+	int rc = -1, eq = 0;
 
 	if (sqlcheck_schema(st->sql, &msg) < 0 || !(st->fp = sqlcheck_fingerprint_sql(st->sql, &msg))) {
 		fail(q, NULL, i, F_GENERATOR, NULL, NULL, "SQLite rejects S%zu: %s", i, msg ? msg : "?");
@@ -421,14 +421,14 @@ static int prepare_step(seq *q, size_t i)
 			err && err->message ? err->message : "?");
 		goto done;
 	}
-	if (retort_schema_equal(st->schema, loaded, &why) != 1 ||
+	if (retort_schema_equal(&eq, &why, st->schema, loaded, NULL) != 0 || !eq ||
 	    count_renamed(loaded) != st->nrenames) {
 		fail(q, NULL, i, F_SETUP, NULL, NULL, "the models are not S%zu: %s", i,
 			why ? why : "renamed_from lost");
 		goto done;
 	}
-	st->same = i > 0 && !st->nrenames && retort_schema_equal(q->st[i - 1].schema, st->schema,
-		NULL) == 1;
+	st->same = i > 0 && !st->nrenames && retort_schema_equal(&eq, NULL, q->st[i - 1].schema,
+		st->schema, NULL) == 0 && eq;
 	rc = 0;
 done:
 	if (rc < 0 && q->detail)
@@ -821,7 +821,7 @@ static int check_schema(seq *q, project *p, sqlite3 *db, size_t i, enum fail_kin
 	retort_schema *got = NULL;
 	retort_error *err = NULL;
 	char *why = NULL, *fp, *bad;
-	int rc = 0;
+	int rc = 0, eq = 0;
 
 	if (retort_schema_read(&got, db, NULL, &err) != 0) {
 		fail(q, p, i, k, NULL, NULL, "%s: retort_schema_read: %s", when,
@@ -829,7 +829,7 @@ static int check_schema(seq *q, project *p, sqlite3 *db, size_t i, enum fail_kin
 		retort_error_free(err);
 		return -1;
 	}
-	if (retort_schema_equal(q->st[i].schema, got, &why) != 1) {
+	if (retort_schema_equal(&eq, &why, q->st[i].schema, got, NULL) != 0 || !eq) {
 		fail(q, p, i, k, NULL, NULL, "%s: the database is not S%zu: %s", when, i,
 			why ? why : "?");
 		rc = -1;

@@ -34,7 +34,7 @@ void report_steps(const retort_plan *plan, retort_direction dir)
 		retort_step_info si;
 		unsigned b;
 		int first = 1;
-		if (retort_plan_step(plan, dir, i, &si) != 0)
+		if (retort_plan_step(&si, plan, dir, i) != 0)
 			continue;
 		fprintf(stderr, " %s(%s%s%s)", si.kind, si.table ? si.table : "",
 			si.object ? "." : "", si.object ? si.object : "");

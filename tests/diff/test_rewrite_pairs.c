@@ -247,6 +247,7 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	char *msg = NULL, *before = NULL, *after = NULL, *why = NULL;
 	unsigned on = draw_kinds(seed, allowed), k;
 	size_t up, down;
+	int eq = 0;
 
 	memset(&p, 0, sizeof(p));
 	p.seed = seed;
@@ -324,7 +325,7 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	down = retort_plan_step_count(p.plan, RETORT_DOWNGRADE);
 	if (!change) {
 		if ((up || down) && check_valid(&p) == 0) {
-			retort_schema_equal(p.a, p.b, &why);
+			retort_schema_equal(&eq, &why, p.a, p.b, NULL);
 			fail(&p, F_FALSE_POS, "%zu upgrade, %zu downgrade steps; first difference: %s",
 				up, down, why ? why : "(none)");
 			for (k = 0; k < RW_COUNT; k++)
@@ -346,7 +347,7 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 		fail(&p, F_UPGRADE, "retort_schema_read: %s", errmsg(err));
 		goto done;
 	}
-	if (retort_schema_equal(p.b, p.got, &why) != 1) {
+	if (retort_schema_equal(&eq, &why, p.b, p.got, NULL) != 0 || !eq) {
 		fail(&p, F_NOT_REACHED, "%s", why ? why : "?");
 		goto done;
 	}

@@ -23,6 +23,7 @@ static void roundtrip(const retort_schema *schema)
 	retort_schema *again = NULL;
 	retort_error *err = NULL;
 	char *yaml = NULL, *why = NULL;
+	int eq = 0;
 
 	if (retort_schema_to_yaml(&yaml, schema, NULL) < 0)
 		goto done;
@@ -32,7 +33,7 @@ static void roundtrip(const retort_schema *schema)
 			err && err->message ? err->message : "?", yaml);
 		abort();
 	}
-	if (retort_schema_equal(schema, again, &why) != 1) {
+	if (retort_schema_equal(&eq, &why, schema, again, NULL) != 0 || !eq) {
 		fprintf(stderr, "round trip changed the schema: %s\n%s",
 			why ? why : "?", yaml);
 		abort();

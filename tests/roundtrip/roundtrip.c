@@ -89,16 +89,14 @@ int rt_check(const char *label, const char *sql, int detail, rt_stats *st,
 		rt_print_error("retort_models_load_text", err);
 		goto fail;
 	}
-	eq = retort_schema_equal(a, b, &why);
-	if (eq != 1) {
-		fprintf(stderr, "%s: the schema does not survive the YAML round trip "
-			"(retort_schema_equal = %d): %s\n", label, eq, why ? why : "(no reason)");
+	if (retort_schema_equal(&eq, &why, a, b, NULL) != 0 || !eq) {
+		fprintf(stderr, "%s: the schema does not survive the YAML round trip: %s\n",
+			label, why ? why : "(no reason)");
 		goto fail;
 	}
-	eq = retort_schema_equal(b, a, &why);
-	if (eq != 1) {
-		fprintf(stderr, "%s: retort_schema_equal(B, A) = %d but (A, B) = 1: %s\n",
-			label, eq, why ? why : "(no reason)");
+	if (retort_schema_equal(&eq, &why, b, a, NULL) != 0 || !eq) {
+		fprintf(stderr, "%s: retort_schema_equal says B != A but A == B: %s\n",
+			label, why ? why : "(no reason)");
 		goto fail;
 	}
 	if (retort_schema_to_yaml(&yaml2, b, &err) != 0 || !yaml2) {

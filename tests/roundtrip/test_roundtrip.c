@@ -52,7 +52,7 @@ static void check_mutations(uint64_t seed, const char *sql, const retort_schema 
 	retort_schema *again = NULL;
 	retort_error *err = NULL;
 	char *why = NULL;
-	int m;
+	int m, eq = 0;
 
 	if (retort_schema_from_sql(&again, sql, "again.sql", NULL, &err) != 0) {
 		CHECK(!"reading the same SQL twice");
@@ -60,7 +60,7 @@ static void check_mutations(uint64_t seed, const char *sql, const retort_schema 
 		retort_error_free(err);
 		return;
 	}
-	if (retort_schema_equal(a, again, &why) != 1) {
+	if (retort_schema_equal(&eq, &why, a, again, NULL) != 0 || !eq) {
 		harness_failed++;
 		fprintf(stderr, "seed %llu: the same SQL read twice compares unequal: %s\n",
 			(unsigned long long)seed, why ? why : "(no reason)");
@@ -92,8 +92,11 @@ static void check_mutations(uint64_t seed, const char *sql, const retort_schema 
 			retort_error_free(err);
 			err = NULL;
 		} else {
-			eq1 = retort_schema_equal(a, b, &why);
-			eq2 = retort_schema_equal(b, a, &why2);
+			/* a failed comparison counts as unseen */
+			if (retort_schema_equal(&eq1, &why, a, b, NULL) != 0)
+				eq1 = -1;
+			if (retort_schema_equal(&eq2, &why2, b, a, NULL) != 0)
+				eq2 = -1;
 			if (eq1 != 0 || eq2 != 0) {
 				ms->missed[m]++;
 				harness_failed++;

@@ -1,5 +1,5 @@
 /*
-** git.c: what retort asks of the git repository a project lives in, through
+** gitinfo.c: what retort asks of the git repository a project lives in, through
 ** libgit2 (the only file that includes <git2.h>): who is writing a revision
 ** and on which commit, the models as committed at a ref, the commit that
 ** last touched each revision file, revisions that diverged from another
@@ -17,6 +17,7 @@
 #include "build.h"
 #include "buf.h"
 #include "error.h"
+#include "gitinfo.h"
 #include "model.h"
 #include "revision.h"
 
@@ -212,21 +213,22 @@ static char *author_of(git_repository *repo)
 	return b.len ? buf_detach(&b) : NULL;
 }
 
-int retort_git_identity(char **author, char **commit, const char *dir, retort_error **err)
+int retort_git_identity(char **author_out, char **commit_out, const char *dir,
+	retort_error **err)
 {
 	git_repository *repo = NULL;
 	git_oid head;
 	int rc;
 
-	*author = NULL;
-	*commit = NULL;
+	*author_out = NULL;
+	*commit_out = NULL;
 	rc = open_repo(&repo, dir, NULL, err);
 	if (!repo)
 		return rc;
-	*author = author_of(repo);
+	*author_out = author_of(repo);
 	/* no commit yet (an unborn branch): the revision says nothing */
 	if (sym_git_reference_name_to_id(&head, repo, "HEAD") == 0)
-		*commit = oid_hex(&head);
+		*commit_out = oid_hex(&head);
 	sym_git_repository_free(repo);
 	return 0;
 }
@@ -462,7 +464,8 @@ done:
 	return rc;
 }
 
-int git_revision_commits(char ***out, const retort_revisions *revs, retort_error **err)
+int retort_gitinfo_revision_commits(char ***out, const retort_revisions *revs,
+	retort_error **err)
 {
 	git_repository *repo = NULL;
 	char **commits = calloc(revs->n ? revs->n : 1, sizeof(*commits));
