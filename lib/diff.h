@@ -49,6 +49,8 @@ typedef enum table_action {
 	TABLE_CREATE,
 	TABLE_DROP,
 	TABLE_ALTER,   /* DROP COLUMN and ADD COLUMN in place */
+	TABLE_INPLACE, /* only CHECKs, NOT NULLs, foreign keys or defaults change:
+	               ** the definition is edited in sqlite_schema (plan.c) */
 	TABLE_REBUILD
 } table_action;
 
