@@ -482,6 +482,12 @@ oom:
 	return -1;
 }
 
+int retort_default_changes(const schema_column *o, const schema_column *c)
+{
+	return o->default_sql ? !c->default_sql || !sql_equal(o->default_sql, c->default_sql) :
+		c->default_sql != NULL;
+}
+
 /* The indexes SQLite makes for a table's PRIMARY KEY (not the rowid) and
 ** UNIQUEs: named sqlite_autoindex_T_N by their place in its CREATE TABLE. */
 static size_t autoindexes(const schema_table *t)
@@ -525,8 +531,8 @@ static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_ta
 		if (c->notnull && !o->notnull && !c->generated && c->default_sql &&
 		    !sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(new, c))
 			return 0;
-		if (!(o->default_sql ? c->default_sql && sql_equal(o->default_sql, c->default_sql) :
-		    !c->default_sql) && o->default_sql && !sql_is_literal(o->default_sql, 0))
+		if (retort_default_changes(o, c) && o->default_sql &&
+		    !sql_is_literal(o->default_sql, 0))
 			return 0;
 	}
 	if (schema_table_copy(&p, m) < 0)

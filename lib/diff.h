@@ -71,6 +71,9 @@ typedef struct schema_diff {
 	str_list stopovers;       /* the doomed columns' new names */
 } schema_diff;
 
+/* Does column `o` get another default as `c`? */
+int retort_default_changes(const schema_column *o, const schema_column *c);
+
 /*
 ** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
 ** to `to`). With `rebuild_touched`, every table that renames touched or that

@@ -816,13 +816,6 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 ** while the definition says so: no stored value is this blob but by design. */
 #define NO_VALUE "X'0072657461727420686173206e6f2076616c756500'"
 
-/* Does column `c` (it was `o`) get another default? */
-static int default_changes(const schema_column *o, const schema_column *c)
-{
-	return o->default_sql ? !c->default_sql || !sql_equal(o->default_sql, c->default_sql) :
-		c->default_sql != NULL;
-}
-
 /*
 ** `t` as the definition of its table in sqlite_schema, then reloaded by this
 ** connection (RESET). With `bump`, the schema cookie moves too, so that every
@@ -873,7 +866,7 @@ static void keep_old_defaults(builder *bd, const table_diff *td, const schema_ta
 	if (schema_table_copy(&marked, m) < 0)
 		goto oom;
 	for (i = 0; i < m->ncolumns; i++) {
-		if (!default_changes(&m->columns[i], &n->columns[i]))
+		if (!retort_default_changes(&m->columns[i], &n->columns[i]))
 			continue;
 		free(marked.columns[i].default_sql);
 		if (!(marked.columns[i].default_sql = xstrdup(NO_VALUE)))
@@ -885,7 +878,7 @@ static void keep_old_defaults(builder *bd, const table_diff *td, const schema_ta
 	buf_puts(b, " SET ");
 	for (i = 0; i < m->ncolumns; i++) {
 		const schema_column *o = &m->columns[i];
-		if (!default_changes(o, &n->columns[i]))
+		if (!retort_default_changes(o, &n->columns[i]))
 			continue;
 		buf_printf(b, "%s", sep);
 		buf_ident(b, o->name);
@@ -961,7 +954,7 @@ static void inplace_table(builder *bd, const table_diff *td, const schema_table 
 	int defaults = 0;
 
 	for (i = 0; i < n->ncolumns; i++)
-		defaults |= default_changes(&m->columns[i], &n->columns[i]);
+		defaults |= retort_default_changes(&m->columns[i], &n->columns[i]);
 	if (defaults)
 		keep_old_defaults(bd, td, m, n);
 	describe_row(bd, &row, n);
