@@ -572,8 +572,9 @@ oom:
 	return -1;
 }
 
-static int decide(sqlsame *same, table_diff *td, int rebuild_touched, retort_error **err)
+static int decide(sqlsame *same, table_diff *td, unsigned how, retort_error **err)
 {
+	int rebuild_touched = (how & DIFF_REBUILD_TOUCHED) != 0;
 	int alter = 0, inplace = 0;
 
 	if (schema_table_def_equal(same, &td->renamed, td->new, NULL) && strcmp(td->renamed.name,
@@ -582,7 +583,8 @@ static int decide(sqlsame *same, table_diff *td, int rebuild_touched, retort_err
 		return 0;
 	}
 	if (!rebuild_touched && (alter_reaches(same, &td->renamed, td->new, &alter) < 0 ||
-	    (!alter && inplace_reaches(same, &td->renamed, td->new, &inplace) < 0)))
+	    (!alter && !(how & DIFF_NO_INPLACE) &&
+	     inplace_reaches(same, &td->renamed, td->new, &inplace) < 0)))
 		return error_oom(err);
 	td->action = alter ? TABLE_ALTER : inplace ? TABLE_INPLACE : TABLE_REBUILD;
 	return 0;
@@ -680,7 +682,7 @@ static int effective_renames(schema_diff *out, const schema *from, const schema 
 }
 
 int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
-	const rename_list *asked, int rebuild_touched, retort_error **err)
+	const rename_list *asked, unsigned how, retort_error **err)
 {
 	char *matched = calloc(from->ntables + 1, 1);
 	const rename_list *renames = &out->renames;
@@ -724,7 +726,7 @@ int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schem
 				td->col_renames[td->ncol_renames++] = renames->v[k];
 		rc = predict_renamed(td, renames, err);
 		if (!rc)
-			rc = decide(same, td, rebuild_touched, err);
+			rc = decide(same, td, how, err);
 	}
 	for (i = 0; i < from->ntables && !rc; i++) {
 		table_diff *td;

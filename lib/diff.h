@@ -74,14 +74,22 @@ typedef struct schema_diff {
 /* Does column `o` get another default as `c`? */
 int retort_default_changes(const schema_column *o, const schema_column *c);
 
+/* How diff_tables() may change a table. */
+enum {
+	/* every table that renames touched or that changes at all is rebuilt
+	** rather than altered: the fallback when an ALTER TABLE did not do what
+	** was predicted */
+	DIFF_REBUILD_TOUCHED = 1,
+	/* no definition edited in place (retort_diff_rebuild) */
+	DIFF_NO_INPLACE = 2
+};
+
 /*
 ** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
-** to `to`). With `rebuild_touched`, every table that renames touched or that
-** changes at all is rebuilt rather than altered: the fallback when an ALTER
-** TABLE did not do what was predicted.
+** to `to`), as the DIFF_* bits of `how` allow.
 */
 int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
-	const rename_list *renames, int rebuild_touched, retort_error **err);
+	const rename_list *renames, unsigned how, retort_error **err);
 void schema_diff_release(schema_diff *d);
 
 #endif

@@ -1347,7 +1347,7 @@ static int join_steps(plan_dir *d)
 }
 
 int plan_build(plan_dir *out, const schema *from, const schema *to,
-	const rename_list *renames, int rebuild_touched, retort_error **err)
+	const rename_list *renames, unsigned how, retort_error **err)
 {
 	builder bd;
 	int rc;
@@ -1360,7 +1360,7 @@ int plan_build(plan_dir *out, const schema *from, const schema *to,
 	buf_init(&bd.sql);
 	buf_init(&bd.warning);
 	bd.same = sqlsame_new(to);
-	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, rebuild_touched, err)
+	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, how, err)
 		: error_oom(err);
 	if (!rc)
 		rc = emit_steps(&bd, err);
