@@ -381,14 +381,6 @@ static int column_risk_free(const schema_column *c)
 	return !c->notnull || c->default_sql;
 }
 
-/* Column `c` of `n` becomes NOT NULL (it was `o`) and has a default that
-** the copy puts in place of its NULLs, as Django does. */
-static int fills_nulls(const schema_table *n, const schema_column *c, const schema_column *o)
-{
-	return c->notnull && !o->notnull && !c->generated && c->default_sql &&
-		!sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(n, c);
-}
-
 /* Column `c` of `n` has its NULLs filled with its default: one value for
 ** every such row, which a UNIQUE, a foreign key or a CHECK may refuse. */
 static void fill_risks(builder *bd, const schema_table *n, const schema_column *c)
@@ -505,7 +497,7 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
-		if (fills_nulls(n, c, o))
+		if (retort_fills_nulls(n, c, o))
 			fill_risks(bd, n, c);
 		else if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
 			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
@@ -734,7 +726,7 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 		buf_puts(b, sep);
 		buf_ident(b, c->name);
 		buf_puts(&sel, sep);
-		if (o && fills_nulls(n, c, o)) {
+		if (o && retort_fills_nulls(n, c, o)) {
 			buf_puts(&sel, "coalesce(");
 			buf_ident(&sel, o->name);
 			buf_puts(&sel, ", ");
