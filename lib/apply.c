@@ -21,6 +21,7 @@
 #include "error.h"
 #include "fkguard.h"
 #include "gitinfo.h"
+#include "inplace.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
@@ -1020,6 +1021,8 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 
 	if (message && (rc & 0xff) == SQLITE_CONSTRAINT)
 		copy = dataloss_copy_error(r->db, s->sql, message);
+	if (message && !copy && (rc & 0xff) == SQLITE_CONSTRAINT)
+		copy = retort_inplace_error(r->db, s->sql, message);
 	rc = error_in(r, rev, s, code, ofs, copy ? copy : message ? message : "out of memory");
 	free(copy);
 	free(message);

@@ -63,14 +63,14 @@ static char *describe(const schema_diff *d)
 }
 
 static void check_diff_of(const retort_schema *from, const retort_schema *to,
-	const rename_list *renames, int rebuild_touched, const char *want)
+	const rename_list *renames, unsigned how, const char *want)
 {
 	static const rename_list none = { NULL, 0, 0 };
 	sqlsame *same = sqlsame_new(to);
 	schema_diff d;
 	char *got;
 
-	CHECK_INT(diff_tables(&d, same, from, to, renames ? renames : &none, rebuild_touched,
+	CHECK_INT(diff_tables(&d, same, from, to, renames ? renames : &none, how,
 		NULL), 0);
 	got = describe(&d);
 	CHECK_STR(got, want);
