@@ -1,7 +1,8 @@
-# inplace.bash: what the inplace_*.sh scripts share (sourced, with
-# common.bash): telling an in-place step from a rebuild, and a second
-# connection kept open across a run of retort.
-source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+# inplace.bash: what the inplace_*.sh and kill_inplace.sh scripts share
+# (sourced; it sources common.bash unless kill.bash brought it first):
+# telling an in-place step from a rebuild, and a second connection kept open
+# across a run of retort.
+[[ -n ${test_name:-} ]] || source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # section_of FILE upgrade|downgrade: the SQL of a revision file's section
 section_of() {
