@@ -1,5 +1,5 @@
 /*
-** cmd_diff.c: `retort diff [--from SOURCE] [--to SOURCE] [--downgrade]`,
+** cmd_diff.c: `retort diff [--from SOURCE] [--to SOURCE] [--downgrade] [--rebuild]`,
 ** the SQL that turns one schema into another. Exits like diff(1): 0 when
 ** there is nothing to change, 1 when there is.
 */
@@ -29,7 +29,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 		rc = cli_load_source(c, to_src ? to_src : "models", &to, &err);
 	if (rc)
 		goto done;
-	if (retort_diff(&plan, from, to, &err) ||
+	if ((cli_opt(c, "rebuild") ? retort_diff_rebuild : retort_diff)(&plan, from, to, &err) ||
 	    (c->json ? retort_plan_to_json(&out, plan, &err) :
 	               retort_plan_script(&out, plan, dir, &err))) {
 		rc = cli_error(c, err);

@@ -269,7 +269,7 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 		rc = cli_error(c, err);
 		goto done;
 	}
-	if (retort_diff(&plan, from, to, &err)) {
+	if ((cli_opt(c, "rebuild") ? retort_diff_rebuild : retort_diff)(&plan, from, to, &err)) {
 		rc = cli_error(c, err);
 		goto done;
 	}
@@ -311,12 +311,12 @@ int cmd_revision(cli *c, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		return cli_usage(c, "revision takes no operands (usage: retort "
-			"revision -m MSG [--autogenerate [--offline | --from SOURCE | --accept-drift]] "
-			"[--parent REV] [--empty])");
+			"revision -m MSG [--autogenerate [--offline | --from SOURCE | --accept-drift] "
+			"[--rebuild]] [--parent REV] [--empty])");
 	rc = need_message(c, "revision");
-	if (!rc && (cli_opt(c, "offline") || cli_opt(c, "from") || cli_opt(c, "accept-drift")) &&
-	    !cli_opt(c, "autogenerate"))
-		rc = cli_usage(c, "--offline, --from and --accept-drift go with "
+	if (!rc && (cli_opt(c, "offline") || cli_opt(c, "from") || cli_opt(c, "accept-drift") ||
+	    cli_opt(c, "rebuild")) && !cli_opt(c, "autogenerate"))
+		rc = cli_usage(c, "--offline, --from, --accept-drift and --rebuild go with "
 			"--autogenerate");
 	if (!rc && !!cli_opt(c, "offline") + !!cli_opt(c, "from") + !!cli_opt(c, "accept-drift") > 1)
 		rc = cli_usage(c, "--offline, --from and --accept-drift each name "

@@ -29,6 +29,7 @@ static const cli_option diff_options[] = {
 	{ "from", 0, "SOURCE", "the schema to start from (default: db)" },
 	{ "to", 0, "SOURCE", "the schema to reach (default: models)" },
 	{ "downgrade", 0, NULL, "print the script that turns it back" },
+	{ "rebuild", 0, NULL, "rebuild the tables that would be changed in place" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option revision_options[] = {
@@ -39,6 +40,7 @@ static const cli_option revision_options[] = {
 	{ "accept-drift", 0, NULL, "with --autogenerate: take the database as it is, though it differs from the revisions" },
 	{ "parent", 0, "REV", "the parent (default: the only head; base: a new base)" },
 	{ "empty", 0, NULL, "write the revision even when there is nothing to change" },
+	{ "rebuild", 0, NULL, "with --autogenerate: rebuild the tables that would be changed in place" },
 	{ NULL, 0, NULL, NULL }
 };
 static const cli_option merge_options[] = {

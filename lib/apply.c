@@ -19,6 +19,7 @@
 #include "dbopen.h"
 #include "drift.h"
 #include "error.h"
+#include "inplace.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
@@ -1044,6 +1045,8 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 
 	if (message && (rc & 0xff) == SQLITE_CONSTRAINT)
 		copy = dataloss_copy_error(r->db, s->sql, message);
+	if (message && !copy && (rc & 0xff) == SQLITE_CONSTRAINT)
+		copy = retort_inplace_error(r->db, s->sql, message);
 	rc = error_in(r, rev, s, code, ofs, copy ? copy : message ? message : "out of memory");
 	free(copy);
 	free(message);

@@ -9,14 +9,14 @@
 #include <string.h>
 
 static int build_both(retort_plan *p, const schema *from, const schema *to,
-	rename_list *renames, int rebuild_touched, retort_error **err)
+	rename_list *renames, unsigned how, retort_error **err)
 {
-	int rc = plan_build(&p->dir[RETORT_UPGRADE], from, to, renames, rebuild_touched, err);
+	int rc = plan_build(&p->dir[RETORT_UPGRADE], from, to, renames, how, err);
 
 	if (rc)
 		return rc;
 	renames_invert(renames);
-	rc = plan_build(&p->dir[RETORT_DOWNGRADE], to, from, renames, rebuild_touched, err);
+	rc = plan_build(&p->dir[RETORT_DOWNGRADE], to, from, renames, how, err);
 	renames_invert(renames);
 	return rc;
 }
@@ -48,8 +48,9 @@ static int keep_renames(retort_plan *p, const rename_list *r)
 	return 0;
 }
 
-int retort_diff(retort_plan **out, const retort_schema *from, const retort_schema *to,
-	retort_error **err)
+/* retort_diff(), with DIFF_NO_INPLACE or not in `how` */
+static int diff_plan(retort_plan **out, const retort_schema *from, const retort_schema *to,
+	unsigned how, retort_error **err)
 {
 	retort_plan *p = calloc(1, sizeof(*p));
 	rename_list renames;
@@ -64,10 +65,12 @@ int retort_diff(retort_plan **out, const retort_schema *from, const retort_schem
 		retort_plan_free(p);
 		return rc;
 	}
-	/* first with ALTER TABLE where it fits; should SQLite not do what was
-	** predicted, again rebuilding every table that renames touch */
+	/* first with ALTER TABLE (or in place) where it fits; should SQLite not
+	** do what was predicted, again rebuilding every table that changes or
+	** that renames touch */
 	for (attempt = 0; attempt < 2; attempt++) {
-		rc = build_both(p, from, to, &renames, attempt, err);
+		rc = build_both(p, from, to, &renames, how | (attempt ? DIFF_REBUILD_TOUCHED : 0),
+			err);
 		if (rc || p->dir[RETORT_UPGRADE].n == 0 || plan_proven(p, from, to, &why))
 			break;
 		plan_clear(p);
@@ -89,6 +92,18 @@ int retort_diff(retort_plan **out, const retort_schema *from, const retort_schem
 	}
 	*out = p;
 	return 0;
+}
+
+int retort_diff(retort_plan **out, const retort_schema *from, const retort_schema *to,
+	retort_error **err)
+{
+	return diff_plan(out, from, to, 0, err);
+}
+
+int retort_diff_rebuild(retort_plan **out, const retort_schema *from,
+	const retort_schema *to, retort_error **err)
+{
+	return diff_plan(out, from, to, DIFF_NO_INPLACE, err);
 }
 
 void retort_plan_free(retort_plan *p)

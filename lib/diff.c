@@ -482,18 +482,111 @@ oom:
 	return -1;
 }
 
-static int decide(sqlsame *same, table_diff *td, int rebuild_touched, retort_error **err)
+int retort_default_changes(const schema_column *o, const schema_column *c)
 {
-	int alter = 0;
+	return o->default_sql ? !c->default_sql || !sql_equal(o->default_sql, c->default_sql) :
+		c->default_sql != NULL;
+}
+
+/* The indexes SQLite makes for a table's PRIMARY KEY (not the rowid) and
+** UNIQUEs: named sqlite_autoindex_T_N by their place in its CREATE TABLE. */
+static size_t autoindexes(const schema_table *t)
+{
+	size_t i, n = t->nuniques;
+
+	for (i = 0; i < t->ncolumns && !t->without_rowid; i++)
+		if (t->columns[i].pk && !schema_column_is_rowid_alias(t, &t->columns[i]))
+			return n + 1;
+	return n;
+}
+
+/*
+** Can `m` become `new` by editing its definition alone (SQLite's "Making
+** Other Kinds Of Table Schema Changes"), the stored rows as they are? Only
+** when nothing but CHECKs, NOT NULLs, foreign keys and defaults differ:
+** tried on a copy of `m` that takes `new`'s, then compared. Not:
+** - a table with two autoindexes or more: the new text, written in retort's
+**   order, could give an index's name to another one's rows;
+** - a column made NOT NULL whose default fills its NULLs (that writes rows,
+**   as the rebuild's copy does and says);
+** - a default changed from one that is not a literal: rows older than the
+**   column (ADD COLUMN) read it, and only a literal can be stored for them
+**   as they read it (plan.c keeps their value).
+*/
+static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_table *new,
+	int *result)
+{
+	schema_table p;
+	size_t i;
+	int bad = 0;
+
+	*result = 0;
+	if (m->virtual_using || new->virtual_using || m->ncolumns != new->ncolumns ||
+	    autoindexes(new) > 1 || autoindexes(m) > 1)
+		return 0;
+	for (i = 0; i < m->ncolumns; i++) {
+		const schema_column *o = &m->columns[i], *c = &new->columns[i];
+		if (strcmp(o->name, c->name) != 0)
+			return 0;
+		if (c->notnull && !o->notnull && !c->generated && c->default_sql &&
+		    !sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(new, c))
+			return 0;
+		if (retort_default_changes(o, c) && o->default_sql &&
+		    !sql_is_literal(o->default_sql, 0))
+			return 0;
+	}
+	if (schema_table_copy(&p, m) < 0)
+		goto oom;
+	for (i = 0; i < p.ncolumns && !bad; i++) {
+		const schema_column *c = &new->columns[i];
+		p.columns[i].notnull = c->notnull;
+		free(p.columns[i].default_sql);
+		p.columns[i].default_sql = c->default_sql ? xstrdup(c->default_sql) : NULL;
+		bad = c->default_sql && !p.columns[i].default_sql;
+	}
+	for (i = 0; i < p.nchecks; i++)
+		schema_check_release(&p.checks[i]);
+	for (i = 0; i < p.nfks; i++)
+		schema_fk_release(&p.fks[i]);
+	p.nchecks = p.nfks = 0;
+	for (i = 0; i < new->nchecks && !bad; i++) {
+		schema_check *ck = ARRAY_PUSH(p.checks, p.nchecks, p.capchecks);
+		if (!ck)
+			goto oom;
+		schema_check_copy(ck, &new->checks[i], &bad);
+	}
+	for (i = 0; i < new->nfks && !bad; i++) {
+		schema_fk *fk = ARRAY_PUSH(p.fks, p.nfks, p.capfks);
+		if (!fk)
+			goto oom;
+		schema_fk_copy(fk, &new->fks[i], &bad);
+	}
+	if (bad)
+		goto oom;
+	schema_table_sort(&p);
+	*result = schema_table_def_equal(same, &p, new, NULL);
+	schema_table_release(&p);
+	return 0;
+oom:
+	schema_table_release(&p);
+	return -1;
+}
+
+static int decide(sqlsame *same, table_diff *td, unsigned how, retort_error **err)
+{
+	int rebuild_touched = (how & DIFF_REBUILD_TOUCHED) != 0;
+	int alter = 0, inplace = 0;
 
 	if (schema_table_def_equal(same, &td->renamed, td->new, NULL) && strcmp(td->renamed.name,
 	    td->new->name) == 0 && !(rebuild_touched && td->touched && !td->new->virtual_using)) {
 		td->action = TABLE_KEEP;
 		return 0;
 	}
-	if (!rebuild_touched && alter_reaches(same, &td->renamed, td->new, &alter) < 0)
+	if (!rebuild_touched && (alter_reaches(same, &td->renamed, td->new, &alter) < 0 ||
+	    (!alter && !(how & DIFF_NO_INPLACE) &&
+	     inplace_reaches(same, &td->renamed, td->new, &inplace) < 0)))
 		return error_oom(err);
-	td->action = alter ? TABLE_ALTER : TABLE_REBUILD;
+	td->action = alter ? TABLE_ALTER : inplace ? TABLE_INPLACE : TABLE_REBUILD;
 	return 0;
 }
 
@@ -589,7 +682,7 @@ static int effective_renames(schema_diff *out, const schema *from, const schema 
 }
 
 int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
-	const rename_list *asked, int rebuild_touched, retort_error **err)
+	const rename_list *asked, unsigned how, retort_error **err)
 {
 	char *matched = calloc(from->ntables + 1, 1);
 	const rename_list *renames = &out->renames;
@@ -633,7 +726,7 @@ int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schem
 				td->col_renames[td->ncol_renames++] = renames->v[k];
 		rc = predict_renamed(td, renames, err);
 		if (!rc)
-			rc = decide(same, td, rebuild_touched, err);
+			rc = decide(same, td, how, err);
 	}
 	for (i = 0; i < from->ntables && !rc; i++) {
 		table_diff *td;

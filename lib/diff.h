@@ -49,6 +49,8 @@ typedef enum table_action {
 	TABLE_CREATE,
 	TABLE_DROP,
 	TABLE_ALTER,   /* DROP COLUMN and ADD COLUMN in place */
+	TABLE_INPLACE, /* only CHECKs, NOT NULLs, foreign keys or defaults change:
+	               ** the definition is edited in sqlite_schema (plan.c) */
 	TABLE_REBUILD
 } table_action;
 
@@ -69,14 +71,25 @@ typedef struct schema_diff {
 	str_list stopovers;       /* the doomed columns' new names */
 } schema_diff;
 
+/* Does column `o` get another default as `c`? */
+int retort_default_changes(const schema_column *o, const schema_column *c);
+
+/* How diff_tables() may change a table. */
+enum {
+	/* every table that renames touched or that changes at all is rebuilt
+	** rather than altered: the fallback when an ALTER TABLE did not do what
+	** was predicted */
+	DIFF_REBUILD_TOUCHED = 1,
+	/* no definition edited in place (retort_diff_rebuild) */
+	DIFF_NO_INPLACE = 2
+};
+
 /*
 ** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
-** to `to`). With `rebuild_touched`, every table that renames touched or that
-** changes at all is rebuilt rather than altered: the fallback when an ALTER
-** TABLE did not do what was predicted.
+** to `to`), as the DIFF_* bits of `how` allow.
 */
 int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
-	const rename_list *renames, int rebuild_touched, retort_error **err);
+	const rename_list *renames, unsigned how, retort_error **err);
 void schema_diff_release(schema_diff *d);
 
 #endif

@@ -14,6 +14,7 @@
 **      triggers.
 */
 #include "plan.h"
+#include "inplace.h"
 #include "render.h"
 #include "sqltok.h"
 
@@ -809,6 +810,189 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	create_indexes(bd, n, NULL);
 }
 
+/* ---- a table changed in place ------------------------------------------ */
+
+/* What a row that predates a column (ALTER TABLE ADD COLUMN) reads for it
+** while the definition says so: no stored value is this blob but by design. */
+#define NO_VALUE "X'0072657461727420686173206e6f2076616c756500'"
+
+/*
+** `t` as the definition of its table in sqlite_schema, then reloaded by this
+** connection (RESET). With `bump`, the schema cookie moves too, so that every
+** other connection reloads it: a view made and dropped moves it with plain
+** SQL (PRAGMA schema_version = N would need N, which a script written in
+** advance cannot know).
+*/
+static void edit_definition(builder *bd, const table_diff *td, const schema_table *t, int bump)
+{
+	retort_buf *b = &bd->sql;
+	retort_buf def = RETORT_BUF_INIT, view = RETORT_BUF_INIT;
+
+	render_create_table(&def, t, NULL);
+	buf_puts(b, "PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = ");
+	buf_literal(b, def.ptr);
+	buf_puts(b, " WHERE type = 'table' AND name = ");
+	buf_literal(b, t->name);
+	buf_puts(b, " COLLATE NOCASE;\n");
+	if (bump) {
+		free_name(bd, NULL, &view, "_retort_cookie_", t->name);
+		buf_puts(b, "CREATE VIEW ");
+		buf_ident(b, view.ptr);
+		buf_puts(b, " AS SELECT 1;\nDROP VIEW ");
+		buf_ident(b, view.ptr);
+		buf_puts(b, ";\n");
+	}
+	buf_puts(b, "PRAGMA writable_schema = RESET;\n");
+	bd->oom |= buf_oom(&def) || buf_oom(&view);
+	buf_release(&def);
+	buf_release(&view);
+}
+
+/*
+** A row that predates a column reads the column's default from the
+** definition, so a new default would change its value. Those rows are found
+** by the definition saying NO_VALUE for a moment, and get the old default
+** stored, the value they read.
+*/
+static void keep_old_defaults(builder *bd, const table_diff *td, const schema_table *m,
+	const schema_table *n)
+{
+	retort_buf *b = &bd->sql;
+	retort_buf where = RETORT_BUF_INIT;
+	schema_table marked;
+	const char *sep = "";
+	size_t i;
+
+	if (schema_table_copy(&marked, m) < 0)
+		goto oom;
+	for (i = 0; i < m->ncolumns; i++) {
+		if (!retort_default_changes(&m->columns[i], &n->columns[i]))
+			continue;
+		free(marked.columns[i].default_sql);
+		if (!(marked.columns[i].default_sql = xstrdup(NO_VALUE)))
+			goto oom;
+	}
+	edit_definition(bd, td, &marked, 0);
+	buf_puts(b, "UPDATE ");
+	buf_ident(b, n->name);
+	buf_puts(b, " SET ");
+	for (i = 0; i < m->ncolumns; i++) {
+		const schema_column *o = &m->columns[i];
+		if (!retort_default_changes(o, &n->columns[i]))
+			continue;
+		buf_printf(b, "%s", sep);
+		buf_ident(b, o->name);
+		buf_puts(b, " = CASE WHEN ");
+		buf_ident(b, o->name);
+		buf_puts(b, " IS " NO_VALUE " THEN ");
+		buf_puts(b, o->default_sql ? o->default_sql : "NULL");
+		buf_puts(b, " ELSE ");
+		buf_ident(b, o->name);
+		buf_puts(b, " END");
+		buf_puts(&where, sep[0] ? " OR " : "");
+		buf_ident(&where, o->name);
+		buf_puts(&where, " IS " NO_VALUE);
+		sep = ", ";
+	}
+	buf_puts(b, " WHERE ");
+	buf_put(b, where.ptr, where.len);
+	buf_puts(b, ";\n");
+	goto done;
+oom:
+	bd->oom = 1;
+done:
+	bd->oom |= buf_oom(&where);
+	buf_release(&where);
+	schema_table_release(&marked);
+}
+
+/* An SQL expression that names a row of `t` in words: its rowid, else its
+** key (or first column) values. */
+static void describe_row(builder *bd, retort_buf *b, const schema_table *t)
+{
+	const char *rowid = rowid_name(t, t);
+	const char *sep = "";
+	retort_buf name = RETORT_BUF_INIT;
+	size_t i;
+	int key = 0;
+
+	if (rowid) {
+		buf_printf(b, "'rowid ' || %s", rowid);
+		return;
+	}
+	for (i = 0; i < t->ncolumns; i++)
+		key |= t->columns[i].pk != 0;
+	for (i = 0; i < t->ncolumns; i++) {
+		if (key ? !t->columns[i].pk : i > 0)
+			continue;
+		buf_clear(&name);
+		buf_ident(&name, t->columns[i].name);
+		buf_puts(b, sep);
+		buf_literal(b, name.ptr);
+		buf_puts(b, " || ' = ' || quote(");
+		buf_put(b, name.ptr, name.len);
+		buf_putc(b, ')');
+		sep = " || ', ' || ";
+		bd->oom |= buf_oom(&name);
+	}
+	buf_release(&name);
+}
+
+/*
+** SQLite's procedure for changes that leave the stored rows as they are
+** ("Making Other Kinds Of Table Schema Changes"), inside the revision's
+** transaction: a CHECK or NOT NULL added is first looked for among the rows
+** (a read, which stops the script naming the first row that breaks it), a
+** foreign key added is checked with the others before COMMIT; then the
+** definition is edited. Dropping a constraint reads no row at all.
+*/
+static void inplace_table(builder *bd, const table_diff *td, const schema_table *m,
+	const schema_table *n)
+{
+	retort_buf msg = RETORT_BUF_INIT, cond = RETORT_BUF_INIT, row = RETORT_BUF_INIT;
+	size_t i;
+	int defaults = 0;
+
+	for (i = 0; i < n->ncolumns; i++)
+		defaults |= retort_default_changes(&m->columns[i], &n->columns[i]);
+	if (defaults)
+		keep_old_defaults(bd, td, m, n);
+	describe_row(bd, &row, n);
+	for (i = 0; i < n->nchecks; i++) {
+		const schema_check *ck = &n->checks[i];
+		if (check_in(bd->same, n->name, ck, m))
+			continue;
+		buf_clear(&msg);
+		buf_clear(&cond);
+		buf_printf(&msg, "%s: a row breaks the new CHECK %s%s(%s)", n->name,
+			ck->name ? ck->name : "", ck->name ? " " : "", ck->expr);
+		buf_printf(&cond, "NOT (%s)", ck->expr);
+		retort_inplace_guard(&bd->sql, msg.ptr, n->name, row.ptr, cond.ptr);
+	}
+	for (i = 0; i < n->ncolumns; i++) {
+		const schema_column *c = &n->columns[i];
+		if (!c->notnull || m->columns[i].notnull || schema_column_is_rowid_alias(n, c))
+			continue;
+		buf_clear(&msg);
+		buf_clear(&cond);
+		buf_printf(&msg, "%s.%s holds NULL in a row, and becomes NOT NULL", n->name,
+			c->name);
+		buf_ident(&cond, c->name);
+		buf_puts(&cond, " IS NULL");
+		retort_inplace_guard(&bd->sql, msg.ptr, n->name, row.ptr, cond.ptr);
+	}
+	edit_definition(bd, td, n, 1);
+	bd->oom |= buf_oom(&msg) || buf_oom(&cond) || buf_oom(&row);
+	buf_release(&msg);
+	buf_release(&cond);
+	buf_release(&row);
+	risk(bd, 0, "changes table '%s' in place: its definition is edited in sqlite_schema, "
+		"no row is copied%s", n->name, defaults ? " (rows older than a column whose "
+		"default changes keep the value they read)" : "");
+	table_risks(bd, m, n);
+	end_step(bd, "inplace_table", n->name, NULL);
+}
+
 /* ---- renames ---------------------------------------------------------- */
 
 typedef struct pending_rename {
@@ -1071,7 +1255,8 @@ static int emit_steps(builder *bd, retort_error **err)
 		const table_diff *td = &sd->tables[i];
 		/* a rebuilt table's indexes go now too, not with the table later:
 		** their names may be taken by an index created before the rebuild */
-		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER)
+		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER ||
+		    td->action == TABLE_INPLACE)
 			drop_indexes(bd, &td->renamed, td->new);
 		else if (td->action == TABLE_REBUILD)
 			drop_indexes(bd, &td->renamed, &no_indexes);
@@ -1099,13 +1284,15 @@ static int emit_steps(builder *bd, retort_error **err)
 		switch (td->action) {
 		case TABLE_CREATE: create_table(bd, td->new); break;
 		case TABLE_ALTER: alter_table(bd, &td->renamed, td->new); break;
+		case TABLE_INPLACE: inplace_table(bd, td, &td->renamed, td->new); break;
 		case TABLE_REBUILD: rebuild_table(bd, &td->renamed, td->new); break;
 		default: break;
 		}
 	}
 	for (i = 0; i < n; i++) {
 		const table_diff *td = &sd->tables[order[i]];
-		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER)
+		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER ||
+		    td->action == TABLE_INPLACE)
 			create_indexes(bd, td->new, &td->renamed);
 	}
 
@@ -1160,7 +1347,7 @@ static int join_steps(plan_dir *d)
 }
 
 int plan_build(plan_dir *out, const schema *from, const schema *to,
-	const rename_list *renames, int rebuild_touched, retort_error **err)
+	const rename_list *renames, unsigned how, retort_error **err)
 {
 	builder bd;
 	int rc;
@@ -1173,7 +1360,7 @@ int plan_build(plan_dir *out, const schema *from, const schema *to,
 	buf_init(&bd.sql);
 	buf_init(&bd.warning);
 	bd.same = sqlsame_new(to);
-	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, rebuild_touched, err)
+	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, how, err)
 		: error_oom(err);
 	if (!rc)
 		rc = emit_steps(&bd, err);

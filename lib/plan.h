@@ -31,9 +31,9 @@ struct retort_plan {
 	str_list notes;      /* the hints it ignored, in words */
 };
 
-/* The steps that turn `from` into `to`. */
+/* The steps that turn `from` into `to`, as the DIFF_* bits of `how` allow. */
 int plan_build(plan_dir *out, const schema *from, const schema *to,
-	const rename_list *renames, int rebuild_touched, retort_error **err);
+	const rename_list *renames, unsigned how, retort_error **err);
 void plan_dir_release(plan_dir *d);
 
 #endif

@@ -41,6 +41,10 @@ static int seal(void *ctx, int action, const char *a1, const char *a2, const cha
 }
 
 /*
+** SQLITE_DBCONFIG_DEFENSIVE is off: a revision that changes a table in place
+** edits its definition with writable_schema, and the chain must replay here
+** as it runs on a file (what the seal keeps from a file is the file: a
+** database in memory has none to damage).
 ** SQLITE_DBCONFIG_TRUSTED_SCHEMA stays on, though: the statements that
 ** build a scratch schema can call any function themselves, so distrusting
 ** the schema guards nothing the authorizer does not, and SQLite 3.40 would
@@ -53,8 +57,6 @@ int scratch_open(sqlite3 **out, retort_error **err)
 
 	*out = NULL;
 	rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	if (rc != SQLITE_OK) {

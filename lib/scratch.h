@@ -24,8 +24,9 @@ typedef struct scratch_watch {
 /*
 ** A new, empty, sealed in-memory database: no ATTACH (and so no VACUUM
 ** INTO), no DETACH, no load_extension, no pragma that names a directory or
-** a file or sets a limit for the whole process; SQLITE_DBCONFIG_DEFENSIVE
-** on and extension loading off. The caller closes it with sqlite3_close().
+** a file or sets a limit for the whole process; extension loading off.
+** SQLITE_DBCONFIG_DEFENSIVE is off: an in-place table change (plan.c) edits
+** sqlite_schema with writable_schema. The caller closes it with sqlite3_close().
 */
 int scratch_open(sqlite3 **out, retort_error **err);
 

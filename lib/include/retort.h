@@ -297,6 +297,14 @@ typedef struct retort_step_info {
 RETORT_EXTERN(int) retort_diff(retort_plan **out, const retort_schema *from,
 	const retort_schema *to, retort_error **err);
 
+/**
+** As retort_diff(), but no table is changed in place (its definition edited
+** in sqlite_schema, docs/autogenerate.md): such a change is a rebuild, as
+** `retort diff --rebuild` and `retort revision --autogenerate --rebuild` ask.
+*/
+RETORT_EXTERN(int) retort_diff_rebuild(retort_plan **out, const retort_schema *from,
+	const retort_schema *to, retort_error **err);
+
 RETORT_EXTERN(void) retort_plan_free(retort_plan *plan);
 
 /** The number of steps in a direction; 0 upgrade steps: nothing to change. */

@@ -68,7 +68,9 @@ expect_json "json_extract(j, '\$.data_loss[0].kind') || ' ' || json_extract(j, '
 expect_q "SELECT name FROM pet WHERE id = 3" unnamed
 
 # 2. NOT NULL without a default: a flagged risk that stops on the NULL rows
-sed -i 's/      kind: {type: TEXT}/      kind: {type: TEXT, nullable: false}/' models/pets.yaml
+# (with a new type too, so that the table is rebuilt: NOT NULL alone is
+# added in place, chain/inplace.sh)
+sed -i 's/      kind: {type: TEXT}/      kind: {type: VARCHAR(20), nullable: false}/' models/pets.yaml
 run_ok revision -m "kind required" --autogenerate
 expect_err "makes 'pet.kind' NOT NULL: fails if a row holds NULL" "autogenerate flags the risk"
 r3=$(ls revisions | grep kind_required | cut -c1-12)
