@@ -12,25 +12,15 @@ section_of() {
 }
 
 # expect_in_place FILE upgrade|downgrade [WHAT]: the section edits the
-# table's definition (writable_schema) and copies no row
+# table's definition (writable_schema) and makes no new table to copy the
+# rows into (the rebuild's _retort_new_*)
 expect_in_place() {
 	local sql
 	sql=$(section_of "$1" "$2")
-	grep -qi 'writable_schema' <<<"$sql" && ! grep -qi 'INSERT INTO' <<<"$sql" ||
+	grep -qi 'writable_schema' <<<"$sql" && ! grep -qi '_retort_new_' <<<"$sql" ||
 		fail "${3:+$3: }the $2 of $1 is not in place:
 $sql"
 	ok "${3:-the $2 of $1 is in place}"
-}
-
-# expect_rebuild FILE upgrade|downgrade [WHAT]: the section copies the rows
-# and does not edit sqlite_schema
-expect_rebuild() {
-	local sql
-	sql=$(section_of "$1" "$2")
-	grep -qi 'INSERT INTO' <<<"$sql" && ! grep -qi 'writable_schema' <<<"$sql" ||
-		fail "${3:+$3: }the $2 of $1 is not a rebuild:
-$sql"
-	ok "${3:-the $2 of $1 is a rebuild}"
 }
 
 # conn_open [DB]: a second connection to DB (default app.db), the sqlite3
