@@ -27,7 +27,8 @@ CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER NOT N
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows) INSERT INTO item SELECT i, 'item ' || i, i % 100, CASE WHEN i % 7 = 0 THEN NULL ELSE 'n' || i END, 1 + i % 10 FROM n;
 ALTER TABLE item ADD COLUMN color TEXT DEFAULT 'black';
 CREATE INDEX ix_item_name ON item (name);
-CREATE INDEX ix_item_color ON item (color);" \
+CREATE INDEX ix_item_color ON item (color);
+" \
 	"DROP TABLE item;
 DROP TABLE owner;"
 
