@@ -482,6 +482,12 @@ oom:
 	return -1;
 }
 
+int retort_fills_nulls(const schema_table *n, const schema_column *c, const schema_column *o)
+{
+	return c->notnull && !o->notnull && !c->generated && c->default_sql &&
+		!sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(n, c);
+}
+
 int retort_default_changes(const schema_column *o, const schema_column *c)
 {
 	return o->default_sql ? !c->default_sql || !sql_equal(o->default_sql, c->default_sql) :
@@ -528,8 +534,7 @@ static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_ta
 		const schema_column *o = &m->columns[i], *c = &new->columns[i];
 		if (strcmp(o->name, c->name) != 0)
 			return 0;
-		if (c->notnull && !o->notnull && !c->generated && c->default_sql &&
-		    !sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(new, c))
+		if (retort_fills_nulls(new, c, o))
 			return 0;
 		if (retort_default_changes(o, c) && o->default_sql &&
 		    !sql_is_literal(o->default_sql, 0))

@@ -71,6 +71,9 @@ typedef struct schema_diff {
 	str_list stopovers;       /* the doomed columns' new names */
 } schema_diff;
 
+/* Column `c` of `n` becomes NOT NULL (it was `o`) and has a default that
+** the rebuild's copy puts in place of its NULLs, as Django does. */
+int retort_fills_nulls(const schema_table *n, const schema_column *c, const schema_column *o);
 /* Does column `o` get another default as `c`? */
 int retort_default_changes(const schema_column *o, const schema_column *c);
 

@@ -381,14 +381,6 @@ static int column_risk_free(const schema_column *c)
 	return !c->notnull || c->default_sql;
 }
 
-/* Column `c` of `n` becomes NOT NULL (it was `o`) and has a default that
-** the copy puts in place of its NULLs, as Django does. */
-static int fills_nulls(const schema_table *n, const schema_column *c, const schema_column *o)
-{
-	return c->notnull && !o->notnull && !c->generated && c->default_sql &&
-		!sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(n, c);
-}
-
 /* Column `c` of `n` has its NULLs filled with its default: one value for
 ** every such row, which a UNIQUE, a foreign key or a CHECK may refuse. */
 static void fill_risks(builder *bd, const schema_table *n, const schema_column *c)
@@ -505,7 +497,7 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
-		if (fills_nulls(n, c, o))
+		if (retort_fills_nulls(n, c, o))
 			fill_risks(bd, n, c);
 		else if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
 			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
@@ -734,7 +726,7 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 		buf_puts(b, sep);
 		buf_ident(b, c->name);
 		buf_puts(&sel, sep);
-		if (o && fills_nulls(n, c, o)) {
+		if (o && retort_fills_nulls(n, c, o)) {
 			buf_puts(&sel, "coalesce(");
 			buf_ident(&sel, o->name);
 			buf_puts(&sel, ", ");
@@ -823,7 +815,7 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 ** SQL (PRAGMA schema_version = N would need N, which a script written in
 ** advance cannot know).
 */
-static void edit_definition(builder *bd, const table_diff *td, const schema_table *t, int bump)
+static void edit_definition(builder *bd, const schema_table *t, int bump)
 {
 	retort_buf *b = &bd->sql;
 	retort_buf def = RETORT_BUF_INIT, view = RETORT_BUF_INIT;
@@ -854,8 +846,7 @@ static void edit_definition(builder *bd, const table_diff *td, const schema_tabl
 ** by the definition saying NO_VALUE for a moment, and get the old default
 ** stored, the value they read.
 */
-static void keep_old_defaults(builder *bd, const table_diff *td, const schema_table *m,
-	const schema_table *n)
+static void keep_old_defaults(builder *bd, const schema_table *m, const schema_table *n)
 {
 	retort_buf *b = &bd->sql;
 	retort_buf where = RETORT_BUF_INIT;
@@ -872,7 +863,7 @@ static void keep_old_defaults(builder *bd, const table_diff *td, const schema_ta
 		if (!(marked.columns[i].default_sql = xstrdup(NO_VALUE)))
 			goto oom;
 	}
-	edit_definition(bd, td, &marked, 0);
+	edit_definition(bd, &marked, 0);
 	buf_puts(b, "UPDATE ");
 	buf_ident(b, n->name);
 	buf_puts(b, " SET ");
@@ -885,7 +876,7 @@ static void keep_old_defaults(builder *bd, const table_diff *td, const schema_ta
 		buf_puts(b, " = CASE WHEN ");
 		buf_ident(b, o->name);
 		buf_puts(b, " IS " NO_VALUE " THEN ");
-		buf_puts(b, o->default_sql ? o->default_sql : "NULL");
+		render_default(b, o->default_sql ? o->default_sql : "NULL");
 		buf_puts(b, " ELSE ");
 		buf_ident(b, o->name);
 		buf_puts(b, " END");
@@ -946,8 +937,7 @@ static void describe_row(builder *bd, retort_buf *b, const schema_table *t)
 ** foreign key added is checked with the others before COMMIT; then the
 ** definition is edited. Dropping a constraint reads no row at all.
 */
-static void inplace_table(builder *bd, const table_diff *td, const schema_table *m,
-	const schema_table *n)
+static void inplace_table(builder *bd, const schema_table *m, const schema_table *n)
 {
 	retort_buf msg = RETORT_BUF_INIT, cond = RETORT_BUF_INIT, row = RETORT_BUF_INIT;
 	size_t i;
@@ -956,7 +946,7 @@ static void inplace_table(builder *bd, const table_diff *td, const schema_table 
 	for (i = 0; i < n->ncolumns; i++)
 		defaults |= retort_default_changes(&m->columns[i], &n->columns[i]);
 	if (defaults)
-		keep_old_defaults(bd, td, m, n);
+		keep_old_defaults(bd, m, n);
 	describe_row(bd, &row, n);
 	for (i = 0; i < n->nchecks; i++) {
 		const schema_check *ck = &n->checks[i];
@@ -966,7 +956,8 @@ static void inplace_table(builder *bd, const table_diff *td, const schema_table 
 		buf_clear(&cond);
 		buf_printf(&msg, "%s: a row breaks the new CHECK %s%s(%s)", n->name,
 			ck->name ? ck->name : "", ck->name ? " " : "", ck->expr);
-		buf_printf(&cond, "NOT (%s)", ck->expr);
+		/* a "-- comment" in it ends at its line */
+		buf_printf(&cond, "NOT (%s%s)", ck->expr, strstr(ck->expr, "--") ? "\n" : "");
 		retort_inplace_guard(&bd->sql, msg.ptr, n->name, row.ptr, cond.ptr);
 	}
 	for (i = 0; i < n->ncolumns; i++) {
@@ -981,7 +972,7 @@ static void inplace_table(builder *bd, const table_diff *td, const schema_table 
 		buf_puts(&cond, " IS NULL");
 		retort_inplace_guard(&bd->sql, msg.ptr, n->name, row.ptr, cond.ptr);
 	}
-	edit_definition(bd, td, n, 1);
+	edit_definition(bd, n, 1);
 	bd->oom |= buf_oom(&msg) || buf_oom(&cond) || buf_oom(&row);
 	buf_release(&msg);
 	buf_release(&cond);
@@ -1284,7 +1275,7 @@ static int emit_steps(builder *bd, retort_error **err)
 		switch (td->action) {
 		case TABLE_CREATE: create_table(bd, td->new); break;
 		case TABLE_ALTER: alter_table(bd, &td->renamed, td->new); break;
-		case TABLE_INPLACE: inplace_table(bd, td, &td->renamed, td->new); break;
+		case TABLE_INPLACE: inplace_table(bd, &td->renamed, td->new); break;
 		case TABLE_REBUILD: rebuild_table(bd, &td->renamed, td->new); break;
 		default: break;
 		}
