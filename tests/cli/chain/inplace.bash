@@ -32,7 +32,6 @@ conn_open() {
 	sqlite3 -batch "${1:-app.db}" < "$work/conn.in" > /dev/null 2>> "$work/conn.err" &
 	conn_pid=$!
 	exec 4<> "$work/conn.in"
-	conn_n=0
 }
 
 conn_close() {
@@ -46,8 +45,11 @@ conn_close() {
 # statements go to $work/conn.err, and the shell goes on (no -bail).
 conn_q() {
 	local f i
-	conn_n=$((conn_n + 1))
+	# numbered over the whole script: a file of an earlier connection
+	# must never pass for this answer
+	conn_n=$((${conn_n:-0} + 1))
 	f=$work/conn.$conn_n
+	rm -f "$f"
 	# .once writes the next statement's result to a file of its own, closed
 	# when the statement ends: whole when its end marker is there
 	printf '%s\n.once %s\nSELECT (%s) || %s;\n' "$1" "$f" "$2" "'|end'" >&4
