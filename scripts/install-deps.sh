@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages retort needs to build and test, skipping the
 # apt run when they are all there already. Usage: install-deps.sh [--ci]
-# (--ci adds clang and its sanitizer/libFuzzer runtime, and Django with the
-# Django apps whose migrations tests/django/run.sh runs, for .ci/run).
+# (--ci adds clang and its sanitizer/libFuzzer runtime, the EditorConfig core,
+# and Django with the Django apps whose migrations tests/django/run.sh runs,
+# for .ci/run).
 set -euo pipefail
 
 # libuv1-dev: only examples/petapp_async (the library never links it)
 pkgs=(gcc libc6-dev make cmake pkg-config libsqlite3-dev libyaml-dev libgit2-dev sqlite3 git libuv1-dev)
 if [[ ${1:-} == --ci ]]; then
 	pkgs+=(clang libclang-rt-14-dev)
+	# the EditorConfig core: tests/style/editorconfig.sh asks it what applies
+	pkgs+=(editorconfig)
 	# the corpus of tests/django/gen_corpus.py (its PACKAGED list)
 	pkgs+=(python3-django python3-django-allauth python3-django-axes python3-django-cas-server
 		python3-django-constance python3-django-celery-beat python3-django-celery-results

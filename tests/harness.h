@@ -1,6 +1,8 @@
 /*
 ** harness.h: a tiny test harness (after cmark's api_test/harness.h).
-** CHECK records a failure and goes on; the test's main returns
+** CHECK records a failure and goes on. A test lists its cases in a table
+** (harness_case) so that one runs alone; its main calls harness_args(),
+** sets up what the cases share, calls harness_run(), and returns
 ** harness_done(), which prints "N passed, N failed" and the exit status.
 */
 #ifndef RETORT_HARNESS_H
@@ -34,6 +36,89 @@ static int harness_passed, harness_failed;
 			g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } \
 } while (0)
 
+/*
+** A case is a function; HARNESS_CASE(test_twice) names it "twice". The
+** command line chooses: `test_x --list` prints the names, `test_x --case
+** NAME` (repeatable) runs those only, nothing runs them all in table order.
+*/
+typedef struct harness_case {
+	const char *name;
+	void (*run)(void);
+} harness_case;
+
+#define HARNESS_CASE(fn) { #fn, fn }
+/* A table and its length, as harness_args() and harness_run() take them. */
+#define HARNESS_CASES(table) (table), sizeof(table) / sizeof((table)[0])
+
+static int harness_argc;
+static char **harness_argv;
+
+static inline const char *harness_case_name(const harness_case *c)
+{
+	return strncmp(c->name, "test_", 5) == 0 ? c->name + 5 : c->name;
+}
+
+/*
+** Read the command line against `cases`: -1 to go on (set up, then
+** harness_run()), else the exit status to return at once: 0 after --list,
+** 2 for a bad argument or a case that is not in the table.
+*/
+static inline int harness_args(int argc, char **argv, const harness_case *cases, size_t n)
+{
+	size_t k;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--list") == 0 && argc == 2) {
+			for (k = 0; k < n; k++)
+				puts(harness_case_name(&cases[k]));
+			return 0;
+		}
+		if (strcmp(argv[i], "--case") != 0 || ++i == argc) {
+			fprintf(stderr, "usage: %s [--list | --case NAME...]\n", argv[0]);
+			return 2;
+		}
+		for (k = 0; k < n && strcmp(argv[i], harness_case_name(&cases[k])) != 0; k++)
+			;
+		if (k == n) {
+			fprintf(stderr, "%s: no case named '%s' (--list names them)\n", argv[0],
+				argv[i]);
+			return 2;
+		}
+	}
+	harness_argc = argc;
+	harness_argv = argv;
+	return -1;
+}
+
+/* Was `c` chosen: named by a --case, or no --case given? */
+static inline int harness_chosen(const harness_case *c)
+{
+	int i;
+
+	for (i = 2; i < harness_argc; i += 2)
+		if (strcmp(harness_argv[i], harness_case_name(c)) == 0)
+			return 1;
+	return harness_argc < 2;
+}
+
+/* Run the chosen cases in table order; a case that failed says so. */
+static inline void harness_run(const harness_case *cases, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		int failed = harness_failed;
+
+		if (!harness_chosen(&cases[k]))
+			continue;
+		cases[k].run();
+		if (harness_failed > failed)
+			fprintf(stderr, "case %s: %d failed\n", harness_case_name(&cases[k]),
+				harness_failed - failed);
+	}
+}
+
 /* $name as a number, or `dflt` when unset or not a number; `*given` (may
 ** be NULL) says whether it was set. For seed counts and replays. */
 static inline unsigned long harness_env_number(const char *name, unsigned long dflt, int *given)
@@ -56,7 +141,6 @@ static inline unsigned long harness_env_number(const char *name, unsigned long d
 	return n;
 }
 
-/* Write `text` to DIR/NAME; a test that cannot set up its files stops. */
 /* The first column of the first row of `sql` on the database file at
 ** `path`, opened read-only, or -1 when there is none. */
 static inline long long harness_query_int(const char *path, const char *sql)
@@ -73,6 +157,7 @@ static inline long long harness_query_int(const char *path, const char *sql)
 	return v;
 }
 
+/* Write `text` to DIR/NAME; a test that cannot set up its files stops. */
 static inline void harness_write_file(const char *dir, const char *name, const char *text)
 {
 	char path[512];

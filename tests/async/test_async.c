@@ -355,7 +355,7 @@ static void check_big(const char *path, const char *version, int rebuilt)
 
 /* ---- the tests ------------------------------------------------------------ */
 
-static void test_big(int by_fd)
+static void run_big(int by_fd)
 {
 	char path[400];
 	retort_revisions *revs = load(big_dir);
@@ -384,7 +384,7 @@ static void test_big(int by_fd)
 	retort_revisions_free(revs);
 }
 
-static void test_chain(int by_fd)
+static void run_chain(int by_fd)
 {
 	char path[400], last[13];
 	retort_revisions *revs = load(chain_dir);
@@ -402,6 +402,27 @@ static void test_chain(int by_fd)
 	CHECK(!has_journal(path));
 	reset(&rec);
 	retort_revisions_free(revs);
+}
+
+/* each by callback, then by file descriptor */
+static void test_big(void)
+{
+	run_big(0);
+}
+
+static void test_big_fd(void)
+{
+	run_big(1);
+}
+
+static void test_chain(void)
+{
+	run_chain(0);
+}
+
+static void test_chain_fd(void)
+{
+	run_chain(1);
 }
 
 static void test_cancel_big(void)
@@ -578,9 +599,25 @@ static void test_bad_start(void)
 	retort_revisions_free(revs);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_bad_start),
+	HARNESS_CASE(test_sync),
+	HARNESS_CASE(test_big),
+	HARNESS_CASE(test_big_fd),
+	HARNESS_CASE(test_chain),
+	HARNESS_CASE(test_chain_fd),
+	HARNESS_CASE(test_cancel_big),
+	HARNESS_CASE(test_cancel_chain),
+	HARNESS_CASE(test_two_at_once),
+};
+
+int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
 
 	n_rows = harness_env_number("RETORT_ASYNC_ROWS", 200000, NULL);
 	n_chain = harness_env_number("RETORT_ASYNC_CHAIN", 200, NULL);
@@ -593,15 +630,7 @@ int main(void)
 	}
 	write_big();
 	write_chain();
-	test_bad_start();
-	test_sync();
-	test_big(0);
-	test_big(1);
-	test_chain(0);
-	test_chain(1);
-	test_cancel_big();
-	test_cancel_chain();
-	test_two_at_once();
+	harness_run(HARNESS_CASES(cases));
 	if (!harness_failed) {
 		char cmd[300];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

@@ -263,6 +263,8 @@ static int run(migrate_fn fn, sqlite3 *db, const retort_revisions *revs, const c
 #define R5 "a00000000005"
 
 static char chain_a[300];
+/* chain_a as loaded by main, for the cases that only read it */
+static retort_revisions *revs_a;
 
 /* r4 is what autogenerate writes for "drop born, add a CHECK": a rebuild. */
 static void write_chain_a(void)
@@ -347,8 +349,9 @@ static void check_history_row(sqlite3 *db, int id, const char *rev, const char *
 	CHECK_STR(q(db, "SELECT typeof(git_commit) FROM retort_history WHERE id = %d", id), "null");
 }
 
-static void test_targets(const retort_revisions *revs)
+static void test_targets(void)
 {
+	const retort_revisions *revs = revs_a;
 	const retort_revision *r[6];
 	char path[300];
 	recorder rec;
@@ -675,8 +678,9 @@ static void test_foreign_keys(void)
 	retort_revisions_free(revs);
 }
 
-static void test_one_transaction(const retort_revisions *a)
+static void test_one_transaction(void)
 {
+	const retort_revisions *a = revs_a;
 	char dir[300], path[300];
 	retort_revisions *revs;
 	recorder rec;
@@ -718,8 +722,9 @@ static void test_one_transaction(const retort_revisions *a)
 
 /* ---- dry run and backup --------------------------------------------- */
 
-static void test_dry_run(const retort_revisions *revs)
+static void test_dry_run(void)
 {
+	const retort_revisions *revs = revs_a;
 	char path[300], copy[300], script[300], cmd[2000];
 	recorder rec;
 	retort_migrate_options o = options(&rec);
@@ -813,8 +818,9 @@ static void test_dry_run(const retort_revisions *revs)
 	sqlite3_close(db);
 }
 
-static void test_backup(const retort_revisions *revs)
+static void test_backup(void)
 {
+	const retort_revisions *revs = revs_a;
 	char path[300], bak[300];
 	recorder rec;
 	retort_migrate_options o = options(&rec);
@@ -911,8 +917,9 @@ static void test_data_loss(void)
 
 /* ---- refusals and concurrency --------------------------------------- */
 
-static void test_refusals(const retort_revisions *revs)
+static void test_refusals(void)
 {
+	const retort_revisions *revs = revs_a;
 	char path[300];
 	recorder rec;
 	retort_migrate_options o = options(&rec);
@@ -977,8 +984,9 @@ static void move_to_r3(recorder *rec, const retort_event *ev)
 	sqlite3_close(other);
 }
 
-static void test_concurrent(const retort_revisions *revs)
+static void test_concurrent(void)
 {
+	const retort_revisions *revs = revs_a;
 	char path[300];
 	recorder rec;
 	retort_migrate_options o = options(&rec);
@@ -1261,11 +1269,29 @@ static void test_cancel(void)
 	retort_revisions_free(revs);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_targets),
+	HARNESS_CASE(test_branches),
+	HARNESS_CASE(test_failing_statement),
+	HARNESS_CASE(test_foreign_keys),
+	HARNESS_CASE(test_one_transaction),
+	HARNESS_CASE(test_dry_run),
+	HARNESS_CASE(test_backup),
+	HARNESS_CASE(test_data_loss),
+	HARNESS_CASE(test_refusals),
+	HARNESS_CASE(test_concurrent),
+	HARNESS_CASE(test_changed),
+	HARNESS_CASE(test_progress),
+	HARNESS_CASE(test_cancel),
+};
+
+int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	retort_revisions *a;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	snprintf(root, sizeof(root), "%s/retort-apply-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(root)) {
 		perror(root);
@@ -1273,21 +1299,9 @@ int main(void)
 	}
 	have_shell = system("command -v sqlite3 > /dev/null 2>&1") == 0;
 	write_chain_a();
-	a = load(chain_a);
-	test_targets(a);
-	test_branches();
-	test_failing_statement();
-	test_foreign_keys();
-	test_one_transaction(a);
-	test_dry_run(a);
-	test_backup(a);
-	test_data_loss();
-	test_refusals(a);
-	test_concurrent(a);
-	test_changed();
-	test_progress();
-	test_cancel();
-	retort_revisions_free(a);
+	revs_a = load(chain_a);
+	harness_run(HARNESS_CASES(cases));
+	retort_revisions_free(revs_a);
 	if (!harness_failed) {
 		char cmd[400];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

@@ -114,38 +114,27 @@ static int on_read(void *ctx, size_t index, sqlite3 *db, const retort_fleet_resu
 	return rc;
 }
 
-int main(void)
+/* The repository's own revisions, loaded by main, for every case. */
+static retort_revisions *pet_chain;
+static char *corrupt;
+
+/* Bring every tenant to head, whatever a case before left (alone: from
+** nothing), for a case that starts there. */
+static void upgrade_all(void)
 {
-	const char *src = getenv("RETORT_SOURCE_DIR");
-	retort_revisions *revs = NULL;
 	retort_fleet_result *res = NULL;
-	char cmd[600], *corrupt;
-	size_t n = 0, i;
-	int rc;
+	size_t n = 0;
 
-	if (!src) {
-		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
-		return 1;
-	}
-	snprintf(revisions, sizeof(revisions), "%s/revisions", src);
-	snprintf(root, sizeof(root), "/tmp/retort-test-fleet-XXXXXX");
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	if (retort_revisions_load(&revs, revisions, NULL) != 0) {
-		fprintf(stderr, "cannot load %s\n", revisions);
-		return 1;
-	}
-	/* given newest first: the results must still come sorted */
-	for (i = N_TENANTS; i-- > 0;)
-		add_name("%s/tenant-%02d.db", (int)i);
-	add_name("sqlite:///%s/tenant-%02d.db", 7);
-	corrupt = add_name("%s/a-corrupt-%d.db", 0);
-	harness_write_file(root, "a-corrupt-0.db", CORRUPT);
-	add_name("postgresql://host/db%d", 0);
+	run(&res, &n, pet_chain, RETORT_FLEET_UPGRADE, NULL, 0, 3, RETORT_FLEET_DONE);
+	retort_fleet_results_free(res, n);
+}
 
-	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_UPGRADE, NULL, 0, 3, RETORT_FLEET_DONE),
+static void test_upgrade(void)
+{
+	retort_fleet_result *res = NULL;
+	size_t n = 0;
+
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_UPGRADE, NULL, 0, 3, RETORT_FLEET_DONE),
 		N_TENANTS);
 	CHECK_INT(n, N_TENANTS + 2);
 	CHECK_STR(res[0].path, corrupt);
@@ -162,58 +151,117 @@ int main(void)
 	CHECK(same_text(corrupt, CORRUPT));
 
 	/* a rerun does only what is left: nothing */
-	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_UPGRADE, "head", 0, 2, RETORT_FLEET_AT_TARGET),
-		N_TENANTS);
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_UPGRADE, "head", 0, 2,
+		RETORT_FLEET_AT_TARGET), N_TENANTS);
 	retort_fleet_results_free(res, n);
 
-	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_CURRENT, NULL, 0, 0, RETORT_FLEET_DONE),
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_CURRENT, NULL, 0, 0, RETORT_FLEET_DONE),
 		N_TENANTS);
 	CHECK(res[1].n_before == 1 && res[1].n_after == 1);
 	retort_fleet_results_free(res, n);
+}
 
-	/* a read hook: called on each database that opens, with its own index,
-	** from several threads; its failure fails that database only */
-	{
-		retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
-		reads x = { { NULL }, { 0 }, revs, "tenant-03.db" };
+/* a read hook: called on each database that opens, with its own index,
+** from several threads; its failure fails that database only */
+static void test_read_hook(void)
+{
+	retort_fleet_options o = RETORT_FLEET_OPTIONS_INIT;
+	reads x = { { NULL }, { 0 }, pet_chain, "tenant-03.db" };
+	retort_fleet_result *res = NULL;
+	size_t n = 0, i;
 
-		o.op = RETORT_FLEET_CURRENT;
-		o.jobs = 3;
-		o.read = on_read;
-		o.ctx = &x;
-		CHECK_INT(retort_fleet_run(&res, &n, (const char *const *)names, n_names, revs, &o,
-			NULL), 0);
-		CHECK(!x.path[0] && !x.path[n - 1]);
-		for (i = 1; i + 1 < n; i++) {
-			CHECK(x.path[i] && strcmp(x.path[i], res[i].path) == 0);
-			CHECK(x.as_promised[i]);
-			CHECK_INT(res[i].status, strstr(res[i].path, "tenant-03.db") ?
-				RETORT_FLEET_FAILED : RETORT_FLEET_DONE);
-		}
-		for (i = 0; i < N_TENANTS + 3; i++)
-			free(x.path[i]);
-		for (i = 0; i < n && !strstr(res[i].path, "tenant-03.db"); i++)
-			;
-		CHECK(i < n && res[i].code == RETORT_ENOTFOUND && res[i].error);
-		retort_fleet_results_free(res, n);
+	upgrade_all();
+	o.op = RETORT_FLEET_CURRENT;
+	o.jobs = 3;
+	o.read = on_read;
+	o.ctx = &x;
+	CHECK_INT(retort_fleet_run(&res, &n, (const char *const *)names, n_names, pet_chain, &o,
+		NULL), 0);
+	CHECK(!x.path[0] && !x.path[n - 1]);
+	for (i = 1; i + 1 < n; i++) {
+		CHECK(x.path[i] && strcmp(x.path[i], res[i].path) == 0);
+		CHECK(x.as_promised[i]);
+		CHECK_INT(res[i].status, strstr(res[i].path, "tenant-03.db") ?
+			RETORT_FLEET_FAILED : RETORT_FLEET_DONE);
 	}
+	for (i = 0; i < N_TENANTS + 3; i++)
+		free(x.path[i]);
+	for (i = 0; i < n && !strstr(res[i].path, "tenant-03.db"); i++)
+		;
+	CHECK(i < n && res[i].code == RETORT_ENOTFOUND && res[i].error);
+	retort_fleet_results_free(res, n);
+}
 
-	/* one worker, one failure allowed: the corrupt file sorts first, so
-	** nothing else is started (the bad URL failed before the run) */
-	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_DOWNGRADE, "base", 1, 1, RETORT_FLEET_SKIPPED),
-		N_TENANTS);
+/* one worker, one failure allowed: the corrupt file sorts first, so
+** nothing else is started (the bad URL failed before the run) */
+static void test_max_failures(void)
+{
+	retort_fleet_result *res = NULL;
+	size_t n = 0;
+
+	upgrade_all();
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_DOWNGRADE, "base", 1, 1,
+		RETORT_FLEET_SKIPPED), N_TENANTS);
 	CHECK_INT(harness_query_int(res[1].path, "SELECT count(*) FROM retort_version"), 1);
 	retort_fleet_results_free(res, n);
+}
 
-	CHECK_INT(run(&res, &n, revs, RETORT_FLEET_DOWNGRADE, "base", 0, 4, RETORT_FLEET_DONE),
+static void test_downgrade(void)
+{
+	retort_fleet_result *res = NULL;
+	size_t n = 0, i;
+
+	upgrade_all();
+	CHECK_INT(run(&res, &n, pet_chain, RETORT_FLEET_DOWNGRADE, "base", 0, 4, RETORT_FLEET_DONE),
 		N_TENANTS);
 	for (i = 1; i + 1 < n; i++)
 		CHECK_INT(harness_query_int(res[i].path, "SELECT count(*) FROM retort_version"), 0);
 	retort_fleet_results_free(res, n);
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_upgrade),
+	HARNESS_CASE(test_read_hook),
+	HARNESS_CASE(test_max_failures),
+	HARNESS_CASE(test_downgrade),
+};
+
+int main(int argc, char **argv)
+{
+	const char *src = getenv("RETORT_SOURCE_DIR");
+	char cmd[600];
+	size_t i;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	if (!src) {
+		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
+		return 1;
+	}
+	snprintf(revisions, sizeof(revisions), "%s/revisions", src);
+	snprintf(root, sizeof(root), "/tmp/retort-test-fleet-XXXXXX");
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	if (retort_revisions_load(&pet_chain, revisions, NULL) != 0) {
+		fprintf(stderr, "cannot load %s\n", revisions);
+		return 1;
+	}
+	/* given newest first: the results must still come sorted */
+	for (i = N_TENANTS; i-- > 0;)
+		add_name("%s/tenant-%02d.db", (int)i);
+	add_name("sqlite:///%s/tenant-%02d.db", 7);
+	corrupt = add_name("%s/a-corrupt-%d.db", 0);
+	harness_write_file(root, "a-corrupt-0.db", CORRUPT);
+	add_name("postgresql://host/db%d", 0);
+
+	harness_run(HARNESS_CASES(cases));
 
 	for (i = 0; i < n_names; i++)
 		free(names[i]);
-	retort_revisions_free(revs);
+	retort_revisions_free(pet_chain);
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)

@@ -275,11 +275,19 @@ static void test_branches(void)
 	git_repository_free(repo);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_identity),
+	HARNESS_CASE(test_models_at_ref),
+	HARNESS_CASE(test_branches),
+};
+
+int main(int argc, char **argv)
 {
 	char cmd[300];
-	int rc;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	snprintf(root, sizeof(root), "/tmp/retort-test-git-XXXXXX");
 	if (!mkdtemp(root)) {
 		perror("mkdtemp");
@@ -291,9 +299,7 @@ int main(void)
 	unsetenv("GIT_AUTHOR_NAME");
 	unsetenv("GIT_AUTHOR_EMAIL");
 	git_libgit2_init();
-	test_identity();
-	test_models_at_ref();
-	test_branches();
+	harness_run(HARNESS_CASES(cases));
 	git_libgit2_shutdown();
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

@@ -103,12 +103,19 @@ static void test_threads(void)
 	}
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_twice),
+	HARNESS_CASE(test_threads),
+};
+
+int main(int argc, char **argv)
 {
 	const char *src = getenv("RETORT_SOURCE_DIR");
 	char cmd[300];
-	int rc;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	if (!src) {
 		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
 		return 1;
@@ -119,8 +126,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	test_twice();
-	test_threads();
+	harness_run(HARNESS_CASES(cases));
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)

@@ -953,25 +953,31 @@ static void test_cache(void)
 	}
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_parse_and_split),
+	HARNESS_CASE(test_split_cases),
+	HARNESS_CASE(test_split_matches_sqlite),
+	HARNESS_CASE(test_write_markers),
+	HARNESS_CASE(test_checksums),
+	HARNESS_CASE(test_malformed),
+	HARNESS_CASE(test_graph_and_targets),
+	HARNESS_CASE(test_write_schema_verify),
+	HARNESS_CASE(test_cache),
+};
+
+int main(int argc, char **argv)
 {
 	char cmd[300];
-	int rc;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	snprintf(root, sizeof(root), "/tmp/retort-test-revisions-XXXXXX");
 	if (!mkdtemp(root)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	test_parse_and_split();
-	test_split_cases();
-	test_split_matches_sqlite();
-	test_write_markers();
-	test_checksums();
-	test_malformed();
-	test_graph_and_targets();
-	test_write_schema_verify();
-	test_cache();
+	harness_run(HARNESS_CASES(cases));
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)

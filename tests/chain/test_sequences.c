@@ -1591,37 +1591,26 @@ static const char *temp_base(const char *tmpdir)
 	return "/tmp";
 }
 
-int main(void)
+/* The folder main made for the runs (the project, the binary's files). */
+static char *seq_tmp;
+
+/* The seeds the environment asks for (100 by default). */
+static void test_sequences(void)
 {
-	const char *bin = getenv("RETORT_BIN"), *tmpdir = getenv("TMPDIR");
 	unsigned long count, first, seed, k;
-	char *tmp;
 	int seed_given, m;
 	double t0 = now_s();
-
-	if (!bin || !*bin) {
-		fprintf(stderr, "RETORT_BIN is not set: run this through ctest, or set it to the "
-			"retort binary\n");
-		return 1;
-	}
-	tmp = xprintf("%s/retort-seq-XXXXXX", temp_base(tmpdir));
-	if (!mkdtemp(tmp)) {
-		fprintf(stderr, "mkdtemp %s: %s\n", tmp, strerror(errno));
-		return 1;
-	}
-	if (run_setup(bin, tmp) < 0)
-		return 1;
 
 	count = harness_env_number("RETORT_SEQ_COUNT", 100, NULL);
 	first = harness_env_number("RETORT_SEQ_SEED", 0, &seed_given);
 	if (seed_given) {
-		run_sequence(first, 1, tmp);
+		run_sequence(first, 1, seq_tmp);
 		count = 1;
 	} else {
 		first = harness_env_number("RETORT_SEQ_FIRST", 1, NULL);
 		for (seed = first; seed < first + count; seed++)
-			run_sequence(seed, 0, tmp);
-		remove_tree(tmp);
+			run_sequence(seed, 0, seq_tmp);
+		remove_tree(seq_tmp);
 	}
 
 	printf("sequences: %lu (seeds %lu..%lu), passed %lu, stopped by data %lu (projects "
@@ -1649,6 +1638,32 @@ int main(void)
 			CHECK(R.applied[m] > 0);
 		CHECK(R.inplace > 0);
 	}
-	sqlite3_free(tmp);
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_sequences),
+};
+
+int main(int argc, char **argv)
+{
+	const char *bin = getenv("RETORT_BIN"), *tmpdir = getenv("TMPDIR");
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	if (!bin || !*bin) {
+		fprintf(stderr, "RETORT_BIN is not set: run this through ctest, or set it to the "
+			"retort binary\n");
+		return 1;
+	}
+	seq_tmp = xprintf("%s/retort-seq-XXXXXX", temp_base(tmpdir));
+	if (!mkdtemp(seq_tmp)) {
+		fprintf(stderr, "mkdtemp %s: %s\n", seq_tmp, strerror(errno));
+		return 1;
+	}
+	if (run_setup(bin, seq_tmp) < 0)
+		return 1;
+	harness_run(HARNESS_CASES(cases));
+	sqlite3_free(seq_tmp);
 	return harness_done();
 }

@@ -863,7 +863,8 @@ done:
 	pair_release(&p);
 }
 
-int main(void)
+/* The seeds the environment asks for (500 by default). */
+static void test_pairs(void)
 {
 	unsigned long count, first, seed, k;
 	int seed_given;
@@ -912,5 +913,18 @@ int main(void)
 		CHECK(S.passed * 2 > S.pairs);
 		CHECK(S.noop * 20 < S.pairs);
 	}
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_pairs),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

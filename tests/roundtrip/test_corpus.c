@@ -210,7 +210,8 @@ done:
 	free(errtext);
 }
 
-int main(void)
+/* Every file of tests/fixtures/schemas/, by the library and the binary. */
+static void test_corpus(void)
 {
 	const char *src = getenv("RETORT_SOURCE_DIR"), *bin = getenv("RETORT_BIN");
 	char *names[MAX_FILES], *dir, tmpl[] = "/tmp/retort-corpus-XXXXXX", *tmp;
@@ -220,7 +221,8 @@ int main(void)
 	memset(&st, 0, sizeof(st));
 	if (!src || !bin) {
 		fprintf(stderr, "RETORT_SOURCE_DIR and RETORT_BIN must be set (ctest sets them)\n");
-		return 1;
+		harness_failed++;
+		return;
 	}
 	dir = join(src, "tests/fixtures/schemas");
 	n = list_sql(dir, names, MAX_FILES);
@@ -259,5 +261,18 @@ int main(void)
 	printf("corpus: %lu files, %lu failed; checked %lu tables, %lu indexes, %lu views, "
 		"%lu triggers\n", st.schemas, st.failures, st.tables, st.indexes, st.views,
 		st.triggers);
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_corpus),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

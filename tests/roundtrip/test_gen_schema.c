@@ -5,6 +5,7 @@
 ** same SQL.
 **
 **   test_gen_schema                    check seeds 1..RETORT_GEN_COUNT (1000)
+**   test_gen_schema --case seeds       the same (harness.h: its one case)
 **   test_gen_schema SEED [MUTATION]    print the SQL of one seed (after one
 **                                      mutation, by number or name)
 */
@@ -142,13 +143,12 @@ static void check_seed(uint64_t seed, tally *t)
 	gen_schema_release(&again);
 }
 
-int main(int argc, char **argv)
+/* Seeds 1..RETORT_GEN_COUNT (1000). */
+static void test_seeds(void)
 {
 	unsigned long n, i;
 	tally t;
 
-	if (argc > 1)
-		return print_one(argv[1], argc > 2 ? argv[2] : NULL);
 	memset(&t, 0, sizeof(t));
 	n = env_count("RETORT_GEN_COUNT", 1000);
 	for (i = 1; i <= n; i++)
@@ -165,5 +165,22 @@ int main(int argc, char **argv)
 		CHECK(t.generated > 0 && t.fks > 0 && t.checks > 0 && t.uniques > 0);
 		CHECK(t.partial > 0 && t.views > 0 && t.triggers > 0);
 	}
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_seeds),
+};
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	/* a seed, not an option: print its SQL */
+	if (argc > 1 && argv[1][0] != '-')
+		return print_one(argv[1], argc > 2 ? argv[2] : NULL);
+	rc = harness_args(argc, argv, HARNESS_CASES(cases));
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

@@ -116,7 +116,8 @@ static void check_mutations(uint64_t seed, const char *sql, const retort_schema 
 	}
 }
 
-int main(void)
+/* The seeds the environment asks for (400 by default). */
+static void test_seeds(void)
 {
 	unsigned long count, first, last, seed;
 	int seed_given;
@@ -171,5 +172,18 @@ int main(void)
 	if (st.failures)
 		fprintf(stderr, "reproduce a failure with RETORT_ROUNDTRIP_SEED=N (prints its "
 			"SQL and YAML), or print its SQL with test_gen_schema N\n");
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_seeds),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

@@ -34,7 +34,7 @@ static void check_json(const char *in, const char *want)
 	buf_release(&b);
 }
 
-int main(void)
+static void test_visible(void)
 {
 	static const sample visible[] = {
 		{ "plain text, caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88", "plain text, caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88" },
@@ -53,13 +53,6 @@ int main(void)
 		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },
 		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" },
 	};
-	static const sample json[] = {
-		{ "caf\xc3\xa9 \"q\" \\ \xf0\x9f\x90\x88", "\"caf\xc3\xa9 \\\"q\\\" \\\\ \xf0\x9f\x90\x88\"" },
-		{ "a\nb\tc\x1b\x7f", "\"a\\nb\\tc\\u001b\\u007f\"" },
-		{ "\xc2\x9b\xe2\x80\xa8", "\"\\u009b\\u2028\"" },
-		{ "a\xff" "b\xed\xa0\x80", "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
-		{ "\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
-	};
 	retort_buf b = RETORT_BUF_INIT;
 	size_t i;
 
@@ -69,14 +62,46 @@ int main(void)
 	/* a length, not a NUL, ends the text */
 	buf_visible(&b, "ab\ncd", 3, 0);
 	CHECK_STR(b.ptr, "ab\\n");
-	buf_clear(&b);
+	buf_release(&b);
+}
+
+static void test_comment(void)
+{
+	retort_buf b = RETORT_BUF_INIT;
 
 	buf_comment(&b, "warning: drops table %s", "t\n.shell touch x\n--");
 	CHECK_STR(b.ptr, "-- warning: drops table t\\n.shell touch x\\n--\n");
 	buf_release(&b);
+}
+
+static void test_json(void)
+{
+	static const sample json[] = {
+		{ "caf\xc3\xa9 \"q\" \\ \xf0\x9f\x90\x88", "\"caf\xc3\xa9 \\\"q\\\" \\\\ \xf0\x9f\x90\x88\"" },
+		{ "a\nb\tc\x1b\x7f", "\"a\\nb\\tc\\u001b\\u007f\"" },
+		{ "\xc2\x9b\xe2\x80\xa8", "\"\\u009b\\u2028\"" },
+		{ "a\xff" "b\xed\xa0\x80", "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+	};
+	size_t i;
 
 	for (i = 0; i < sizeof(json) / sizeof(json[0]); i++)
 		check_json(json[i].in, json[i].want);
 	check_json(NULL, "null");
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_visible),
+	HARNESS_CASE(test_comment),
+	HARNESS_CASE(test_json),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

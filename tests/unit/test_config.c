@@ -664,11 +664,25 @@ static void test_init(void)
 	}
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_url_forms),
+	HARNESS_CASE(test_bad_urls),
+	HARNESS_CASE(test_bad_configs),
+	HARNESS_CASE(test_defaults),
+	HARNESS_CASE(test_full_config),
+	HARNESS_CASE(test_precedence),
+	HARNESS_CASE(test_discovery),
+	HARNESS_CASE(test_init),
+};
+
+int main(int argc, char **argv)
 {
 	const char *base = getenv("TMPDIR");
 	char templ[PATH_MAX];
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	snprintf(templ, sizeof(templ), "%s/retort-test-config-XXXXXX",
 		base && *base ? base : "/tmp");
 	if (!getcwd(start_cwd, sizeof(start_cwd)) || !mkdtemp(templ)) {
@@ -682,14 +696,7 @@ int main(void)
 	}
 	env_clear();
 
-	test_url_forms();
-	test_bad_urls();
-	test_bad_configs();
-	test_defaults();
-	test_full_config();
-	test_precedence();
-	test_discovery();
-	test_init();
+	harness_run(HARNESS_CASES(cases));
 
 	remove_tree(tmp);
 	return harness_done();

@@ -74,14 +74,14 @@ static void fold(done_renames *acc, const char *const *revs, size_t n)
 	}
 }
 
-int main(void)
+static void test_round_trip(void)
 {
 	static const char *const names[] = {
 		"plain", "with \"quotes\"", "a, b -> c.d", "line\nbreak", "tab\there", "",
 		"caf\xc3\xa9", "x'00'", "[bracket]", "`tick`", "-- comment", "\u202ebidi",
 	};
 	size_t i, j, n = sizeof(names) / sizeof(names[0]);
-	done_renames r = { NULL, 0, 0 }, acc;
+	done_renames r = { NULL, 0, 0 };
 
 	for (i = 0; i < n; i++) {
 		j = (i + 1) % n;
@@ -91,7 +91,10 @@ int main(void)
 	check_round_trip(&r);
 	done_renames_release(&r);
 	check_round_trip(&r);
+}
 
+static void test_parse(void)
+{
 	check_parse(NULL, "");
 	check_parse("", "");
 	check_parse("pet -> animal, animal.nme->name",
@@ -106,6 +109,11 @@ int main(void)
 	check_bad("a -> x'0'", 5);
 	check_bad("a -> x'00'", 5);
 	check_bad("1 -> b", 0);
+}
+
+static void test_chains(void)
+{
+	done_renames acc;
 
 	/* a swap in one revision: both done */
 	{
@@ -149,5 +157,20 @@ int main(void)
 		CHECK(done_renames_has(&acc, NULL, "dog", "cat"));
 		done_renames_release(&acc);
 	}
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_round_trip),
+	HARNESS_CASE(test_parse),
+	HARNESS_CASE(test_chains),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

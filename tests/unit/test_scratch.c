@@ -189,18 +189,25 @@ static void test_refusal(void)
 	CHECK(scratch_refusal("EXPLAIN ATTACH 'x.db' AS w;", 0) == NULL);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_seal),
+	HARNESS_CASE(test_chain),
+	HARNESS_CASE(test_refusal),
+};
+
+int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/retort-test-scratch.XXXXXX";
 	char cwd[PATH_MAX];
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	if (!getcwd(cwd, sizeof(cwd)) || !mkdtemp(dir) || chdir(dir) != 0) {
 		perror("test_scratch: setting up");
 		return 2;
 	}
-	test_seal();
-	test_chain();
-	test_refusal();
+	harness_run(HARNESS_CASES(cases));
 	if (chdir(cwd) != 0 || rmdir(dir) != 0)
 		perror("test_scratch: cleaning up");
 	return harness_done();

@@ -307,11 +307,19 @@ static void test_model_views(void)
 	retort_schema_free(other);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_canonical),
+	HARNESS_CASE(test_expressions),
+	HARNESS_CASE(test_schemas),
+	HARNESS_CASE(test_model_views),
+};
+
+int main(int argc, char **argv)
 {
-	test_canonical();
-	test_expressions();
-	test_schemas();
-	test_model_views();
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

@@ -1,14 +1,257 @@
 /*
-** test_sqltok.c: what model text may be spliced into SQL (lib/sqltok.c):
-** type names as SQLite's grammar reads them (sql_is_type_name), and pieces
-** of SQL that are whole (sql_piece_fault). Each accepted type is also
-** declared in a real SQLite table, which must keep the whole text as the
-** column's type.
+** test_sqltok.c: the tokenizer and what is built on it (lib/sqltok.c): the
+** tokens of a text with SQLite's quoting rules, names unquoted, the cursor
+** that skips spaces and comments, the canonical form, renames, mentions,
+** literals and where a statement ends; then what model text may be spliced
+** into SQL: type names as SQLite's grammar reads them (sql_is_type_name),
+** and pieces of SQL that are whole (sql_piece_fault). Each accepted type is
+** also declared in a real SQLite table, which must keep the whole text as
+** the column's type.
 */
 #include "harness.h"
 #include "sqltok.h"
 
+#include "buf.h"
+
 #include <sqlite3.h>
+
+/* The tokens of `sql` as "TYPE text" lines (spaces shown as TYPE only). */
+static char *tokens_of(const char *sql)
+{
+	static const char *const names[] = { "EOF", "SPACE", "COMMENT", "WORD", "QUOTED",
+		"STRING", "BLOB", "NUMBER", "VARIABLE", "LP", "RP", "COMMA", "SEMI", "OP",
+		"ILLEGAL" };
+	retort_buf b = RETORT_BUF_INIT;
+	const char *p = sql;
+	sqltok t;
+
+	do {
+		t = sqltok_at(p);
+		buf_puts(&b, names[t.type]);
+		if (t.type != TK_SPACE && t.type != TK_EOF)
+			buf_printf(&b, " %.*s", (int)t.n, t.z);
+		buf_putc(&b, '\n');
+		p += t.n;
+	} while (t.type != TK_EOF);
+	return buf_detach(&b);
+}
+
+static void check_tokens(const char *sql, const char *want)
+{
+	char *got = tokens_of(sql);
+
+	CHECK_STR(got, want);
+	if (got && strcmp(got, want) != 0) {
+		fprintf(stderr, "  tokens of: %s\n", sql);
+		harness_print_text_diff(want, got);
+	}
+	free(got);
+}
+
+static void test_tokens(void)
+{
+	check_tokens("SELECT 'it''s', \"a\"\"b\", [c\"d], `e``f`, x'00fF' FROM t;",
+		"WORD SELECT\nSPACE\nSTRING 'it''s'\nCOMMA ,\nSPACE\nQUOTED \"a\"\"b\"\n"
+		"COMMA ,\nSPACE\nQUOTED [c\"d]\nCOMMA ,\nSPACE\nQUOTED `e``f`\nCOMMA ,\n"
+		"SPACE\nBLOB x'00fF'\nSPACE\nWORD FROM\nSPACE\nWORD t\nSEMI ;\nEOF\n");
+	check_tokens("1 .5 1.5e-3 0x1F 12abc",
+		"NUMBER 1\nSPACE\nNUMBER .5\nSPACE\nNUMBER 1.5e-3\nSPACE\nNUMBER 0x1F\n"
+		"SPACE\nNUMBER 12abc\nEOF\n");
+	check_tokens("?1 ?:a@b $c", "VARIABLE ?1\nSPACE\nVARIABLE ?\nVARIABLE :a\nVARIABLE @b\n"
+		"SPACE\nVARIABLE $c\nEOF\n");
+	check_tokens("a<>b!=c<=d>=e==f||g<<h>>i->j->>k<l",
+		"WORD a\nOP <>\nWORD b\nOP !=\nWORD c\nOP <=\nWORD d\nOP >=\nWORD e\n"
+		"OP ==\nWORD f\nOP ||\nWORD g\nOP <<\nWORD h\nOP >>\nWORD i\nOP ->\n"
+		"WORD j\nOP ->>\nWORD k\nOP <\nWORD l\nEOF\n");
+	check_tokens("(a,b)-- to the end\n/* a\n block */ _x9 caf\xc3\xa9",
+		"LP (\nWORD a\nCOMMA ,\nWORD b\nRP )\nCOMMENT -- to the end\nSPACE\n"
+		"COMMENT /* a\n block */\nSPACE\nWORD _x9\nSPACE\nWORD caf\xc3\xa9\nEOF\n");
+	/* unterminated: a quote is illegal to the end, a block comment is not
+	** (SQLite reads it to the end of the text) */
+	check_tokens("'open", "ILLEGAL 'open\nEOF\n");
+	check_tokens("a \"open", "WORD a\nSPACE\nILLEGAL \"open\nEOF\n");
+	check_tokens("[open", "ILLEGAL [open\nEOF\n");
+	check_tokens("x'00", "ILLEGAL x'00\nEOF\n");
+	check_tokens("/* open", "COMMENT /* open\nEOF\n");
+	check_tokens("", "EOF\n");
+}
+
+static void check_name(const char *sql, const char *want)
+{
+	sqltok t = sqltok_at(sql);
+	char *got = sqltok_name(&t);
+
+	CHECK(sqltok_is_name(&t));
+	CHECK_STR(got, want);
+	free(got);
+}
+
+static void test_names(void)
+{
+	sqltok t = sqltok_at("42");
+
+	check_name("plain", "plain");
+	check_name("\"a \"\"q\"\" b\"", "a \"q\" b");
+	check_name("[a \"b\"]", "a \"b\"");
+	check_name("`a``b`", "a`b");
+	check_name("'it''s'", "it's");
+	check_name("\"\"", "");
+	CHECK(!sqltok_is_name(&t));
+	t = sqltok_at("(");
+	CHECK(!sqltok_is_name(&t));
+
+	CHECK(sql_name_is_plain("pet_owner2"));
+	CHECK(sql_name_is_plain("_x"));
+	CHECK(!sql_name_is_plain("2pet"));
+	CHECK(!sql_name_is_plain("select"));
+	CHECK(!sql_name_is_plain("Order"));
+	CHECK(!sql_name_is_plain("a b"));
+	CHECK(!sql_name_is_plain("a-b"));
+	CHECK(!sql_name_is_plain(""));
+	CHECK(!sql_name_is_plain("caf\xc3\xa9"));
+}
+
+static void test_cursor(void)
+{
+	static const char padded[] = "  a b \n";
+	sqlcur c;
+	char *name;
+
+	sqlcur_init(&c, " /* c */ CREATE  TABLE -- x\n \"t\" (a, (b), c) WITHOUT rowid");
+	CHECK(sqlcur_is(&c, "create"));
+	CHECK(!sqlcur_accept(&c, "TABLE"));
+	CHECK(sqlcur_accept(&c, "CREATE"));
+	CHECK(sqlcur_accept(&c, "table"));
+	CHECK_INT(c.tok.type, TK_QUOTED);
+	/* a quoted word is a name, never a keyword */
+	CHECK(!sqlcur_is(&c, "t"));
+	name = sqltok_name(&c.tok);
+	CHECK_STR(name, "t");
+	free(name);
+	sqlcur_advance(&c);
+	CHECK_INT(c.tok.type, TK_LP);
+	sqlcur_skip_group(&c);
+	CHECK(sqlcur_is(&c, "WITHOUT"));
+	CHECK_INT(c.prev_end[-1], ')');
+	sqlcur_advance(&c);
+	CHECK(sqlcur_accept(&c, "ROWID"));
+	CHECK_INT(c.tok.type, TK_EOF);
+	/* skipping an unclosed group stops at the end */
+	sqlcur_init(&c, "(a, (b)");
+	sqlcur_skip_group(&c);
+	CHECK_INT(c.tok.type, TK_EOF);
+
+	name = sql_trimmed(padded, padded + sizeof(padded) - 1);
+	CHECK_STR(name, "a b");
+	free(name);
+}
+
+typedef struct pair {
+	const char *in, *want;
+} pair;
+
+static void test_canonical_forms(void)
+{
+	static const pair plain[] = {
+		{ "select  a,b -- c\nfrom [t] /* x */ where a<>1",
+		  "SELECT A , B FROM T WHERE A != 1" },
+		{ "a == 0x10", "A = 16" },
+		{ "\"order\".\"x\" = 'It''s'", "\"ORDER\" . X = 'It''s'" },
+		/* a real by its value: 1.50 and 15e-1 are one number, 1 another */
+		{ "f(1.50) + 15e-1 + 1", "F ( R15E-1 ) + R15E-1 + 1" },
+		{ "\"x\" = 1", "\"x\" = 1" },
+		{ "", "" },
+	};
+	static const pair dq[] = {
+		{ "\"x\" = 1", "X = 1" },
+		{ "\"a b\" = `c`", "\"A B\" = C" },
+	};
+	static const pair loose[] = {
+		{ "((a)) + (b)", "A + B" },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		got = sql_canonical(plain[i].in, 0);
+		CHECK_STR(got, plain[i].want);
+		free(got);
+	}
+	for (i = 0; i < sizeof(dq) / sizeof(dq[0]); i++) {
+		got = sql_normalize(dq[i].in);
+		CHECK_STR(got, dq[i].want);
+		free(got);
+	}
+	for (i = 0; i < sizeof(loose) / sizeof(loose[0]); i++) {
+		got = sql_canonical(loose[i].in, SQL_CANON_LOOSE);
+		CHECK_STR(got, loose[i].want);
+		free(got);
+	}
+	CHECK(sql_equal("CREATE TABLE t(a INT)", "create   table \"T\" ( a int ) -- x"));
+	CHECK(!sql_equal("CREATE TABLE t(a INT)", "CREATE TABLE t(a TEXT)"));
+	CHECK(!sql_equal("x = 1", "x = 1.0"));
+	CHECK(sql_equal(NULL, NULL));
+	CHECK(!sql_equal("x", NULL));
+}
+
+static void test_renames_and_mentions(void)
+{
+	static const char *const from[] = { "pet", "name" };
+	static const char *const to[] = { "animal", "full name" };
+	char *got;
+
+	got = sql_rename_names("SELECT name, \"Pet\".[NAME], 'name', name(x) FROM pet", from,
+		to, 2);
+	CHECK_STR(got, "SELECT \"full name\", \"animal\".\"full name\", 'name', name(x) "
+		"FROM \"animal\"");
+	free(got);
+	got = sql_rename_names("x -- pet\n", from, to, 2);
+	CHECK_STR(got, "x -- pet\n");
+	free(got);
+	CHECK(sql_rename_names(NULL, from, to, 2) == NULL);
+
+	CHECK(sql_mentions("SELECT * FROM \"PET\"", from, 1));
+	CHECK(sql_mentions("SELECT 'pet'", from, 1));
+	CHECK(!sql_mentions("SELECT pets, carpet -- pet", from, 1));
+	CHECK(!sql_mentions(NULL, from, 1));
+}
+
+static void test_literals(void)
+{
+	static const char *const yes[] = { "1", "-1.5", "+0x10", "'text'", "x'00'", "NULL",
+		"true", "False", NULL };
+	static const char *const no[] = { "", "1 + 1", "-'a'", "(1)", "abs(1)", "a", "- 1x",
+		"'open", "--1", NULL };
+	const char *const *p;
+
+	for (p = yes; *p; p++)
+		CHECK(sql_is_literal(*p, 0));
+	for (p = no; *p; p++)
+		CHECK(!sql_is_literal(*p, 1));
+	CHECK(!sql_is_literal("CURRENT_TIMESTAMP", 0));
+	CHECK(sql_is_literal("current_date", 1));
+}
+
+static void check_end(const char *z, long want)
+{
+	const char *end = sql_statement_end(z);
+
+	CHECK_INT(end ? end - z : -1, want);
+}
+
+static void test_statement_end(void)
+{
+	check_end("SELECT 1; SELECT 2;", 9);
+	check_end("SELECT ';'; x", 11);
+	check_end("SELECT \";\" -- ;\n;", 17);
+	check_end("SELECT 1 /* ; */", -1);
+	check_end("CREATE TRIGGER r AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END; x", 65);
+	check_end("create temp trigger r after insert on t begin delete from u; end;", 65);
+	check_end("EXPLAIN CREATE TRIGGER r AFTER INSERT ON t BEGIN SELECT 1; END;", 63);
+	check_end("", -1);
+	check_end("SELECT 1", -1);
+	check_end(";", 1);
+}
 
 /* Does SQLite keep the whole of `type` as the declared type of a column? */
 static int sqlite_keeps_type(sqlite3 *db, const char *type)
@@ -94,9 +337,24 @@ static void test_pieces(void)
 	CHECK_STR(sql_piece_fault("SELECT (1", 1), "unbalanced parentheses in SQL");
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_tokens),
+	HARNESS_CASE(test_names),
+	HARNESS_CASE(test_cursor),
+	HARNESS_CASE(test_canonical_forms),
+	HARNESS_CASE(test_renames_and_mentions),
+	HARNESS_CASE(test_literals),
+	HARNESS_CASE(test_statement_end),
+	HARNESS_CASE(test_type_names),
+	HARNESS_CASE(test_pieces),
+};
+
+int main(int argc, char **argv)
 {
-	test_type_names();
-	test_pieces();
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }
