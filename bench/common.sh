@@ -25,14 +25,16 @@ bench_need() {
 		  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
 }
 
-# write_rebuild_sql FILE: the floor of the big rebuild (diff.sh, compare.sh),
-# SQLite's 12-step procedure written by hand for t(id, a, b, c) with b made
-# NOT NULL and its two indexes.
+# write_rebuild_sql FILE [COLUMNS]: the floor of the big rebuild (diff.sh,
+# compare.sh, inplace.sh), SQLite's 12-step procedure written by hand for
+# t(id, a, b, c) and its two indexes; COLUMNS is the new table's column list
+# (default: b made NOT NULL).
 write_rebuild_sql() {
-	cat >"$1" <<-'SQL'
+	local cols=${2:-id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL, c REAL}
+	cat >"$1" <<-SQL
 	PRAGMA foreign_keys = OFF;
 	BEGIN IMMEDIATE;
-	CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL, c REAL);
+	CREATE TABLE t_new ($cols);
 	INSERT INTO t_new (id, a, b, c) SELECT id, a, b, c FROM t;
 	DROP TABLE t;
 	ALTER TABLE t_new RENAME TO t;

@@ -13,6 +13,11 @@
 **            no database at all (none may appear); then a fresh database:
 **            `upgrade` to S0's revision, rows, `upgrade` to Sk's, rows,
 **            `upgrade head`.
+** The mutations take tables in place too (issue 20: NOT NULL, defaults,
+** CHECKs, foreign keys dropped or added); a default changed is as often as
+** not on a column an earlier step added, so that the rows written before its
+** ADD COLUMN read it (the trap of an in-place default). The live revisions
+** that change a table in place are counted, and must be there.
 ** Then, for each: the database is exactly Sn (retort_schema_equal against
 ** Sn built from SQL, and SQLite's PRAGMAs through sqlcheck's fingerprint),
 ** integrity_check and foreign_key_check clean, every surviving value kept
@@ -98,6 +103,7 @@ static struct {
 	unsigned long sequences, passed, stopped, up_stops, down_stops;
 	unsigned long steps, noop_steps, revisions, both_made, same_text, commands;
 	unsigned long steps_applied;  /* over both projects: steps up to where each ended */
+	unsigned long inplace;        /* live revisions whose upgrade edits a table in place */
 	unsigned long applied[GEN_MUT_COUNT];
 	unsigned long fails[F_COUNT], fail_seeds[F_COUNT][LISTED_SEEDS];
 	unsigned long disproved;
@@ -1146,7 +1152,9 @@ static const struct refusal {
 	{"Cannot add a NOT NULL column", {"NOT NULL", NULL}},
 	{"UNIQUE constraint failed", {"UNIQUE", "unique index", "primary key", "collation", NULL}},
 	{"CHECK constraint failed", {"CHECK", NULL}},
-	{"foreign key", {"foreign key", "their parent", "primary key", NULL}},
+	/* an in-place step's guard (lib/inplace.c) names the row it found */
+	{"a row breaks the new CHECK", {"CHECK", NULL}},
+	{"foreign key", {"foreign key", "their parent", "its parent", "primary key", NULL}},
 	{"datatype mismatch", {"STRICT", "the rowid", " from ", NULL}},
 	{"cannot store", {"STRICT", " from ", NULL}},
 };
@@ -1490,6 +1498,16 @@ static void count_same_text(const seq *q, const project *a, const project *b)
 		}
 }
 
+/* The revisions that change a table in place (issue 20): they edit
+** sqlite_schema. */
+static void count_inplace(const seq *q, const project *p)
+{
+	size_t i;
+
+	for (i = 0; i <= q->n; i++)
+		R.inplace += p->id[i] && strstr(p->up[i], "writable_schema") != NULL;
+}
+
 static void run_sequence(uint64_t seed, int detail, const char *tmp)
 {
 	seq q;
@@ -1517,6 +1535,7 @@ static void run_sequence(uint64_t seed, int detail, const char *tmp)
 	/* a failure in one project does not hide one in the other */
 	ok = run_offline(&q, &off) == 0 && ok;
 	count_same_text(&q, &live, &off);
+	count_inplace(&q, &live);
 	R.steps_applied += live.last + off.last;
 	if (!ok && !q.failed)
 		fail(&q, NULL, 0, F_SETUP, NULL, NULL, "a check gave up without saying why (a test bug)");
@@ -1603,6 +1622,7 @@ static void test_sequences(void)
 		"rows: %lu tried, %lu inserted\n", R.steps, R.noop_steps, R.steps ? 50.0 *
 		(double)R.steps_applied / (double)R.steps : 0.0, R.revisions, R.same_text, R.both_made,
 		R.commands, R.rows.tried, R.rows.inserted);
+	printf("revisions changing a table in place: %lu\n", R.inplace);
 	if (R.disproved)
 		printf("integrity_check: %lu false reports of SQLite 3.40.1 on WITHOUT ROWID tables, "
 			"each disproved by reading the column\n", R.disproved);
@@ -1616,6 +1636,7 @@ static void test_sequences(void)
 		CHECK(R.steps_applied > R.steps);
 		for (m = 0; m < GEN_MUT_COUNT; m++)
 			CHECK(R.applied[m] > 0);
+		CHECK(R.inplace > 0);
 	}
 }
 

@@ -18,6 +18,11 @@
 **     or, only when the upgrade lost data (dropped a table or column,
 **     narrowed a type) and a downgrade step flags a data risk, refuse and
 **     leave the upgraded database exactly as it was.
+** Odd seeds build A as a database written over time holds it: the rows
+** stored before one table's last column was added by ALTER TABLE ADD COLUMN
+** (they read its default from the definition), the column one whose
+** default B changes where it can be: the trap of changing a default in
+** place (issue 20). In-place steps are counted, and must be made.
 ** Scripts are applied as retort_plan_script() writes them, with
 ** sqlite3_exec, as `sqlite3 -bail` would run them: the script's own guard
 ** must stop a commit that would leave a foreign key without its parent
@@ -25,6 +30,9 @@
 **
 **   test_diff_pairs                   seeds 1..RETORT_PAIRS_COUNT (500), from
 **                                     RETORT_PAIRS_FIRST (1)
+**   RETORT_PAIRS_INPLACE=1 test_diff_pairs
+**                                     only the kinds of change a table may
+**                                     take in place (test_inplace_pairs)
 **   RETORT_PAIRS_SEED=N test_diff_pairs
 **                                     the one seed, with A's and B's SQL and
 **                                     both scripts
@@ -91,7 +99,9 @@ typedef struct run_stats {
 	unsigned long applied[GEN_MUT_COUNT];
 	unsigned long fails[F_COUNT];
 	unsigned long fail_seeds[F_COUNT][LISTED_SEEDS];
-	unsigned long steps, rebuilds, risky;
+	unsigned long steps, rebuilds, inplace, risky;
+	unsigned long added, added_changed; /* A with rows older than a column */
+	int inplace_only;        /* RETORT_PAIRS_INPLACE: in-place kinds only */
 	unsigned long iwr_workaround;
 	rows_stats rows;
 } run_stats;
@@ -319,6 +329,24 @@ static void tmaps_release(tmaps *m)
 	free(m->v);
 }
 
+/* The kinds of change a table may take in place (issue 20): with
+** RETORT_PAIRS_INPLACE=1 the only ones drawn. */
+static const gen_mutation inplace_kinds[] = {
+	GEN_MUT_NOT_NULL, GEN_MUT_DEFAULT, GEN_MUT_DROP_CHECK, GEN_MUT_ADD_CHECK,
+	GEN_MUT_ADD_FK, GEN_MUT_DROP_FK, GEN_MUT_FK_ACTION,
+};
+#define N_INPLACE_KINDS (sizeof(inplace_kinds) / sizeof(inplace_kinds[0]))
+
+static int is_inplace_kind(gen_mutation m)
+{
+	size_t i;
+
+	for (i = 0; i < N_INPLACE_KINDS; i++)
+		if (inplace_kinds[i] == m)
+			return 1;
+	return 0;
+}
+
 /* B = A after 1..4 mutations, each of a kind drawn from the seed (a kind
 ** that finds nothing to change is drawn again). */
 static void make_b(pair *p)
@@ -331,7 +359,9 @@ static void make_b(pair *p)
 	for (i = 0; i < n; i++) {
 		int tries;
 		for (tries = 0; tries < 50; tries++) {
-			gen_mutation m = (gen_mutation)gen_rng_below(&r, GEN_MUT_COUNT);
+			gen_mutation m = S.inplace_only ?
+				inplace_kinds[gen_rng_below(&r, (uint32_t)N_INPLACE_KINDS)] :
+				(gen_mutation)gen_rng_below(&r, GEN_MUT_COUNT);
 			char *what = NULL;
 			if (gen_schema_mutate(&p->gb, m, gen_rng_next(&r), &what)) {
 				char *line = sqlite3_mprintf("%s: %s", gen_mutation_name(m), what);
@@ -574,11 +604,86 @@ static unsigned plan_risks(const retort_plan *plan, retort_direction dir)
 			risks |= si.risks;
 			if (dir == RETORT_UPGRADE)
 				S.rebuilds += strcmp(si.kind, "rebuild_table") == 0;
+			if (dir == RETORT_UPGRADE)
+				S.inplace += strcmp(si.kind, "inplace_table") == 0;
 		}
 	}
 	if (dir == RETORT_UPGRADE)
 		S.steps += n;
 	return risks;
+}
+
+/* A table whose last column B gives another default, or NULL. */
+static const char *default_changed_last(const pair *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->ga.ntables; i++) {
+		const gen_table *ta = &p->ga.tables[i];
+		const gen_column *ca = ta->ncols ? &ta->cols[ta->ncols - 1] : NULL;
+		for (j = 0; ca && j < p->gb.ntables; j++) {
+			const gen_table *tb = &p->gb.tables[j];
+			size_t k;
+			if (sqlite3_stricmp(ta->name, tb->name) != 0)
+				continue;
+			for (k = 0; k < tb->ncols; k++) {
+				const gen_column *cb = &tb->cols[k];
+				if (sqlite3_stricmp(ca->name, cb->name) == 0 &&
+				    (!ca->default_sql != !cb->default_sql ||
+				     (ca->default_sql && strcmp(ca->default_sql, cb->default_sql) != 0)))
+					return ta->name;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+** A in memory, with rows. Odd seeds build it as a database written over
+** time holds it: the rows stored before one table's last column was added
+** by ALTER TABLE ADD COLUMN, so that they read its default from the table's
+** definition; the column one whose default B changes where it can be (the
+** trap of an in-place default change, issue 20). Where SQLite refuses that
+** ADD COLUMN, A is built at once. Returns 0, or -1 with `*msg`.
+*/
+static int build_a(pair *p, rows_stats *rs, char **msg)
+{
+	char *before = NULL, *add = NULL, *after = NULL;
+	int split = 0, rc = -1;
+
+	if (p->seed & 1)
+		split = gen_schema_split_added(&p->ga, p->seed, default_changed_last(p), &before,
+			&add, &after);
+	if (split) {
+		/* SQLite may still refuse the split (a UNIQUE index over the column,
+		** which all the old rows share): then A is built at once */
+		if (sqlite3_open(":memory:", &p->db) == SQLITE_OK &&
+		    sqlite3_exec(p->db, before, NULL, NULL, NULL) == SQLITE_OK &&
+		    rows_fill(p->db, p->seed, rs, msg) == 0 &&
+		    sqlite3_exec(p->db, add, NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_exec(p->db, after, NULL, NULL, NULL) == SQLITE_OK) {
+			S.added++;
+			S.added_changed += split == 2;
+			rc = 0;
+			goto done;
+		}
+		free(*msg);
+		*msg = NULL;
+		sqlite3_close(p->db);
+		p->db = NULL;
+		memset(rs, 0, sizeof(*rs));
+	}
+	if (sqlite3_open(":memory:", &p->db) != SQLITE_OK ||
+	    sqlite3_exec(p->db, p->asql, NULL, NULL, NULL) != SQLITE_OK) {
+		*msg = xstrdup(sqlite3_errmsg(p->db));
+		goto done;
+	}
+	rc = rows_fill(p->db, p->seed, rs, msg);
+done:
+	free(before);
+	free(add);
+	free(after);
+	return rc;
 }
 
 static void run_pair(uint64_t seed, int detail)
@@ -656,13 +761,8 @@ static void run_pair(uint64_t seed, int detail)
 	S.risky += (risks & DATA_RISKS) != 0;
 
 	/* A, with rows */
-	if (sqlite3_open(":memory:", &p.db) != SQLITE_OK ||
-	    sqlite3_exec(p.db, p.asql, NULL, NULL, NULL) != SQLITE_OK) {
-		fail(&p, F_SETUP, "building A: %s", sqlite3_errmsg(p.db));
-		goto done;
-	}
-	if (rows_fill(p.db, seed, &rs, &msg) < 0) {
-		fail(&p, F_SETUP, "rows: %s", msg);
+	if (build_a(&p, &rs, &msg) < 0) {
+		fail(&p, F_SETUP, "building A with rows: %s", msg);
 		goto done;
 	}
 	S.rows.tables += rs.tables;
@@ -773,6 +873,7 @@ static void test_pairs(void)
 	int m;
 
 	memset(&S, 0, sizeof(S));
+	S.inplace_only = harness_env_number("RETORT_PAIRS_INPLACE", 0, NULL) != 0;
 	count = harness_env_number("RETORT_PAIRS_COUNT", 500, NULL);
 	first = harness_env_number("RETORT_PAIRS_SEED", 0, &seed_given);
 	if (seed_given) {
@@ -788,9 +889,11 @@ static void test_pairs(void)
 		"downgrade refused after data loss %lu, no-op %lu, failed %lu; %.1f s\n",
 		S.pairs, first, first + count - 1, S.passed, S.refused, S.down_refused, S.noop,
 		(unsigned long)harness_failed, (double)(clock() - t0) / CLOCKS_PER_SEC);
-	printf("plans: %lu upgrade steps (%lu table rebuilds), %lu with a data risk; "
-		"rows: %lu tried, %lu inserted in %lu tables\n", S.steps, S.rebuilds, S.risky,
-		S.rows.tried, S.rows.inserted, S.rows.tables);
+	printf("plans: %lu upgrade steps (%lu table rebuilds, %lu in place), %lu with a data risk; "
+		"rows: %lu tried, %lu inserted in %lu tables\n", S.steps, S.rebuilds, S.inplace,
+		S.risky, S.rows.tried, S.rows.inserted, S.rows.tables);
+	printf("A with rows older than an ADD COLUMN: %lu (the column's default changed in B: %lu)\n",
+		S.added, S.added_changed);
 	if (S.iwr_workaround)
 		printf("integrity_check: %lu false reports of SQLite 3.40.1 on WITHOUT ROWID "
 			"tables, each disproved by reading the column\n", S.iwr_workaround);
@@ -800,9 +903,13 @@ static void test_pairs(void)
 	if (!seed_given && count >= 500) {
 		/* every kind of change was made often enough to mean something */
 		for (m = 0; m < GEN_MUT_COUNT; m++)
-			CHECK(S.applied[m] >= 10);
+			CHECK(S.applied[m] >= 10 || (S.inplace_only && !is_inplace_kind((gen_mutation)m)));
+		/* in-place steps (issue 20) and the rows that can trap them */
+		CHECK(S.inplace * 10 > S.pairs);
+		CHECK(S.added * 8 > S.pairs);
+		CHECK(!S.inplace_only || S.added_changed > 0);
 		/* refusals by data are allowed, but must stay the exception */
-		CHECK(S.refused * 4 < S.pairs);
+		CHECK(S.refused * (S.inplace_only ? 2 : 4) < S.pairs); /* adding is most of those kinds */
 		CHECK(S.down_refused * 4 < S.pairs);
 		CHECK(S.passed * 2 > S.pairs);
 		CHECK(S.noop * 20 < S.pairs);

@@ -1852,6 +1852,95 @@ char *gen_schema_to_sql_marked(const gen_schema *s)
 	return render_schema(s, 1);
 }
 
+/* ---- rows older than a column ----------------------------------------- */
+
+/* Can ALTER TABLE ADD COLUMN add `t`'s last column, over rows? (SQLite's
+** rules: no key, UNIQUE or STORED column, a constant default, NOT NULL only
+** with a default; and here, conservatively, nothing it must check against
+** the rows or that names it elsewhere in the table.) */
+static int added_last_ok(const gen_table *t)
+{
+	const gen_column *c = t->ncols > 1 ? &t->cols[t->ncols - 1] : NULL;
+	const char *d;
+	size_t i, j;
+
+	if (!c || !is_regular(t) || c->pk || c->in_key || c->unique || c->check || c->fk ||
+	    c->generated || c->autoincrement || strs_has(&t->pk, c->name))
+		return 0;
+	d = c->default_sql;
+	for (j = 0; d && j < 8 && ascii_lower((unsigned char)d[j]) == "current_"[j]; j++)
+		;
+	if (d && (strchr(d, '(') || j == 8))
+		return 0;
+	if (c->notnull && (!d || name_eq(d, "NULL")))
+		return 0;
+	for (i = 0; i < t->nuniques; i++)
+		if (strs_has(&t->uniques[i].columns, c->name))
+			return 0;
+	for (i = 0; i < t->nfks; i++)
+		if (strs_has(&t->fks[i].columns, c->name))
+			return 0;
+	for (i = 0; i < t->nchecks; i++)
+		if (strstr(t->checks[i].expr, c->name))
+			return 0;
+	for (i = 0; i + 1 < t->ncols; i++)
+		if ((t->cols[i].gen_expr && strstr(t->cols[i].gen_expr, c->name)) ||
+		    (t->cols[i].check && strstr(t->cols[i].check, c->name)))
+			return 0;
+	return 1;
+}
+
+int gen_schema_split_added(const gen_schema *s, uint64_t seed, const char *prefer,
+	char **before, char **add, char **after)
+{
+	gen_schema part;
+	gen_table *tables;
+	render R;
+	size_t i, n = 0, k = 0, pick = 0;
+
+	for (i = 0; i < s->ntables; i++)
+		n += (size_t)added_last_ok(&s->tables[i]);
+	if (!n)
+		return 0;
+	for (i = 0; i < s->ntables; i++) {
+		if (!added_last_ok(&s->tables[i]))
+			continue;
+		if (prefer ? name_eq(s->tables[i].name, prefer) : k == seed % n) {
+			pick = i;
+			break;
+		}
+		k++;
+		pick = i;
+	}
+	if (prefer && !name_eq(s->tables[pick].name, prefer))
+		return gen_schema_split_added(s, seed, NULL, before, add, after);
+
+	/* the tables, the picked one a column short */
+	tables = xrealloc(NULL, s->ntables * sizeof(*tables));
+	memcpy(tables, s->tables, s->ntables * sizeof(*tables));
+	tables[pick].ncols--;
+	part = *s;
+	part.tables = tables;
+	part.nindexes = part.nviews = part.ntriggers = 0;
+	*before = gen_schema_to_sql(&part);
+	free(tables);
+
+	memset(&R, 0, sizeof(R));
+	gen_rng_seed(&R.r, seed);
+	R.quoting = 1;
+	sb_add(&R.b, "ALTER TABLE ");
+	rname(&R, &R.b, s->tables[pick].name);
+	sb_add(&R.b, " ADD COLUMN ");
+	render_column(&R, &R.b, &s->tables[pick], &s->tables[pick].cols[s->tables[pick].ncols - 1]);
+	sb_add(&R.b, ";\n");
+	*add = sb_take(&R.b);
+
+	part = *s;
+	part.ntables = 0;
+	*after = gen_schema_to_sql(&part);
+	return prefer ? 2 : 1;
+}
+
 /* ---- freeing -------------------------------------------------------- */
 
 static void fk_release(gen_fk *fk)
@@ -1965,7 +2054,7 @@ static const char *const mutation_names[GEN_MUT_COUNT] = {
 	"view", "drop-trigger", "strict", "without-rowid", "rename-table",
 	"rename-column", "drop-column", "drop-table", "add-table", "add-index",
 	"add-view", "drop-view", "add-trigger", "add-check", "add-unique",
-	"drop-unique", "add-fk", "change-pk", "generated",
+	"drop-unique", "add-fk", "change-pk", "generated", "drop-fk",
 };
 
 const char *gen_mutation_name(gen_mutation m)
@@ -1992,10 +2081,26 @@ static int col_stored_ok(const gen_table *t, const gen_column *c)
 	return is_regular(t) && !c->generated;
 }
 
+static int col_added_ok(const gen_table *t, const gen_column *c)
+{
+	return col_stored_ok(t, c) && c->added;
+}
+
 static int col_any_ok(const gen_table *t, const gen_column *c)
 {
 	(void)c;
 	return is_regular(t);
+}
+
+static int any_column(const gen_schema *s, col_filter ok)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->ntables; i++)
+		for (j = 0; j < s->tables[i].ncols; j++)
+			if (ok(&s->tables[i], &s->tables[i].cols[j]))
+				return 1;
+	return 0;
 }
 
 static gen_column *pick_column(gen_ctx *g, col_filter ok, gen_table **tout)
@@ -2092,7 +2197,13 @@ static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
 		return 1;
 	case GEN_MUT_DEFAULT: {
 		char k;
-		c = pick_column(g, col_stored_ok, &t);
+		/* no draw when nothing was added: the schemas of a seed stay as
+		** they were */
+		c = NULL;
+		if (any_column(g->s, col_added_ok) && chance(g, 50))
+			c = pick_column(g, col_added_ok, &t);
+		if (!c)
+			c = pick_column(g, col_stored_ok, &t);
 		if (!c)
 			return 0;
 		k = t->strict && c->type ? (char)ascii_lower((unsigned char)c->type[0]) : 't';
@@ -3574,6 +3685,40 @@ static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 		sb_add(d, fk->on_delete);
 		return 1;
 	}
+	case GEN_MUT_DROP_FK:
+		n = 0;
+		for (i = 0; i < s->ntables; i++) {
+			n += s->tables[i].nfks;
+			for (j = 0; j < s->tables[i].ncols; j++)
+				n += s->tables[i].cols[j].fk != NULL;
+		}
+		if (!n)
+			return 0;
+		k = below(g, (uint32_t)n);
+		for (i = 0; i < s->ntables; i++) {
+			gen_table *t = &s->tables[i];
+			if (k < t->nfks) {
+				sb_addf(d, "table '%s': foreign key to '%s' dropped", t->name,
+					t->fks[k].table);
+				fk_release(&t->fks[k]);
+				memmove(&t->fks[k], &t->fks[k + 1], (t->nfks - k - 1) * sizeof(*t->fks));
+				t->nfks--;
+				return 1;
+			}
+			k -= t->nfks;
+			for (j = 0; j < t->ncols; j++) {
+				gen_column *c = &t->cols[j];
+				if (c->fk && k-- == 0) {
+					sb_addf(d, "table '%s': column '%s': foreign key to '%s' dropped",
+						t->name, c->name, c->fk->table);
+					fk_release(c->fk);
+					free(c->fk);
+					c->fk = NULL;
+					return 1;
+				}
+			}
+		}
+		return 0;
 	case GEN_MUT_VIEW: {
 		gen_view *v;
 		sb b = {0};

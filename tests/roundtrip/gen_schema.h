@@ -226,11 +226,27 @@ char *gen_quote_ident(const char *n, int style);
 
 void gen_schema_release(gen_schema *s);
 
+/*
+** The schema as a database written over time may hold it, with rows stored
+** before the last column of one table was added (rows that then read that
+** column's default from the table's definition). Picks a table whose last
+** column ALTER TABLE ADD COLUMN can add over rows (`prefer` when it is one,
+** else one chosen with `seed`) and returns 1 with three malloc'd scripts:
+** `*before` the tables, that column left out; `*add` its ALTER TABLE ... ADD
+** COLUMN; `*after` the indexes, views and triggers: 2 when the table is
+** `prefer`. Returns 0 when no table has such a column.
+*/
+int gen_schema_split_added(const gen_schema *s, uint64_t seed, const char *prefer,
+	char **before, char **add, char **after);
+
 /* Changes that gen_schema_mutate() can make; each is visible to SQLite. */
 typedef enum gen_mutation {
 	GEN_MUT_COLUMN_TYPE = 0,
 	GEN_MUT_NOT_NULL,
-	GEN_MUT_DEFAULT,
+	GEN_MUT_DEFAULT,       /* half the time on a column an earlier mutation
+	                          added, when there is one: in a sequence, rows
+	                          written before its ADD COLUMN read the default
+	                          (the trap of an in-place change, issue 20) */
 	GEN_MUT_COLLATE,
 	GEN_MUT_ADD_COLUMN,
 	GEN_MUT_DROP_INDEX,
@@ -258,6 +274,7 @@ typedef enum gen_mutation {
 	GEN_MUT_ADD_FK,        /* on a new column, or on existing ones */
 	GEN_MUT_CHANGE_PK,     /* add, remove or move a primary key */
 	GEN_MUT_GENERATED,     /* add a generated column, or change one */
+	GEN_MUT_DROP_FK,       /* column-level or table-level */
 	GEN_MUT_COUNT
 } gen_mutation;
 
