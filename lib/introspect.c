@@ -2,6 +2,7 @@
 ** introspect.c: a live database read into a schema (introspect.h).
 */
 #include "introspect.h"
+#include "db/db.h"
 #include "dbopen.h"
 #include "buf.h"
 #include "ddlparse.h"
@@ -493,6 +494,20 @@ int retort_schema_read(retort_schema **out, sqlite3 *db, const retort_config *cf
 	retort_error **err)
 {
 	return introspect_read(out, db, cfg, err);
+}
+
+/* Until introspection reads through the connection (seamread), a backend
+** that is not a local file has no schema reader. */
+int retort_db_schema_read(retort_schema **out, retort_db *db, const retort_config *cfg,
+	retort_error **err)
+{
+	sqlite3 *handle = retort_db_sqlite_handle(db);
+
+	*out = NULL;
+	if (!handle)
+		return error_set(err, RETORT_EINVALID, "cannot read the schema of a %s database yet",
+			db ? retort_db_backend(db) : "missing");
+	return introspect_read(out, handle, cfg, err);
 }
 
 int retort_schema_read_file(retort_schema **out, const char *path,
