@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "drift.h"
 #include "error.h"
+#include "lost.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
@@ -1339,7 +1340,7 @@ static int foreign_keys_off(run *r)
 
 static int migrate(run *r)
 {
-	const retort_revision *next = NULL;
+	const retort_revision *next = NULL, *running = NULL;
 	double t0 = 0;
 	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel ||
 		r->o->progress);
@@ -1356,16 +1357,21 @@ static int migrate(run *r)
 		if (!(next = revgraph_next(r->revs, r->applied, r->scope, r->dir)))
 			break;
 		t0 = mono_now();
+		running = r->o->one_transaction ? NULL : next;
 		if ((rc = before_change(r)) || (rc = apply_revision(r, next, t0)))
 			break;
 		if (!r->o->one_transaction && (rc = commit(r, next)))
 			break;
+		running = NULL;
 		emit_revision(r, RETORT_EVENT_DONE, next, mono_now() - t0);
 	}
 	if (!rc && r->in_txn)
 		rc = commit(r, NULL);
 	if (rc)
 		rollback(r);
+	/* a lost connection (a dqlite leader gone): read again what was done */
+	if (rc && !r->o->dry_run && retort_db_lost(r->db))
+		rc = retort_lost_resolve(r->db, r->vtable, running, r->dir, r->err);
 	if (progress)
 		retort_db_tick_hook(r->db, 0, NULL, NULL);
 	if (progress && r->o->progress)

@@ -4,6 +4,7 @@
 ** backend's failure to a retort_error.
 */
 #include "db/db.h"
+#include "db/dqlite.h"
 #include "db/sqlite.h"
 #include "error.h"
 
@@ -21,6 +22,7 @@ static const struct backend {
 	retort_db_open_fn open;
 } backends[] = {
 	{ "sqlite", retort_db_sqlite_open },
+	{ "dqlite", retort_db_dqlite_open },
 };
 
 static const struct backend *backend_for(const char *url)
@@ -216,6 +218,11 @@ const char *retort_db_backend(const retort_db *db)
 }
 
 /* ---- the optional ones ------------------------------------------------- */
+
+int retort_db_lost(retort_db *db)
+{
+	return db && db->methods->lost ? db->methods->lost(db) : 0;
+}
 
 int retort_db_can(const retort_db *db, unsigned what)
 {

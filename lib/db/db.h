@@ -119,6 +119,9 @@ typedef struct retort_db_methods {
 	/* Optional: the local SQLite handle under the connection, or NULL. For
 	** the public callbacks that hand an app a sqlite3 *, and nothing else. */
 	sqlite3 *(*sqlite_handle)(retort_db *db);
+	/* Optional: 1 once the connection answered RETORT_DB_LOST and can do
+	** nothing more (NULL: a backend whose connection is never lost). */
+	int (*lost)(retort_db *db);
 } retort_db_methods;
 
 /*
@@ -216,6 +219,7 @@ void retort_db_row_hook(retort_db *db, retort_db_row_fn fn, void *ctx);
 void retort_db_tick_hook(retort_db *db, int n, retort_db_tick_fn fn, void *ctx);
 void retort_db_busy_wait(retort_db *db, retort_db_wait *w, int ms);
 sqlite3 *retort_db_sqlite_handle(retort_db *db);
+int retort_db_lost(retort_db *db);
 
 enum {
 	RETORT_DB_CAN_BACKUP = 1 << 0,

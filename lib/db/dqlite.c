@@ -609,6 +609,11 @@ done:
 	return rc;
 }
 
+static int dq_lost(retort_db *db)
+{
+	return retort_dqlite_lost(((dq_db *)db)->conn);
+}
+
 static const retort_db_methods dqlite_methods = {
 	.version = RETORT_DB_METHODS_VERSION,
 	.name = "dqlite",
@@ -635,6 +640,7 @@ static const retort_db_methods dqlite_methods = {
 	.readonly = dq_readonly,
 	.busy_wait = dq_busy_wait,
 	.backup = dq_backup,
+	.lost = dq_lost,
 	/* row_hook, tick_hook, sqlite_handle: dqlite has none */
 };
 
