@@ -127,10 +127,8 @@ static int is_wal(const char *path)
 
 static int locked(const db_wait *wait, retort_error **err)
 {
-	if (wait)
-		return error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
-			wait->budget_ms);
-	return error_set(err, RETORT_EBUSY, "the database is locked");
+	return retort_db_error(err, NULL, SQLITE_BUSY, wait ? wait->budget_ms : -1,
+		"cannot read the database");
 }
 
 /*
