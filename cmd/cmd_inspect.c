@@ -36,8 +36,10 @@ int cli_load_revisions(const cli *c, retort_revisions **out)
 static retort_db_wait command_wait;
 
 /*
-** Open the database `name` as cli_open_db() does: a URL (`is_url`), or a
-** file named so whatever its name (db:FILE).
+** Open the database `name` as cli_open_db() does: a file named so whatever
+** its name (db:FILE), or (`is_url`) what retort_database_url() gave: a
+** file's path already resolved, which is not read as a URL again (the
+** config's sqlite:///./file:x.db is the file file:x.db), or a cluster's URL.
 */
 static int open_path(const cli *c, const char *name, int is_url, unsigned flags,
 	retort_db **out)
@@ -49,7 +51,8 @@ static int open_path(const cli *c, const char *name, int is_url, unsigned flags,
 	int rc = 0, recovered = 0;
 
 	command_wait.budget_ms = c->busy_timeout;
-	if (is_url ? retort_db_open_live(out, name, NULL, how, wait, &recovered, &err) :
+	if (is_url && !retort_db_url_is_file(name) ?
+	    retort_db_open_live(out, name, NULL, how, wait, &recovered, &err) :
 	    retort_db_open_file(out, name, how, wait, &recovered, &err))
 		rc = cli_error(c, err);
 	else if (recovered)
