@@ -281,16 +281,6 @@ static int db_error(run *r, int rc, const char *doing)
 	return retort_db_error(r->err, r->db, rc, r->o->busy_timeout_ms, doing);
 }
 
-/*
-** The handle dataloss.c and drift.c still read the live database through
-** (NULL for a backend that is not a local file): they move to the
-** connection in their own change.
-*/
-static sqlite3 *readers_handle(run *r)
-{
-	return retort_db_sqlite_handle(r->db);
-}
-
 /* Run one statement that returns no rows we need. */
 static int exec_sql(run *r, const char *sql)
 {
@@ -779,8 +769,8 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 	int ofs = retort_db_error_offset(r->db), code = retort_db_code(rc);
 	char *message = xstrdup(retort_db_errmsg(r->db)), *copy = NULL;
 
-	if (message && (rc & 0xff) == SQLITE_CONSTRAINT && readers_handle(r))
-		copy = dataloss_copy_error(readers_handle(r), s->sql, message);
+	if (message && (rc & 0xff) == SQLITE_CONSTRAINT)
+		copy = dataloss_copy_error(r->db, s->sql, message);
 	rc = error_in(r, rev, s, code, ofs, copy ? copy : message ? message : "out of memory");
 	free(copy);
 	free(message);
@@ -1207,7 +1197,7 @@ static int carry(run *r, const retort_revision *rev, int after)
 	/* all recreated, then each checked (a trigger may read a view); a
 	** trigger's check compiles the triggers it fires too: all are named */
 	for (i = 0, checking = after && !r->o->dry_run && !why.len; checking && i < n; i++)
-		if ((rc = drift_check(readers_handle(r), &o[i])) != SQLITE_OK)
+		if ((rc = drift_check(r->db, &o[i])) != SQLITE_OK)
 			buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
 				why.len ? "; " : "", o[i].type, o[i].name, retort_db_errmsg(r->db));
 	if (why.len && retort_db_is_busy(rc))
@@ -1346,7 +1336,7 @@ static int migrate(run *r)
 		r->o->progress);
 
 	if (r->o->on_event || r->o->progress)
-		r->dl = dataloss_new(readers_handle(r), r->o->dry_run);
+		r->dl = dataloss_new(r->db, r->o->dry_run);
 	if (progress)
 		retort_db_tick_hook(r->db, PROGRESS_STEPS, on_progress, r);
 	if (progress && r->o->progress)
@@ -1449,7 +1439,7 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
 			rc = refuse(r, revs->revs[i]);
 	if (!rc && !stamp && db)
-		rc = drift_find(&r->drift, readers_handle(r), revs, r->applied, r->scope, dir, err);
+		rc = drift_find(&r->drift, r->db, revs, r->applied, r->scope, dir, err);
 	if (!rc && r->drift && !r->o->carry_unknown_objects)
 		rc = drift_refuse(r->drift, dir, err);
 	return rc;

@@ -551,7 +551,7 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 		return rc;
 	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(raw, err)) &&
 	    !(rc = build_views(db, raw, err)) && !(rc = build_triggers(db, raw, err)))
-		rc = introspect_read(&built, db, cfg, err);
+		rc = retort_schema_read(&built, db, cfg, err);
 	sqlite3_close(db);
 	if (rc)
 		return rc;
@@ -669,7 +669,7 @@ int retort_schema_from_sql(retort_schema **out, const char *sql, const char *ori
 		rc = RETORT_EINVALID;
 	}
 	if (!rc)
-		rc = introspect_read(out, db, cfg, err);
+		rc = retort_schema_read(out, db, cfg, err);
 	sqlite3_close(db);
 	return rc;
 }
