@@ -3,8 +3,6 @@
 ** again tells: the COMMIT may have been committed by the cluster just before
 ** the leader went, or the transaction may have died with it.
 */
-#define _POSIX_C_SOURCE 200809L
-
 #include "lost.h"
 
 #include "buf.h"

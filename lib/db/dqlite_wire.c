@@ -3,8 +3,6 @@
 ** a one-word header (body size in words, type, schema revision) and a body of
 ** 8-byte words; integers are little endian whatever the host.
 */
-#define _POSIX_C_SOURCE 200809L
-
 #include "db/dqlite_wire.h"
 
 #include "buf.h"
