@@ -159,6 +159,11 @@ typedef int (*retort_db_open_fn)(retort_db **out, const char *url, const char *b
 int retort_db_open_live(retort_db **out, const char *url, const char *base_dir, unsigned how,
 	retort_db_wait *wait, int *recovered, retort_error **err);
 
+/* The same on the local file `path`, whatever its name (never read as a
+** URL: `db:file:x.db` is the file named so), with the SQLite backend. */
+int retort_db_open_file(retort_db **out, const char *path, unsigned how, retort_db_wait *wait,
+	int *recovered, retort_error **err);
+
 /* retort_db_open(), retort_db_wrap() and retort_db_free() are public (retort.h). */
 
 /* retort_db_wrap() for the sqlite3 * entry points, where NULL means no

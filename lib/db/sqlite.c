@@ -667,11 +667,20 @@ static int connection(retort_db **out, sqlite3 *handle, int owned, retort_error 
 	return 0;
 }
 
+int retort_db_open_file(retort_db **out, const char *path, unsigned how, retort_db_wait *wait,
+	int *recovered, retort_error **err)
+{
+	sqlite3 *handle = NULL;
+	int rc = db_open_live(&handle, path, how, wait, recovered, err);
+
+	*out = NULL;
+	return rc ? rc : connection(out, handle, 1, err);
+}
+
 int retort_db_sqlite_open(retort_db **out, const char *url, const char *base_dir,
 	unsigned how, retort_db_wait *wait, int *recovered, retort_error **err)
 {
 	retort_buf why = RETORT_BUF_INIT;
-	sqlite3 *handle = NULL;
 	char *path = NULL;
 	int rc = retort_db_sqlite_url_path(&path, url, base_dir, &why);
 
@@ -679,9 +688,7 @@ int retort_db_sqlite_open(retort_db **out, const char *url, const char *base_dir
 	if (rc < 0)
 		error_set(err, rc, "%s", buf_oom(&why) ? "out of memory" : why.ptr);
 	else
-		rc = db_open_live(&handle, path, how, wait, recovered, err);
-	if (!rc)
-		rc = connection(out, handle, 1, err);
+		rc = retort_db_open_file(out, path, how, wait, recovered, err);
 	buf_release(&why);
 	free(path);
 	return rc;
