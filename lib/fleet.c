@@ -220,7 +220,7 @@ static int prepare(fleet *f, const char *const *databases, size_t n, retort_erro
 		r->database = xstrdup(databases[i]);
 		if (!r->database)
 			return error_oom(err);
-		r->code = retort_db_url_check(&r->path, databases[i], f->o->base_dir, &r->error);
+		r->code = retort_url_to_path(&r->path, databases[i], f->o->base_dir, &r->error);
 		if (r->code == RETORT_EINVALID) {
 			r->status = RETORT_FLEET_FAILED;
 			r->path = xstrdup(databases[i]);
