@@ -676,6 +676,17 @@ int retort_db_dqlite_open(retort_db **out, const char *url, const char *base_dir
 		dq_close(&d->base);
 		return rc;
 	}
+	/*
+	** A transaction's dirty pages stay in memory until COMMIT: a spill would
+	** write WAL frames before it, which dqlite's VFS cannot replicate, and it
+	** answers SQLITE_IOERR and rolls the transaction back (a revision that
+	** fills a table of some megabytes).
+	*/
+	if ((rc = retort_dqlite_exec(d->conn, "PRAGMA cache_spill = OFF", NULL, 0, NULL, NULL,
+			err)) < 0) {
+		dq_close(&d->base);
+		return rc;
+	}
 	*out = &d->base;
 	return 0;
 }

@@ -21,6 +21,9 @@
 **   every later call answers the same; a new connection (to the new leader)
 **   must read the database to know.
 ** - The error offset is unknown (-1): the server does not send it.
+** - The connection keeps a transaction's changes in memory until COMMIT
+**   (PRAGMA cache_spill = OFF): dqlite cannot replicate pages written
+**   before it, and fails such a transaction.
 */
 #ifndef RETORT_DB_DQLITE_H
 #define RETORT_DB_DQLITE_H

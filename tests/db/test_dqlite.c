@@ -4,7 +4,7 @@
 ** dqlite nodes that tests/db/dqlite.sh starts: $RETORT_DQLITE_URL lists a
 ** port nobody listens on, then the follower, then the leader, whose address is
 ** $RETORT_DQLITE_LEADER and whose process is $RETORT_DQLITE_LEADER_PID (the
-** last case kills it). The time-out case needs no node: a socket of this
+** last case kills it); $RETORT_DQLITE_SOLO_URL is a node alone. The time-out case needs no node: a socket of this
 ** process that listens and never answers.
 */
 #include "db/dqlite.h"
@@ -288,6 +288,28 @@ static void test_backend_failures(retort_db *db)
 	M(db)->finalize(st);
 }
 
+/* A transaction bigger than SQLite's page cache, on a node of its own
+** ($RETORT_DQLITE_SOLO_URL: a one-node cluster, where dqlite 1.11 fails a spill
+** reliably): no page is spilled before COMMIT, which dqlite would answer with
+** SQLITE_IOERR ("disk I/O error") at the next statement, rolling it all back. */
+static void test_backend_big_transaction(const char *solo)
+{
+	retort_db *db = NULL;
+	retort_error *err = NULL;
+	CHECK_INT(retort_db_dqlite_open(&db, solo, NULL, RETORT_DB_WRITE, NULL, NULL, &err), 0);
+	retort_error_free(err);
+	if (!db)
+		return;
+	CHECK_INT(exec_sql(db, "BEGIN"), SQLITE_OK);
+	CHECK_INT(exec_sql(db, "CREATE TABLE big (k INTEGER PRIMARY KEY, v TEXT NOT NULL)"), SQLITE_OK);
+	CHECK_INT(exec_sql(db, "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n "
+		"WHERE k < 400000) INSERT INTO big SELECT k, printf('value %d', k) FROM n"), SQLITE_OK);
+	CHECK_INT(exec_sql(db, "INSERT INTO big VALUES (0, 'zero')"), SQLITE_OK);
+	CHECK_INT(exec_sql(db, "COMMIT"), SQLITE_OK);
+	CHECK_INT(db_count(db, "SELECT count(*) FROM big"), 400001);
+	M(db)->close(db);
+}
+
 /* A second connection waits for the first's write transaction, within its budget. */
 static void test_backend_busy(retort_db *db)
 {
@@ -362,8 +384,9 @@ int main(void)
 	url = getenv("RETORT_DQLITE_URL");
 	const char *leader = getenv("RETORT_DQLITE_LEADER");
 	const char *leader_pid = getenv("RETORT_DQLITE_LEADER_PID");
-	if (!url || !leader || !leader_pid) {
-		fprintf(stderr, "RETORT_DQLITE_URL, _LEADER and _LEADER_PID must be set "
+	const char *solo = getenv("RETORT_DQLITE_SOLO_URL");
+	if (!url || !leader || !leader_pid || !solo) {
+		fprintf(stderr, "RETORT_DQLITE_URL, _LEADER, _LEADER_PID and _SOLO_URL must be set "
 			"(tests/db/dqlite.sh starts the nodes)\n");
 		return 2;
 	}
@@ -383,6 +406,7 @@ int main(void)
 	test_prepared(c);
 	retort_dqlite_close(c);
 
+	test_backend_big_transaction(solo);
 	retort_db *db = NULL;
 	CHECK_INT(retort_db_dqlite_open(&db, url, NULL, RETORT_DB_WRITE, NULL, NULL, &err), 0);
 	if (db) {
