@@ -3,6 +3,7 @@
 ** read back, so that every schema retort compares is SQLite's own reading.
 */
 #include "build.h"
+#include "db/db.h"
 #include "introspect.h"
 #include "model.h"
 #include "render.h"
@@ -50,7 +51,7 @@ int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_err
 		}
 		if (rc != SQLITE_OK) {
 			int off = sqlite3_error_offset(db);
-			int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? RETORT_EBUSY : RETORT_EDB;
+			int code = retort_db_code(rc);
 			src_loc loc;
 			/* without an offset, point at the statement, not at the end of
 			** the one before it (where `p` starts) */

@@ -132,7 +132,7 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 	int rc;
 
 	/* a run waits by the engine's own deadline; a read by this one */
-	rc = retort_db_open_live(&db, r->path, NULL, how, reading ? &wait : NULL, &r->recovered,
+	rc = retort_db_open_file(&db, r->path, how, reading ? &wait : NULL, &r->recovered,
 		&r->error);
 	if (!rc && db && reading) {
 		rc = retort_db_current(&r->before, &r->n_before, db, o->cfg, &r->error);

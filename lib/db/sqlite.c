@@ -23,28 +23,8 @@
 	"and plain file paths"
 
 /* ------------------------------------------------------------------ */
-/* Database URLs                                                        */
+/* Opening a file                                                       */
 /* ------------------------------------------------------------------ */
-
-/* Is `s[0..n)` "sqlite" or "sqlite+DRIVER" (SQLAlchemy's dialect+driver)? */
-static int is_sqlite_scheme(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 6 || strncasecmp(s, "sqlite", 6) != 0)
-		return 0;
-	if (n == 6)
-		return 1;
-	if (s[6] != '+' || n == 7)
-		return 0;
-	for (i = 7; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
 
 /* "./" in front of a relative name that SQLite would read as a URI (the
 ** test is SQLite's own: case-sensitive "file:"). */
@@ -127,10 +107,8 @@ static int is_wal(const char *path)
 
 static int locked(const db_wait *wait, retort_error **err)
 {
-	if (wait)
-		return error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
-			wait->budget_ms);
-	return error_set(err, RETORT_EBUSY, "the database is locked");
+	return retort_db_error(err, NULL, SQLITE_BUSY, wait ? wait->budget_ms : -1,
+		"cannot read the database");
 }
 
 /*
@@ -296,6 +274,30 @@ done:
 	}
 	free(dir);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Database URLs                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Is `s[0..n)` "sqlite" or "sqlite+DRIVER" (SQLAlchemy's dialect+driver)? */
+static int is_sqlite_scheme(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 6 || strncasecmp(s, "sqlite", 6) != 0)
+		return 0;
+	if (n == 6)
+		return 1;
+	if (s[6] != '+' || n == 7)
+		return 0;
+	for (i = 7; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
 }
 
 /*
