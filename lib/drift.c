@@ -155,12 +155,6 @@ static int created_by_chain(str_list *out, const drift *d, const retort_revision
 	return 0;
 }
 
-static const char *col(retort_db_stmt *st, int i)
-{
-	const char *t = retort_db_column_text(st, i);
-
-	return t ? t : "";
-}
 
 /* The live indexes, triggers and views (not SQLite's own), views first so
 ** that what is recreated finds what it reads, then in creation order. */
@@ -178,10 +172,10 @@ static int read_live(drift *d, retort_db *db, retort_error **err)
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		o->type = xstrdup(col(st, 0));
-		o->name = xstrdup(col(st, 1));
-		o->table = xstrdup(col(st, 2));
-		o->sql = xstrdup(col(st, 3));
+		o->type = xstrdup(retort_db_column_str(st, 0));
+		o->name = xstrdup(retort_db_column_str(st, 1));
+		o->table = xstrdup(retort_db_column_str(st, 2));
+		o->sql = xstrdup(retort_db_column_str(st, 3));
 		if (!o->type || !o->name || !o->table || !o->sql)
 			rc = SQLITE_NOMEM;
 	}
@@ -209,7 +203,7 @@ static int read_known(str_list *out, const retort_revisions *revs,
 	rc = retort_db_prepare(db, &st, "SELECT name FROM main.sqlite_schema"
 		" WHERE type IN ('index', 'trigger', 'view')", NULL);
 	while (rc == SQLITE_OK && (rc = retort_db_step(st)) == SQLITE_ROW)
-		rc = str_list_push(out, col(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
+		rc = str_list_push(out, retort_db_column_str(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
 	retort_db_finalize(st);
 	if (rc == SQLITE_DONE)
 		rc = 0;
@@ -490,7 +484,7 @@ static void trigger_probe(retort_buf *b, retort_db *db, const drift_object *o)
 		    " WHERE hidden = 0", NULL) == SQLITE_OK) {
 			retort_db_bind_text(st, 1, o->table);
 			if (retort_db_step(st) == SQLITE_ROW)
-				column = xstrdup(col(st, 0));
+				column = xstrdup(retort_db_column_str(st, 0));
 		}
 		retort_db_finalize(st);
 		if (column) {

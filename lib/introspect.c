@@ -54,11 +54,6 @@ static char *col_text(retort_db_stmt *st, int i)
 	return t ? xstrdup(t) : NULL;
 }
 
-static const char *col_str(retort_db_stmt *st, int i)
-{
-	const char *t = retort_db_column_text(st, i);
-	return t ? t : "";
-}
 
 /*
 ** A DEFAULT written as a bare or quoted name (DEFAULT "x", DEFAULT [x],
@@ -102,10 +97,10 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 		if (!c)
 			return error_oom(r->err);
 		c->name = col_text(st, 1);
-		c->type = xstrdup(col_str(st, 2));
+		c->type = xstrdup(retort_db_column_str(st, 2));
 		c->notnull = retort_db_column_int(st, 3);
 		if (retort_db_column_type(st, 4) != SQLITE_NULL &&
-		    !(c->default_sql = default_text(col_str(st, 4))))
+		    !(c->default_sql = default_text(retort_db_column_str(st, 4))))
 			return error_oom(r->err);
 		c->pk = retort_db_column_int(st, 5);
 		c->generated = hidden == 2 ? GENERATED_VIRTUAL : hidden == 3 ? GENERATED_STORED
@@ -129,13 +124,13 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 ** primary key (neither `ix` nor `u`: onto `t`'s key columns). */
 static int read_key_term(reader *r, retort_db_stmt *st, schema_table *t, schema_unique *u)
 {
-	const char *coll = col_str(st, 4);
+	const char *coll = retort_db_column_str(st, 4);
 	int desc = retort_db_column_int(st, 3);
 	schema_column *c;
 	int *d;
 
 	if (!u) {
-		c = schema_find_column(t, col_str(st, 2));
+		c = schema_find_column(t, retort_db_column_str(st, 2));
 		if (c) {
 			c->pk_desc = desc;
 			if (!(c->pk_collate = xstrdup(coll)))
@@ -148,7 +143,8 @@ static int read_key_term(reader *r, retort_db_stmt *st, schema_table *t, schema_
 		return error_oom(r->err);
 	u->desc = d;
 	d[u->columns.n] = desc;
-	if (str_list_push(&u->columns, col_str(st, 2)) < 0 || str_list_push(&u->collates, coll) < 0)
+	if (str_list_push(&u->columns, retort_db_column_str(st, 2)) < 0 ||
+	    str_list_push(&u->collates, coll) < 0)
 		return error_oom(r->err);
 	return 0;
 }
@@ -201,8 +197,8 @@ static int load_index_sql(reader *r)
 		" WHERE type = 'index' AND sql IS NOT NULL ORDER BY name COLLATE NOCASE");
 
 	while (!rc && (rc = retort_db_step(st)) == SQLITE_ROW)
-		rc = str_list_push(&r->index_names, col_str(st, 0)) < 0 ||
-			str_list_push(&r->index_sqls, col_str(st, 1)) < 0 ? error_oom(r->err) : 0;
+		rc = str_list_push(&r->index_names, retort_db_column_str(st, 0)) < 0 ||
+			str_list_push(&r->index_sqls, retort_db_column_str(st, 1)) < 0 ? error_oom(r->err) : 0;
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	else if (rc > 0)
@@ -236,7 +232,7 @@ static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 	retort_db_reset(st);
 	retort_db_bind_text(st, 1, t->name);
 	while ((rc = retort_db_step(st)) == SQLITE_ROW) {
-		const char *name = col_str(st, 1), *origin = col_str(st, 3);
+		const char *name = retort_db_column_str(st, 1), *origin = retort_db_column_str(st, 3);
 		char *index_name;
 		int err_rc;
 
@@ -312,9 +308,9 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 			fk->on_delete = col_text(st, 6);
 			last_id = id;
 		}
-		if (str_list_push(&fk->columns, col_str(st, 3)) < 0 ||
+		if (str_list_push(&fk->columns, retort_db_column_str(st, 3)) < 0 ||
 		    (retort_db_column_type(st, 4) != SQLITE_NULL &&
-		     str_list_push(&fk->ref_columns, col_str(st, 4)) < 0))
+		     str_list_push(&fk->ref_columns, retort_db_column_str(st, 4)) < 0))
 			return error_oom(r->err);
 	}
 	if (rc != SQLITE_DONE)
@@ -456,12 +452,14 @@ int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 			"SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete"
 			" FROM pragma_foreign_key_list(?1, 'main') ORDER BY id, seq");
 	while (!rc && (step = retort_db_step(objects)) == SQLITE_ROW) {
-		const char *type = col_str(objects, 0), *name = col_str(objects, 1);
-		const char *table = col_str(objects, 2), *sql = col_str(objects, 3);
+		const char *type = retort_db_column_str(objects, 0);
+		const char *name = retort_db_column_str(objects, 1);
+		const char *table = retort_db_column_str(objects, 2);
+		const char *sql = retort_db_column_str(objects, 3);
 
 		if (introspect_is_ignored(name, cfg) ||
 		    (strcmp(type, "trigger") == 0 && introspect_is_ignored(table, cfg)) ||
-		    strcmp(col_str(objects, 4), "shadow") == 0)
+		    strcmp(retort_db_column_str(objects, 4), "shadow") == 0)
 			continue;
 		if (strcmp(type, "table") == 0)
 			rc = read_table(&r, name, sql, retort_db_column_int(objects, 6),
