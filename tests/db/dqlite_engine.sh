@@ -109,16 +109,17 @@ case $leader in
 esac
 "$bin" upgrade head > "$work/out" 2> "$work/err" &
 run=$!
-# the run holds the write lock from its BEGIN IMMEDIATE on: once a write of
-# ours is refused or kept waiting, the revision runs (a row written over with
-# itself changes nothing a drift check would see); its copy and commit take
-# seconds on three nodes
-for _ in $(seq 300); do
-	timeout 1 dqlite -s "$nodes" engine "UPDATE owner SET name = name WHERE id = 1" \
-		>/dev/null 2>&1 || break
+# the run holds the write lock from its BEGIN IMMEDIATE on, and a node runs
+# one statement at a time: a write of ours kept waiting 2 s (the copy runs) or
+# refused as locked (the revision's other statements or its commit run) says
+# the revision is under way (a row written over with itself changes nothing a
+# drift check would see)
+for _ in $(seq 500); do
+	probe=$(timeout 2 dqlite -s "$nodes" engine "UPDATE owner SET name = name WHERE id = 1" 2>&1)
+	code=$?
+	[[ $code == 124 || $probe == *"database is locked"* ]] && break
 	sleep 0.02
 done
-sleep 0.2
 kill -KILL "$(dq_node_pid "$victim")" || fail "cannot kill the leader"
 wait $run
 rc=$?
