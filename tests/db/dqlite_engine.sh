@@ -16,7 +16,7 @@ dq_start $p1; pid1=$dq_pid
 dq_wait_nodes $p1 1
 dq_start $p2 $p1; pid2=$dq_pid
 dq_start $p3 $p1; pid3=$dq_pid
-dq_wait_nodes $p1 3
+dq_wait_nodes $p1 3 voter
 nodes=127.0.0.1:$p1,127.0.0.1:$p2,127.0.0.1:$p3
 
 # dq SQL: the dqlite shell's answer from the cluster (any node)

@@ -78,15 +78,17 @@ dq_start() {
 	dq_pids+=("$dq_pid")
 }
 
-# dq_wait_nodes DBPORT N: until the node on DBPORT lists N nodes (20 s at most).
+# dq_wait_nodes DBPORT N [voter]: until the node on DBPORT lists N nodes (with
+# `voter`: N voters; a node joins as a spare and is promoted a little later),
+# 30 s at most.
 dq_wait_nodes() {
 	local n
-	for _ in $(seq 100); do
-		n=$(timeout 5 dqlite -s "127.0.0.1:$1" demo .cluster 2>/dev/null | grep -c .)
+	for _ in $(seq 150); do
+		n=$(timeout 5 dqlite -s "127.0.0.1:$1" demo .cluster 2>/dev/null | grep -c "${3:-.}")
 		[[ $n -ge $2 ]] && return 0
 		sleep 0.2
 	done
-	echo "FAIL: the node on port $1 never listed $2 nodes; logs in $dq_dir" >&2
+	echo "FAIL: the node on port $1 never listed $2 ${3:-node}s; logs in $dq_dir" >&2
 	cat "$dq_dir"/*.log >&2
 	exit 1
 }
