@@ -13,15 +13,19 @@ done
 dq_dir=$(mktemp -d "${TMPDIR:-/tmp}/retort-dqlite.XXXXXX")
 dq_pids=()
 
-# dq_stop PID: SIGTERM, then SIGKILL after 5 s (a node that lost its quorum
-# ignores SIGTERM).
+# dq_stop PID: SIGTERM (`timeout` passes it on to its node), then after 5 s
+# SIGKILL to the node itself and its `timeout` (a node that lost its quorum
+# ignores SIGTERM, and a `timeout` killed leaves its child running).
 dq_stop() {
+	local node
+	node=$(dq_node_pid "$1")
 	kill -TERM "$1" 2>/dev/null || return 0
 	for _ in $(seq 50); do
 		# gone, or a zombie waiting to be reaped
 		[[ $(ps -o stat= -p "$1" 2>/dev/null) == [!Z]* ]] || break
 		sleep 0.1
 	done
+	[[ -z $node ]] || kill -KILL "$node" 2>/dev/null
 	kill -KILL "$1" 2>/dev/null
 	wait "$1"
 }
