@@ -11,6 +11,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../chain/common.bash"
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.bash"
 
+test_name=dqlite_$(basename "$0" .sh)
+
 cluster_fail() {
 	fail "$@"
 }
