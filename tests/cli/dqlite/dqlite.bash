@@ -8,8 +8,9 @@
 #
 # The script sets CLUSTER_BASE (its own block of 10 ports in 19200-19399)
 # before sourcing this file.
-source "$(dirname "${BASH_SOURCE[0]}")/../chain/common.bash"
-source "$(dirname "${BASH_SOURCE[0]}")/cluster.bash"
+dqlite_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$dqlite_dir/../chain/common.bash"
+source "$dqlite_dir/cluster.bash"
 
 test_name=dqlite_$(basename "$0" .sh)
 
