@@ -89,6 +89,12 @@ cluster_start() {
 		port_busy "$p" && cluster_fail "port $p on 127.0.0.1 is taken: another cluster (or program) holds it"
 	done
 	node_start 1
+	# a node that joins one not listening yet exits
+	for ((i = 0; i < 300; i++)); do
+		(($(voters "${node_addr[1]}") == 1)) && break
+		kill -0 "${node_pid[1]}" 2> /dev/null || cluster_fail "node 1 exited: $(tail -5 "$CLUSTER_DIR/node1.log")"
+		sleep 0.05
+	done
 	for i in 2 3; do
 		node_start "$i" "${node_addr[1]}"
 	done
