@@ -1,0 +1,217 @@
+/*
+** test_dqlite_wire.c: the dqlite wire client (lib/db/dqlite.c) against real
+** dqlite nodes that tests/db/dqlite_wire.sh starts: $RETORT_DQLITE_URL lists a
+** port nobody listens on, then the follower, then the leader, whose address is
+** $RETORT_DQLITE_LEADER. The time-out case needs no node: a socket of this
+** process that listens and never answers.
+*/
+#define _POSIX_C_SOURCE 200809L
+
+#include "db/dqlite.h"
+
+#include "harness.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *url;
+
+static long long count(retort_dqlite *c, const char *sql)
+{
+	retort_error *err = NULL;
+	long long n = -1;
+	if (retort_dqlite_query(c, sql, NULL, 0, &err) == 0 && retort_dqlite_next(c, &err) == 1)
+		n = retort_dqlite_column(c, 0)->i;
+	retort_dqlite_interrupt(c, &err);
+	if (err)
+		fprintf(stderr, "count: %s\n", err->message);
+	retort_error_free(err);
+	return n;
+}
+
+static void test_bad_urls(void)
+{
+	static const char *bad[] = {
+		"dqlite://", "dqlite://127.0.0.1:1", "dqlite://127.0.0.1/db", "dqlite://127.0.0.1:x/db",
+		"dqlite://127.0.0.1:1/a/b", "dqlite:///db", "dqlite://127.0.0.1:1,/db", "sqlite:///x.db",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		retort_dqlite *c = NULL;
+		retort_error *err = NULL;
+		CHECK_INT(retort_dqlite_open(&c, bad[i], 0, 0, &err), RETORT_EINVALID);
+		CHECK(c == NULL && err && strstr(err->message, "HOST:PORT"));
+		retort_error_free(err);
+	}
+}
+
+/* Types round trip, with the padding edges: 7 and 8 bytes of text, a blob with NULs. */
+static void test_values(retort_dqlite *c)
+{
+	retort_error *err = NULL;
+	long long id = 0, changes = 0;
+	retort_dqlite_value p[5] = {
+		{ .type = SQLITE_INTEGER, .i = -1234567890123LL },
+		{ .type = SQLITE_FLOAT, .f = 2.5 },
+		{ .type = SQLITE_TEXT, .p = "eight ch", .n = 8 },
+		{ .type = SQLITE_BLOB, .p = "a\0b\0c\0d\0e", .n = 9 },
+		{ .type = SQLITE_NULL },
+	};
+	CHECK_INT(retort_dqlite_exec(c, "CREATE TABLE v(i INTEGER, f REAL, s TEXT, b BLOB, n)",
+		NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(retort_dqlite_exec(c, "INSERT INTO v VALUES(?, ?, ?, ?, ?)", p, 5, &id, &changes,
+		&err), 0);
+	CHECK_INT(id, 1);
+	CHECK_INT(changes, 1);
+	p[2].p = "seven c";
+	p[2].n = 7;
+	CHECK_INT(retort_dqlite_exec(c, "INSERT INTO v(s) VALUES(?)", &p[2], 1, NULL, NULL, &err), 0);
+	CHECK_INT(retort_dqlite_query(c, "SELECT i, f, s, b, n FROM v ORDER BY rowid", NULL, 0, &err), 0);
+	CHECK_INT(retort_dqlite_column_count(c), 5);
+	CHECK_STR(retort_dqlite_column_name(c, 3), "b");
+	CHECK_INT(retort_dqlite_next(c, &err), 1);
+	CHECK_INT(retort_dqlite_column(c, 0)->i, -1234567890123LL);
+	CHECK(retort_dqlite_column(c, 1)->type == SQLITE_FLOAT && retort_dqlite_column(c, 1)->f == 2.5);
+	CHECK_STR(retort_dqlite_column(c, 2)->p, "eight ch");
+	CHECK(retort_dqlite_column(c, 3)->type == SQLITE_BLOB && retort_dqlite_column(c, 3)->n == 9
+		&& memcmp(retort_dqlite_column(c, 3)->p, "a\0b\0c\0d\0e", 9) == 0);
+	CHECK_INT(retort_dqlite_column(c, 4)->type, SQLITE_NULL);
+	CHECK_INT(retort_dqlite_next(c, &err), 1);
+	CHECK_STR(retort_dqlite_column(c, 2)->p, "seven c");
+	CHECK_INT(retort_dqlite_column(c, 0)->type, SQLITE_NULL);
+	CHECK_INT(retort_dqlite_next(c, &err), 0);
+	CHECK(err == NULL);
+	retort_error_free(err);
+}
+
+/* EXEC_SQL runs every statement of the text; a failure is the server's message, and the
+** connection goes on; a transaction rolled back leaves nothing. */
+static void test_statements(retort_dqlite *c)
+{
+	retort_error *err = NULL;
+	CHECK_INT(retort_dqlite_exec(c, "CREATE TABLE m(x); INSERT INTO m VALUES(1); "
+		"INSERT INTO m VALUES(2);", NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(count(c, "SELECT count(*) FROM m"), 2);
+	CHECK_INT(retort_dqlite_exec(c, "INSERT INTO nosuch VALUES(1)", NULL, 0, NULL, NULL, &err),
+		RETORT_EDB);
+	CHECK(err && strstr(err->message, "no such table: nosuch"));
+	CHECK_INT(retort_dqlite_errcode(c), SQLITE_ERROR);
+	CHECK(!retort_dqlite_lost(c));
+	retort_error_free(err);
+	err = NULL;
+	CHECK_INT(retort_dqlite_exec(c, "BEGIN", NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(retort_dqlite_exec(c, "INSERT INTO m VALUES(3)", NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(count(c, "SELECT count(*) FROM m"), 3);
+	CHECK_INT(retort_dqlite_exec(c, "ROLLBACK", NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(count(c, "SELECT count(*) FROM m"), 2);
+	CHECK(err == NULL);
+	retort_error_free(err);
+}
+
+/* More rows than one batch holds; INTERRUPT in the middle of them. */
+static void test_many_rows(retort_dqlite *c)
+{
+	retort_error *err = NULL;
+	CHECK_INT(retort_dqlite_exec(c, "CREATE TABLE r(k INTEGER PRIMARY KEY, t TEXT); "
+		"WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 20000) "
+		"INSERT INTO r SELECT k, printf('row %d', k) FROM n", NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(retort_dqlite_query(c, "SELECT k, t FROM r ORDER BY k", NULL, 0, &err), 0);
+	long long seen = 0, in_order = 0;
+	char want[32];
+	while (retort_dqlite_next(c, &err) == 1) {
+		seen++;
+		snprintf(want, sizeof want, "row %lld", seen);
+		in_order += retort_dqlite_column(c, 0)->i == seen
+			&& strcmp(retort_dqlite_column(c, 1)->p, want) == 0;
+	}
+	CHECK_INT(seen, 20000);
+	CHECK_INT(in_order, 20000);
+	CHECK_INT(retort_dqlite_query(c, "SELECT k FROM r", NULL, 0, &err), 0);
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(retort_dqlite_next(c, &err), 1);
+	CHECK_INT(retort_dqlite_interrupt(c, &err), 0);
+	CHECK_INT(count(c, "SELECT count(*) FROM r"), 20000);
+	CHECK(err == NULL);
+	retort_error_free(err);
+}
+
+static void test_prepared(retort_dqlite *c)
+{
+	retort_error *err = NULL;
+	uint32_t ins = 0, sel = 0;
+	int np = -1;
+	CHECK_INT(retort_dqlite_exec(c, "CREATE TABLE p(x)", NULL, 0, NULL, NULL, &err), 0);
+	CHECK_INT(retort_dqlite_prepare(c, "INSERT INTO p VALUES(?)", &ins, &np, &err), 0);
+	CHECK_INT(np, 1);
+	for (long long i = 1; i <= 3; i++) {
+		retort_dqlite_value v = { .type = SQLITE_INTEGER, .i = i * 10 };
+		long long id = 0;
+		CHECK_INT(retort_dqlite_exec_stmt(c, ins, &v, 1, &id, NULL, &err), 0);
+		CHECK_INT(id, i);
+	}
+	CHECK_INT(retort_dqlite_prepare(c, "SELECT sum(x) FROM p WHERE x > ?", &sel, &np, &err), 0);
+	retort_dqlite_value v = { .type = SQLITE_INTEGER, .i = 10 };
+	CHECK_INT(retort_dqlite_query_stmt(c, sel, &v, 1, &err), 0);
+	CHECK_INT(retort_dqlite_next(c, &err), 1);
+	CHECK_INT(retort_dqlite_column(c, 0)->i, 50);
+	CHECK_INT(retort_dqlite_next(c, &err), 0);
+	CHECK_INT(retort_dqlite_finalize(c, ins, &err), 0);
+	CHECK_INT(retort_dqlite_finalize(c, sel, &err), 0);
+	CHECK(err == NULL);
+	retort_error_free(err);
+}
+
+/* A node that accepts and never answers: the read time-out ends the wait. */
+static void test_timeout(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof a;
+	char silent[64];
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 8) == 0
+		&& getsockname(fd, (struct sockaddr *)&a, &alen) == 0);
+	snprintf(silent, sizeof silent, "dqlite://127.0.0.1:%d/db", ntohs(a.sin_port));
+	retort_dqlite *c = NULL;
+	retort_error *err = NULL;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(retort_dqlite_open(&c, silent, 300, 300, &err), RETORT_EDB);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ms = (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	CHECK(ms >= 300 && ms < 3000);
+	CHECK(err && strstr(err->message, "no answer within 300 ms"));
+	if (err)
+		printf("time-out: %s (%lld ms)\n", err->message, ms);
+	retort_error_free(err);
+	close(fd);
+}
+
+int main(void)
+{
+	retort_dqlite *c = NULL;
+	retort_error *err = NULL;
+	url = getenv("RETORT_DQLITE_URL");
+	const char *leader = getenv("RETORT_DQLITE_LEADER");
+	if (!url || !leader) {
+		fprintf(stderr, "RETORT_DQLITE_URL and RETORT_DQLITE_LEADER must be set "
+			"(tests/db/dqlite_wire.sh starts the nodes)\n");
+		return 2;
+	}
+	test_bad_urls();
+	test_timeout();
+	CHECK_INT(retort_dqlite_open(&c, url, 0, 0, &err), 0);
+	if (!c) {
+		fprintf(stderr, "open %s: %s\n", url, err ? err->message : "?");
+		retort_error_free(err);
+		return harness_done();
+	}
+	CHECK_STR(retort_dqlite_leader(c), leader);
+	CHECK_STR(retort_dqlite_dbname(c), "wire");
+	test_values(c);
+	test_statements(c);
+	test_many_rows(c);
+	test_prepared(c);
+	retort_dqlite_close(c);
+	return harness_done();
+}
