@@ -126,7 +126,7 @@ cluster_stop() {
 	done
 	for i in "${cluster_nodes[@]}"; do
 		[[ -n ${node_pid[i]:-} ]] && kill -KILL "${node_pid[i]}" 2> /dev/null
-		[[ -n ${node_parent[i]:-} ]] && wait "${node_parent[i]}" 2> /dev/null
+		[[ -n ${node_parent[i]:-} ]] && { wait "${node_parent[i]}"; } 2> /dev/null
 		node_pid[i]=''
 		node_parent[i]=''
 	done
@@ -152,7 +152,7 @@ node_of() {
 node_kill() {
 	local i
 	kill -KILL "${node_pid[$1]}" 2> /dev/null
-	wait "${node_parent[$1]}" 2> /dev/null
+	{ wait "${node_parent[$1]}"; } 2> /dev/null
 	node_pid[$1]=''
 	node_parent[$1]=''
 	survivors=''
