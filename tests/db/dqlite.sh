@@ -1,7 +1,7 @@
 #!/bin/bash
-# The dqlite wire client against two real nodes: the URL names a port nobody
+# The dqlite wire client and backend against two real nodes: the URL names a port nobody
 # listens on, then the follower, then the leader, so that the client must
-# skip the first and be sent on by the second. Usage: dqlite_wire.sh TEST_BINARY
+# skip the first and be sent on by the second. Usage: dqlite.sh TEST_BINARY
 set -uo pipefail
 source "$(dirname "$0")/dqlite_nodes.bash"
 
@@ -13,4 +13,5 @@ dq_wait_nodes $leader 1
 dq_start $follower $leader
 dq_wait_nodes $leader 2
 RETORT_DQLITE_URL=dqlite://127.0.0.1:$nobody,127.0.0.1:$follower,127.0.0.1:$leader/wire \
-RETORT_DQLITE_LEADER=127.0.0.1:$leader timeout 120 "$1"
+RETORT_DQLITE_LEADER=127.0.0.1:$leader \
+RETORT_DQLITE_LEADER_PID=$(pgrep -P "${dq_pids[0]}" dqlite-demo) timeout 120 "$1"

@@ -1,17 +1,21 @@
 /*
-** test_dqlite_wire.c: the dqlite wire client (lib/db/dqlite.c) against real
-** dqlite nodes that tests/db/dqlite_wire.sh starts: $RETORT_DQLITE_URL lists a
+** test_dqlite.c: the dqlite wire client (lib/db/dqlite_wire.c) and the
+** dqlite backend of the connection interface (lib/db/dqlite.c) against real
+** dqlite nodes that tests/db/dqlite.sh starts: $RETORT_DQLITE_URL lists a
 ** port nobody listens on, then the follower, then the leader, whose address is
-** $RETORT_DQLITE_LEADER. The time-out case needs no node: a socket of this
+** $RETORT_DQLITE_LEADER and whose process is $RETORT_DQLITE_LEADER_PID (the
+** last case kills it). The time-out case needs no node: a socket of this
 ** process that listens and never answers.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "db/dqlite.h"
+#include "db/dqlite_wire.h"
 
 #include "harness.h"
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,15 +191,149 @@ static void test_timeout(void)
 	close(fd);
 }
 
+/* ---- the backend, through its table of operations ---- */
+
+#define M(db) ((db)->methods)
+
+static int exec_sql(retort_db *db, const char *sql)
+{
+	return M(db)->exec(db, sql);
+}
+
+static long long db_count(retort_db *db, const char *sql)
+{
+	retort_db_stmt *st = NULL;
+	long long n = -1;
+	if (M(db)->prepare(db, &st, sql, NULL) == SQLITE_OK && st && M(db)->step(st) == SQLITE_ROW)
+		n = M(db)->column_int64(st, 0);
+	if (st)
+		M(db)->finalize(st);
+	return n;
+}
+
+static void test_backend_statements(retort_db *db)
+{
+	retort_db_stmt *st = NULL, *rd = NULL;
+	const char *tail = NULL;
+	CHECK_STR(M(db)->name, "dqlite");
+	CHECK_INT(exec_sql(db, "CREATE TABLE b(k INTEGER PRIMARY KEY, t TEXT, f REAL)"), SQLITE_OK);
+	/* one statement at a time, the tail left for the next */
+	const char *two = "INSERT INTO b(t, f) VALUES(?, ?); SELECT 1";
+	CHECK_INT(M(db)->prepare(db, &st, two, &tail), SQLITE_OK);
+	CHECK(st && tail && strcmp(tail, " SELECT 1") == 0);
+	CHECK_INT(M(db)->stmt_readonly(st), 0);
+	CHECK_INT(M(db)->bind_text(st, 1, "one"), SQLITE_OK);
+	CHECK_INT(M(db)->bind_int64(st, 2, 1), SQLITE_OK);
+	CHECK_INT(M(db)->step(st), SQLITE_DONE);
+	CHECK_INT(M(db)->reset(st), SQLITE_OK);
+	CHECK_INT(M(db)->bind_text(st, 1, "two"), SQLITE_OK);
+	CHECK_INT(M(db)->bind_null(st, 2), SQLITE_OK);
+	CHECK_INT(M(db)->step(st), SQLITE_DONE);
+	M(db)->finalize(st);
+	/* only a comment: no statement */
+	CHECK_INT(M(db)->prepare(db, &st, "  -- nothing\n", &tail), SQLITE_OK);
+	CHECK(st == NULL);
+	/* rows read while other statements run, as on a SQLite handle */
+	CHECK_INT(M(db)->prepare(db, &rd, "SELECT k, t, f FROM b ORDER BY k", NULL), SQLITE_OK);
+	CHECK_INT(M(db)->stmt_readonly(rd), 1);
+	CHECK_INT(M(db)->step(rd), SQLITE_ROW);
+	CHECK_INT(exec_sql(db, "INSERT INTO b(t) VALUES('three')"), SQLITE_OK);
+	CHECK_INT(M(db)->column_count(rd), 3);
+	CHECK_STR(M(db)->column_name(rd, 1), "t");
+	CHECK_STR(M(db)->column_text(rd, 0), "1");
+	CHECK_STR(M(db)->column_text(rd, 1), "one");
+	CHECK_STR(M(db)->column_text(rd, 2), "1.0");
+	CHECK_INT(M(db)->column_type(rd, 2), SQLITE_FLOAT);
+	CHECK_INT(M(db)->step(rd), SQLITE_ROW);
+	CHECK(M(db)->column_text(rd, 2) == NULL);
+	CHECK_INT(M(db)->column_type(rd, 2), SQLITE_NULL);
+	CHECK_INT(M(db)->step(rd), SQLITE_DONE);
+	M(db)->finalize(rd);
+	CHECK_INT(db_count(db, "SELECT count(*) FROM b"), 3);
+	/* WITH is a read or a write by its own statement */
+	CHECK_INT(M(db)->prepare(db, &st, "WITH x(v) AS (SELECT 'w') INSERT INTO b(t) SELECT v FROM x",
+		NULL), SQLITE_OK);
+	CHECK_INT(M(db)->stmt_readonly(st), 0);
+	CHECK_INT(M(db)->step(st), SQLITE_DONE);
+	M(db)->finalize(st);
+	CHECK_INT(db_count(db, "WITH x(n) AS (SELECT count(*) FROM b) SELECT n FROM x"), 4);
+	CHECK_INT(db_count(db, "PRAGMA foreign_keys"), 1);
+}
+
+static void test_backend_failures(retort_db *db)
+{
+	retort_db_stmt *st = NULL;
+	CHECK_INT(exec_sql(db, "CREATE TABLE u(x UNIQUE)"), SQLITE_OK);
+	CHECK_INT(exec_sql(db, "BEGIN"), SQLITE_OK);
+	CHECK_INT(M(db)->in_transaction(db), 1);
+	CHECK_INT(exec_sql(db, "INSERT INTO u VALUES(1)"), SQLITE_OK);
+	int rc = exec_sql(db, "INSERT INTO u VALUES(1)");
+	CHECK_INT(rc & 0xff, SQLITE_CONSTRAINT);
+	CHECK(strstr(M(db)->errmsg(db), "UNIQUE constraint failed: u.x") != NULL);
+	CHECK_INT(M(db)->error_offset(db), -1);
+	/* a statement's failure leaves the transaction open */
+	CHECK_INT(M(db)->in_transaction(db), 1);
+	/* OR ROLLBACK ends it on the server: the backend finds out */
+	rc = exec_sql(db, "INSERT OR ROLLBACK INTO u VALUES(1)");
+	CHECK_INT(rc & 0xff, SQLITE_CONSTRAINT);
+	CHECK_INT(M(db)->in_transaction(db), 0);
+	CHECK_INT(db_count(db, "SELECT count(*) FROM u"), 0);
+	/* interrupt: the next statement answers SQLITE_INTERRUPT, the one after runs */
+	M(db)->interrupt(db);
+	CHECK_INT(exec_sql(db, "INSERT INTO u VALUES(2)"), SQLITE_INTERRUPT);
+	CHECK_INT(exec_sql(db, "INSERT INTO u VALUES(3)"), SQLITE_OK);
+	CHECK_INT(db_count(db, "SELECT count(*) FROM u"), 1);
+	/* a failing query */
+	CHECK_INT(M(db)->prepare(db, &st, "SELECT * FROM nosuch", NULL), SQLITE_OK);
+	CHECK_INT(M(db)->step(st), SQLITE_ERROR);
+	CHECK(strstr(M(db)->errmsg(db), "no such table: nosuch") != NULL);
+	M(db)->finalize(st);
+}
+
+/* A second connection waits for the first's write transaction, within its budget. */
+static void test_backend_busy(retort_db *db)
+{
+	retort_db *other = NULL;
+	retort_error *err = NULL;
+	retort_db_wait w = { .budget_ms = 400 };
+	CHECK_INT(retort_db_dqlite_open(&other, url, NULL, RETORT_DB_WRITE, &w, NULL, &err), 0);
+	if (!other)
+		return;
+	CHECK_INT(exec_sql(db, "BEGIN; INSERT INTO u VALUES(10)"), SQLITE_OK);
+	int rc = exec_sql(other, "INSERT INTO u VALUES(11)");
+	CHECK_INT(rc & 0xff, SQLITE_BUSY);
+	CHECK(w.spent_ns >= 300000000LL && w.spent_ns <= 400000000LL);
+	CHECK_INT(exec_sql(db, "COMMIT"), SQLITE_OK);
+	w.spent_ns = 0;
+	CHECK_INT(exec_sql(other, "INSERT INTO u VALUES(11)"), SQLITE_OK);
+	CHECK_INT(db_count(db, "SELECT count(*) FROM u"), 3);
+	M(other)->close(other);
+	retort_error_free(err);
+}
+
+/* The leader killed: the request under way answers RETORT_DB_LOST, and so does every later one. */
+static void test_backend_lost(retort_db *db, pid_t leader)
+{
+	CHECK_INT(exec_sql(db, "BEGIN; INSERT INTO u VALUES(20)"), SQLITE_OK);
+	CHECK_INT(kill(leader, SIGKILL), 0);
+	int rc = exec_sql(db, "COMMIT");
+	CHECK_INT(rc, RETORT_DB_LOST);
+	CHECK(strstr(M(db)->errmsg(db), "lost") != NULL);
+	printf("lost: %s\n", M(db)->errmsg(db));
+	CHECK_INT(db_count(db, "SELECT 1"), -1);
+	CHECK_INT(M(db)->in_transaction(db), 0);
+}
+
 int main(void)
 {
 	retort_dqlite *c = NULL;
 	retort_error *err = NULL;
 	url = getenv("RETORT_DQLITE_URL");
 	const char *leader = getenv("RETORT_DQLITE_LEADER");
-	if (!url || !leader) {
-		fprintf(stderr, "RETORT_DQLITE_URL and RETORT_DQLITE_LEADER must be set "
-			"(tests/db/dqlite_wire.sh starts the nodes)\n");
+	const char *leader_pid = getenv("RETORT_DQLITE_LEADER_PID");
+	if (!url || !leader || !leader_pid) {
+		fprintf(stderr, "RETORT_DQLITE_URL, _LEADER and _LEADER_PID must be set "
+			"(tests/db/dqlite.sh starts the nodes)\n");
 		return 2;
 	}
 	test_bad_urls();
@@ -213,5 +351,17 @@ int main(void)
 	test_many_rows(c);
 	test_prepared(c);
 	retort_dqlite_close(c);
+
+	retort_db *db = NULL;
+	CHECK_INT(retort_db_dqlite_open(&db, url, NULL, RETORT_DB_WRITE, NULL, NULL, &err), 0);
+	if (db) {
+		CHECK_STR(db->location, url);
+		test_backend_statements(db);
+		test_backend_failures(db);
+		test_backend_busy(db);
+		test_backend_lost(db, (pid_t)strtol(leader_pid, NULL, 10));
+		M(db)->close(db);
+	}
+	retort_error_free(err);
 	return harness_done();
 }
