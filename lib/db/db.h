@@ -15,6 +15,7 @@
 #ifndef RETORT_DB_H
 #define RETORT_DB_H
 
+#include "buf.h"
 #include "retort.h"
 
 #include <sqlite3.h>
@@ -118,6 +119,9 @@ typedef struct retort_db_methods {
 	/* Optional: the local SQLite handle under the connection, or NULL. For
 	** the public callbacks that hand an app a sqlite3 *, and nothing else. */
 	sqlite3 *(*sqlite_handle)(retort_db *db);
+	/* Optional: 1 once the connection answered RETORT_DB_LOST and can do
+	** nothing more (NULL: a backend whose connection is never lost). */
+	int (*lost)(retort_db *db);
 } retort_db_methods;
 
 /*
@@ -158,7 +162,32 @@ typedef int (*retort_db_open_fn)(retort_db **out, const char *url, const char *b
 int retort_db_open_live(retort_db **out, const char *url, const char *base_dir, unsigned how,
 	retort_db_wait *wait, int *recovered, retort_error **err);
 
+/* The same on the local file `path`, whatever its name (never read as a
+** URL: `db:file:x.db` is the file named so), with the SQLite backend. */
+int retort_db_open_file(retort_db **out, const char *path, unsigned how, retort_db_wait *wait,
+	int *recovered, retort_error **err);
+
 /* retort_db_open(), retort_db_wrap() and retort_db_free() are public (retort.h). */
+
+/* retort_db_wrap() for the sqlite3 * entry points, where NULL means no
+** database yet (a dry run): then *out NULL and 0. */
+int retort_db_wrap_handle(retort_db **out, sqlite3 *handle, retort_error **err);
+
+/*
+** `url` resolved against `base_dir` (NULL: the working directory) into what
+** retort_db_open_live() takes with no base: a file's path (or ":memory:"),
+** or, for a backend that is not a file, the URL as written. RETORT_EINVALID
+** with the reason in `why` for a URL no backend takes (so that the caller
+** can point at where it came from); RETORT_ERROR when out of memory.
+*/
+int retort_db_url_resolve(char **out, const char *url, const char *base_dir,
+	retort_buf *why);
+
+/* retort_db_url_resolve() with its failure as a retort_error. */
+int retort_db_url_check(char **out, const char *url, const char *base_dir, retort_error **err);
+
+/* 1 when `url` names a local file (the SQLite backend), 0 for a cluster. */
+int retort_db_url_is_file(const char *url);
 
 /* The wrappers the code calls; each forwards to the backend. */
 int retort_db_prepare(retort_db *db, retort_db_stmt **out, const char *sql, const char **tail);
@@ -174,6 +203,8 @@ sqlite3_int64 retort_db_column_int64(retort_db_stmt *st, int i);
 int retort_db_column_int(retort_db_stmt *st, int i);
 double retort_db_column_double(retort_db_stmt *st, int i);
 const char *retort_db_column_text(retort_db_stmt *st, int i);
+/* The column's text, "" for SQL NULL. */
+const char *retort_db_column_str(retort_db_stmt *st, int i);
 const char *retort_db_column_name(retort_db_stmt *st, int i);
 int retort_db_stmt_readonly(retort_db_stmt *st);
 int retort_db_exec(retort_db *db, const char *sql);
@@ -193,6 +224,7 @@ void retort_db_row_hook(retort_db *db, retort_db_row_fn fn, void *ctx);
 void retort_db_tick_hook(retort_db *db, int n, retort_db_tick_fn fn, void *ctx);
 void retort_db_busy_wait(retort_db *db, retort_db_wait *w, int ms);
 sqlite3 *retort_db_sqlite_handle(retort_db *db);
+int retort_db_lost(retort_db *db);
 
 enum {
 	RETORT_DB_CAN_BACKUP = 1 << 0,
@@ -206,12 +238,16 @@ int retort_db_can(const retort_db *db, unsigned what);
 /* Is `rc` SQLite's busy or locked (the database held by another)? */
 int retort_db_is_busy(int rc);
 
+/* The retort code of a failure `rc`: RETORT_EBUSY for busy or locked, else
+** RETORT_EDB. */
+int retort_db_code(int rc);
+
 /*
-** The one mapping of a failure on `db` to a retort_error: busy or locked is
-** RETORT_EBUSY ("the database is locked", with the wait when `waited_ms` >= 0),
-** read-only is RETORT_EDB saying the database may not be written, a lost
-** connection RETORT_EDB saying the outcome is unknown, anything else
-** RETORT_EDB "DOING: MESSAGE". Returns the code.
+** The one mapping of a failure on `db` (NULL: none, the code alone) to a
+** retort_error: busy or locked is RETORT_EBUSY ("the database is locked",
+** with the wait when `waited_ms` >= 0), a lost connection RETORT_EDB saying
+** the outcome is unknown, anything else (read-only included) RETORT_EDB
+** "DOING: MESSAGE". Returns the code.
 */
 int retort_db_error(retort_error **err, retort_db *db, int rc, int waited_ms,
 	const char *doing);

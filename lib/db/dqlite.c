@@ -8,15 +8,18 @@
 
 #include "buf.h"
 #include "db/dqlite_wire.h"
+#include "dbopen.h"
 #include "error.h"
 #include "sqltok.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct dq_db {
 	retort_db base;
@@ -526,6 +529,91 @@ static void dq_busy_wait(retort_db *db, retort_db_wait *w, int ms)
 	d->wait_ms = ms;
 }
 
+/* ---- backup: the leader's files (DUMP), made one SQLite file here ---- */
+
+typedef struct dump_to {
+	const char *path;
+	char *wal;             /* path + "-wal" */
+	int nfile;
+	int err;               /* errno of a failed write */
+	const char *failed;    /* the file it failed on */
+} dump_to;
+
+/* The main file goes to the backup's path, the WAL beside it, as SQLite names one. */
+static int dump_file(void *ctx, const char *name, const void *data, size_t len)
+{
+	dump_to *t = ctx;
+	const char *path = t->nfile++ == 0 ? t->path : t->wal;
+	(void)name;
+	FILE *f = fopen(path, t->nfile == 1 ? "wb" : "wbx");
+	if (!f || fwrite(data, 1, len, f) != len || fflush(f) != 0) {
+		t->err = errno ? errno : EIO;
+		t->failed = path;
+		if (f)
+			fclose(f);
+		return RETORT_ERROR;
+	}
+	return fclose(f) == 0 ? 0 : RETORT_ERROR;
+}
+
+/*
+** dqlite has no backup API, but DUMP hands over the database file and its
+** write-ahead log as the leader holds them: written side by side, SQLite
+** reads them as one database, and leaving WAL mode folds the log into the
+** file, so the backup is one ordinary SQLite file. The caller holds the
+** write lock, so the files are the state the run starts from.
+*/
+static int dq_backup(retort_db *db, const char *path, retort_db_tick_fn tick, void *ctx,
+	char **why)
+{
+	dq_db *d = (dq_db *)db;
+	retort_error *e = NULL;
+	dump_to t = { .path = path };
+	retort_buf wal = RETORT_BUF_INIT;
+	sqlite3 *file = NULL;
+	int rc = SQLITE_OK;
+	buf_printf(&wal, "%s-wal", path);
+	if (buf_oom(&wal)) {
+		rc = SQLITE_NOMEM;
+		goto done;
+	}
+	t.wal = wal.ptr;
+	if (tick && tick(ctx)) {
+		rc = SQLITE_INTERRUPT;
+		goto done;
+	}
+	errno = 0;
+	if (retort_dqlite_dump(d->conn, dump_file, &t, &e) < 0) {
+		if (t.failed)
+			*why = sqlite3_mprintf("cannot write '%s': %s", t.failed, strerror(t.err));
+		else
+			*why = sqlite3_mprintf("dqlite: DUMP failed: %s", e ? e->message : "?");
+		rc = t.failed ? SQLITE_CANTOPEN : dq_fail(d, e);
+		e = NULL;
+		goto done;
+	}
+	rc = db_open(path, &file, SQLITE_OPEN_READWRITE);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(file, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		*why = sqlite3_mprintf("cannot make '%s' one file: %s", path,
+			file ? sqlite3_errmsg(file) : sqlite3_errstr(rc));
+done:
+	sqlite3_close(file);
+	retort_error_free(e);
+	if (rc != SQLITE_OK && !*why)
+		*why = sqlite3_mprintf("%s", sqlite3_errstr(rc));
+	if (t.nfile > 1 || (rc != SQLITE_OK && t.failed == t.wal))
+		unlink(wal.ptr);
+	buf_release(&wal);
+	return rc;
+}
+
+static int dq_lost(retort_db *db)
+{
+	return retort_dqlite_lost(((dq_db *)db)->conn);
+}
+
 static const retort_db_methods dqlite_methods = {
 	.version = RETORT_DB_METHODS_VERSION,
 	.name = "dqlite",
@@ -551,7 +639,9 @@ static const retort_db_methods dqlite_methods = {
 	.error_offset = dq_error_offset,
 	.readonly = dq_readonly,
 	.busy_wait = dq_busy_wait,
-	/* backup, row_hook, tick_hook, sqlite_handle: dqlite has none */
+	.backup = dq_backup,
+	.lost = dq_lost,
+	/* row_hook, tick_hook, sqlite_handle: dqlite has none */
 };
 
 int retort_db_dqlite_open(retort_db **out, const char *url, const char *base_dir, unsigned how,

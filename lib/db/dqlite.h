@@ -8,9 +8,11 @@
 **   without `=`) has its rows read whole at its first step, so that other
 **   statements can run while the caller reads them, as on a SQLite handle;
 **   any other is run and yields no rows.
-** - No backup, update hook or progress handler: dqlite has none of them
-**   (the optional members are NULL). A busy wait is done here: a statement
-**   answered SQLITE_BUSY is sent again until the wait's budget is spent.
+** - No update hook or progress handler: dqlite has neither (the optional
+**   members are NULL). No backup API either: backup() asks the leader for
+**   its files (DUMP) and makes them one SQLite file. A busy wait is done
+**   here: a statement answered SQLITE_BUSY is sent again until the wait's
+**   budget is spent.
 ** - interrupt() cannot stop a statement the leader already runs (dqlite
 **   interrupts only a query yielding rows): it makes the next step or exec on
 **   the connection answer SQLITE_INTERRUPT.

@@ -34,11 +34,12 @@
 
 enum {
 	REQ_LEADER = 0, REQ_CLIENT = 1, REQ_OPEN = 3, REQ_PREPARE = 4, REQ_EXEC = 5,
-	REQ_QUERY = 6, REQ_FINALIZE = 7, REQ_EXEC_SQL = 8, REQ_QUERY_SQL = 9, REQ_INTERRUPT = 10
+	REQ_QUERY = 6, REQ_FINALIZE = 7, REQ_EXEC_SQL = 8, REQ_QUERY_SQL = 9, REQ_INTERRUPT = 10,
+	REQ_DUMP = 15
 };
 enum {
 	RES_FAILURE = 0, RES_NODE = 1, RES_WELCOME = 2, RES_DB = 4, RES_STMT = 5,
-	RES_RESULT = 6, RES_ROWS = 7, RES_EMPTY = 8
+	RES_RESULT = 6, RES_ROWS = 7, RES_EMPTY = 8, RES_FILES = 9
 };
 /* Tuple type codes beside SQLite's five (1-5, the same numbers). */
 enum { T_UNIXTIME = 9, T_ISO8601 = 10, T_BOOLEAN = 11 };
@@ -874,5 +875,32 @@ int retort_dqlite_interrupt(retort_dqlite *c, retort_error **err)
 	while (rc == 0 && (rc = recv_msg(c, err)) == 0 && c->msg_type != RES_EMPTY)
 		if (c->msg_type != RES_ROWS && c->msg_type != RES_FAILURE)
 			rc = broken(c, err);
+	return rc;
+}
+
+int retort_dqlite_dump(retort_dqlite *c, retort_dqlite_file_fn fn, void *ctx,
+	retort_error **err)
+{
+	uint64_t n, size;
+	const char *name;
+	size_t len;
+	req_start(c);
+	put_text(&c->req, c->dbname);
+	int rc = roundtrip(c, REQ_DUMP, RES_FILES, err);
+	if (rc < 0)
+		return rc;
+	if (get_u64(c, &n) < 0)
+		return broken(c, err);
+	for (uint64_t i = 0; i < n && rc == 0; i++) {
+		if (get_text(c, &name, &len) < 0 || get_u64(c, &size) < 0
+				|| size > c->msg_len - c->pos)
+			return broken(c, err);
+		const unsigned char *data = c->msg + c->pos;
+		c->pos += size;
+		c->pos += (8 - c->pos % 8) % 8;
+		if (c->pos > c->msg_len)
+			return broken(c, err);
+		rc = fn(ctx, name, data, (size_t)size);
+	}
 	return rc;
 }

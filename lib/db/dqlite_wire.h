@@ -117,4 +117,14 @@ const retort_dqlite_value *retort_dqlite_column(const retort_dqlite *c, int i);
 */
 int retort_dqlite_interrupt(retort_dqlite *c, retort_error **err);
 
+/* Called by retort_dqlite_dump() with each file: 0 to go on, <0 to stop with that code. */
+typedef int (*retort_dqlite_file_fn)(void *ctx, const char *name, const void *data, size_t len);
+
+/*
+** The database's files as the leader holds them (DUMP): the main file, then
+** its write-ahead log (WAL format), each handed to `fn`.
+*/
+int retort_dqlite_dump(retort_dqlite *c, retort_dqlite_file_fn fn, void *ctx,
+	retort_error **err);
+
 #endif

@@ -821,7 +821,7 @@ typedef struct retort_op retort_op;
 
 /**
 ** Start bringing the database at `url` (a URL or a path, as
-** retort_url_to_path() reads it, relative to the working directory) to
+** retort_db_open() takes it, relative to the working directory) to
 ** TARGET in `direction`, as retort_upgrade() or retort_downgrade() would
 ** with `opts` (copied; NULL: the defaults). The worker thread opens the
 ** file itself (created when missing, for an upgrade), never a handle of
@@ -830,7 +830,7 @@ typedef struct retort_op retort_op;
 **
 ** @param[out] out  the operation; free with retort_op_free()
 ** @return 0 once the thread runs (every later failure comes in DONE);
-**         RETORT_EINVALID for a URL retort_url_to_path() refuses, or a SQLite
+**         RETORT_EINVALID for a URL retort_db_open() refuses, or a SQLite
 **         built without threads; RETORT_ERROR when no thread or descriptor
 **         can be made
 */

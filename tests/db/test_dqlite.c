@@ -311,6 +311,39 @@ static void test_backend_busy(retort_db *db)
 	retort_error_free(err);
 }
 
+/* A backup is the leader's files (DUMP) made one SQLite file: rows, integrity, no WAL left. */
+static void test_backend_backup(retort_db *db)
+{
+	char dir[] = "/tmp/retort-dqlite-backup.XXXXXX", path[64], wal[80];
+	char *why = NULL;
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/copy.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	CHECK(M(db)->backup != NULL);
+	CHECK_INT(M(db)->backup(db, path, NULL, NULL, &why), SQLITE_OK);
+	if (why)
+		fprintf(stderr, "backup: %s\n", why);
+	sqlite3_free(why);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM u"), 3);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM b"), 4);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM pragma_integrity_check "
+		"WHERE integrity_check = 'ok'"), 1);
+	CHECK_INT(access(wal, F_OK), -1);
+	/* a WAL file already there is not overwritten */
+	snprintf(path, sizeof path, "%s/again.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	harness_write_file(dir, "again.db-wal", "someone's");
+	why = NULL;
+	CHECK(M(db)->backup(db, path, NULL, NULL, &why) != SQLITE_OK);
+	CHECK(why && strstr(why, "again.db-wal"));
+	sqlite3_free(why);
+	unlink(wal);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/copy.db", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* The leader killed: the request under way answers RETORT_DB_LOST, and so does every later one. */
 static void test_backend_lost(retort_db *db, pid_t leader)
 {
@@ -359,6 +392,7 @@ int main(void)
 		test_backend_statements(db);
 		test_backend_failures(db);
 		test_backend_busy(db);
+		test_backend_backup(db);
 		test_backend_lost(db, (pid_t)strtol(leader_pid, NULL, 10));
 		M(db)->close(db);
 	}
