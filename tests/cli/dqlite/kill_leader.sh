@@ -56,9 +56,16 @@ grep -q 'INSERT INTO _retort_new_item' "$work/err" || fail "retort never started
 $(cat "$work/err")"
 kill -0 "$pid" 2> /dev/null || fail "retort had finished before the leader could be killed: $(cat "$work/err")"
 node_kill "$victim"
+# the statement retort had sent last when the leader died (--echo prints
+# each one before running it)
+landed=$(grep -v -E '^(upgrade|downgrade|retort:) ' "$work/err" | tail -1 | cut -c1-60)
+[[ $landed == 'INSERT INTO _retort_new_item'* ]] ||
+	fail "the kill landed after r2's copy, at: $landed"
 ok "leader node $victim ($l) killed with SIGKILL while r2 copied the rows"
 wait "$pid"
 rc=$?
+echo "retort said (the end of its stderr):"
+tail -3 "$work/err" | cut -c1-300
 last_cmd="retort --db $url --echo upgrade head (leader killed mid-rebuild)"
 ((rc != 137)) || fail "retort did not finish within 120 s of the leader's death: $(tail -c 2000 "$work/err")"
 ((rc < 128)) || fail "$last_cmd crashed (exit $rc): $(tail -c 2000 "$work/err")"
