@@ -13,6 +13,7 @@
 #include "sqltok.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -556,6 +557,18 @@ static int dump_file(void *ctx, const char *name, const void *data, size_t len)
 	return fclose(f) == 0 ? 0 : RETORT_ERROR;
 }
 
+/* A malloc'd message, as backup() hands its *why over. */
+static char *why_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *why_printf(const char *fmt, ...)
+{
+	retort_buf b = RETORT_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return buf_detach(&b);
+}
+
 /*
 ** dqlite has no backup API, but DUMP hands over the database file and its
 ** write-ahead log as the leader holds them: written side by side, SQLite
@@ -585,9 +598,9 @@ static int dq_backup(retort_db *db, const char *path, retort_db_tick_fn tick, vo
 	errno = 0;
 	if (retort_dqlite_dump(d->conn, dump_file, &t, &e) < 0) {
 		if (t.failed)
-			*why = sqlite3_mprintf("cannot write '%s': %s", t.failed, strerror(t.err));
+			*why = why_printf("cannot write '%s': %s", t.failed, strerror(t.err));
 		else
-			*why = sqlite3_mprintf("dqlite: DUMP failed: %s", e ? e->message : "?");
+			*why = why_printf("dqlite: DUMP failed: %s", e ? e->message : "?");
 		rc = t.failed ? SQLITE_CANTOPEN : dq_fail(d, e);
 		e = NULL;
 		goto done;
@@ -596,13 +609,13 @@ static int dq_backup(retort_db *db, const char *path, retort_db_tick_fn tick, vo
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(file, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		*why = sqlite3_mprintf("cannot make '%s' one file: %s", path,
+		*why = why_printf("cannot make '%s' one file: %s", path,
 			file ? sqlite3_errmsg(file) : sqlite3_errstr(rc));
 done:
 	sqlite3_close(file);
 	retort_error_free(e);
 	if (rc != SQLITE_OK && !*why)
-		*why = sqlite3_mprintf("%s", sqlite3_errstr(rc));
+		*why = why_printf("%s", sqlite3_errstr(rc));
 	if (t.nfile > 1 || (rc != SQLITE_OK && t.failed == t.wal))
 		unlink(wal.ptr);
 	buf_release(&wal);

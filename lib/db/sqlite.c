@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #define SUPPORTED_URLS "retort supports sqlite:///relative.db, " \
-	"sqlite:////absolute.db, sqlite:// (in memory), sqlite+DRIVER://... " \
-	"and plain file paths"
+	"sqlite:////absolute.db, sqlite:// (in memory), sqlite+DRIVER://..., " \
+	"dqlite://HOST:PORT[,HOST:PORT...]/DBNAME and plain file paths"
 
 /* ------------------------------------------------------------------ */
 /* Opening a file                                                       */

@@ -14,4 +14,4 @@ dq_start $follower $leader
 dq_wait_nodes $leader 2
 RETORT_DQLITE_URL=dqlite://127.0.0.1:$nobody,127.0.0.1:$follower,127.0.0.1:$leader/wire \
 RETORT_DQLITE_LEADER=127.0.0.1:$leader \
-RETORT_DQLITE_LEADER_PID=$(pgrep -P "${dq_pids[0]}" dqlite-demo) timeout 120 "$1"
+RETORT_DQLITE_LEADER_PID=$(dq_node_pid "${dq_pids[0]}") timeout 120 "$1"

@@ -27,7 +27,8 @@ dq_stop() {
 }
 
 # dqlite-demo 1.11 often crashes (SIGSEGV) on its way out after SIGTERM: that
-# is not the test's failure, so bash's notice of it is not shown.
+# is not the test's failure, so bash's notice of it is not shown. The nodes
+# go first, then what common.bash cleans (when it was sourced before).
 dq_cleanup() {
 	local pid
 	{
@@ -36,8 +37,16 @@ dq_cleanup() {
 		done
 	} 2>/dev/null
 	rm -rf "$dq_dir"
+	if declare -F cleanup >/dev/null; then
+		cleanup
+	fi
 }
 trap dq_cleanup EXIT
+
+# dq_node_pid PID: the dqlite-demo process under the `timeout` of dq_start.
+dq_node_pid() {
+	pgrep -P "$1" dqlite-demo
+}
 
 # dq_port: a free pair of ports (DBPORT, DBPORT+1) from this suite's range
 # 19110-19189, into dq_port. A port a stopped node held stays in TIME_WAIT

@@ -323,7 +323,7 @@ static void test_backend_backup(retort_db *db)
 	CHECK_INT(M(db)->backup(db, path, NULL, NULL, &why), SQLITE_OK);
 	if (why)
 		fprintf(stderr, "backup: %s\n", why);
-	sqlite3_free(why);
+	free(why);
 	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM u"), 3);
 	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM b"), 4);
 	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM pragma_integrity_check "
@@ -336,7 +336,7 @@ static void test_backend_backup(retort_db *db)
 	why = NULL;
 	CHECK(M(db)->backup(db, path, NULL, NULL, &why) != SQLITE_OK);
 	CHECK(why && strstr(why, "again.db-wal"));
-	sqlite3_free(why);
+	free(why);
 	unlink(wal);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/copy.db", dir);
