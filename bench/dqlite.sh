@@ -90,8 +90,9 @@ run_shell() {
 # ---------------------------------------------------------------------------
 # 2. Before timing: both give the same schema; retort's version table is at
 #    the head, with a history row per revision.
+# (the shell got each section on one line: line ends read as spaces)
 schema_of() {
-	dqlite -s "$servers" "$1" "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master
+	dqlite -s "$servers" "$1" "SELECT type || ' ' || name || ' ' || replace(coalesce(sql, ''), char(10), ' ') FROM sqlite_master
 		WHERE name NOT LIKE 'retort_%' AND name NOT LIKE 'sqlite_%' ORDER BY name"
 }
 run_retort check_retort
