@@ -28,7 +28,8 @@ struct retort_op {
 	retort_direction dir;
 	const retort_revisions *revs;
 	retort_migrate_options opts; /* the caller's, with its strings copied */
-	char *path, *target, *backup;
+	char *path, *target, *backup; /* path: a file's, or a URL (retort_db_url_resolve) */
+	int file;               /* `path` is a file's */
 	retort_progress_fn fn;  /* the app's callback (worker thread), or NULL: the queue */
 	void *fn_ctx;
 	retort_cancel *own_cancel;
@@ -110,7 +111,8 @@ static void *work(void *arg)
 	sqlite3 *scratch = NULL;
 	unsigned how = op->opts.dry_run ? 0 :
 		RETORT_DB_WRITE | (op->dir == RETORT_UPGRADE ? RETORT_DB_CREATE : 0);
-	int rc = retort_db_open_live(&db, op->path, NULL, how, NULL, NULL, &op->err);
+	int rc = op->file ? retort_db_open_file(&db, op->path, how, NULL, NULL, &op->err) :
+		retort_db_open_live(&db, op->path, NULL, how, NULL, NULL, &op->err);
 
 	/* a dry run on a database not made yet: an empty one, as the CLI's */
 	if (!rc && !db && !(rc = scratch_open(&scratch, &op->err)))
@@ -176,6 +178,7 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	pthread_mutex_init(&op->lock, NULL);
 	pthread_cond_init(&op->ended_cond, NULL);
 	rc = retort_db_url_check(&op->path, url, NULL, err);
+	op->file = retort_db_url_is_file(url);
 	op->target = target ? xstrdup(target) : NULL;
 	op->backup = op->opts.backup_path ? xstrdup(op->opts.backup_path) : NULL;
 	op->done = copy_event(&done);

@@ -132,7 +132,7 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 	int rc;
 
 	/* a run waits by the engine's own deadline; a read by this one */
-	rc = retort_db_open_live(&db, r->path, NULL, how, reading ? &wait : NULL, &r->recovered,
+	rc = retort_db_open_file(&db, r->path, how, reading ? &wait : NULL, &r->recovered,
 		&r->error);
 	if (!rc && db && reading) {
 		rc = retort_db_current(&r->before, &r->n_before, db, o->cfg, &r->error);
@@ -220,7 +220,7 @@ static int prepare(fleet *f, const char *const *databases, size_t n, retort_erro
 		r->database = xstrdup(databases[i]);
 		if (!r->database)
 			return error_oom(err);
-		r->code = retort_db_url_check(&r->path, databases[i], f->o->base_dir, &r->error);
+		r->code = retort_url_to_path(&r->path, databases[i], f->o->base_dir, &r->error);
 		if (r->code == RETORT_EINVALID) {
 			r->status = RETORT_FLEET_FAILED;
 			r->path = xstrdup(databases[i]);

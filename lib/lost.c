@@ -3,8 +3,6 @@
 ** again tells: the COMMIT may have been committed by the cluster just before
 ** the leader went, or the transaction may have died with it.
 */
-#define _POSIX_C_SOURCE 200809L
-
 #include "lost.h"
 
 #include "buf.h"
@@ -50,10 +48,10 @@ int retort_lost_resolve(retort_db *db, const char *vtable, const retort_revision
 		found |= rev && strcmp(ids[i], rev->id) == 0;
 	buf_puts(&msg, "; connected again: ");
 	if (rev && found == (dir == RETORT_UPGRADE))
-		buf_printf(&msg, "%s was applied", rev->id);
+		buf_printf(&msg, "%s was applied; ", rev->id);
 	else if (rev)
-		buf_printf(&msg, "%s was not applied (rolled back)", rev->id);
-	buf_puts(&msg, n ? "; the database is at " : "; the database is at base");
+		buf_printf(&msg, "%s was not applied (rolled back); ", rev->id);
+	buf_puts(&msg, n ? "the database is at " : "the database is at base");
 	for (i = 0; i < n; i++)
 		buf_printf(&msg, "%s%s", i ? ", " : "", ids[i]);
 	buf_puts(&msg, ": run the command again to finish");

@@ -33,9 +33,9 @@ void retort_vtable_create_sql(retort_buf *b, const char *vtable, int history);
 ** `db`'s does, with the statement that adds it in `b`. */
 int retort_vtable_history_upgrade(retort_db *db, retort_buf *b);
 
-/* The version table `vtable` becomes `ids`: its one row changed in place
-** (`update`: it held one, and n is 1), else emptied (`empty`) and filled.
-** Statements into `b`, each ending in ';' (cleared first). */
+/* The statements that write the version table `vtable`, into `b` (cleared
+** first), each ending in ';': its one row changed in place, emptied, or
+** filled with the revisions `heads`. */
 void retort_vtable_update_sql(retort_buf *b, const char *vtable, const char *id);
 void retort_vtable_delete_sql(retort_buf *b, const char *vtable);
 void retort_vtable_insert_sql(retort_buf *b, const char *vtable,

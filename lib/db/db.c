@@ -5,6 +5,7 @@
 */
 #include "db/db.h"
 #include "db/dqlite.h"
+#include "db/dqlite_wire.h"
 #include "db/sqlite.h"
 #include "error.h"
 
@@ -41,7 +42,16 @@ int retort_db_url_resolve(char **out, const char *url, const char *base_dir,
 {
 	if (backend_for(url) == &backends[0])
 		return retort_db_sqlite_url_path(out, url, base_dir, why);
-	/* a cluster's URL names no file: it stays as written, checked on opening */
+	/* a cluster's URL names no file: it stays as written, its form checked now */
+	if (retort_dqlite_is_url(url)) {
+		retort_error *e = NULL;
+		int rc = retort_dqlite_url_check(url, &e);
+		if (rc < 0) {
+			buf_puts(why, e ? e->message : "out of memory");
+			retort_error_free(e);
+			return rc;
+		}
+	}
 	*out = xstrdup(url);
 	if (*out)
 		return 0;

@@ -2,8 +2,6 @@
 ** db/dqlite.c: the dqlite backend (see dqlite.h): the connection
 ** interface's operations as requests of the wire client.
 */
-#define _POSIX_C_SOURCE 200809L
-
 #include "db/dqlite.h"
 
 #include "buf.h"

@@ -3,8 +3,6 @@
 ** a one-word header (body size in words, type, schema revision) and a body of
 ** 8-byte words; integers are little endian whatever the host.
 */
-#define _POSIX_C_SOURCE 200809L
-
 #include "db/dqlite_wire.h"
 
 #include "buf.h"
@@ -19,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -506,7 +505,28 @@ static int parse_url(retort_dqlite *c, const char *url, char ***nodes, int *nnod
 
 int retort_dqlite_is_url(const char *url)
 {
-	return url && strncmp(url, RETORT_DQLITE_SCHEME, strlen(RETORT_DQLITE_SCHEME)) == 0;
+	return url && strncasecmp(url, RETORT_DQLITE_SCHEME, strlen(RETORT_DQLITE_SCHEME)) == 0;
+}
+
+static void free_nodes(char **nodes, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(nodes[i]);
+	free(nodes);
+}
+
+int retort_dqlite_url_check(const char *url, retort_error **err)
+{
+	retort_dqlite c = { .fd = -1 };
+	char **nodes = NULL;
+	int n = 0, rc;
+	if (!retort_dqlite_is_url(url))
+		return error_set(err, RETORT_EINVALID, "'%s' is not a dqlite URL: "
+			"write dqlite://HOST:PORT[,HOST:PORT...]/DBNAME", url ? url : "");
+	rc = parse_url(&c, url, &nodes, &n, err);
+	free_nodes(nodes, n);
+	free(c.dbname);
+	return rc;
 }
 
 /* Find the leader among `nodes`, within the connect time-out: 0 or -1. */
@@ -553,12 +573,8 @@ int retort_dqlite_open(retort_dqlite **out, const char *url, int connect_ms, int
 	c->connect_ms = connect_ms > 0 ? connect_ms : RETORT_DQLITE_CONNECT_MS;
 	c->read_ms = read_ms > 0 ? read_ms : RETORT_DQLITE_READ_MS;
 	buf_init(&c->req);
-	if (!retort_dqlite_is_url(url)) {
-		rc = error_set(err, RETORT_EINVALID, "'%s' is not a dqlite URL: "
-			"write dqlite://HOST:PORT[,HOST:PORT...]/DBNAME", url ? url : "");
-		goto done;
-	}
-	if ((rc = parse_url(c, url, &nodes, &nnodes, err)) < 0)
+	if ((rc = retort_dqlite_url_check(url, err)) < 0 ||
+			(rc = parse_url(c, url, &nodes, &nnodes, err)) < 0)
 		goto done;
 	if (find_leader(c, nodes, nnodes, &why) < 0) {
 		rc = error_set(err, RETORT_EDB, "dqlite: no leader found for '%s' within %d ms (%s)",
@@ -584,9 +600,7 @@ int retort_dqlite_open(retort_dqlite **out, const char *url, int connect_ms, int
 	*out = c;
 	c = NULL;
 done:
-	for (int i = 0; i < nnodes; i++)
-		free(nodes[i]);
-	free(nodes);
+	free_nodes(nodes, nnodes);
 	buf_release(&why);
 	retort_dqlite_close(c);
 	return rc;

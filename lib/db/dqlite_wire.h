@@ -49,6 +49,12 @@ typedef struct retort_dqlite retort_dqlite;
 int retort_dqlite_is_url(const char *url);
 
 /*
+** Check the form of a dqlite URL, nothing more: RETORT_EINVALID naming the
+** form expected when it is not one.
+*/
+int retort_dqlite_url_check(const char *url, retort_error **err);
+
+/*
 ** Connect to the leader of the cluster named by `url` and open its database.
 ** `connect_ms`/`read_ms` of 0 mean the defaults above. RETORT_EINVALID for a
 ** malformed URL; RETORT_EDB when no node answered or none knows a leader

@@ -3,7 +3,8 @@
 ** app's chain on its own sqlite3 handle wrapped (left open and usable after
 ** the connection is freed), and on a database opened from a URL (upgrade,
 ** current, schema, backup, downgrade); what opening refuses; a locked
-** database and a read-only one through the one error mapping.
+** database and a read-only one through the one error mapping; the
+** asynchronous API on a file whose path holds "://".
 */
 #include "harness.h"
 #include "retort.h"
@@ -166,6 +167,28 @@ static void test_locked_and_readonly(void)
 	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM sqlite_schema"), 1);
 }
 
+/* The asynchronous API opens what the URL names once: a file whose path
+** holds "://" (sqlite:////dir/odd://x.db) is that file, not a URL again. */
+static void test_async_odd_path(void)
+{
+	char dir[300], url[340], path[320];
+	retort_op *op = NULL;
+	const retort_error *err = NULL;
+	retort_error *start_err = NULL;
+
+	snprintf(dir, sizeof(dir), "%s/odd:", root);
+	CHECK_INT(mkdir(dir, 0777), 0);
+	snprintf(path, sizeof(path), "%s//x.db", dir);
+	snprintf(url, sizeof(url), "sqlite:///%s", path);
+	CHECK_INT(retort_op_start(&op, url, revs, "heads", RETORT_UPGRADE, NULL, &start_err), 0);
+	CHECK_INT(retort_op_wait(op, &err), 0);
+	if (err)
+		fprintf(stderr, "%s\n", err->message);
+	retort_op_free(op);
+	retort_error_free(start_err);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM retort_version"), 1);
+}
+
 static void test_database_url(void)
 {
 	char *out = NULL;
@@ -206,6 +229,7 @@ int main(void)
 	test_url();
 	test_open_refused();
 	test_locked_and_readonly();
+	test_async_odd_path();
 	test_database_url();
 	retort_revisions_free(revs);
 	rc = harness_done();

@@ -7,8 +7,6 @@
 ** last case kills it). The time-out case needs no node: a socket of this
 ** process that listens and never answers.
 */
-#define _POSIX_C_SOURCE 200809L
-
 #include "db/dqlite.h"
 #include "db/dqlite_wire.h"
 
