@@ -60,7 +60,7 @@ node_start() {
 	node_addr[i]=127.0.0.1:$db
 	# the node itself, the child of `timeout`: the one to signal
 	for ((k = 0; k < 200; k++)); do
-		node_pid[i]=$(pgrep -P "$parent" -x dqlite-demo)
+		node_pid[i]=$(pgrep -P "$parent" -x dqlite-demo) || true
 		[[ -n ${node_pid[i]} ]] && return
 		kill -0 "$parent" 2> /dev/null || break
 		sleep 0.01
@@ -78,7 +78,7 @@ dq_raw() {
 
 # voters SERVERS: how many voters SERVERS' cluster lists
 voters() {
-	dq_raw "$1" .cluster 2> /dev/null | grep -c '|voter$'
+	dq_raw "$1" .cluster 2> /dev/null | grep -c '|voter$' || true
 }
 
 # cluster_start: the three nodes, up and voting (at most 60 s)
@@ -111,22 +111,34 @@ cluster_start() {
 }
 
 # cluster_stop: every node still running: SIGTERM, up to 5 s, then SIGKILL
+# (written to run under `set -e` too, as bench/dqlite.sh's trap)
 cluster_stop() {
 	local i k live
 	for i in "${cluster_nodes[@]}"; do
-		[[ -n ${node_pid[i]:-} ]] && kill -TERM "${node_pid[i]}" 2> /dev/null
+		# a node stopped while it started: its pid not known yet
+		if [[ -z ${node_pid[i]:-} && -n ${node_parent[i]:-} ]]; then
+			node_pid[i]=$(pgrep -P "${node_parent[i]}" -x dqlite-demo) || true
+		fi
+		[[ -z ${node_pid[i]:-} ]] || kill -TERM "${node_pid[i]}" 2> /dev/null || true
 	done
 	for ((k = 0; k < 50; k++)); do
 		live=0
 		for i in "${cluster_nodes[@]}"; do
-			[[ -n ${node_pid[i]:-} ]] && kill -0 "${node_pid[i]}" 2> /dev/null && live=1
+			if [[ -n ${node_pid[i]:-} ]] && kill -0 "${node_pid[i]}" 2> /dev/null; then
+				live=1
+			fi
 		done
 		((live)) || break
 		sleep 0.1
 	done
 	for i in "${cluster_nodes[@]}"; do
-		[[ -n ${node_pid[i]:-} ]] && kill -KILL "${node_pid[i]}" 2> /dev/null
-		[[ -n ${node_parent[i]:-} ]] && { wait "${node_parent[i]}"; } 2> /dev/null
+		if [[ -n ${node_pid[i]:-} ]]; then
+			kill -KILL "${node_pid[i]}" 2> /dev/null || true
+		elif [[ -n ${node_parent[i]:-} ]]; then
+			# its node never started: the `timeout` goes instead
+			kill -KILL "${node_parent[i]}" 2> /dev/null || true
+		fi
+		[[ -z ${node_parent[i]:-} ]] || { wait "${node_parent[i]}"; } 2> /dev/null || true
 		node_pid[i]=''
 		node_parent[i]=''
 	done
@@ -136,7 +148,7 @@ cluster_stop() {
 # leader [SERVERS]: the leader's address as SERVERS see it ("" while there
 # is none)
 leader() {
-	dq_raw "${1:-$servers}" .leader 2> /dev/null | grep -E '^127\.0\.0\.1:[0-9]+$'
+	dq_raw "${1:-$servers}" .leader 2> /dev/null | grep -E '^127\.0\.0\.1:[0-9]+$' || true
 }
 
 # node_of ADDRESS: the number of the node at ADDRESS
