@@ -672,7 +672,13 @@ int retort_db_dqlite_open(retort_db **out, const char *url, const char *base_dir
 	d->base.methods = &dqlite_methods;
 	d->wait = wait;
 	d->wait_ms = -1;
-	if ((rc = retort_dqlite_open(&d->conn, url, 0, 0, err)) < 0) {
+	/* dqlite 1.11 fails a transaction whose pages spill from SQLite's cache
+	** into the WAL before its commit: the next statement gets "disk I/O
+	** error" (a revision that copies 200,000 rows; dqlite issue 163, where
+	** LXD raised cache_size). Keep them in the cache: the leader holds the
+	** database in memory anyway. */
+	if ((rc = retort_dqlite_open(&d->conn, url, 0, 0, err)) < 0 ||
+		(rc = retort_dqlite_exec(d->conn, "PRAGMA cache_spill = OFF", NULL, 0, NULL, NULL, err)) < 0) {
 		dq_close(&d->base);
 		return rc;
 	}
