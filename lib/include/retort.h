@@ -200,7 +200,9 @@ RETORT_EXTERN(void) retort_db_free(retort_db *db);
 /**
 ** Work out which database to use, as retort_database_path() does, as
 ** something retort_db_open() takes: a file's path (relative ones resolved
-** as there), or the URL of a database that is not a file (dqlite://...).
+** as there, and "./" before one that would read as a URL: the file
+** "file:x.db" is "./file:x.db"), or the URL of a database that is not a
+** file (dqlite://...).
 **
 ** @param[out] out_url  free with free()
 */
