@@ -55,6 +55,8 @@ expect_out_empty "current at base prints nothing"
 rd_ok upgrade head --sql
 expect_out 'CREATE TABLE "pet"' "--sql prints the upgrade"
 expect_out 'retort_version' "--sql prints the version-table updates"
+expect_out "^-- apply with: retort upgrade head --db $url\$" "--sql says to apply it with retort, not a shell"
+expect_not_said "sqlite3 -bail" "--sql on a cluster does not say to apply it with the sqlite3 shell"
 dq_has pet && fail "upgrade --sql created table pet on the cluster"
 dq_has retort_version && fail "upgrade --sql created the version table on the cluster"
 ok "upgrade --sql changed nothing"
