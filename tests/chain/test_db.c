@@ -242,13 +242,25 @@ static void test_database_url_file_colon(void)
 	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM retort_version"), 1);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_wrap),
+	HARNESS_CASE(test_url),
+	HARNESS_CASE(test_open_refused),
+	HARNESS_CASE(test_locked_and_readonly),
+	HARNESS_CASE(test_async_odd_path),
+	HARNESS_CASE(test_database_url),
+	HARNESS_CASE(test_database_url_file_colon),
+};
+
+int main(int argc, char **argv)
 {
 	const char *src = getenv("RETORT_SOURCE_DIR");
 	retort_error *err = NULL;
 	char cmd[300];
-	int rc;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	if (!src) {
 		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
 		return 1;
@@ -264,13 +276,7 @@ int main(void)
 		retort_error_free(err);
 		return 1;
 	}
-	test_wrap();
-	test_url();
-	test_open_refused();
-	test_locked_and_readonly();
-	test_async_odd_path();
-	test_database_url();
-	test_database_url_file_colon();
+	harness_run(HARNESS_CASES(cases));
 	retort_revisions_free(revs);
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
