@@ -690,17 +690,12 @@ done:
 /* ---- check: each database looked at, one line each ---------------------- */
 
 /* On a worker thread: the database's own slot only. */
-static int read_check(void *ctx, size_t index, sqlite3 *db, const retort_fleet_result *r,
+static int read_check(void *ctx, size_t index, retort_db *db, const retort_fleet_result *r,
 	retort_error **err)
 {
 	fleet_told *t = ctx;
-	retort_db *conn = NULL;
-	int rc = retort_db_wrap(&conn, db, err);
 
-	if (!rc)
-		rc = t->check(t->c, t->revs, conn, r, &t->found[index], err);
-	retort_db_free(conn);
-	return rc;
+	return t->check(t->c, t->revs, db, r, &t->found[index], err);
 }
 
 int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,

@@ -456,8 +456,15 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	} else if (r.dry_run && !failed) {
 		buf_comment(&out, "retort %s %s: %zu revision%s", verb, target, r.n_done,
 			r.n_done == 1 ? "" : "s");
-		buf_puts(&out, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE "
-			"(it stops at the first error)\n");
+		/* the dqlite shell runs each line in a transaction of its own and
+		** goes on past a failed one: no shell applies the script whole */
+		if (db && strcmp(retort_db_backend(db), "sqlite") != 0)
+			buf_printf(&out, "-- not for a shell: on a %s cluster each line would run in a "
+				"transaction of its own, past errors;\n-- apply with: retort %s %s --db %s\n",
+				retort_db_backend(db), verb, target, retort_db_location(db));
+		else
+			buf_puts(&out, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE "
+				"(it stops at the first error)\n");
 		buf_puts(&out, r.script.ptr);
 		rc = cli_write_buf(c, &out);
 	}

@@ -134,8 +134,33 @@ int retort_url_to_path(char **out_path, const char *url, const char *base_dir,
 }
 
 /*
+** The file path `*path` as a URL that names it again: a relative path that a
+** URL would read otherwise ("file:x.db" is a SQLite URI to retort_db_open())
+** gets "./" before it, which a path means anyway.
+*/
+static int path_as_url(char **path, retort_error **err)
+{
+	retort_buf why = RETORT_BUF_INIT, dotted = RETORT_BUF_INIT;
+	char *back = NULL;
+	int same = **path == '/' ||
+		(retort_db_sqlite_url_path(&back, *path, NULL, &why) == 0 && strcmp(back, *path) == 0);
+
+	free(back);
+	buf_release(&why);
+	if (same)
+		return 0;
+	buf_printf(&dotted, "./%s", *path);
+	if (buf_oom(&dotted))
+		return error_oom(err);
+	free(*path);
+	*path = buf_detach(&dotted);
+	return 0;
+}
+
+/*
 ** The database a command uses, in SPEC order, resolved: a file's path, or
-** (unless `files_only`) the URL of a database that is not a file.
+** (unless `files_only`) what retort_db_open() takes: the URL of a database
+** that is not a file, or a file's path written so that it names that file.
 */
 static int database_choose(char **out, const char *cli_url, const retort_config *cfg,
 	int files_only, retort_error **err)
@@ -168,7 +193,10 @@ static int database_choose(char **out, const char *cli_url, const retort_config 
 				cfg->database);
 		/* The config's URL was checked and resolved when it was read. */
 		*out = xstrdup(cfg->database_path);
-		return *out ? 0 : error_oom(err);
+		if (!*out)
+			return error_oom(err);
+		return files_only || !retort_db_url_is_file(cfg->database) ? 0 :
+			path_as_url(out, err);
 	}
 
 	rc = files_only ? retort_db_sqlite_url_path(out, url, NULL, &why) :

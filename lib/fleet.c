@@ -133,8 +133,13 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 	int rc;
 
 	/* a run waits by the engine's own deadline; a read by this one */
-	rc = retort_db_open_file(&db, r->path, how, reading ? &wait : NULL, &r->recovered,
-		&r->error);
+	/* a file by its resolved path (never read as a URL again), a cluster by its URL */
+	if (retort_db_url_is_file(r->database))
+		rc = retort_db_open_file(&db, r->path, how, reading ? &wait : NULL, &r->recovered,
+			&r->error);
+	else
+		rc = retort_db_open_live(&db, r->path, NULL, how, reading ? &wait : NULL, NULL,
+			&r->error);
 	if (!rc && db && reading) {
 		rc = retort_db_current(&r->before, &r->n_before, db, o->cfg, &r->error);
 		r->before_known = rc == 0;
@@ -154,7 +159,7 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 	else
 		r->after_known = r->before_known;
 	if (!rc && reading && db && r->after_known && o->read)
-		rc = o->read(o->ctx, (size_t)(r - f->res), retort_db_sqlite_handle(db), r, &r->error);
+		rc = o->read(o->ctx, (size_t)(r - f->res), db, r, &r->error);
 	retort_db_free(db);
 	if (!reading && r->before_known && r->after_known)
 		r->steps = steps_between(f->revs, r);
@@ -221,7 +226,7 @@ static int prepare(fleet *f, const char *const *databases, size_t n, retort_erro
 		r->database = xstrdup(databases[i]);
 		if (!r->database)
 			return error_oom(err);
-		r->code = retort_url_to_path(&r->path, databases[i], f->o->base_dir, &r->error);
+		r->code = retort_db_url_check(&r->path, databases[i], f->o->base_dir, &r->error);
 		if (r->code == RETORT_EINVALID) {
 			r->status = RETORT_FLEET_FAILED;
 			r->path = xstrdup(databases[i]);

@@ -1,7 +1,8 @@
 /*
 ** db/db.c: the connection interface's calls, each forwarded to the
-** connection's backend; which backend a URL names; and the one mapping of a
-** backend's failure to a retort_error.
+** connection's backend, and which backend a URL names. The mapping of a
+** failure to a retort_error is in db/dberror.c, which the backends call too:
+** this file calls them, so they must not call it.
 */
 #include "db/db.h"
 #include "db/dqlite.h"
@@ -274,37 +275,6 @@ void retort_db_busy_wait(retort_db *db, retort_db_wait *w, int ms)
 sqlite3 *retort_db_sqlite_handle(retort_db *db)
 {
 	return db && db->methods->sqlite_handle ? db->methods->sqlite_handle(db) : NULL;
-}
-
-/* ---- errors ------------------------------------------------------------ */
-
-int retort_db_is_busy(int rc)
-{
-	rc &= 0xff;
-	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
-}
-
-int retort_db_code(int rc)
-{
-	return retort_db_is_busy(rc) ? RETORT_EBUSY : RETORT_EDB;
-}
-
-int retort_db_error(retort_error **err, retort_db *db, int rc, int waited_ms,
-	const char *doing)
-{
-	const char *msg = db ? retort_db_errmsg(db) : sqlite3_errstr(rc);
-
-	if (retort_db_is_busy(rc)) {
-		if (waited_ms >= 0)
-			return error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
-				waited_ms);
-		return error_set(err, RETORT_EBUSY, "the database is locked");
-	}
-	if (rc == RETORT_DB_LOST)
-		return error_set(err, RETORT_EDB, "%s: the connection to %s was lost before it "
-			"answered, so whether it was done is unknown: %s", doing,
-			db ? retort_db_location(db) : "the database", msg);
-	return error_set(err, RETORT_EDB, "%s: %s", doing, msg);
 }
 
 int retort_db_query_int64(retort_db *db, const char *sql, sqlite3_int64 *out)

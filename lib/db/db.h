@@ -235,6 +235,8 @@ enum {
 /* 1 when the backend of `db` has every operation in `what`. */
 int retort_db_can(const retort_db *db, unsigned what);
 
+/* ---- failures (db/dberror.c: the backends call these too) ---- */
+
 /* Is `rc` SQLite's busy or locked (the database held by another)? */
 int retort_db_is_busy(int rc);
 

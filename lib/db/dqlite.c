@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "db/dqlite_wire.h"
-#include "dbopen.h"
+#include "db/dbopen.h"
 #include "error.h"
 #include "sqltok.h"
 

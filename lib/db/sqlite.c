@@ -6,7 +6,7 @@
 #include "db/sqlite.h"
 #include "buf.h"
 #include "fileio.h"
-#include "dbopen.h"
+#include "db/dbopen.h"
 #include "error.h"
 
 #include <errno.h>

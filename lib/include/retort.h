@@ -200,7 +200,9 @@ RETORT_EXTERN(void) retort_db_free(retort_db *db);
 /**
 ** Work out which database to use, as retort_database_path() does, as
 ** something retort_db_open() takes: a file's path (relative ones resolved
-** as there), or the URL of a database that is not a file (dqlite://...).
+** as there, and "./" before one that would read as a URL: the file
+** "file:x.db" is "./file:x.db"), or the URL of a database that is not a
+** file (dqlite://...).
 **
 ** @param[out] out_url  free with free()
 */
@@ -960,11 +962,12 @@ typedef void (*retort_fleet_fn)(void *ctx, size_t index,
 
 /**
 ** With RETORT_FLEET_CURRENT, called on each database that exists, on its
-** open connection, once `result->after` is read: from the worker threads,
+** open connection (a file or a cluster: see retort_db_open()), once
+** `result->after` is read: from the worker threads,
 ** several at once, so it writes only what belongs to `index` (its place in
 ** the results). A code other than 0, with `*err` set, fails the database.
 */
-typedef int (*retort_fleet_read_fn)(void *ctx, size_t index, sqlite3 *db,
+typedef int (*retort_fleet_read_fn)(void *ctx, size_t index, retort_db *db,
 	const retort_fleet_result *result, retort_error **err);
 
 /** The version of retort_fleet_options this header declares. */
@@ -998,8 +1001,8 @@ typedef struct retort_fleet_options {
 	RETORT_FLEET_UPGRADE, NULL, 0, 0, NULL, 5000, 1, 0, 0, NULL, NULL, NULL, NULL, NULL }
 
 /**
-** Run `opts->op` on each of `databases` (paths or database URLs, see
-** retort_url_to_path()), `opts->jobs` at a time, each on its own thread
+** Run `opts->op` on each of `databases` (paths or database URLs, files or
+** clusters, as retort_db_open() takes them), `opts->jobs` at a time, each on its own thread
 ** with its own connection and its own transactions; `revs` is read by all
 ** of them and never changed. The databases are taken, and the results
 ** given, in the order of their paths (sorted; a path listed twice is run

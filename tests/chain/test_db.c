@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char root[256], revisions[512];
 static retort_revisions *revs;
@@ -203,13 +204,63 @@ static void test_database_url(void)
 	retort_error_free(err);
 }
 
-int main(void)
+/* The URL that retort_database_url() makes of a config's database opens the
+** file the CLI opens: `sqlite:///./file:x.db` is the file named "file:x.db"
+** beside the config, which retort_db_open() would refuse as a SQLite URI. */
+static void test_database_url_file_colon(void)
+{
+	char dir[300], cwd[1024], path[340];
+	retort_config *cfg = NULL;
+	retort_db *db = NULL;
+	retort_error *err = NULL;
+	char *out = NULL;
+
+	snprintf(dir, sizeof(dir), "%s/colon", root);
+	CHECK_INT(mkdir(dir, 0777), 0);
+	harness_write_file(dir, "retort.yaml", "database: sqlite:///./file:x.db\n");
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK_INT(chdir(dir), 0);
+	unsetenv("RETORT_DATABASE_URL");
+	unsetenv("DATABASE_URL");
+	CHECK_INT(retort_config_find(&cfg, NULL, NULL, &err), 0);
+	CHECK_INT(retort_database_path(&out, NULL, cfg, &err), 0);
+	CHECK_STR(out, "file:x.db");
+	free(out);
+	out = NULL;
+	CHECK_INT(retort_database_url(&out, NULL, cfg, &err), 0);
+	CHECK_INT(retort_db_open(&db, out, RETORT_DB_WRITE | RETORT_DB_CREATE, &err), 0);
+	if (err)
+		fprintf(stderr, "%s: %s\n", out ? out : "(none)", err->message);
+	if (db)
+		CHECK_INT(retort_db_upgrade(db, revs, "heads", NULL, &err), 0);
+	retort_db_free(db);
+	free(out);
+	retort_config_free(cfg);
+	retort_error_free(err);
+	CHECK_INT(chdir(cwd), 0);
+	snprintf(path, sizeof(path), "%s/file:x.db", dir);
+	CHECK_INT(harness_query_int(path, "SELECT count(*) FROM retort_version"), 1);
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_wrap),
+	HARNESS_CASE(test_url),
+	HARNESS_CASE(test_open_refused),
+	HARNESS_CASE(test_locked_and_readonly),
+	HARNESS_CASE(test_async_odd_path),
+	HARNESS_CASE(test_database_url),
+	HARNESS_CASE(test_database_url_file_colon),
+};
+
+int main(int argc, char **argv)
 {
 	const char *src = getenv("RETORT_SOURCE_DIR");
 	retort_error *err = NULL;
 	char cmd[300];
-	int rc;
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	if (!src) {
 		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
 		return 1;
@@ -225,12 +276,7 @@ int main(void)
 		retort_error_free(err);
 		return 1;
 	}
-	test_wrap();
-	test_url();
-	test_open_refused();
-	test_locked_and_readonly();
-	test_async_odd_path();
-	test_database_url();
+	harness_run(HARNESS_CASES(cases));
 	retort_revisions_free(revs);
 	rc = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

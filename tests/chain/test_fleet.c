@@ -96,7 +96,7 @@ typedef struct reads {
 	const char *fail;
 } reads;
 
-static int on_read(void *ctx, size_t index, sqlite3 *db, const retort_fleet_result *r,
+static int on_read(void *ctx, size_t index, retort_db *db, const retort_fleet_result *r,
 	retort_error **err)
 {
 	reads *x = ctx;

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char root[256], path[300];
+static char root[256];
 
 static const char schema_sql[] =
 	"CREATE TABLE owner (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
@@ -22,6 +22,18 @@ static const char schema_sql[] =
 	"CREATE VIEW named AS SELECT name FROM pet;"
 	"CREATE TRIGGER pet_gone AFTER DELETE ON pet BEGIN SELECT 1; END;"
 	"INSERT INTO owner VALUES (1, 'ann');";
+
+/* A file of its own under the test's folder, named `name`, holding the
+** schema and one row; its path into `path`. */
+static void make_db(char *path, size_t size, const char *name)
+{
+	sqlite3 *app = NULL;
+
+	snprintf(path, size, "%s/%s", root, name);
+	CHECK_INT(sqlite3_open(path, &app), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(app, schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(app);
+}
 
 /* The schema as SQL, read through `db`; NULL on failure (then `*code`). */
 static char *read_sql(retort_db *db, int *code, char **message)
@@ -44,11 +56,11 @@ static void test_same_both_ways(void)
 	sqlite3 *app = NULL;
 	retort_db *url = NULL, *wrapped = NULL;
 	retort_error *err = NULL;
-	char *a, *b, *msg_a, *msg_b;
+	char *a, *b, *msg_a, *msg_b, path[300];
 	int code_a, code_b;
 
+	make_db(path, sizeof(path), "same.db");
 	CHECK_INT(sqlite3_open(path, &app), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(app, schema_sql, NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(retort_db_open(&url, path, 0, &err), 0);
 	CHECK_INT(retort_db_wrap(&wrapped, app, &err), 0);
 	a = read_sql(url, &code_a, &msg_a);
@@ -88,7 +100,9 @@ static void test_locked(void)
 	retort_db *url = NULL, *wrapped = NULL;
 	retort_error *err = NULL;
 	sqlite3_stmt *st = NULL;
+	char path[300];
 
+	make_db(path, sizeof(path), "locked.db");
 	/* opened (and read once) before the lock is taken */
 	CHECK_INT(sqlite3_open(path, &app), SQLITE_OK);
 	CHECK_INT(retort_db_wrap(&wrapped, app, &err), 0);
@@ -112,18 +126,24 @@ static void test_locked(void)
 	sqlite3_close(app);
 }
 
-int main(void)
+static const harness_case cases[] = {
+	HARNESS_CASE(test_same_both_ways),
+	HARNESS_CASE(test_locked),
+};
+
+int main(int argc, char **argv)
 {
 	char cmd[300];
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
+	if (rc >= 0)
+		return rc;
 	snprintf(root, sizeof(root), "/tmp/retort-test-readers-XXXXXX");
 	if (!mkdtemp(root)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/pets.db", root);
-	test_same_both_ways();
-	test_locked();
+	harness_run(HARNESS_CASES(cases));
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", root);

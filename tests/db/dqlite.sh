@@ -1,22 +1,32 @@
 #!/bin/bash
-# The dqlite wire client and backend against two real nodes: the URL names a port nobody
-# listens on, then the follower, then the leader, so that the client must
-# skip the first and be sent on by the second; and a node alone. Usage: dqlite.sh TEST_BINARY
+# The dqlite wire client and backend against real nodes (the harness of
+# tests/cli/dqlite/cluster.bash): a 3-node cluster, whose URL names a port
+# nobody listens on, then a follower, then the leader, so that the client
+# must skip the first and be sent on by the second; and a node alone, a
+# cluster of its own. Usage: dqlite.sh TEST_BINARY
 set -uo pipefail
-source "$(dirname "$0")/dqlite_nodes.bash"
+CLUSTER_BASE=19240
+source "$(dirname "$0")/../cli/dqlite/cluster.bash"
+cluster_need
+CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/retort-dqlite.XXXXXX")
+# dqlite-demo 1.11 often crashes (SIGSEGV) on its way out after SIGTERM:
+# that is not the test's failure, so bash's notice of it is not shown
+trap '{ cluster_stop; } 2> /dev/null; rm -rf "$CLUSTER_DIR"' EXIT
 
-dq_port; leader=$dq_port
-dq_port; follower=$dq_port
-dq_port; nobody=$dq_port
-dq_port; solo=$dq_port
-dq_start $solo
-dq_wait_nodes $solo 1
-dq_start $leader
-leader_pid=$dq_pid
-dq_wait_nodes $leader 1
-dq_start $follower $leader
-dq_wait_nodes $leader 2
-RETORT_DQLITE_URL=dqlite://127.0.0.1:$nobody,127.0.0.1:$follower,127.0.0.1:$leader/wire \
-RETORT_DQLITE_LEADER=127.0.0.1:$leader \
-RETORT_DQLITE_SOLO_URL=dqlite://127.0.0.1:$solo/big \
-RETORT_DQLITE_LEADER_PID=$(dq_node_pid "$leader_pid") timeout 120 "$1"
+nobody=127.0.0.1:$((CLUSTER_BASE + 9))
+port_busy $((CLUSTER_BASE + 9)) && cluster_fail "port ${nobody#*:} is taken: the test needs it unused"
+cluster_start
+node_start 4
+for ((k = 0; k < 300; k++)); do
+	(($(voters "${node_addr[4]}") == 1)) && break
+	sleep 0.1
+done
+(($(voters "${node_addr[4]}") == 1)) || cluster_fail "the node alone never listed itself: $(tail -5 "$CLUSTER_DIR/node4.log")"
+leader=$(wait_leader "$servers")
+for i in 1 2 3; do
+	[[ ${node_addr[i]} == "$leader" ]] || follower=${node_addr[i]}
+done
+RETORT_DQLITE_URL=dqlite://$nobody,$follower,$leader/wire \
+RETORT_DQLITE_LEADER=$leader \
+RETORT_DQLITE_SOLO_URL=dqlite://${node_addr[4]}/big \
+RETORT_DQLITE_LEADER_PID=${node_pid[$(node_of "$leader")]} timeout 120 "$1"

@@ -5,7 +5,9 @@
 ** port nobody listens on, then the follower, then the leader, whose address is
 ** $RETORT_DQLITE_LEADER and whose process is $RETORT_DQLITE_LEADER_PID (the
 ** last case kills it); $RETORT_DQLITE_SOLO_URL is a node alone. The time-out case needs no node: a socket of this
-** process that listens and never answers.
+** process that listens and never answers. Every case opens its own
+** connection, the backend's on a database of its own (named after the
+** case), so that one runs alone (`test_dqlite --case NAME`).
 */
 #include "db/dqlite.h"
 #include "db/dqlite_wire.h"
@@ -18,7 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *url;
+static const char *url, *leader, *leader_pid, *solo;
+
+/* The cluster's URL with the database `name` instead of the one it names. */
+static const char *url_of(const char *name)
+{
+	static char out[512];
+	const char *slash = strrchr(url, '/');
+
+	snprintf(out, sizeof(out), "%.*s/%s", (int)(slash - url), url, name);
+	return out;
+}
 
 static long long count(retort_dqlite *c, const char *sql)
 {
@@ -49,7 +61,7 @@ static void test_bad_urls(void)
 }
 
 /* Types round trip, with the padding edges: 7 and 8 bytes of text, a blob with NULs. */
-static void test_values(retort_dqlite *c)
+static void values(retort_dqlite *c)
 {
 	retort_error *err = NULL;
 	long long id = 0, changes = 0;
@@ -89,7 +101,7 @@ static void test_values(retort_dqlite *c)
 
 /* EXEC_SQL runs every statement of the text; a failure is the server's message, and the
 ** connection goes on; a transaction rolled back leaves nothing. */
-static void test_statements(retort_dqlite *c)
+static void statements(retort_dqlite *c)
 {
 	retort_error *err = NULL;
 	CHECK_INT(retort_dqlite_exec(c, "CREATE TABLE m(x); INSERT INTO m VALUES(1); "
@@ -112,7 +124,7 @@ static void test_statements(retort_dqlite *c)
 }
 
 /* More rows than one batch holds; INTERRUPT in the middle of them. */
-static void test_many_rows(retort_dqlite *c)
+static void many_rows(retort_dqlite *c)
 {
 	retort_error *err = NULL;
 	CHECK_INT(retort_dqlite_exec(c, "CREATE TABLE r(k INTEGER PRIMARY KEY, t TEXT); "
@@ -138,7 +150,7 @@ static void test_many_rows(retort_dqlite *c)
 	retort_error_free(err);
 }
 
-static void test_prepared(retort_dqlite *c)
+static void prepared(retort_dqlite *c)
 {
 	retort_error *err = NULL;
 	uint32_t ins = 0, sel = 0;
@@ -191,6 +203,56 @@ static void test_timeout(void)
 
 /* ---- the backend, through its table of operations ---- */
 
+/* Run `fn` on a wire connection of its own to the URL's database. */
+static void on_wire(void (*fn)(retort_dqlite *c))
+{
+	retort_dqlite *c = NULL;
+	retort_error *err = NULL;
+
+	CHECK_INT(retort_dqlite_open(&c, url, 0, 0, &err), 0);
+	if (!c)
+		fprintf(stderr, "open %s: %s\n", url, err ? err->message : "?");
+	else
+		fn(c);
+	retort_dqlite_close(c);
+	retort_error_free(err);
+}
+
+/* The leader found past a port nobody listens on and a follower. */
+static void test_leader(void)
+{
+	retort_dqlite *c = NULL;
+	retort_error *err = NULL;
+
+	CHECK_INT(retort_dqlite_open(&c, url, 0, 0, &err), 0);
+	if (c) {
+		CHECK_STR(retort_dqlite_leader(c), leader);
+		CHECK_STR(retort_dqlite_dbname(c), "wire");
+	}
+	retort_dqlite_close(c);
+	retort_error_free(err);
+}
+
+static void test_values(void)
+{
+	on_wire(values);
+}
+
+static void test_statements(void)
+{
+	on_wire(statements);
+}
+
+static void test_many_rows(void)
+{
+	on_wire(many_rows);
+}
+
+static void test_prepared(void)
+{
+	on_wire(prepared);
+}
+
 #define M(db) ((db)->methods)
 
 static int exec_sql(retort_db *db, const char *sql)
@@ -209,7 +271,7 @@ static long long db_count(retort_db *db, const char *sql)
 	return n;
 }
 
-static void test_backend_statements(retort_db *db)
+static void backend_statements(retort_db *db)
 {
 	retort_db_stmt *st = NULL, *rd = NULL;
 	const char *tail = NULL;
@@ -258,7 +320,7 @@ static void test_backend_statements(retort_db *db)
 	CHECK_INT(db_count(db, "PRAGMA foreign_keys"), 1);
 }
 
-static void test_backend_failures(retort_db *db)
+static void backend_failures(retort_db *db)
 {
 	retort_db_stmt *st = NULL;
 	CHECK_INT(exec_sql(db, "CREATE TABLE u(x UNIQUE)"), SQLITE_OK);
@@ -292,7 +354,7 @@ static void test_backend_failures(retort_db *db)
 ** ($RETORT_DQLITE_SOLO_URL: a one-node cluster, where dqlite 1.11 fails a spill
 ** reliably): no page is spilled before COMMIT, which dqlite would answer with
 ** SQLITE_IOERR ("disk I/O error") at the next statement, rolling it all back. */
-static void test_backend_big_transaction(const char *solo)
+static void test_backend_big_transaction(void)
 {
 	retort_db *db = NULL;
 	retort_error *err = NULL;
@@ -311,12 +373,14 @@ static void test_backend_big_transaction(const char *solo)
 }
 
 /* A second connection waits for the first's write transaction, within its budget. */
-static void test_backend_busy(retort_db *db)
+static void backend_busy(retort_db *db)
 {
 	retort_db *other = NULL;
 	retort_error *err = NULL;
 	retort_db_wait w = { .budget_ms = 400 };
-	CHECK_INT(retort_db_dqlite_open(&other, url, NULL, RETORT_DB_WRITE, &w, NULL, &err), 0);
+	CHECK_INT(exec_sql(db, "CREATE TABLE u(x UNIQUE); INSERT INTO u VALUES(3)"), SQLITE_OK);
+	CHECK_INT(retort_db_dqlite_open(&other, db->location, NULL, RETORT_DB_WRITE, &w, NULL,
+		&err), 0);
 	if (!other)
 		return;
 	CHECK_INT(exec_sql(db, "BEGIN; INSERT INTO u VALUES(10)"), SQLITE_OK);
@@ -332,10 +396,13 @@ static void test_backend_busy(retort_db *db)
 }
 
 /* A backup is the leader's files (DUMP) made one SQLite file: rows, integrity, no WAL left. */
-static void test_backend_backup(retort_db *db)
+static void backend_backup(retort_db *db)
 {
 	char dir[] = "/tmp/retort-dqlite-backup.XXXXXX", path[64], wal[80];
 	char *why = NULL;
+	CHECK_INT(exec_sql(db, "CREATE TABLE u(x); INSERT INTO u VALUES(1), (2), (3); "
+		"CREATE TABLE b(k INTEGER PRIMARY KEY); INSERT INTO b VALUES(1), (2), (3), (4)"),
+		SQLITE_OK);
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof path, "%s/copy.db", dir);
 	snprintf(wal, sizeof wal, "%s-wal", path);
@@ -365,10 +432,11 @@ static void test_backend_backup(retort_db *db)
 }
 
 /* The leader killed: the request under way answers RETORT_DB_LOST, and so does every later one. */
-static void test_backend_lost(retort_db *db, pid_t leader)
+static void backend_lost(retort_db *db)
 {
+	CHECK_INT(exec_sql(db, "CREATE TABLE u(x)"), SQLITE_OK);
 	CHECK_INT(exec_sql(db, "BEGIN; INSERT INTO u VALUES(20)"), SQLITE_OK);
-	CHECK_INT(kill(leader, SIGKILL), 0);
+	CHECK_INT(kill((pid_t)strtol(leader_pid, NULL, 10), SIGKILL), 0);
 	int rc = exec_sql(db, "COMMIT");
 	CHECK_INT(rc, RETORT_DB_LOST);
 	CHECK(strstr(M(db)->errmsg(db), "lost") != NULL);
@@ -377,47 +445,81 @@ static void test_backend_lost(retort_db *db, pid_t leader)
 	CHECK_INT(M(db)->in_transaction(db), 0);
 }
 
-int main(void)
+/* Run `fn` on a backend connection of its own, to the database `name`. */
+static void on_backend(const char *name, void (*fn)(retort_db *db))
 {
-	retort_dqlite *c = NULL;
+	retort_db *db = NULL;
 	retort_error *err = NULL;
+	const char *u = url_of(name);
+
+	CHECK_INT(retort_db_dqlite_open(&db, u, NULL, RETORT_DB_WRITE, NULL, NULL, &err), 0);
+	if (!db)
+		fprintf(stderr, "open %s: %s\n", u, err ? err->message : "?");
+	else {
+		CHECK_STR(db->location, u);
+		fn(db);
+		M(db)->close(db);
+	}
+	retort_error_free(err);
+}
+
+static void test_backend_statements(void)
+{
+	on_backend("backend_statements", backend_statements);
+}
+
+static void test_backend_failures(void)
+{
+	on_backend("backend_failures", backend_failures);
+}
+
+static void test_backend_busy(void)
+{
+	on_backend("backend_busy", backend_busy);
+}
+
+static void test_backend_backup(void)
+{
+	on_backend("backend_backup", backend_backup);
+}
+
+/* Kills the leader: the last case. */
+static void test_backend_lost(void)
+{
+	on_backend("backend_lost", backend_lost);
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_bad_urls),
+	HARNESS_CASE(test_timeout),
+	HARNESS_CASE(test_leader),
+	HARNESS_CASE(test_values),
+	HARNESS_CASE(test_statements),
+	HARNESS_CASE(test_many_rows),
+	HARNESS_CASE(test_prepared),
+	HARNESS_CASE(test_backend_big_transaction),
+	HARNESS_CASE(test_backend_statements),
+	HARNESS_CASE(test_backend_failures),
+	HARNESS_CASE(test_backend_busy),
+	HARNESS_CASE(test_backend_backup),
+	HARNESS_CASE(test_backend_lost),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
 	url = getenv("RETORT_DQLITE_URL");
-	const char *leader = getenv("RETORT_DQLITE_LEADER");
-	const char *leader_pid = getenv("RETORT_DQLITE_LEADER_PID");
-	const char *solo = getenv("RETORT_DQLITE_SOLO_URL");
-	if (!url || !leader || !leader_pid || !solo) {
+	leader = getenv("RETORT_DQLITE_LEADER");
+	leader_pid = getenv("RETORT_DQLITE_LEADER_PID");
+	solo = getenv("RETORT_DQLITE_SOLO_URL");
+	if (!url || !strrchr(url, '/') || !leader || !leader_pid || !solo) {
 		fprintf(stderr, "RETORT_DQLITE_URL, _LEADER, _LEADER_PID and _SOLO_URL must be set "
 			"(tests/db/dqlite.sh starts the nodes)\n");
 		return 2;
 	}
-	test_bad_urls();
-	test_timeout();
-	CHECK_INT(retort_dqlite_open(&c, url, 0, 0, &err), 0);
-	if (!c) {
-		fprintf(stderr, "open %s: %s\n", url, err ? err->message : "?");
-		retort_error_free(err);
-		return harness_done();
-	}
-	CHECK_STR(retort_dqlite_leader(c), leader);
-	CHECK_STR(retort_dqlite_dbname(c), "wire");
-	test_values(c);
-	test_statements(c);
-	test_many_rows(c);
-	test_prepared(c);
-	retort_dqlite_close(c);
-
-	test_backend_big_transaction(solo);
-	retort_db *db = NULL;
-	CHECK_INT(retort_db_dqlite_open(&db, url, NULL, RETORT_DB_WRITE, NULL, NULL, &err), 0);
-	if (db) {
-		CHECK_STR(db->location, url);
-		test_backend_statements(db);
-		test_backend_failures(db);
-		test_backend_busy(db);
-		test_backend_backup(db);
-		test_backend_lost(db, (pid_t)strtol(leader_pid, NULL, 10));
-		M(db)->close(db);
-	}
-	retort_error_free(err);
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

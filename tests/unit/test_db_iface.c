@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void test_statements(retort_db *db)
+static void statements(retort_db *db)
 {
 	retort_db_stmt *st = NULL;
 	const char *tail = NULL;
@@ -56,10 +56,12 @@ static void test_statements(retort_db *db)
 	CHECK_INT(retort_db_query_int64(db, "SELECT 1 WHERE 0", &n), SQLITE_DONE);
 }
 
-static void test_transactions_and_errors(retort_db *db)
+static void transactions_and_errors(retort_db *db)
 {
 	retort_error *err = NULL;
 	retort_db_stmt *st = NULL;
+
+	CHECK_INT(retort_db_exec(db, "CREATE TABLE t (a INTEGER, b TEXT, c REAL)"), SQLITE_OK);
 
 	CHECK_INT(retort_db_in_transaction(db), 0);
 	CHECK_INT(retort_db_exec(db, "BEGIN IMMEDIATE"), SQLITE_OK);
@@ -92,7 +94,35 @@ static void test_transactions_and_errors(retort_db *db)
 	CHECK_INT(retort_db_is_busy(SQLITE_CONSTRAINT), 0);
 }
 
-int main(void)
+/* Run `fn` on a connection over a fresh in-memory handle of its own. */
+static void on_memory(void (*fn)(retort_db *db))
+{
+	sqlite3 *handle = NULL;
+	retort_db *db = NULL;
+	retort_error *err = NULL;
+
+	CHECK_INT(sqlite3_open(":memory:", &handle), SQLITE_OK);
+	CHECK_INT(retort_db_wrap(&db, handle, &err), 0);
+	if (db)
+		fn(db);
+	retort_db_free(db);
+	sqlite3_close(handle);
+	retort_error_free(err);
+}
+
+static void test_statements(void)
+{
+	on_memory(statements);
+}
+
+static void test_transactions_and_errors(void)
+{
+	on_memory(transactions_and_errors);
+}
+
+/* A wrapped handle: what the backend says of itself; freeing the
+** connection leaves the handle open. */
+static void test_wrap(void)
 {
 	sqlite3 *handle = NULL;
 	retort_db *db = NULL;
@@ -106,12 +136,25 @@ int main(void)
 	CHECK_INT(retort_db_can(db, RETORT_DB_CAN_BACKUP | RETORT_DB_CAN_ROW_HOOK |
 		RETORT_DB_CAN_TICK_HOOK | RETORT_DB_CAN_BUSY_WAIT), 1);
 	CHECK_INT(retort_db_readonly(db), 0);
-	test_statements(db);
-	test_transactions_and_errors(db);
+	CHECK_INT(retort_db_exec(db, "CREATE TABLE t (a)"), SQLITE_OK);
 	retort_db_free(db);
-	/* the wrapped handle stays open */
 	CHECK_INT(sqlite3_exec(handle, "SELECT count(*) FROM t", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(handle);
 	retort_error_free(err);
+}
+
+static const harness_case cases[] = {
+	HARNESS_CASE(test_wrap),
+	HARNESS_CASE(test_statements),
+	HARNESS_CASE(test_transactions_and_errors),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
+
+	if (rc >= 0)
+		return rc;
+	harness_run(HARNESS_CASES(cases));
 	return harness_done();
 }

@@ -1,10 +1,12 @@
-# cluster.bash: a real 3-node dqlite cluster on loopback for the
-# tests/cli/dqlite/*.sh scripts and bench/dqlite.sh (sourced, never run).
+# cluster.bash: real dqlite nodes on loopback, the one harness of every
+# dqlite test (tests/cli/dqlite/*.sh, tests/db/dqlite.sh) and of
+# bench/dqlite.sh (sourced, never run).
 #
 # Three `dqlite-demo` nodes (Debian's go-dqlite) listen on 127.0.0.1 ports
 # CLUSTER_BASE+1..+6 (node i: HTTP API on BASE+2i-1, dqlite on BASE+2i), each
 # with a data folder of its own under CLUSTER_DIR; nodes 2 and 3 join node 1.
 # cluster_start returns once `dqlite -s ... .cluster` lists three voters.
+# A fourth node, `node_start 4` (ports BASE+7, BASE+8), is a cluster alone.
 # Every node runs under `timeout` (CLUSTER_LIFETIME seconds, default 900), and
 # cluster_stop stops them by process id: SIGTERM, a bounded wait, then
 # SIGKILL (a dqlite-demo that has lost quorum ignores SIGTERM).
@@ -12,8 +14,11 @@
 # The caller sets CLUSTER_BASE (a block of 10 ports of its own: parallel
 # scripts never collide), CLUSTER_DIR, and may define cluster_fail MESSAGE
 # (default: print and exit 1). It calls cluster_stop on every exit (trap).
+# RETORT_DQLITE_PORT_SHIFT moves every block at once (CTest runs one cluster
+# at a time; two checkouts on one machine need different ports).
 
 : "${CLUSTER_LIFETIME:=900}"
+CLUSTER_BASE=$((${CLUSTER_BASE:?CLUSTER_BASE must name the first of 10 ports} + ${RETORT_DQLITE_PORT_SHIFT:-0}))
 cluster_nodes=(1 2 3)
 node_pid=()   # node i's dqlite-demo process (the one to signal)
 node_parent=() # the `timeout` that bounds it (the one to wait for)
@@ -113,8 +118,8 @@ cluster_start() {
 # cluster_stop: every node still running: SIGTERM, up to 5 s, then SIGKILL
 # (written to run under `set -e` too, as bench/dqlite.sh's trap)
 cluster_stop() {
-	local i k live
-	for i in "${cluster_nodes[@]}"; do
+	local i k live started=("${!node_parent[@]}")
+	for i in "${started[@]}"; do
 		# a node stopped while it started: its pid not known yet
 		if [[ -z ${node_pid[i]:-} && -n ${node_parent[i]:-} ]]; then
 			node_pid[i]=$(pgrep -P "${node_parent[i]}" -x dqlite-demo) || true
@@ -123,7 +128,7 @@ cluster_stop() {
 	done
 	for ((k = 0; k < 50; k++)); do
 		live=0
-		for i in "${cluster_nodes[@]}"; do
+		for i in "${started[@]}"; do
 			if [[ -n ${node_pid[i]:-} ]] && kill -0 "${node_pid[i]}" 2> /dev/null; then
 				live=1
 			fi
@@ -131,7 +136,7 @@ cluster_stop() {
 		((live)) || break
 		sleep 0.1
 	done
-	for i in "${cluster_nodes[@]}"; do
+	for i in "${started[@]}"; do
 		if [[ -n ${node_pid[i]:-} ]]; then
 			kill -KILL "${node_pid[i]}" 2> /dev/null || true
 		elif [[ -n ${node_parent[i]:-} ]]; then

@@ -6,7 +6,8 @@
 # history (the history table, history -i), status (pending, at head, an
 # applied file edited, drift), check, inspect, diff --from db, revision
 # --autogenerate against the live cluster, stamp, downgrade, --json; the URL
-# also from retort.yaml and DATABASE_URL. Where a command's answer does not
+# also from retort.yaml and DATABASE_URL; a fleet (--each) of databases on
+# the cluster beside a file, each URL its own connection. Where a command's answer does not
 # depend on where the database lives, it must be the one the same command
 # gives on a local SQLite file taken through the same chain.
 CLUSTER_BASE=19200
@@ -54,6 +55,8 @@ expect_out_empty "current at base prints nothing"
 rd_ok upgrade head --sql
 expect_out 'CREATE TABLE "pet"' "--sql prints the upgrade"
 expect_out 'retort_version' "--sql prints the version-table updates"
+expect_out "^-- apply with: retort upgrade head --db $url\$" "--sql says to apply it with retort, not a shell"
+expect_not_said "sqlite3 -bail" "--sql on a cluster does not say to apply it with the sqlite3 shell"
 dq_has pet && fail "upgrade --sql created table pet on the cluster"
 dq_has retort_version && fail "upgrade --sql created the version table on the cluster"
 ok "upgrade --sql changed nothing"
@@ -171,4 +174,23 @@ env -u RETORT_DATABASE_URL DATABASE_URL=$url1 timeout 60 "$bin" current > "$work
 # retort.yaml names app.db, and DATABASE_URL comes before the config
 grep -q "^$r2" "$work/out" || fail "current with DATABASE_URL=$url1 printed: $(cat "$work/out" "$work/err")"
 ok "current with the URL in DATABASE_URL"
+# 10. a fleet: two databases on the cluster (through all nodes, through node
+# 3 alone) and a local file, each its own connection; upgrade, current and
+# check (which reads each database on its connection) --each
+printf '%s\n' "dqlite://$servers/fleet1" "$(cluster_db=fleet2 url_of "${node_addr[3]}")" \
+	"$work/tenant.db" > "$work/list"
+run_ok upgrade --each "@$work/list"
+expect_err "3 succeeded" "upgrade --each: the fleet with two cluster databases"
+for db in fleet1 fleet2; do
+	cluster_db=$db expect_dq_version "$r3" "upgrade --each moved $db on the cluster"
+done
+[[ $(sqlite3 "$work/tenant.db" "SELECT revision FROM retort_version") == "$r3" ]] ||
+	fail "upgrade --each left the file at $(sqlite3 "$work/tenant.db" "SELECT revision FROM retort_version")"
+run_ok current --each "@$work/list"
+expect_out "^$r3 \(head\): 3 databases$" "current --each reads the cluster's databases"
+run_ok check --each "@$work/list"
+expect_said "fleet1" "check --each names a cluster database"
+URL=$(cluster_db=fleet2 url_of "$servers") rd_ok downgrade "$r1"
+run_rc 1 status --each "@$work/list"
+expect_said "fleet2" "status --each: the cluster database behind"
 finish

@@ -7,7 +7,8 @@
 # table, history), with the file:line and SQLite's message, and the
 # revisions before it in the same run stay applied; a revision that leaves a
 # row without its parent is rolled back too. Each state is also checked
-# against the same chain on a local SQLite file.
+# against the same chain on a local SQLite file. --backup writes the
+# cluster's database before the run as one SQLite file (dqlite's DUMP).
 CLUSTER_BASE=19210
 source "$(dirname "$0")/dqlite.bash"
 
@@ -83,8 +84,16 @@ start=$(dq "$(rows_sql)")
 same_as_local "filled"
 
 # 2. upgrade head: user rebuilt under its CASCADE child pet, pet rebuilt
-# under its CASCADE child toy; every row kept
-both upgrade head
+# under its CASCADE child toy; every row kept; --backup keeps the state
+# before the run in one local SQLite file
+run_ok upgrade head
+rd_ok upgrade head --backup "$work/before.db"
+[[ $(sqlite3 "$work/before.db" "SELECT revision FROM retort_version") == "$r3" ]] ||
+	fail "the backup is not at $r3"
+[[ $(sqlite3 "$work/before.db" "$(rows_sql); PRAGMA integrity_check; PRAGMA journal_mode") == \
+	"$start"$'\nok\ndelete' ]] || fail "the backup is not whole: $(sqlite3 "$work/before.db" "PRAGMA integrity_check")"
+[[ ! -e $work/before.db-wal ]] || fail "the backup left its WAL beside it"
+ok "the backup is one SQLite file with every row, at the revision before the run"
 expect_dq_version $r5
 expect_dq "$(rows_sql)" "$start" "every user, pet and toy kept through both rebuilds"
 expect_dq "SELECT count(*) FROM user WHERE email = lower(name) || '@example.com'" 500 "every user has the email the rebuild gave"

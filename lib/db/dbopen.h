@@ -1,5 +1,5 @@
 /*
-** dbopen.h: the one way retort opens a database file (db/sqlite.c), and the
+** db/dbopen.h: the one way retort opens a database file (db/sqlite.c), and the
 ** one way it waits for a locked one: the local backend's steps on a bare
 ** sqlite3 handle, for what does not yet go through a retort_db.
 */
