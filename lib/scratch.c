@@ -138,15 +138,16 @@ static int guarded(const str_list *virt, const char *name)
 }
 
 /*
-** sqlite_schema's rows as text, and the virtual tables in `virt`: every
-** column of every row, but the definitions of ordinary tables, which a
-** window may change.
+** sqlite_schema's rows (main and temp) as text, and the virtual tables in
+** `virt`: every column of every row, but the definitions of ordinary
+** tables, which a window may change.
 */
 static int schema_rows(sqlite3 *db, retort_buf *out, str_list *virt)
 {
 	sqlite3_stmt *st = NULL;
-	int pass, rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, rootpage, sql"
-		" FROM main.sqlite_schema ORDER BY type, name", -1, &st, NULL);
+	int pass, rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, rootpage, sql, 0"
+		" FROM main.sqlite_schema UNION ALL SELECT type, name, tbl_name, rootpage, sql, 1"
+		" FROM temp.sqlite_schema ORDER BY 6, 1, 2", -1, &st, NULL);
 
 	for (pass = 0; pass < 2 && rc == SQLITE_OK; pass++) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -161,6 +162,7 @@ static int schema_rows(sqlite3 *db, retort_buf *out, str_list *virt)
 					break;
 				continue;
 			}
+			buf_puts(out, sqlite3_column_int(st, 5) ? "temp " : "main ");
 			buf_literal(out, type ? type : "");
 			buf_putc(out, ' ');
 			buf_literal(out, name ? name : "");
