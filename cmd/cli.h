@@ -7,6 +7,7 @@
 
 #include "retort.h"
 #include "buf.h"
+#include "db/db.h"
 
 /* SPEC section 6 exit codes. */
 enum {
@@ -127,22 +128,22 @@ enum {
 	CLI_DB_RUN = 1 << 3       /* the engine runs on it and waits by its own deadline */
 };
 /*
-** Open the project's database (the SPEC's URL order) with db_open_live():
-** what is wrong with the file is an error before anything runs, a hot
-** journal is rolled back (with a note), and every wait of the command
-** shares one deadline, --busy-timeout. Read-only, a missing file gives *out
-** NULL (a database at base); with CLI_DB_WRITE and without CLI_DB_CREATE, it
-** is an error. `path` (may be NULL) gets the file's path, or NULL. Returns
-** an exit code (printed).
+** Open the project's database (the SPEC's URL order) with
+** retort_db_open_live(): what is wrong with the file is an error before
+** anything runs, a hot journal is rolled back (with a note), and every wait
+** of the command shares one deadline, --busy-timeout. Read-only, a missing
+** file gives *out NULL (a database at base); with CLI_DB_WRITE and without
+** CLI_DB_CREATE, it is an error. `path` (may be NULL) gets the file's path
+** (a cluster's URL), or NULL. Returns an exit code (printed).
 */
-int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path);
+int cli_open_db(const cli *c, unsigned flags, retort_db **out, char **path);
 /* Load the project's revisions folder; returns an exit code (printed). */
 int cli_load_revisions(const cli *c, retort_revisions **out);
 /*
 ** The revisions `db` is at (none when `db` is NULL), each one checked to be
 ** in the folder: `*out` is an array of `*n` borrowed revisions; free() it.
 */
-int cli_current(const cli *c, sqlite3 *db, const retort_revisions *revs,
+int cli_current(const cli *c, retort_db *db, const retort_revisions *revs,
 	const retort_revision ***out, size_t *n);
 /*
 ** Resolve a TARGET; `current`, +N and -N count from the database's current
@@ -206,7 +207,7 @@ typedef struct cli_findings {
 /* check --each: `fn` looks at each database that exists, on a worker
 ** thread (so it never prints), into `found`; `global`, what was found once
 ** for all of them (the models, the heads), from `revs` (the caller's). */
-typedef int (*cli_fleet_check_fn)(const cli *c, const retort_revisions *revs, sqlite3 *db,
+typedef int (*cli_fleet_check_fn)(const cli *c, const retort_revisions *revs, retort_db *db,
 	const retort_fleet_result *r, cli_findings *found, retort_error **err);
 int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
 	cli_fleet_check_fn fn, const cli_findings *global);

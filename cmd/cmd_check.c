@@ -78,12 +78,12 @@ static int check_models(const cli *c, findings *f, const retort_revisions *revs)
 
 /* Applied revisions whose file changed since; never prints (a fleet's
 ** databases are looked at on worker threads). */
-static int find_changed(const cli *c, sqlite3 *db, const retort_revisions *revs,
+static int find_changed(const cli *c, retort_db *db, const retort_revisions *revs,
 	findings *f, retort_error **err)
 {
 	const retort_revision **changed = NULL;
 	size_t i, n = 0;
-	int rc = retort_changed_revisions(&changed, &n, db, revs, c->cfg, err);
+	int rc = retort_db_changed_revisions(&changed, &n, db, revs, c->cfg, err);
 
 	for (i = 0; i < n; i++)
 		found(f, "changed", changed[i], "revision %s (%s) changed after it was applied",
@@ -92,7 +92,7 @@ static int find_changed(const cli *c, sqlite3 *db, const retort_revisions *revs,
 	return rc;
 }
 
-static int check_changed(const cli *c, sqlite3 *db, const retort_revisions *revs,
+static int check_changed(const cli *c, retort_db *db, const retort_revisions *revs,
 	findings *f)
 {
 	retort_error *err = NULL;
@@ -107,7 +107,7 @@ static int check_changed(const cli *c, sqlite3 *db, const retort_revisions *revs
 /* One database of `check --each`: its changed revisions, and its drift
 ** from the chain at its revisions (as `status` tells it); a revision the
 ** folder lacks fails it (exit 2). */
-static int check_database(const cli *c, const retort_revisions *revs, sqlite3 *db,
+static int check_database(const cli *c, const retort_revisions *revs, retort_db *db,
 	const retort_fleet_result *r, findings *f, retort_error **err)
 {
 	const retort_revision **at = NULL;
@@ -121,7 +121,7 @@ static int check_database(const cli *c, const retort_revisions *revs, sqlite3 *d
 		rc = find_changed(c, db, revs, f, err);
 	/* the library replays one TARGET: several revisions only as the heads */
 	if (!rc && cli_chain_replayable(revs, at, n_at) &&
-	    !(rc = retort_schema_read(&live, db, c->cfg, err)) &&
+	    !(rc = retort_db_schema_read(&live, db, c->cfg, err)) &&
 	    !(rc = retort_revisions_schema(&chain, revs, cli_chain_target(at, n_at), c->cfg, err)))
 		rc = retort_schema_differences(&drift, chain, live, err);
 	if (!rc && drift)
@@ -164,7 +164,7 @@ int cmd_check(cli *c, int argc, char **argv)
 	findings f = { RETORT_BUF_INIT, RETORT_BUF_INIT, 0 };
 	retort_revisions *revs = NULL;
 	retort_buf out = RETORT_BUF_INIT;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	const char *pattern = NULL;
 	int rc;
 
@@ -202,7 +202,7 @@ done:
 	buf_release(&out);
 	buf_release(&f.text);
 	buf_release(&f.json);
-	sqlite3_close(db);
+	retort_db_free(db);
 	retort_revisions_free(revs);
 	return rc;
 }
@@ -284,7 +284,7 @@ static int find_pending(const cli *c, const retort_revisions *revs, status *s)
 }
 
 /* The live schema against the chain's at the current revisions. */
-static int find_drift(const cli *c, sqlite3 *db, const retort_revisions *revs, status *s)
+static int find_drift(const cli *c, retort_db *db, const retort_revisions *revs, status *s)
 {
 	retort_schema *live = NULL;
 	retort_error *err = NULL;
@@ -293,7 +293,7 @@ static int find_drift(const cli *c, sqlite3 *db, const retort_revisions *revs, s
 	s->drift_unknown = !cli_chain_replayable(revs, s->current, s->n_current);
 	if (s->drift_unknown)
 		return 0;
-	if (retort_schema_read(&live, db, c->cfg, &err))
+	if (retort_db_schema_read(&live, db, c->cfg, &err))
 		rc = cli_error(c, err);
 	if (!rc)
 		rc = cli_schema_drift(c, revs, s->current, s->n_current, live, &s->drift);
@@ -355,7 +355,7 @@ int cmd_status(cli *c, int argc, char **argv)
 	retort_revisions *revs = NULL;
 	retort_error *err = NULL;
 	retort_buf out = RETORT_BUF_INIT;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	const char *pattern = NULL;
 	int rc, ok;
 
@@ -374,7 +374,7 @@ int cmd_status(cli *c, int argc, char **argv)
 		rc = cli_current(c, db, revs, &s.current, &s.n_current);
 	if (!rc)
 		rc = find_pending(c, revs, &s);
-	if (!rc && db && retort_changed_revisions(&s.changed, &s.n_changed, db, revs, c->cfg, &err))
+	if (!rc && db && retort_db_changed_revisions(&s.changed, &s.n_changed, db, revs, c->cfg, &err))
 		rc = cli_error(c, err);
 	if (!rc && db)
 		rc = find_drift(c, db, revs, &s);
@@ -392,7 +392,7 @@ done:
 	free(s.pending);
 	free(s.changed);
 	free(s.drift);
-	sqlite3_close(db);
+	retort_db_free(db);
 	retort_revisions_free(revs);
 	retort_error_free(err);
 	return rc;

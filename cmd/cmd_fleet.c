@@ -694,8 +694,13 @@ static int read_check(void *ctx, size_t index, sqlite3 *db, const retort_fleet_r
 	retort_error **err)
 {
 	fleet_told *t = ctx;
+	retort_db *conn = NULL;
+	int rc = retort_db_wrap(&conn, db, err);
 
-	return t->check(t->c, t->revs, db, r, &t->found[index], err);
+	if (!rc)
+		rc = t->check(t->c, t->revs, conn, r, &t->found[index], err);
+	retort_db_free(conn);
+	return rc;
 }
 
 int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,

@@ -4,7 +4,6 @@
 ** schema sources, the project's database and its revisions folder.
 */
 #include "cli.h"
-#include "dbopen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,29 +33,37 @@ int cli_load_revisions(const cli *c, retort_revisions **out)
 
 /* The command's one deadline for locks, over every handle it opens: one
 ** command runs per process. */
-static db_wait command_wait;
+static retort_db_wait command_wait;
 
-/* Open the database file `path` as cli_open_db() does. */
-static int open_path(const cli *c, const char *path, unsigned flags, sqlite3 **out)
+/*
+** Open the database `name` as cli_open_db() does: a file named so whatever
+** its name (db:FILE), or (`is_url`) what retort_database_url() gave: a
+** file's path already resolved, which is not read as a URL again (the
+** config's sqlite:///./file:x.db is the file file:x.db), or a cluster's URL.
+*/
+static int open_path(const cli *c, const char *name, int is_url, unsigned flags,
+	retort_db **out)
 {
 	retort_error *err = NULL;
-	unsigned how = (flags & CLI_DB_WRITE ? DB_LIVE_WRITE : 0) |
-		(flags & CLI_DB_CREATE ? DB_LIVE_CREATE : 0);
+	unsigned how = (flags & CLI_DB_WRITE ? RETORT_DB_WRITE : 0) |
+		(flags & CLI_DB_CREATE ? RETORT_DB_CREATE : 0);
+	retort_db_wait *wait = flags & CLI_DB_RUN ? NULL : &command_wait;
 	int rc = 0, recovered = 0;
 
 	command_wait.budget_ms = c->busy_timeout;
-	if (db_open_live(out, path, how, flags & CLI_DB_RUN ? NULL : &command_wait, &recovered,
-		&err))
+	if (is_url && !retort_db_url_is_file(name) ?
+	    retort_db_open_live(out, name, NULL, how, wait, &recovered, &err) :
+	    retort_db_open_file(out, name, how, wait, &recovered, &err))
 		rc = cli_error(c, err);
 	else if (recovered)
 		cli_note(c, "database '%s' had an unfinished transaction (a process stopped in the "
 			"middle of a write and left a hot journal): rolled back, the database is as its "
-			"last commit left it", path);
+			"last commit left it", name);
 	retort_error_free(err);
 	return rc;
 }
 
-int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
+int cli_open_db(const cli *c, unsigned flags, retort_db **out, char **path_out)
 {
 	retort_error *err = NULL;
 	char *path = NULL;
@@ -66,7 +73,7 @@ int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
 	*out = NULL;
 	if (path_out)
 		*path_out = NULL;
-	rc = retort_database_path(&path, c->db_url, c->cfg, &err);
+	rc = retort_database_url(&path, c->db_url, c->cfg, &err);
 	if (rc == RETORT_ENOTFOUND && (flags & CLI_DB_OPTIONAL)) {
 		rc = 0;
 		goto done;
@@ -76,9 +83,9 @@ int cli_open_db(const cli *c, unsigned flags, sqlite3 **out, char **path_out)
 		goto done;
 	}
 	/* nothing there, not even its folder (a CI checkout): no database */
-	if ((flags & CLI_DB_OPTIONAL) && stat(path, &st) != 0)
+	if ((flags & CLI_DB_OPTIONAL) && retort_db_url_is_file(path) && stat(path, &st) != 0)
 		goto done;
-	rc = open_path(c, path, flags, out);
+	rc = open_path(c, path, 1, flags, out);
 done:
 	if (path_out && !rc) {
 		*path_out = path;
@@ -89,7 +96,7 @@ done:
 	return rc;
 }
 
-int cli_current(const cli *c, sqlite3 *db, const retort_revisions *revs,
+int cli_current(const cli *c, retort_db *db, const retort_revisions *revs,
 	const retort_revision ***out, size_t *n)
 {
 	retort_error *err = NULL;
@@ -101,7 +108,7 @@ int cli_current(const cli *c, sqlite3 *db, const retort_revisions *revs,
 	*n = 0;
 	if (!db)
 		return 0;
-	if (retort_current(&ids, &count, db, c->cfg, &err)) {
+	if (retort_db_current(&ids, &count, db, c->cfg, &err)) {
 		rc = cli_error(c, err);
 		goto done;
 	}
@@ -142,7 +149,7 @@ int cli_resolve(const cli *c, const retort_revisions *revs, const char *target,
 	const retort_revision **cur = NULL;
 	const char **ids = NULL;
 	retort_error *err = NULL;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	size_t i, n_cur = 0;
 	int rc = 0;
 
@@ -173,21 +180,23 @@ int cli_resolve(const cli *c, const retort_revisions *revs, const char *target,
 done:
 	free(ids);
 	free(cur);
-	sqlite3_close(db);
+	retort_db_free(db);
 	retort_error_free(err);
 	return rc;
 }
 
-static int load_db_file(const cli *c, const char *path, retort_schema **out, retort_error **err)
+/* The schema of the database `name` (a URL, or a file as open_path() says). */
+static int load_db(const cli *c, const char *name, int is_url, retort_schema **out,
+	retort_error **err)
 {
-	sqlite3 *db = NULL;
-	int rc = open_path(c, path, 0, &db);
+	retort_db *db = NULL;
+	int rc = open_path(c, name, is_url, 0, &db);
 
 	if (!rc && !db)
-		rc = cli_fail(c, EXIT_BAD_INPUT, "database '%s' does not exist", path);
-	if (!rc && retort_schema_read(out, db, c->cfg, err))
+		rc = cli_fail(c, EXIT_BAD_INPUT, "database '%s' does not exist", name);
+	if (!rc && retort_db_schema_read(out, db, c->cfg, err))
 		rc = cli_error(c, *err);
-	sqlite3_close(db);
+	retort_db_free(db);
 	return rc;
 }
 
@@ -270,7 +279,7 @@ int cli_source_revisions(const cli *c, const char *source, retort_schema *schema
 	static const char *const base[1] = { NULL };
 	retort_revisions *revs = NULL;
 	retort_error *err = NULL;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	char **ids = NULL;
 	size_t n = 0;
 	int rc = 0, code;
@@ -289,10 +298,10 @@ int cli_source_revisions(const cli *c, const char *source, retort_schema *schema
 	if (strcmp(source, "db") == 0)
 		rc = cli_open_db(c, CLI_DB_OPTIONAL, &db, NULL);
 	else if (strncmp(source, "db:", 3) == 0)
-		rc = open_path(c, source + 3, 0, &db);
+		rc = open_path(c, source + 3, 0, 0, &db);
 	else
 		code = retort_schema_set_revisions(schema, revs, NULL, 0, &err);
-	if (!rc && db && retort_current(&ids, &n, db, c->cfg, &err))
+	if (!rc && db && retort_db_current(&ids, &n, db, c->cfg, &err))
 		rc = cli_error(c, err);
 	else if (!rc && db)
 		code = retort_schema_set_revisions(schema, revs, n ? (const char *const *)ids : base,
@@ -302,7 +311,7 @@ int cli_source_revisions(const cli *c, const char *source, retort_schema *schema
 		rc = cli_error(c, err);
 done:
 	retort_strings_free(ids, n);
-	sqlite3_close(db);
+	retort_db_free(db);
 	retort_revisions_free(revs);
 	retort_error_free(err);
 	return rc;
@@ -336,16 +345,16 @@ int cli_load_source(const cli *c, const char *source, retort_schema **out, retor
 
 	*out = NULL;
 	if (strcmp(source, "db") == 0) {
-		char *path = NULL;
-		rc = retort_database_path(&path, c->db_url, c->cfg, err);
+		char *url = NULL;
+		rc = retort_database_url(&url, c->db_url, c->cfg, err);
 		if (rc)
 			return cli_error(c, *err);
-		rc = load_db_file(c, path, out, err);
-		free(path);
+		rc = load_db(c, url, 1, out, err);
+		free(url);
 		return rc;
 	}
 	if (strncmp(source, "db:", 3) == 0)
-		return load_db_file(c, source + 3, out, err);
+		return load_db(c, source + 3, 0, out, err);
 	if (strncmp(source, "sql:", 4) == 0)
 		return retort_schema_from_sql_file(out, source + 4, c->cfg, err) ? cli_error(c, *err) : 0;
 	if (strcmp(source, "models") == 0 || strncmp(source, "models:", 7) == 0) {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef int (*migrate_fn)(sqlite3 *db, const retort_revisions *revs, const char *target,
+typedef int (*migrate_fn)(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_error **err);
 
 /* One run of the engine, as its events are told. */
@@ -363,14 +363,16 @@ static int interrupted(const cli *c, retort_error *err, char **current, size_t n
 }
 
 /* The database for a run: a dry run reads (and a database that does not
-** exist yet is an empty one, sealed like every scratch database), a real
-** run writes. */
-static int open_for_run(const cli *c, int dry_run, unsigned write_flags, sqlite3 **db)
+** exist yet is an empty one, sealed like every scratch database: `*scratch`,
+** wrapped), a real run writes. */
+static int open_for_run(const cli *c, int dry_run, unsigned write_flags, retort_db **db,
+	sqlite3 **scratch)
 {
 	retort_error *err = NULL;
 	int rc = cli_open_db(c, (dry_run ? 0 : write_flags) | CLI_DB_RUN, db, NULL);
 
-	if (!rc && !*db && scratch_open(db, &err) != 0)
+	if (!rc && !*db &&
+	    (scratch_open(scratch, &err) != 0 || retort_db_wrap(db, *scratch, &err) != 0))
 		rc = cli_error(c, err);
 	retort_error_free(err);
 	return rc;
@@ -389,7 +391,8 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	retort_buf out = RETORT_BUF_INIT, at = RETORT_BUF_INIT;
 	char **current = NULL;
 	size_t n_current = 0;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
+	sqlite3 *scratch = NULL;
 	struct stat st;
 	int rc, failed, known;
 
@@ -403,7 +406,7 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 			"refusing to overwrite it", backup);
 	rc = cli_load_revisions(c, &revs);
 	if (!rc)
-		rc = open_for_run(c, r.dry_run, write_flags, &db);
+		rc = open_for_run(c, r.dry_run, write_flags, &db, &scratch);
 	if (!rc && retort_cancel_new(&cancel, NULL) != 0)
 		rc = cli_error(c, NULL);
 	if (rc)
@@ -425,8 +428,8 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 	/* null in --json when it cannot be read (still locked, say): after a
 	** failed run, without waiting again past --busy-timeout */
 	if (failed && db)
-		sqlite3_busy_timeout(db, 0);
-	known = retort_current(&current, &n_current, db, c->cfg, NULL) == 0;
+		retort_db_busy_wait(db, NULL, 0);
+	known = retort_db_current(&current, &n_current, db, c->cfg, NULL) == 0;
 	if (!known) {
 		current = NULL;
 		n_current = 0;
@@ -466,7 +469,8 @@ done:
 	buf_release(&r.done);
 	buf_release(&r.loss);
 	buf_release(&r.orphans);
-	sqlite3_close(db);
+	retort_db_free(db);
+	sqlite3_close(scratch);
 	retort_cancel_free(cancel);
 	retort_revisions_free(revs);
 	retort_error_free(err);
@@ -492,7 +496,7 @@ int cmd_upgrade(cli *c, int argc, char **argv)
 		rc = cli_fleet_pattern(c, &pattern);
 	if (!rc && pattern)
 		return cli_fleet_migrate(c, pattern, "upgrade", RETORT_FLEET_UPGRADE, target);
-	return rc ? rc : migrate(c, "upgrade", retort_upgrade, target, CLI_DB_WRITE | CLI_DB_CREATE);
+	return rc ? rc : migrate(c, "upgrade", retort_db_upgrade, target, CLI_DB_WRITE | CLI_DB_CREATE);
 }
 
 int cmd_downgrade(cli *c, int argc, char **argv)
@@ -504,7 +508,7 @@ int cmd_downgrade(cli *c, int argc, char **argv)
 		rc = cli_fleet_pattern(c, &pattern);
 	if (!rc && pattern)
 		return cli_fleet_migrate(c, pattern, "downgrade", RETORT_FLEET_DOWNGRADE, target);
-	return rc ? rc : migrate(c, "downgrade", retort_downgrade, target, CLI_DB_WRITE);
+	return rc ? rc : migrate(c, "downgrade", retort_db_downgrade, target, CLI_DB_WRITE);
 }
 
 int cmd_stamp(cli *c, int argc, char **argv)
@@ -516,5 +520,5 @@ int cmd_stamp(cli *c, int argc, char **argv)
 		rc = cli_fleet_pattern(c, &pattern);
 	if (!rc && pattern)
 		return cli_fleet_migrate(c, pattern, "stamp", RETORT_FLEET_STAMP, target);
-	return rc ? rc : migrate(c, "stamp", retort_stamp, target, CLI_DB_WRITE | CLI_DB_CREATE);
+	return rc ? rc : migrate(c, "stamp", retort_db_stamp, target, CLI_DB_WRITE | CLI_DB_CREATE);
 }

@@ -94,14 +94,14 @@ static int no_operands(const cli *c, const char *command, int argc)
 static int read_current(const cli *c, const retort_revisions *revs,
 	const retort_revision ***cur, size_t *n)
 {
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	int rc = cli_open_db(c, 0, &db, NULL);
 
 	if (!rc)
 		rc = cli_current(c, db, revs, cur, n);
 	if (!rc && *n == 0 && !c->json)
 		cli_note(c, "the database is at base: no revision applied");
-	sqlite3_close(db);
+	retort_db_free(db);
 	return rc;
 }
 

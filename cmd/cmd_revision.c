@@ -202,7 +202,7 @@ static int current_schema(const cli *c, const retort_revisions *revs,
 	const retort_revision **cur = NULL;
 	retort_buf at = RETORT_BUF_INIT, want = RETORT_BUF_INIT;
 	retort_error *err = NULL;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	size_t n_cur = 0;
 	int rc;
 
@@ -227,7 +227,7 @@ static int current_schema(const cli *c, const retort_revisions *revs,
 		goto done;
 	}
 	/* a database file that does not exist yet is empty */
-	rc = db ? retort_schema_read(out, db, c->cfg, &err) :
+	rc = db ? retort_db_schema_read(out, db, c->cfg, &err) :
 	          retort_schema_from_sql(out, "", NULL, c->cfg, &err);
 	if (rc)
 		rc = cli_error(c, err);
@@ -241,7 +241,7 @@ done:
 	buf_release(&at);
 	buf_release(&want);
 	free(cur);
-	sqlite3_close(db);
+	retort_db_free(db);
 	retort_error_free(err);
 	return rc;
 }

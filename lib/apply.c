@@ -16,15 +16,17 @@
 #include "buf.h"
 #include "cancel.h"
 #include "dataloss.h"
-#include "dbopen.h"
+#include "db/db.h"
 #include "drift.h"
 #include "error.h"
 #include "fkguard.h"
 #include "gitinfo.h"
 #include "inplace.h"
+#include "lost.h"
 #include "revision.h"
 #include "scratch.h"
 #include "sqltok.h"
+#include "vtable.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -35,27 +37,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HISTORY_TABLE "retort_history"
-/* The engine's tables, as it creates them. The history table of retort
-** 0.1.0's first builds lacks applied_by, which the next run adds. */
-#define VERSION_COLUMNS "(revision TEXT PRIMARY KEY)"
-#define HISTORY_COLUMNS_0 "(id INTEGER PRIMARY KEY, revision TEXT, direction TEXT NOT NULL" \
-	" CHECK (direction = 'upgrade' OR direction = 'downgrade' OR direction = 'stamp'), sha256 TEXT," \
-	" started TEXT NOT NULL, finished TEXT NOT NULL, duration_ms INTEGER NOT NULL," \
-	" retort_version TEXT NOT NULL, git_commit TEXT"
-#define HISTORY_COLUMNS HISTORY_COLUMNS_0 ", applied_by TEXT)"
 /* the progress handler runs every this many virtual machine steps */
 #define PROGRESS_STEPS 10000
 #define PROGRESS_AFTER 1.0   /* seconds a statement runs before PROGRESS */
 #define PROGRESS_EVERY 0.25  /* seconds between PROGRESS events */
 #define ROWS_EVERY 0.05      /* seconds between ROWS progress: an event loop's frame */
-/* pages a backup copies between two looks at the cancellation token */
-#define BACKUP_PAGES 1024
 /* rows of a foreign-key violation named in an error, per table */
 #define FK_ROWIDS 5
 
 typedef struct run {
-	sqlite3 *db;            /* NULL: a dry run on a database not yet made */
+	retort_db *db;          /* NULL: a dry run on a database not yet made */
 	const retort_revisions *revs;
 	const retort_migrate_options *o;
 	retort_error **err;
@@ -86,7 +77,7 @@ typedef struct run {
 	                           that may have left a key without its parent */
 	int fk_before;          /* the transaction holds temp.retort_fk_before */
 	int fk_warned;          /* the rows without a parent before the run were told */
-	sqlite3_stmt *read_version, *read_data_version;
+	retort_db_stmt *read_version, *read_data_version;
 	sqlite3_int64 data_version; /* PRAGMA data_version when we last read the table */
 	dataloss *dl;
 	drift *drift;           /* objects outside the chain the run would destroy */
@@ -95,7 +86,7 @@ typedef struct run {
 	const retort_revision *rev;
 	const rev_statement *stmt;
 	double stmt_start, last_progress;
-	db_wait wait;           /* busy_timeout_ms, for every wait of the run */
+	retort_db_wait wait;    /* busy_timeout_ms, for every wait of the run */
 	int waiting;            /* `wait` is the handle's busy handler */
 	int cancelled;          /* the token stopped the run: it ends in RETORT_ECANCELLED */
 	int told_stop;          /* the progress callback returned non-zero: as the token */
@@ -272,28 +263,16 @@ static void on_row(void *ctx, int op, const char *db, const char *table, sqlite3
 
 /* ---- SQL ------------------------------------------------------------- */
 
-static int is_busy(int rc)
-{
-	rc &= 0xff;
-	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
-}
-
-/* The handle's last error as RETORT_EBUSY (locked past the timeout) or EDB. */
+/* The connection's last error as RETORT_EBUSY (locked past the timeout) or EDB. */
 static int db_error(run *r, int rc, const char *doing)
 {
-	if (is_busy(rc)) {
-		if (r->o->busy_timeout_ms >= 0)
-			return error_set(r->err, RETORT_EBUSY, "the database is locked (waited %d ms)",
-				r->o->busy_timeout_ms);
-		return error_set(r->err, RETORT_EBUSY, "the database is locked");
-	}
-	return error_set(r->err, RETORT_EDB, "%s: %s", doing, sqlite3_errmsg(r->db));
+	return retort_db_error(r->err, r->db, rc, r->o->busy_timeout_ms, doing);
 }
 
 /* Run one statement that returns no rows we need. */
 static int exec_sql(run *r, const char *sql)
 {
-	int rc = sqlite3_exec(r->db, sql, NULL, NULL, NULL);
+	int rc = retort_db_exec(r->db, sql);
 
 	return rc == SQLITE_OK ? 0 : db_error(r, rc, "cannot run the engine's statement");
 }
@@ -307,190 +286,6 @@ static int engine(run *r)
 	return r->o->dry_run ? 0 : exec_sql(r, r->sql.ptr);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? (const char *)t : "";
-}
-
-static int has_table(sqlite3 *db, const char *name, int *out, retort_error **err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM main.sqlite_schema"
-		" WHERE type = 'table' AND name = ?1 COLLATE NOCASE", -1, &st, NULL);
-
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		*out = rc == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
-		"cannot read the schema: %s", sqlite3_errmsg(db));
-}
-
-/* `sql` on one line, runs of blank space and control characters made one
-** space, cut after `max` bytes: a table's SQL quoted in a message. */
-static void put_one_line(retort_buf *b, const char *sql, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)sql;
-	size_t start = b->len;
-
-	for (; *p && b->len - start < max; p++) {
-		if (*p > ' ' && *p != 0x7f)
-			buf_putc(b, (char)*p);
-		else if (b->len > start && b->ptr[b->len - 1] != ' ')
-			buf_putc(b, ' ');
-	}
-	if (*p)
-		buf_puts(b, "...");
-}
-
-/*
-** The engine writes only into tables that are exactly what it creates (any
-** spacing, case or quoting; the CHECK and keys included) and that no
-** trigger watches: `version_table: users` must not make a stamp replace the
-** app's rows, nor a reading command show them as revisions. 0 when the
-** table `name` is retort's or absent (`*exists` says which);
-** RETORT_EINVALID naming the table and what it is instead.
-*/
-typedef struct engine_table {
-	const char *what;
-	const char *columns;   /* as the engine creates it */
-	const char *columns_0; /* an older form still taken, or NULL */
-	const char *hint;      /* what to do about another table of that name */
-} engine_table;
-
-static const engine_table version_table = { "version table", VERSION_COLUMNS, NULL,
-	"set version_table in retort.yaml to a name of retort's own" };
-static const engine_table history_table = { "history table", HISTORY_COLUMNS,
-	HISTORY_COLUMNS_0 ")", "retort keeps its history under this name: rename that table" };
-
-static int check_table(sqlite3 *db, const engine_table *t, const char *name, int *exists,
-	retort_error **err)
-{
-	retort_buf want = RETORT_BUF_INIT, old = RETORT_BUF_INIT, why = RETORT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	*exists = 0;
-	buf_puts(&want, "CREATE TABLE ");
-	buf_ident(&want, name);
-	buf_putc(&want, ' ');
-	buf_puts(&old, want.ptr);
-	buf_puts(&want, t->columns);
-	buf_puts(&old, t->columns_0 ? t->columns_0 : t->columns);
-	rc = sqlite3_prepare_v2(db, "SELECT type, name, sql FROM main.sqlite_schema"
-		" WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE"
-		" OR type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *type = col_text(st, 0), *sql = col_text(st, 2);
-		rc = SQLITE_OK;
-		if (why.len)
-			continue;
-		if (strcmp(type, "table") == 0)
-			*exists = 1;
-		if (strcmp(type, "trigger") == 0) {
-			buf_printf(&why, "the trigger \"%s\" fires on it", col_text(st, 1));
-		} else if (!sql_equal(sql, want.ptr) && !sql_equal(sql, old.ptr)) {
-			buf_puts(&why, "it is ");
-			put_one_line(&why, sql, 200);
-			buf_puts(&why, ", where retort's is ");
-			buf_puts(&why, want.ptr);
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		rc = error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
-			"cannot read the schema: %s", sqlite3_errmsg(db));
-	else if (buf_oom(&want) || buf_oom(&old) || buf_oom(&why))
-		rc = error_oom(err);
-	else if (why.len)
-		rc = error_set(err, RETORT_EINVALID, "the %s \"%s\" is not retort's: %s; "
-			"retort neither reads nor writes it (%s)", t->what, name, why.ptr, t->hint);
-	else
-		rc = 0;
-	buf_release(&want);
-	buf_release(&old);
-	buf_release(&why);
-	return rc;
-}
-
-/* Are the version table `vtable` and the history table retort's (or absent)? */
-static int check_tables(sqlite3 *db, const char *vtable, int *exists, retort_error **err)
-{
-	int history, rc = check_table(db, &history_table, HISTORY_TABLE, &history, err);
-
-	return rc ? rc : check_table(db, &version_table, vtable, exists, err);
-}
-
-/*
-** The version table's rows, sorted (none when it does not exist). `*cache`
-** keeps the prepared query for the next call; the caller finalizes it.
-*/
-static int read_version(char ***out, size_t *count, sqlite3 *db, const char *vtable,
-	sqlite3_stmt **cache, retort_error **err)
-{
-	retort_buf sql = RETORT_BUF_INIT;
-	char **ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, exists = 0;
-
-	*out = NULL;
-	*count = 0;
-	if (!db)
-		return 0;
-	if (!*cache) {
-		if ((rc = check_tables(db, vtable, &exists, err)) || !exists)
-			return rc;
-		buf_puts(&sql, "SELECT revision FROM main.");
-		buf_ident(&sql, vtable);
-		buf_puts(&sql, " ORDER BY revision");
-		if (buf_oom(&sql))
-			return error_oom(err);
-		rc = sqlite3_prepare_v2(db, sql.ptr, -1, cache, NULL);
-		buf_release(&sql);
-		if (rc != SQLITE_OK)
-			return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
-				"cannot read the version table %s: %s", vtable, sqlite3_errmsg(db));
-	}
-	while ((rc = sqlite3_step(*cache)) == SQLITE_ROW) {
-		const unsigned char *id = sqlite3_column_text(*cache, 0);
-		char **slot;
-		if (!id)
-			continue;
-		slot = ARRAY_PUSH(ids, n, cap);
-		if (!slot || !(*slot = xstrdup((const char *)id))) {
-			sqlite3_reset(*cache);
-			retort_strings_free(ids, n);
-			return error_oom(err);
-		}
-	}
-	sqlite3_reset(*cache);
-	if (rc != SQLITE_DONE) {
-		retort_strings_free(ids, n);
-		return error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
-			"cannot read the version table %s: %s", vtable, sqlite3_errmsg(db));
-	}
-	*out = ids;
-	*count = n;
-	return 0;
-}
-
-int retort_current(char ***out, size_t *count, sqlite3 *db, const retort_config *cfg,
-	retort_error **err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = read_version(out, count, db, retort_config_version_table(cfg), &st, err);
-
-	sqlite3_finalize(st);
-	return rc;
-}
 
 /* ---- the run --------------------------------------------------------- */
 
@@ -500,9 +295,9 @@ static void run_release(run *r)
 {
 	/* the handler points into this run: the handle keeps the timeout */
 	if (r->waiting)
-		sqlite3_busy_timeout(r->db, r->o->busy_timeout_ms);
-	sqlite3_finalize(r->read_version);
-	sqlite3_finalize(r->read_data_version);
+		retort_db_busy_wait(r->db, NULL, r->o->busy_timeout_ms);
+	retort_db_finalize(r->read_version);
+	retort_db_finalize(r->read_data_version);
 	dataloss_free(r->dl);
 	drift_free(r->drift);
 	buf_release(&r->sql);
@@ -564,10 +359,11 @@ static int read_data_version(run *r, sqlite3_int64 *out)
 
 	*out = 0;
 	if (!r->read_data_version)
-		rc = sqlite3_prepare_v2(r->db, "PRAGMA data_version", -1, &r->read_data_version, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(r->read_data_version)) == SQLITE_ROW)
-		*out = sqlite3_column_int64(r->read_data_version, 0);
-	sqlite3_reset(r->read_data_version);
+		rc = retort_db_prepare(r->db, &r->read_data_version, "PRAGMA data_version", NULL);
+	if (rc == SQLITE_OK && (rc = retort_db_step(r->read_data_version)) == SQLITE_ROW)
+		*out = retort_db_column_int64(r->read_data_version, 0);
+	if (r->read_data_version)
+		retort_db_reset(r->read_data_version);
 	return rc == SQLITE_ROW ? 0 : db_error(r, rc, "cannot read PRAGMA data_version");
 }
 
@@ -586,7 +382,7 @@ static int read_state(run *r)
 	if (rc || version == r->data_version)
 		return rc;
 	r->data_version = version;
-	rc = read_version(&ids, &n, r->db, r->vtable, &r->read_version, r->err);
+	rc = retort_vtable_read(&ids, &n, r->db, r->vtable, &r->read_version, r->err);
 	if (!rc)
 		rc = take_state(r, ids, n, 1);
 	retort_strings_free(ids, n);
@@ -606,7 +402,7 @@ static int begin(run *r)
 		r->in_txn = 1;
 		return 0;
 	}
-	rc = sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	rc = retort_db_exec(r->db, "BEGIN IMMEDIATE");
 	if (rc != SQLITE_OK)
 		return db_error(r, rc, "cannot begin a transaction");
 	r->in_txn = 1;
@@ -615,25 +411,31 @@ static int begin(run *r)
 
 static void rollback(run *r)
 {
-	if (r->db && !r->o->dry_run && !sqlite3_get_autocommit(r->db))
-		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	if (r->db && !r->o->dry_run && retort_db_in_transaction(r->db))
+		retort_db_exec(r->db, "ROLLBACK");
 	r->in_txn = r->said_begin = r->dirty = r->fk_before = 0;
 }
 
+/* The backup asks this between steps: a cancelled run stops within one. */
+static int backup_tick(void *ctx)
+{
+	return stop(ctx) != 0;
+}
+
 /*
-** Copy the database to the backup path with SQLite's online backup. We hold
-** the write lock and have written nothing, but SQLite backs nothing up from
-** a connection inside a write transaction: a second, read-only connection
-** reads the file, which is then exactly the state the run starts from.
+** Copy the database to the backup path, holding the write lock with nothing
+** written yet, so that the copy is exactly the state the run starts from.
 */
 static int backup(run *r)
 {
-	const char *path = r->o->backup_path, *file = sqlite3_db_filename(r->db, "main");
-	sqlite3 *src = NULL, *dst = NULL;
-	sqlite3_backup *b;
+	const char *path = r->o->backup_path;
+	char *why = NULL;
 	int fd, rc;
 
-	if (!file || !*file)
+	if (!retort_db_can(r->db, RETORT_DB_CAN_BACKUP))
+		return error_set(r->err, RETORT_EINVALID, "a %s database cannot be backed up to a "
+			"file (--backup): copy it with the tools of its own", retort_db_backend(r->db));
+	if (!*retort_db_location(r->db))
 		return error_set(r->err, RETORT_EINVALID,
 			"a database without a file cannot be backed up");
 	/* O_EXCL: an existing file is never overwritten, even in a race */
@@ -645,34 +447,17 @@ static int backup(run *r)
 		return error_set(r->err, RETORT_ERROR, "cannot create the backup file '%s': %s",
 			path, strerror(errno));
 	close(fd);
-	rc = db_open(file, &src, SQLITE_OPEN_READONLY);
-	if (rc == SQLITE_OK)
-		rc = db_open(path, &dst, SQLITE_OPEN_READWRITE);
-	/* no journal: a copy that fails is deleted whole, and a journal left
-	** by a failure (a full disk after a cache spill) would outlive it */
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
-	if (rc == SQLITE_OK) {
-		b = sqlite3_backup_init(dst, "main", src, "main");
-		rc = b ? SQLITE_OK : sqlite3_errcode(dst);
-		/* in batches, so that a cancelled run stops within one */
-		while (rc == SQLITE_OK && !stop(r))
-			rc = sqlite3_backup_step(b, BACKUP_PAGES);
-		sqlite3_backup_finish(b);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-	}
+	rc = retort_db_backup(r->db, path, backup_tick, r, &why);
 	if (rc == SQLITE_OK && r->cancelled) {
 		rc = error_set(r->err, RETORT_ECANCELLED, "the backup to '%s' was cancelled and "
 			"removed; nothing was changed", path);
 		unlink(path);
 	} else if (rc != SQLITE_OK) {
-		sqlite3 *at = dst ? dst : src;
 		rc = error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
-			sqlite3_errcode(at) != SQLITE_OK ? sqlite3_errmsg(at) : sqlite3_errstr(rc));
+			why ? why : "out of memory");
 		unlink(path);
 	}
-	sqlite3_close(src);
-	sqlite3_close(dst);
+	free(why);
 	return rc;
 }
 
@@ -764,14 +549,6 @@ static int guard(run *r)
 	return rc;
 }
 
-static void create_tables_sql(run *r, int which)
-{
-	buf_clear(&r->sql);
-	buf_puts(&r->sql, "CREATE TABLE IF NOT EXISTS ");
-	buf_ident(&r->sql, which == 0 ? r->vtable : HISTORY_TABLE);
-	buf_puts(&r->sql, which == 0 ? " " VERSION_COLUMNS ";" : " " HISTORY_COLUMNS ";");
-}
-
 /* The engine's tables, in the run's first transaction; a dry run's script
 ** checks where the database is as soon as the version table can be read. */
 static int create_tables(run *r)
@@ -781,21 +558,16 @@ static int create_tables(run *r)
 	r->tables_made = 1;
 	/* a dry run made no table: the one to add applied_by to must be there */
 	if (r->db && r->o->dry_run)
-		rc = has_table(r->db, HISTORY_TABLE, &had, r->err);
+		rc = retort_vtable_has(r->db, RETORT_HISTORY_TABLE, &had, r->err);
 	for (which = 0; which < 2 && !rc; which++) {
-		create_tables_sql(r, which);
+		retort_vtable_create_sql(&r->sql, r->vtable, which);
 		rc = engine(r);
 		if (!rc && which == 0 && r->o->dry_run)
 			rc = guard(r);
 	}
 	/* a history table from retort 0.1.0's first builds lacks applied_by */
-	if (!rc && r->db && had &&
-	    sqlite3_exec(r->db, "SELECT applied_by FROM " HISTORY_TABLE " LIMIT 0", NULL, NULL,
-		NULL) != SQLITE_OK) {
-		buf_clear(&r->sql);
-		buf_puts(&r->sql, "ALTER TABLE " HISTORY_TABLE " ADD COLUMN applied_by TEXT;");
+	if (!rc && r->db && had && retort_vtable_history_upgrade(r->db, &r->sql))
 		rc = engine(r);
-	}
 	return rc;
 }
 
@@ -832,55 +604,25 @@ static int before_change(run *r)
 */
 static int write_version(run *r, const retort_revision *const *heads, size_t n, int known)
 {
-	size_t i, had = r->version_rows;
+	size_t had = r->version_rows;
 	int rc = 0;
 
 	r->version_rows = n;
 	r->version_written = 1;
 	if (known && had == 1 && n == 1) {
-		buf_clear(&r->sql);
-		buf_puts(&r->sql, "UPDATE ");
-		buf_ident(&r->sql, r->vtable);
-		buf_puts(&r->sql, " SET revision = ");
-		buf_literal(&r->sql, heads[0]->id);
-		buf_putc(&r->sql, ';');
+		retort_vtable_update_sql(&r->sql, r->vtable, heads[0]->id);
 		return engine(r);
 	}
 	if (!known || had) {
-		buf_clear(&r->sql);
-		buf_puts(&r->sql, "DELETE FROM ");
-		buf_ident(&r->sql, r->vtable);
-		buf_putc(&r->sql, ';');
+		retort_vtable_delete_sql(&r->sql, r->vtable);
 		rc = engine(r);
 	}
 	if (rc || !n)
 		return rc;
-	buf_clear(&r->sql);
-	buf_puts(&r->sql, "INSERT INTO ");
-	buf_ident(&r->sql, r->vtable);
-	buf_puts(&r->sql, " (revision) VALUES ");
-	for (i = 0; i < n; i++) {
-		buf_puts(&r->sql, i ? ", (" : "(");
-		buf_literal(&r->sql, heads[i]->id);
-		buf_putc(&r->sql, ')');
-	}
-	buf_putc(&r->sql, ';');
+	retort_vtable_insert_sql(&r->sql, r->vtable, heads, n);
 	return engine(r);
 }
 
-static void put_nullable(retort_buf *b, const char *text)
-{
-	if (text)
-		buf_literal(b, text);
-	else
-		buf_puts(b, "NULL");
-}
-
-/*
-** One history row for `rev` (NULL: base, stamped) that began at `started`
-** (`t0` on the monotonic clock). A dry run's script records the time it
-** runs instead.
-*/
 /* "user@host" of the process applying, for the history; NULL when neither
 ** is known. getpwuid_r, since an app may migrate from several threads. */
 static char *who_applies(void)
@@ -914,40 +656,26 @@ static const char *file_commit(run *r, const retort_revision *rev)
 	return r->commits ? r->commits[rev->index] : NULL;
 }
 
+/*
+** One history row for `rev` (NULL: base, stamped) that began at `started`
+** (`t0` on the monotonic clock). A dry run's script records the time it
+** runs instead.
+*/
 static int history(run *r, const retort_revision *rev, const char *direction,
 	retort_direction section, const char *started, double t0)
 {
-	static const char script_now[] = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 	char finished[32];
-	long long ms = 0;
+	retort_vtable_history row = { .revision = rev ? rev->id : NULL, .direction = direction,
+		.sha256 = rev ? rev->section[section].sha256 : NULL,
+		.git_commit = rev ? file_commit(r, rev) : NULL, .applied_by = r->applied_by };
 
-	buf_clear(&r->sql);
-	buf_puts(&r->sql, "INSERT INTO ");
-	buf_ident(&r->sql, HISTORY_TABLE);
-	buf_puts(&r->sql, " (revision, direction, sha256, started, finished, duration_ms,"
-		" retort_version, git_commit, applied_by) VALUES (");
-	put_nullable(&r->sql, rev ? rev->id : NULL);
-	buf_puts(&r->sql, ", ");
-	buf_literal(&r->sql, direction);
-	buf_puts(&r->sql, ", ");
-	put_nullable(&r->sql, rev ? rev->section[section].sha256 : NULL);
-	buf_puts(&r->sql, ", ");
-	if (r->o->dry_run) {
-		buf_printf(&r->sql, "%s, %s", script_now, script_now);
-	} else {
+	if (!r->o->dry_run) {
 		utc_now(finished);
-		ms = (long long)((mono_now() - t0) * 1000 + 0.5);
-		buf_literal(&r->sql, started);
-		buf_puts(&r->sql, ", ");
-		buf_literal(&r->sql, finished);
+		row.started = started;
+		row.finished = finished;
+		row.duration_ms = (long long)((mono_now() - t0) * 1000 + 0.5);
 	}
-	buf_printf(&r->sql, ", %lld, ", ms);
-	buf_literal(&r->sql, RETORT_VERSION);
-	buf_puts(&r->sql, ", ");
-	put_nullable(&r->sql, rev ? file_commit(r, rev) : NULL);
-	buf_puts(&r->sql, ", ");
-	put_nullable(&r->sql, r->applied_by);
-	buf_puts(&r->sql, ");");
+	retort_vtable_history_sql(&r->sql, &row);
 	return engine(r);
 }
 
@@ -1016,8 +744,8 @@ static int error_in(run *r, const retort_revision *rev, const rev_statement *s, 
 static int statement_error(run *r, const retort_revision *rev, const rev_statement *s,
 	int rc)
 {
-	int ofs = sqlite3_error_offset(r->db), code = is_busy(rc) ? RETORT_EBUSY : RETORT_EDB;
-	char *message = xstrdup(sqlite3_errmsg(r->db)), *copy = NULL;
+	int ofs = retort_db_error_offset(r->db), code = retort_db_code(rc);
+	char *message = xstrdup(retort_db_errmsg(r->db)), *copy = NULL;
 
 	if (message && (rc & 0xff) == SQLITE_CONSTRAINT)
 		copy = dataloss_copy_error(r->db, s->sql, message);
@@ -1164,11 +892,12 @@ static int fk_collect(run *r, const char *sql, fk_orphans **out, size_t *count)
 {
 	fk_orphans *v = NULL, *o = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	retort_db_stmt *st = NULL;
+	int rc = retort_db_prepare(r->db, &st, sql, NULL);
 
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *table = col_text(st, 0), *parent = col_text(st, 1), *cols = col_text(st, 2);
+	while (rc == SQLITE_OK && (rc = retort_db_step(st)) == SQLITE_ROW) {
+		const char *table = retort_db_column_str(st, 0), *parent = retort_db_column_str(st, 1),
+			*cols = retort_db_column_str(st, 2);
 		rc = SQLITE_OK;
 		/* names compare as the query sorts them: without case */
 		if (!o || sqlite3_stricmp(o->table, table) || sqlite3_stricmp(o->parent, parent) ||
@@ -1179,15 +908,15 @@ static int fk_collect(run *r, const char *sql, fk_orphans **out, size_t *count)
 				rc = SQLITE_NOMEM;
 				break;
 			}
-			o->exact = sqlite3_column_int(st, 5);
+			o->exact = retort_db_column_int(st, 5);
 		}
 		o->seen++;
-		o->n = sqlite3_column_type(st, 3) == SQLITE_NULL ? o->seen :
-			sqlite3_column_int64(st, 3);
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL && o->n_rowids < FK_ROWIDS)
-			o->rowids[o->n_rowids++] = sqlite3_column_int64(st, 4);
+		o->n = retort_db_column_type(st, 3) == SQLITE_NULL ? o->seen :
+			retort_db_column_int64(st, 3);
+		if (retort_db_column_type(st, 4) != SQLITE_NULL && o->n_rowids < FK_ROWIDS)
+			o->rowids[o->n_rowids++] = retort_db_column_int64(st, 4);
 	}
-	sqlite3_finalize(st);
+	retort_db_finalize(st);
 	if (rc != SQLITE_DONE) {
 		fk_free(v, n);
 		return rc;
@@ -1268,7 +997,7 @@ static int fk_snapshot(run *r, const rev_section *sec)
 		return 0;
 	if ((rc = exec_sql(r, FK_BEFORE)))
 		return rc;
-	rc = sqlite3_exec(r->db, FK_BEFORE_FILL, NULL, NULL, NULL);
+	rc = retort_db_exec(r->db, FK_BEFORE_FILL);
 	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_ERROR)
 		return db_error(r, rc, "cannot check foreign keys");
 	return r->fk_warned ? 0 : fk_warn(r);
@@ -1296,7 +1025,7 @@ static int fk_check(run *r, const retort_revision *rev)
 	say(r, NULL, r->o->dry_run ? fk_guard : check, 0);
 	if (r->o->dry_run)
 		return 0;
-	rc = sqlite3_exec(r->db, FK_AFTER, NULL, NULL, NULL);
+	rc = retort_db_exec(r->db, FK_AFTER);
 	if (rc == SQLITE_OK)
 		rc = fk_collect(r, check + sizeof(FK_AFTER " ") - 1, &v, &n);
 	if (rc != SQLITE_OK)
@@ -1346,7 +1075,7 @@ static int refuse(run *r, const retort_revision *rev)
 
 static int run_statement(run *r, const retort_revision *rev, const rev_statement *s)
 {
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	int rc;
 
 	if ((rc = stop(r)))
@@ -1357,15 +1086,15 @@ static int run_statement(run *r, const retort_revision *rev, const rev_statement
 	r->stmt = s;
 	r->stmt_start = r->last_progress = r->last_rows = mono_now();
 	r->written = 0;
-	rc = sqlite3_prepare_v2(r->db, s->sql, -1, &st, NULL);
+	rc = retort_db_prepare(r->db, &st, s->sql, NULL);
 	if (rc == SQLITE_OK && st) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		while ((rc = retort_db_step(st)) == SQLITE_ROW)
 			;
 		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
 	r->stmt = NULL;
 	rc = rc == SQLITE_OK ? 0 : statement_error(r, rev, s, rc);
-	sqlite3_finalize(st);
+	retort_db_finalize(st);
 	return rc;
 }
 
@@ -1441,17 +1170,17 @@ static int carry(run *r, const retort_revision *rev, int after)
 		if (buf_oom(&r->sql))
 			return error_oom(r->err);
 		say(r, NULL, r->sql.ptr, 0);
-		if (!r->o->dry_run && (rc = sqlite3_exec(r->db, r->sql.ptr, NULL, NULL, NULL)))
+		if (!r->o->dry_run && (rc = retort_db_exec(r->db, r->sql.ptr)))
 			buf_printf(&why, "the %s \"%s\" cannot be %s it: %s", o[i].type, o[i].name,
-				after ? "recreated after" : "dropped before", sqlite3_errmsg(r->db));
+				after ? "recreated after" : "dropped before", retort_db_errmsg(r->db));
 	}
 	/* all recreated, then each checked (a trigger may read a view); a
 	** trigger's check compiles the triggers it fires too: all are named */
 	for (i = 0, checking = after && !r->o->dry_run && !why.len; checking && i < n; i++)
 		if ((rc = drift_check(r->db, &o[i])) != SQLITE_OK)
 			buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
-				why.len ? "; " : "", o[i].type, o[i].name, sqlite3_errmsg(r->db));
-	if (why.len && is_busy(rc))
+				why.len ? "; " : "", o[i].type, o[i].name, retort_db_errmsg(r->db));
+	if (why.len && retort_db_is_busy(rc))
 		rc = db_error(r, rc, "cannot carry an object");
 	else if (why.len)
 		rc = buf_oom(&why) ? error_oom(r->err) : error_set(r->err, RETORT_EDB,
@@ -1512,7 +1241,7 @@ static int commit(run *r, const retort_revision *rev)
 		return rc;
 	if (r->said_begin)
 		say(r, NULL, "COMMIT;", 0);
-	if (!r->o->dry_run && (rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+	if (!r->o->dry_run && (rc = retort_db_exec(r->db, "COMMIT")) != SQLITE_OK)
 		return db_error(r, rc, "cannot commit");
 	r->in_txn = r->said_begin = 0;
 	return 0;
@@ -1558,16 +1287,11 @@ static int cancelled_error(run *r, const retort_revision *rev)
 /* Foreign keys off, outside any transaction, read back to be sure. */
 static int foreign_keys_off(run *r)
 {
-	sqlite3_stmt *st = NULL;
-	int pass, on = 0, rc = 0;
+	sqlite3_int64 on = 0;
+	int pass, rc = 0;
 
 	for (pass = 0; pass < 2 && !rc; pass++) {
-		rc = sqlite3_prepare_v2(r->db, "PRAGMA foreign_keys", -1, &st, NULL);
-		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			on = sqlite3_column_int(st, 0);
-			rc = SQLITE_OK;
-		}
-		sqlite3_finalize(st);
+		rc = retort_db_query_int64(r->db, "PRAGMA foreign_keys", &on);
 		if (rc != SQLITE_OK)
 			return db_error(r, rc, "cannot read PRAGMA foreign_keys");
 		if (pass == 0) {
@@ -1586,7 +1310,7 @@ static int foreign_keys_off(run *r)
 
 static int migrate(run *r)
 {
-	const retort_revision *next = NULL;
+	const retort_revision *next = NULL, *running = NULL;
 	double t0 = 0;
 	int rc = 0, progress = !r->o->dry_run && (r->o->on_event || r->o->cancel ||
 		r->o->progress);
@@ -1594,29 +1318,34 @@ static int migrate(run *r)
 	if (r->o->on_event || r->o->progress)
 		r->dl = dataloss_new(r->db, r->o->dry_run);
 	if (progress)
-		sqlite3_progress_handler(r->db, PROGRESS_STEPS, on_progress, r);
+		retort_db_tick_hook(r->db, PROGRESS_STEPS, on_progress, r);
 	if (progress && r->o->progress)
-		sqlite3_update_hook(r->db, on_row, r);
+		retort_db_row_hook(r->db, on_row, r);
 	for (;;) {
 		if (!r->in_txn && (rc = begin(r)))
 			break;
 		if (!(next = revgraph_next(r->revs, r->applied, r->scope, r->dir)))
 			break;
 		t0 = mono_now();
+		running = r->o->one_transaction ? NULL : next;
 		if ((rc = before_change(r)) || (rc = apply_revision(r, next, t0)))
 			break;
 		if (!r->o->one_transaction && (rc = commit(r, next)))
 			break;
+		running = NULL;
 		emit_revision(r, RETORT_EVENT_DONE, next, mono_now() - t0);
 	}
 	if (!rc && r->in_txn)
 		rc = commit(r, NULL);
 	if (rc)
 		rollback(r);
+	/* a lost connection (a dqlite leader gone): read again what was done */
+	if (rc && !r->o->dry_run && retort_db_lost(r->db))
+		rc = retort_lost_resolve(r->db, r->vtable, running, r->dir, r->err);
 	if (progress)
-		sqlite3_progress_handler(r->db, 0, NULL, NULL);
+		retort_db_tick_hook(r->db, 0, NULL, NULL);
 	if (progress && r->o->progress)
-		sqlite3_update_hook(r->db, NULL, NULL);
+		retort_db_row_hook(r->db, NULL, NULL);
 	return rc && r->cancelled ? cancelled_error(r, next) : rc;
 }
 
@@ -1626,7 +1355,7 @@ static int migrate(run *r)
 ** Check the handle, read where the database is and resolve TARGET against
 ** it, once: later transactions re-read the version table, never TARGET.
 */
-static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const char *target,
+static int run_init(run *r, retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, int stamp,
 	const apply_commits *shared, retort_error **err)
 {
@@ -1655,13 +1384,13 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	}
 	if (!db && !r->o->dry_run)
 		return error_set(err, RETORT_EINVALID, "no database handle");
-	if (db && !sqlite3_get_autocommit(db))
+	if (db && retort_db_in_transaction(db))
 		return error_set(err, RETORT_EINVALID, "the handle is inside a transaction");
 	/* one deadline for the whole run: its reads, each BEGIN IMMEDIATE, the
 	** re-read of the version table and each COMMIT wait out of one budget */
 	if (db && r->o->busy_timeout_ms >= 0) {
 		r->wait.budget_ms = r->o->busy_timeout_ms;
-		db_wait_attach(db, &r->wait);
+		retort_db_busy_wait(db, &r->wait, 0);
 		r->waiting = 1;
 	}
 	r->heads = malloc((revs->n + 1) * sizeof(*r->heads));
@@ -1671,7 +1400,7 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 	** transaction read the table again */
 	rc = db && !stamp ? read_data_version(r, &r->data_version) : 0;
 	if (!rc)
-		rc = read_version(&ids, &n, db, r->vtable, &r->read_version, err);
+		rc = retort_vtable_read(&ids, &n, db, r->vtable, &r->read_version, err);
 	if (!rc)
 		rc = retort_revisions_resolve(&r->targets, &r->n_targets, revs, target,
 			(const char *const *)ids, n, err);
@@ -1695,7 +1424,7 @@ static int run_init(run *r, sqlite3 *db, const retort_revisions *revs, const cha
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
 			rc = refuse(r, revs->revs[i]);
 	if (!rc && !stamp && db)
-		rc = drift_find(&r->drift, db, revs, r->applied, r->scope, dir, err);
+		rc = drift_find(&r->drift, r->db, revs, r->applied, r->scope, dir, err);
 	if (!rc && r->drift && !r->o->carry_unknown_objects)
 		rc = drift_refuse(r->drift, dir, err);
 	return rc;
@@ -1713,7 +1442,7 @@ static int finish(run *r, int rc)
 	return rc;
 }
 
-static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *target,
+static int migrate_entry(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, const apply_commits *shared,
 	retort_error **err)
 {
@@ -1725,7 +1454,7 @@ static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *
 	if (!rc)
 		rc = migrate(&r);
 	if (r.fk_turned_off)
-		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		retort_db_exec(db, "PRAGMA foreign_keys = ON");
 	if (r.started && r.o->dry_run && r.fk_was_on)
 		say(&r, NULL, "PRAGMA foreign_keys = ON;", 0);
 	rc = finish(&r, rc);
@@ -1733,19 +1462,7 @@ static int migrate_entry(sqlite3 *db, const retort_revisions *revs, const char *
 	return rc;
 }
 
-int retort_upgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
-	const retort_migrate_options *opts, retort_error **err)
-{
-	return migrate_entry(db, revs, target, opts, RETORT_UPGRADE, NULL, err);
-}
-
-int retort_downgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
-	const retort_migrate_options *opts, retort_error **err)
-{
-	return migrate_entry(db, revs, target, opts, RETORT_DOWNGRADE, NULL, err);
-}
-
-static int stamp_entry(sqlite3 *db, const retort_revisions *revs, const char *target,
+static int stamp_entry(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, const apply_commits *shared, retort_error **err)
 {
 	run r;
@@ -1775,13 +1492,7 @@ static int stamp_entry(sqlite3 *db, const retort_revisions *revs, const char *ta
 	return rc;
 }
 
-int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
-	const retort_migrate_options *opts, retort_error **err)
-{
-	return stamp_entry(db, revs, target, opts, NULL, err);
-}
-
-int apply_run(sqlite3 *db, const retort_revisions *revs, const char *target,
+int apply_run(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, int stamp,
 	const apply_commits *shared, retort_error **err)
 {
@@ -1789,67 +1500,53 @@ int apply_run(sqlite3 *db, const retort_revisions *revs, const char *target,
 		migrate_entry(db, revs, target, opts, dir, shared, err);
 }
 
-int retort_changed_revisions(const retort_revision ***out, size_t *count, sqlite3 *db,
-	const retort_revisions *revs, const retort_config *cfg, retort_error **err)
-{
-	sqlite3_stmt *st = NULL;
-	char **ids = NULL;
-	size_t n = 0, i, nout = 0, cap = 0;
-	unsigned char *applied = NULL, *changed = NULL;
-	const retort_revision **list = NULL;
-	int rc, exists = 0;
 
-	*out = NULL;
-	*count = 0;
-	rc = retort_current(&ids, &n, db, cfg, err);
+int retort_db_upgrade(retort_db *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return migrate_entry(db, revs, target, opts, RETORT_UPGRADE, NULL, err);
+}
+
+int retort_db_downgrade(retort_db *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return migrate_entry(db, revs, target, opts, RETORT_DOWNGRADE, NULL, err);
+}
+
+int retort_db_stamp(retort_db *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return stamp_entry(db, revs, target, opts, NULL, err);
+}
+
+/* A run on the app's own handle (NULL: a dry run on no database), through a
+** connection that wraps it. */
+static int on_handle(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_direction dir, int stamp, retort_error **err)
+{
+	retort_db *c;
+	int rc = retort_db_wrap_handle(&c, db, err);
+
 	if (!rc)
-		rc = revgraph_applied(&applied, revs, (const char *const *)ids, n, err);
-	if (!rc && db)
-		rc = has_table(db, HISTORY_TABLE, &exists, err);
-	if (rc || !exists)
-		goto done;
-	changed = calloc(revs->n + 1, 1);
-	if (!changed) {
-		rc = error_oom(err);
-		goto done;
-	}
-	/* the latest row that ran (or stamped) each revision's upgrade wins */
-	rc = sqlite3_prepare_v2(db, "SELECT revision, sha256 FROM main." HISTORY_TABLE
-		" WHERE direction IN ('upgrade', 'stamp') AND revision IS NOT NULL ORDER BY id",
-		-1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const retort_revision *rev = retort_revisions_get(revs,
-			(const char *)sqlite3_column_text(st, 0));
-		const char *sha = (const char *)sqlite3_column_text(st, 1);
-		rc = SQLITE_OK;
-		if (rev)
-			changed[rev->index] = sha && strcmp(sha, rev->section[RETORT_UPGRADE].sha256);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = error_set(err, is_busy(rc) ? RETORT_EBUSY : RETORT_EDB,
-			"cannot read the history table: %s", sqlite3_errmsg(db));
-		goto done;
-	}
-	rc = 0;
-	for (i = 0; i < revs->n; i++) {
-		const retort_revision **slot;
-		if (!applied[i] || !changed[i])
-			continue;
-		slot = ARRAY_PUSH(list, nout, cap);
-		if (!slot) {
-			rc = error_oom(err);
-			goto done;
-		}
-		*slot = revs->revs[i];
-	}
-	*out = list;
-	*count = nout;
-	list = NULL;
-done:
-	sqlite3_finalize(st);
-	retort_strings_free(ids, n);
-	free(applied);
-	free(changed);
-	free(list);
+		rc = apply_run(c, revs, target, opts, dir, stamp, NULL, err);
+	retort_db_free(c);
 	return rc;
+}
+
+int retort_upgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return on_handle(db, revs, target, opts, RETORT_UPGRADE, 0, err);
+}
+
+int retort_downgrade(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return on_handle(db, revs, target, opts, RETORT_DOWNGRADE, 0, err);
+}
+
+int retort_stamp(sqlite3 *db, const retort_revisions *revs, const char *target,
+	const retort_migrate_options *opts, retort_error **err)
+{
+	return on_handle(db, revs, target, opts, RETORT_UPGRADE, 1, err);
 }

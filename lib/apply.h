@@ -5,6 +5,7 @@
 #ifndef RETORT_APPLY_H
 #define RETORT_APPLY_H
 
+#include "db/db.h"
 #include "retort.h"
 
 /* Each revision file's git commit (by revision index; `commits` NULL when
@@ -16,7 +17,7 @@ typedef struct apply_commits {
 
 /* retort_upgrade() (RETORT_UPGRADE), retort_downgrade() or, with `stamp`,
 ** retort_stamp(), with the commits given. */
-int apply_run(sqlite3 *db, const retort_revisions *revs, const char *target,
+int apply_run(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, int stamp,
 	const apply_commits *shared, retort_error **err);
 

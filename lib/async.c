@@ -5,7 +5,7 @@
 ** on the app's thread. Cancellation is the run's token (cancel.c), the one
 ** the CLI's signal handlers request: there is no second mechanism.
 */
-#include "dbopen.h"
+#include "db/db.h"
 #include "error.h"
 #include "scratch.h"
 
@@ -28,7 +28,8 @@ struct retort_op {
 	retort_direction dir;
 	const retort_revisions *revs;
 	retort_migrate_options opts; /* the caller's, with its strings copied */
-	char *path, *target, *backup;
+	char *path, *target, *backup; /* path: a file's, or a URL (retort_db_url_resolve) */
+	int file;               /* `path` is a file's */
 	retort_progress_fn fn;  /* the app's callback (worker thread), or NULL: the queue */
 	void *fn_ctx;
 	retort_cancel *own_cancel;
@@ -106,19 +107,22 @@ static int relay(void *ctx, const retort_progress *p)
 static void *work(void *arg)
 {
 	retort_op *op = arg;
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
+	sqlite3 *scratch = NULL;
 	unsigned how = op->opts.dry_run ? 0 :
-		DB_LIVE_WRITE | (op->dir == RETORT_UPGRADE ? DB_LIVE_CREATE : 0);
-	int rc = db_open_live(&db, op->path, how, NULL, NULL, &op->err);
+		RETORT_DB_WRITE | (op->dir == RETORT_UPGRADE ? RETORT_DB_CREATE : 0);
+	int rc = op->file ? retort_db_open_file(&db, op->path, how, NULL, NULL, &op->err) :
+		retort_db_open_live(&db, op->path, NULL, how, NULL, NULL, &op->err);
 
 	/* a dry run on a database not made yet: an empty one, as the CLI's */
-	if (!rc && !db)
-		rc = scratch_open(&db, &op->err);
+	if (!rc && !db && !(rc = scratch_open(&scratch, &op->err)))
+		rc = retort_db_wrap(&db, scratch, &op->err);
 	if (!rc)
 		rc = op->dir == RETORT_UPGRADE ?
-			retort_upgrade(db, op->revs, op->target, &op->opts, &op->err) :
-			retort_downgrade(db, op->revs, op->target, &op->opts, &op->err);
-	sqlite3_close(db);
+			retort_db_upgrade(db, op->revs, op->target, &op->opts, &op->err) :
+			retort_db_downgrade(db, op->revs, op->target, &op->opts, &op->err);
+	retort_db_free(db);
+	sqlite3_close(scratch);
 	op->result = rc;
 	op->done->p.result = rc;
 	op->done->p.error = op->err;
@@ -179,7 +183,8 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	op->opts = opts ? *opts : defaults;
 	pthread_mutex_init(&op->lock, NULL);
 	pthread_cond_init(&op->ended_cond, NULL);
-	rc = retort_url_to_path(&op->path, url, NULL, err);
+	rc = retort_db_url_check(&op->path, url, NULL, err);
+	op->file = retort_db_url_is_file(url);
 	op->target = target ? xstrdup(target) : NULL;
 	op->backup = op->opts.backup_path ? xstrdup(op->opts.backup_path) : NULL;
 	op->done = copy_event(&done);

@@ -3,6 +3,7 @@
 ** read back, so that every schema retort compares is SQLite's own reading.
 */
 #include "build.h"
+#include "db/db.h"
 #include "fileio.h"
 #include "introspect.h"
 #include "model.h"
@@ -46,7 +47,7 @@ int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_err
 
 		if (rc != SQLITE_OK) {
 			int off = sqlite3_error_offset(db);
-			int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? RETORT_EBUSY : RETORT_EDB;
+			int code = retort_db_code(rc);
 			src_loc loc;
 			/* without an offset, point at the statement, not at the end of
 			** the one before it (where `p` starts) */
@@ -547,7 +548,7 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 		return rc;
 	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(raw, err)) &&
 	    !(rc = build_views(db, raw, err)) && !(rc = build_triggers(db, raw, err)))
-		rc = introspect_read(&built, db, cfg, err);
+		rc = retort_schema_read(&built, db, cfg, err);
 	sqlite3_close(db);
 	if (rc)
 		return rc;
@@ -665,7 +666,7 @@ int retort_schema_from_sql(retort_schema **out, const char *sql, const char *ori
 		rc = RETORT_EINVALID;
 	}
 	if (!rc)
-		rc = introspect_read(out, db, cfg, err);
+		rc = retort_schema_read(out, db, cfg, err);
 	sqlite3_close(db);
 	return rc;
 }

@@ -1,21 +1,20 @@
 /*
-** config.c: finding and reading retort.yaml (SPEC section 1), and turning
-** database URLs into SQLite file paths.
+** config.c: finding and reading retort.yaml (SPEC section 1), and which
+** database a command uses (what a URL names is db/db.c's).
 */
 #include "buf.h"
-#include "dbopen.h"
+#include "db/db.h"
+#include "db/sqlite.h"
 #include "error.h"
 #include "fileio.h"
 #include "ydoc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CONFIG_NAME "retort.yaml"
@@ -24,15 +23,11 @@
 #define DEFAULT_VERSION_TABLE "retort_version"
 #define HISTORY_TABLE "retort_history"
 
-#define SUPPORTED_URLS "retort supports sqlite:///relative.db, " \
-	"sqlite:////absolute.db, sqlite:// (in memory), sqlite+DRIVER://... " \
-	"and plain file paths"
-
 struct retort_config {
 	char *path;          /* the file read, or NULL for a default config */
 	char *dir;           /* what relative paths are resolved against */
 	char *database;      /* the `database` URL as written, or NULL */
-	char *database_path; /* that URL as a path, resolved against dir */
+	char *database_path; /* that URL resolved against dir (retort_db_url_resolve) */
 	char *databases;     /* a fleet: a glob or @FILE, as written, or NULL */
 	char *models;
 	char *revisions;
@@ -48,20 +43,6 @@ static const char *const config_keys[] = {
 /* ------------------------------------------------------------------ */
 /* Paths                                                                */
 /* ------------------------------------------------------------------ */
-
-/* The folder part of a file path: "." when there is none. */
-static char *path_dirname(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	while (slash > path && slash[-1] == '/')
-		slash--;
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
 
 /*
 ** An absolute, lexically normalised form of `dir` ("." and ".." resolved
@@ -138,385 +119,6 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* ------------------------------------------------------------------ */
-/* Database URLs                                                        */
-/* ------------------------------------------------------------------ */
-
-static int has_prefix_nocase(const char *s, const char *prefix)
-{
-	return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Is `s[0..n)` "sqlite" or "sqlite+DRIVER" (SQLAlchemy's dialect+driver)? */
-static int is_sqlite_scheme(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n < 6 || strncasecmp(s, "sqlite", 6) != 0)
-		return 0;
-	if (n == 6)
-		return 1;
-	if (s[6] != '+' || n == 7)
-		return 0;
-	for (i = 7; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
-
-/* "./" in front of a relative name that SQLite would read as a URI (the
-** test is SQLite's own: case-sensitive "file:"). */
-int db_open(const char *path, sqlite3 **db, int flags)
-{
-	retort_buf name = RETORT_BUF_INIT;
-	int rc;
-
-	if (strncmp(path, "file:", 5) == 0) {
-		buf_puts(&name, "./");
-		buf_puts(&name, path);
-		if (buf_oom(&name)) {
-			*db = NULL;
-			return SQLITE_NOMEM;
-		}
-		path = name.ptr;
-	}
-	rc = sqlite3_open_v2(path, db, flags & ~SQLITE_OPEN_URI, NULL);
-	buf_release(&name);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Live databases                                                       */
-/* ------------------------------------------------------------------ */
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* SQLite's own steps (sqliteDefaultBusyCallback), cut to what is left. */
-static int wait_busy(void *ctx, int count)
-{
-	static const int steps_ms[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 };
-	const int n_steps = (int)(sizeof(steps_ms) / sizeof(steps_ms[0]));
-	db_wait *w = ctx;
-	long long left = (long long)w->budget_ms * 1000000LL - w->spent_ns, step, t0;
-	struct timespec ts;
-
-	if (left <= 0)
-		return 0;
-	step = (long long)steps_ms[count < n_steps ? count : n_steps - 1] * 1000000LL;
-	if (step > left)
-		step = left;
-	ts.tv_sec = (time_t)(step / 1000000000LL);
-	ts.tv_nsec = (long)(step % 1000000000LL);
-	t0 = mono_ns();
-	nanosleep(&ts, NULL);
-	w->spent_ns += mono_ns() - t0;
-	return 1;
-}
-
-void db_wait_attach(sqlite3 *db, db_wait *w)
-{
-	sqlite3_busy_handler(db, wait_busy, w);
-}
-
-/* May this process write `path` (its effective ids; a read-only mount too)? */
-static int writable(const char *path)
-{
-	return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0;
-}
-
-/* Is `path` a database in WAL mode (its header's read and write versions 2)? */
-static int is_wal(const char *path)
-{
-	unsigned char head[20];
-	FILE *f = fopen(path, "rb");
-	int wal = f && fread(head, 1, sizeof(head), f) == sizeof(head) && head[18] == 2 &&
-		head[19] == 2;
-
-	if (f)
-		fclose(f);
-	return wal;
-}
-
-static int locked(const db_wait *wait, retort_error **err)
-{
-	if (wait)
-		return error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
-			wait->budget_ms);
-	return error_set(err, RETORT_EBUSY, "the database is locked");
-}
-
-/*
-** SQLite reads a file only when a statement needs it: reading the schema
-** cookie checks the header and finds a hot journal. The extended code.
-*/
-static int read_header(sqlite3 *db)
-{
-	sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
-	return sqlite3_extended_errcode(db);
-}
-
-/*
-** A hot journal: a process stopped inside a write transaction and left
-** `path`-journal, which the next connection that may write plays back
-** (read-only ones fail with SQLITE_READONLY_ROLLBACK). Roll it back so,
-** with a read-write connection that never creates the file, when this
-** process may write the file and its folder (the journal is deleted from
-** it); else say plainly what is wrong and what to do.
-*/
-static int roll_back_journal(const char *path, const char *dir, db_wait *wait,
-	retort_error **err)
-{
-	sqlite3 *db = NULL;
-	int rc = SQLITE_READONLY;
-
-	if (writable(path) && writable(dir) &&
-	    db_open(path, &db, SQLITE_OPEN_READWRITE) == SQLITE_OK &&
-	    !sqlite3_db_readonly(db, "main")) {
-		if (wait)
-			db_wait_attach(db, wait);
-		rc = read_header(db);
-	}
-	if ((rc & 0xff) == SQLITE_BUSY)
-		rc = locked(wait, err);
-	else if (rc != SQLITE_OK)
-		rc = error_set(err, RETORT_EDB, "database '%s' has an unfinished transaction "
-			"(a hot journal, '%s-journal', left by a process that stopped in the "
-			"middle of a write); only a connection that may write can roll it back, "
-			"and this user cannot write '%s' or its folder%s%s: run retort as the "
-			"file's owner, or have the owner run: sqlite3 '%s' 'PRAGMA schema_version'",
-			path, path, path, db ? ": " : "", db ? sqlite3_errmsg(db) : "", path);
-	sqlite3_close(db);
-	return rc;
-}
-
-/* Why reading `path` failed with `rc` (the handle `db`'s), as an error. */
-static int read_error(sqlite3 *db, int rc, const char *path, const char *dir, db_wait *wait,
-	retort_error **err)
-{
-	if ((rc & 0xff) == SQLITE_NOTADB)
-		return error_set(err, RETORT_EINVALID, "'%s' is not a SQLite database", path);
-	if ((rc & 0xff) == SQLITE_BUSY)
-		return locked(wait, err);
-	/* WAL mode: even reading needs the -wal and -shm files, created next to
-	** the database when missing, and a -shm rebuilt after a process stopped
-	** in the middle of a write: both need a connection that may write them
-	** (SQLite's "WAL in a read-only folder", and its SQLITE_PROTOCOL after
-	** retrying a -shm it cannot rebuild) */
-	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CORRUPT && is_wal(path))
-		return error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL "
-			"mode, where reading needs its '%s-wal' and '%s-shm' files, the -shm created "
-			"when missing or rebuilt after a process stopped in the middle of a write, "
-			"and this user cannot write '%s-shm' or its folder '%s': run retort as the "
-			"file's owner (any command that reads the database rebuilds it)", path,
-			sqlite3_errmsg(db), path, path, path, dir);
-	return error_set(err, RETORT_EDB, "cannot read database '%s': %s", path,
-		sqlite3_errmsg(db));
-}
-
-int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
-	int *recovered, retort_error **err)
-{
-	int write = (how & DB_LIVE_WRITE) != 0, rc = 0, sql_rc = SQLITE_OK, tries;
-	/* CREATE also lets the revisions ATTACH a file that does not exist yet */
-	int flags = !write ? SQLITE_OPEN_READONLY :
-		SQLITE_OPEN_READWRITE | (how & DB_LIVE_CREATE ? SQLITE_OPEN_CREATE : 0);
-	char *dir = NULL;
-	struct stat st;
-
-	*out = NULL;
-	if (recovered)
-		*recovered = 0;
-	if (strcmp(path, ":memory:") == 0) {
-		if (db_open(path, out, flags) != SQLITE_OK)
-			rc = error_oom(err);
-		goto done;
-	}
-	dir = path_dirname(path);
-	if (!dir) {
-		rc = error_oom(err);
-		goto done;
-	}
-	if (stat(path, &st) != 0) {
-		if (errno != ENOENT && errno != ENOTDIR) {
-			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
-				strerror(errno));
-		} else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			/* no command could create it there */
-			rc = error_set(err, RETORT_ENOTFOUND, "the folder '%s' of database '%s' does not "
-				"exist", dir, path);
-		} else if (!write) {
-			rc = 0; /* not created yet: at base */
-		} else if (!(how & DB_LIVE_CREATE)) {
-			rc = error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
-		} else if (!writable(dir)) {
-			rc = error_set(err, RETORT_EDB, "cannot create database '%s': its folder '%s' is "
-				"read-only", path, dir);
-		} else if (db_open(path, out, flags) != SQLITE_OK) {
-			rc = error_set(err, RETORT_EDB, "cannot create database '%s': %s", path,
-				*out ? sqlite3_errmsg(*out) : "out of memory");
-		}
-		goto done;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = error_set(err, RETORT_EINVALID, "database '%s' is a directory, not a SQLite "
-			"database file", path);
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = error_set(err, RETORT_EINVALID, "database '%s' is not a regular file", path);
-		goto done;
-	}
-	/* at most one hot journal rolled back: then the file is read again */
-	for (tries = 0; tries < 2; tries++) {
-		if (db_open(path, out, flags) != SQLITE_OK) {
-			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
-				*out ? sqlite3_errmsg(*out) : "out of memory");
-			goto done;
-		}
-		/* SQLite opens a file it may not write read-only, without a word */
-		if (write && sqlite3_db_readonly(*out, "main")) {
-			rc = error_set(err, RETORT_EDB, "database '%s' is read-only", path);
-			goto done;
-		}
-		if (write && !writable(dir)) {
-			rc = error_set(err, RETORT_EDB, "database '%s' is read-only: its folder '%s' is, "
-				"and SQLite writes its journal there", path, dir);
-			goto done;
-		}
-		if (wait)
-			db_wait_attach(*out, wait);
-		sql_rc = read_header(*out);
-		if (sql_rc != SQLITE_READONLY_ROLLBACK || tries)
-			break;
-		sqlite3_close(*out);
-		*out = NULL;
-		rc = roll_back_journal(path, dir, wait, err);
-		if (rc)
-			goto done;
-		if (recovered)
-			*recovered = 1;
-	}
-	/* without a wait, a busy header is left to the caller's reads, which wait */
-	if (sql_rc != SQLITE_OK && !(!wait && (sql_rc & 0xff) == SQLITE_BUSY))
-		rc = read_error(*out, sql_rc, path, dir, wait, err);
-done:
-	if (rc) {
-		sqlite3_close(*out);
-		*out = NULL;
-	} else if (*out && wait) {
-		db_wait_attach(*out, wait);
-	}
-	free(dir);
-	return rc;
-}
-
-/*
-** A name as written that SQLite would take for a URI is refused, not read as
-** a file of that name: whoever writes `file:x.db` or SQLAlchemy's
-** `sqlite:///file:x.db?uri=true` means the URI, and would get another file.
-*/
-static int refuse_uri(const char *url, const char *name, retort_buf *why)
-{
-	if (strncmp(name, "file:", 5) != 0)
-		return 0;
-	buf_printf(why, "database URL '%s' is a SQLite URI (file:...), which retort does not "
-		"open: name the file instead; %s (a file whose name starts with 'file:' is "
-		"./file:...)", url, SUPPORTED_URLS);
-	return RETORT_EINVALID;
-}
-
-/*
-** Turn `url` into a path. On bad input, returns RETORT_EINVALID with the
-** reason in `why` (so that the caller can point at where the URL came from);
-** RETORT_ERROR on OOM.
-**
-** Query strings (`sqlite:///x.db?mode=ro`) are dropped: they carry the app
-** driver's connection options, which mean nothing to retort; dropping them
-** lets an app's own DATABASE_URL work unchanged, as the driver suffix does.
-*/
-static int url_parse(char **out, const char *url, const char *base_dir,
-	retort_buf *why)
-{
-	const char *sep, *rest;
-	char *path = NULL;
-	size_t scheme_len;
-
-	*out = NULL;
-	if (!url || !*url) {
-		buf_puts(why, "empty database URL: " SUPPORTED_URLS);
-		return RETORT_EINVALID;
-	}
-
-	sep = strstr(url, "://");
-	if (!sep) {
-		/* "sqlite:x.db" is a mistyped URL, not a file named so. */
-		const char *colon = strchr(url, ':');
-		if (colon && is_sqlite_scheme(url, (size_t)(colon - url))) {
-			buf_printf(why, "malformed database URL '%s': expected "
-				"sqlite:///relative.db or sqlite:////absolute.db", url);
-			return RETORT_EINVALID;
-		}
-		if (refuse_uri(url, url, why))
-			return RETORT_EINVALID;
-		if (strcmp(url, ":memory:") == 0)
-			path = xstrdup(url);
-		else
-			path = path_join(base_dir, url);
-		goto done;
-	}
-
-	scheme_len = (size_t)(sep - url);
-	if (!is_sqlite_scheme(url, scheme_len)) {
-		buf_printf(why, "unsupported database URL '%s': " SUPPORTED_URLS, url);
-		return RETORT_EINVALID;
-	}
-
-	/*
-	** SQLAlchemy's forms: after "sqlite://" comes an empty host, then "/"
-	** and the path; so three slashes start a relative path and four an
-	** absolute one.
-	*/
-	rest = sep + 3;
-	if (*rest != '\0' && *rest != '/' && *rest != '?') {
-		buf_printf(why, "database URL '%s' names a host: sqlite URLs have "
-			"none; write sqlite:///relative.db or sqlite:////absolute.db", url);
-		return RETORT_EINVALID;
-	}
-	if (*rest == '/')
-		rest++;
-	if (refuse_uri(url, rest, why))
-		return RETORT_EINVALID;
-	{
-		size_t n = strcspn(rest, "?");
-
-		if (n == 0 || (n == 8 && strncmp(rest, ":memory:", 8) == 0))
-			path = xstrdup(":memory:");
-		else if (rest[0] == '/') {
-			path = xstrndup(rest, n);
-		} else {
-			char *rel = xstrndup(rest, n);
-
-			path = rel ? path_join(base_dir, rel) : NULL;
-			free(rel);
-		}
-	}
-done:
-	if (!path) {
-		buf_puts(why, "out of memory");
-		return RETORT_ERROR;
-	}
-	*out = path;
-	return 0;
-}
 
 int retort_url_to_path(char **out_path, const char *url, const char *base_dir,
 	retort_error **err)
@@ -524,15 +126,19 @@ int retort_url_to_path(char **out_path, const char *url, const char *base_dir,
 	retort_buf why = RETORT_BUF_INIT;
 	int rc;
 
-	rc = url_parse(out_path, url, base_dir, &why);
+	rc = retort_db_sqlite_url_path(out_path, url, base_dir, &why);
 	if (rc < 0)
 		error_set(err, rc, "%s", buf_oom(&why) ? "out of memory" : why.ptr);
 	buf_release(&why);
 	return rc;
 }
 
-int retort_database_path(char **out_path, const char *cli_url,
-	const retort_config *cfg, retort_error **err)
+/*
+** The database a command uses, in SPEC order, resolved: a file's path, or
+** (unless `files_only`) the URL of a database that is not a file.
+*/
+static int database_choose(char **out, const char *cli_url, const retort_config *cfg,
+	int files_only, retort_error **err)
 {
 	static const char *const env_names[] = {
 		"RETORT_DATABASE_URL", "DATABASE_URL", NULL
@@ -542,7 +148,7 @@ int retort_database_path(char **out_path, const char *cli_url,
 	size_t i;
 	int rc;
 
-	*out_path = NULL;
+	*out = NULL;
 	/* An empty variable counts as unset, as `DATABASE_URL= cmd` means. */
 	for (i = 0; !url && env_names[i]; i++) {
 		const char *v = getenv(env_names[i]);
@@ -553,17 +159,20 @@ int retort_database_path(char **out_path, const char *cli_url,
 		}
 	}
 	if (!url) {
+		if (!cfg || !cfg->database_path)
+			return error_set(err, RETORT_ENOTFOUND, "no database URL given: "
+				"use --db URL, set RETORT_DATABASE_URL or DATABASE_URL, or set "
+				"'database' in " CONFIG_NAME);
+		if (files_only && !retort_db_url_is_file(cfg->database))
+			return error_set(err, RETORT_EINVALID, "database '%s' is not a file",
+				cfg->database);
 		/* The config's URL was checked and resolved when it was read. */
-		if (cfg && cfg->database_path) {
-			*out_path = xstrdup(cfg->database_path);
-			return *out_path ? 0 : error_oom(err);
-		}
-		return error_set(err, RETORT_ENOTFOUND, "no database URL given: "
-			"use --db URL, set RETORT_DATABASE_URL or DATABASE_URL, or set "
-			"'database' in " CONFIG_NAME);
+		*out = xstrdup(cfg->database_path);
+		return *out ? 0 : error_oom(err);
 	}
 
-	rc = url_parse(out_path, url, NULL, &why);
+	rc = files_only ? retort_db_sqlite_url_path(out, url, NULL, &why) :
+		retort_db_url_resolve(out, url, NULL, &why);
 	if (rc < 0) {
 		if (buf_oom(&why))
 			error_oom(err);
@@ -574,6 +183,18 @@ int retort_database_path(char **out_path, const char *cli_url,
 	}
 	buf_release(&why);
 	return rc;
+}
+
+int retort_database_path(char **out_path, const char *cli_url,
+	const retort_config *cfg, retort_error **err)
+{
+	return database_choose(out_path, cli_url, cfg, 1, err);
+}
+
+int retort_database_url(char **out_url, const char *cli_url,
+	const retort_config *cfg, retort_error **err)
+{
+	return database_choose(out_url, cli_url, cfg, 0, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -657,6 +278,11 @@ static int set_path(char **slot, const char *dir, const char *value,
 	return 0;
 }
 
+static int has_prefix_nocase(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static int read_version_table(retort_config *cfg, const ydoc *doc,
 	const ynode *n, retort_error **err)
 {
@@ -719,7 +345,7 @@ static int read_database(retort_config *cfg, const ydoc *doc, const ynode *n,
 	if (!cfg->database)
 		return error_oom(err);
 	/* Checked now, so that a bad URL is reported at its line and column. */
-	rc = url_parse(&cfg->database_path, cfg->database, cfg->dir, &why);
+	rc = retort_db_url_resolve(&cfg->database_path, cfg->database, cfg->dir, &why);
 	if (rc == RETORT_EINVALID && !buf_oom(&why))
 		ydoc_error(doc, n, err, "database: %s", why.ptr);
 	else if (rc < 0)
@@ -847,7 +473,7 @@ static int config_load(retort_config **out, char *path, retort_error **err)
 	*out = NULL;
 	if (!path)
 		return error_oom(err);
-	rc = config_new(&cfg, path_dirname(path), err);
+	rc = config_new(&cfg, retort_path_dirname(path), err);
 	if (rc < 0)
 		goto done;
 	cfg->path = path;
@@ -899,7 +525,7 @@ int retort_config_find(retort_config **out, const char *path,
 		goto done;
 	}
 	while (strcmp(dir, "/") != 0) {
-		char *parent = path_dirname(dir);
+		char *parent = retort_path_dirname(dir);
 
 		if (!parent) {
 			rc = error_oom(err);

@@ -19,6 +19,7 @@
 */
 #include "dataloss.h"
 #include "buf.h"
+#include "db/db.h"
 #include "error.h"
 #include "schema.h"
 #include "scratch.h"
@@ -84,7 +85,9 @@ typedef struct copy_op {
 } copy_op;
 
 struct dataloss {
-	sqlite3 *live, *scratch;
+	retort_db *live;         /* NULL: no database file yet */
+	sqlite3 *scratch_handle; /* the copy's own handle, which holds its seal */
+	retort_db *scratch;      /* the copy, through that handle */
 	int persist;
 	int broken; /* the scratch copy went wrong: report nothing more */
 	dl_table *tables;
@@ -304,10 +307,16 @@ static int watch(void *p, int action, const char *a1, const char *a2,
 	return SQLITE_OK;
 }
 
-static int has_table(sqlite3 *db, const char *name)
+/* Read from sqlite_schema, which the authorizer (watch) leaves out. */
+static int has_table(retort_db *db, const char *name)
 {
-	return sqlite3_table_column_metadata(db, "main", name, NULL, NULL, NULL,
-		NULL, NULL, NULL) == SQLITE_OK;
+	retort_db_stmt *st = NULL;
+	int found = retort_db_prepare(db, &st, "SELECT 1 FROM main.sqlite_schema"
+		" WHERE type = 'table' AND name = ?1 COLLATE NOCASE", NULL) == SQLITE_OK &&
+		retort_db_bind_text(st, 1, name) == SQLITE_OK && retort_db_step(st) == SQLITE_ROW;
+
+	retort_db_finalize(st);
+	return found;
 }
 
 /*
@@ -317,18 +326,18 @@ static int has_table(sqlite3 *db, const char *name)
 */
 static int scratch_columns(dataloss *dl, const char *table, int selected, str_list *out)
 {
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(dl->scratch, selected ?
+	if (retort_db_prepare(dl->scratch, &st, selected ?
 	    "SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden <> 1" :
 	    "SELECT name FROM pragma_table_xinfo(?1, 'main') WHERE hidden = 0",
-	    -1, &st, NULL) != SQLITE_OK)
+	    NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW)
-		rc = str_list_push(out, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	retort_db_bind_text(st, 1, table);
+	while (!rc && retort_db_step(st) == SQLITE_ROW)
+		rc = str_list_push(out, retort_db_column_text(st, 0));
+	retort_db_finalize(st);
 	if (rc)
 		dl->oom = 1;
 	return rc;
@@ -441,7 +450,7 @@ static int count_of_copy(const char *sql, retort_buf *out)
 static void note_kept(dataloss *dl, const char *sql)
 {
 	retort_buf q = RETORT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	const char *source = NULL, *live;
 	char *renamed = NULL;
 	long long n = -1;
@@ -467,11 +476,11 @@ static void note_kept(dataloss *dl, const char *sql)
 			renamed = sql_rename_names(q.ptr, &source, &live, 1);
 			query = renamed;
 		}
-		if (query && sqlite3_prepare_v2(dl->live, query, -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_stmt_readonly(st) && sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
+		if (query && retort_db_prepare(dl->live, &st, query, NULL) == SQLITE_OK &&
+		    retort_db_stmt_readonly(st) && retort_db_step(st) == SQLITE_ROW)
+			n = retort_db_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	retort_db_finalize(st);
 	free(renamed);
 	buf_release(&q);
 	if (n >= 0) {
@@ -490,10 +499,10 @@ static void note_kept(dataloss *dl, const char *sql)
 
 /* count(*) (column NULL) or count(column) of a table of `db`, or with `nulls`
 ** the rows where the column is NULL; -1 when unknown. */
-static long long live_count(sqlite3 *db, const char *table, const char *col, int nulls)
+static long long live_count(retort_db *db, const char *table, const char *col, int nulls)
 {
 	retort_buf sql = RETORT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	long long n = -1;
 
 	buf_puts(&sql, "SELECT count(");
@@ -508,10 +517,10 @@ static long long live_count(sqlite3 *db, const char *table, const char *col, int
 		buf_ident(&sql, col);
 		buf_puts(&sql, " IS NULL");
 	}
-	if (!buf_oom(&sql) && sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (!buf_oom(&sql) && retort_db_prepare(db, &st, sql.ptr, NULL) == SQLITE_OK &&
+	    retort_db_step(st) == SQLITE_ROW)
+		n = retort_db_column_int64(st, 0);
+	retort_db_finalize(st);
 	buf_release(&sql);
 	return n;
 }
@@ -950,7 +959,7 @@ static stmt_kind classify(const char *sql)
 static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 {
 	stmt_kind kind = classify(sql);
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	alter_op op;
 	copy_op cp;
 	int existed = 0, rc = 0;
@@ -960,7 +969,7 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 	reset_statement(dl);
 	parse_alter(sql, &op);
 	memset(&cp, 0, sizeof(cp));
-	if (sqlite3_prepare_v2(dl->scratch, sql, -1, &st, NULL) != SQLITE_OK || !st || dl->oom) {
+	if (retort_db_prepare(dl->scratch, &st, sql, NULL) != SQLITE_OK || !st || dl->oom) {
 		/* a data statement the copy cannot prepare (it reads a view, and
 		** the copy holds tables only) hides its reads: then more is
 		** reported, never less */
@@ -988,7 +997,7 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 	}
 	if (dl->created)
 		existed = has_table(dl->scratch, dl->created);
-	if (kind == STMT_DDL && sqlite3_step(st) != SQLITE_DONE)
+	if (kind == STMT_DDL && retort_db_step(st) != SQLITE_DONE)
 		goto fail;
 	if (dl->dropped)
 		forget_table(dl, dl->dropped);
@@ -1006,7 +1015,7 @@ static int replay(dataloss *dl, const char *sql, dataloss_fn fn, void *ctx)
 fail:
 	rc = -1;
 done:
-	sqlite3_finalize(st);
+	retort_db_finalize(st);
 	alter_release(&op);
 	copy_release(&cp);
 	return dl->oom || dl->broken ? -1 : rc;
@@ -1019,29 +1028,30 @@ done:
 */
 static int build_scratch(dataloss *dl, const str_list *names)
 {
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	int rc = 0;
 
-	if (scratch_open(&dl->scratch, NULL) != 0)
+	if (scratch_open(&dl->scratch_handle, NULL) != 0 ||
+	    retort_db_wrap(&dl->scratch, dl->scratch_handle, NULL) != 0)
 		return -1;
 	if (dl->live) {
-		if (sqlite3_prepare_v2(dl->live, "SELECT name, sql FROM main.sqlite_schema"
+		if (retort_db_prepare(dl->live, &st, "SELECT name, sql FROM main.sqlite_schema"
 		    " WHERE type = 'table' AND sql IS NOT NULL"
-		    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
+		    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid", NULL) != SQLITE_OK)
 			return -1;
-		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
+		while (!rc && retort_db_step(st) == SQLITE_ROW) {
+			const char *name = retort_db_column_text(st, 0);
 			if (names && !str_list_has_nocase(names, name))
 				continue;
 			/* a virtual table makes its own shadow tables, which then exist */
-			if (sqlite3_exec(dl->scratch, (const char *)sqlite3_column_text(st, 1),
-			    NULL, NULL, NULL) != SQLITE_OK && !has_table(dl->scratch, name))
+			if (retort_db_exec(dl->scratch, retort_db_column_text(st, 1)) != SQLITE_OK &&
+			    !has_table(dl->scratch, name))
 				rc = -1;
 		}
-		sqlite3_finalize(st);
+		retort_db_finalize(st);
 	}
 	/* from here on: the copy was made, the statements run */
-	scratch_watch_set(dl->scratch, &dl->watch);
+	scratch_watch_set(dl->scratch_handle, &dl->watch);
 	return rc;
 }
 
@@ -1069,8 +1079,10 @@ static int names_in(const rev_statement *stmts, size_t n, str_list *out)
 
 static void close_scratch(dataloss *dl)
 {
-	sqlite3_close(dl->scratch);
+	retort_db_free(dl->scratch);
+	sqlite3_close(dl->scratch_handle);
 	dl->scratch = NULL;
+	dl->scratch_handle = NULL;
 	forget_tables(dl);
 }
 
@@ -1096,7 +1108,7 @@ static int may_drop(const rev_statement *stmts, size_t n)
 	return 0;
 }
 
-dataloss *dataloss_new(sqlite3 *live, int persist)
+dataloss *dataloss_new(retort_db *live, int persist)
 {
 	dataloss *dl = calloc(1, sizeof(*dl));
 
@@ -1158,7 +1170,7 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 ** What a failed copy means to the user: SQLite names the table copied into,
 ** which in a rebuild is a scratch table the user never named.
 */
-char *dataloss_copy_error(sqlite3 *db, const char *sql, const char *message)
+char *dataloss_copy_error(retort_db *db, const char *sql, const char *message)
 {
 	static const char *const kinds[] = { "NOT NULL constraint failed: ",
 		"UNIQUE constraint failed: " };

@@ -8,6 +8,7 @@
 #define RETORT_DATALOSS_H
 
 #include "revision.h"
+#include "db/db.h"
 
 typedef struct dataloss dataloss;
 
@@ -26,7 +27,7 @@ typedef void (*dataloss_fn)(void *ctx, retort_loss_kind kind, const char *table,
 ** revision that may drop something starts from the live schema as it is
 ** then. NULL when out of memory (then nothing is reported).
 */
-dataloss *dataloss_new(sqlite3 *live, int persist);
+dataloss *dataloss_new(retort_db *live, int persist);
 void dataloss_free(dataloss *dl);
 
 /*
@@ -45,6 +46,6 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 ** in 3 rows, and the copy of pet makes it NOT NULL: ..."), not `new`, which
 ** in a rebuild is a scratch table; else NULL. free() it.
 */
-char *dataloss_copy_error(sqlite3 *db, const char *sql, const char *message);
+char *dataloss_copy_error(retort_db *db, const char *sql, const char *message);
 
 #endif

@@ -1,10 +1,12 @@
 /*
-** dbopen.h: the one way retort opens a database file (config.c), and the
-** one way it waits for a locked one.
+** dbopen.h: the one way retort opens a database file (db/sqlite.c), and the
+** one way it waits for a locked one: the local backend's steps on a bare
+** sqlite3 handle, for what does not yet go through a retort_db.
 */
 #ifndef RETORT_DBOPEN_H
 #define RETORT_DBOPEN_H
 
+#include "db/db.h"
 #include "retort.h"
 
 #include <sqlite3.h>
@@ -18,24 +20,16 @@
 */
 int db_open(const char *path, sqlite3 **db, int flags);
 
-/*
-** One deadline for every wait on a handle. SQLite's busy timeout bounds each
-** statement's wait, so a run that reads, begins, re-reads and commits could
-** wait several times over; a db_wait is a busy handler that gives up once
-** `budget_ms` has been spent waiting in all, however many statements waited.
-*/
-typedef struct db_wait {
-	int budget_ms;      /* the most to wait, in all */
-	long long spent_ns; /* waited so far */
-} db_wait;
+/* One deadline for every wait on a handle (db/db.h). */
+typedef retort_db_wait db_wait;
 
 /* Make `w` the busy handler of `db`; `w` must outlive that use of it. */
 void db_wait_attach(sqlite3 *db, db_wait *w);
 
 /* How db_open_live() opens the file. */
 enum {
-	DB_LIVE_WRITE = 1 << 0, /* read-write: refused when the file or its folder is read-only */
-	DB_LIVE_CREATE = 1 << 1 /* with DB_LIVE_WRITE: create the file when it is missing */
+	DB_LIVE_WRITE = RETORT_DB_WRITE,  /* read-write: refused when the file or its folder is read-only */
+	DB_LIVE_CREATE = RETORT_DB_CREATE /* with DB_LIVE_WRITE: create the file when it is missing */
 };
 
 /*

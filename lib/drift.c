@@ -12,6 +12,7 @@
 */
 #include "drift.h"
 #include "buf.h"
+#include "db/db.h"
 #include "error.h"
 #include "schema.h"
 #include "sqltok.h"
@@ -154,41 +155,35 @@ static int created_by_chain(str_list *out, const drift *d, const retort_revision
 	return 0;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? (const char *)t : "";
-}
 
 /* The live indexes, triggers and views (not SQLite's own), views first so
 ** that what is recreated finds what it reads, then in creation order. */
-static int read_live(drift *d, sqlite3 *db, retort_error **err)
+static int read_live(drift *d, retort_db *db, retort_error **err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema"
+	retort_db_stmt *st = NULL;
+	int rc = retort_db_prepare(db, &st, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema"
 		" WHERE type IN ('index', 'trigger', 'view') AND sql IS NOT NULL"
-		" ORDER BY type <> 'view', type <> 'index', rowid", -1, &st, NULL);
+		" ORDER BY type <> 'view', type <> 'index', rowid", NULL);
 
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (rc == SQLITE_OK && (rc = retort_db_step(st)) == SQLITE_ROW) {
 		live_object *o = ARRAY_PUSH(d->live, d->n_live, d->c_live);
 		rc = SQLITE_OK;
 		if (!o) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		o->type = xstrdup(col(st, 0));
-		o->name = xstrdup(col(st, 1));
-		o->table = xstrdup(col(st, 2));
-		o->sql = xstrdup(col(st, 3));
+		o->type = xstrdup(retort_db_column_str(st, 0));
+		o->name = xstrdup(retort_db_column_str(st, 1));
+		o->table = xstrdup(retort_db_column_str(st, 2));
+		o->sql = xstrdup(retort_db_column_str(st, 3));
 		if (!o->type || !o->name || !o->table || !o->sql)
 			rc = SQLITE_NOMEM;
 	}
-	sqlite3_finalize(st);
+	retort_db_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
-	return rc == SQLITE_NOMEM ? error_oom(err) : error_set(err, RETORT_EDB,
-		"cannot read the schema: %s", sqlite3_errmsg(db));
+	return rc == SQLITE_NOMEM ? error_oom(err) :
+		retort_db_error(err, db, rc, -1, "cannot read the schema");
 }
 
 /* Add the names of the indexes, triggers and views the chain has at
@@ -196,22 +191,30 @@ static int read_live(drift *d, sqlite3 *db, retort_error **err)
 static int read_known(str_list *out, const retort_revisions *revs,
 	const unsigned char *applied, retort_error **err)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = replay_applied(&db, revs, applied, err);
+	sqlite3 *scratch = NULL;
+	retort_db *db = NULL;
+	retort_db_stmt *st = NULL;
+	int rc = replay_applied(&scratch, revs, applied, err);
 
+	if (!rc)
+		rc = retort_db_wrap(&db, scratch, err);
 	if (rc)
-		return rc;
-	rc = sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_schema"
-		" WHERE type IN ('index', 'trigger', 'view')", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		rc = str_list_push(out, col(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+		goto done;
+	rc = retort_db_prepare(db, &st, "SELECT name FROM main.sqlite_schema"
+		" WHERE type IN ('index', 'trigger', 'view')", NULL);
+	while (rc == SQLITE_OK && (rc = retort_db_step(st)) == SQLITE_ROW)
+		rc = str_list_push(out, retort_db_column_str(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
+	retort_db_finalize(st);
 	if (rc == SQLITE_DONE)
-		return 0;
-	return rc == SQLITE_NOMEM ? error_oom(err) : error_set(err, RETORT_EDB,
-		"cannot read the revisions' schema: %s", sqlite3_errstr(rc));
+		rc = 0;
+	else if (rc == SQLITE_NOMEM)
+		rc = error_oom(err);
+	else
+		rc = retort_db_error(err, db, rc, -1, "cannot read the revisions' schema");
+done:
+	retort_db_free(db);
+	sqlite3_close(scratch);
+	return rc;
 }
 
 /*
@@ -318,7 +321,7 @@ static int plan_steps(step **out, size_t *n, int *any, const retort_revisions *r
 	return rc;
 }
 
-int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
+int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir,
 	retort_error **err)
 {
@@ -451,9 +454,9 @@ int drift_refuse(const drift *d, retort_direction dir, retort_error **err)
 }
 
 /* A statement whose preparing compiles trigger `o`: one of its event. */
-static void trigger_probe(retort_buf *b, sqlite3 *db, const drift_object *o)
+static void trigger_probe(retort_buf *b, retort_db *db, const drift_object *o)
 {
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	sqltok name;
 	sqlcur c;
 
@@ -477,13 +480,13 @@ static void trigger_probe(retort_buf *b, sqlite3 *db, const drift_object *o)
 		char *column = sqlcur_accept(&c, "OF") && sqltok_is_name(&c.tok) ?
 			sqltok_name(&c.tok) : NULL;
 		/* UPDATE without OF fires on any column: the first that may be set */
-		if (!column && sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_xinfo(?1)"
-		    " WHERE hidden = 0", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, o->table, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				column = xstrdup(col(st, 0));
+		if (!column && retort_db_prepare(db, &st, "SELECT name FROM pragma_table_xinfo(?1)"
+		    " WHERE hidden = 0", NULL) == SQLITE_OK) {
+			retort_db_bind_text(st, 1, o->table);
+			if (retort_db_step(st) == SQLITE_ROW)
+				column = xstrdup(retort_db_column_str(st, 0));
 		}
-		sqlite3_finalize(st);
+		retort_db_finalize(st);
 		if (column) {
 			buf_puts(b, "UPDATE main.");
 			buf_ident(b, o->table);
@@ -496,10 +499,10 @@ static void trigger_probe(retort_buf *b, sqlite3 *db, const drift_object *o)
 	}
 }
 
-int drift_check(sqlite3 *db, const drift_object *o)
+int drift_check(retort_db *db, const drift_object *o)
 {
 	retort_buf sql = RETORT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	int rc;
 
 	if (strcmp(o->type, "view") == 0) {
@@ -511,8 +514,8 @@ int drift_check(sqlite3 *db, const drift_object *o)
 	if (buf_oom(&sql))
 		rc = SQLITE_NOMEM;
 	else
-		rc = sql.len ? sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL) : SQLITE_OK;
-	sqlite3_finalize(st);
+		rc = sql.len ? retort_db_prepare(db, &st, sql.ptr, NULL) : SQLITE_OK;
+	retort_db_finalize(st);
 	buf_release(&sql);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #define RETORT_DRIFT_H
 
 #include "revision.h"
+#include "db/db.h"
 
 typedef struct drift drift;
 
@@ -32,7 +33,7 @@ typedef struct drift_object {
 ** applied revision is the chain's; the chain is replayed in memory only
 ** when another live object hangs on something a revision drops.
 */
-int drift_find(drift **out, sqlite3 *db, const retort_revisions *revs,
+int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir,
 	retort_error **err);
 
@@ -48,9 +49,9 @@ int drift_refuse(const drift *d, retort_direction dir, retort_error **err);
 ** CREATE TRIGGER take a missing table or column, which fails only when the
 ** view is read or the trigger fires: preparing (never running) a read of
 ** the view, or a statement of the trigger's event, tells now. An SQLite
-** code; on an error, the message is on `db`.
+** code; on an error, the message is on `db` (retort_db_errmsg()).
 */
-int drift_check(sqlite3 *db, const drift_object *o);
+int drift_check(retort_db *db, const drift_object *o);
 
 void drift_free(drift *d);
 

@@ -40,6 +40,20 @@ char *path_join(const char *dir, const char *p)
 	return buf_detach(&b);
 }
 
+/* The folder part of a file path: "." when there is none. */
+char *retort_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	while (slash > path && slash[-1] == '/')
+		slash--;
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
 int read_text_file(const char *path, char **text, size_t *len, retort_error **err)
 {
 	retort_buf b = RETORT_BUF_INIT;

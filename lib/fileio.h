@@ -12,6 +12,8 @@
 ** dropped and no "//" is made. A malloc'd string, or NULL on OOM.
 */
 char *path_join(const char *dir, const char *p);
+/* The folder part of a file path: "." when there is none (malloc; NULL: out of memory). */
+char *retort_path_dirname(const char *path);
 
 /*
 ** Read a whole text file: RETORT_ENOTFOUND when it does not exist,

@@ -9,7 +9,7 @@
 #include "retort.h"
 #include "apply.h"
 #include "cancel.h"
-#include "dbopen.h"
+#include "db/db.h"
 #include "error.h"
 #include "gitinfo.h"
 #include "revision.h"
@@ -104,7 +104,7 @@ static int same_ids(char **a, size_t na, char **b, size_t nb)
 	return 1;
 }
 
-static int run_op(const fleet *f, sqlite3 *db, retort_error **err)
+static int run_op(const fleet *f, retort_db *db, retort_error **err)
 {
 	const retort_fleet_options *o = f->o;
 	retort_migrate_options mo = RETORT_MIGRATE_OPTIONS_INIT;
@@ -125,36 +125,37 @@ static void run_one(const fleet *f, retort_fleet_result *r)
 {
 	const retort_fleet_options *o = f->o;
 	int reading = o->op == RETORT_FLEET_CURRENT;
-	unsigned how = reading ? 0 : DB_LIVE_WRITE |
-		(o->op == RETORT_FLEET_DOWNGRADE ? 0 : DB_LIVE_CREATE);
-	db_wait wait = { o->busy_timeout_ms, 0 };
+	unsigned how = reading ? 0 : RETORT_DB_WRITE |
+		(o->op == RETORT_FLEET_DOWNGRADE ? 0 : RETORT_DB_CREATE);
+	retort_db_wait wait = { o->busy_timeout_ms, 0 };
 	double start = now_seconds();
-	sqlite3 *db = NULL;
+	retort_db *db = NULL;
 	int rc;
 
 	/* a run waits by the engine's own deadline; a read by this one */
-	rc = db_open_live(&db, r->path, how, reading ? &wait : NULL, &r->recovered, &r->error);
+	rc = retort_db_open_file(&db, r->path, how, reading ? &wait : NULL, &r->recovered,
+		&r->error);
 	if (!rc && db && reading) {
-		rc = retort_current(&r->before, &r->n_before, db, o->cfg, &r->error);
+		rc = retort_db_current(&r->before, &r->n_before, db, o->cfg, &r->error);
 		r->before_known = rc == 0;
 	} else if (!rc && db) {
 		/* unknown when it cannot be read at once: the engine then waits */
-		r->before_known = retort_current(&r->before, &r->n_before, db, o->cfg, NULL) == 0;
+		r->before_known = retort_db_current(&r->before, &r->n_before, db, o->cfg, NULL) == 0;
 		rc = run_op(f, db, &r->error);
 		/* after a failure, read without waiting past the timeout again */
 		if (rc)
-			sqlite3_busy_timeout(db, 0);
+			retort_db_busy_wait(db, NULL, 0);
 	} else if (!rc) {
 		/* read-only, no file: a database at base */
 		r->before_known = 1;
 	}
 	if (db)
-		r->after_known = retort_current(&r->after, &r->n_after, db, o->cfg, NULL) == 0;
+		r->after_known = retort_db_current(&r->after, &r->n_after, db, o->cfg, NULL) == 0;
 	else
 		r->after_known = r->before_known;
 	if (!rc && reading && db && r->after_known && o->read)
-		rc = o->read(o->ctx, (size_t)(r - f->res), db, r, &r->error);
-	sqlite3_close(db);
+		rc = o->read(o->ctx, (size_t)(r - f->res), retort_db_sqlite_handle(db), r, &r->error);
+	retort_db_free(db);
 	if (!reading && r->before_known && r->after_known)
 		r->steps = steps_between(f->revs, r);
 	if (rc) {

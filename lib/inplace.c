@@ -24,20 +24,20 @@ void retort_inplace_guard(retort_buf *b, const char *message, const char *table,
 	buf_puts(b, " LIMIT 1;\nDROP TABLE retort_inplace_guard;\n");
 }
 
-char *retort_inplace_error(sqlite3 *db, const char *sql, const char *message)
+char *retort_inplace_error(retort_db *db, const char *sql, const char *message)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 
 	if (strncmp(sql, GUARD_INSERT, strlen(GUARD_INSERT)) != 0 ||
 	    strncmp(message, CHECK_FAILED, strlen(CHECK_FAILED)) != 0)
 		return NULL;
 	buf_puts(&b, message + strlen(CHECK_FAILED));
 	/* the guard's SELECT again: the statement that failed changed nothing */
-	if (sqlite3_prepare_v2(db, sql + strlen(GUARD_INSERT), -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		buf_printf(&b, ": %s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (retort_db_prepare(db, &st, sql + strlen(GUARD_INSERT), NULL) == SQLITE_OK &&
+	    retort_db_step(st) == SQLITE_ROW && retort_db_column_text(st, 0))
+		buf_printf(&b, ": %s", retort_db_column_text(st, 0));
+	retort_db_finalize(st);
 	if (buf_oom(&b)) {
 		buf_release(&b);
 		return NULL;

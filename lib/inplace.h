@@ -8,7 +8,7 @@
 
 #include "buf.h"
 
-#include <sqlite3.h>
+#include "db/db.h"
 
 /*
 ** Append the statements that stop a script (sqlite3 -bail, or retort) with
@@ -24,6 +24,6 @@ void retort_inplace_guard(retort_buf *b, const char *message, const char *table,
 ** guard, its message and the row it found ("pet: a row breaks the new
 ** CHECK (qty > 0): rowid 3"), read in `db`; else NULL. free() it.
 */
-char *retort_inplace_error(sqlite3 *db, const char *sql, const char *message);
+char *retort_inplace_error(retort_db *db, const char *sql, const char *message);
 
 #endif

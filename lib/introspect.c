@@ -2,7 +2,7 @@
 ** introspect.c: a live database read into a schema (introspect.h).
 */
 #include "introspect.h"
-#include "dbopen.h"
+#include "db/db.h"
 #include "buf.h"
 #include "ddlparse.h"
 #include "sqltok.h"
@@ -13,10 +13,10 @@
 #define HISTORY_TABLE "retort_history"
 
 typedef struct reader {
-	sqlite3 *db;
+	retort_db *db;
 	schema *s;
 	retort_error **err;
-	sqlite3_stmt *xinfo, *index_list, *index_xinfo, *fk_list;
+	retort_db_stmt *xinfo, *index_list, *index_xinfo, *fk_list;
 	str_list index_names, index_sqls; /* every index's SQL, by name */
 } reader;
 
@@ -36,29 +36,24 @@ int introspect_is_ignored(const char *name, const retort_config *cfg)
 	return 0;
 }
 
-static int db_error(reader *r)
+static int db_error(reader *r, int rc)
 {
-	return error_set(r->err, RETORT_EDB, "cannot read the schema: %s", sqlite3_errmsg(r->db));
+	return retort_db_error(r->err, r->db, rc, -1, "cannot read the schema");
 }
 
-static int prepare(reader *r, sqlite3_stmt **stmt, const char *sql)
+static int prepare(reader *r, retort_db_stmt **stmt, const char *sql)
 {
-	if (sqlite3_prepare_v2(r->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return db_error(r);
-	return 0;
+	int rc = retort_db_prepare(r->db, stmt, sql, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(r, rc);
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
+static char *col_text(retort_db_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? xstrdup((const char *)t) : NULL;
+	const char *t = retort_db_column_text(st, i);
+	return t ? xstrdup(t) : NULL;
 }
 
-static const char *col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
 
 /*
 ** A DEFAULT written as a bare or quoted name (DEFAULT "x", DEFAULT [x],
@@ -86,13 +81,13 @@ static char *default_text(const char *sql)
 
 static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 {
-	sqlite3_stmt *st = r->xinfo;
+	retort_db_stmt *st = r->xinfo;
 	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int hidden = sqlite3_column_int(st, 6);
+	retort_db_reset(st);
+	retort_db_bind_text(st, 1, t->name);
+	while ((rc = retort_db_step(st)) == SQLITE_ROW) {
+		int hidden = retort_db_column_int(st, 6);
 		schema_column *c;
 		size_t i;
 
@@ -102,12 +97,12 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 		if (!c)
 			return error_oom(r->err);
 		c->name = col_text(st, 1);
-		c->type = xstrdup(col_str(st, 2));
-		c->notnull = sqlite3_column_int(st, 3);
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
-		    !(c->default_sql = default_text(col_str(st, 4))))
+		c->type = xstrdup(retort_db_column_str(st, 2));
+		c->notnull = retort_db_column_int(st, 3);
+		if (retort_db_column_type(st, 4) != SQLITE_NULL &&
+		    !(c->default_sql = default_text(retort_db_column_str(st, 4))))
 			return error_oom(r->err);
-		c->pk = sqlite3_column_int(st, 5);
+		c->pk = retort_db_column_int(st, 5);
 		c->generated = hidden == 2 ? GENERATED_VIRTUAL : hidden == 3 ? GENERATED_STORED
 			: GENERATED_NONE;
 		if (!c->name || !c->type)
@@ -122,20 +117,20 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 			break;
 		}
 	}
-	return rc == SQLITE_DONE ? 0 : db_error(r);
+	return rc == SQLITE_DONE ? 0 : db_error(r, rc);
 }
 
 /* The terms of the index behind a UNIQUE constraint (`u`), or behind the
 ** primary key (neither `ix` nor `u`: onto `t`'s key columns). */
-static int read_key_term(reader *r, sqlite3_stmt *st, schema_table *t, schema_unique *u)
+static int read_key_term(reader *r, retort_db_stmt *st, schema_table *t, schema_unique *u)
 {
-	const char *coll = col_str(st, 4);
-	int desc = sqlite3_column_int(st, 3);
+	const char *coll = retort_db_column_str(st, 4);
+	int desc = retort_db_column_int(st, 3);
 	schema_column *c;
 	int *d;
 
 	if (!u) {
-		c = schema_find_column(t, col_str(st, 2));
+		c = schema_find_column(t, retort_db_column_str(st, 2));
 		if (c) {
 			c->pk_desc = desc;
 			if (!(c->pk_collate = xstrdup(coll)))
@@ -148,7 +143,8 @@ static int read_key_term(reader *r, sqlite3_stmt *st, schema_table *t, schema_un
 		return error_oom(r->err);
 	u->desc = d;
 	d[u->columns.n] = desc;
-	if (str_list_push(&u->columns, col_str(st, 2)) < 0 || str_list_push(&u->collates, coll) < 0)
+	if (str_list_push(&u->columns, retort_db_column_str(st, 2)) < 0 ||
+	    str_list_push(&u->collates, coll) < 0)
 		return error_oom(r->err);
 	return 0;
 }
@@ -156,16 +152,16 @@ static int read_key_term(reader *r, sqlite3_stmt *st, schema_table *t, schema_un
 static int read_index_columns(reader *r, const char *index, schema_index *ix,
 	schema_table *t, schema_unique *u, const ddl_index *ddl)
 {
-	sqlite3_stmt *st = r->index_xinfo;
+	retort_db_stmt *st = r->index_xinfo;
 	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, index, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int seq = sqlite3_column_int(st, 0), cid = sqlite3_column_int(st, 1);
+	retort_db_reset(st);
+	retort_db_bind_text(st, 1, index);
+	while ((rc = retort_db_step(st)) == SQLITE_ROW) {
+		int seq = retort_db_column_int(st, 0), cid = retort_db_column_int(st, 1);
 		schema_index_term *term;
 
-		if (!sqlite3_column_int(st, 5)) /* not a key column */
+		if (!retort_db_column_int(st, 5)) /* not a key column */
 			continue;
 		if (!ix) {
 			if ((rc = read_key_term(r, st, t, u)))
@@ -175,7 +171,7 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 		term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
 		if (!term)
 			return error_oom(r->err);
-		term->desc = sqlite3_column_int(st, 3);
+		term->desc = retort_db_column_int(st, 3);
 		term->collate = col_text(st, 4);
 		if (cid >= 0)
 			term->column = col_text(st, 2);
@@ -188,7 +184,7 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 			return error_set(r->err, RETORT_EDB,
 				"cannot read expression %d of index '%s'", seq, index);
 	}
-	return rc == SQLITE_DONE ? 0 : db_error(r);
+	return rc == SQLITE_DONE ? 0 : db_error(r, rc);
 }
 
 /* sqlite_schema has no index on names: a look-up per index would scan it
@@ -196,18 +192,18 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 ** as sqlite3_stricmp compares), and found by binary search. */
 static int load_index_sql(reader *r)
 {
-	sqlite3_stmt *st = NULL;
+	retort_db_stmt *st = NULL;
 	int rc = prepare(r, &st, "SELECT name, sql FROM sqlite_schema"
 		" WHERE type = 'index' AND sql IS NOT NULL ORDER BY name COLLATE NOCASE");
 
-	while (!rc && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		rc = str_list_push(&r->index_names, col_str(st, 0)) < 0 ||
-			str_list_push(&r->index_sqls, col_str(st, 1)) < 0 ? error_oom(r->err) : 0;
+	while (!rc && (rc = retort_db_step(st)) == SQLITE_ROW)
+		rc = str_list_push(&r->index_names, retort_db_column_str(st, 0)) < 0 ||
+			str_list_push(&r->index_sqls, retort_db_column_str(st, 1)) < 0 ? error_oom(r->err) : 0;
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	else if (rc > 0)
-		rc = db_error(r);
-	sqlite3_finalize(st);
+		rc = db_error(r, rc);
+	retort_db_finalize(st);
 	return rc;
 }
 
@@ -230,13 +226,13 @@ static const char *index_sql(const reader *r, const char *name)
 
 static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 {
-	sqlite3_stmt *st = r->index_list;
+	retort_db_stmt *st = r->index_list;
 	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = col_str(st, 1), *origin = col_str(st, 3);
+	retort_db_reset(st);
+	retort_db_bind_text(st, 1, t->name);
+	while ((rc = retort_db_step(st)) == SQLITE_ROW) {
+		const char *name = retort_db_column_str(st, 1), *origin = retort_db_column_str(st, 3);
 		char *index_name;
 		int err_rc;
 
@@ -279,7 +275,7 @@ static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 			}
 			ix->name = xstrdup(index_name);
 			ix->table = xstrdup(t->name);
-			ix->unique = sqlite3_column_int(st, 2);
+			ix->unique = retort_db_column_int(st, 2);
 			ix->where = xstrdup(dix.where);
 			err_rc = read_index_columns(r, index_name, ix, t, NULL, &dix);
 			ddl_index_release(&dix);
@@ -288,21 +284,21 @@ static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 		if (err_rc)
 			return err_rc;
 	}
-	return rc == SQLITE_DONE ? 0 : db_error(r);
+	return rc == SQLITE_DONE ? 0 : db_error(r, rc);
 }
 
 static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 {
-	sqlite3_stmt *st = r->fk_list;
+	retort_db_stmt *st = r->fk_list;
 	schema_fk *fk = NULL;
 	int rc, last_id = -1;
 	size_t i;
 	char *used = NULL;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int id = sqlite3_column_int(st, 0);
+	retort_db_reset(st);
+	retort_db_bind_text(st, 1, t->name);
+	while ((rc = retort_db_step(st)) == SQLITE_ROW) {
+		int id = retort_db_column_int(st, 0);
 		if (id != last_id) {
 			fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
 			if (!fk)
@@ -312,13 +308,13 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 			fk->on_delete = col_text(st, 6);
 			last_id = id;
 		}
-		if (str_list_push(&fk->columns, col_str(st, 3)) < 0 ||
-		    (sqlite3_column_type(st, 4) != SQLITE_NULL &&
-		     str_list_push(&fk->ref_columns, col_str(st, 4)) < 0))
+		if (str_list_push(&fk->columns, retort_db_column_str(st, 3)) < 0 ||
+		    (retort_db_column_type(st, 4) != SQLITE_NULL &&
+		     str_list_push(&fk->ref_columns, retort_db_column_str(st, 4)) < 0))
 			return error_oom(r->err);
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(r);
+		return db_error(r, rc);
 	/* names and deferrability come from the CREATE statement; match by
 	** columns and parent, each declaration used once */
 	used = calloc(ddl->nfks + 1, 1);
@@ -416,11 +412,11 @@ static int read_trigger(reader *r, const char *name, const char *table, const ch
 	return 0;
 }
 
-int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
+int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 	retort_error **err)
 {
 	reader r;
-	sqlite3_stmt *objects = NULL;
+	retort_db_stmt *objects = NULL;
 	int rc, step;
 
 	*out = NULL;
@@ -455,31 +451,33 @@ int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
 		rc = prepare(&r, &r.fk_list,
 			"SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete"
 			" FROM pragma_foreign_key_list(?1, 'main') ORDER BY id, seq");
-	while (!rc && (step = sqlite3_step(objects)) == SQLITE_ROW) {
-		const char *type = col_str(objects, 0), *name = col_str(objects, 1);
-		const char *table = col_str(objects, 2), *sql = col_str(objects, 3);
+	while (!rc && (step = retort_db_step(objects)) == SQLITE_ROW) {
+		const char *type = retort_db_column_str(objects, 0);
+		const char *name = retort_db_column_str(objects, 1);
+		const char *table = retort_db_column_str(objects, 2);
+		const char *sql = retort_db_column_str(objects, 3);
 
 		if (introspect_is_ignored(name, cfg) ||
 		    (strcmp(type, "trigger") == 0 && introspect_is_ignored(table, cfg)) ||
-		    strcmp(col_str(objects, 4), "shadow") == 0)
+		    strcmp(retort_db_column_str(objects, 4), "shadow") == 0)
 			continue;
 		if (strcmp(type, "table") == 0)
-			rc = read_table(&r, name, sql, sqlite3_column_int(objects, 6),
-				sqlite3_column_int(objects, 5));
+			rc = read_table(&r, name, sql, retort_db_column_int(objects, 6),
+				retort_db_column_int(objects, 5));
 		else if (strcmp(type, "view") == 0)
 			rc = read_view(&r, name, sql);
 		else
 			rc = read_trigger(&r, name, table, sql);
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = db_error(&r);
-	sqlite3_finalize(objects);
+		rc = db_error(&r, step);
+	retort_db_finalize(objects);
 	str_list_release(&r.index_names);
 	str_list_release(&r.index_sqls);
-	sqlite3_finalize(r.xinfo);
-	sqlite3_finalize(r.index_list);
-	sqlite3_finalize(r.index_xinfo);
-	sqlite3_finalize(r.fk_list);
+	retort_db_finalize(r.xinfo);
+	retort_db_finalize(r.index_list);
+	retort_db_finalize(r.index_xinfo);
+	retort_db_finalize(r.fk_list);
 	if (rc) {
 		retort_schema_free(r.s);
 		return rc;
@@ -489,26 +487,42 @@ int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
 	return 0;
 }
 
-int retort_schema_read(retort_schema **out, sqlite3 *db, const retort_config *cfg,
+int retort_db_schema_read(retort_schema **out, retort_db *db, const retort_config *cfg,
 	retort_error **err)
 {
 	return introspect_read(out, db, cfg, err);
 }
 
-int retort_schema_read_file(retort_schema **out, const char *path,
-	const retort_config *cfg, retort_error **err)
+/* An app's own handle, and the scratch databases retort builds in memory,
+** are read through a connection that wraps the handle. */
+int retort_schema_read(retort_schema **out, sqlite3 *db, const retort_config *cfg,
+	retort_error **err)
 {
-	sqlite3 *db = NULL;
+	retort_db *conn = NULL;
 	int rc;
 
 	*out = NULL;
-	rc = db_open_live(&db, path, 0, NULL, NULL, err);
+	rc = retort_db_wrap(&conn, db, err);
+	if (!rc)
+		rc = introspect_read(out, conn, cfg, err);
+	retort_db_free(conn);
+	return rc;
+}
+
+int retort_schema_read_file(retort_schema **out, const char *path,
+	const retort_config *cfg, retort_error **err)
+{
+	retort_db *db = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = retort_db_open_file(&db, path, 0, NULL, NULL, err);
 	if (rc)
 		return rc;
 	if (!db)
 		return error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
-	sqlite3_busy_timeout(db, 5000);
+	retort_db_busy_wait(db, NULL, 5000);
 	rc = introspect_read(out, db, cfg, err);
-	sqlite3_close(db);
+	retort_db_free(db);
 	return rc;
 }

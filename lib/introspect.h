@@ -6,13 +6,14 @@
 #define RETORT_INTROSPECT_H
 
 #include "schema.h"
-
-#include <sqlite3.h>
+#include "db/db.h"
 
 /* Which tables retort leaves alone: internals, its own tables, excludes. */
 int introspect_is_ignored(const char *name, const retort_config *cfg);
 
-int introspect_read(schema **out, sqlite3 *db, const retort_config *cfg,
+/* The schema of `db`: a live database, or a scratch one through a wrapped
+** handle (retort_schema_read()). */
+int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 	retort_error **err);
 
 #endif

@@ -11,7 +11,6 @@
 */
 #include "proof.h"
 #include "build.h"
-#include "introspect.h"
 #include "scratch.h"
 #include "sqltok.h"
 
@@ -259,7 +258,7 @@ static int reaches(sqlite3 *db, const char *sql, const char *label, const schema
 
 	if (build_exec_script(db, sql, label, &err) != 0) {
 		*why = err ? xstrdup(err->message) : NULL;
-	} else if (introspect_read(&got, db, NULL, &err) != 0) {
+	} else if (retort_schema_read(&got, db, NULL, &err) != 0) {
 		*why = err ? xstrdup(err->message) : NULL;
 	} else {
 		char *diff = NULL;

@@ -6,8 +6,11 @@
 # for .ci/run).
 set -euo pipefail
 
-# libuv1-dev: only examples/petapp_async (the library never links it)
-pkgs=(gcc libc6-dev make cmake pkg-config libsqlite3-dev libyaml-dev libgit2-dev sqlite3 git libuv1-dev)
+# libuv1-dev: only examples/petapp_async (the library never links it);
+# go-dqlite: only the tests' and bench/dqlite.sh's 3-node cluster (dqlite-demo
+# and the dqlite shell; retort speaks dqlite's wire protocol itself)
+pkgs=(gcc libc6-dev make cmake pkg-config libsqlite3-dev libyaml-dev libgit2-dev sqlite3 git libuv1-dev
+	go-dqlite)
 if [[ ${1:-} == --ci ]]; then
 	pkgs+=(clang libclang-rt-14-dev)
 	# the EditorConfig core: tests/style/editorconfig.sh asks it what applies

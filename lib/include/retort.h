@@ -154,6 +154,60 @@ RETORT_EXTERN(int) retort_url_to_path(char **path_out, const char *url,
 	const char *base_dir, retort_error **err);
 
 /* ------------------------------------------------------------------ */
+/* Connections                                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+** A connection to a live database: a local SQLite file, or a database of a
+** dqlite cluster. Every retort_db_* call below works on either; the
+** `sqlite3 *` entry points beside them keep working for an app that embeds
+** SQLite. One thread uses a connection at a time.
+*/
+typedef struct retort_db retort_db;
+
+/** How retort_db_open() opens the database. */
+enum {
+	RETORT_DB_WRITE = 1 << 0, /**< read-write (else read-only) */
+	RETORT_DB_CREATE = 1 << 1 /**< with RETORT_DB_WRITE: create it when missing */
+};
+
+/**
+** Open the database `url` names: any form retort_url_to_path() takes (a
+** relative path is relative to the working directory), or
+** `dqlite://HOST:PORT[,HOST:PORT...]/DBNAME`.
+**
+** @param[out] out  the connection; free with retort_db_free()
+** @param flags     RETORT_DB_WRITE, RETORT_DB_CREATE, or 0 (read-only)
+** @return 0; RETORT_EINVALID for a URL no backend takes, or a file that is
+**         not a SQLite database; RETORT_ENOTFOUND for a database (or its
+**         folder) that does not exist; RETORT_EDB for one that cannot be
+**         opened, or is read-only when RETORT_DB_WRITE asks to write
+*/
+RETORT_EXTERN(int) retort_db_open(retort_db **out, const char *url, unsigned flags,
+	retort_error **err);
+
+/**
+** A connection over the app's own SQLite handle `db`, which stays the app's:
+** retort_db_free() leaves it open, and it must outlive the connection.
+**
+** @param[out] out  the connection; free with retort_db_free()
+*/
+RETORT_EXTERN(int) retort_db_wrap(retort_db **out, sqlite3 *db, retort_error **err);
+
+/** Close the connection (a wrapped handle stays open). Accepts NULL. */
+RETORT_EXTERN(void) retort_db_free(retort_db *db);
+
+/**
+** Work out which database to use, as retort_database_path() does, as
+** something retort_db_open() takes: a file's path (relative ones resolved
+** as there), or the URL of a database that is not a file (dqlite://...).
+**
+** @param[out] out_url  free with free()
+*/
+RETORT_EXTERN(int) retort_database_url(char **out_url, const char *cli_url,
+	const retort_config *cfg, retort_error **err);
+
+/* ------------------------------------------------------------------ */
 /* Schemas                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -173,6 +227,10 @@ typedef struct retort_schema retort_schema;
 **             history tables are left out
 */
 RETORT_EXTERN(int) retort_schema_read(retort_schema **out, sqlite3 *db,
+	const retort_config *cfg, retort_error **err);
+
+/** The same on a connection, whatever its backend. */
+RETORT_EXTERN(int) retort_db_schema_read(retort_schema **out, retort_db *db,
 	const retort_config *cfg, retort_error **err);
 
 /** Open the SQLite file at `path` read-only and read its schema. */
@@ -753,6 +811,20 @@ RETORT_EXTERN(int) retort_changed_revisions(const retort_revision ***out,
 	size_t *count_out, sqlite3 *db, const retort_revisions *revs,
 	const retort_config *cfg, retort_error **err);
 
+/* The same on a connection (retort_db_open(), retort_db_wrap()), whatever
+** its backend. */
+RETORT_EXTERN(int) retort_db_upgrade(retort_db *db, const retort_revisions *revs,
+	const char *target, const retort_migrate_options *opts, retort_error **err);
+RETORT_EXTERN(int) retort_db_downgrade(retort_db *db, const retort_revisions *revs,
+	const char *target, const retort_migrate_options *opts, retort_error **err);
+RETORT_EXTERN(int) retort_db_stamp(retort_db *db, const retort_revisions *revs,
+	const char *target, const retort_migrate_options *opts, retort_error **err);
+RETORT_EXTERN(int) retort_db_current(char ***out, size_t *count, retort_db *db,
+	const retort_config *cfg, retort_error **err);
+RETORT_EXTERN(int) retort_db_changed_revisions(const retort_revision ***out,
+	size_t *count, retort_db *db, const retort_revisions *revs,
+	const retort_config *cfg, retort_error **err);
+
 /** Free an array of `count` strings and the array. Accepts NULL. */
 RETORT_EXTERN(void) retort_strings_free(char **strings, size_t count);
 
@@ -780,7 +852,7 @@ typedef struct retort_op retort_op;
 
 /**
 ** Start bringing the database at `url` (a URL or a path, as
-** retort_url_to_path() reads it, relative to the working directory) to
+** retort_db_open() takes it, relative to the working directory) to
 ** TARGET in `direction`, as retort_upgrade() or retort_downgrade() would
 ** with `opts` (copied; NULL: the defaults). The worker thread opens the
 ** file itself (created when missing, for an upgrade), never a handle of
@@ -789,7 +861,7 @@ typedef struct retort_op retort_op;
 **
 ** @param[out] out  the operation; free with retort_op_free()
 ** @return 0 once the thread runs (every later failure comes in DONE);
-**         RETORT_EINVALID for a URL retort_url_to_path() refuses, or a SQLite
+**         RETORT_EINVALID for a URL retort_db_open() refuses, or a SQLite
 **         built without threads; RETORT_ERROR when no thread or descriptor
 **         can be made
 */

@@ -245,6 +245,7 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 	pair p;
 	retort_error *err = NULL;
 	char *msg = NULL, *before = NULL, *after = NULL, *why = NULL;
+	char *exec_msg = NULL; /* sqlite3_exec's: sqlite3_free() */
 	unsigned on = draw_kinds(seed, allowed), k;
 	size_t up, down;
 	int eq = 0;
@@ -339,8 +340,8 @@ static void run_pair(uint64_t seed, unsigned allowed, int change, int detail)
 		goto done;
 	}
 	before = object_sql(p.db, &p.gb, p.ch.statement);
-	if ((msg = NULL, sqlite3_exec(p.db, p.up, NULL, NULL, &msg)) != SQLITE_OK) {
-		fail(&p, F_UPGRADE, "%s", msg ? msg : "?");
+	if (sqlite3_exec(p.db, p.up, NULL, NULL, &exec_msg) != SQLITE_OK) {
+		fail(&p, F_UPGRADE, "%s", exec_msg ? exec_msg : "?");
 		goto done;
 	}
 	if (retort_schema_read(&p.got, p.db, NULL, &err) != 0) {
@@ -363,6 +364,7 @@ done:
 			(unsigned long long)seed, change ? "change" : "equiv");
 	retort_error_free(err);
 	free(msg);
+	sqlite3_free(exec_msg);
 	free(why);
 	free(before);
 	free(after);

@@ -154,7 +154,8 @@ static int load_text(retort_config **cfg, const char *text, retort_error **err)
 } while (0)
 
 #define SUPPORTED "retort supports sqlite:///relative.db, sqlite:////absolute.db, " \
-	"sqlite:// (in memory), sqlite+DRIVER://... and plain file paths"
+	"sqlite:// (in memory), sqlite+DRIVER://..., dqlite://HOST:PORT[,HOST:PORT...]/DBNAME " \
+	"and plain file paths"
 
 static void test_url_forms(void)
 {
