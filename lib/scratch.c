@@ -122,58 +122,79 @@ static int creates_table(const char *sql)
 	return sqlcur_is(&c, "TABLE");
 }
 
-/* Is `name` a virtual table of `virt` or, by SQLite's rule (VTAB_suffix),
-** maybe one of its shadow tables? */
-static int guarded(const str_list *virt, const char *name)
+/* Is `name` VTAB_suffix for one of the first `n` names of `l`? */
+static int vtab_prefixed(const str_list *l, size_t n, const char *name)
 {
 	size_t i;
 
-	for (i = 0; name && i < virt->n; i++) {
-		size_t n = strlen(virt->v[i]);
-		if (sqlite3_strnicmp(name, virt->v[i], (int)n) == 0 &&
-		    (name[n] == '\0' || name[n] == '_'))
+	for (i = 0; name && i < n; i++) {
+		size_t len = strlen(l->v[i]);
+		if (sqlite3_strnicmp(name, l->v[i], (int)len) == 0 && name[len] == '_')
 			return 1;
 	}
 	return 0;
 }
 
-/*
-** sqlite_schema's rows (main and temp) as text, and the virtual tables in
-** `virt`: every column of every row, but the definitions of ordinary
-** tables, which a window may change.
-*/
-static int schema_rows(sqlite3 *db, retort_buf *out, str_list *virt)
+/* Is table `name` of `schema` a shadow table, by SQLite's own rule (the
+** module names its suffixes)? Asked of that table alone: listing every
+** table would connect every virtual table. */
+static int is_shadow(sqlite3 *db, const char *schema, const char *name)
 {
 	sqlite3_stmt *st = NULL;
-	int pass, rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, rootpage, sql, 0"
-		" FROM main.sqlite_schema UNION ALL SELECT type, name, tbl_name, rootpage, sql, 1"
-		" FROM temp.sqlite_schema ORDER BY 6, 1, 2", -1, &st, NULL);
+	int yes = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_list(?1)"
+		" WHERE schema = ?2 AND type = 'shadow'", -1, &st, NULL) == SQLITE_OK &&
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+		sqlite3_bind_text(st, 2, schema, -1, SQLITE_STATIC) == SQLITE_OK &&
+		sqlite3_step(st) == SQLITE_ROW;
+
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/*
+** sqlite_schema's rows (main and temp) as text, and in `guard` the virtual
+** tables and their shadow tables: every column of every row, but the
+** definitions of other tables, which a window may change.
+*/
+static int schema_rows(sqlite3 *db, retort_buf *out, str_list *guard)
+{
+	sqlite3_stmt *st = NULL;
+	size_t nvirt = 0;
+	int pass, rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, rootpage, sql, 'main'"
+		" FROM main.sqlite_schema UNION ALL SELECT type, name, tbl_name, rootpage, sql,"
+		" 'temp' FROM temp.sqlite_schema ORDER BY 6, 1, 2", -1, &st, NULL);
 
 	for (pass = 0; pass < 2 && rc == SQLITE_OK; pass++) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *type = (const char *)sqlite3_column_text(st, 0);
 			const char *name = (const char *)sqlite3_column_text(st, 1);
 			const char *sql = (const char *)sqlite3_column_text(st, 4);
-			int table = type && strcmp(type, "table") == 0;
-			if (pass == 0) {
-				if (table && !creates_table(sql) && name && str_list_push(virt, name))
-					rc = SQLITE_NOMEM;
-				if (rc != SQLITE_ROW)
-					break;
+			const char *schema = (const char *)sqlite3_column_text(st, 5);
+			int table = type && strcmp(type, "table") == 0, sealed = !table;
+			if (table && !creates_table(sql))
+				sealed = pass == 0 ? 2 : 1; /* virtual */
+			else if (table && pass == 1 && vtab_prefixed(guard, nvirt, name) &&
+			    is_shadow(db, schema, name))
+				sealed = 2;
+			if (sealed == 2 && name && str_list_push(guard, name))
+				rc = SQLITE_NOMEM;
+			if (rc != SQLITE_ROW)
+				break;
+			if (pass == 0)
 				continue;
-			}
-			buf_puts(out, sqlite3_column_int(st, 5) ? "temp " : "main ");
+			buf_puts(out, schema);
+			buf_putc(out, ' ');
 			buf_literal(out, type ? type : "");
 			buf_putc(out, ' ');
 			buf_literal(out, name ? name : "");
 			buf_putc(out, ' ');
 			buf_literal(out, (const char *)sqlite3_column_text(st, 2));
 			buf_printf(out, " %lld ", (long long)sqlite3_column_int64(st, 3));
-			buf_literal(out, table && creates_table(sql) && !guarded(virt, name) ? "" :
-				sql ? sql : "");
+			buf_literal(out, sealed && sql ? sql : "");
 			buf_putc(out, '\n');
 		}
 		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		nvirt = guard->n;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
@@ -225,7 +246,7 @@ static int window_seal(void *ctx, int action, const char *a1, const char *a2,
 		}
 		break;
 	}
-	if (table && guarded(&r->virt, table)) {
+	if (table && str_list_has_nocase(&r->guard, table)) {
 		say(r, "'%s' is a virtual table or may be one's shadow table: while PRAGMA "
 			"writable_schema is on, only ordinary tables and sqlite_schema may be "
 			"changed", table);
@@ -255,13 +276,13 @@ static int writable_schema_on(sqlite3 *db)
 static int close_window(retort_scratch_run *r)
 {
 	retort_buf after = RETORT_BUF_INIT;
-	str_list virt = { NULL, 0, 0 };
+	str_list guard = { NULL, 0, 0 };
 	int rc;
 
 	r->open = 0;
 	sqlite3_db_config(r->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_set_authorizer(r->db, seal, NULL);
-	rc = schema_rows(r->db, &after, &virt);
+	rc = schema_rows(r->db, &after, &guard);
 	if (rc == SQLITE_OK && strcmp(after.ptr, r->before.ptr) != 0) {
 		say(r, "while PRAGMA writable_schema was on, sqlite_schema changed more than "
 			"ordinary tables' definitions (a row added, removed or renamed, a root "
@@ -271,22 +292,22 @@ static int close_window(retort_scratch_run *r)
 		say(r, "after PRAGMA writable_schema: %s", sqlite3_errmsg(r->db));
 	}
 	buf_release(&after);
-	str_list_release(&virt);
+	str_list_release(&guard);
 	buf_clear(&r->before);
-	str_list_release(&r->virt);
+	str_list_release(&r->guard);
 	return rc;
 }
 
 static int open_window(retort_scratch_run *r)
 {
-	int rc = schema_rows(r->db, &r->before, &r->virt);
+	int rc = schema_rows(r->db, &r->before, &r->guard);
 
 	if (rc != SQLITE_OK) {
 		say(r, "PRAGMA writable_schema: %s", sqlite3_errmsg(r->db));
 		sqlite3_exec(r->db, "PRAGMA writable_schema = RESET", NULL, NULL, NULL);
 		sqlite3_db_config(r->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 		buf_clear(&r->before);
-		str_list_release(&r->virt);
+		str_list_release(&r->guard);
 		return rc;
 	}
 	r->open = 1;

@@ -45,8 +45,8 @@ void scratch_watch_set(sqlite3 *db, scratch_watch *w);
 ** A script run statement by statement in a scratch database. An in-place
 ** table change (plan.c) edits sqlite_schema between PRAGMA writable_schema
 ** = ON and = RESET (or OFF): for that window alone SQLITE_DBCONFIG_DEFENSIVE
-** is off, and the seal refuses any statement touching a virtual table or a
-** table named VTAB_suffix of a virtual table VTAB (its shadow tables), or
+** is off, and the seal refuses any statement touching a virtual table or
+** one of its shadow tables (VTAB_suffix, as its module names them), or
 ** setting schema_version; when the window closes, sqlite_schema must differ
 ** from its start only in ordinary tables' definitions (same names, kinds
 ** and root pages). Not for a database given a scratch_watch.
@@ -55,7 +55,7 @@ typedef struct retort_scratch_run {
 	sqlite3 *db;
 	int open;          /* inside a window */
 	retort_buf before; /* sqlite_schema at the window's start, as compared */
-	str_list virt;     /* the virtual tables then */
+	str_list guard;    /* the virtual tables then, and their shadow tables */
 	char why[512];     /* what failed last */
 } retort_scratch_run;
 
