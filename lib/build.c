@@ -37,19 +37,14 @@ static src_loc loc_in_text(const char *text, size_t offset, const char *path)
 
 int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err)
 {
-	const char *p = sql;
+	const char *p = sql, *why = NULL;
+	retort_scratch_run run;
 
+	retort_scratch_run_init(&run, db);
 	while (*p) {
-		sqlite3_stmt *st = NULL;
 		const char *tail = NULL;
-		int rc = sqlite3_prepare_v2(db, p, -1, &st, &tail);
+		int rc = retort_scratch_run_step(&run, p, &tail, &why);
 
-		if (rc == SQLITE_OK && st) {
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				;
-			if (rc == SQLITE_DONE)
-				rc = SQLITE_OK;
-		}
 		if (rc != SQLITE_OK) {
 			int off = sqlite3_error_offset(db);
 			int code = retort_db_code(rc);
@@ -63,17 +58,18 @@ int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_err
 			}
 			loc = loc_in_text(sql, (size_t)(p - sql) + (size_t)off, path);
 			if (path)
-				error_at(err, code, &loc, sql, "%s", sqlite3_errmsg(db));
+				error_at(err, code, &loc, sql, "%s", why);
 			else
-				error_set(err, code, "%s", sqlite3_errmsg(db));
-			sqlite3_finalize(st);
+				error_set(err, code, "%s", why);
+			retort_scratch_run_end(&run, &why);
 			return code;
 		}
-		sqlite3_finalize(st);
 		if (!tail || tail == p)
 			break;
 		p = tail;
 	}
+	if (retort_scratch_run_end(&run, &why) != SQLITE_OK)
+		return error_set(err, RETORT_EDB, "%s", why);
 	return 0;
 }
 

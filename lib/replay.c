@@ -23,19 +23,29 @@ static int run_section(sqlite3 *db, const retort_revision *rev, retort_direction
 	retort_error **err)
 {
 	const rev_section *s = &rev->section[dir];
+	const char *what = dir == RETORT_UPGRADE ? "the upgrade" : "the downgrade";
+	const char *why = NULL;
+	src_loc loc = { rev->path, s->line, 1 };
+	retort_scratch_run run;
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; i < s->n_stmts; i++) {
-		const char *refusal = scratch_refusal(s->stmts[i].sql, 0);
-		src_loc loc = { rev->path, s->stmts[i].line, 1 };
+	retort_scratch_run_init(&run, db);
+	for (i = 0; i < s->n_stmts && !rc; i++) {
+		const char *sql = s->stmts[i].sql, *refusal = scratch_refusal(sql, 0);
+		loc.line = s->stmts[i].line;
 		if (refusal)
-			return error_at(err, RETORT_EINVALID, &loc, NULL, "%s", refusal);
-		if (sqlite3_exec(db, s->stmts[i].sql, NULL, NULL, NULL) != SQLITE_OK)
-			return error_at(err, RETORT_EINVALID, &loc, NULL, "%s of revision %s fails: %s",
-				dir == RETORT_UPGRADE ? "the upgrade" : "the downgrade", rev->id,
-				sqlite3_errmsg(db));
+			rc = error_at(err, RETORT_EINVALID, &loc, NULL, "%s", refusal);
+		while (!rc && sql && *sql)
+			if (retort_scratch_run_step(&run, sql, &sql, &why) != SQLITE_OK)
+				rc = error_at(err, RETORT_EINVALID, &loc, NULL,
+					"%s of revision %s fails: %s", what, rev->id, why);
 	}
-	return 0;
+	/* a window left open is the section's fault, at its end */
+	if (retort_scratch_run_end(&run, &why) != SQLITE_OK && !rc)
+		rc = error_at(err, RETORT_EINVALID, &loc, NULL, "%s of revision %s fails: %s",
+			what, rev->id, why);
+	return rc;
 }
 
 int replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,

@@ -7,7 +7,9 @@
 #ifndef RETORT_SCRATCH_H
 #define RETORT_SCRATCH_H
 
+#include "buf.h"
 #include "error.h"
+#include "strlist.h"
 
 #include <sqlite3.h>
 
@@ -24,9 +26,11 @@ typedef struct scratch_watch {
 /*
 ** A new, empty, sealed in-memory database: no ATTACH (and so no VACUUM
 ** INTO), no DETACH, no load_extension, no pragma that names a directory or
-** a file or sets a limit for the whole process; extension loading off.
-** SQLITE_DBCONFIG_DEFENSIVE is off: an in-place table change (plan.c) edits
-** sqlite_schema with writable_schema. The caller closes it with sqlite3_close().
+** a file or sets a limit for the whole process; extension loading off;
+** SQLITE_DBCONFIG_DEFENSIVE on (no write to sqlite_schema, to a virtual
+** table's shadow tables, no PRAGMA schema_version = N), except inside a
+** writable_schema window of a retort_scratch_run. The caller closes it with
+** sqlite3_close().
 */
 int scratch_open(sqlite3 **out, retort_error **err);
 
@@ -36,6 +40,41 @@ int scratch_open(sqlite3 **out, retort_error **err);
 ** this is the only way a caller adds its own.
 */
 void scratch_watch_set(sqlite3 *db, scratch_watch *w);
+
+/*
+** A script run statement by statement in a scratch database. An in-place
+** table change (plan.c) edits sqlite_schema between PRAGMA writable_schema
+** = ON and = RESET (or OFF): for that window alone SQLITE_DBCONFIG_DEFENSIVE
+** is off, and the seal refuses any statement touching a virtual table or
+** one of its shadow tables (VTAB_suffix, as its module names them), or
+** setting schema_version; when the window closes, sqlite_schema must differ
+** from its start only in ordinary tables' definitions (same names, kinds
+** and root pages). Not for a database given a scratch_watch.
+*/
+typedef struct retort_scratch_run {
+	sqlite3 *db;
+	int open;          /* inside a window */
+	retort_buf before; /* sqlite_schema at the window's start, as compared */
+	str_list guard;    /* the virtual tables then, and their shadow tables */
+	char why[512];     /* what failed last */
+} retort_scratch_run;
+
+void retort_scratch_run_init(retort_scratch_run *r, sqlite3 *db);
+
+/*
+** Prepare and run the first statement of `sql` (*tail: what follows it, or
+** NULL). SQLITE_OK, or SQLite's error code with *why saying what failed
+** (valid until the next call). Every run ends with _end.
+*/
+int retort_scratch_run_step(retort_scratch_run *r, const char *sql, const char **tail,
+	const char **why);
+
+/*
+** The script is over: a window still open is closed (and checked) whatever
+** happened before, the database sealed again. As _step; frees what `r`
+** holds.
+*/
+int retort_scratch_run_end(retort_scratch_run *r, const char **why);
 
 /*
 ** Why a revision's statement `sql` may not run, or NULL when it may: one

@@ -53,6 +53,27 @@ static int run(sqlite3 *db, const char *sql, char *msg, size_t size)
 		CHECK_STR(m_, "(an authorizer's message)"); \
 } while (0)
 
+/* `sql` run as the replay runs a revision (retort_scratch_run), to its end. */
+static int script(sqlite3 *db, const char *sql, char *msg, size_t size)
+{
+	retort_scratch_run r;
+	const char *why = "";
+	int rc = SQLITE_OK, end;
+
+	retort_scratch_run_init(&r, db);
+	while (rc == SQLITE_OK && sql && *sql)
+		rc = retort_scratch_run_step(&r, sql, &sql, &why);
+	snprintf(msg, size, "%s", rc != SQLITE_OK ? why : "");
+	end = retort_scratch_run_end(&r, &why);
+	if (rc == SQLITE_OK && end != SQLITE_OK)
+		snprintf(msg, size, "%s", why);
+	return rc != SQLITE_OK ? rc : end;
+}
+
+#define EDIT_U "PRAGMA writable_schema = ON;" \
+	"UPDATE sqlite_schema SET sql = 'CREATE TABLE u (a CHECK (a > 1))' WHERE name = 'u';" \
+	"PRAGMA writable_schema = RESET"
+
 static void test_seal(void)
 {
 	sqlite3 *db = NULL;
@@ -94,13 +115,15 @@ static void test_seal(void)
 	/* no limit for the whole process */
 	DENIED(db, "PRAGMA hard_heap_limit = 1");
 	DENIED(db, "PRAGMA soft_heap_limit = 1");
-	/* a definition edited in place replays as it runs on a file */
-	CHECK_INT(run(db, "CREATE TABLE u (a); PRAGMA writable_schema = ON;"
-		"UPDATE sqlite_schema SET sql = 'CREATE TABLE u (a CHECK (a > 1))' WHERE name = 'u';"
-		"PRAGMA writable_schema = RESET", msg, sizeof(msg)), SQLITE_OK);
+	/* a definition edited in place: refused to plain SQL (defensive mode),
+	** replayed as on a file by a retort_scratch_run, sealed again after */
+	CHECK_INT(run(db, "CREATE TABLE u (a)", msg, sizeof(msg)), SQLITE_OK);
+	CHECK_INT(run(db, EDIT_U, msg, sizeof(msg)), SQLITE_ERROR);
+	CHECK_STR(msg, "table sqlite_master may not be modified");
+	CHECK_INT(script(db, EDIT_U, msg, sizeof(msg)), SQLITE_OK);
 	CHECK_INT(run(db, "INSERT INTO u (a) VALUES (0)", msg, sizeof(msg)), SQLITE_CONSTRAINT);
 	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &on), SQLITE_OK);
-	CHECK_INT(on, 0);
+	CHECK_INT(on, 1);
 	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, -1, &on), SQLITE_OK);
 	CHECK_INT(on, 0);
 	/* VACUUM INTO is stopped by the ATTACH limit too, authorizer or not */
@@ -157,6 +180,100 @@ static void test_chain(void)
 	CHECK(r_ != NULL && strstr(r_, word) != NULL); \
 } while (0)
 
+/* A scratch database holding an FTS5 table, an R*Tree and a plain table. */
+static sqlite3 *with_vtabs(void)
+{
+	sqlite3 *db = NULL;
+	char msg[256];
+
+	CHECK_INT(scratch_open(&db, NULL), 0);
+	CHECK_INT(run(db, "CREATE VIRTUAL TABLE f USING fts5(x); INSERT INTO f VALUES ('a b');"
+		"CREATE VIRTUAL TABLE r USING rtree(id, x0, x1); INSERT INTO r VALUES (1, 0, 1);"
+		"CREATE TABLE t (a); INSERT INTO t VALUES (5)", msg, sizeof(msg)), SQLITE_OK);
+	CHECK_STR(msg, "");
+	return db;
+}
+
+#define WINDOW(sql) "PRAGMA writable_schema = ON; " sql "; PRAGMA writable_schema = RESET"
+#define SHADOW_WRITE "is a virtual table or may be one's shadow table"
+#define SCHEMA_CHANGE "sqlite_schema changed more than ordinary tables' definitions"
+
+/* `sql`, run by a retort_scratch_run, fails with a message holding `want`. */
+#define SEALED(sql, want) do { \
+	sqlite3 *db_ = with_vtabs(); \
+	char m_[512]; \
+	int on_ = -1; \
+	CHECK(script(db_, sql, m_, sizeof(m_)) != SQLITE_OK); \
+	if (!strstr(m_, want)) \
+		CHECK_STR(m_, want); \
+	CHECK_INT(sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, -1, &on_), SQLITE_OK); \
+	CHECK_INT(on_, 1); \
+	sqlite3_close(db_); \
+} while (0)
+
+/*
+** Shadow tables of virtual tables (SQLite's "Magellan" bugs came through
+** crafted FTS3 ones) and sqlite_schema: never written outside a window
+** (defensive mode), nor inside one (the seal), where sqlite_schema may
+** change only in ordinary tables' definitions.
+*/
+static void test_window(void)
+{
+	sqlite3 *db = with_vtabs();
+	char msg[512];
+	int on = -1;
+
+	SEALED("INSERT INTO f_data VALUES (99, x'00')", "table f_data may not be modified");
+	SEALED("DELETE FROM r_node", "table r_node may not be modified");
+	SEALED("UPDATE sqlite_schema SET sql = 'CREATE TABLE t (a, b)' WHERE name = 't'",
+		"table sqlite_master may not be modified");
+	SEALED(WINDOW("INSERT INTO f_data VALUES (99, x'00')"), "'f_data' " SHADOW_WRITE);
+	SEALED(WINDOW("UPDATE r_node SET data = x'00'"), "'r_node' " SHADOW_WRITE);
+	SEALED(WINDOW("INSERT INTO f (x) VALUES ('c')"), "'f' " SHADOW_WRITE);
+	SEALED(WINDOW("DROP TABLE f_idx"), "'f_idx' " SHADOW_WRITE);
+	/* not a name FTS5 uses: no shadow table, but a row added all the same */
+	SEALED(WINDOW("CREATE TABLE f_evil (x)"), SCHEMA_CHANGE);
+	/* a trigger's body is checked where it is compiled: the window adds no row */
+	SEALED(WINDOW("CREATE TRIGGER k AFTER INSERT ON t BEGIN DELETE FROM f_data; END"),
+		SCHEMA_CHANGE);
+	SEALED(WINDOW("CREATE VIRTUAL TABLE g USING fts5(y)"), "a virtual table cannot be made");
+	SEALED(WINDOW("DROP TABLE r"), "a virtual table cannot be made or dropped");
+	SEALED(WINDOW("PRAGMA schema_version = 99"), "PRAGMA schema_version cannot be set");
+	SEALED(WINDOW("UPDATE sqlite_schema SET sql = 'CREATE VIRTUAL TABLE t USING fts5(a)'"
+		" WHERE name = 't'"), SCHEMA_CHANGE);
+	SEALED(WINDOW("UPDATE sqlite_schema SET rootpage = (SELECT rootpage FROM sqlite_schema"
+		" WHERE name = 'f_data') WHERE name = 't'"), SCHEMA_CHANGE);
+	SEALED(WINDOW("UPDATE sqlite_schema SET name = 'f_x', tbl_name = 'f_x',"
+		" sql = 'CREATE TABLE f_x (a)' WHERE name = 't'"), SCHEMA_CHANGE);
+	SEALED(WINDOW("INSERT INTO sqlite_schema VALUES ('table', 'g', 'g', 0,"
+		" 'CREATE VIRTUAL TABLE g USING fts5(y)')"), SCHEMA_CHANGE);
+	SEALED(WINDOW("UPDATE sqlite_schema SET sql = 'CREATE TABLE f_config (k, v)'"
+		" WHERE name = 'f_config'"), SCHEMA_CHANGE);
+	/* left open at the end: closed, checked and sealed all the same */
+	SEALED("PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'r_parent'",
+		SCHEMA_CHANGE);
+
+	/* what an in-place step does passes, views made and dropped included */
+	CHECK_INT(script(db, WINDOW("UPDATE sqlite_schema SET sql = 'CREATE TABLE t (a NOT NULL)'"
+		" WHERE name = 't'; CREATE VIEW c AS SELECT 1; DROP VIEW c; UPDATE t SET a = 6"),
+		msg, sizeof(msg)), SQLITE_OK);
+	CHECK_STR(msg, "");
+	CHECK_INT(run(db, "INSERT INTO t VALUES (NULL)", msg, sizeof(msg)), SQLITE_CONSTRAINT);
+	CHECK_INT(script(db, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql ="
+		" 'CREATE TABLE t (a)' WHERE name = 't'", msg, sizeof(msg)), SQLITE_OK);
+	CHECK_INT(run(db, "INSERT INTO t VALUES (NULL); SELECT * FROM f WHERE f MATCH 'b'",
+		msg, sizeof(msg)), SQLITE_OK);
+	/* f_meta is named like a shadow table of f, but FTS5 has no such one */
+	CHECK_INT(run(db, "CREATE TABLE f_meta (a)", msg, sizeof(msg)), SQLITE_OK);
+	CHECK_INT(script(db, WINDOW("UPDATE sqlite_schema SET sql = 'CREATE TABLE f_meta"
+		" (a CHECK (a > 0))' WHERE name = 'f_meta'"), msg, sizeof(msg)), SQLITE_OK);
+	CHECK_STR(msg, "");
+	CHECK_INT(run(db, "INSERT INTO f_meta VALUES (0)", msg, sizeof(msg)), SQLITE_CONSTRAINT);
+	CHECK_INT(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &on), SQLITE_OK);
+	CHECK_INT(on, 1);
+	sqlite3_close(db);
+}
+
 static void test_refusal(void)
 {
 	REFUSED("ATTACH 'x.db' AS w;", 0, "ATTACH");
@@ -192,6 +309,7 @@ static void test_refusal(void)
 static const harness_case cases[] = {
 	HARNESS_CASE(test_seal),
 	HARNESS_CASE(test_chain),
+	HARNESS_CASE(test_window),
 	HARNESS_CASE(test_refusal),
 };
 
