@@ -560,21 +560,50 @@ static void free_name(const builder *bd, const table_diff *td, retort_buf *out,
 	}
 }
 
+/*
+** Does index `ix` of `m` read a column whose default changes in `n` (a
+** change made in place: keep_old_defaults)? A plain term names it; an
+** expression or a WHERE that mentions the name is taken to read it.
+*/
+static int uses_changed_default(const schema_index *ix, const schema_table *m,
+	const schema_table *n)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->ncolumns; i++) {
+		const schema_column *o = &m->columns[i];
+		const schema_column *c = schema_find_column(n, o->name);
+		const char *name = o->name;
+		if (!c || !retort_default_changes(o, c))
+			continue;
+		if (ix->where && sql_mentions(ix->where, &name, 1))
+			return 1;
+		for (k = 0; k < ix->nterms; k++)
+			if (ix->terms[k].column ? name_eq(ix->terms[k].column, name)
+			    : sql_mentions(ix->terms[k].expr, &name, 1))
+				return 1;
+	}
+	return 0;
+}
+
+/* Create the indexes of `t` that `keep` (NULL: none) has not, or has but
+** that were dropped for a default changed in place (drop_indexes). */
 static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->nindexes; i++) {
 		const schema_index *ix = &t->indexes[i];
-		int kept = 0;
+		int kept = 0, again = 0;
 		for (j = 0; keep && j < keep->nindexes && !kept; j++)
 			kept = name_eq(keep->indexes[j].name, ix->name) &&
 				schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
-		if (kept)
+		again = kept && uses_changed_default(&keep->indexes[j - 1], keep, t);
+		if (kept && !again)
 			continue;
 		render_create_index(&bd->sql, ix, t, NULL);
 		buf_puts(&bd->sql, ";\n");
-		if (ix->unique)
+		if (ix->unique && !again)
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds unique index '%s': fails if rows "
 				"repeat", ix->name);
 		end_step(bd, "create_index", t->name, ix->name);
@@ -590,7 +619,7 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 		for (j = 0; j < n->nindexes && !kept; j++)
 			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
 				schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
-		if (!kept)
+		if (!kept || uses_changed_default(&m->indexes[i], m, n))
 			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
 				m->indexes[i].name);
 	}
@@ -843,8 +872,10 @@ static void edit_definition(builder *bd, const schema_table *t, int bump)
 /*
 ** A row that predates a column reads the column's default from the
 ** definition, so a new default would change its value. Those rows are found
-** by the definition saying NO_VALUE for a moment, and get the old default
-** stored, the value they read.
+** by the definition saying NO_VALUE for a moment, and get the value they
+** read stored, as SQLite reads it (diff.c made sure it can tell). The
+** indexes on such a column are dropped before and made again after
+** (uses_changed_default): theirs hold the old value, not NO_VALUE.
 */
 static void keep_old_defaults(builder *bd, const schema_table *m, const schema_table *n)
 {
@@ -852,6 +883,7 @@ static void keep_old_defaults(builder *bd, const schema_table *m, const schema_t
 	retort_buf where = RETORT_BUF_INIT;
 	schema_table marked;
 	const char *sep = "";
+	char *value;
 	size_t i;
 
 	if (schema_table_copy(&marked, m) < 0)
@@ -876,7 +908,11 @@ static void keep_old_defaults(builder *bd, const schema_table *m, const schema_t
 		buf_puts(b, " = CASE WHEN ");
 		buf_ident(b, o->name);
 		buf_puts(b, " IS " NO_VALUE " THEN ");
-		render_default(b, o->default_sql ? o->default_sql : "NULL");
+		value = retort_inplace_read_default(o->type, o->default_sql, m->strict);
+		if (!value)
+			goto oom;
+		buf_puts(b, value);
+		free(value);
 		buf_puts(b, " ELSE ");
 		buf_ident(b, o->name);
 		buf_puts(b, " END");
