@@ -586,19 +586,21 @@ static int uses_changed_default(const schema_index *ix, const schema_table *m,
 	return 0;
 }
 
-/* Create the indexes of `t` that `keep` (NULL: none) has not, or has but
-** that were dropped for a default changed in place (drop_indexes). */
-static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep)
+/* Create the indexes of `t` that `keep` (NULL: none) has not, or, when
+** `t` is changed `inplace`, has but that were dropped for a default that
+** changes (drop_indexes). */
+static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep,
+	int inplace)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->nindexes; i++) {
 		const schema_index *ix = &t->indexes[i];
-		int kept = 0, again = 0;
+		int kept = 0, again;
 		for (j = 0; keep && j < keep->nindexes && !kept; j++)
 			kept = name_eq(keep->indexes[j].name, ix->name) &&
 				schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
-		again = kept && uses_changed_default(&keep->indexes[j - 1], keep, t);
+		again = kept && inplace && uses_changed_default(&keep->indexes[j - 1], keep, t);
 		if (kept && !again)
 			continue;
 		render_create_index(&bd->sql, ix, t, NULL);
@@ -610,7 +612,9 @@ static void create_indexes(builder *bd, const schema_table *t, const schema_tabl
 	}
 }
 
-static void drop_indexes(builder *bd, const schema_table *m, const schema_table *n)
+/* Drop the indexes of `m` that `n` has not, or, when the table is changed
+** `inplace`, that read a column whose default changes. */
+static void drop_indexes(builder *bd, const schema_table *m, const schema_table *n, int inplace)
 {
 	size_t i, j;
 
@@ -619,7 +623,7 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 		for (j = 0; j < n->nindexes && !kept; j++)
 			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
 				schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
-		if (!kept || uses_changed_default(&m->indexes[i], m, n))
+		if (!kept || (inplace && uses_changed_default(&m->indexes[i], m, n)))
 			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
 				m->indexes[i].name);
 	}
@@ -630,7 +634,7 @@ static void create_table(builder *bd, const schema_table *t)
 	render_create_table(&bd->sql, t, NULL);
 	buf_puts(&bd->sql, ";\n");
 	end_step(bd, "create_table", t->name, NULL);
-	create_indexes(bd, t, NULL);
+	create_indexes(bd, t, NULL, 0);
 }
 
 static void alter_table(builder *bd, const schema_table *m, const schema_table *n)
@@ -828,7 +832,7 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	risk(bd, RETORT_RISK_REBUILD, "rebuilds table '%s': every row is copied", n->name);
 	table_risks(bd, m, n);
 	end_step(bd, "rebuild_table", n->name, NULL);
-	create_indexes(bd, n, NULL);
+	create_indexes(bd, n, NULL, 0);
 }
 
 /* ---- a table changed in place ------------------------------------------ */
@@ -1284,9 +1288,9 @@ static int emit_steps(builder *bd, retort_error **err)
 		** their names may be taken by an index created before the rebuild */
 		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER ||
 		    td->action == TABLE_INPLACE)
-			drop_indexes(bd, &td->renamed, td->new);
+			drop_indexes(bd, &td->renamed, td->new, td->action == TABLE_INPLACE);
 		else if (td->action == TABLE_REBUILD)
-			drop_indexes(bd, &td->renamed, &no_indexes);
+			drop_indexes(bd, &td->renamed, &no_indexes, 0);
 	}
 	for (i = 0; i < sd->ntables; i++) {
 		const table_diff *td = &sd->tables[i];
@@ -1320,7 +1324,7 @@ static int emit_steps(builder *bd, retort_error **err)
 		const table_diff *td = &sd->tables[order[i]];
 		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER ||
 		    td->action == TABLE_INPLACE)
-			create_indexes(bd, td->new, &td->renamed);
+			create_indexes(bd, td->new, &td->renamed, td->action == TABLE_INPLACE);
 	}
 
 	for (i = 0; i < to->nviews; i++) {
