@@ -3,6 +3,8 @@
 */
 #include "diff.h"
 #include "buf.h"
+#include "inplace.h"
+#include "render.h"
 #include "renames.h"
 #include "sqltok.h"
 
@@ -494,16 +496,22 @@ int retort_default_changes(const schema_column *o, const schema_column *c)
 		c->default_sql != NULL;
 }
 
-/* The indexes SQLite makes for a table's PRIMARY KEY (not the rowid) and
-** UNIQUEs: named sqlite_autoindex_T_N by their place in its CREATE TABLE. */
-static size_t autoindexes(const schema_table *t)
+/* Do the texts plan.c writes for `m` and `new` give SQLite one automatic
+** index at most, the same? */
+static int same_autoindexes(const schema_table *m, const schema_table *new)
 {
-	size_t i, n = t->nuniques;
+	retort_buf old = RETORT_BUF_INIT, target = RETORT_BUF_INIT;
+	const char *creates[2];
+	int same;
 
-	for (i = 0; i < t->ncolumns && !t->without_rowid; i++)
-		if (t->columns[i].pk && !schema_column_is_rowid_alias(t, &t->columns[i]))
-			return n + 1;
-	return n;
+	render_create_table(&old, m, NULL);
+	render_create_table(&target, new, NULL);
+	creates[0] = old.ptr;
+	creates[1] = target.ptr;
+	same = !buf_oom(&old) && !buf_oom(&target) && retort_inplace_same_autoindexes(creates, 2);
+	buf_release(&old);
+	buf_release(&target);
+	return same;
 }
 
 /*
@@ -511,13 +519,15 @@ static size_t autoindexes(const schema_table *t)
 ** Other Kinds Of Table Schema Changes"), the stored rows as they are? Only
 ** when nothing but CHECKs, NOT NULLs, foreign keys and defaults differ:
 ** tried on a copy of `m` that takes `new`'s, then compared. Not:
-** - a table with two autoindexes or more: the new text, written in retort's
-**   order, could give an index's name to another one's rows;
+** - a table with more than one automatic index (UNIQUE, PRIMARY KEY) as
+**   SQLite makes them: it numbers them by their place in the text, which
+**   the stored one (however it was written) may order otherwise than
+**   retort's, and an index's name would be given to another one's rows;
 ** - a column made NOT NULL whose default fills its NULLs (that writes rows,
 **   as the rebuild's copy does and says);
-** - a default changed from one that is not a literal: rows older than the
-**   column (ADD COLUMN) read it, and only a literal can be stored for them
-**   as they read it (plan.c keeps their value).
+** - a default changed from one that is not a literal, or whose value as
+**   rows older than the column (ADD COLUMN) read it SQLite cannot tell:
+**   plan.c stores that value for them.
 */
 static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_table *new,
 	int *result)
@@ -527,8 +537,7 @@ static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_ta
 	int bad = 0;
 
 	*result = 0;
-	if (m->virtual_using || new->virtual_using || m->ncolumns != new->ncolumns ||
-	    autoindexes(new) > 1 || autoindexes(m) > 1)
+	if (m->virtual_using || new->virtual_using || m->ncolumns != new->ncolumns)
 		return 0;
 	for (i = 0; i < m->ncolumns; i++) {
 		const schema_column *o = &m->columns[i], *c = &new->columns[i];
@@ -536,9 +545,14 @@ static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_ta
 			return 0;
 		if (retort_fills_nulls(new, c, o))
 			return 0;
-		if (retort_default_changes(o, c) && o->default_sql &&
-		    !sql_is_literal(o->default_sql, 0))
-			return 0;
+		if (retort_default_changes(o, c)) {
+			char *v;
+			if (o->default_sql && !sql_is_literal(o->default_sql, 0))
+				return 0;
+			if (!(v = retort_inplace_read_default(o->type, o->default_sql, m->strict)))
+				return 0;
+			free(v);
+		}
 	}
 	if (schema_table_copy(&p, m) < 0)
 		goto oom;
@@ -569,7 +583,7 @@ static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_ta
 	if (bad)
 		goto oom;
 	schema_table_sort(&p);
-	*result = schema_table_def_equal(same, &p, new, NULL);
+	*result = schema_table_def_equal(same, &p, new, NULL) && same_autoindexes(m, new);
 	schema_table_release(&p);
 	return 0;
 oom:

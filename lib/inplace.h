@@ -1,7 +1,8 @@
 /*
 ** inplace.h: the guard that an in-place table change (plan.c) runs before
 ** it adds a CHECK or a NOT NULL, and the error that names the row which
-** stops it.
+** stops it; and what SQLite itself says about a definition before it is
+** edited in place (diff.c, plan.c), asked in scratch databases.
 */
 #ifndef RETORT_INPLACE_H
 #define RETORT_INPLACE_H
@@ -25,5 +26,24 @@ void retort_inplace_guard(retort_buf *b, const char *message, const char *table,
 ** CHECK (qty > 0): rowid 3"), read in `db`; else NULL. free() it.
 */
 char *retort_inplace_error(retort_db *db, const char *sql, const char *message);
+
+/*
+** 1 when each CREATE TABLE of `creates` gives SQLite one automatic index at
+** most (sqlite_autoindex_T_1 of a UNIQUE or PRIMARY KEY), the same one (its
+** origin, columns, collations and order), else 0, also when one cannot be
+** made alone in a scratch database. SQLite numbers them by their place in
+** the text: where there are two, an edited text could give one
+** constraint's b-tree to another, whatever order the stored text has.
+*/
+int retort_inplace_same_autoindexes(const char *const *creates, size_t n);
+
+/*
+** The value a row stored before a column of type `type` with default
+** `default_sql` (NULL: none) was added (ALTER TABLE ADD COLUMN) reads for it,
+** in a table STRICT or not, as an SQL literal (quote()): what SQLite makes
+** of the default under the column's affinity ('2.50' on TEXT, not 2.5).
+** NULL when SQLite cannot tell. free() it.
+*/
+char *retort_inplace_read_default(const char *type, const char *default_sql, int strict);
 
 #endif

@@ -560,28 +560,61 @@ static void free_name(const builder *bd, const table_diff *td, retort_buf *out,
 	}
 }
 
-static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep)
+/*
+** Does index `ix` of `m` read a column whose default changes in `n` (a
+** change made in place: keep_old_defaults)? A plain term names it; an
+** expression or a WHERE that mentions the name is taken to read it.
+*/
+static int uses_changed_default(const schema_index *ix, const schema_table *m,
+	const schema_table *n)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->ncolumns; i++) {
+		const schema_column *o = &m->columns[i];
+		const schema_column *c = schema_find_column(n, o->name);
+		const char *name = o->name;
+		if (!c || !retort_default_changes(o, c))
+			continue;
+		if (ix->where && sql_mentions(ix->where, &name, 1))
+			return 1;
+		for (k = 0; k < ix->nterms; k++)
+			if (ix->terms[k].column ? name_eq(ix->terms[k].column, name)
+			    : sql_mentions(ix->terms[k].expr, &name, 1))
+				return 1;
+	}
+	return 0;
+}
+
+/* Create the indexes of `t` that `keep` (NULL: none) has not, or, when
+** `t` is changed `inplace`, has but that were dropped for a default that
+** changes (drop_indexes). */
+static void create_indexes(builder *bd, const schema_table *t, const schema_table *keep,
+	int inplace)
 {
 	size_t i, j;
 
 	for (i = 0; i < t->nindexes; i++) {
 		const schema_index *ix = &t->indexes[i];
-		int kept = 0;
+		int kept = 0, again;
 		for (j = 0; keep && j < keep->nindexes && !kept; j++)
 			kept = name_eq(keep->indexes[j].name, ix->name) &&
 				schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
-		if (kept)
+		again = kept && inplace && uses_changed_default(&keep->indexes[j - 1], keep, t);
+		if (kept && !again)
 			continue;
 		render_create_index(&bd->sql, ix, t, NULL);
 		buf_puts(&bd->sql, ";\n");
-		if (ix->unique)
+		if (ix->unique && !again)
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds unique index '%s': fails if rows "
 				"repeat", ix->name);
 		end_step(bd, "create_index", t->name, ix->name);
 	}
 }
 
-static void drop_indexes(builder *bd, const schema_table *m, const schema_table *n)
+/* Drop the indexes of `m` that `n` has not, or, when the table is changed
+** `inplace`, that read a column whose default changes. */
+static void drop_indexes(builder *bd, const schema_table *m, const schema_table *n, int inplace)
 {
 	size_t i, j;
 
@@ -590,7 +623,7 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 		for (j = 0; j < n->nindexes && !kept; j++)
 			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
 				schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
-		if (!kept)
+		if (!kept || (inplace && uses_changed_default(&m->indexes[i], m, n)))
 			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
 				m->indexes[i].name);
 	}
@@ -601,7 +634,7 @@ static void create_table(builder *bd, const schema_table *t)
 	render_create_table(&bd->sql, t, NULL);
 	buf_puts(&bd->sql, ";\n");
 	end_step(bd, "create_table", t->name, NULL);
-	create_indexes(bd, t, NULL);
+	create_indexes(bd, t, NULL, 0);
 }
 
 static void alter_table(builder *bd, const schema_table *m, const schema_table *n)
@@ -799,7 +832,7 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	risk(bd, RETORT_RISK_REBUILD, "rebuilds table '%s': every row is copied", n->name);
 	table_risks(bd, m, n);
 	end_step(bd, "rebuild_table", n->name, NULL);
-	create_indexes(bd, n, NULL);
+	create_indexes(bd, n, NULL, 0);
 }
 
 /* ---- a table changed in place ------------------------------------------ */
@@ -843,8 +876,10 @@ static void edit_definition(builder *bd, const schema_table *t, int bump)
 /*
 ** A row that predates a column reads the column's default from the
 ** definition, so a new default would change its value. Those rows are found
-** by the definition saying NO_VALUE for a moment, and get the old default
-** stored, the value they read.
+** by the definition saying NO_VALUE for a moment, and get the value they
+** read stored, as SQLite reads it (diff.c made sure it can tell). The
+** indexes on such a column are dropped before and made again after
+** (uses_changed_default): theirs hold the old value, not NO_VALUE.
 */
 static void keep_old_defaults(builder *bd, const schema_table *m, const schema_table *n)
 {
@@ -852,6 +887,7 @@ static void keep_old_defaults(builder *bd, const schema_table *m, const schema_t
 	retort_buf where = RETORT_BUF_INIT;
 	schema_table marked;
 	const char *sep = "";
+	char *value;
 	size_t i;
 
 	if (schema_table_copy(&marked, m) < 0)
@@ -876,7 +912,11 @@ static void keep_old_defaults(builder *bd, const schema_table *m, const schema_t
 		buf_puts(b, " = CASE WHEN ");
 		buf_ident(b, o->name);
 		buf_puts(b, " IS " NO_VALUE " THEN ");
-		render_default(b, o->default_sql ? o->default_sql : "NULL");
+		value = retort_inplace_read_default(o->type, o->default_sql, m->strict);
+		if (!value)
+			goto oom;
+		buf_puts(b, value);
+		free(value);
 		buf_puts(b, " ELSE ");
 		buf_ident(b, o->name);
 		buf_puts(b, " END");
@@ -1248,9 +1288,9 @@ static int emit_steps(builder *bd, retort_error **err)
 		** their names may be taken by an index created before the rebuild */
 		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER ||
 		    td->action == TABLE_INPLACE)
-			drop_indexes(bd, &td->renamed, td->new);
+			drop_indexes(bd, &td->renamed, td->new, td->action == TABLE_INPLACE);
 		else if (td->action == TABLE_REBUILD)
-			drop_indexes(bd, &td->renamed, &no_indexes);
+			drop_indexes(bd, &td->renamed, &no_indexes, 0);
 	}
 	for (i = 0; i < sd->ntables; i++) {
 		const table_diff *td = &sd->tables[i];
@@ -1284,7 +1324,7 @@ static int emit_steps(builder *bd, retort_error **err)
 		const table_diff *td = &sd->tables[order[i]];
 		if (td->action == TABLE_KEEP || td->action == TABLE_ALTER ||
 		    td->action == TABLE_INPLACE)
-			create_indexes(bd, td->new, &td->renamed);
+			create_indexes(bd, td->new, &td->renamed, td->action == TABLE_INPLACE);
 	}
 
 	for (i = 0; i < to->nviews; i++) {

@@ -2,15 +2,16 @@
 ** test_diff.c: two schemas compared table by table (lib/diff.c). Each pair
 ** is written as SQL (or models, for renames); the answer, one line per
 ** table in the order diff_tables() gives (matched in the target's order,
-** then drops), must be exactly the expected one: nothing, create, drop, in
-** place (ALTER TABLE), or rebuild.
+** then drops), must be exactly the expected one: nothing, create, drop,
+** ALTER TABLE, in place (the definition edited), or rebuild.
 */
 #include "harness.h"
 #include "buf.h"
 #include "diff.h"
 #include "model.h"
 
-static const char *const action_names[] = { "keep", "create", "drop", "alter", "rebuild" };
+static const char *const action_names[] = { "keep", "create", "drop", "alter", "inplace",
+	"rebuild" };
 
 static retort_schema *schema_of(const char *sql)
 {
@@ -81,12 +82,13 @@ static void check_diff_of(const retort_schema *from, const retort_schema *to,
 	sqlsame_free(same);
 }
 
-static void check_diff(const char *from_sql, const char *to_sql, int rebuild_touched,
+/* `how`: DIFF_REBUILD_TOUCHED, DIFF_NO_INPLACE (diff.h) */
+static void check_diff(const char *from_sql, const char *to_sql, unsigned how,
 	const char *want)
 {
 	retort_schema *from = schema_of(from_sql), *to = schema_of(to_sql);
 
-	check_diff_of(from, to, NULL, rebuild_touched, want);
+	check_diff_of(from, to, NULL, how, want);
 	retort_schema_free(from);
 	retort_schema_free(to);
 }
@@ -123,28 +125,69 @@ static void test_in_place(void)
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);", 0, "t alter\n");
 	/* the same, when an ALTER TABLE did not do what was predicted */
 	check_diff("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT DEFAULT 3);", 1,
-		"t rebuild\n");
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT DEFAULT 3);",
+		DIFF_REBUILD_TOUCHED, "t rebuild\n");
 	/* an index alone changes nothing of its table */
 	check_diff("CREATE TABLE t (a); CREATE INDEX i ON t (a);",
 		"CREATE TABLE t (a); CREATE INDEX i ON t (a DESC);", 0, "t keep\n");
+}
+
+/* Constraints and defaults only: the definition is edited in place, or
+** rebuilt when asked (--rebuild) or when ALTER TABLE did not do what was
+** predicted. */
+static void test_edit_in_place(void)
+{
+	static const char *const to[] = {
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL);",      /* NOT NULL */
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT CHECK (a <> ''));", /* CHECK */
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT DEFAULT 'x');",   /* default */
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT REFERENCES t (id));",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(to) / sizeof(to[0]); i++) {
+		check_diff("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);", to[i], 0,
+			"t inplace\n");
+		check_diff("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);", to[i],
+			DIFF_NO_INPLACE, "t rebuild\n");
+		check_diff("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);", to[i],
+			DIFF_REBUILD_TOUCHED, "t rebuild\n");
+	}
+	/* one automatic index, the same in both texts */
+	check_diff("CREATE TABLE t (a TEXT UNIQUE, b INT);",
+		"CREATE TABLE t (a TEXT UNIQUE, b INT CHECK (b > 0));", 0, "t inplace\n");
+	check_diff("CREATE TABLE t (a TEXT PRIMARY KEY, b INT) WITHOUT ROWID;",
+		"CREATE TABLE t (a TEXT PRIMARY KEY, b INT NOT NULL) WITHOUT ROWID;", 0,
+		"t inplace\n");
+	/* two: SQLite numbers them by their place in the text, and a stored
+	** text may place them otherwise than retort writes them (the key of a
+	** WITHOUT ROWID table is one) */
+	check_diff("CREATE TABLE t (a TEXT UNIQUE, b INT PRIMARY KEY) WITHOUT ROWID;",
+		"CREATE TABLE t (a TEXT UNIQUE, b INT PRIMARY KEY CHECK (b > 0)) WITHOUT ROWID;",
+		0, "t rebuild\n");
+	check_diff("CREATE TABLE t (a TEXT UNIQUE, b INT, UNIQUE (b, a));",
+		"CREATE TABLE t (a TEXT UNIQUE, b INT DEFAULT 1, UNIQUE (b, a));", 0,
+		"t rebuild\n");
+	/* old rows read a default changed from one SQLite cannot store for them */
+	check_diff("CREATE TABLE t (a TEXT DEFAULT CURRENT_TIMESTAMP);",
+		"CREATE TABLE t (a TEXT DEFAULT 'x');", 0, "t rebuild\n");
+	check_diff("CREATE TABLE t (a TEXT DEFAULT 2.50);",
+		"CREATE TABLE t (a TEXT DEFAULT 'x');", 0, "t inplace\n");
 }
 
 static void test_rebuild(void)
 {
 	static const char *const to[] = {
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a INT);",               /* type */
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL);",      /* NOT NULL */
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT CHECK (a <> ''));", /* CHECK */
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT DEFAULT 'x');",   /* default */
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT UNIQUE);",        /* UNIQUE */
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE);",/* collation */
 		"CREATE TABLE t (a TEXT, id INTEGER PRIMARY KEY);",               /* order */
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT) STRICT;",
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT REFERENCES t (id));",
 		/* a column added that ADD COLUMN cannot add */
 		("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT NOT NULL DEFAULT 0 "
 			"CHECK (b >= 0), c UNIQUE);"),
+		/* a column made NOT NULL whose default fills its NULLs */
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT 'x');",
 	};
 	size_t i;
 
@@ -264,6 +307,7 @@ static const harness_case cases[] = {
 	HARNESS_CASE(test_same),
 	HARNESS_CASE(test_create_drop),
 	HARNESS_CASE(test_in_place),
+	HARNESS_CASE(test_edit_in_place),
 	HARNESS_CASE(test_rebuild),
 	HARNESS_CASE(test_renames),
 	HARNESS_CASE(test_bad_renames),

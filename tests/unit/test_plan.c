@@ -7,6 +7,7 @@
 */
 #include "harness.h"
 #include "buf.h"
+#include "diff.h"
 #include "plan.h"
 
 static retort_schema *schema_of(const char *sql)
@@ -51,8 +52,20 @@ static char *describe(const plan_dir *d)
 	return buf_detach(&b);
 }
 
+/* PRAGMA integrity_check finds nothing wrong in `db` */
+static void check_sound(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+		sqlite3_step(st) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+}
+
 /* `from_sql` with `rows`, upgraded by the plan's SQL: its schema equal to
-** `to`, and the rows' count kept in table `counted` (NULL: none). */
+** `to`, the database sound (integrity_check), and the rows' count kept in
+** table `counted` (NULL: none). */
 static void check_runs(const char *from_sql, const char *rows, const char *sql,
 	const retort_schema *to, const char *counted, long long want_rows)
 {
@@ -71,6 +84,7 @@ static void check_runs(const char *from_sql, const char *rows, const char *sql,
 	CHECK(got && retort_schema_differences(&differences, got, to, NULL) == 0);
 	CHECK_STR(differences ? differences : "(the same)", "(the same)");
 	free(differences);
+	check_sound(db);
 	if (counted) {
 		sqlite3_stmt *st = NULL;
 		count = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", counted);
@@ -92,7 +106,8 @@ typedef struct plan_case {
 	long long n_rows;
 } plan_case;
 
-static void check_plan(const plan_case *c)
+/* `how`: DIFF_NO_INPLACE or 0 (diff.h) */
+static void check_plan(const plan_case *c, unsigned how)
 {
 	static const rename_list none = { NULL, 0, 0 };
 	retort_schema *from = schema_of(c->from), *to = schema_of(c->to);
@@ -100,7 +115,7 @@ static void check_plan(const plan_case *c)
 	char *got;
 
 	memset(&d, 0, sizeof(d));
-	CHECK_INT(plan_build(&d, from, to, &none, 0, NULL), 0);
+	CHECK_INT(plan_build(&d, from, to, &none, how, NULL), 0);
 	got = describe(&d);
 	CHECK_STR(got, c->steps);
 	if (got && strcmp(got, c->steps) != 0) {
@@ -125,7 +140,7 @@ static void test_nothing(void)
 	static const plan_case c = { "CREATE TABLE t (a);", "CREATE TABLE t (\"a\");", "", "", "",
 		NULL, 0 };
 
-	check_plan(&c);
+	check_plan(&c, 0);
 }
 
 static void test_simple_steps(void)
@@ -169,7 +184,7 @@ static void test_simple_steps(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		check_plan(&cases[i]);
+		check_plan(&cases[i], 0);
 }
 
 static void test_rebuilds(void)
@@ -198,14 +213,127 @@ static void test_rebuilds(void)
 	};
 	size_t i;
 
+	/* rebuilt when asked, though the first could be made in place */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		check_plan(&cases[i]);
+		check_plan(&cases[i], DIFF_NO_INPLACE);
+}
+
+static void test_in_place(void)
+{
+	static const plan_case cases[] = {
+		{ "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL CHECK (a <> ''));",
+		  "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
+		  "INSERT INTO t VALUES (1, 'x'), (2, 'y');",
+		  "inplace_table t\n",
+		  "-- warning: changes table 't' in place: its definition is edited in "
+		  "sqlite_schema, no row is copied\n"
+		  "PRAGMA writable_schema = ON;\n"
+		  "UPDATE sqlite_schema SET sql = 'CREATE TABLE \"t\" (\n"
+		  "  \"id\" INTEGER PRIMARY KEY,\n"
+		  "  \"a\" TEXT\n"
+		  ")' WHERE type = 'table' AND name = 't' COLLATE NOCASE;\n"
+		  "CREATE VIEW \"_retort_cookie_t\" AS SELECT 1;\n"
+		  "DROP VIEW \"_retort_cookie_t\";\n"
+		  "PRAGMA writable_schema = RESET;\n", "t", 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_plan(&cases[i], 0);
+}
+
+/*
+** A default changed in place over rows older than the column (ALTER TABLE
+** ADD COLUMN): they keep exactly the value they read ('2.50' on TEXT, not
+** 2.5), and the indexes that read the column (plain, expression, partial)
+** are made again around the edit, theirs holding the old value (else the
+** UPDATE, answered from them, misses the old rows: integrity_check).
+*/
+static void test_in_place_old_rows(void)
+{
+	static const rename_list none = { NULL, 0, 0 };
+	static const char from_sql[] =
+		"CREATE TABLE t (id INTEGER PRIMARY KEY);"
+		"INSERT INTO t VALUES (1), (2);"
+		"ALTER TABLE t ADD COLUMN a TEXT DEFAULT 2.50;"
+		"CREATE INDEX t_a ON t (a);"
+		"CREATE INDEX t_lower ON t (lower(a));"
+		"CREATE INDEX t_some ON t (id) WHERE a > '1';"
+		"CREATE INDEX t_id ON t (id);"
+		"INSERT INTO t (id) VALUES (3);"
+		"INSERT INTO t VALUES (4, NULL);";
+	static const char to_sql[] =
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT DEFAULT 'new');"
+		"CREATE INDEX t_a ON t (a);"
+		"CREATE INDEX t_lower ON t (lower(a));"
+		"CREATE INDEX t_some ON t (id) WHERE a > '1';"
+		"CREATE INDEX t_id ON t (id);";
+	retort_schema *from = schema_of(from_sql), *to = schema_of(to_sql);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	plan_dir d;
+	char *got;
+
+	memset(&d, 0, sizeof(d));
+	CHECK_INT(plan_build(&d, from, to, &none, 0, NULL), 0);
+	got = describe(&d);
+	CHECK_STR(got, "drop_index t t_a\ndrop_index t t_lower\ndrop_index t t_some\n"
+		"inplace_table t\n"
+		"create_index t t_a\ncreate_index t t_lower\ncreate_index t t_some\n");
+	free(got);
+	CHECK_STR(d.sql, "DROP INDEX \"t_a\";\n"
+		"DROP INDEX \"t_lower\";\n"
+		"DROP INDEX \"t_some\";\n"
+		"-- warning: changes table 't' in place: its definition is edited in "
+		"sqlite_schema, no row is copied (rows older than a column whose default "
+		"changes keep the value they read)\n"
+		"PRAGMA writable_schema = ON;\n"
+		"UPDATE sqlite_schema SET sql = 'CREATE TABLE \"t\" (\n"
+		"  \"id\" INTEGER PRIMARY KEY,\n"
+		"  \"a\" TEXT DEFAULT X''0072657461727420686173206e6f2076616c756500''\n"
+		")' WHERE type = 'table' AND name = 't' COLLATE NOCASE;\n"
+		"PRAGMA writable_schema = RESET;\n"
+		"UPDATE \"t\" SET \"a\" = CASE WHEN \"a\" IS "
+		"X'0072657461727420686173206e6f2076616c756500' THEN '2.50' ELSE \"a\" END "
+		"WHERE \"a\" IS X'0072657461727420686173206e6f2076616c756500';\n"
+		"PRAGMA writable_schema = ON;\n"
+		"UPDATE sqlite_schema SET sql = 'CREATE TABLE \"t\" (\n"
+		"  \"id\" INTEGER PRIMARY KEY,\n"
+		"  \"a\" TEXT DEFAULT ''new''\n"
+		")' WHERE type = 'table' AND name = 't' COLLATE NOCASE;\n"
+		"CREATE VIEW \"_retort_cookie_t\" AS SELECT 1;\n"
+		"DROP VIEW \"_retort_cookie_t\";\n"
+		"PRAGMA writable_schema = RESET;\n"
+		"CREATE INDEX \"t_a\" ON \"t\" (\"a\");\n"
+		"CREATE INDEX \"t_lower\" ON \"t\" (lower(a));\n"
+		"CREATE INDEX \"t_some\" ON \"t\" (\"id\") WHERE a > '1';\n");
+	CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, from_sql, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, d.sql ? d.sql : "", NULL, NULL, NULL), SQLITE_OK);
+	check_sound(db);
+	CHECK(sqlite3_prepare_v2(db, "SELECT group_concat(quote(a), ' ') FROM "
+		"(SELECT a FROM t ORDER BY id)", -1, &st, NULL) == SQLITE_OK &&
+		sqlite3_step(st) == SQLITE_ROW);
+	/* row 3, inserted after the column, stored what INSERT made of 2.50 */
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "'2.50' '2.50' '2.5' NULL");
+	sqlite3_finalize(st);
+	/* a row written now reads the new default */
+	CHECK_INT(sqlite3_exec(db, "INSERT INTO t (id) VALUES (5)", NULL, NULL, NULL), SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE a = 'new' AND id = 5 AND "
+		"+id IN (SELECT id FROM t INDEXED BY t_a WHERE a = 'new')", -1, &st, NULL) ==
+		SQLITE_OK && sqlite3_step(st) == SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	plan_dir_release(&d);
+	retort_schema_free(from);
+	retort_schema_free(to);
 }
 
 /* The upgrade from `from_sql` to `to_sql` over `rows` stops in SQLite with
 ** `code` and `message`: what the step's risk warned of. */
 static void check_refused(const char *from_sql, const char *to_sql, const char *rows,
-	int code, const char *message)
+	unsigned how, int code, const char *message)
 {
 	static const rename_list none = { NULL, 0, 0 };
 	retort_schema *from = schema_of(from_sql), *to = schema_of(to_sql);
@@ -214,7 +342,7 @@ static void check_refused(const char *from_sql, const char *to_sql, const char *
 	char *err = NULL;
 
 	memset(&d, 0, sizeof(d));
-	CHECK_INT(plan_build(&d, from, to, &none, 0, NULL), 0);
+	CHECK_INT(plan_build(&d, from, to, &none, how, NULL), 0);
 	CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, from_sql, NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
@@ -231,15 +359,19 @@ static void test_refused(void)
 {
 	check_refused("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL);",
-		"INSERT INTO t VALUES (1, NULL);", SQLITE_CONSTRAINT,
+		"INSERT INTO t VALUES (1, NULL);", DIFF_NO_INPLACE, SQLITE_CONSTRAINT,
 		"NOT NULL constraint failed: _retort_new_t.a");
 	check_refused("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
+		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL);",
+		"INSERT INTO t VALUES (1, NULL);", 0, SQLITE_CONSTRAINT,
+		"CHECK constraint failed: t.a holds NULL in a row, and becomes NOT NULL");
+	check_refused("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT NOT NULL);",
-		"INSERT INTO t VALUES (1, 'x');", SQLITE_ERROR,
+		"INSERT INTO t VALUES (1, 'x');", 0, SQLITE_ERROR,
 		"Cannot add a NOT NULL column with default value NULL");
 	check_refused("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT UNIQUE);",
-		"INSERT INTO t VALUES (1, 'x'), (2, 'x');", SQLITE_CONSTRAINT,
+		"INSERT INTO t VALUES (1, 'x'), (2, 'x');", 0, SQLITE_CONSTRAINT,
 		"UNIQUE constraint failed: _retort_new_t.a");
 }
 
@@ -247,6 +379,8 @@ static const harness_case cases[] = {
 	HARNESS_CASE(test_nothing),
 	HARNESS_CASE(test_simple_steps),
 	HARNESS_CASE(test_rebuilds),
+	HARNESS_CASE(test_in_place),
+	HARNESS_CASE(test_in_place_old_rows),
 	HARNESS_CASE(test_refused),
 };
 
