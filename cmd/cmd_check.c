@@ -23,16 +23,16 @@ static void found(findings *f, const char *kind, const retort_revision *rev, con
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&f->text, fmt, ap);
+	retort_buf_vprintf(&f->text, fmt, ap);
 	va_end(ap);
-	buf_puts(&f->json, f->n++ ? ",\n  {\"kind\": " : "\n  {\"kind\": ");
-	buf_json_string(&f->json, kind);
-	buf_puts(&f->json, ", \"revision\": ");
-	buf_json_string(&f->json, rev ? retort_revision_id(rev) : NULL);
-	buf_puts(&f->json, ", \"message\": ");
-	buf_json_string(&f->json, f->text.ptr + start);
-	buf_putc(&f->json, '}');
-	buf_putc(&f->text, '\n');
+	retort_buf_puts(&f->json, f->n++ ? ",\n  {\"kind\": " : "\n  {\"kind\": ");
+	retort_buf_json_string(&f->json, kind);
+	retort_buf_puts(&f->json, ", \"revision\": ");
+	retort_buf_json_string(&f->json, rev ? retort_revision_id(rev) : NULL);
+	retort_buf_puts(&f->json, ", \"message\": ");
+	retort_buf_json_string(&f->json, f->text.ptr + start);
+	retort_buf_putc(&f->json, '}');
+	retort_buf_putc(&f->text, '\n');
 }
 
 static int no_operands(const cli *c, const char *command, int argc)
@@ -50,10 +50,10 @@ static void check_heads(findings *f, const retort_revisions *revs)
 	if (n < 2)
 		return;
 	for (i = 0; i < n; i++)
-		buf_printf(&list, "%s%s", i ? ", " : "", retort_revision_id(retort_revisions_head(revs, i)));
+		retort_buf_printf(&list, "%s%s", i ? ", " : "", retort_revision_id(retort_revisions_head(revs, i)));
 	found(f, "several_heads", NULL, "the revisions have %zu heads (%s): merge them with "
 		"'retort merge -m MSG heads'", n, list.ptr);
-	buf_release(&list);
+	retort_buf_release(&list);
 }
 
 static int check_models(const cli *c, findings *f, const retort_revisions *revs)
@@ -191,17 +191,17 @@ int cmd_check(cli *c, int argc, char **argv)
 	if (rc)
 		goto done;
 	if (c->json)
-		buf_printf(&out, "{\"ok\": %s, \"problems\": [%s%s]}", f.n ? "false" : "true",
+		retort_buf_printf(&out, "{\"ok\": %s, \"problems\": [%s%s]}", f.n ? "false" : "true",
 			f.json.ptr, f.n ? "\n" : "");
 	else
-		buf_puts(&out, f.n ? f.text.ptr : "ok\n");
+		retort_buf_puts(&out, f.n ? f.text.ptr : "ok\n");
 	rc = cli_write_buf(c, &out);
 	if (!rc && f.n)
 		rc = EXIT_DIFFERENT;
 done:
-	buf_release(&out);
-	buf_release(&f.text);
-	buf_release(&f.json);
+	retort_buf_release(&out);
+	retort_buf_release(&f.text);
+	retort_buf_release(&f.json);
 	retort_db_free(db);
 	retort_revisions_free(revs);
 	return rc;
@@ -227,23 +227,23 @@ int cmd_verify(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (c->json) {
-		buf_printf(&out, "{\"ok\": %s, \"revisions\": %zu, \"failed\": ", code ? "false" : "true",
+		retort_buf_printf(&out, "{\"ok\": %s, \"revisions\": %zu, \"failed\": ", code ? "false" : "true",
 			retort_revisions_count(revs));
-		buf_json_string(&out, failed && code ? retort_revision_id(failed) : NULL);
-		buf_puts(&out, ", \"message\": ");
-		buf_json_string(&out, code ? err->message : NULL);
-		buf_putc(&out, '}');
+		retort_buf_json_string(&out, failed && code ? retort_revision_id(failed) : NULL);
+		retort_buf_puts(&out, ", \"message\": ");
+		retort_buf_json_string(&out, code ? err->message : NULL);
+		retort_buf_putc(&out, '}');
 	} else if (code) {
-		buf_printf(&out, "%s\n", err->message);
+		retort_buf_printf(&out, "%s\n", err->message);
 	} else {
-		buf_printf(&out, "ok: %zu revision%s upgrade, downgrade and upgrade again cleanly\n",
+		retort_buf_printf(&out, "ok: %zu revision%s upgrade, downgrade and upgrade again cleanly\n",
 			retort_revisions_count(revs), retort_revisions_count(revs) == 1 ? "" : "s");
 	}
 	rc = cli_write_buf(c, &out);
 	if (!rc && code)
 		rc = EXIT_DIFFERENT;
 done:
-	buf_release(&out);
+	retort_buf_release(&out);
 	retort_revisions_free(revs);
 	retort_error_free(err);
 	return rc;
@@ -307,9 +307,9 @@ static void put_status_list(retort_buf *b, const char *title, const retort_revis
 {
 	size_t i;
 
-	buf_printf(b, "%s:%s\n", title, n ? "" : " none");
+	retort_buf_printf(b, "%s:%s\n", title, n ? "" : " none");
 	for (i = 0; i < n; i++)
-		buf_printf(b, "  %s %s\n", retort_revision_id(revs[i]), retort_revision_message(revs[i]));
+		retort_buf_printf(b, "  %s %s\n", retort_revision_id(revs[i]), retort_revision_message(revs[i]));
 }
 
 static void put_status(const cli *c, retort_buf *b, const retort_revisions *revs,
@@ -320,33 +320,33 @@ static void put_status(const cli *c, retort_buf *b, const retort_revisions *revs
 		"revisions that are not all the heads" : s->drift;
 
 	if (c->json) {
-		buf_puts(b, "{\"database\": ");
-		buf_json_string(b, s->path);
-		buf_puts(b, ", \"current\": ");
+		retort_buf_puts(b, "{\"database\": ");
+		retort_buf_json_string(b, s->path);
+		retort_buf_puts(b, ", \"current\": ");
 		cli_json_ids(b, s->current, s->n_current);
-		buf_puts(b, ", \"heads\": [");
+		retort_buf_puts(b, ", \"heads\": [");
 		for (i = 0; i < n_heads; i++) {
 			if (i)
-				buf_puts(b, ", ");
-			buf_json_string(b, retort_revision_id(retort_revisions_head(revs, i)));
+				retort_buf_puts(b, ", ");
+			retort_buf_json_string(b, retort_revision_id(retort_revisions_head(revs, i)));
 		}
-		buf_puts(b, "], \"pending\": ");
+		retort_buf_puts(b, "], \"pending\": ");
 		cli_json_ids(b, s->pending, s->n_pending);
-		buf_puts(b, ", \"changed\": ");
+		retort_buf_puts(b, ", \"changed\": ");
 		cli_json_ids(b, s->changed, s->n_changed);
-		buf_puts(b, ", \"drift\": ");
-		buf_json_string(b, drift);
-		buf_printf(b, ", \"up_to_date\": %s}", ok ? "true" : "false");
+		retort_buf_puts(b, ", \"drift\": ");
+		retort_buf_json_string(b, drift);
+		retort_buf_printf(b, ", \"up_to_date\": %s}", ok ? "true" : "false");
 		return;
 	}
-	buf_printf(b, "database: %s%s\n", s->path ? s->path : "(none)",
+	retort_buf_printf(b, "database: %s%s\n", s->path ? s->path : "(none)",
 		!s->exists ? " (does not exist yet: at base)" : s->n_current ? "" : " (at base)");
 	if (s->n_current)
 		put_status_list(b, "current", s->current, s->n_current);
 	put_status_list(b, "pending", s->pending, s->n_pending);
 	put_status_list(b, "changed since applied", s->changed, s->n_changed);
-	buf_printf(b, "drift: %s\n", drift ? drift : "none");
-	buf_puts(b, ok ? "up to date\n" : "");
+	retort_buf_printf(b, "drift: %s\n", drift ? drift : "none");
+	retort_buf_puts(b, ok ? "up to date\n" : "");
 }
 
 int cmd_status(cli *c, int argc, char **argv)
@@ -386,7 +386,7 @@ int cmd_status(cli *c, int argc, char **argv)
 	if (!rc && !ok)
 		rc = EXIT_DIFFERENT;
 done:
-	buf_release(&out);
+	retort_buf_release(&out);
 	free(s.path);
 	free(s.current);
 	free(s.pending);

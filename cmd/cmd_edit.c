@@ -58,8 +58,8 @@ static int run_editor(const cli *c, const char *editor, const retort_revision *c
 	int rc = 0, status = 0, spawn_err;
 	size_t i;
 
-	buf_printf(&script, "%s \"$@\"", editor);
-	if (!argv || buf_oom(&script)) {
+	retort_buf_printf(&script, "%s \"$@\"", editor);
+	if (!argv || retort_buf_oom(&script)) {
 		rc = cli_error(c, NULL);
 		goto done;
 	}
@@ -107,7 +107,7 @@ static int run_editor(const cli *c, const char *editor, const retort_revision *c
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 done:
-	buf_release(&script);
+	retort_buf_release(&script);
 	free(argv);
 	return rc;
 }
@@ -145,12 +145,12 @@ int cmd_edit(cli *c, int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		paths[i] = retort_revision_path(found[i]);
-	buf_puts(&out, "{\"edited\": ");
+	retort_buf_puts(&out, "{\"edited\": ");
 	cli_json_strings(&out, paths, n);
-	buf_putc(&out, '}');
+	retort_buf_putc(&out, '}');
 	rc = cli_write_buf(c, &out);
 done:
-	buf_release(&out);
+	retort_buf_release(&out);
 	free(paths);
 	free(found);
 	retort_revisions_free(edited);

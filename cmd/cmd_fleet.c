@@ -107,13 +107,13 @@ static int push_name(const cli *c, fleet_list *l, const char *name, size_t len)
 static int read_list(const cli *c, const char *file, fleet_list *l)
 {
 	retort_error *err = NULL;
-	char *text = NULL, *path = path_join(l->base_dir ? l->base_dir : ".", file), *p;
+	char *text = NULL, *path = retort_path_join(l->base_dir ? l->base_dir : ".", file), *p;
 	size_t len = 0;
 	int rc;
 
 	if (!path)
 		return cli_error(c, NULL);
-	rc = read_text_file(path, &text, &len, &err);
+	rc = retort_read_text_file(path, &text, &len, &err);
 	if (rc)
 		rc = cli_error(c, err);
 	for (p = text; !rc && p && *p;) {
@@ -142,7 +142,7 @@ static int expand(const cli *c, const char *pattern, fleet_list *l)
 	l->base_dir = cli_opt(c, "each") ? NULL : retort_config_dir(c->cfg);
 	if (pattern[0] == '@')
 		return read_list(c, pattern + 1, l);
-	joined = path_join(l->base_dir ? l->base_dir : ".", pattern);
+	joined = retort_path_join(l->base_dir ? l->base_dir : ".", pattern);
 	if (!joined)
 		return cli_error(c, NULL);
 	rc = glob(joined, 0, NULL, &l->g);
@@ -172,9 +172,9 @@ static void list_free(fleet_list *l)
 static void put_seconds(retort_buf *b, double seconds)
 {
 	if (seconds < 10)
-		buf_printf(b, "%.0f ms", seconds * 1000);
+		retort_buf_printf(b, "%.0f ms", seconds * 1000);
 	else
-		buf_printf(b, "%.1f s", seconds);
+		retort_buf_printf(b, "%.1f s", seconds);
 }
 
 static int result_exit(const retort_fleet_result *r)
@@ -211,31 +211,31 @@ static int worse(int a, int b)
 /* One database's line: "NAME: FROM -> TO (TIME)", or its failure. */
 static void put_line(retort_buf *b, const fleet_told *t, const retort_fleet_result *r)
 {
-	buf_printf(b, "%s: ", r->database);
+	retort_buf_printf(b, "%s: ", r->database);
 	switch (r->status) {
 	case RETORT_FLEET_DONE:
 		if (r->before_known)
 			cli_put_ids(b, r->before, r->n_before);
 		else
-			buf_putc(b, '?');
-		buf_puts(b, " -> ");
+			retort_buf_putc(b, '?');
+		retort_buf_puts(b, " -> ");
 		cli_put_ids(b, r->after, r->n_after);
-		buf_puts(b, " (");
+		retort_buf_puts(b, " (");
 		put_seconds(b, r->seconds);
-		buf_putc(b, ')');
+		retort_buf_putc(b, ')');
 		break;
 	case RETORT_FLEET_AT_TARGET:
-		buf_puts(b, "at ");
+		retort_buf_puts(b, "at ");
 		cli_put_ids(b, r->after, r->n_after);
-		buf_puts(b, " already");
+		retort_buf_puts(b, " already");
 		break;
 	case RETORT_FLEET_FAILED:
-		buf_printf(b, "failed (exit %d): ", result_exit(r));
+		retort_buf_printf(b, "failed (exit %d): ", result_exit(r));
 		if (r->error && r->error->path && r->error->line > 0)
-			buf_printf(b, "%s:%d: ", r->error->path, r->error->line);
-		buf_puts(b, r->error ? r->error->message : "out of memory");
+			retort_buf_printf(b, "%s:%d: ", r->error->path, r->error->line);
+		retort_buf_puts(b, r->error ? r->error->message : "out of memory");
 		if (r->before_known || r->after_known) {
-			buf_puts(b, "; it is at ");
+			retort_buf_puts(b, "; it is at ");
 			if (r->after_known)
 				cli_put_ids(b, r->after, r->n_after);
 			else
@@ -244,14 +244,14 @@ static void put_line(retort_buf *b, const fleet_told *t, const retort_fleet_resu
 		break;
 	case RETORT_FLEET_SKIPPED:
 		if (t->max_failures && !cli_caught_signal())
-			buf_printf(b, "skipped (--max-failures %zu reached): not touched",
+			retort_buf_printf(b, "skipped (--max-failures %zu reached): not touched",
 				t->max_failures);
 		else
-			buf_puts(b, "skipped (interrupted): not touched");
+			retort_buf_puts(b, "skipped (interrupted): not touched");
 		break;
 	}
 	if (r->recovered)
-		buf_puts(b, " (a hot journal, left by a process stopped mid-write, was rolled back "
+		retort_buf_puts(b, " (a hot journal, left by a process stopped mid-write, was rolled back "
 			"first)");
 }
 
@@ -275,9 +275,9 @@ static void on_result(void *ctx, size_t index, const retort_fleet_result *r)
 	if (!t->reading && (r->status == RETORT_FLEET_FAILED ||
 	    r->status == RETORT_FLEET_SKIPPED || !t->c->quiet)) {
 		put_line(&line, t, r);
-		cli_stderr(0, "%s", buf_oom(&line) ? "out of memory" : line.ptr);
+		cli_stderr(0, "%s", retort_buf_oom(&line) ? "out of memory" : line.ptr);
 	}
-	buf_release(&line);
+	retort_buf_release(&line);
 	if (t->c->progress && !t->c->quiet && t->done < t->n) {
 		width = cli_stderr(1, "retort: %s: %zu of %zu databases", t->verb, t->done, t->n);
 		fflush(stderr);
@@ -304,7 +304,7 @@ static void put_json_ids(retort_buf *b, int known, char **ids, size_t n)
 	if (known)
 		cli_json_strings(b, (const char *const *)ids, n);
 	else
-		buf_puts(b, "null");
+		retort_buf_puts(b, "null");
 }
 
 static int row_exit(const retort_fleet_result *r, const cli_findings *found)
@@ -315,25 +315,25 @@ static int row_exit(const retort_fleet_result *r, const cli_findings *found)
 
 static void put_json_row(retort_buf *b, const retort_fleet_result *r, const cli_findings *found)
 {
-	buf_puts(b, "{\"database\": ");
-	buf_json_string(b, r->database);
-	buf_puts(b, ", \"path\": ");
-	buf_json_string(b, r->path);
-	buf_printf(b, ", \"status\": \"%s\", \"exit_code\": %d, \"error\": ", status_word(r),
+	retort_buf_puts(b, "{\"database\": ");
+	retort_buf_json_string(b, r->database);
+	retort_buf_puts(b, ", \"path\": ");
+	retort_buf_json_string(b, r->path);
+	retort_buf_printf(b, ", \"status\": \"%s\", \"exit_code\": %d, \"error\": ", status_word(r),
 		row_exit(r, found));
 	if (r->status == RETORT_FLEET_FAILED)
 		cli_json_error(b, r->error);
 	else
-		buf_puts(b, "null");
-	buf_puts(b, ", \"before\": ");
+		retort_buf_puts(b, "null");
+	retort_buf_puts(b, ", \"before\": ");
 	put_json_ids(b, r->before_known, r->before, r->n_before);
-	buf_puts(b, ", \"after\": ");
+	retort_buf_puts(b, ", \"after\": ");
 	put_json_ids(b, r->after_known, r->after, r->n_after);
-	buf_printf(b, ", \"steps\": %zu, \"recovered\": %s, \"seconds\": %.3f", r->steps,
+	retort_buf_printf(b, ", \"steps\": %zu, \"recovered\": %s, \"seconds\": %.3f", r->steps,
 		r->recovered ? "true" : "false", r->seconds);
 	if (found)
-		buf_printf(b, ", \"problems\": [%s]", found->n ? found->json.ptr : "");
-	buf_putc(b, '}');
+		retort_buf_printf(b, ", \"problems\": [%s]", found->n ? found->json.ptr : "");
+	retort_buf_putc(b, '}');
 }
 
 typedef struct fleet_sum {
@@ -363,16 +363,16 @@ static void put_json_fleet(retort_buf *b, const char *verb, const char *target,
 {
 	size_t i;
 
-	buf_puts(b, "{\"command\": ");
-	buf_json_string(b, verb);
-	buf_puts(b, ", \"target\": ");
-	buf_json_string(b, target);
-	buf_puts(b, ", \"databases\": [");
+	retort_buf_puts(b, "{\"command\": ");
+	retort_buf_json_string(b, verb);
+	retort_buf_puts(b, ", \"target\": ");
+	retort_buf_json_string(b, target);
+	retort_buf_puts(b, ", \"databases\": [");
 	for (i = 0; i < n; i++) {
-		buf_puts(b, i ? ",\n  " : "\n  ");
+		retort_buf_puts(b, i ? ",\n  " : "\n  ");
 		put_json_row(b, &res[i], found ? &found[i] : NULL);
 	}
-	buf_printf(b, "], \"summary\": {\"databases\": %zu, \"succeeded\": %zu, \"changed\": %zu, "
+	retort_buf_printf(b, "], \"summary\": {\"databases\": %zu, \"succeeded\": %zu, \"changed\": %zu, "
 		"\"at_target\": %zu, \"failed\": %zu, \"skipped\": %zu, \"seconds\": %.3f, "
 		"\"exit_code\": %d}", n, s->done + s->at_target, s->done, s->at_target, s->failed,
 		s->skipped, seconds, s->rc);
@@ -414,8 +414,8 @@ static int run_fleet(const cli *c, const char *pattern, retort_fleet_options *o,
 	if (!rc && t->check && !(t->found = calloc(t->n, sizeof(*t->found))))
 		rc = cli_error(c, NULL);
 	for (i = 0; !rc && t->check && i < t->n; i++) {
-		buf_init(&t->found[i].text);
-		buf_init(&t->found[i].json);
+		retort_buf_init(&t->found[i].text);
+		retort_buf_init(&t->found[i].json);
 	}
 	if (rc)
 		goto done;
@@ -473,22 +473,22 @@ int cli_fleet_migrate(const cli *c, const char *pattern, const char *verb,
 	if (cli_caught_signal())
 		s.rc = 128 + cli_caught_signal();
 	if (!c->quiet) {
-		buf_printf(&out, "%s of %zu database%s: %zu succeeded (%zu changed, %zu already at "
+		retort_buf_printf(&out, "%s of %zu database%s: %zu succeeded (%zu changed, %zu already at "
 			"the target), %zu failed, %zu skipped, in ", verb, n, n == 1 ? "" : "s",
 			s.done + s.at_target, s.done, s.at_target, s.failed, s.skipped);
 		put_seconds(&out, seconds);
-		cli_note(c, "%s", buf_oom(&out) ? "out of memory" : out.ptr);
-		buf_release(&out);
+		cli_note(c, "%s", retort_buf_oom(&out) ? "out of memory" : out.ptr);
+		retort_buf_release(&out);
 	}
 	rc = s.rc;
 	if (c->json) {
 		put_json_fleet(&out, verb, target, res, n, &s, seconds, NULL);
-		buf_putc(&out, '}');
+		retort_buf_putc(&out, '}');
 		if (cli_write_buf(c, &out))
 			rc = EXIT_DATABASE;
 	}
 done:
-	buf_release(&out);
+	retort_buf_release(&out);
 	retort_fleet_results_free(res, n);
 	retort_revisions_free(revs);
 	return rc;
@@ -559,40 +559,40 @@ static void put_group(const cli *c, retort_buf *text, retort_buf *json, int stat
 	size_t i, count = to - from;
 
 	if (failed)
-		buf_printf(text, "failed: %zu database%s\n", count, count == 1 ? "" : "s");
+		retort_buf_printf(text, "failed: %zu database%s\n", count, count == 1 ? "" : "s");
 	else
-		buf_printf(text, "%s%s: %zu database%s", keys[from].key, head ? " (head)" : "",
+		retort_buf_printf(text, "%s%s: %zu database%s", keys[from].key, head ? " (head)" : "",
 			count, count == 1 ? "" : "s");
 	if (!failed && status && n_pending > 0)
-		buf_printf(text, ", %ld revision%s pending", n_pending, n_pending == 1 ? "" : "s");
+		retort_buf_printf(text, ", %ld revision%s pending", n_pending, n_pending == 1 ? "" : "s");
 	else if (!failed && n_pending < 0)
-		buf_puts(text, ", at a revision the folder does not have");
+		retort_buf_puts(text, ", at a revision the folder does not have");
 	/* as for one database, that is exit 2 */
 	*unknown |= !failed && n_pending < 0;
 	if (!failed)
-		buf_putc(text, '\n');
+		retort_buf_putc(text, '\n');
 	for (i = from; i < to && (failed || !head || c->verbose); i++) {
 		const retort_fleet_result *r = &res[keys[i].index];
-		buf_printf(text, "  %s", r->database);
+		retort_buf_printf(text, "  %s", r->database);
 		if (failed)
-			buf_printf(text, ": %s", r->error ? r->error->message : "out of memory");
-		buf_putc(text, '\n');
+			retort_buf_printf(text, ": %s", r->error ? r->error->message : "out of memory");
+		retort_buf_putc(text, '\n');
 	}
-	buf_puts(json, (*groups)++ ? ", {\"revisions\": " : "{\"revisions\": ");
+	retort_buf_puts(json, (*groups)++ ? ", {\"revisions\": " : "{\"revisions\": ");
 	put_json_ids(json, !failed, first->after, first->n_after);
-	buf_printf(json, ", \"head\": %s, \"pending\": ", head ? "true" : "false");
+	retort_buf_printf(json, ", \"head\": %s, \"pending\": ", head ? "true" : "false");
 	if (n_pending >= 0)
-		buf_printf(json, "%ld", n_pending);
+		retort_buf_printf(json, "%ld", n_pending);
 	else
-		buf_puts(json, "null");
-	buf_printf(json, ", \"failed\": %s, \"count\": %zu, \"databases\": [",
+		retort_buf_puts(json, "null");
+	retort_buf_printf(json, ", \"failed\": %s, \"count\": %zu, \"databases\": [",
 		failed ? "true" : "false", count);
 	for (i = from; i < to; i++) {
 		if (i > from)
-			buf_puts(json, ", ");
-		buf_json_string(json, res[keys[i].index].database);
+			retort_buf_puts(json, ", ");
+		retort_buf_json_string(json, res[keys[i].index].database);
 	}
-	buf_puts(json, "]}");
+	retort_buf_puts(json, "]}");
 }
 
 /* Head first, then the other revisions by id, then base, the failed last. */
@@ -619,11 +619,11 @@ static int put_groups(const cli *c, int status, const retort_revisions *revs,
 	for (i = 0; i < n && !rc; i++) {
 		rank = group_rank(revs, &res[i]);
 		*behind |= rank == 1 || rank == 2;
-		buf_printf(&key, "%d", rank);
+		retort_buf_printf(&key, "%d", rank);
 		if (rank != 3)
 			cli_put_ids(&key, res[i].after, res[i].n_after);
 		keys[i].index = i;
-		keys[i].key = buf_detach(&key);
+		keys[i].key = retort_buf_detach(&key);
 		if (!keys[i].key)
 			rc = cli_error(c, NULL);
 	}
@@ -641,7 +641,7 @@ static int put_groups(const cli *c, int status, const retort_revisions *revs,
 	for (i = 0; i < n; i++)
 		free(keys[i].key);
 	free(keys);
-	buf_release(&key);
+	retort_buf_release(&key);
 	return rc;
 }
 
@@ -672,16 +672,16 @@ int cli_fleet_current(const cli *c, const char *pattern, int status)
 	rc = worse(rc, unknown ? EXIT_BAD_INPUT : EXIT_OK);
 	if (c->json) {
 		put_json_fleet(&out, verb, NULL, res, n, &s, seconds, NULL);
-		buf_printf(&out, ", \"groups\": [%s], \"exit_code\": %d}", json.ptr, rc);
+		retort_buf_printf(&out, ", \"groups\": [%s], \"exit_code\": %d}", json.ptr, rc);
 	} else {
-		buf_put(&out, text.ptr, text.len);
+		retort_buf_put(&out, text.ptr, text.len);
 	}
 	if (cli_write_buf(c, &out))
 		rc = EXIT_DATABASE;
 done:
-	buf_release(&text);
-	buf_release(&json);
-	buf_release(&out);
+	retort_buf_release(&text);
+	retort_buf_release(&json);
+	retort_buf_release(&out);
 	retort_fleet_results_free(res, n);
 	retort_revisions_free(revs);
 	return rc;
@@ -720,7 +720,7 @@ int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
 		goto done;
 	s = summarise(res, n);
 	if (global->n)
-		buf_puts(&out, global->text.ptr);
+		retort_buf_puts(&out, global->text.ptr);
 	for (i = 0; i < n; i++) {
 		cli_findings *f = &t.found[i];
 		char *nl;
@@ -729,33 +729,33 @@ int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
 		s.rc = worse(s.rc, row_exit(&res[i], f));
 		if (res[i].status == RETORT_FLEET_FAILED || res[i].status == RETORT_FLEET_SKIPPED) {
 			put_line(&line, &t, &res[i]);
-			buf_printf(&out, "%s\n", line.ptr);
-			buf_truncate(&line, 0);
+			retort_buf_printf(&out, "%s\n", line.ptr);
+			retort_buf_truncate(&line, 0);
 			continue;
 		}
-		buf_printf(&out, "%s: ", res[i].database);
+		retort_buf_printf(&out, "%s: ", res[i].database);
 		if (!f->n) {
-			buf_puts(&out, "ok, at ");
+			retort_buf_puts(&out, "ok, at ");
 			cli_put_ids(&out, res[i].after, res[i].n_after);
 		}
 		/* its problems on its one line */
 		for (nl = f->text.ptr; f->n && nl && *nl;) {
 			size_t len = strcspn(nl, "\n");
-			buf_put(&out, nl, len);
+			retort_buf_put(&out, nl, len);
 			nl += len + (nl[len] == '\n');
 			if (*nl)
-				buf_puts(&out, "; ");
+				retort_buf_puts(&out, "; ");
 		}
-		buf_putc(&out, '\n');
+		retort_buf_putc(&out, '\n');
 	}
-	buf_printf(&out, "check of %zu database%s: %zu ok, %zu with problems, %zu failed, "
+	retort_buf_printf(&out, "check of %zu database%s: %zu ok, %zu with problems, %zu failed, "
 		"%zu skipped%s\n", n, n == 1 ? "" : "s", s.done - with_problems, with_problems,
 		s.failed, s.skipped, global->n ? " (and the problems above, for all of them)" : "");
 	rc = worse(s.rc, global->n ? EXIT_DIFFERENT : EXIT_OK);
 	if (c->json) {
-		buf_truncate(&out, 0);
+		retort_buf_truncate(&out, 0);
 		put_json_fleet(&out, "check", NULL, res, n, &s, seconds, t.found);
-		buf_printf(&out, ", \"problems\": [%s%s], \"ok\": %s, \"exit_code\": %d}",
+		retort_buf_printf(&out, ", \"problems\": [%s%s], \"ok\": %s, \"exit_code\": %d}",
 			global->n ? global->json.ptr : "", global->n ? "\n" : "",
 			rc == EXIT_OK ? "true" : "false", rc);
 	}
@@ -763,12 +763,12 @@ int cli_fleet_check(const cli *c, const char *pattern, retort_revisions *revs,
 		rc = EXIT_DATABASE;
 done:
 	for (i = 0; t.found && i < t.n; i++) {
-		buf_release(&t.found[i].text);
-		buf_release(&t.found[i].json);
+		retort_buf_release(&t.found[i].text);
+		retort_buf_release(&t.found[i].json);
 	}
 	free(t.found);
-	buf_release(&out);
-	buf_release(&line);
+	retort_buf_release(&out);
+	retort_buf_release(&line);
 	retort_fleet_results_free(res, n);
 	return rc;
 }
@@ -793,7 +793,7 @@ int cli_fleet_tally(const cli *c, const char *pattern, retort_revisions *revs,
 	if (rc)
 		goto done;
 	*code = summarise(res, n).rc;
-	buf_puts(json, "\"failed\": [");
+	retort_buf_puts(json, "\"failed\": [");
 	for (i = 0; i < n; i++) {
 		const retort_fleet_result *r = &res[i];
 		const retort_revision *at;
@@ -811,30 +811,30 @@ int cli_fleet_tally(const cli *c, const char *pattern, retort_revisions *revs,
 		at_base += r->status != RETORT_FLEET_FAILED && r->n_after == 0;
 		if (r->status != RETORT_FLEET_FAILED && !missing)
 			continue;
-		buf_truncate(&msg, 0);
+		retort_buf_truncate(&msg, 0);
 		if (missing)
-			buf_printf(&msg, "the database is at revision %s, which the folder does not "
+			retort_buf_printf(&msg, "the database is at revision %s, which the folder does not "
 				"have", missing);
 		unknown.message = msg.ptr;
 		*code = worse(*code, missing ? EXIT_BAD_INPUT : result_exit(r));
-		buf_printf(&lines, "  %s: %s\n", r->database, missing ? msg.ptr :
+		retort_buf_printf(&lines, "  %s: %s\n", r->database, missing ? msg.ptr :
 			r->error ? r->error->message : "out of memory");
-		buf_puts(json, failed++ ? ", {\"database\": " : "{\"database\": ");
-		buf_json_string(json, r->database);
-		buf_printf(json, ", \"exit_code\": %d, \"error\": ",
+		retort_buf_puts(json, failed++ ? ", {\"database\": " : "{\"database\": ");
+		retort_buf_json_string(json, r->database);
+		retort_buf_printf(json, ", \"exit_code\": %d, \"error\": ",
 			missing ? EXIT_BAD_INPUT : result_exit(r));
 		cli_json_error(json, missing ? &unknown : r->error);
-		buf_putc(json, '}');
+		retort_buf_putc(json, '}');
 	}
-	buf_printf(json, "], \"at_base\": %zu, \"databases\": %zu", at_base, n);
+	retort_buf_printf(json, "], \"at_base\": %zu, \"databases\": %zu", at_base, n);
 	if (at_base)
-		buf_printf(text, "at base: %zu database%s\n", at_base, at_base == 1 ? "" : "s");
+		retort_buf_printf(text, "at base: %zu database%s\n", at_base, at_base == 1 ? "" : "s");
 	if (failed)
-		buf_printf(text, "failed: %zu database%s\n%s", failed, failed == 1 ? "" : "s",
+		retort_buf_printf(text, "failed: %zu database%s\n%s", failed, failed == 1 ? "" : "s",
 			lines.ptr);
 done:
-	buf_release(&lines);
-	buf_release(&msg);
+	retort_buf_release(&lines);
+	retort_buf_release(&msg);
 	retort_fleet_results_free(res, n);
 	return rc;
 }

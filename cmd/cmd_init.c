@@ -25,8 +25,8 @@ int cmd_init(cli *c, int argc, char **argv)
 	}
 	if (!c->json)
 		return EXIT_OK;
-	buf_puts(&out, "{\"directory\": ");
-	buf_json_string(&out, dir);
-	buf_putc(&out, '}');
+	retort_buf_puts(&out, "{\"directory\": ");
+	retort_buf_json_string(&out, dir);
+	retort_buf_putc(&out, '}');
 	return cli_write_buf(c, &out);
 }

@@ -417,11 +417,11 @@ int cmd_inspect(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (c->json) {
-		buf_puts(&out, "{\"source\": ");
-		buf_json_string(&out, source);
-		buf_puts(&out, ", \"yaml\": ");
-		buf_json_string(&out, yaml);
-		buf_putc(&out, '}');
+		retort_buf_puts(&out, "{\"source\": ");
+		retort_buf_json_string(&out, source);
+		retort_buf_puts(&out, ", \"yaml\": ");
+		retort_buf_json_string(&out, yaml);
+		retort_buf_putc(&out, '}');
 		rc = cli_write_buf(c, &out);
 	} else {
 		rc = cli_write(c, yaml);

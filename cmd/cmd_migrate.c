@@ -62,9 +62,9 @@ static void show_progress(run *r, const retort_event *ev)
 static void put_duration(retort_buf *b, double seconds)
 {
 	if (seconds < 10)
-		buf_printf(b, "%.0f ms", seconds * 1000);
+		retort_buf_printf(b, "%.0f ms", seconds * 1000);
 	else
-		buf_printf(b, "%.1f s", seconds);
+		retort_buf_printf(b, "%.1f s", seconds);
 }
 
 static void on_done(run *r, const retort_event *ev)
@@ -74,24 +74,24 @@ static void on_done(run *r, const retort_event *ev)
 
 	/* stamping base is done without a revision: nothing to list */
 	if (rev) {
-		buf_puts(&r->done, r->done.len ? ", {\"id\": " : "{\"id\": ");
-		buf_json_string(&r->done, retort_revision_id(rev));
-		buf_puts(&r->done, ", \"message\": ");
-		buf_json_string(&r->done, retort_revision_message(rev));
-		buf_printf(&r->done, ", \"seconds\": %.3f}", ev->seconds);
+		retort_buf_puts(&r->done, r->done.len ? ", {\"id\": " : "{\"id\": ");
+		retort_buf_json_string(&r->done, retort_revision_id(rev));
+		retort_buf_puts(&r->done, ", \"message\": ");
+		retort_buf_json_string(&r->done, retort_revision_message(rev));
+		retort_buf_printf(&r->done, ", \"seconds\": %.3f}", ev->seconds);
 	}
 	r->n_done++;
 	if (r->dry_run || r->c->quiet)
 		return;
-	buf_printf(&line, "%s %s", strcmp(r->verb, "stamp") == 0 ? r->verb :
+	retort_buf_printf(&line, "%s %s", strcmp(r->verb, "stamp") == 0 ? r->verb :
 		direction_word(ev->direction), rev ? retort_revision_id(rev) : "base");
 	if (rev)
-		buf_printf(&line, " %s", retort_revision_message(rev));
-	buf_puts(&line, " (");
+		retort_buf_printf(&line, " %s", retort_revision_message(rev));
+	retort_buf_puts(&line, " (");
 	put_duration(&line, ev->seconds);
-	buf_puts(&line, ")");
+	retort_buf_puts(&line, ")");
 	cli_stderr(0, "%s", line.ptr);
-	buf_release(&line);
+	retort_buf_release(&line);
 }
 
 /*
@@ -105,12 +105,12 @@ static void run_warning(run *r, retort_buf *what, retort_buf *list, size_t *n,
 {
 	cli_warn(r->c, "%s", what->ptr);
 	if (r->dry_run)
-		buf_comment(&r->script, "warning: %s", what->ptr);
-	buf_release(what);
-	buf_puts(list, (*n)++ ? ", {\"revision\": " : "{\"revision\": ");
-	buf_json_string(list, ev->revision ? retort_revision_id(ev->revision) : NULL);
-	buf_puts(list, ", \"table\": ");
-	buf_json_string(list, ev->table);
+		retort_buf_comment(&r->script, "warning: %s", what->ptr);
+	retort_buf_release(what);
+	retort_buf_puts(list, (*n)++ ? ", {\"revision\": " : "{\"revision\": ");
+	retort_buf_json_string(list, ev->revision ? retort_revision_id(ev->revision) : NULL);
+	retort_buf_puts(list, ", \"table\": ");
+	retort_buf_json_string(list, ev->table);
 }
 
 static void on_data_loss(run *r, const retort_event *ev)
@@ -119,32 +119,32 @@ static void on_data_loss(run *r, const retort_event *ev)
 	retort_buf what = RETORT_BUF_INIT;
 
 	if (ev->loss == RETORT_LOSS_COLUMN)
-		buf_printf(&what, "%s %s drops column %s.%s: %lld value%s", direction_word(ev->direction),
+		retort_buf_printf(&what, "%s %s drops column %s.%s: %lld value%s", direction_word(ev->direction),
 			id, ev->table, ev->column, ev->values, ev->values == 1 ? "" : "s");
 	else if (ev->loss == RETORT_LOSS_ROWS)
-		buf_printf(&what, "%s %s loses %lld row%s of table %s: the copy that rebuilds it "
+		retort_buf_printf(&what, "%s %s loses %lld row%s of table %s: the copy that rebuilds it "
 			"leaves them out", direction_word(ev->direction), id, ev->rows,
 			ev->rows == 1 ? "" : "s", ev->table);
 	else if (ev->loss == RETORT_LOSS_FILL)
-		buf_printf(&what, "%s %s fills column %s.%s with %s where it is NULL: %lld row%s "
+		retort_buf_printf(&what, "%s %s fills column %s.%s with %s where it is NULL: %lld row%s "
 			"(a downgrade does not put the NULLs back)", direction_word(ev->direction), id,
 			ev->table, ev->column, ev->sql, ev->values, ev->values == 1 ? "" : "s");
 	else
-		buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
+		retort_buf_printf(&what, "%s %s drops table %s: %lld row%s", direction_word(ev->direction),
 			id, ev->table, ev->rows, ev->rows == 1 ? "" : "s");
 	run_warning(r, &what, &r->loss, &r->n_loss, ev);
-	buf_puts(&r->loss, ", \"column\": ");
-	buf_json_string(&r->loss, ev->column);
-	buf_printf(&r->loss, ", \"kind\": \"%s\", \"rows\": %lld, \"values\": ",
+	retort_buf_puts(&r->loss, ", \"column\": ");
+	retort_buf_json_string(&r->loss, ev->column);
+	retort_buf_printf(&r->loss, ", \"kind\": \"%s\", \"rows\": %lld, \"values\": ",
 		ev->loss == RETORT_LOSS_COLUMN ? "column" : ev->loss == RETORT_LOSS_ROWS ? "rows" :
 		ev->loss == RETORT_LOSS_FILL ? "fill" : "table", ev->rows);
 	if (ev->loss == RETORT_LOSS_COLUMN || ev->loss == RETORT_LOSS_FILL)
-		buf_printf(&r->loss, "%lld", ev->values);
+		retort_buf_printf(&r->loss, "%lld", ev->values);
 	else
-		buf_puts(&r->loss, "null");
-	buf_puts(&r->loss, ", \"fill\": ");
-	buf_json_string(&r->loss, ev->loss == RETORT_LOSS_FILL ? ev->sql : NULL);
-	buf_putc(&r->loss, '}');
+		retort_buf_puts(&r->loss, "null");
+	retort_buf_puts(&r->loss, ", \"fill\": ");
+	retort_buf_json_string(&r->loss, ev->loss == RETORT_LOSS_FILL ? ev->sql : NULL);
+	retort_buf_putc(&r->loss, '}');
 }
 
 /* Rows that had no parent before the revision: not its doing, told once. */
@@ -154,22 +154,22 @@ static void on_orphans(run *r, const retort_event *ev)
 	retort_buf what = RETORT_BUF_INIT;
 	size_t i;
 
-	buf_printf(&what, "%s %s: %lld row%s of %s", direction_word(ev->direction), id, ev->rows,
+	retort_buf_printf(&what, "%s %s: %lld row%s of %s", direction_word(ev->direction), id, ev->rows,
 		ev->rows == 1 ? "" : "s", ev->table);
 	for (i = 0; i < ev->n_rowids; i++)
-		buf_printf(&what, "%s%lld", i ? ", " : " (rowid ", ev->rowids[i]);
+		retort_buf_printf(&what, "%s%lld", i ? ", " : " (rowid ", ev->rowids[i]);
 	if (ev->n_rowids)
-		buf_puts(&what, ev->rows > (long long)ev->n_rowids ? ", ...)" : ")");
-	buf_printf(&what, " %s no parent in %s already: left as %s (a revision fails only on "
+		retort_buf_puts(&what, ev->rows > (long long)ev->n_rowids ? ", ...)" : ")");
+	retort_buf_printf(&what, " %s no parent in %s already: left as %s (a revision fails only on "
 		"rows it leaves without their parent)", ev->rows == 1 ? "has" : "have", ev->parent,
 		ev->rows == 1 ? "it is" : "they are");
 	run_warning(r, &what, &r->orphans, &r->n_orphans, ev);
-	buf_puts(&r->orphans, ", \"parent\": ");
-	buf_json_string(&r->orphans, ev->parent);
-	buf_printf(&r->orphans, ", \"rows\": %lld, \"rowids\": [", ev->rows);
+	retort_buf_puts(&r->orphans, ", \"parent\": ");
+	retort_buf_json_string(&r->orphans, ev->parent);
+	retort_buf_printf(&r->orphans, ", \"rows\": %lld, \"rowids\": [", ev->rows);
 	for (i = 0; i < ev->n_rowids; i++)
-		buf_printf(&r->orphans, "%s%lld", i ? ", " : "", ev->rowids[i]);
-	buf_puts(&r->orphans, "]}");
+		retort_buf_printf(&r->orphans, "%s%lld", i ? ", " : "", ev->rowids[i]);
+	retort_buf_puts(&r->orphans, "]}");
 }
 
 static void on_statement(run *r, const retort_event *ev)
@@ -178,7 +178,7 @@ static void on_statement(run *r, const retort_event *ev)
 	int newline = len && ev->sql[len - 1] == '\n';
 
 	if (r->dry_run) {
-		buf_printf(&r->script, "%s%s", ev->sql, newline ? "" : "\n");
+		retort_buf_printf(&r->script, "%s%s", ev->sql, newline ? "" : "\n");
 	} else if (r->c->echo) {
 		clear_progress(r);
 		cli_stderr(1, "%s%s", ev->sql, newline ? "" : "\n");
@@ -198,8 +198,8 @@ static void on_event(void *ctx, const retort_event *ev)
 		break;
 	case RETORT_EVENT_BEGIN:
 		if (r->dry_run && ev->revision) {
-			buf_putc(&r->script, '\n');
-			buf_comment(&r->script, "%s %s: %s", direction_word(ev->direction),
+			retort_buf_putc(&r->script, '\n');
+			retort_buf_comment(&r->script, "%s %s: %s", direction_word(ev->direction),
 				retort_revision_id(ev->revision), retort_revision_message(ev->revision));
 		}
 		break;
@@ -228,22 +228,22 @@ static void on_event(void *ctx, const retort_event *ev)
 static void put_json(retort_buf *b, const run *r, int known, char **current,
 	size_t n_current, const retort_error *err)
 {
-	buf_puts(b, "{\"direction\": ");
-	buf_json_string(b, r->verb);
-	buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], \"current\": ",
+	retort_buf_puts(b, "{\"direction\": ");
+	retort_buf_json_string(b, r->verb);
+	retort_buf_printf(b, ", \"dry_run\": %s, \"revisions\": [%s], \"data_loss\": [%s], \"current\": ",
 		r->dry_run ? "true" : "false", r->done.ptr, r->loss.ptr);
 	if (known)
 		cli_json_strings(b, (const char *const *)current, n_current);
 	else
-		buf_puts(b, "null");
-	buf_printf(b, ", \"orphans\": [%s], \"sql\": ", r->orphans.ptr);
-	buf_json_string(b, r->dry_run ? r->script.ptr : NULL);
-	buf_puts(b, ", \"error\": ");
+		retort_buf_puts(b, "null");
+	retort_buf_printf(b, ", \"orphans\": [%s], \"sql\": ", r->orphans.ptr);
+	retort_buf_json_string(b, r->dry_run ? r->script.ptr : NULL);
+	retort_buf_puts(b, ", \"error\": ");
 	if (err)
 		cli_json_error(b, err);
 	else
-		buf_puts(b, "null");
-	buf_putc(b, '}');
+		retort_buf_puts(b, "null");
+	retort_buf_putc(b, '}');
 }
 
 void cli_put_ids(retort_buf *b, char *const *ids, size_t n)
@@ -251,9 +251,9 @@ void cli_put_ids(retort_buf *b, char *const *ids, size_t n)
 	size_t i;
 
 	if (n == 0)
-		buf_puts(b, "base");
+		retort_buf_puts(b, "base");
 	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
+		retort_buf_printf(b, "%s%s", i ? ", " : "", ids[i]);
 }
 
 /* ---- signals ------------------------------------------------------------ */
@@ -344,19 +344,19 @@ static int interrupted(const cli *c, retort_error *err, char **current, size_t n
 	int rc;
 
 	if (err) {
-		buf_printf(&msg, "interrupted (%s): %s; the database is ",
+		retort_buf_printf(&msg, "interrupted (%s): %s; the database is ",
 			signal_name(caught_signal), err->message);
 		if (known) {
-			buf_puts(&msg, "at ");
+			retort_buf_puts(&msg, "at ");
 			cli_put_ids(&msg, current, n);
 		} else {
-			buf_puts(&msg, "where the run left it (it cannot be read now)");
+			retort_buf_puts(&msg, "where the run left it (it cannot be read now)");
 		}
-		if (!buf_oom(&msg)) {
+		if (!retort_buf_oom(&msg)) {
 			free(err->message);
-			err->message = buf_detach(&msg);
+			err->message = retort_buf_detach(&msg);
 		}
-		buf_release(&msg);
+		retort_buf_release(&msg);
 	}
 	rc = cli_error(c, err);
 	return caught_signal && err ? 128 + caught_signal : rc;
@@ -372,7 +372,7 @@ static int open_for_run(const cli *c, int dry_run, unsigned write_flags, retort_
 	int rc = cli_open_db(c, (dry_run ? 0 : write_flags) | CLI_DB_RUN, db, NULL);
 
 	if (!rc && !*db &&
-	    (scratch_open(scratch, &err) != 0 || retort_db_wrap(db, *scratch, &err) != 0))
+	    (retort_scratch_open(scratch, &err) != 0 || retort_db_wrap(db, *scratch, &err) != 0))
 		rc = cli_error(c, err);
 	retort_error_free(err);
 	return rc;
@@ -454,28 +454,28 @@ static int migrate(cli *c, const char *verb, migrate_fn fn, const char *target,
 		put_json(&out, &r, known, current, n_current, failed ? err : NULL);
 		rc = cli_write_buf(c, &out) ? EXIT_DATABASE : rc;
 	} else if (r.dry_run && !failed) {
-		buf_comment(&out, "retort %s %s: %zu revision%s", verb, target, r.n_done,
+		retort_buf_comment(&out, "retort %s %s: %zu revision%s", verb, target, r.n_done,
 			r.n_done == 1 ? "" : "s");
 		/* the dqlite shell runs each line in a transaction of its own and
 		** goes on past a failed one: no shell applies the script whole */
 		if (db && strcmp(retort_db_backend(db), "sqlite") != 0)
-			buf_printf(&out, "-- not for a shell: on a %s cluster each line would run in a "
+			retort_buf_printf(&out, "-- not for a shell: on a %s cluster each line would run in a "
 				"transaction of its own, past errors;\n-- apply with: retort %s %s --db %s\n",
 				retort_db_backend(db), verb, target, retort_db_location(db));
 		else
-			buf_puts(&out, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE "
+			retort_buf_puts(&out, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE "
 				"(it stops at the first error)\n");
-		buf_puts(&out, r.script.ptr);
+		retort_buf_puts(&out, r.script.ptr);
 		rc = cli_write_buf(c, &out);
 	}
 done:
 	retort_strings_free(current, n_current);
-	buf_release(&at);
-	buf_release(&out);
-	buf_release(&r.script);
-	buf_release(&r.done);
-	buf_release(&r.loss);
-	buf_release(&r.orphans);
+	retort_buf_release(&at);
+	retort_buf_release(&out);
+	retort_buf_release(&r.script);
+	retort_buf_release(&r.done);
+	retort_buf_release(&r.loss);
+	retort_buf_release(&r.orphans);
 	retort_db_free(db);
 	sqlite3_close(scratch);
 	retort_cancel_free(cancel);

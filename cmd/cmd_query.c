@@ -42,21 +42,21 @@ static void put_details(const cli *c, retort_buf *b, const retort_revision *rev)
 {
 	if (!c->verbose)
 		return;
-	buf_printf(b, "    created: %s\n", retort_revision_created(rev));
+	retort_buf_printf(b, "    created: %s\n", retort_revision_created(rev));
 	if (retort_revision_author(rev))
-		buf_printf(b, "    author: %s\n", retort_revision_author(rev));
+		retort_buf_printf(b, "    author: %s\n", retort_revision_author(rev));
 	if (retort_revision_commit(rev))
-		buf_printf(b, "    commit: %s\n", retort_revision_commit(rev));
-	buf_printf(b, "    path: %s\n", retort_revision_path(rev));
+		retort_buf_printf(b, "    commit: %s\n", retort_revision_commit(rev));
+	retort_buf_printf(b, "    path: %s\n", retort_revision_path(rev));
 }
 
 /* "ID (head) message" */
 static void put_line(const cli *c, retort_buf *b, const retort_revision *rev)
 {
-	buf_puts(b, retort_revision_id(rev));
+	retort_buf_puts(b, retort_revision_id(rev));
 	if (!retort_revision_child_count(rev))
-		buf_puts(b, " (head)");
-	buf_printf(b, " %s\n", retort_revision_message(rev));
+		retort_buf_puts(b, " (head)");
+	retort_buf_printf(b, " %s\n", retort_revision_message(rev));
 	put_details(c, b, rev);
 }
 
@@ -68,17 +68,17 @@ static int print_list(const cli *c, const char *key, const retort_revision *cons
 	size_t i;
 
 	if (c->json)
-		buf_printf(&out, "{\"%s\": [", key);
+		retort_buf_printf(&out, "{\"%s\": [", key);
 	for (i = 0; i < n; i++) {
 		if (!c->json) {
 			put_line(c, &out, list[i]);
 			continue;
 		}
-		buf_puts(&out, i ? ",\n  " : "\n  ");
+		retort_buf_puts(&out, i ? ",\n  " : "\n  ");
 		cli_json_revision(&out, list[i]);
 	}
 	if (c->json)
-		buf_puts(&out, n ? "\n]}" : "]}");
+		retort_buf_puts(&out, n ? "\n]}" : "]}");
 	return cli_write_buf(c, &out);
 }
 
@@ -185,18 +185,18 @@ static void put_history_line(const cli *c, retort_buf *b, const retort_revision 
 	int current, const size_t *databases)
 {
 	cli_put_parents(b, rev);
-	buf_printf(b, " -> %s", retort_revision_id(rev));
+	retort_buf_printf(b, " -> %s", retort_revision_id(rev));
 	if (!retort_revision_child_count(rev))
-		buf_puts(b, " (head)");
+		retort_buf_puts(b, " (head)");
 	if (databases && *databases)
-		buf_printf(b, " (current: %zu database%s)", *databases, *databases == 1 ? "" : "s");
+		retort_buf_printf(b, " (current: %zu database%s)", *databases, *databases == 1 ? "" : "s");
 	else if (current)
-		buf_puts(b, " (current)");
+		retort_buf_puts(b, " (current)");
 	if (retort_revision_child_count(rev) > 1)
-		buf_puts(b, " (branchpoint)");
+		retort_buf_puts(b, " (branchpoint)");
 	if (retort_revision_parent_count(rev) > 1)
-		buf_puts(b, " (mergepoint)");
-	buf_printf(b, ", %s\n", retort_revision_message(rev));
+		retort_buf_puts(b, " (mergepoint)");
+	retort_buf_printf(b, ", %s\n", retort_revision_message(rev));
 	put_details(c, b, rev);
 }
 
@@ -258,41 +258,41 @@ int cmd_history(cli *c, int argc, char **argv)
 		goto done;
 	n = retort_revisions_count(revs);
 	if (c->json)
-		buf_puts(&out, "{\"revisions\": [");
+		retort_buf_puts(&out, "{\"revisions\": [");
 	for (i = n; i-- > 0;) {
 		const retort_revision *rev = retort_revisions_at(revs, i);
 		if (!below_end[i] || (above_start && !above_start[i]))
 			continue;
 		if (c->json) {
-			buf_puts(&out, shown ? ",\n  " : "\n  ");
+			retort_buf_puts(&out, shown ? ",\n  " : "\n  ");
 			cli_json_revision(&out, rev);
 			/* the same object, with "current" before its closing brace:
 			** null when -i did not ask the database */
-			buf_truncate(&out, out.len - 1);
-			buf_printf(&out, ", \"current\": %s", !indicate ? "null" :
+			retort_buf_truncate(&out, out.len - 1);
+			retort_buf_printf(&out, ", \"current\": %s", !indicate ? "null" :
 				listed(cur, n_cur, rev) || (counts && counts[i]) ? "true" : "false");
 			if (counts)
-				buf_printf(&out, ", \"databases\": %zu", counts[i]);
-			buf_putc(&out, '}');
+				retort_buf_printf(&out, ", \"databases\": %zu", counts[i]);
+			retort_buf_putc(&out, '}');
 		} else {
 			put_history_line(c, &out, rev, listed(cur, n_cur, rev), counts ? &counts[i] : NULL);
 		}
 		shown++;
 	}
 	if (c->json && counts)
-		buf_printf(&out, "%s], %s, \"exit_code\": %d}", shown ? "\n" : "", tail_json.ptr,
+		retort_buf_printf(&out, "%s], %s, \"exit_code\": %d}", shown ? "\n" : "", tail_json.ptr,
 			code);
 	else if (c->json)
-		buf_puts(&out, shown ? "\n]}" : "]}");
+		retort_buf_puts(&out, shown ? "\n]}" : "]}");
 	else
-		buf_put(&out, tail.ptr, tail.len);
+		retort_buf_put(&out, tail.ptr, tail.len);
 	rc = cli_write_buf(c, &out);
 	if (!rc)
 		rc = code;
 done:
-	buf_release(&out);
-	buf_release(&tail);
-	buf_release(&tail_json);
+	retort_buf_release(&out);
+	retort_buf_release(&tail);
+	retort_buf_release(&tail_json);
 	free(counts);
 	free(below_end);
 	free(above_start);
@@ -309,43 +309,43 @@ static void put_section(retort_buf *b, const retort_revision *rev, retort_direct
 	size_t len;
 
 	/* the text as written, without the blank lines around it */
-	buf_printf(b, "\n-- retort:%s\n", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
+	retort_buf_printf(b, "\n-- retort:%s\n", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
 	sql += strspn(sql, "\r\n");
 	len = strlen(sql);
 	while (len && (sql[len - 1] == '\n' || sql[len - 1] == '\r'))
 		len--;
-	buf_put(b, sql, len);
-	buf_putc(b, '\n');
+	retort_buf_put(b, sql, len);
+	retort_buf_putc(b, '\n');
 }
 
 static void put_show(retort_buf *b, const retort_revision *rev)
 {
 	size_t i, n = retort_revision_parent_count(rev);
 
-	buf_printf(b, "revision: %s%s\nparent: ", retort_revision_id(rev),
+	retort_buf_printf(b, "revision: %s%s\nparent: ", retort_revision_id(rev),
 		retort_revision_child_count(rev) ? "" : " (head)");
 	if (n == 0)
-		buf_puts(b, "none");
+		retort_buf_puts(b, "none");
 	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%s", i ? "," : "", retort_revision_id(retort_revision_parent(rev, i)));
-	buf_printf(b, "\nmessage: %s\ncreated: %s\n", retort_revision_message(rev),
+		retort_buf_printf(b, "%s%s", i ? "," : "", retort_revision_id(retort_revision_parent(rev, i)));
+	retort_buf_printf(b, "\nmessage: %s\ncreated: %s\n", retort_revision_message(rev),
 		retort_revision_created(rev));
 	if (retort_revision_author(rev))
-		buf_printf(b, "author: %s\n", retort_revision_author(rev));
+		retort_buf_printf(b, "author: %s\n", retort_revision_author(rev));
 	if (retort_revision_commit(rev))
-		buf_printf(b, "commit: %s\n", retort_revision_commit(rev));
-	buf_printf(b, "path: %s\n", retort_revision_path(rev));
+		retort_buf_printf(b, "commit: %s\n", retort_revision_commit(rev));
+	retort_buf_printf(b, "path: %s\n", retort_revision_path(rev));
 	put_section(b, rev, RETORT_UPGRADE);
 	put_section(b, rev, RETORT_DOWNGRADE);
 }
 
 static void put_json_section(retort_buf *b, const retort_revision *rev, retort_direction dir)
 {
-	buf_printf(b, ", \"%s\": {\"sql\": ", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
-	buf_json_string(b, retort_revision_sql(rev, dir));
-	buf_puts(b, ", \"sha256\": ");
-	buf_json_string(b, retort_revision_sha256(rev, dir));
-	buf_printf(b, ", \"statements\": %zu}", retort_revision_statement_count(rev, dir));
+	retort_buf_printf(b, ", \"%s\": {\"sql\": ", dir == RETORT_UPGRADE ? "upgrade" : "downgrade");
+	retort_buf_json_string(b, retort_revision_sql(rev, dir));
+	retort_buf_puts(b, ", \"sha256\": ");
+	retort_buf_json_string(b, retort_revision_sha256(rev, dir));
+	retort_buf_printf(b, ", \"statements\": %zu}", retort_revision_statement_count(rev, dir));
 }
 
 int cmd_show(cli *c, int argc, char **argv)
@@ -364,27 +364,27 @@ int cmd_show(cli *c, int argc, char **argv)
 	if (rc)
 		goto done;
 	if (c->json)
-		buf_puts(&out, "{\"revisions\": [");
+		retort_buf_puts(&out, "{\"revisions\": [");
 	for (i = 0; i < n; i++) {
 		if (!c->json) {
 			if (i)
-				buf_putc(&out, '\n');
+				retort_buf_putc(&out, '\n');
 			put_show(&out, found[i]);
 			continue;
 		}
-		buf_puts(&out, i ? ",\n  " : "\n  ");
+		retort_buf_puts(&out, i ? ",\n  " : "\n  ");
 		cli_json_revision(&out, found[i]);
 		/* the same object, with both sections before its closing brace */
-		buf_truncate(&out, out.len - 1);
+		retort_buf_truncate(&out, out.len - 1);
 		put_json_section(&out, found[i], RETORT_UPGRADE);
 		put_json_section(&out, found[i], RETORT_DOWNGRADE);
-		buf_putc(&out, '}');
+		retort_buf_putc(&out, '}');
 	}
 	if (c->json)
-		buf_puts(&out, "\n]}");
+		retort_buf_puts(&out, "\n]}");
 	rc = cli_write_buf(c, &out);
 done:
-	buf_release(&out);
+	retort_buf_release(&out);
 	free(found);
 	retort_revisions_free(revs);
 	return rc;

@@ -24,12 +24,12 @@ static void warn_new_head(const cli *c, const retort_revisions *revs,
 		for (k = 0; k < n_parents && parents[k] != head; k++)
 			;
 		if (k == n_parents)
-			buf_printf(&others, "%s%s", n++ ? ", " : "", retort_revision_id(head));
+			retort_buf_printf(&others, "%s%s", n++ ? ", " : "", retort_revision_id(head));
 	}
 	if (n)
 		cli_warn(c, "revision %s makes a second head beside %s: merge them with "
 			"'retort merge -m MSG heads' before 'retort upgrade head'", id, others.ptr);
-	buf_release(&others);
+	retort_buf_release(&others);
 }
 
 /* Write the revision file (with the renames of `plan`, when there is one)
@@ -73,15 +73,15 @@ static int write_revision(const cli *c, const retort_revisions *revs, const char
 	}
 	warn_new_head(c, revs, parents, n_parents, id);
 	if (c->json) {
-		buf_puts(&out, "{\"id\": ");
-		buf_json_string(&out, id);
-		buf_puts(&out, ", \"path\": ");
-		buf_json_string(&out, path);
-		buf_puts(&out, ", \"parents\": ");
+		retort_buf_puts(&out, "{\"id\": ");
+		retort_buf_json_string(&out, id);
+		retort_buf_puts(&out, ", \"path\": ");
+		retort_buf_json_string(&out, path);
+		retort_buf_puts(&out, ", \"parents\": ");
 		cli_json_strings(&out, ids, n_parents);
-		buf_printf(&out, ", \"steps\": %zu}", steps);
+		retort_buf_printf(&out, ", \"steps\": %zu}", steps);
 	} else {
-		buf_printf(&out, "%s\n", path);
+		retort_buf_printf(&out, "%s\n", path);
 	}
 	rc = cli_write_buf(c, &out);
 done:
@@ -109,9 +109,9 @@ static void put_ids(retort_buf *b, const retort_revision *const *revs, size_t n)
 	size_t i;
 
 	if (n == 0)
-		buf_puts(b, "base");
+		retort_buf_puts(b, "base");
 	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", retort_revision_id(revs[i]));
+		retort_buf_printf(b, "%s%s", i ? ", " : "", retort_revision_id(revs[i]));
 }
 
 /* The new revision's parents: --parent, else the only head (base for an
@@ -130,11 +130,11 @@ static int pick_parents(const cli *c, const retort_revisions *revs,
 		return cli_resolve(c, revs, parent, out, n);
 	if (heads > 1) {
 		for (i = 0; i < heads; i++)
-			buf_printf(&list, "%s%s", i ? ", " : "",
+			retort_buf_printf(&list, "%s%s", i ? ", " : "",
 				retort_revision_id(retort_revisions_head(revs, i)));
 		rc = cli_fail(c, EXIT_BAD_INPUT, "the revisions have %zu heads (%s): merge them "
 			"('retort merge -m MSG heads') or pass --parent", heads, list.ptr);
-		buf_release(&list);
+		retort_buf_release(&list);
 		return rc;
 	}
 	if (heads == 0)
@@ -186,7 +186,7 @@ static int refuse_drift(const cli *c, const retort_revisions *revs,
 			"pass --offline to generate from the revisions (put objects to keep into the "
 			"models first), or --accept-drift to take the database as it is", at.ptr, drift);
 	}
-	buf_release(&at);
+	retort_buf_release(&at);
 	free(drift);
 	return rc;
 }
@@ -238,8 +238,8 @@ static int current_schema(const cli *c, const retort_revisions *revs,
 		*out = NULL;
 	}
 done:
-	buf_release(&at);
-	buf_release(&want);
+	retort_buf_release(&at);
+	retort_buf_release(&want);
 	free(cur);
 	retort_db_free(db);
 	retort_error_free(err);
@@ -282,9 +282,9 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 			"(--empty writes one anyway)",
 			cli_opt(c, "offline") ? "the revisions" : "the database");
 		if (c->json) {
-			buf_puts(&json, "{\"id\": null, \"path\": null, \"parents\": ");
+			retort_buf_puts(&json, "{\"id\": null, \"path\": null, \"parents\": ");
 			cli_json_ids(&json, parents, n_parents);
-			buf_puts(&json, ", \"steps\": 0}");
+			retort_buf_puts(&json, ", \"steps\": 0}");
 			rc = cli_write_buf(c, &json);
 		}
 		goto done;
@@ -295,7 +295,7 @@ static int autogenerate(const cli *c, const retort_revisions *revs,
 		steps ? retort_plan_sql(plan, RETORT_DOWNGRADE) : downgrade_placeholder, steps);
 done:
 	free(ids);
-	buf_release(&json);
+	retort_buf_release(&json);
 	retort_plan_free(plan);
 	retort_schema_free(from);
 	retort_schema_free(to);

@@ -46,7 +46,7 @@ static const char *warning_word(const cli *c)
 /*
 ** Append the text of `fmt` as a terminal may show it: names, messages, SQL
 ** and paths come from files anyone may write, and a terminal obeys the
-** escape sequences they hold, so controls are shown escaped (buf_visible;
+** escape sequences they hold, so controls are shown escaped (retort_buf_visible;
 ** `flags` BUF_KEEP_LINES lets newline and tab pass, for SQL and a source
 ** line; a message keeps to its one line). Everything retort writes on
 ** stderr goes through here; only its own words and colours do not.
@@ -55,11 +55,11 @@ static void put_shown_v(retort_buf *out, unsigned flags, const char *fmt, va_lis
 {
 	retort_buf text = RETORT_BUF_INIT;
 
-	buf_vprintf(&text, fmt, ap);
-	if (buf_oom(&text))
+	retort_buf_vprintf(&text, fmt, ap);
+	if (retort_buf_oom(&text))
 		out->oom = 1;
-	buf_visible(out, text.ptr, text.len, flags);
-	buf_release(&text);
+	retort_buf_visible(out, text.ptr, text.len, flags);
+	retort_buf_release(&text);
 }
 
 static void put_shown(retort_buf *out, unsigned flags, const char *fmt, ...)
@@ -79,8 +79,8 @@ static int flush_stderr(retort_buf *out)
 {
 	int n = (int)out->len;
 
-	fputs(buf_oom(out) ? "retort: out of memory\n" : out->ptr, stderr);
-	buf_release(out);
+	fputs(retort_buf_oom(out) ? "retort: out of memory\n" : out->ptr, stderr);
+	retort_buf_release(out);
 	return n;
 }
 
@@ -98,14 +98,14 @@ static void put_caret(retort_buf *out, const char *line, int column)
 		do
 			i++;
 		while (((unsigned char)line[i] & 0xC0) == 0x80);
-	buf_visible(&shown, line, i, BUF_KEEP_LINES);
+	retort_buf_visible(&shown, line, i, BUF_KEEP_LINES);
 	for (p = (const unsigned char *)shown.ptr; *p; p++)
 		if ((*p & 0xC0) != 0x80)
-			buf_putc(out, *p == '\t' ? '\t' : ' ');
-	if (buf_oom(&shown))
+			retort_buf_putc(out, *p == '\t' ? '\t' : ' ');
+	if (retort_buf_oom(&shown))
 		out->oom = 1;
-	buf_release(&shown);
-	buf_puts(out, "^\n");
+	retort_buf_release(&shown);
+	retort_buf_puts(out, "^\n");
 }
 
 /* The --json name of a library code; "usage" is the CLI's own. */
@@ -137,24 +137,24 @@ static const char *code_name(int code)
 static void put_json_position(retort_buf *b, const char *key, int n)
 {
 	if (n > 0)
-		buf_printf(b, ", \"%s\": %d", key, n);
+		retort_buf_printf(b, ", \"%s\": %d", key, n);
 	else
-		buf_printf(b, ", \"%s\": null", key);
+		retort_buf_printf(b, ", \"%s\": null", key);
 }
 
 static void put_json_error(retort_buf *b, const char *code, const char *message,
 	const char *file, int line, int column)
 {
-	buf_puts(b, "{\"code\": ");
-	buf_json_string(b, code);
-	buf_puts(b, ", \"message\": ");
-	buf_json_string(b, message);
-	buf_puts(b, ", \"file\": ");
-	buf_json_string(b, file);
+	retort_buf_puts(b, "{\"code\": ");
+	retort_buf_json_string(b, code);
+	retort_buf_puts(b, ", \"message\": ");
+	retort_buf_json_string(b, message);
+	retort_buf_puts(b, ", \"file\": ");
+	retort_buf_json_string(b, file);
 	put_json_position(b, "line", line);
 	/* a column without its line points nowhere */
 	put_json_position(b, "column", line > 0 ? column : 0);
-	buf_putc(b, '}');
+	retort_buf_putc(b, '}');
 }
 
 void cli_json_error(retort_buf *b, const retort_error *err)
@@ -167,7 +167,7 @@ void cli_json_error(retort_buf *b, const retort_error *err)
 }
 
 /* With --json, keep the run's first error for cli_finish(): the first one
-** is the cause, as with error_set(). */
+** is the cause, as with retort_error_set(). */
 static void remember(const cli *c, const char *code, const char *message, const char *file,
 	int line, int column)
 {
@@ -181,19 +181,19 @@ int cli_finish(const cli *c, int rc)
 	retort_buf doc = RETORT_BUF_INIT;
 
 	if (c->json && s && !s->written && rc != EXIT_OK) {
-		buf_puts(&doc, "{\"error\": ");
+		retort_buf_puts(&doc, "{\"error\": ");
 		if (s->error.len)
-			buf_put(&doc, s->error.ptr, s->error.len);
+			retort_buf_put(&doc, s->error.ptr, s->error.len);
 		else
 			put_json_error(&doc, "error", "failed", NULL, 0, 0);
-		buf_puts(&doc, "}\n");
-		fputs(buf_oom(&doc) ? "{\"error\": {\"code\": \"error\", \"message\": \"out of "
+		retort_buf_puts(&doc, "}\n");
+		fputs(retort_buf_oom(&doc) ? "{\"error\": {\"code\": \"error\", \"message\": \"out of "
 			"memory\", \"file\": null, \"line\": null, \"column\": null}}\n" : doc.ptr, stdout);
 		fflush(stdout);
-		buf_release(&doc);
+		retort_buf_release(&doc);
 	}
 	if (s)
-		buf_release(&s->error);
+		retort_buf_release(&s->error);
 	return rc;
 }
 
@@ -211,18 +211,18 @@ int cli_error(const cli *c, const retort_error *err)
 	column = err->column > 0 ? err->column : 1;
 	if (err->path && err->line > 0) {
 		put_shown(&out, 0, "%s:%d:%d: ", err->path, err->line, column);
-		buf_printf(&out, "%s: ", error_word(c));
+		retort_buf_printf(&out, "%s: ", error_word(c));
 		put_shown(&out, 0, "%s", err->message);
-		buf_putc(&out, '\n');
+		retort_buf_putc(&out, '\n');
 		if (err->source_line) {
 			put_shown(&out, BUF_KEEP_LINES, "%s", err->source_line);
-			buf_putc(&out, '\n');
+			retort_buf_putc(&out, '\n');
 			put_caret(&out, err->source_line, column);
 		}
 	} else {
-		buf_printf(&out, "retort: %s: ", error_word(c));
+		retort_buf_printf(&out, "retort: %s: ", error_word(c));
 		put_shown(&out, 0, "%s", err->message);
-		buf_putc(&out, '\n');
+		retort_buf_putc(&out, '\n');
 	}
 	flush_stderr(&out);
 	return cli_exit_code(err->code);
@@ -233,11 +233,11 @@ static void tell(const char *word, const char *fmt, va_list ap)
 {
 	retort_buf out = RETORT_BUF_INIT;
 
-	buf_puts(&out, "retort: ");
+	retort_buf_puts(&out, "retort: ");
 	if (word)
-		buf_printf(&out, "%s: ", word);
+		retort_buf_printf(&out, "%s: ", word);
 	put_shown_v(&out, 0, fmt, ap);
-	buf_putc(&out, '\n');
+	retort_buf_putc(&out, '\n');
 	flush_stderr(&out);
 }
 
@@ -248,10 +248,10 @@ static void fail_v(const cli *c, const char *code, const char *fmt, va_list ap)
 	va_list copy;
 
 	va_copy(copy, ap);
-	buf_vprintf(&message, fmt, copy);
+	retort_buf_vprintf(&message, fmt, copy);
 	va_end(copy);
-	remember(c, code, buf_oom(&message) ? "out of memory" : message.ptr, NULL, 0, 0);
-	buf_release(&message);
+	remember(c, code, retort_buf_oom(&message) ? "out of memory" : message.ptr, NULL, 0, 0);
+	retort_buf_release(&message);
 	tell(error_word(c), fmt, ap);
 }
 
@@ -306,7 +306,7 @@ int cli_stderr(int lines, const char *fmt, ...)
 	put_shown_v(&out, lines ? BUF_KEEP_LINES : 0, fmt, ap);
 	va_end(ap);
 	if (!lines)
-		buf_putc(&out, '\n');
+		retort_buf_putc(&out, '\n');
 	return flush_stderr(&out);
 }
 
@@ -332,16 +332,16 @@ int cli_write(const cli *c, const char *text)
 	/* a terminal gets what a person reads there (listings, names, SQL) as
 	** stderr does; a pipe or a file gets the bytes as they are */
 	if (isatty(STDOUT_FILENO)) {
-		buf_visible(&shown, text, strlen(text), BUF_KEEP_LINES);
+		retort_buf_visible(&shown, text, strlen(text), BUF_KEEP_LINES);
 		text = shown.ptr;
 	}
 	if (c->json && c->json_state)
 		c->json_state->written = 1;
-	if (buf_oom(&shown))
+	if (retort_buf_oom(&shown))
 		rc = cli_error(c, NULL);
 	else if (fputs(text, stdout) < 0 || fflush(stdout) != 0)
 		rc = cli_fail(c, EXIT_DATABASE, "cannot write the output: %s", strerror(errno));
-	buf_release(&shown);
+	retort_buf_release(&shown);
 	return rc;
 }
 
@@ -350,9 +350,9 @@ int cli_write_buf(const cli *c, retort_buf *b)
 	int rc;
 
 	if (c->json)
-		buf_putc(b, '\n');
-	rc = buf_oom(b) ? cli_error(c, NULL) : cli_write(c, b->ptr);
-	buf_release(b);
+		retort_buf_putc(b, '\n');
+	rc = retort_buf_oom(b) ? cli_error(c, NULL) : cli_write(c, b->ptr);
+	retort_buf_release(b);
 	return rc;
 }
 
@@ -360,51 +360,51 @@ void cli_json_strings(retort_buf *b, const char *const *s, size_t n)
 {
 	size_t i;
 
-	buf_putc(b, '[');
+	retort_buf_putc(b, '[');
 	for (i = 0; i < n; i++) {
 		if (i)
-			buf_puts(b, ", ");
-		buf_json_string(b, s[i]);
+			retort_buf_puts(b, ", ");
+		retort_buf_json_string(b, s[i]);
 	}
-	buf_putc(b, ']');
+	retort_buf_putc(b, ']');
 }
 
 void cli_json_ids(retort_buf *b, const retort_revision *const *revs, size_t n)
 {
 	size_t i;
 
-	buf_putc(b, '[');
+	retort_buf_putc(b, '[');
 	for (i = 0; i < n; i++) {
 		if (i)
-			buf_puts(b, ", ");
-		buf_json_string(b, retort_revision_id(revs[i]));
+			retort_buf_puts(b, ", ");
+		retort_buf_json_string(b, retort_revision_id(revs[i]));
 	}
-	buf_putc(b, ']');
+	retort_buf_putc(b, ']');
 }
 
 void cli_json_revision(retort_buf *b, const retort_revision *rev)
 {
 	size_t i, n = retort_revision_parent_count(rev);
 
-	buf_puts(b, "{\"id\": ");
-	buf_json_string(b, retort_revision_id(rev));
-	buf_puts(b, ", \"parents\": [");
+	retort_buf_puts(b, "{\"id\": ");
+	retort_buf_json_string(b, retort_revision_id(rev));
+	retort_buf_puts(b, ", \"parents\": [");
 	for (i = 0; i < n; i++) {
 		if (i)
-			buf_puts(b, ", ");
-		buf_json_string(b, retort_revision_id(retort_revision_parent(rev, i)));
+			retort_buf_puts(b, ", ");
+		retort_buf_json_string(b, retort_revision_id(retort_revision_parent(rev, i)));
 	}
-	buf_puts(b, "], \"message\": ");
-	buf_json_string(b, retort_revision_message(rev));
-	buf_puts(b, ", \"created\": ");
-	buf_json_string(b, retort_revision_created(rev));
-	buf_puts(b, ", \"author\": ");
-	buf_json_string(b, retort_revision_author(rev));
-	buf_puts(b, ", \"commit\": ");
-	buf_json_string(b, retort_revision_commit(rev));
-	buf_puts(b, ", \"path\": ");
-	buf_json_string(b, retort_revision_path(rev));
-	buf_printf(b, ", \"head\": %s}", retort_revision_child_count(rev) ? "false" : "true");
+	retort_buf_puts(b, "], \"message\": ");
+	retort_buf_json_string(b, retort_revision_message(rev));
+	retort_buf_puts(b, ", \"created\": ");
+	retort_buf_json_string(b, retort_revision_created(rev));
+	retort_buf_puts(b, ", \"author\": ");
+	retort_buf_json_string(b, retort_revision_author(rev));
+	retort_buf_puts(b, ", \"commit\": ");
+	retort_buf_json_string(b, retort_revision_commit(rev));
+	retort_buf_puts(b, ", \"path\": ");
+	retort_buf_json_string(b, retort_revision_path(rev));
+	retort_buf_printf(b, ", \"head\": %s}", retort_revision_child_count(rev) ? "false" : "true");
 }
 
 void cli_put_parents(retort_buf *b, const retort_revision *rev)
@@ -412,8 +412,8 @@ void cli_put_parents(retort_buf *b, const retort_revision *rev)
 	size_t i, n = retort_revision_parent_count(rev);
 
 	if (n == 0)
-		buf_puts(b, "<base>");
+		retort_buf_puts(b, "<base>");
 	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "",
+		retort_buf_printf(b, "%s%s", i ? ", " : "",
 			retort_revision_id(retort_revision_parent(rev, i)));
 }

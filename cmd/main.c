@@ -388,7 +388,7 @@ static void bad_option(retort_buf *bad, const char *fmt, ...)
 	if (bad->len)
 		return;
 	va_start(ap, fmt);
-	buf_vprintf(bad, fmt, ap);
+	retort_buf_vprintf(bad, fmt, ap);
 	va_end(ap);
 }
 
@@ -469,14 +469,14 @@ int main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++)
 		argv[i] = unmask(argv[i], argc, masked);
-	if (bad.len || buf_oom(&bad)) {
-		rc = buf_oom(&bad) ? cli_error(&c, NULL) : cli_usage(&c, "%s", bad.ptr);
+	if (bad.len || retort_buf_oom(&bad)) {
+		rc = retort_buf_oom(&bad) ? cli_error(&c, NULL) : cli_usage(&c, "%s", bad.ptr);
 	} else if (show_version) {
 		if (c.json)
-			buf_printf(&version, "{\"version\": \"%s\", \"sqlite\": \"%s\"}",
+			retort_buf_printf(&version, "{\"version\": \"%s\", \"sqlite\": \"%s\"}",
 				retort_version(), sqlite3_libversion());
 		else
-			buf_printf(&version, "retort %s (SQLite %s)\n", retort_version(),
+			retort_buf_printf(&version, "retort %s (SQLite %s)\n", retort_version(),
 				sqlite3_libversion());
 		rc = cli_write_buf(&c, &version);
 	} else if (optind >= argc) {
@@ -494,7 +494,7 @@ int main(int argc, char **argv)
 			rc = cmd->fn(&c, argc - optind - 1, argv + optind + 1);
 	}
 	rc = cli_finish(&c, rc);
-	buf_release(&bad);
+	retort_buf_release(&bad);
 	retort_config_free(c.cfg);
 	free(masked);
 	return rc;

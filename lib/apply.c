@@ -56,10 +56,10 @@ typedef struct run {
 	const retort_revision **targets;
 	size_t n_targets;
 	unsigned char *applied; /* revs->n flags: the applied set as it stands */
-	unsigned char *scope;   /* revs->n flags: what the run may touch (revgraph_scope) */
+	unsigned char *scope;   /* revs->n flags: what the run may touch (retort_revgraph_scope) */
 	char **commits;         /* each revision file's git commit (file_commit) */
 	int commits_looked_up;
-	int commits_borrowed;   /* looked up by the caller, for many runs (apply_run) */
+	int commits_borrowed;   /* looked up by the caller, for many runs (retort_apply_run) */
 	char *applied_by;       /* "user@host", for the history */
 	const retort_revision **heads; /* its heads, in topological order */
 	size_t n_heads;
@@ -136,26 +136,26 @@ static void tell_warning(run *r, const retort_event *ev)
 	retort_buf b = RETORT_BUF_INIT;
 
 	if (ev->kind == RETORT_EVENT_SKIPPED)
-		buf_printf(&b, "another process %s %s first",
+		retort_buf_printf(&b, "another process %s %s first",
 			r->dir == RETORT_UPGRADE ? "applied" : "reverted", ev->revision->id);
 	else if (ev->kind == RETORT_EVENT_ORPHANS)
-		buf_printf(&b, "%lld row%s of %s already %s no parent in %s", ev->rows,
+		retort_buf_printf(&b, "%lld row%s of %s already %s no parent in %s", ev->rows,
 			ev->rows == 1 ? "" : "s", ev->table, ev->rows == 1 ? "has" : "have", ev->parent);
 	else if (ev->loss == RETORT_LOSS_TABLE)
-		buf_printf(&b, "dropping table %s destroys %lld row%s", ev->table, ev->rows,
+		retort_buf_printf(&b, "dropping table %s destroys %lld row%s", ev->table, ev->rows,
 			ev->rows == 1 ? "" : "s");
 	else if (ev->loss == RETORT_LOSS_COLUMN)
-		buf_printf(&b, "dropping column %s.%s destroys %lld value%s", ev->table, ev->column,
+		retort_buf_printf(&b, "dropping column %s.%s destroys %lld value%s", ev->table, ev->column,
 			ev->values, ev->values == 1 ? "" : "s");
 	else if (ev->loss == RETORT_LOSS_ROWS)
-		buf_printf(&b, "the copy of %s leaves %lld row%s out", ev->table, ev->rows,
+		retort_buf_printf(&b, "the copy of %s leaves %lld row%s out", ev->table, ev->rows,
 			ev->rows == 1 ? "" : "s");
 	else
-		buf_printf(&b, "%lld NULL%s of %s.%s become %s", ev->values,
+		retort_buf_printf(&b, "%lld NULL%s of %s.%s become %s", ev->values,
 			ev->values == 1 ? "" : "s", ev->table, ev->column, ev->sql);
-	p.message = buf_oom(&b) ? "out of memory" : b.ptr;
+	p.message = retort_buf_oom(&b) ? "out of memory" : b.ptr;
 	tell(r, &p);
-	buf_release(&b);
+	retort_buf_release(&b);
 }
 
 static void emit(run *r, retort_event *ev)
@@ -210,7 +210,7 @@ static void on_loss(void *ctx, retort_loss_kind kind, const char *table, const c
 ** ends by rolling back what it has not committed. */
 static int stop(run *r)
 {
-	if (!r->told_stop && !cancel_requested(r->o->cancel))
+	if (!r->told_stop && !retort_cancel_requested(r->o->cancel))
 		return 0;
 	r->cancelled = 1;
 	return RETORT_ECANCELLED;
@@ -280,8 +280,8 @@ static int exec_sql(run *r, const char *sql)
 /* Report an engine statement (the text in r->sql) and, unless dry, run it. */
 static int engine(run *r)
 {
-	if (buf_oom(&r->sql))
-		return error_oom(r->err);
+	if (retort_buf_oom(&r->sql))
+		return retort_error_oom(r->err);
 	say(r, NULL, r->sql.ptr, 0);
 	return r->o->dry_run ? 0 : exec_sql(r, r->sql.ptr);
 }
@@ -298,9 +298,9 @@ static void run_release(run *r)
 		retort_db_busy_wait(r->db, NULL, r->o->busy_timeout_ms);
 	retort_db_finalize(r->read_version);
 	retort_db_finalize(r->read_data_version);
-	dataloss_free(r->dl);
-	drift_free(r->drift);
-	buf_release(&r->sql);
+	retort_dataloss_free(r->dl);
+	retort_drift_free(r->drift);
+	retort_buf_release(&r->sql);
 	free(r->targets);
 	free(r->scope);
 	if (!r->commits_borrowed)
@@ -341,14 +341,14 @@ static int take_state(run *r, char **ids, size_t n, int report)
 	r->version_rows = n;
 	if (r->applied && is_expected(r, ids, n))
 		return 0;
-	if ((rc = revgraph_applied(&fresh, r->revs, (const char *const *)ids, n, r->err)))
+	if ((rc = retort_revgraph_applied(&fresh, r->revs, (const char *const *)ids, n, r->err)))
 		return rc;
 	for (i = 0; report && r->applied && i < r->revs->n; i++)
 		if (fresh[i] != r->applied[i] && fresh[i] == (r->dir == RETORT_UPGRADE))
 			emit_revision(r, RETORT_EVENT_SKIPPED, r->revs->revs[i], 0);
 	free(r->applied);
 	r->applied = fresh;
-	r->n_heads = revgraph_heads_of(r->revs, r->applied, r->heads);
+	r->n_heads = retort_revgraph_heads_of(r->revs, r->applied, r->heads);
 	return 0;
 }
 
@@ -433,27 +433,27 @@ static int backup(run *r)
 	int fd, rc;
 
 	if (!retort_db_can(r->db, RETORT_DB_CAN_BACKUP))
-		return error_set(r->err, RETORT_EINVALID, "a %s database cannot be backed up to a "
+		return retort_error_set(r->err, RETORT_EINVALID, "a %s database cannot be backed up to a "
 			"file (--backup): copy it with the tools of its own", retort_db_backend(r->db));
 	if (!*retort_db_location(r->db))
-		return error_set(r->err, RETORT_EINVALID,
+		return retort_error_set(r->err, RETORT_EINVALID,
 			"a database without a file cannot be backed up");
 	/* O_EXCL: an existing file is never overwritten, even in a race */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
 	if (fd < 0 && errno == EEXIST)
-		return error_set(r->err, RETORT_EEXISTS,
+		return retort_error_set(r->err, RETORT_EEXISTS,
 			"backup file '%s' already exists; refusing to overwrite it", path);
 	if (fd < 0)
-		return error_set(r->err, RETORT_ERROR, "cannot create the backup file '%s': %s",
+		return retort_error_set(r->err, RETORT_ERROR, "cannot create the backup file '%s': %s",
 			path, strerror(errno));
 	close(fd);
 	rc = retort_db_backup(r->db, path, backup_tick, r, &why);
 	if (rc == SQLITE_OK && r->cancelled) {
-		rc = error_set(r->err, RETORT_ECANCELLED, "the backup to '%s' was cancelled and "
+		rc = retort_error_set(r->err, RETORT_ECANCELLED, "the backup to '%s' was cancelled and "
 			"removed; nothing was changed", path);
 		unlink(path);
 	} else if (rc != SQLITE_OK) {
-		rc = error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
+		rc = retort_error_set(r->err, RETORT_EDB, "cannot back the database up to '%s': %s", path,
 			why ? why : "out of memory");
 		unlink(path);
 	}
@@ -474,11 +474,11 @@ static void put_ids(retort_buf *b, const char **ids, size_t n)
 
 	qsort(ids, n, sizeof(*ids), strcmp_p);
 	for (i = 0; i < n; i++) {
-		buf_puts(b, i ? ", " : "");
-		buf_visible(b, ids[i], strlen(ids[i]), 0);
+		retort_buf_puts(b, i ? ", " : "");
+		retort_buf_visible(b, ids[i], strlen(ids[i]), 0);
 	}
 	if (!n)
-		buf_puts(b, "base");
+		retort_buf_puts(b, "base");
 }
 
 /* SQL true when the version table holds exactly `ids` (its revisions are
@@ -487,19 +487,19 @@ static void put_at(run *r, const char **ids, size_t n)
 {
 	size_t i;
 
-	buf_puts(&r->sql, "(SELECT count(*) FROM ");
-	buf_ident(&r->sql, r->vtable);
-	buf_printf(&r->sql, ") = %zu", n);
+	retort_buf_puts(&r->sql, "(SELECT count(*) FROM ");
+	retort_buf_ident(&r->sql, r->vtable);
+	retort_buf_printf(&r->sql, ") = %zu", n);
 	if (!n)
 		return;
-	buf_puts(&r->sql, " AND (SELECT count(*) FROM ");
-	buf_ident(&r->sql, r->vtable);
-	buf_puts(&r->sql, " WHERE revision IN (");
+	retort_buf_puts(&r->sql, " AND (SELECT count(*) FROM ");
+	retort_buf_ident(&r->sql, r->vtable);
+	retort_buf_puts(&r->sql, " WHERE revision IN (");
 	for (i = 0; i < n; i++) {
-		buf_puts(&r->sql, i ? ", " : "");
-		buf_literal(&r->sql, ids[i]);
+		retort_buf_puts(&r->sql, i ? ", " : "");
+		retort_buf_literal(&r->sql, ids[i]);
 	}
-	buf_printf(&r->sql, ")) = %zu", n);
+	retort_buf_printf(&r->sql, ")) = %zu", n);
 }
 
 /*
@@ -519,32 +519,32 @@ static int guard(run *r)
 	int rc;
 
 	if (!ids)
-		return error_oom(r->err);
+		return retort_error_oom(r->err);
 	for (i = 0; i < n; i++)
 		ids[i] = r->version_written ? r->heads[i]->id : r->rows[i];
 	put_ids(&want, ids, n);
-	buf_clear(&r->sql);
-	buf_comment(&r->sql, "the database must be at %s, else this says where it is and stops",
+	retort_buf_clear(&r->sql);
+	retort_buf_comment(&r->sql, "the database must be at %s, else this says where it is and stops",
 		want.ptr);
-	buf_puts(&r->sql, "SELECT 'retort: the database is at ' || coalesce((SELECT "
+	retort_buf_puts(&r->sql, "SELECT 'retort: the database is at ' || coalesce((SELECT "
 		"group_concat(revision, ', ') FROM (SELECT revision FROM ");
-	buf_ident(&r->sql, r->vtable);
-	buf_puts(&r->sql, " ORDER BY revision)), 'base') || ");
-	buf_printf(&text, " but this script expects %s", want.ptr);
-	buf_literal(&r->sql, text.ptr);
-	buf_puts(&r->sql, " WHERE NOT (");
+	retort_buf_ident(&r->sql, r->vtable);
+	retort_buf_puts(&r->sql, " ORDER BY revision)), 'base') || ");
+	retort_buf_printf(&text, " but this script expects %s", want.ptr);
+	retort_buf_literal(&r->sql, text.ptr);
+	retort_buf_puts(&r->sql, " WHERE NOT (");
 	put_at(r, ids, n);
-	buf_puts(&r->sql, ");\nCREATE TEMP TABLE retort_guard (ok INTEGER CONSTRAINT ");
-	buf_clear(&text);
-	buf_printf(&text, "retort: the database is not at %s (see the line above): "
+	retort_buf_puts(&r->sql, ");\nCREATE TEMP TABLE retort_guard (ok INTEGER CONSTRAINT ");
+	retort_buf_clear(&text);
+	retort_buf_printf(&text, "retort: the database is not at %s (see the line above): "
 		"stopped before changing it", want.ptr);
-	buf_ident(&r->sql, text.ptr);
-	buf_puts(&r->sql, " CHECK (ok));\nINSERT INTO retort_guard SELECT ");
+	retort_buf_ident(&r->sql, text.ptr);
+	retort_buf_puts(&r->sql, " CHECK (ok));\nINSERT INTO retort_guard SELECT ");
 	put_at(r, ids, n);
-	buf_puts(&r->sql, ";\nDROP TABLE retort_guard;");
-	rc = buf_oom(&want) || buf_oom(&text) ? error_oom(r->err) : engine(r);
-	buf_release(&want);
-	buf_release(&text);
+	retort_buf_puts(&r->sql, ";\nDROP TABLE retort_guard;");
+	rc = retort_buf_oom(&want) || retort_buf_oom(&text) ? retort_error_oom(r->err) : engine(r);
+	retort_buf_release(&want);
+	retort_buf_release(&text);
 	free(ids);
 	return rc;
 }
@@ -639,8 +639,8 @@ static char *who_applies(void)
 	host[sizeof(host) - 1] = '\0';
 	if (!user && !*host)
 		return NULL;
-	buf_printf(&b, "%s@%s", user ? user : "", host);
-	return buf_detach(&b);
+	retort_buf_printf(&b, "%s@%s", user ? user : "", host);
+	return retort_buf_detach(&b);
 }
 
 /* The commit that last changed a revision's file, looked up in git once per
@@ -718,7 +718,7 @@ static char *locate(const rev_section *sec, const rev_statement *s, int ofs, src
 	for (end = line; end < p; end++)
 		loc->column += ((unsigned char)*end & 0xc0) != 0x80;
 	end = line + strcspn(line, "\r\n");
-	return xstrndup(line, (size_t)(end - line));
+	return retort_xstrndup(line, (size_t)(end - line));
 }
 
 /* `message` at byte `ofs` of `rev`'s statement `s`, showing its line. */
@@ -730,7 +730,7 @@ static int error_in(run *r, const retort_revision *rev, const rev_statement *s, 
 	char *text = locate(sec, s, ofs, &loc);
 	int fresh = r->err && !*r->err;
 
-	code = error_at(r->err, code, &loc, NULL, "%s", message);
+	code = retort_error_at(r->err, code, &loc, NULL, "%s", message);
 	if (fresh && *r->err) {
 		(*r->err)->source_line = text;
 		text = NULL;
@@ -739,18 +739,45 @@ static int error_in(run *r, const retort_revision *rev, const rev_statement *s, 
 	return code;
 }
 
+/*
+** `sql` just failed with SQLite's `message`: when it is an in-place step's
+** guard, its message and the row it found ("pet: a row breaks the new CHECK
+** (qty > 0): rowid 3"), read again (the guard changed nothing); else NULL.
+*/
+static char *inplace_guard_error(run *r, const char *sql, const char *message)
+{
+	static const char check_failed[] = "CHECK constraint failed: ";
+	const char *select = sql + strlen(RETORT_INPLACE_GUARD_INSERT);
+	retort_buf b = RETORT_BUF_INIT;
+	retort_db_stmt *st = NULL;
+
+	if (strncmp(sql, RETORT_INPLACE_GUARD_INSERT, strlen(RETORT_INPLACE_GUARD_INSERT)) != 0 ||
+	    strncmp(message, check_failed, strlen(check_failed)) != 0)
+		return NULL;
+	retort_buf_puts(&b, message + strlen(check_failed));
+	if (retort_db_prepare(r->db, &st, select, NULL) == SQLITE_OK &&
+	    retort_db_step(st) == SQLITE_ROW && retort_db_column_text(st, 0))
+		retort_buf_printf(&b, ": %s", retort_db_column_text(st, 0));
+	retort_db_finalize(st);
+	if (retort_buf_oom(&b)) {
+		retort_buf_release(&b);
+		return NULL;
+	}
+	return retort_buf_detach(&b);
+}
+
 /* A revision's statement failed: SQLite's message at its file and line, or
 ** for a rebuild's copy one that names the user's table, not the scratch one. */
 static int statement_error(run *r, const retort_revision *rev, const rev_statement *s,
 	int rc)
 {
 	int ofs = retort_db_error_offset(r->db), code = retort_db_code(rc);
-	char *message = xstrdup(retort_db_errmsg(r->db)), *copy = NULL;
+	char *message = retort_xstrdup(retort_db_errmsg(r->db)), *copy = NULL;
 
 	if (message && (rc & 0xff) == SQLITE_CONSTRAINT)
-		copy = dataloss_copy_error(r->db, s->sql, message);
+		copy = retort_dataloss_copy_error(r->db, s->sql, message);
 	if (message && !copy && (rc & 0xff) == SQLITE_CONSTRAINT)
-		copy = retort_inplace_error(r->db, s->sql, message);
+		copy = inplace_guard_error(r, s->sql, message);
 	rc = error_in(r, rev, s, code, ofs, copy ? copy : message ? message : "out of memory");
 	free(copy);
 	free(message);
@@ -762,10 +789,10 @@ static int statement_error(run *r, const retort_revision *rev, const rev_stateme
 /* Step over [schema.]name at the cursor. */
 static void skip_name(sqlcur *c)
 {
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
-		sqlcur_advance(c);
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 	}
 }
 
@@ -781,27 +808,27 @@ static int may_orphan(const char *sql)
 {
 	sqlcur c;
 
-	sqlcur_init(&c, sql);
-	if (sqlcur_accept(&c, "CREATE")) {
-		if (!sqlcur_accept(&c, "TEMP"))
-			sqlcur_accept(&c, "TEMPORARY");
-		sqlcur_accept(&c, "UNIQUE");
-		if (sqlcur_is(&c, "INDEX") || sqlcur_is(&c, "VIEW") || sqlcur_is(&c, "TRIGGER"))
+	retort_sqlcur_init(&c, sql);
+	if (retort_sqlcur_accept(&c, "CREATE")) {
+		if (!retort_sqlcur_accept(&c, "TEMP"))
+			retort_sqlcur_accept(&c, "TEMPORARY");
+		retort_sqlcur_accept(&c, "UNIQUE");
+		if (retort_sqlcur_is(&c, "INDEX") || retort_sqlcur_is(&c, "VIEW") || retort_sqlcur_is(&c, "TRIGGER"))
 			return 0;
-		if (!sqlcur_accept(&c, "TABLE"))
+		if (!retort_sqlcur_accept(&c, "TABLE"))
 			return 1; /* a virtual table's module may do anything */
-		if (sqlcur_accept(&c, "IF") && !(sqlcur_accept(&c, "NOT") && sqlcur_accept(&c, "EXISTS")))
+		if (retort_sqlcur_accept(&c, "IF") && !(retort_sqlcur_accept(&c, "NOT") && retort_sqlcur_accept(&c, "EXISTS")))
 			return 1;
 		skip_name(&c);
 		return c.tok.type != TK_LP; /* CREATE TABLE ... AS SELECT copies rows */
 	}
-	if (!sqlcur_accept(&c, "ALTER") || !sqlcur_accept(&c, "TABLE"))
+	if (!retort_sqlcur_accept(&c, "ALTER") || !retort_sqlcur_accept(&c, "TABLE"))
 		return 1;
 	skip_name(&c);
-	if (!sqlcur_accept(&c, "ADD"))
+	if (!retort_sqlcur_accept(&c, "ADD"))
 		return 1;
-	for (; c.tok.type != TK_EOF; sqlcur_advance(&c))
-		if (sqlcur_is(&c, "REFERENCES"))
+	for (; c.tok.type != TK_EOF; retort_sqlcur_advance(&c))
+		if (retort_sqlcur_is(&c, "REFERENCES"))
 			return 1;
 	return 0;
 }
@@ -903,8 +930,8 @@ static int fk_collect(run *r, const char *sql, fk_orphans **out, size_t *count)
 		if (!o || sqlite3_stricmp(o->table, table) || sqlite3_stricmp(o->parent, parent) ||
 		    sqlite3_stricmp(o->cols, cols)) {
 			if (!(o = ARRAY_PUSH(v, n, cap)) ||
-			    !(o->table = xstrdup(table)) || !(o->parent = xstrdup(parent)) ||
-			    !(o->cols = xstrdup(cols))) {
+			    !(o->table = retort_xstrdup(table)) || !(o->parent = retort_xstrdup(parent)) ||
+			    !(o->cols = retort_xstrdup(cols))) {
 				rc = SQLITE_NOMEM;
 				break;
 			}
@@ -931,13 +958,13 @@ static void fk_put(retort_buf *b, const fk_orphans *o)
 {
 	size_t k;
 
-	buf_printf(b, "%lld row%s of %s", o->n, o->n == 1 ? "" : "s", o->table);
+	retort_buf_printf(b, "%lld row%s of %s", o->n, o->n == 1 ? "" : "s", o->table);
 	for (k = 0; k < o->n_rowids; k++)
-		buf_printf(b, "%s%lld", k ? ", " : o->exact ? " (rowid " : " (among rowid ",
+		retort_buf_printf(b, "%s%lld", k ? ", " : o->exact ? " (rowid " : " (among rowid ",
 			o->rowids[k]);
 	if (o->n_rowids)
-		buf_puts(b, o->seen > (long long)o->n_rowids ? ", ...)" : ")");
-	buf_printf(b, " %s no parent in %s", o->n == 1 ? "has" : "have", o->parent);
+		retort_buf_puts(b, o->seen > (long long)o->n_rowids ? ", ...)" : ")");
+	retort_buf_printf(b, " %s no parent in %s", o->n == 1 ? "has" : "have", o->parent);
 }
 
 /*
@@ -961,7 +988,7 @@ static int fk_warn(run *r)
 	/* keys SQLite cannot check (a foreign key mismatch) leave nothing to
 	** warn about: the check before COMMIT names them */
 	if (rc != SQLITE_OK)
-		return rc == SQLITE_NOMEM ? error_oom(r->err) : (rc & 0xff) == SQLITE_ERROR ? 0 :
+		return rc == SQLITE_NOMEM ? retort_error_oom(r->err) : (rc & 0xff) == SQLITE_ERROR ? 0 :
 			db_error(r, rc, "cannot check foreign keys");
 	for (i = 0; i < n; i++) {
 		retort_event ev = { .kind = RETORT_EVENT_ORPHANS, .revision = r->rev,
@@ -1029,24 +1056,24 @@ static int fk_check(run *r, const retort_revision *rev)
 	if (rc == SQLITE_OK)
 		rc = fk_collect(r, check + sizeof(FK_AFTER " ") - 1, &v, &n);
 	if (rc != SQLITE_OK)
-		return rc == SQLITE_NOMEM ? error_oom(r->err) :
+		return rc == SQLITE_NOMEM ? retort_error_oom(r->err) :
 			db_error(r, rc, "cannot check foreign keys");
 	if (n) {
 		src_loc loc = { rev ? rev->path : NULL, rev ? rev->section[r->dir].line : 0, 0 };
-		buf_puts(&msg, "foreign key check failed: ");
+		retort_buf_puts(&msg, "foreign key check failed: ");
 		for (i = 0; i < n; i++) {
-			buf_puts(&msg, i ? "; " : "");
+			retort_buf_puts(&msg, i ? "; " : "");
 			fk_put(&msg, &v[i]);
 		}
-		rc = buf_oom(&msg) ? error_oom(r->err) : rev ?
-			error_at(r->err, RETORT_EDB, &loc, NULL, "%s", msg.ptr) :
-			error_set(r->err, RETORT_EDB, "%s", msg.ptr);
+		rc = retort_buf_oom(&msg) ? retort_error_oom(r->err) : rev ?
+			retort_error_at(r->err, RETORT_EDB, &loc, NULL, "%s", msg.ptr) :
+			retort_error_set(r->err, RETORT_EDB, "%s", msg.ptr);
 	} else {
 		say(r, NULL, FK_DROP, 0);
 		rc = exec_sql(r, FK_DROP);
 	}
 	fk_free(v, n);
-	buf_release(&msg);
+	retort_buf_release(&msg);
 	return rc;
 }
 
@@ -1054,7 +1081,7 @@ static int fk_check(run *r, const retort_revision *rev)
 
 /*
 ** Refuse `rev` (RETORT_EINVALID at the statement) when the section the run
-** would take holds a statement no revision may run (scratch_refusal).
+** would take holds a statement no revision may run (retort_scratch_refusal).
 */
 static int refuse(run *r, const retort_revision *rev)
 {
@@ -1063,11 +1090,11 @@ static int refuse(run *r, const retort_revision *rev)
 
 	for (i = 0; i < sec->n_stmts; i++) {
 		const rev_statement *s = &sec->stmts[i];
-		const char *why = scratch_refusal(s->sql, r->o->allow_attach);
+		const char *why = retort_scratch_refusal(s->sql, r->o->allow_attach);
 		sqlcur c;
 		if (!why)
 			continue;
-		sqlcur_init(&c, s->sql);
+		retort_sqlcur_init(&c, s->sql);
 		return error_in(r, rev, s, RETORT_EINVALID, (int)(c.tok.z - s->sql), why);
 	}
 	return 0;
@@ -1151,44 +1178,44 @@ static void move_heads(run *r, const retort_revision *rev)
 static int carry(run *r, const retort_revision *rev, int after)
 {
 	size_t i, n;
-	const drift_object *o = drift_of(r->drift, rev, &n);
+	const drift_object *o = retort_drift_of(r->drift, rev, &n);
 	retort_buf why = RETORT_BUF_INIT;
 	int rc = SQLITE_OK, checking;
 
 	for (i = 0; i < n && !why.len; i++) {
 		if (!after && !o[i].blocks)
 			continue;
-		buf_clear(&r->sql);
+		retort_buf_clear(&r->sql);
 		if (after) {
-			buf_printf(&r->sql, "%s;", o[i].sql);
+			retort_buf_printf(&r->sql, "%s;", o[i].sql);
 		} else {
-			buf_printf(&r->sql, "DROP %s IF EXISTS ", strcmp(o[i].type, "view") ?
+			retort_buf_printf(&r->sql, "DROP %s IF EXISTS ", strcmp(o[i].type, "view") ?
 				"TRIGGER" : "VIEW");
-			buf_ident(&r->sql, o[i].name);
-			buf_putc(&r->sql, ';');
+			retort_buf_ident(&r->sql, o[i].name);
+			retort_buf_putc(&r->sql, ';');
 		}
-		if (buf_oom(&r->sql))
-			return error_oom(r->err);
+		if (retort_buf_oom(&r->sql))
+			return retort_error_oom(r->err);
 		say(r, NULL, r->sql.ptr, 0);
 		if (!r->o->dry_run && (rc = retort_db_exec(r->db, r->sql.ptr)))
-			buf_printf(&why, "the %s \"%s\" cannot be %s it: %s", o[i].type, o[i].name,
+			retort_buf_printf(&why, "the %s \"%s\" cannot be %s it: %s", o[i].type, o[i].name,
 				after ? "recreated after" : "dropped before", retort_db_errmsg(r->db));
 	}
 	/* all recreated, then each checked (a trigger may read a view); a
 	** trigger's check compiles the triggers it fires too: all are named */
 	for (i = 0, checking = after && !r->o->dry_run && !why.len; checking && i < n; i++)
-		if ((rc = drift_check(r->db, &o[i])) != SQLITE_OK)
-			buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
+		if ((rc = retort_drift_check(r->db, &o[i])) != SQLITE_OK)
+			retort_buf_printf(&why, "%sthe %s \"%s\" no longer applies after it: %s",
 				why.len ? "; " : "", o[i].type, o[i].name, retort_db_errmsg(r->db));
 	if (why.len && retort_db_is_busy(rc))
 		rc = db_error(r, rc, "cannot carry an object");
 	else if (why.len)
-		rc = buf_oom(&why) ? error_oom(r->err) : error_set(r->err, RETORT_EDB,
+		rc = retort_buf_oom(&why) ? retort_error_oom(r->err) : retort_error_set(r->err, RETORT_EDB,
 			"%s %s was rolled back: %s",
 			r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade", rev->id, why.ptr);
 	else
 		rc = 0;
-	buf_release(&why);
+	retort_buf_release(&why);
 	return rc;
 }
 
@@ -1210,7 +1237,7 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	emit_revision(r, RETORT_EVENT_BEGIN, rev, 0);
 	if ((rc = fk_snapshot(r, sec)))
 		return rc;
-	dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
+	retort_dataloss_check(r->dl, sec->stmts, sec->n_stmts, on_loss, r);
 	rc = carry(r, rev, 0);
 	for (i = 0; i < sec->n_stmts && !rc; i++) {
 		rc = run_statement(r, rev, &sec->stmts[i]);
@@ -1265,20 +1292,20 @@ static int cancelled_error(run *r, const retort_revision *rev)
 		return RETORT_ECANCELLED;
 	retort_error_free(*r->err);
 	*r->err = NULL;
-	buf_puts(&what, verb);
+	retort_buf_puts(&what, verb);
 	if (rev)
-		buf_printf(&what, " %s", rev->id);
+		retort_buf_printf(&what, " %s", rev->id);
 	if (r->o->dry_run)
-		buf_puts(&what, " cancelled (a dry run: nothing was changed)");
+		retort_buf_puts(&what, " cancelled (a dry run: nothing was changed)");
 	else if (r->o->one_transaction && !r->stamp)
-		buf_puts(&what, " cancelled: the whole run was rolled back (one transaction)");
+		retort_buf_puts(&what, " cancelled: the whole run was rolled back (one transaction)");
 	else
-		buf_puts(&what, " cancelled and rolled back");
+		retort_buf_puts(&what, " cancelled and rolled back");
 	/* at the statement it stopped, when one of `rev`'s was running */
-	rc = buf_oom(&what) ? error_oom(r->err) : rev && r->stopped ?
+	rc = retort_buf_oom(&what) ? retort_error_oom(r->err) : rev && r->stopped ?
 		error_in(r, rev, r->stopped, RETORT_ECANCELLED, -1, what.ptr) :
-		error_set(r->err, RETORT_ECANCELLED, "%s", what.ptr);
-	buf_release(&what);
+		retort_error_set(r->err, RETORT_ECANCELLED, "%s", what.ptr);
+	retort_buf_release(&what);
 	return rc;
 }
 
@@ -1304,7 +1331,7 @@ static int foreign_keys_off(run *r)
 		}
 	}
 	if (on)
-		return error_set(r->err, RETORT_EDB, "cannot turn foreign keys off");
+		return retort_error_set(r->err, RETORT_EDB, "cannot turn foreign keys off");
 	return 0;
 }
 
@@ -1316,7 +1343,7 @@ static int migrate(run *r)
 		r->o->progress);
 
 	if (r->o->on_event || r->o->progress)
-		r->dl = dataloss_new(r->db, r->o->dry_run);
+		r->dl = retort_dataloss_new(r->db, r->o->dry_run);
 	if (progress)
 		retort_db_tick_hook(r->db, PROGRESS_STEPS, on_progress, r);
 	if (progress && r->o->progress)
@@ -1324,7 +1351,7 @@ static int migrate(run *r)
 	for (;;) {
 		if (!r->in_txn && (rc = begin(r)))
 			break;
-		if (!(next = revgraph_next(r->revs, r->applied, r->scope, r->dir)))
+		if (!(next = retort_revgraph_next(r->revs, r->applied, r->scope, r->dir)))
 			break;
 		t0 = mono_now();
 		running = r->o->one_transaction ? NULL : next;
@@ -1364,7 +1391,7 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	buf_init(&r->sql);
+	retort_buf_init(&r->sql);
 	r->applied_by = who_applies();
 	r->db = db;
 	r->revs = revs;
@@ -1383,9 +1410,9 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 		r->commits_looked_up = r->commits_borrowed = 1;
 	}
 	if (!db && !r->o->dry_run)
-		return error_set(err, RETORT_EINVALID, "no database handle");
+		return retort_error_set(err, RETORT_EINVALID, "no database handle");
 	if (db && retort_db_in_transaction(db))
-		return error_set(err, RETORT_EINVALID, "the handle is inside a transaction");
+		return retort_error_set(err, RETORT_EINVALID, "the handle is inside a transaction");
 	/* one deadline for the whole run: its reads, each BEGIN IMMEDIATE, the
 	** re-read of the version table and each COMMIT wait out of one budget */
 	if (db && r->o->busy_timeout_ms >= 0) {
@@ -1395,7 +1422,7 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 	}
 	r->heads = malloc((revs->n + 1) * sizeof(*r->heads));
 	if (!r->heads)
-		return error_oom(err);
+		return retort_error_oom(err);
 	/* data_version first: a commit between the two reads makes the first
 	** transaction read the table again */
 	rc = db && !stamp ? read_data_version(r, &r->data_version) : 0;
@@ -1405,7 +1432,7 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 		rc = retort_revisions_resolve(&r->targets, &r->n_targets, revs, target,
 			(const char *const *)ids, n, err);
 	if (!rc)
-		rc = revgraph_scope(&r->scope, revs, r->targets, r->n_targets, dir, err);
+		rc = retort_revgraph_scope(&r->scope, revs, r->targets, r->n_targets, dir, err);
 	/* a stamp needs no applied set: it is how a database at an unknown
 	** revision is set right */
 	if (!rc && !stamp)
@@ -1416,7 +1443,7 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 	if (rc)
 		return rc;
 	/* a target the other way is a mistake, not "nothing to do" */
-	if (!stamp && (rc = revgraph_check_way(revs, r->applied, r->heads, r->n_heads, r->targets,
+	if (!stamp && (rc = retort_revgraph_check_way(revs, r->applied, r->heads, r->n_heads, r->targets,
 			r->n_targets, target, dir, err)))
 		return rc;
 	/* every revision the run would take, before anything runs */
@@ -1424,9 +1451,9 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 		if (r->scope[i] && r->applied[i] == (dir == RETORT_DOWNGRADE))
 			rc = refuse(r, revs->revs[i]);
 	if (!rc && !stamp && db)
-		rc = drift_find(&r->drift, r->db, revs, r->applied, r->scope, dir, err);
+		rc = retort_drift_find(&r->drift, r->db, revs, r->applied, r->scope, dir, err);
 	if (!rc && r->drift && !r->o->carry_unknown_objects)
-		rc = drift_refuse(r->drift, dir, err);
+		rc = retort_drift_refuse(r->drift, dir, err);
 	return rc;
 }
 
@@ -1492,7 +1519,7 @@ static int stamp_entry(retort_db *db, const retort_revisions *revs, const char *
 	return rc;
 }
 
-int apply_run(retort_db *db, const retort_revisions *revs, const char *target,
+int retort_apply_run(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, int stamp,
 	const apply_commits *shared, retort_error **err)
 {
@@ -1528,7 +1555,7 @@ static int on_handle(sqlite3 *db, const retort_revisions *revs, const char *targ
 	int rc = retort_db_wrap_handle(&c, db, err);
 
 	if (!rc)
-		rc = apply_run(c, revs, target, opts, dir, stamp, NULL, err);
+		rc = retort_apply_run(c, revs, target, opts, dir, stamp, NULL, err);
 	retort_db_free(c);
 	return rc;
 }

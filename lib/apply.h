@@ -17,7 +17,7 @@ typedef struct apply_commits {
 
 /* retort_upgrade() (RETORT_UPGRADE), retort_downgrade() or, with `stamp`,
 ** retort_stamp(), with the commits given. */
-int apply_run(retort_db *db, const retort_revisions *revs, const char *target,
+int retort_apply_run(retort_db *db, const retort_revisions *revs, const char *target,
 	const retort_migrate_options *opts, retort_direction dir, int stamp,
 	const apply_commits *shared, retort_error **err);
 

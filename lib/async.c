@@ -115,7 +115,7 @@ static void *work(void *arg)
 		retort_db_open_live(&db, op->path, NULL, how, NULL, NULL, &op->err);
 
 	/* a dry run on a database not made yet: an empty one, as the CLI's */
-	if (!rc && !db && !(rc = scratch_open(&scratch, &op->err)))
+	if (!rc && !db && !(rc = retort_scratch_open(&scratch, &op->err)))
 		rc = retort_db_wrap(&db, scratch, &op->err);
 	if (!rc)
 		rc = op->dir == RETORT_UPGRADE ?
@@ -146,10 +146,10 @@ static int make_pipe(int fds[2], retort_error **err)
 	int i;
 
 	if (pipe(fds) != 0)
-		return error_set(err, RETORT_ERROR, "cannot make a pipe: %s", strerror(errno));
+		return retort_error_set(err, RETORT_ERROR, "cannot make a pipe: %s", strerror(errno));
 	for (i = 0; i < 2; i++)
 		if (fcntl(fds[i], F_SETFL, O_NONBLOCK) != 0 || fcntl(fds[i], F_SETFD, FD_CLOEXEC) != 0)
-			return error_set(err, RETORT_ERROR, "cannot set up a pipe: %s", strerror(errno));
+			return retort_error_set(err, RETORT_ERROR, "cannot set up a pipe: %s", strerror(errno));
 	return 0;
 }
 
@@ -172,11 +172,11 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	/* the worker's connection and the app's would share SQLite unguarded */
 	if (!sqlite3_threadsafe()) {
 		free(op);
-		return error_set(err, RETORT_EINVALID, "SQLite was built without threads "
+		return retort_error_set(err, RETORT_EINVALID, "SQLite was built without threads "
 			"(SQLITE_THREADSAFE=0): use retort_upgrade() or retort_downgrade()");
 	}
 	if (!op)
-		return error_oom(err);
+		return retort_error_oom(err);
 	op->fds[0] = op->fds[1] = -1;
 	op->dir = direction;
 	op->revs = revs;
@@ -185,11 +185,11 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	pthread_cond_init(&op->ended_cond, NULL);
 	rc = retort_db_url_check(&op->path, url, NULL, err);
 	op->file = retort_db_url_is_file(url);
-	op->target = target ? xstrdup(target) : NULL;
-	op->backup = op->opts.backup_path ? xstrdup(op->opts.backup_path) : NULL;
+	op->target = target ? retort_xstrdup(target) : NULL;
+	op->backup = op->opts.backup_path ? retort_xstrdup(op->opts.backup_path) : NULL;
 	op->done = copy_event(&done);
 	if (!rc && ((target && !op->target) || (op->opts.backup_path && !op->backup) || !op->done))
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	if (!rc && !op->opts.cancel) {
 		rc = retort_cancel_new(&op->own_cancel, err);
 		op->opts.cancel = op->own_cancel;
@@ -202,7 +202,7 @@ int retort_op_start(retort_op **out, const char *url, const retort_revisions *re
 	if (!rc && !op->fn)
 		rc = make_pipe(op->fds, err);
 	if (!rc && pthread_create(&op->thread, NULL, work, op) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot start a thread for the migration");
+		rc = retort_error_set(err, RETORT_ERROR, "cannot start a thread for the migration");
 	if (rc) {
 		retort_op_free(op);
 		return rc;

@@ -11,20 +11,20 @@
 static int build_both(retort_plan *p, const schema *from, const schema *to,
 	rename_list *renames, unsigned how, retort_error **err)
 {
-	int rc = plan_build(&p->dir[RETORT_UPGRADE], from, to, renames, how, err);
+	int rc = retort_plan_build(&p->dir[RETORT_UPGRADE], from, to, renames, how, err);
 
 	if (rc)
 		return rc;
-	renames_invert(renames);
-	rc = plan_build(&p->dir[RETORT_DOWNGRADE], to, from, renames, how, err);
-	renames_invert(renames);
+	retort_renames_invert(renames);
+	rc = retort_plan_build(&p->dir[RETORT_DOWNGRADE], to, from, renames, how, err);
+	retort_renames_invert(renames);
 	return rc;
 }
 
 static void plan_clear(retort_plan *p)
 {
-	plan_dir_release(&p->dir[RETORT_UPGRADE]);
-	plan_dir_release(&p->dir[RETORT_DOWNGRADE]);
+	retort_plan_dir_release(&p->dir[RETORT_UPGRADE]);
+	retort_plan_dir_release(&p->dir[RETORT_DOWNGRADE]);
 }
 
 /* Keep the renames asked for, a column's under its table's new name. */
@@ -33,7 +33,7 @@ static int keep_renames(retort_plan *p, const rename_list *r)
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (done_renames_push(&p->renames, r->v[i].col_from ? r->v[i].table_to : NULL,
+		if (retort_done_renames_push(&p->renames, r->v[i].col_from ? r->v[i].table_to : NULL,
 			r->v[i].col_from ? r->v[i].col_from : r->v[i].table_from,
 			r->v[i].col_from ? r->v[i].col_to : r->v[i].table_to) < 0)
 			return -1;
@@ -59,8 +59,8 @@ static int diff_plan(retort_plan **out, const retort_schema *from, const retort_
 
 	*out = NULL;
 	if (!p)
-		return error_oom(err);
-	rc = renames_from_models(&renames, &p->notes, from, to, err);
+		return retort_error_oom(err);
+	rc = retort_renames_from_models(&renames, &p->notes, from, to, err);
 	if (rc) {
 		retort_plan_free(p);
 		return rc;
@@ -71,7 +71,7 @@ static int diff_plan(retort_plan **out, const retort_schema *from, const retort_
 	for (attempt = 0; attempt < 2; attempt++) {
 		rc = build_both(p, from, to, &renames, how | (attempt ? DIFF_REBUILD_TOUCHED : 0),
 			err);
-		if (rc || p->dir[RETORT_UPGRADE].n == 0 || plan_proven(p, from, to, &why))
+		if (rc || p->dir[RETORT_UPGRADE].n == 0 || retort_plan_proven(p, from, to, &why))
 			break;
 		plan_clear(p);
 		if (attempt == 0) {
@@ -80,12 +80,12 @@ static int diff_plan(retort_plan **out, const retort_schema *from, const retort_
 		}
 	}
 	if (!rc && attempt == 2)
-		rc = error_set(err, RETORT_EINVALID, "retort cannot write a safe migration for "
+		rc = retort_error_set(err, RETORT_EINVALID, "retort cannot write a safe migration for "
 			"this change (%s); write this revision by hand", why ? why : "out of memory");
 	free(why);
 	if (!rc && keep_renames(p, &renames) < 0)
-		rc = error_oom(err);
-	renames_release(&renames);
+		rc = retort_error_oom(err);
+	retort_renames_release(&renames);
 	if (rc) {
 		retort_plan_free(p);
 		return rc;
@@ -111,9 +111,9 @@ void retort_plan_free(retort_plan *p)
 	if (!p)
 		return;
 	plan_clear(p);
-	done_renames_release(&p->renames);
+	retort_done_renames_release(&p->renames);
 	free(p->rename_view);
-	str_list_release(&p->notes);
+	retort_str_list_release(&p->notes);
 	free(p);
 }
 
@@ -178,17 +178,17 @@ int retort_plan_script(char **out, const retort_plan *p, retort_direction dir,
 	retort_buf b = RETORT_BUF_INIT;
 	const plan_dir *d = direction(p, dir);
 
-	buf_comment(&b, "retort %s: %zu step%s", dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade",
+	retort_buf_comment(&b, "retort %s: %zu step%s", dir == RETORT_DOWNGRADE ? "downgrade" : "upgrade",
 		d->n, d->n == 1 ? "" : "s");
-	buf_puts(&b, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE (stops at the first error,\n"
+	retort_buf_puts(&b, "-- apply with: sqlite3 -bail DATABASE < THIS_FILE (stops at the first error,\n"
 		"-- and then nothing is committed)\n"
 		"PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\n\n");
-	buf_puts(&b, retort_plan_sql(p, dir));
-	buf_putc(&b, '\n');
-	buf_puts(&b, FK_GUARD_SCRIPT);
-	buf_puts(&b, "COMMIT;\nPRAGMA foreign_keys = ON;\n");
-	*out = buf_detach(&b);
-	return *out ? 0 : error_oom(err);
+	retort_buf_puts(&b, retort_plan_sql(p, dir));
+	retort_buf_putc(&b, '\n');
+	retort_buf_puts(&b, FK_GUARD_SCRIPT);
+	retort_buf_puts(&b, "COMMIT;\nPRAGMA foreign_keys = ON;\n");
+	*out = retort_buf_detach(&b);
+	return *out ? 0 : retort_error_oom(err);
 }
 
 static const struct {
@@ -209,46 +209,46 @@ static void json_steps(retort_buf *b, const plan_dir *d)
 {
 	size_t i, k;
 
-	buf_putc(b, '[');
+	retort_buf_putc(b, '[');
 	for (i = 0; i < d->n; i++) {
 		const plan_step *st = &d->steps[i];
 		const char *sep = "";
-		buf_puts(b, i ? ",\n    {" : "\n    {");
-		buf_puts(b, "\"kind\": ");
-		buf_json_string(b, st->kind);
-		buf_puts(b, ", \"table\": ");
-		buf_json_string(b, st->table);
-		buf_puts(b, ", \"object\": ");
-		buf_json_string(b, st->object);
-		buf_puts(b, ", \"risks\": [");
+		retort_buf_puts(b, i ? ",\n    {" : "\n    {");
+		retort_buf_puts(b, "\"kind\": ");
+		retort_buf_json_string(b, st->kind);
+		retort_buf_puts(b, ", \"table\": ");
+		retort_buf_json_string(b, st->table);
+		retort_buf_puts(b, ", \"object\": ");
+		retort_buf_json_string(b, st->object);
+		retort_buf_puts(b, ", \"risks\": [");
 		for (k = 0; k < sizeof(risk_names) / sizeof(risk_names[0]); k++) {
 			if (!(st->risks & risk_names[k].bit))
 				continue;
-			buf_puts(b, sep);
-			buf_json_string(b, risk_names[k].name);
+			retort_buf_puts(b, sep);
+			retort_buf_json_string(b, risk_names[k].name);
 			sep = ", ";
 		}
-		buf_puts(b, "], \"warning\": ");
-		buf_json_string(b, st->warning);
-		buf_puts(b, ", \"sql\": ");
-		buf_json_string(b, st->sql);
-		buf_putc(b, '}');
+		retort_buf_puts(b, "], \"warning\": ");
+		retort_buf_json_string(b, st->warning);
+		retort_buf_puts(b, ", \"sql\": ");
+		retort_buf_json_string(b, st->sql);
+		retort_buf_putc(b, '}');
 	}
-	buf_puts(b, d->n ? "\n  ]" : "]");
+	retort_buf_puts(b, d->n ? "\n  ]" : "]");
 }
 
 int retort_plan_to_json(char **out, const retort_plan *p, retort_error **err)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
-	buf_printf(&b, "{\n  \"changes\": %s,\n  \"upgrade\": ",
+	retort_buf_printf(&b, "{\n  \"changes\": %s,\n  \"upgrade\": ",
 		p->dir[RETORT_UPGRADE].n ? "true" : "false");
 	json_steps(&b, &p->dir[RETORT_UPGRADE]);
-	buf_puts(&b, ",\n  \"downgrade\": ");
+	retort_buf_puts(&b, ",\n  \"downgrade\": ");
 	json_steps(&b, &p->dir[RETORT_DOWNGRADE]);
-	buf_puts(&b, "\n}\n");
-	*out = buf_detach(&b);
-	return *out ? 0 : error_oom(err);
+	retort_buf_puts(&b, "\n}\n");
+	*out = retort_buf_detach(&b);
+	return *out ? 0 : retort_error_oom(err);
 }
 
 int retort_schema_differences(char **out, const retort_schema *from, const retort_schema *to,
@@ -269,18 +269,18 @@ int retort_schema_differences(char **out, const retort_schema *from, const retor
 		const plan_dir *d = direction(plan, RETORT_UPGRADE);
 		for (i = 0; i < d->n; i++) {
 			const plan_step *st = &d->steps[i];
-			buf_printf(&b, "%s%s", b.len ? "; " : "", st->kind);
+			retort_buf_printf(&b, "%s%s", b.len ? "; " : "", st->kind);
 			if (st->table)
-				buf_printf(&b, " %s%s%s", st->table, st->object ? "." : "",
+				retort_buf_printf(&b, " %s%s%s", st->table, st->object ? "." : "",
 					st->object ? st->object : "");
 			else if (st->object)
-				buf_printf(&b, " %s", st->object);
+				retort_buf_printf(&b, " %s", st->object);
 		}
 	}
 	retort_plan_free(plan);
 	if (b.len == 0)
-		buf_puts(&b, why ? why : "the schemas differ");
+		retort_buf_puts(&b, why ? why : "the schemas differ");
 	free(why);
-	*out = buf_detach(&b);
-	return *out ? 0 : error_oom(err);
+	*out = retort_buf_detach(&b);
+	return *out ? 0 : retort_error_oom(err);
 }

@@ -7,23 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-char buf__initbuf[1];
+char retort_buf__initbuf[1];
 
-void buf_init(retort_buf *b)
+void retort_buf_init(retort_buf *b)
 {
-	b->ptr = buf__initbuf;
+	b->ptr = retort_buf__initbuf;
 	b->len = b->cap = 0;
 	b->oom = 0;
 }
 
-void buf_release(retort_buf *b)
+void retort_buf_release(retort_buf *b)
 {
 	if (b->cap)
 		free(b->ptr);
-	buf_init(b);
+	retort_buf_init(b);
 }
 
-void buf_clear(retort_buf *b)
+void retort_buf_clear(retort_buf *b)
 {
 	b->len = 0;
 	if (b->cap)
@@ -58,7 +58,7 @@ oom:
 	return -1;
 }
 
-void buf_put(retort_buf *b, const char *data, size_t len)
+void retort_buf_put(retort_buf *b, const char *data, size_t len)
 {
 	if (len == 0 || retort_buf_grow(b, len) < 0)
 		return;
@@ -67,17 +67,17 @@ void buf_put(retort_buf *b, const char *data, size_t len)
 	b->ptr[b->len] = '\0';
 }
 
-void buf_puts(retort_buf *b, const char *s)
+void retort_buf_puts(retort_buf *b, const char *s)
 {
-	buf_put(b, s, strlen(s));
+	retort_buf_put(b, s, strlen(s));
 }
 
-void buf_putc(retort_buf *b, char c)
+void retort_buf_putc(retort_buf *b, char c)
 {
-	buf_put(b, &c, 1);
+	retort_buf_put(b, &c, 1);
 }
 
-void buf_vprintf(retort_buf *b, const char *fmt, va_list ap)
+void retort_buf_vprintf(retort_buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
 	int n;
@@ -95,12 +95,12 @@ void buf_vprintf(retort_buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
-void buf_printf(retort_buf *b, const char *fmt, ...)
+void retort_buf_printf(retort_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(b, fmt, ap);
+	retort_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 }
 
@@ -108,26 +108,26 @@ static void buf_quoted(retort_buf *b, const char *text, char quote)
 {
 	const char *p;
 
-	buf_putc(b, quote);
+	retort_buf_putc(b, quote);
 	for (p = text; *p; p++) {
 		if (*p == quote)
-			buf_putc(b, quote);
-		buf_putc(b, *p);
+			retort_buf_putc(b, quote);
+		retort_buf_putc(b, *p);
 	}
-	buf_putc(b, quote);
+	retort_buf_putc(b, quote);
 }
 
-void buf_ident(retort_buf *b, const char *name)
+void retort_buf_ident(retort_buf *b, const char *name)
 {
 	buf_quoted(b, name, '"');
 }
 
-void buf_literal(retort_buf *b, const char *text)
+void retort_buf_literal(retort_buf *b, const char *text)
 {
 	buf_quoted(b, text, '\'');
 }
 
-void buf_truncate(retort_buf *b, size_t len)
+void retort_buf_truncate(retort_buf *b, size_t len)
 {
 	if (len < b->len) {
 		b->len = len;
@@ -135,21 +135,21 @@ void buf_truncate(retort_buf *b, size_t len)
 	}
 }
 
-int buf_oom(const retort_buf *b)
+int retort_buf_oom(const retort_buf *b)
 {
 	return b->oom;
 }
 
-char *buf_detach(retort_buf *b)
+char *retort_buf_detach(retort_buf *b)
 {
 	char *out;
 
 	if (b->oom) {
-		buf_release(b);
+		retort_buf_release(b);
 		return NULL;
 	}
 	out = b->cap ? b->ptr : strdup("");
-	buf_init(b);
+	retort_buf_init(b);
 	return out;
 }
 
@@ -203,18 +203,18 @@ static int char_hidden(unsigned cp)
 static void put_escape(retort_buf *b, unsigned cp, int json)
 {
 	if (cp == '\n')
-		buf_puts(b, "\\n");
+		retort_buf_puts(b, "\\n");
 	else if (cp == '\r')
-		buf_puts(b, "\\r");
+		retort_buf_puts(b, "\\r");
 	else if (cp == '\t')
-		buf_puts(b, "\\t");
+		retort_buf_puts(b, "\\t");
 	else if (cp < 0x80 && !json)
-		buf_printf(b, "\\x%02x", cp);
+		retort_buf_printf(b, "\\x%02x", cp);
 	else
-		buf_printf(b, "\\u%04x", cp);
+		retort_buf_printf(b, "\\u%04x", cp);
 }
 
-void buf_visible(retort_buf *b, const char *text, size_t len, unsigned flags)
+void retort_buf_visible(retort_buf *b, const char *text, size_t len, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)text, *end = p + len, *run = p;
 	unsigned cp = 0;
@@ -226,59 +226,59 @@ void buf_visible(retort_buf *b, const char *text, size_t len, unsigned flags)
 			p += n;
 			continue;
 		}
-		buf_put(b, (const char *)run, (size_t)(p - run));
+		retort_buf_put(b, (const char *)run, (size_t)(p - run));
 		if (n)
 			put_escape(b, cp, 0);
 		else
-			buf_printf(b, "\\x%02x", *p);
+			retort_buf_printf(b, "\\x%02x", *p);
 		p += n ? n : 1;
 		run = p;
 	}
-	buf_put(b, (const char *)run, (size_t)(p - run));
+	retort_buf_put(b, (const char *)run, (size_t)(p - run));
 }
 
-void buf_comment(retort_buf *b, const char *fmt, ...)
+void retort_buf_comment(retort_buf *b, const char *fmt, ...)
 {
 	retort_buf text = RETORT_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&text, fmt, ap);
+	retort_buf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	if (buf_oom(&text))
+	if (retort_buf_oom(&text))
 		b->oom = 1;
-	buf_puts(b, "-- ");
-	buf_visible(b, text.ptr, text.len, 0);
-	buf_putc(b, '\n');
-	buf_release(&text);
+	retort_buf_puts(b, "-- ");
+	retort_buf_visible(b, text.ptr, text.len, 0);
+	retort_buf_putc(b, '\n');
+	retort_buf_release(&text);
 }
 
-void buf_json_string(retort_buf *b, const char *s)
+void retort_buf_json_string(retort_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *end, *run = p;
 	unsigned cp = 0;
 
 	if (!s) {
-		buf_puts(b, "null");
+		retort_buf_puts(b, "null");
 		return;
 	}
-	buf_putc(b, '"');
+	retort_buf_putc(b, '"');
 	for (end = p + strlen(s); p < end;) {
 		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (n && !char_hidden(cp) && cp != '"' && cp != '\\') {
 			p += n;
 			continue;
 		}
-		buf_put(b, (const char *)run, (size_t)(p - run));
+		retort_buf_put(b, (const char *)run, (size_t)(p - run));
 		if (!n)
-			buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
+			retort_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
 		else if (cp == '"' || cp == '\\')
-			buf_printf(b, "\\%c", (char)cp);
+			retort_buf_printf(b, "\\%c", (char)cp);
 		else
 			put_escape(b, cp, 1);
 		p += n ? n : 1;
 		run = p;
 	}
-	buf_put(b, (const char *)run, (size_t)(p - run));
-	buf_putc(b, '"');
+	retort_buf_put(b, (const char *)run, (size_t)(p - run));
+	retort_buf_putc(b, '"');
 }

@@ -35,7 +35,7 @@ static src_loc loc_in_text(const char *text, size_t offset, const char *path)
 	return loc;
 }
 
-int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err)
+int retort_build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err)
 {
 	const char *p = sql, *why = NULL;
 	retort_scratch_run run;
@@ -53,14 +53,14 @@ int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_err
 			** the one before it (where `p` starts) */
 			if (off < 0) {
 				sqlcur cur;
-				sqlcur_init(&cur, p);
+				retort_sqlcur_init(&cur, p);
 				off = (int)(cur.tok.z - p);
 			}
 			loc = loc_in_text(sql, (size_t)(p - sql) + (size_t)off, path);
 			if (path)
-				error_at(err, code, &loc, sql, "%s", why);
+				retort_error_at(err, code, &loc, sql, "%s", why);
 			else
-				error_set(err, code, "%s", why);
+				retort_error_set(err, code, "%s", why);
 			retort_scratch_run_end(&run, &why);
 			return code;
 		}
@@ -69,7 +69,7 @@ int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_err
 		p = tail;
 	}
 	if (retort_scratch_run_end(&run, &why) != SQLITE_OK)
-		return error_set(err, RETORT_EDB, "%s", why);
+		return retort_error_set(err, RETORT_EDB, "%s", why);
 	return 0;
 }
 
@@ -86,15 +86,15 @@ static int exec_rendered(sqlite3 *db, const schema *raw, const char *sql,
 
 	/* after the statement only ';', spaces and comments (model.c refused an
 	** unterminated one) */
-	for (sqlcur_init(&rest, tail ? tail : ""); rest.tok.type == TK_SEMI; sqlcur_advance(&rest))
+	for (retort_sqlcur_init(&rest, tail ? tail : ""); rest.tok.type == TK_SEMI; retort_sqlcur_advance(&rest))
 		;
 	if (rc == SQLITE_OK && rest.tok.type != TK_EOF) {
 		sqlite3_finalize(st);
-		return error_at(err, RETORT_EINVALID, fallback, schema_source_of(raw, fallback->path),
+		return retort_error_at(err, RETORT_EINVALID, fallback, retort_schema_source_of(raw, fallback->path),
 			"%s: expected one SQL statement, found more", what);
 	}
 	if (rc == SQLITE_OK && !st) {
-		return error_at(err, RETORT_EINVALID, fallback, schema_source_of(raw, fallback->path),
+		return retort_error_at(err, RETORT_EINVALID, fallback, retort_schema_source_of(raw, fallback->path),
 			"%s: expected a SQL statement", what);
 	}
 	if (rc == SQLITE_OK) {
@@ -106,9 +106,9 @@ static int exec_rendered(sqlite3 *db, const schema *raw, const char *sql,
 		/* "incomplete input" has no offset: the fault is at the end */
 		if (off < 0 && *sql)
 			off = (int)strlen(sql) - 1;
-		const render_span *span = spans && off >= 0 ? render_spans_find(spans, (size_t)off) : NULL;
+		const render_span *span = spans && off >= 0 ? retort_render_spans_find(spans, (size_t)off) : NULL;
 		const src_loc *loc = span ? span->loc : fallback;
-		error_at(err, RETORT_EINVALID, loc, schema_source_of(raw, loc->path),
+		retort_error_at(err, RETORT_EINVALID, loc, retort_schema_source_of(raw, loc->path),
 			"%s: %s", what, sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return RETORT_EINVALID;
@@ -157,7 +157,7 @@ static int exec_whole_statement(sqlite3 *db, const schema *raw, const char *sql,
 	if (rc)
 		return rc;
 	if (object_count(db) != before + 1 || !object_exists(db, type, name))
-		return error_at(err, RETORT_EINVALID, loc, schema_source_of(raw, loc->path),
+		return retort_error_at(err, RETORT_EINVALID, loc, retort_schema_source_of(raw, loc->path),
 			"%s '%s': the statement must create the %s '%s'", type, name, type, name);
 	return 0;
 }
@@ -173,22 +173,22 @@ static int build_tables(sqlite3 *db, const schema *raw, retort_error **err)
 		const schema_table *t = &raw->tables[i];
 		char what[80];
 
-		buf_clear(&sql);
+		retort_buf_clear(&sql);
 		spans.n = 0;
-		render_create_table(&sql, t, &spans);
+		retort_render_create_table(&sql, t, &spans);
 		snprintf(what, sizeof(what), "table '%.60s'", t->name);
-		rc = buf_oom(&sql) ? error_oom(err) : exec_rendered(db, raw, sql.ptr, &spans, &t->loc, what, err);
+		rc = retort_buf_oom(&sql) ? retort_error_oom(err) : exec_rendered(db, raw, sql.ptr, &spans, &t->loc, what, err);
 		for (j = 0; j < t->nindexes && !rc; j++) {
-			buf_clear(&sql);
+			retort_buf_clear(&sql);
 			spans.n = 0;
-			render_create_index(&sql, &t->indexes[j], t, &spans);
+			retort_render_create_index(&sql, &t->indexes[j], t, &spans);
 			snprintf(what, sizeof(what), "index '%.60s'", t->indexes[j].name);
-			rc = buf_oom(&sql) ? error_oom(err)
+			rc = retort_buf_oom(&sql) ? retort_error_oom(err)
 				: exec_rendered(db, raw, sql.ptr, &spans, &t->indexes[j].loc, what, err);
 		}
 	}
-	buf_release(&sql);
-	render_spans_release(&spans);
+	retort_buf_release(&sql);
+	retort_render_spans_release(&spans);
 	return rc;
 }
 
@@ -200,23 +200,23 @@ static int build_views(sqlite3 *db, const schema *raw, retort_error **err)
 
 	for (i = 0; i < raw->nviews && !rc; i++) {
 		const schema_view *v = &raw->views[i];
-		buf_clear(&sql);
-		render_create_view(&sql, v);
-		rc = buf_oom(&sql) ? error_oom(err)
+		retort_buf_clear(&sql);
+		retort_render_create_view(&sql, v);
+		rc = retort_buf_oom(&sql) ? retort_error_oom(err)
 			: exec_whole_statement(db, raw, sql.ptr, "view", v->name, &v->loc, err);
 	}
 	/* SQLite accepts a view of a missing table until it is used: use each */
 	for (i = 0; i < raw->nviews && !rc; i++) {
 		const schema_view *v = &raw->views[i];
 		char what[80];
-		buf_clear(&sql);
-		buf_puts(&sql, "SELECT * FROM ");
-		buf_ident(&sql, v->name);
-		buf_puts(&sql, " LIMIT 0");
+		retort_buf_clear(&sql);
+		retort_buf_puts(&sql, "SELECT * FROM ");
+		retort_buf_ident(&sql, v->name);
+		retort_buf_puts(&sql, " LIMIT 0");
 		snprintf(what, sizeof(what), "view '%.60s'", v->name);
-		rc = buf_oom(&sql) ? error_oom(err) : exec_rendered(db, raw, sql.ptr, NULL, &v->loc, what, err);
+		rc = retort_buf_oom(&sql) ? retort_error_oom(err) : exec_rendered(db, raw, sql.ptr, NULL, &v->loc, what, err);
 	}
-	buf_release(&sql);
+	retort_buf_release(&sql);
 	return rc;
 }
 
@@ -238,13 +238,13 @@ static void describe_fk(retort_buf *b, const char *table, const schema_fk *fk)
 {
 	size_t i;
 
-	buf_printf(b, "%s(", table);
+	retort_buf_printf(b, "%s(", table);
 	for (i = 0; i < fk->columns.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", fk->columns.v[i]);
-	buf_printf(b, ") references %s", fk->table);
+		retort_buf_printf(b, "%s%s", i ? ", " : "", fk->columns.v[i]);
+	retort_buf_printf(b, ") references %s", fk->table);
 	for (i = 0; i < fk->ref_columns.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "(", fk->ref_columns.v[i]);
-	buf_puts(b, fk->ref_columns.n ? ")" : "");
+		retort_buf_printf(b, "%s%s", i ? ", " : "(", fk->ref_columns.v[i]);
+	retort_buf_puts(b, fk->ref_columns.n ? ")" : "");
 }
 
 /* The name of no table, index or view of `db`, for a probe table. */
@@ -257,17 +257,17 @@ static int probe_name(sqlite3 *db, retort_buf *out)
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type <> 'trigger'"
 	    " AND name = ?1 COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	while (taken && !buf_oom(out)) {
-		buf_clear(out);
-		buf_puts(out, "retort_fk_probe");
+	while (taken && !retort_buf_oom(out)) {
+		retort_buf_clear(out);
+		retort_buf_puts(out, "retort_fk_probe");
 		if (n++)
-			buf_printf(out, "_%u", n);
+			retort_buf_printf(out, "_%u", n);
 		sqlite3_bind_text(st, 1, out->ptr, -1, SQLITE_STATIC);
 		taken = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	return buf_oom(out) ? -1 : 0;
+	return retort_buf_oom(out) ? -1 : 0;
 }
 
 /*
@@ -286,40 +286,40 @@ static int fk_mismatch(sqlite3 *db, const schema_fk *fk)
 	int rc = -1;
 
 	for (i = 0; i < fk->columns.n; i++)
-		buf_printf(&cols, "%sc%zu", i ? ", " : "", i);
+		retort_buf_printf(&cols, "%sc%zu", i ? ", " : "", i);
 	if (probe_name(db, &name) < 0)
 		goto done;
-	buf_puts(&sql, "CREATE TABLE ");
-	buf_ident(&sql, name.ptr);
-	buf_printf(&sql, " (%s, FOREIGN KEY (%s) REFERENCES ", cols.ptr, cols.ptr);
-	buf_ident(&sql, fk->table);
+	retort_buf_puts(&sql, "CREATE TABLE ");
+	retort_buf_ident(&sql, name.ptr);
+	retort_buf_printf(&sql, " (%s, FOREIGN KEY (%s) REFERENCES ", cols.ptr, cols.ptr);
+	retort_buf_ident(&sql, fk->table);
 	for (i = 0; i < fk->ref_columns.n; i++) {
-		buf_puts(&sql, i ? ", " : " (");
-		buf_ident(&sql, fk->ref_columns.v[i]);
+		retort_buf_puts(&sql, i ? ", " : " (");
+		retort_buf_ident(&sql, fk->ref_columns.v[i]);
 	}
-	buf_puts(&sql, fk->ref_columns.n ? "))" : ")");
-	if (buf_oom(&sql) || buf_oom(&cols) ||
+	retort_buf_puts(&sql, fk->ref_columns.n ? "))" : ")");
+	if (retort_buf_oom(&sql) || retort_buf_oom(&cols) ||
 	    sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
-	buf_clear(&sql);
-	buf_puts(&sql, "PRAGMA foreign_key_check(");
-	buf_ident(&sql, name.ptr);
-	buf_puts(&sql, ")");
-	if (!buf_oom(&sql)) {
+	retort_buf_clear(&sql);
+	retort_buf_puts(&sql, "PRAGMA foreign_key_check(");
+	retort_buf_ident(&sql, name.ptr);
+	retort_buf_puts(&sql, ")");
+	if (!retort_buf_oom(&sql)) {
 		int prepared = sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL);
 		rc = prepared == SQLITE_OK ? 0 :
 			strstr(sqlite3_errmsg(db), "foreign key mismatch") ? 1 : -1;
 		sqlite3_finalize(st);
 	}
-	buf_clear(&sql);
-	buf_puts(&sql, "DROP TABLE ");
-	buf_ident(&sql, name.ptr);
-	if (buf_oom(&sql) || sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
+	retort_buf_clear(&sql);
+	retort_buf_puts(&sql, "DROP TABLE ");
+	retort_buf_ident(&sql, name.ptr);
+	if (retort_buf_oom(&sql) || sqlite3_exec(db, sql.ptr, NULL, NULL, NULL) != SQLITE_OK)
 		rc = -1;
 done:
-	buf_release(&name);
-	buf_release(&sql);
-	buf_release(&cols);
+	retort_buf_release(&name);
+	retort_buf_release(&sql);
+	retort_buf_release(&cols);
 	return rc;
 }
 
@@ -338,20 +338,20 @@ static void hold_parent(fk_judge *j, const schema_table *parent, retort_buf *sql
 	if (j->parent == parent)
 		return;
 	if (j->parent && j->made) {
-		buf_clear(sql);
-		buf_puts(sql, "DROP TABLE ");
-		buf_ident(sql, j->parent->name);
-		if (!buf_oom(sql))
+		retort_buf_clear(sql);
+		retort_buf_puts(sql, "DROP TABLE ");
+		retort_buf_ident(sql, j->parent->name);
+		if (!retort_buf_oom(sql))
 			sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL);
 	}
 	j->parent = parent;
-	buf_clear(sql);
-	render_create_table(sql, parent, NULL);
-	j->made = !buf_oom(sql) && sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL) == SQLITE_OK;
+	retort_buf_clear(sql);
+	retort_render_create_table(sql, parent, NULL);
+	j->made = !retort_buf_oom(sql) && sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL) == SQLITE_OK;
 	for (i = 0; j->made && i < parent->nindexes; i++) {
-		buf_clear(sql);
-		render_create_index(sql, &parent->indexes[i], parent, NULL);
-		if (!buf_oom(sql))
+		retort_buf_clear(sql);
+		retort_render_create_index(sql, &parent->indexes[i], parent, NULL);
+		if (!retort_buf_oom(sql))
 			sqlite3_exec(j->db, sql->ptr, NULL, NULL, NULL);
 	}
 }
@@ -375,24 +375,24 @@ static int each_fk_mismatch(const schema *s, fk_mismatch_fn fn, void *ctx, retor
 	for (i = 0; i < s->ntables && !rc; i++) {
 		for (k = 0; k < s->tables[i].nfks && !rc; k++) {
 			const schema_fk *fk = &s->tables[i].fks[k];
-			const schema_table *parent = schema_find_table(s, fk->table);
+			const schema_table *parent = retort_schema_find_table(s, fk->table);
 			int bad;
 			if (!parent)
 				continue;
-			if (!j.db && (rc = scratch_open(&j.db, err)))
+			if (!j.db && (rc = retort_scratch_open(&j.db, err)))
 				break;
 			hold_parent(&j, parent, &sql);
 			if (!j.made)
 				continue;
 			if ((bad = fk_mismatch(j.db, fk)) < 0)
-				rc = error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
+				rc = retort_error_set(err, RETORT_ERROR, "cannot check the foreign keys: %s",
 					sqlite3_errmsg(j.db));
 			else if (bad)
 				fn(ctx, &s->tables[i], fk);
 		}
 	}
 	sqlite3_close(j.db);
-	buf_release(&sql);
+	retort_buf_release(&sql);
 	return rc;
 }
 
@@ -411,20 +411,20 @@ static void model_fk_error(void *ctx, const schema_table *t, const schema_fk *fk
 
 	if (c->rc)
 		return;
-	buf_puts(&what, "foreign key ");
+	retort_buf_puts(&what, "foreign key ");
 	describe_fk(&what, t->name, fk);
 	if (fk->ref_columns.n)
-		buf_printf(&what, ", which is neither the primary key of '%s' nor unique (a UNIQUE "
+		retort_buf_printf(&what, ", which is neither the primary key of '%s' nor unique (a UNIQUE "
 			"constraint, or a unique index without WHERE, in the column's own collation)",
 			fk->table);
 	else
-		buf_printf(&what, ", and '%s' has no primary key of %zu column%s to reference",
+		retort_buf_printf(&what, ", and '%s' has no primary key of %zu column%s to reference",
 			fk->table, fk->columns.n, fk->columns.n == 1 ? "" : "s");
-	buf_printf(&what, ": SQLite would refuse every insert into '%s' (\"foreign key mismatch\")",
+	retort_buf_printf(&what, ": SQLite would refuse every insert into '%s' (\"foreign key mismatch\")",
 		t->name);
-	c->rc = buf_oom(&what) ? error_oom(c->err) : error_at(c->err, RETORT_EINVALID, &fk->loc,
-		schema_source_of(c->raw, fk->loc.path), "%s", what.ptr);
-	buf_release(&what);
+	c->rc = retort_buf_oom(&what) ? retort_error_oom(c->err) : retort_error_at(c->err, RETORT_EINVALID, &fk->loc,
+		retort_schema_source_of(c->raw, fk->loc.path), "%s", what.ptr);
+	retort_buf_release(&what);
 }
 
 /* A foreign key of the models that SQLite would refuse is an error at its
@@ -451,7 +451,7 @@ static void list_fk(void *ctx, const schema_table *t, const schema_fk *fk)
 	char **slot = NULL, *text;
 
 	describe_fk(&b, t->name, fk);
-	text = buf_detach(&b);
+	text = retort_buf_detach(&b);
 	if (text)
 		slot = ARRAY_PUSH(l->v, l->n, l->cap);
 	if (slot) {
@@ -471,7 +471,7 @@ int retort_schema_fk_mismatches(char ***out, size_t *count, const retort_schema 
 	*out = NULL;
 	*count = 0;
 	if (!rc && l.oom)
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	if (rc) {
 		retort_strings_free(l.v, l.n);
 		return rc;
@@ -488,33 +488,33 @@ static int carry_model_facts(schema *built, const schema *raw)
 
 	for (i = 0; i < built->ntables; i++) {
 		schema_table *t = &built->tables[i];
-		const schema_table *r = schema_find_table(raw, t->name);
+		const schema_table *r = retort_schema_find_table(raw, t->name);
 		if (!r)
 			continue;
 		t->loc = r->loc;
 		t->pk_loc = r->pk_loc;
-		if (r->renamed_from && !(t->renamed_from = xstrdup(r->renamed_from)))
+		if (r->renamed_from && !(t->renamed_from = retort_xstrdup(r->renamed_from)))
 			return -1;
 		for (j = 0; j < t->ncolumns; j++) {
 			schema_column *c = &t->columns[j];
-			const schema_column *rc = schema_find_column(r, c->name);
+			const schema_column *rc = retort_schema_find_column(r, c->name);
 			if (!rc)
 				continue;
 			c->loc = rc->loc;
 			c->default_loc = rc->default_loc;
 			c->generated_loc = rc->generated_loc;
-			if (rc->renamed_from && !(c->renamed_from = xstrdup(rc->renamed_from)))
+			if (rc->renamed_from && !(c->renamed_from = retort_xstrdup(rc->renamed_from)))
 				return -1;
 		}
 		for (j = 0; j < t->nindexes; j++) {
 			size_t k;
 			for (k = 0; k < r->nindexes; k++)
-				if (name_eq(r->indexes[k].name, t->indexes[j].name))
+				if (retort_name_eq(r->indexes[k].name, t->indexes[j].name))
 					t->indexes[j].loc = r->indexes[k].loc;
 		}
 	}
 	for (i = 0; i < built->nviews; i++) {
-		const schema_view *r = schema_find_view(raw, built->views[i].name);
+		const schema_view *r = retort_schema_find_view(raw, built->views[i].name);
 		if (r)
 			built->views[i].loc = r->loc;
 	}
@@ -527,15 +527,15 @@ static int check_not_ignored(const schema *raw, const retort_config *cfg, retort
 
 	for (i = 0; i < raw->ntables; i++) {
 		const schema_table *t = &raw->tables[i];
-		if (introspect_is_ignored(t->name, cfg))
-			return error_at(err, RETORT_EINVALID, &t->loc, schema_source_of(raw, t->loc.path),
+		if (retort_introspect_is_ignored(t->name, cfg))
+			return retort_error_at(err, RETORT_EINVALID, &t->loc, retort_schema_source_of(raw, t->loc.path),
 				"table '%s': the name is reserved for retort or excluded by the config",
 				t->name);
 	}
 	return 0;
 }
 
-int build_models(schema **out, schema *raw, const retort_config *cfg,
+int retort_build_models(schema **out, schema *raw, const retort_config *cfg,
 	retort_error **err)
 {
 	sqlite3 *db = NULL;
@@ -543,8 +543,8 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 	int rc;
 
 	*out = NULL;
-	if ((rc = model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
-	    (rc = scratch_open(&db, err)))
+	if ((rc = retort_model_validate(raw, err)) || (rc = check_not_ignored(raw, cfg, err)) ||
+	    (rc = retort_scratch_open(&db, err)))
 		return rc;
 	if (!(rc = build_tables(db, raw, err)) && !(rc = check_fk_parents(raw, err)) &&
 	    !(rc = build_views(db, raw, err)) && !(rc = build_triggers(db, raw, err)))
@@ -554,7 +554,7 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 		return rc;
 	if (carry_model_facts(built, raw) < 0) {
 		retort_schema_free(built);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	/* the locations point into these strings: hand them over */
 	built->paths = raw->paths;
@@ -568,15 +568,15 @@ int build_models(schema **out, schema *raw, const retort_config *cfg,
 int retort_models_load_text(retort_schema **out, const char *text, size_t len,
 	const char *origin, const retort_config *cfg, retort_error **err)
 {
-	schema *raw = schema_new();
+	schema *raw = retort_schema_new();
 	int rc;
 
 	*out = NULL;
 	if (!raw)
-		return error_oom(err);
-	rc = model_read_text(raw, text, len, origin ? origin : "<models>", err);
+		return retort_error_oom(err);
+	rc = retort_model_read_text(raw, text, len, origin ? origin : "<models>", err);
 	if (!rc)
-		rc = build_models(out, raw, cfg, err);
+		rc = retort_build_models(out, raw, cfg, err);
 	retort_schema_free(raw);
 	return rc;
 }
@@ -603,17 +603,17 @@ static int list_models(const char *dir, str_list *files, retort_error **err)
 	int rc = 0;
 
 	if (!d)
-		return error_set(err, RETORT_ERROR, "cannot read folder '%s': %s", dir, strerror(errno));
+		return retort_error_set(err, RETORT_ERROR, "cannot read folder '%s': %s", dir, strerror(errno));
 	while (!rc && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || !has_yaml_suffix(e->d_name))
 			continue;
-		buf_clear(&path);
-		buf_printf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-		if (buf_oom(&path) || str_list_push(files, path.ptr) < 0)
-			rc = error_oom(err);
+		retort_buf_clear(&path);
+		retort_buf_printf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		if (retort_buf_oom(&path) || retort_str_list_push(files, path.ptr) < 0)
+			rc = retort_error_oom(err);
 	}
 	closedir(d);
-	buf_release(&path);
+	retort_buf_release(&path);
 	if (files->n > 1)
 		qsort(files->v, files->n, sizeof(*files->v), cmp_str);
 	return rc;
@@ -630,23 +630,23 @@ int retort_models_load(retort_schema **out, const char *path, const retort_confi
 
 	*out = NULL;
 	if (stat(path, &st) != 0)
-		return error_set(err, RETORT_ENOTFOUND, "models path '%s' does not exist", path);
+		return retort_error_set(err, RETORT_ENOTFOUND, "models path '%s' does not exist", path);
 	rc = S_ISDIR(st.st_mode) ? list_models(path, &files, err)
-		: (str_list_push(&files, path) < 0 ? error_oom(err) : 0);
-	if (!rc && !(raw = schema_new()))
-		rc = error_oom(err);
+		: (retort_str_list_push(&files, path) < 0 ? retort_error_oom(err) : 0);
+	if (!rc && !(raw = retort_schema_new()))
+		rc = retort_error_oom(err);
 	for (i = 0; !rc && i < files.n; i++) {
 		char *text = NULL;
 		size_t len = 0;
-		rc = read_text_file(files.v[i], &text, &len, err);
+		rc = retort_read_text_file(files.v[i], &text, &len, err);
 		if (!rc)
-			rc = model_read_text(raw, text, len, files.v[i], err);
+			rc = retort_model_read_text(raw, text, len, files.v[i], err);
 		free(text);
 	}
 	if (!rc)
-		rc = build_models(out, raw, cfg, err);
+		rc = retort_build_models(out, raw, cfg, err);
 	retort_schema_free(raw);
-	str_list_release(&files);
+	retort_str_list_release(&files);
 	return rc;
 }
 
@@ -657,9 +657,9 @@ int retort_schema_from_sql(retort_schema **out, const char *sql, const char *ori
 	int rc;
 
 	*out = NULL;
-	if ((rc = scratch_open(&db, err)))
+	if ((rc = retort_scratch_open(&db, err)))
 		return rc;
-	rc = build_exec_script(db, sql, origin ? origin : "<sql>", err);
+	rc = retort_build_exec_script(db, sql, origin ? origin : "<sql>", err);
 	if (rc == RETORT_EDB) { /* the script is bad input, not a database fault */
 		if (err && *err)
 			(*err)->code = RETORT_EINVALID;
@@ -679,7 +679,7 @@ int retort_schema_from_sql_file(retort_schema **out, const char *path,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_text_file(path, &text, &len, err)))
+	if ((rc = retort_read_text_file(path, &text, &len, err)))
 		return rc;
 	rc = retort_schema_from_sql(out, text, path, cfg, err);
 	free(text);

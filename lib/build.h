@@ -13,13 +13,13 @@
 ** Run a SQL script statement by statement; a failing statement is an error
 ** at its file:line:column (from sqlite3_error_offset) in `path`.
 */
-int build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err);
+int retort_build_exec_script(sqlite3 *db, const char *sql, const char *path, retort_error **err);
 
 /*
-** Check the model files read into `raw` (model_read_text), build them into
+** Check the model files read into `raw` (retort_model_read_text), build them into
 ** an in-memory SQLite database and read that back; `raw` hands over its
 ** sources, so errors keep pointing at the files.
 */
-int build_models(schema **out, schema *raw, const retort_config *cfg, retort_error **err);
+int retort_build_models(schema **out, schema *raw, const retort_config *cfg, retort_error **err);
 
 #endif

@@ -28,7 +28,7 @@ int retort_cancel_new(retort_cancel **out, retort_error **err)
 {
 	*out = malloc(sizeof(**out));
 	if (!*out)
-		return error_oom(err);
+		return retort_error_oom(err);
 	atomic_init(&(*out)->requested, 0);
 	return 0;
 }
@@ -44,7 +44,7 @@ void retort_cancel_free(retort_cancel *c)
 	free(c);
 }
 
-int cancel_requested(retort_cancel *c)
+int retort_cancel_requested(retort_cancel *c)
 {
 	return c && atomic_load(&c->requested);
 }

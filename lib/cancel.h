@@ -8,6 +8,6 @@
 #include "retort.h"
 
 /* Has `c` been asked to stop? 0 for NULL (a run nobody can cancel). */
-int cancel_requested(retort_cancel *c);
+int retort_cancel_requested(retort_cancel *c);
 
 #endif

@@ -61,25 +61,25 @@ static char *path_absolute(const char *dir, retort_error **err)
 			char *grown = realloc(cwd, size);
 
 			if (!grown) {
-				error_oom(err);
+				retort_error_oom(err);
 				goto done;
 			}
 			cwd = grown;
 			if (getcwd(cwd, size))
 				break;
 			if (errno != ERANGE) {
-				error_set(err, RETORT_ERROR,
+				retort_error_set(err, RETORT_ERROR,
 					"cannot get the working directory: %s", strerror(errno));
 				goto done;
 			}
 			size *= 2;
 		}
-		buf_puts(&raw, cwd);
-		buf_putc(&raw, '/');
+		retort_buf_puts(&raw, cwd);
+		retort_buf_putc(&raw, '/');
 	}
-	buf_puts(&raw, dir);
-	if (buf_oom(&raw)) {
-		error_oom(err);
+	retort_buf_puts(&raw, dir);
+	if (retort_buf_oom(&raw)) {
+		retort_error_oom(err);
 		goto done;
 	}
 
@@ -93,21 +93,21 @@ static char *path_absolute(const char *dir, retort_error **err)
 			/* nothing */
 		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
 			char *slash = strrchr(out.ptr, '/');
-			buf_truncate(&out, slash ? (size_t)(slash - out.ptr) : 0);
+			retort_buf_truncate(&out, slash ? (size_t)(slash - out.ptr) : 0);
 		} else {
-			buf_putc(&out, '/');
-			buf_put(&out, p, n);
+			retort_buf_putc(&out, '/');
+			retort_buf_put(&out, p, n);
 		}
 		p += n;
 	}
 	if (out.len == 0)
-		buf_putc(&out, '/');
-	result = buf_detach(&out);
+		retort_buf_putc(&out, '/');
+	result = retort_buf_detach(&out);
 	if (!result)
-		error_oom(err);
+		retort_error_oom(err);
 done:
-	buf_release(&raw);
-	buf_release(&out);
+	retort_buf_release(&raw);
+	retort_buf_release(&out);
 	free(cwd);
 	return result;
 }
@@ -128,8 +128,8 @@ int retort_url_to_path(char **out_path, const char *url, const char *base_dir,
 
 	rc = retort_db_sqlite_url_path(out_path, url, base_dir, &why);
 	if (rc < 0)
-		error_set(err, rc, "%s", buf_oom(&why) ? "out of memory" : why.ptr);
-	buf_release(&why);
+		retort_error_set(err, rc, "%s", retort_buf_oom(&why) ? "out of memory" : why.ptr);
+	retort_buf_release(&why);
 	return rc;
 }
 
@@ -146,14 +146,14 @@ static int path_as_url(char **path, retort_error **err)
 		(retort_db_sqlite_url_path(&back, *path, NULL, &why) == 0 && strcmp(back, *path) == 0);
 
 	free(back);
-	buf_release(&why);
+	retort_buf_release(&why);
 	if (same)
 		return 0;
-	buf_printf(&dotted, "./%s", *path);
-	if (buf_oom(&dotted))
-		return error_oom(err);
+	retort_buf_printf(&dotted, "./%s", *path);
+	if (retort_buf_oom(&dotted))
+		return retort_error_oom(err);
 	free(*path);
-	*path = buf_detach(&dotted);
+	*path = retort_buf_detach(&dotted);
 	return 0;
 }
 
@@ -185,16 +185,16 @@ static int database_choose(char **out, const char *cli_url, const retort_config 
 	}
 	if (!url) {
 		if (!cfg || !cfg->database_path)
-			return error_set(err, RETORT_ENOTFOUND, "no database URL given: "
+			return retort_error_set(err, RETORT_ENOTFOUND, "no database URL given: "
 				"use --db URL, set RETORT_DATABASE_URL or DATABASE_URL, or set "
 				"'database' in " CONFIG_NAME);
 		if (files_only && !retort_db_url_is_file(cfg->database))
-			return error_set(err, RETORT_EINVALID, "database '%s' is not a file",
+			return retort_error_set(err, RETORT_EINVALID, "database '%s' is not a file",
 				cfg->database);
 		/* The config's URL was checked and resolved when it was read. */
-		*out = xstrdup(cfg->database_path);
+		*out = retort_xstrdup(cfg->database_path);
 		if (!*out)
-			return error_oom(err);
+			return retort_error_oom(err);
 		return files_only || !retort_db_url_is_file(cfg->database) ? 0 :
 			path_as_url(out, err);
 	}
@@ -202,14 +202,14 @@ static int database_choose(char **out, const char *cli_url, const retort_config 
 	rc = files_only ? retort_db_sqlite_url_path(out, url, NULL, &why) :
 		retort_db_url_resolve(out, url, NULL, &why);
 	if (rc < 0) {
-		if (buf_oom(&why))
-			error_oom(err);
+		if (retort_buf_oom(&why))
+			retort_error_oom(err);
 		else if (from)
-			error_set(err, rc, "%s (from $%s)", why.ptr, from);
+			retort_error_set(err, rc, "%s (from $%s)", why.ptr, from);
 		else
-			error_set(err, rc, "%s", why.ptr);
+			retort_error_set(err, rc, "%s", why.ptr);
 	}
-	buf_release(&why);
+	retort_buf_release(&why);
 	return rc;
 }
 
@@ -257,17 +257,17 @@ static int config_new(retort_config **out, char *dir, retort_error **err)
 	*out = NULL;
 	if (!cfg) {
 		free(dir);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	cfg->dir = dir;
 	if (dir) {
-		cfg->models = path_join(dir, DEFAULT_MODELS);
-		cfg->revisions = path_join(dir, DEFAULT_REVISIONS);
-		cfg->version_table = xstrdup(DEFAULT_VERSION_TABLE);
+		cfg->models = retort_path_join(dir, DEFAULT_MODELS);
+		cfg->revisions = retort_path_join(dir, DEFAULT_REVISIONS);
+		cfg->version_table = retort_xstrdup(DEFAULT_VERSION_TABLE);
 	}
 	if (!cfg->dir || !cfg->models || !cfg->revisions || !cfg->version_table) {
 		retort_config_free(cfg);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	*out = cfg;
 	return 0;
@@ -276,19 +276,19 @@ static int config_new(retort_config **out, char *dir, retort_error **err)
 int retort_config_default(retort_config **out, const char *dir,
 	retort_error **err)
 {
-	return config_new(out, xstrdup(dir && *dir ? dir : "."), err);
+	return config_new(out, retort_xstrdup(dir && *dir ? dir : "."), err);
 }
 
 /* A scalar that is neither null nor empty, for paths, names and URLs. */
 static int expect_text(const ydoc *doc, const ynode *n, const char *key,
 	const char *what, retort_error **err)
 {
-	int rc = ydoc_expect(doc, n, Y_SCALAR, key, err);
+	int rc = retort_ydoc_expect(doc, n, Y_SCALAR, key, err);
 
 	if (rc < 0)
 		return rc;
-	if (ynode_text(n)[0] == '\0')
-		return ydoc_error(doc, n, err, "%s: expected %s, got an empty string",
+	if (retort_ynode_text(n)[0] == '\0')
+		return retort_ydoc_error(doc, n, err, "%s: expected %s, got an empty string",
 			key, what);
 	return 0;
 }
@@ -297,10 +297,10 @@ static int expect_text(const ydoc *doc, const ynode *n, const char *key,
 static int set_path(char **slot, const char *dir, const char *value,
 	retort_error **err)
 {
-	char *p = path_join(dir, value);
+	char *p = retort_path_join(dir, value);
 
 	if (!p)
-		return error_oom(err);
+		return retort_error_oom(err);
 	free(*slot);
 	*slot = p;
 	return 0;
@@ -319,18 +319,18 @@ static int read_version_table(retort_config *cfg, const ydoc *doc,
 
 	if (rc < 0)
 		return rc;
-	name = ynode_text(n);
+	name = retort_ynode_text(n);
 	/* SQLite refuses to create tables named sqlite_*. */
 	if (has_prefix_nocase(name, "sqlite_"))
-		return ydoc_error(doc, n, err, "version_table: '%s' is not a valid "
+		return retort_ydoc_error(doc, n, err, "version_table: '%s' is not a valid "
 			"table name (names starting with 'sqlite_' are reserved by SQLite)",
 			name);
 	if (strcasecmp(name, HISTORY_TABLE) == 0)
-		return ydoc_error(doc, n, err, "version_table: '%s' is retort's "
+		return retort_ydoc_error(doc, n, err, "version_table: '%s' is retort's "
 			"history table; choose another name", name);
 	free(cfg->version_table);
-	cfg->version_table = xstrdup(name);
-	return cfg->version_table ? 0 : error_oom(err);
+	cfg->version_table = retort_xstrdup(name);
+	return cfg->version_table ? 0 : retort_error_oom(err);
 }
 
 static int read_exclude(retort_config *cfg, const ydoc *doc, const ynode *n,
@@ -338,14 +338,14 @@ static int read_exclude(retort_config *cfg, const ydoc *doc, const ynode *n,
 {
 	size_t i, len;
 
-	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n))
-		return ydoc_error(doc, n, err, "exclude: expected a list of globs, "
-			"got a string (write exclude: [%s])", ynode_text(n));
-	if (ydoc_expect(doc, n, Y_SEQ, "exclude", err) < 0)
+	if (retort_ynode_kind(n) == Y_SCALAR && !retort_ynode_is_null(n))
+		return retort_ydoc_error(doc, n, err, "exclude: expected a list of globs, "
+			"got a string (write exclude: [%s])", retort_ynode_text(n));
+	if (retort_ydoc_expect(doc, n, Y_SEQ, "exclude", err) < 0)
 		return RETORT_EINVALID;
-	len = ynode_len(doc, n);
+	len = retort_ynode_len(doc, n);
 	for (i = 0; i < len; i++) {
-		ynode *item = ynode_item(doc, n, i);
+		ynode *item = retort_ynode_item(doc, n, i);
 		char **slot;
 		int rc = expect_text(doc, item, "exclude", "a glob", err);
 
@@ -353,10 +353,10 @@ static int read_exclude(retort_config *cfg, const ydoc *doc, const ynode *n,
 			return rc;
 		slot = ARRAY_PUSH(cfg->exclude, cfg->exclude_n, cfg->exclude_cap);
 		if (!slot)
-			return error_oom(err);
-		*slot = xstrdup(ynode_text(item));
+			return retort_error_oom(err);
+		*slot = retort_xstrdup(retort_ynode_text(item));
 		if (!*slot)
-			return error_oom(err);
+			return retort_error_oom(err);
 	}
 	return 0;
 }
@@ -369,16 +369,16 @@ static int read_database(retort_config *cfg, const ydoc *doc, const ynode *n,
 
 	if (rc < 0)
 		return rc;
-	cfg->database = xstrdup(ynode_text(n));
+	cfg->database = retort_xstrdup(retort_ynode_text(n));
 	if (!cfg->database)
-		return error_oom(err);
+		return retort_error_oom(err);
 	/* Checked now, so that a bad URL is reported at its line and column. */
 	rc = retort_db_url_resolve(&cfg->database_path, cfg->database, cfg->dir, &why);
-	if (rc == RETORT_EINVALID && !buf_oom(&why))
-		ydoc_error(doc, n, err, "database: %s", why.ptr);
+	if (rc == RETORT_EINVALID && !retort_buf_oom(&why))
+		retort_ydoc_error(doc, n, err, "database: %s", why.ptr);
 	else if (rc < 0)
-		error_oom(err);
-	buf_release(&why);
+		retort_error_oom(err);
+	retort_buf_release(&why);
 	return rc;
 }
 
@@ -389,69 +389,69 @@ static int config_parse(retort_config *cfg, const char *text, size_t len,
 	ynode *root, *n;
 	int rc;
 
-	rc = ydoc_parse(&doc, text, len, cfg->path, err);
+	rc = retort_ydoc_parse(&doc, text, len, cfg->path, err);
 	if (rc < 0)
 		goto done;
-	root = ydoc_root(doc);
+	root = retort_ydoc_root(doc);
 	if (!root)
 		goto done; /* an empty file: every default */
-	rc = ydoc_expect(doc, root, Y_MAP, "config", err);
+	rc = retort_ydoc_expect(doc, root, Y_MAP, "config", err);
 	if (rc < 0)
 		goto done;
-	rc = ydoc_check_keys(doc, root, config_keys, "config", err);
+	rc = retort_ydoc_check_keys(doc, root, config_keys, "config", err);
 	if (rc < 0)
 		goto done;
 
-	n = ynode_get(doc, root, "models");
+	n = retort_ynode_get(doc, root, "models");
 	if (n) {
 		rc = expect_text(doc, n, "models", "a file or folder", err);
 		if (rc == 0)
-			rc = set_path(&cfg->models, cfg->dir, ynode_text(n), err);
+			rc = set_path(&cfg->models, cfg->dir, retort_ynode_text(n), err);
 		if (rc < 0)
 			goto done;
 	}
-	n = ynode_get(doc, root, "revisions");
+	n = retort_ynode_get(doc, root, "revisions");
 	if (n) {
 		rc = expect_text(doc, n, "revisions", "a folder", err);
 		if (rc == 0)
-			rc = set_path(&cfg->revisions, cfg->dir, ynode_text(n), err);
+			rc = set_path(&cfg->revisions, cfg->dir, retort_ynode_text(n), err);
 		if (rc < 0)
 			goto done;
 	}
-	n = ynode_get(doc, root, "version_table");
+	n = retort_ynode_get(doc, root, "version_table");
 	if (n) {
 		rc = read_version_table(cfg, doc, n, err);
 		if (rc < 0)
 			goto done;
 	}
-	n = ynode_get(doc, root, "exclude");
+	n = retort_ynode_get(doc, root, "exclude");
 	if (n) {
 		rc = read_exclude(cfg, doc, n, err);
 		if (rc < 0)
 			goto done;
 	}
-	n = ynode_get(doc, root, "databases");
+	n = retort_ynode_get(doc, root, "databases");
 	if (n) {
 		rc = expect_text(doc, n, "databases", "a glob or @FILE", err);
 		if (rc < 0)
 			goto done;
 		/* one project, one answer to "which database?" */
-		if (ynode_get(doc, root, "database")) {
-			rc = ydoc_error(doc, n, err, "databases: the config also has 'database': "
+		if (retort_ynode_get(doc, root, "database")) {
+			rc = retort_ydoc_error(doc, n, err, "databases: the config also has 'database': "
 				"keep one of them");
 			goto done;
 		}
-		cfg->databases = xstrdup(ynode_text(n));
+		cfg->databases = retort_xstrdup(retort_ynode_text(n));
 		if (!cfg->databases) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			goto done;
 		}
 	}
-	n = ynode_get(doc, root, "database");
+	n = retort_ynode_get(doc, root, "database");
 	if (n)
 		rc = read_database(cfg, doc, n, err);
 done:
-	ydoc_free(doc);
+	retort_ydoc_free(doc);
 	return rc;
 }
 
@@ -467,26 +467,26 @@ static int read_file(char **out, size_t *out_len, const char *path,
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
-		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_ERROR,
+		return retort_error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_ERROR,
 			"cannot read config file '%s': %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
+		retort_buf_put(&b, chunk, n);
 	if (ferror(f)) {
-		rc = error_set(err, RETORT_ERROR, "cannot read config file '%s': %s",
+		rc = retort_error_set(err, RETORT_ERROR, "cannot read config file '%s': %s",
 			path, strerror(errno));
 		goto done;
 	}
-	if (buf_oom(&b)) {
-		rc = error_oom(err);
+	if (retort_buf_oom(&b)) {
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	*out_len = b.len;
-	*out = buf_detach(&b);
+	*out = retort_buf_detach(&b);
 	if (!*out)
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 done:
 	fclose(f);
-	buf_release(&b);
+	retort_buf_release(&b);
 	return rc;
 }
 
@@ -500,7 +500,7 @@ static int config_load(retort_config **out, char *path, retort_error **err)
 
 	*out = NULL;
 	if (!path)
-		return error_oom(err);
+		return retort_error_oom(err);
 	rc = config_new(&cfg, retort_path_dirname(path), err);
 	if (rc < 0)
 		goto done;
@@ -531,15 +531,15 @@ int retort_config_find(retort_config **out, const char *path,
 		struct stat st;
 
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			return error_set(err, RETORT_EINVALID,
+			return retort_error_set(err, RETORT_EINVALID,
 				"config file '%s' is a folder", path);
-		return config_load(out, xstrdup(path), err);
+		return config_load(out, retort_xstrdup(path), err);
 	}
 
 	/* The start folder itself, named as given so that messages stay short. */
-	here = path_join(start_dir, CONFIG_NAME);
+	here = retort_path_join(start_dir, CONFIG_NAME);
 	if (!here)
-		return error_oom(err);
+		return retort_error_oom(err);
 	if (is_file(here)) {
 		rc = config_load(out, here, err);
 		here = NULL;
@@ -556,15 +556,15 @@ int retort_config_find(retort_config **out, const char *path,
 		char *parent = retort_path_dirname(dir);
 
 		if (!parent) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			goto done;
 		}
 		free(dir);
 		dir = parent;
 		free(candidate);
-		candidate = path_join(dir, CONFIG_NAME);
+		candidate = retort_path_join(dir, CONFIG_NAME);
 		if (!candidate) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			goto done;
 		}
 		if (is_file(candidate)) {
@@ -573,7 +573,7 @@ int retort_config_find(retort_config **out, const char *path,
 			goto done;
 		}
 	}
-	rc = error_set(err, RETORT_ENOTFOUND, "no " CONFIG_NAME " found in '%s' "
+	rc = retort_error_set(err, RETORT_ENOTFOUND, "no " CONFIG_NAME " found in '%s' "
 		"or any parent folder (run 'retort init' to create a project)",
 		start_dir ? start_dir : ".");
 done:

@@ -171,7 +171,7 @@ static void forget_table(dataloss *dl, const char *name)
 static void remember(dataloss *dl, char **slot, const char *name)
 {
 	free(*slot);
-	*slot = xstrdup(name);
+	*slot = retort_xstrdup(name);
 	if (name && !*slot)
 		dl->oom = 1;
 }
@@ -336,7 +336,7 @@ static int scratch_columns(dataloss *dl, const char *table, int selected, str_li
 		return -1;
 	retort_db_bind_text(st, 1, table);
 	while (!rc && retort_db_step(st) == SQLITE_ROW)
-		rc = str_list_push(out, retort_db_column_text(st, 0));
+		rc = retort_str_list_push(out, retort_db_column_text(st, 0));
 	retort_db_finalize(st);
 	if (rc)
 		dl->oom = 1;
@@ -420,8 +420,8 @@ static int count_of_copy(const char *sql, retort_buf *out)
 	int depth = 0;
 	sqlcur c;
 
-	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
-		if (sqlcur_is(&c, "WITH"))
+	for (retort_sqlcur_init(&c, sql); c.tok.type != TK_EOF; retort_sqlcur_advance(&c)) {
+		if (retort_sqlcur_is(&c, "WITH"))
 			return 0;
 		if (c.tok.type == TK_LP)
 			depth++;
@@ -429,14 +429,14 @@ static int count_of_copy(const char *sql, retort_buf *out)
 			depth--;
 		else if (depth == 0 && c.tok.type == TK_SEMI)
 			break;
-		else if (depth == 0 && !start && sqlcur_is(&c, "SELECT"))
+		else if (depth == 0 && !start && retort_sqlcur_is(&c, "SELECT"))
 			start = c.tok.z;
 	}
 	if (!start)
 		return 0;
-	buf_puts(out, "SELECT count(*) FROM (\n");
-	buf_put(out, start, (size_t)(c.tok.z - start));
-	buf_puts(out, "\n)");
+	retort_buf_puts(out, "SELECT count(*) FROM (\n");
+	retort_buf_put(out, start, (size_t)(c.tok.z - start));
+	retort_buf_puts(out, "\n)");
 	return 1;
 }
 
@@ -470,10 +470,10 @@ static void note_kept(dataloss *dl, const char *sql)
 		return;
 	live = table_live(dl, source);
 	if (i == dl->nreads && dl->live && holds_live_rows(dl, source) &&
-	    count_of_copy(sql, &q) && !buf_oom(&q)) {
+	    count_of_copy(sql, &q) && !retort_buf_oom(&q)) {
 		const char *query = q.ptr;
 		if (sqlite3_stricmp(source, live) != 0) {
-			renamed = sql_rename_names(q.ptr, &source, &live, 1);
+			renamed = retort_sql_rename_names(q.ptr, &source, &live, 1);
 			query = renamed;
 		}
 		if (query && retort_db_prepare(dl->live, &st, query, NULL) == SQLITE_OK &&
@@ -482,7 +482,7 @@ static void note_kept(dataloss *dl, const char *sql)
 	}
 	retort_db_finalize(st);
 	free(renamed);
-	buf_release(&q);
+	retort_buf_release(&q);
 	if (n >= 0) {
 		if ((k = kept_entry(dl, live)))
 			k->rows += n;
@@ -505,23 +505,23 @@ static long long live_count(retort_db *db, const char *table, const char *col, i
 	retort_db_stmt *st = NULL;
 	long long n = -1;
 
-	buf_puts(&sql, "SELECT count(");
+	retort_buf_puts(&sql, "SELECT count(");
 	if (col && !nulls)
-		buf_ident(&sql, col);
+		retort_buf_ident(&sql, col);
 	else
-		buf_putc(&sql, '*');
-	buf_puts(&sql, ") FROM main.");
-	buf_ident(&sql, table);
+		retort_buf_putc(&sql, '*');
+	retort_buf_puts(&sql, ") FROM main.");
+	retort_buf_ident(&sql, table);
 	if (col && nulls) {
-		buf_puts(&sql, " WHERE ");
-		buf_ident(&sql, col);
-		buf_puts(&sql, " IS NULL");
+		retort_buf_puts(&sql, " WHERE ");
+		retort_buf_ident(&sql, col);
+		retort_buf_puts(&sql, " IS NULL");
 	}
-	if (!buf_oom(&sql) && retort_db_prepare(db, &st, sql.ptr, NULL) == SQLITE_OK &&
+	if (!retort_buf_oom(&sql) && retort_db_prepare(db, &st, sql.ptr, NULL) == SQLITE_OK &&
 	    retort_db_step(st) == SQLITE_ROW)
 		n = retort_db_column_int64(st, 0);
 	retort_db_finalize(st);
-	buf_release(&sql);
+	retort_buf_release(&sql);
 	return n;
 }
 
@@ -597,7 +597,7 @@ static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, vo
 			continue; /* the run's column: no live value */
 		if (is_copied(dl, table, col))
 			kept++;
-		else if (str_list_push(&lost, col))
+		else if (retort_str_list_push(&lost, col))
 			dl->oom = 1;
 	}
 	if (!dl->oom && !kept)
@@ -606,8 +606,8 @@ static void report_drop_table(dataloss *dl, const char *name, dataloss_fn fn, vo
 		report_rows_left(dl, table, fn, ctx);
 	for (i = 0; i < lost.n && !dl->oom && kept; i++)
 		report(dl, table, lost.v[i], fn, ctx);
-	str_list_release(&cols);
-	str_list_release(&lost);
+	retort_str_list_release(&cols);
+	retort_str_list_release(&lost);
 }
 
 /* ---- reading statements --------------------------------------------- */
@@ -620,10 +620,10 @@ static int is_dot(const sqltok *t)
 /* Take the name at the cursor into `*out`; 0 when there is none. */
 static int take_name(sqlcur *c, char **out)
 {
-	if (!sqltok_is_name(&c->tok))
+	if (!retort_sqltok_is_name(&c->tok))
 		return 0;
-	*out = sqltok_name(&c->tok);
-	sqlcur_advance(c);
+	*out = retort_sqltok_name(&c->tok);
+	retort_sqlcur_advance(c);
 	return *out != NULL;
 }
 
@@ -634,7 +634,7 @@ static int take_table(sqlcur *c, char **out)
 		return 0;
 	if (!is_dot(&c->tok))
 		return 1;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	free(*out);
 	*out = NULL;
 	return take_name(c, out);
@@ -645,13 +645,13 @@ static int take_names(sqlcur *c, str_list *out)
 {
 	for (;;) {
 		char *name = NULL;
-		int ok = take_name(c, &name) && str_list_push(out, name) == 0;
+		int ok = take_name(c, &name) && retort_str_list_push(out, name) == 0;
 		free(name);
 		if (!ok)
 			return 0;
 		if (c->tok.type != TK_COMMA)
 			return 1;
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 	}
 }
 
@@ -666,26 +666,26 @@ static int take_term(sqlcur *c, char **name, char **fill)
 	const char *start;
 
 	*name = *fill = NULL;
-	if (!(sqlcur_accept(&at, "coalesce") || sqlcur_accept(&at, "ifnull")) ||
+	if (!(retort_sqlcur_accept(&at, "coalesce") || retort_sqlcur_accept(&at, "ifnull")) ||
 	    at.tok.type != TK_LP) {
-		*fill = xstrdup("");
+		*fill = retort_xstrdup("");
 		return *fill && take_name(c, name);
 	}
-	sqlcur_advance(&at);
+	retort_sqlcur_advance(&at);
 	if (!take_name(&at, name) || at.tok.type != TK_COMMA)
 		return 0;
-	sqlcur_advance(&at);
+	retort_sqlcur_advance(&at);
 	start = at.tok.z;
 	while (at.tok.type != TK_RP && at.tok.type != TK_COMMA && at.tok.type != TK_EOF) {
 		if (at.tok.type == TK_LP)
-			sqlcur_skip_group(&at);
+			retort_sqlcur_skip_group(&at);
 		else
-			sqlcur_advance(&at);
+			retort_sqlcur_advance(&at);
 	}
 	if (at.tok.type != TK_RP || at.tok.z == start)
 		return 0;
-	*fill = sql_trimmed(start, at.prev_end);
-	sqlcur_advance(&at);
+	*fill = retort_sql_trimmed(start, at.prev_end);
+	retort_sqlcur_advance(&at);
 	*c = at;
 	return *fill != NULL;
 }
@@ -696,15 +696,15 @@ static int take_terms(sqlcur *c, copy_op *cp)
 {
 	for (;;) {
 		char *name = NULL, *fill = NULL;
-		int ok = take_term(c, &name, &fill) && str_list_push(&cp->scols, name) == 0 &&
-			str_list_push(&cp->fills, fill) == 0;
+		int ok = take_term(c, &name, &fill) && retort_str_list_push(&cp->scols, name) == 0 &&
+			retort_str_list_push(&cp->fills, fill) == 0;
 		free(name);
 		free(fill);
 		if (!ok)
 			return 0;
 		if (c->tok.type != TK_COMMA)
 			return 1;
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 	}
 }
 
@@ -724,25 +724,25 @@ static void parse_alter(const char *sql, alter_op *op)
 	alter_kind kind = ALTER_NONE;
 
 	memset(op, 0, sizeof(*op));
-	sqlcur_init(&c, sql);
-	if (!sqlcur_accept(&c, "ALTER") || !sqlcur_accept(&c, "TABLE") ||
+	retort_sqlcur_init(&c, sql);
+	if (!retort_sqlcur_accept(&c, "ALTER") || !retort_sqlcur_accept(&c, "TABLE") ||
 	    !take_table(&c, &op->table))
 		goto done;
-	if (sqlcur_accept(&c, "RENAME")) {
-		if (sqlcur_accept(&c, "TO")) {
+	if (retort_sqlcur_accept(&c, "RENAME")) {
+		if (retort_sqlcur_accept(&c, "TO")) {
 			if (take_name(&c, &op->to))
 				kind = ALTER_RENAME_TABLE;
 			goto done;
 		}
-		sqlcur_accept(&c, "COLUMN");
-		if (take_name(&c, &op->from) && sqlcur_accept(&c, "TO") && take_name(&c, &op->to))
+		retort_sqlcur_accept(&c, "COLUMN");
+		if (take_name(&c, &op->from) && retort_sqlcur_accept(&c, "TO") && take_name(&c, &op->to))
 			kind = ALTER_RENAME_COLUMN;
-	} else if (sqlcur_accept(&c, "ADD")) {
-		sqlcur_accept(&c, "COLUMN");
+	} else if (retort_sqlcur_accept(&c, "ADD")) {
+		retort_sqlcur_accept(&c, "COLUMN");
 		if (take_name(&c, &op->from))
 			kind = ALTER_ADD_COLUMN;
-	} else if (sqlcur_accept(&c, "DROP")) {
-		sqlcur_accept(&c, "COLUMN");
+	} else if (retort_sqlcur_accept(&c, "DROP")) {
+		retort_sqlcur_accept(&c, "COLUMN");
 		if (take_name(&c, &op->from))
 			kind = ALTER_DROP_COLUMN;
 	}
@@ -756,9 +756,9 @@ static void copy_release(copy_op *cp)
 {
 	free(cp->target);
 	free(cp->source);
-	str_list_release(&cp->tcols);
-	str_list_release(&cp->scols);
-	str_list_release(&cp->fills);
+	retort_str_list_release(&cp->tcols);
+	retort_str_list_release(&cp->scols);
+	retort_str_list_release(&cp->fills);
 	memset(cp, 0, sizeof(*cp));
 }
 
@@ -773,12 +773,12 @@ static void skip_where(sqlcur *c)
 
 	while (c->tok.type != TK_EOF && c->tok.type != TK_SEMI) {
 		for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
-			if (sqlcur_is(c, stop[i]))
+			if (retort_sqlcur_is(c, stop[i]))
 				return;
 		if (c->tok.type == TK_LP)
-			sqlcur_skip_group(c);
+			retort_sqlcur_skip_group(c);
 		else
-			sqlcur_advance(c);
+			retort_sqlcur_advance(c);
 	}
 }
 
@@ -789,37 +789,37 @@ static int parse_copy(const char *sql, copy_op *cp)
 	int ok = 0;
 
 	memset(cp, 0, sizeof(*cp));
-	sqlcur_init(&c, sql);
-	if (!sqlcur_accept(&c, "REPLACE")) {
-		if (!sqlcur_accept(&c, "INSERT"))
+	retort_sqlcur_init(&c, sql);
+	if (!retort_sqlcur_accept(&c, "REPLACE")) {
+		if (!retort_sqlcur_accept(&c, "INSERT"))
 			return 0;
-		if (sqlcur_accept(&c, "OR"))
-			sqlcur_advance(&c);
+		if (retort_sqlcur_accept(&c, "OR"))
+			retort_sqlcur_advance(&c);
 	}
-	if (!sqlcur_accept(&c, "INTO") || !take_table(&c, &cp->target))
+	if (!retort_sqlcur_accept(&c, "INTO") || !take_table(&c, &cp->target))
 		goto done;
 	if (c.tok.type == TK_LP) {
-		sqlcur_advance(&c);
+		retort_sqlcur_advance(&c);
 		if (!take_names(&c, &cp->tcols) || c.tok.type != TK_RP)
 			goto done;
-		sqlcur_advance(&c);
+		retort_sqlcur_advance(&c);
 	}
-	if (!sqlcur_accept(&c, "SELECT"))
+	if (!retort_sqlcur_accept(&c, "SELECT"))
 		goto done;
-	sqlcur_accept(&c, "ALL");
+	retort_sqlcur_accept(&c, "ALL");
 	if (c.tok.type == TK_OP && c.tok.n == 1 && *c.tok.z == '*') {
 		cp->all = 1;
-		sqlcur_advance(&c);
+		retort_sqlcur_advance(&c);
 	} else if (!take_terms(&c, cp)) {
 		goto done;
 	}
 	/* FROM one table and at most a WHERE after it: rows as they are */
-	if (!sqlcur_accept(&c, "FROM") || !take_table(&c, &cp->source))
+	if (!retort_sqlcur_accept(&c, "FROM") || !take_table(&c, &cp->source))
 		goto done;
-	if (sqlcur_accept(&c, "WHERE"))
+	if (retort_sqlcur_accept(&c, "WHERE"))
 		skip_where(&c);
 	if (c.tok.type == TK_SEMI)
-		sqlcur_advance(&c);
+		retort_sqlcur_advance(&c);
 	ok = c.tok.type == TK_EOF;
 done:
 	if (!ok)
@@ -939,17 +939,17 @@ static stmt_kind classify(const char *sql)
 	sqlcur c;
 	size_t i;
 
-	sqlcur_init(&c, sql);
-	if (sqlcur_accept(&c, "CREATE")) {
-		if (!sqlcur_accept(&c, "TEMP"))
-			sqlcur_accept(&c, "TEMPORARY");
-		sqlcur_accept(&c, "VIRTUAL");
-		return sqlcur_is(&c, "TABLE") ? STMT_DDL : STMT_SKIP;
+	retort_sqlcur_init(&c, sql);
+	if (retort_sqlcur_accept(&c, "CREATE")) {
+		if (!retort_sqlcur_accept(&c, "TEMP"))
+			retort_sqlcur_accept(&c, "TEMPORARY");
+		retort_sqlcur_accept(&c, "VIRTUAL");
+		return retort_sqlcur_is(&c, "TABLE") ? STMT_DDL : STMT_SKIP;
 	}
-	if (sqlcur_accept(&c, "DROP") || sqlcur_accept(&c, "ALTER"))
-		return sqlcur_is(&c, "TABLE") ? STMT_DDL : STMT_SKIP;
+	if (retort_sqlcur_accept(&c, "DROP") || retort_sqlcur_accept(&c, "ALTER"))
+		return retort_sqlcur_is(&c, "TABLE") ? STMT_DDL : STMT_SKIP;
 	for (i = 0; i < sizeof(dml) / sizeof(dml[0]); i++)
-		if (sqlcur_is(&c, dml[i]))
+		if (retort_sqlcur_is(&c, dml[i]))
 			return STMT_DML;
 	return STMT_SKIP;
 }
@@ -1031,7 +1031,7 @@ static int build_scratch(dataloss *dl, const str_list *names)
 	retort_db_stmt *st = NULL;
 	int rc = 0;
 
-	if (scratch_open(&dl->scratch_handle, NULL) != 0 ||
+	if (retort_scratch_open(&dl->scratch_handle, NULL) != 0 ||
 	    retort_db_wrap(&dl->scratch, dl->scratch_handle, NULL) != 0)
 		return -1;
 	if (dl->live) {
@@ -1041,7 +1041,7 @@ static int build_scratch(dataloss *dl, const str_list *names)
 			return -1;
 		while (!rc && retort_db_step(st) == SQLITE_ROW) {
 			const char *name = retort_db_column_text(st, 0);
-			if (names && !str_list_has_nocase(names, name))
+			if (names && !retort_str_list_has_nocase(names, name))
 				continue;
 			/* a virtual table makes its own shadow tables, which then exist */
 			if (retort_db_exec(dl->scratch, retort_db_column_text(st, 1)) != SQLITE_OK &&
@@ -1051,7 +1051,7 @@ static int build_scratch(dataloss *dl, const str_list *names)
 		retort_db_finalize(st);
 	}
 	/* from here on: the copy was made, the statements run */
-	scratch_watch_set(dl->scratch_handle, &dl->watch);
+	retort_scratch_watch_set(dl->scratch_handle, &dl->watch);
 	return rc;
 }
 
@@ -1062,13 +1062,13 @@ static int names_in(const rev_statement *stmts, size_t n, str_list *out)
 
 	for (i = 0; i < n; i++) {
 		sqlcur c;
-		for (sqlcur_init(&c, stmts[i].sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+		for (retort_sqlcur_init(&c, stmts[i].sql); c.tok.type != TK_EOF; retort_sqlcur_advance(&c)) {
 			char *name;
 			int rc;
-			if (!sqltok_is_name(&c.tok))
+			if (!retort_sqltok_is_name(&c.tok))
 				continue;
-			name = sqltok_name(&c.tok);
-			rc = !name || (!str_list_has_nocase(out, name) && str_list_push(out, name));
+			name = retort_sqltok_name(&c.tok);
+			rc = !name || (!retort_str_list_has_nocase(out, name) && retort_str_list_push(out, name));
 			free(name);
 			if (rc)
 				return -1;
@@ -1096,19 +1096,19 @@ static int may_drop(const rev_statement *stmts, size_t n)
 
 	for (i = 0; i < n; i++) {
 		sqlcur c;
-		sqlcur_init(&c, stmts[i].sql);
-		if (sqlcur_accept(&c, "DROP") && sqlcur_is(&c, "TABLE"))
+		retort_sqlcur_init(&c, stmts[i].sql);
+		if (retort_sqlcur_accept(&c, "DROP") && retort_sqlcur_is(&c, "TABLE"))
 			return 1;
-		if (!sqlcur_accept(&c, "ALTER"))
+		if (!retort_sqlcur_accept(&c, "ALTER"))
 			continue;
-		for (; c.tok.type != TK_EOF; sqlcur_advance(&c))
-			if (sqlcur_is(&c, "DROP"))
+		for (; c.tok.type != TK_EOF; retort_sqlcur_advance(&c))
+			if (retort_sqlcur_is(&c, "DROP"))
 				return 1;
 	}
 	return 0;
 }
 
-dataloss *dataloss_new(retort_db *live, int persist)
+dataloss *retort_dataloss_new(retort_db *live, int persist)
 {
 	dataloss *dl = calloc(1, sizeof(*dl));
 
@@ -1121,7 +1121,7 @@ dataloss *dataloss_new(retort_db *live, int persist)
 	return dl;
 }
 
-void dataloss_free(dataloss *dl)
+void retort_dataloss_free(dataloss *dl)
 {
 	if (!dl)
 		return;
@@ -1136,7 +1136,7 @@ void dataloss_free(dataloss *dl)
 	free(dl);
 }
 
-void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
+void retort_dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 	dataloss_fn fn, void *ctx)
 {
 	size_t i;
@@ -1151,7 +1151,7 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 		str_list names = { NULL, 0, 0 };
 		if (names_in(stmts, n, &names) < 0 || build_scratch(dl, &names) < 0)
 			dl->broken = 1;
-		str_list_release(&names);
+		retort_str_list_release(&names);
 	} else if (!dl->scratch && build_scratch(dl, NULL) < 0) {
 		dl->broken = 1;
 	}
@@ -1170,7 +1170,7 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 ** What a failed copy means to the user: SQLite names the table copied into,
 ** which in a rebuild is a scratch table the user never named.
 */
-char *dataloss_copy_error(retort_db *db, const char *sql, const char *message)
+char *retort_dataloss_copy_error(retort_db *db, const char *sql, const char *message)
 {
 	static const char *const kinds[] = { "NOT NULL constraint failed: ",
 		"UNIQUE constraint failed: " };
@@ -1193,29 +1193,29 @@ char *dataloss_copy_error(retort_db *db, const char *sql, const char *message)
 	if (k == 0 && col && i < cp.tcols.n && i < cp.scols.n)
 		n = live_count(db, cp.source, cp.scols.v[i], 1);
 	if (n > 0)
-		buf_printf(&b, "%s.%s holds NULL in %lld row%s, and the copy of %s makes it NOT NULL: "
+		retort_buf_printf(&b, "%s.%s holds NULL in %lld row%s, and the copy of %s makes it NOT NULL: "
 			"fill %s first, or give %s.%s a default in the models (autogenerate then "
 			"fills %s)", cp.source, cp.scols.v[i], n, n == 1 ? "" : "s", cp.source,
 			n == 1 ? "it" : "them", cp.source, col, n == 1 ? "it" : "them");
 	else if (k == 0 && col && cp.tcols.n && i == cp.tcols.n)
-		buf_printf(&b, "%s.%s is NOT NULL without a default, and the copy of %s's rows "
+		retort_buf_printf(&b, "%s.%s is NOT NULL without a default, and the copy of %s's rows "
 			"gives it no value", cp.source, col, cp.source);
 	else if (col) {
 		/* SQLite's own words, each "target." of its list as the source's name */
-		buf_puts(&b, kinds[k]);
+		retort_buf_puts(&b, kinds[k]);
 		while (*p) {
 			if (sqlite3_strnicmp(p, cp.target, (int)len) == 0 && p[len] == '.') {
-				buf_printf(&b, "%s.", cp.source);
+				retort_buf_printf(&b, "%s.", cp.source);
 				p += len + 1;
 			} else {
-				buf_putc(&b, *p++);
+				retort_buf_putc(&b, *p++);
 			}
 		}
 	}
 	copy_release(&cp);
-	if (!b.len || buf_oom(&b)) {
-		buf_release(&b);
+	if (!b.len || retort_buf_oom(&b)) {
+		retort_buf_release(&b);
 		return NULL;
 	}
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }

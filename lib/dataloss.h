@@ -27,8 +27,8 @@ typedef void (*dataloss_fn)(void *ctx, retort_loss_kind kind, const char *table,
 ** revision that may drop something starts from the live schema as it is
 ** then. NULL when out of memory (then nothing is reported).
 */
-dataloss *dataloss_new(retort_db *live, int persist);
-void dataloss_free(dataloss *dl);
+dataloss *retort_dataloss_new(retort_db *live, int persist);
+void retort_dataloss_free(dataloss *dl);
 
 /*
 ** Report through `fn` what the `n` statements of one revision will destroy,
@@ -36,7 +36,7 @@ void dataloss_free(dataloss *dl);
 ** unknown virtual table module, a statement it cannot replay) reports
 ** nothing more, and no error is ever returned.
 */
-void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
+void retort_dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 	dataloss_fn fn, void *ctx);
 
 /*
@@ -46,6 +46,6 @@ void dataloss_check(dataloss *dl, const rev_statement *stmts, size_t n,
 ** in 3 rows, and the copy of pet makes it NOT NULL: ..."), not `new`, which
 ** in a rebuild is a scratch table; else NULL. free() it.
 */
-char *dataloss_copy_error(retort_db *db, const char *sql, const char *message);
+char *retort_dataloss_copy_error(retort_db *db, const char *sql, const char *message);
 
 #endif

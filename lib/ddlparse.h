@@ -14,14 +14,14 @@ typedef struct ddl_column {
 	char *collate;
 	char *generated_sql;
 	int autoincrement;
-	const char *notnull_conflict; /* schema_conflict_action()'s */
+	const char *notnull_conflict; /* retort_schema_conflict_action()'s */
 } ddl_column;
 
 typedef struct ddl_table {
 	ddl_column *columns;
 	size_t ncolumns, capcolumns;
 	char *pk_name;
-	const char *pk_conflict; /* schema_conflict_action()'s */
+	const char *pk_conflict; /* retort_schema_conflict_action()'s */
 	int autoincrement;
 	char *virtual_using;
 	/* Only names, columns, expressions, the parent table and a UNIQUE's
@@ -35,18 +35,18 @@ typedef struct ddl_table {
 } ddl_table;
 
 /* Parse a CREATE [VIRTUAL] TABLE statement; -1 when out of memory. */
-int ddl_parse_table(const char *sql, ddl_table *out);
-void ddl_table_release(ddl_table *t);
+int retort_ddl_parse_table(const char *sql, ddl_table *out);
+void retort_ddl_table_release(ddl_table *t);
 
 typedef struct ddl_index {
 	str_list terms; /* each indexed term as written, without ASC/DESC */
 	char *where;
 } ddl_index;
 
-int ddl_parse_index(const char *sql, ddl_index *out);
-void ddl_index_release(ddl_index *ix);
+int retort_ddl_parse_index(const char *sql, ddl_index *out);
+void retort_ddl_index_release(ddl_index *ix);
 
 /* The SELECT of a CREATE VIEW, and whether the view names its columns. */
-int ddl_parse_view(const char *sql, char **select, int *has_column_list);
+int retort_ddl_parse_view(const char *sql, char **select, int *has_column_list);
 
 #endif

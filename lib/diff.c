@@ -34,7 +34,7 @@ static const rename_entry *find_table_rename_to(const rename_list *r, const char
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (!r->v[i].col_from && name_eq(r->v[i].table_to, to))
+		if (!r->v[i].col_from && retort_name_eq(r->v[i].table_to, to))
 			return &r->v[i];
 	return NULL;
 }
@@ -44,7 +44,7 @@ static const rename_entry *find_table_rename_from(const rename_list *r, const ch
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (!r->v[i].col_from && name_eq(r->v[i].table_from, from))
+		if (!r->v[i].col_from && retort_name_eq(r->v[i].table_from, from))
 			return &r->v[i];
 	return NULL;
 }
@@ -58,12 +58,12 @@ static const schema_table *source_table(const schema *from, const rename_list *r
 	const schema_table *s;
 
 	if (e)
-		return schema_find_table(from, e->table_from);
-	s = schema_find_table(from, t->name);
+		return retort_schema_find_table(from, e->table_from);
+	s = retort_schema_find_table(from, t->name);
 	return s && !find_table_rename_from(r, s->name) ? s : NULL;
 }
 
-/* What renames_from_models() reads a hint against. */
+/* What retort_renames_from_models() reads a hint against. */
 typedef struct hint_ctx {
 	const schema *from, *to;
 	done_renames done, known;  /* from->renames_done, from->renames_known */
@@ -74,7 +74,7 @@ typedef struct hint_ctx {
 static int rename_error(hint_ctx *h, const src_loc *loc, const char *fmt, const char *what,
 	const char *old)
 {
-	return error_at(h->err, RETORT_EINVALID, loc, schema_source_of(h->to, loc->path), fmt,
+	return retort_error_at(h->err, RETORT_EINVALID, loc, retort_schema_source_of(h->to, loc->path), fmt,
 		what, old);
 }
 
@@ -89,12 +89,12 @@ static int hint_ignored(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
 	int rc;
 
 	if (loc->path)
-		buf_printf(&b, "%s:%d:%d: ", loc->path, loc->line, loc->column);
+		retort_buf_printf(&b, "%s:%d:%d: ", loc->path, loc->line, loc->column);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	retort_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	rc = buf_oom(&b) || str_list_push(h->notes, b.ptr) < 0 ? error_oom(h->err) : 0;
-	buf_release(&b);
+	rc = retort_buf_oom(&b) || retort_str_list_push(h->notes, b.ptr) < 0 ? retort_error_oom(h->err) : 0;
+	retort_buf_release(&b);
 	return rc;
 }
 
@@ -102,16 +102,16 @@ static int hint_ignored(hint_ctx *h, const src_loc *loc, const char *fmt, ...)
 ** so called that is not renamed from elsewhere? */
 static int keeps_table(const schema *to, const char *name)
 {
-	const schema_table *t = schema_find_table(to, name);
+	const schema_table *t = retort_schema_find_table(to, name);
 
-	return t && (!t->renamed_from || name_eq(t->renamed_from, t->name));
+	return t && (!t->renamed_from || retort_name_eq(t->renamed_from, t->name));
 }
 
 static int keeps_column(const schema_table *t, const char *name)
 {
-	const schema_column *c = schema_find_column(t, name);
+	const schema_column *c = retort_schema_find_column(t, name);
 
-	return c && (!c->renamed_from || name_eq(c->renamed_from, c->name));
+	return c && (!c->renamed_from || retort_name_eq(c->renamed_from, c->name));
 }
 
 static int column_renames_from_models(hint_ctx *h, rename_list *out, const schema_table *src,
@@ -124,15 +124,15 @@ static int column_renames_from_models(hint_ctx *h, rename_list *out, const schem
 		const char *r = c->renamed_from;
 		const schema_column *old;
 		int taken;
-		if (!r || name_eq(r, c->name))
+		if (!r || retort_name_eq(r, c->name))
 			continue;
-		old = schema_find_column(src, r);
-		taken = schema_find_column(src, c->name) != NULL;
+		old = retort_schema_find_column(src, r);
+		taken = retort_schema_find_column(src, c->name) != NULL;
 		/* done, unless what it renamed is back under its old name alone */
-		if ((!old || taken) && done_renames_has(&h->done, src->name, r, c->name))
+		if ((!old || taken) && retort_done_renames_has(&h->done, src->name, r, c->name))
 			continue;
-		if (!old && !taken && !done_renames_has(&h->known, src->name, r, c->name) &&
-		    !done_renames_has(&h->known, t->name, r, c->name))
+		if (!old && !taken && !retort_done_renames_has(&h->known, src->name, r, c->name) &&
+		    !retort_done_renames_has(&h->known, t->name, r, c->name))
 			return rename_error(h, &c->loc, "column '%s': renamed_from '%s' matches "
 				"no column of the current table", c->name, r);
 		if (!old || (taken && keeps_column(t, r))) {
@@ -149,12 +149,12 @@ static int column_renames_from_models(hint_ctx *h, rename_list *out, const schem
 			continue;
 		}
 		for (j = 0; j < out->n; j++)
-			if (out->v[j].col_from && name_eq(out->v[j].table_from, src->name) &&
-			    name_eq(out->v[j].col_from, old->name))
+			if (out->v[j].col_from && retort_name_eq(out->v[j].table_from, src->name) &&
+			    retort_name_eq(out->v[j].col_from, old->name))
 				return rename_error(h, &c->loc, "column '%s': column '%s' is "
 					"renamed twice", c->name, old->name);
 		if (push_rename(out, src->name, t->name, old->name, c->name) < 0)
-			return error_oom(h->err);
+			return retort_error_oom(h->err);
 	}
 	return 0;
 }
@@ -165,13 +165,13 @@ static int table_rename_from_models(hint_ctx *h, rename_list *out, const schema_
 	const schema_table *old;
 	int taken;
 
-	if (!r || name_eq(r, t->name))
+	if (!r || retort_name_eq(r, t->name))
 		return 0;
-	old = schema_find_table(h->from, r);
-	taken = schema_find_table(h->from, t->name) != NULL;
-	if ((!old || taken) && done_renames_has(&h->done, NULL, r, t->name))
+	old = retort_schema_find_table(h->from, r);
+	taken = retort_schema_find_table(h->from, t->name) != NULL;
+	if ((!old || taken) && retort_done_renames_has(&h->done, NULL, r, t->name))
 		return 0;
-	if (!old && !taken && !done_renames_has(&h->known, NULL, r, t->name))
+	if (!old && !taken && !retort_done_renames_has(&h->known, NULL, r, t->name))
 		return rename_error(h, &t->loc, "table '%s': renamed_from '%s' matches no "
 			"table of the current schema", t->name, r);
 	if (!old)
@@ -186,10 +186,10 @@ static int table_rename_from_models(hint_ctx *h, rename_list *out, const schema_
 	if (find_table_rename_from(out, old->name))
 		return rename_error(h, &t->loc, "table '%s': table '%s' is renamed twice",
 			t->name, old->name);
-	return push_rename(out, old->name, t->name, NULL, NULL) < 0 ? error_oom(h->err) : 0;
+	return push_rename(out, old->name, t->name, NULL, NULL) < 0 ? retort_error_oom(h->err) : 0;
 }
 
-int renames_from_models(rename_list *out, str_list *notes, const schema *from,
+int retort_renames_from_models(rename_list *out, str_list *notes, const schema *from,
 	const schema *to, retort_error **err)
 {
 	hint_ctx h;
@@ -203,11 +203,11 @@ int renames_from_models(rename_list *out, str_list *notes, const schema *from,
 	h.notes = notes;
 	h.err = err;
 	/* written by retort: a bad value is out of memory, not the user's */
-	rc = done_renames_parse(&h.done, from->renames_done, &bad_at);
+	rc = retort_done_renames_parse(&h.done, from->renames_done, &bad_at);
 	if (rc == 0)
-		rc = done_renames_parse(&h.known, from->renames_known, &bad_at);
+		rc = retort_done_renames_parse(&h.known, from->renames_known, &bad_at);
 	if (rc)
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	for (i = 0; i < to->ntables && !rc; i++)
 		rc = table_rename_from_models(&h, out, &to->tables[i]);
 	for (i = 0; i < to->ntables && !rc; i++) {
@@ -215,14 +215,14 @@ int renames_from_models(rename_list *out, str_list *notes, const schema *from,
 		if (src)
 			rc = column_renames_from_models(&h, out, src, &to->tables[i]);
 	}
-	done_renames_release(&h.done);
-	done_renames_release(&h.known);
+	retort_done_renames_release(&h.done);
+	retort_done_renames_release(&h.known);
 	if (rc)
-		renames_release(out);
+		retort_renames_release(out);
 	return rc;
 }
 
-void renames_invert(rename_list *r)
+void retort_renames_invert(rename_list *r)
 {
 	size_t i;
 
@@ -236,7 +236,7 @@ void renames_invert(rename_list *r)
 	}
 }
 
-void renames_release(rename_list *r)
+void retort_renames_release(rename_list *r)
 {
 	free(r->v);
 	memset(r, 0, sizeof(*r));
@@ -252,7 +252,7 @@ static void rename_text(char **text, const char *const *from, const char *const 
 
 	if (!*text || n == 0)
 		return;
-	renamed = sql_rename_names(*text, from, to, n);
+	renamed = retort_sql_rename_names(*text, from, to, n);
 	if (!renamed) {
 		*bad = 1;
 		return;
@@ -267,8 +267,8 @@ static void rename_name(char **name, const char *const *from, const char *const 
 	size_t i;
 
 	for (i = 0; *name && i < n; i++) {
-		if (name_eq(*name, from[i])) {
-			char *copy = xstrdup(to[i]);
+		if (retort_name_eq(*name, from[i])) {
+			char *copy = retort_xstrdup(to[i]);
 			if (!copy) {
 				*bad = 1;
 				return;
@@ -296,7 +296,7 @@ static size_t column_renames_of(const rename_list *r, const char *table, const c
 	size_t i, n = 0;
 
 	for (i = 0; i < r->n; i++) {
-		if (r->v[i].col_from && name_eq(r->v[i].table_from, table)) {
+		if (r->v[i].col_from && retort_name_eq(r->v[i].table_from, table)) {
 			from[n] = r->v[i].col_from;
 			to[n++] = r->v[i].col_to;
 		}
@@ -320,13 +320,13 @@ static int predict_renamed(table_diff *td, const rename_list *r, retort_error **
 	size_t i, j, n;
 	int bad = 0;
 
-	if (!from || schema_table_copy(m, old) < 0) {
+	if (!from || retort_schema_table_copy(m, old) < 0) {
 		free(from);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	if (strcmp(old->name, td->new->name) != 0) {
 		free(m->name);
-		m->name = xstrdup(td->new->name);
+		m->name = retort_xstrdup(td->new->name);
 		bad |= !m->name;
 		td->touched = 1;
 	}
@@ -363,14 +363,14 @@ static int predict_renamed(table_diff *td, const rename_list *r, retort_error **
 		td->touched |= np > 0 && fk->ref_columns.n > 0;
 		if (pe) {
 			free(fk->table);
-			fk->table = xstrdup(pe->table_to);
+			fk->table = retort_xstrdup(pe->table_to);
 			bad |= !fk->table;
 			td->touched = 1;
 		}
 	}
-	schema_table_sort(m);
+	retort_schema_table_sort(m);
 	free(from);
-	return bad ? error_oom(err) : 0;
+	return bad ? retort_error_oom(err) : 0;
 }
 
 /* ---- ALTER TABLE in place, or a rebuild -------------------------------- */
@@ -379,17 +379,17 @@ static int predict_renamed(table_diff *td, const rename_list *r, retort_error **
 static int addable(const schema_column *c)
 {
 	return c->pk == 0 && c->generated != GENERATED_STORED &&
-		(!c->default_sql || sql_is_literal(c->default_sql, 0));
+		(!c->default_sql || retort_sql_is_literal(c->default_sql, 0));
 }
 
 static int push_column_copy(schema_table *t, const schema_column *c)
 {
-	schema_column *d = schema_column_add(t);
+	schema_column *d = retort_schema_column_add(t);
 	int bad = 0;
 
 	if (!d)
 		return -1;
-	schema_column_copy(d, c, &bad);
+	retort_schema_column_copy(d, c, &bad);
 	return bad ? -1 : 0;
 }
 
@@ -398,15 +398,15 @@ static void remove_column(schema_table *t, size_t i)
 	size_t j;
 
 	for (j = 0; j < t->nchecks;) {
-		if (t->checks[j].column && name_eq(t->checks[j].column, t->columns[i].name)) {
-			schema_check_release(&t->checks[j]);
+		if (t->checks[j].column && retort_name_eq(t->checks[j].column, t->columns[i].name)) {
+			retort_schema_check_release(&t->checks[j]);
 			memmove(&t->checks[j], &t->checks[j + 1], (t->nchecks - j - 1) * sizeof(*t->checks));
 			t->nchecks--;
 		} else {
 			j++;
 		}
 	}
-	schema_column_release(&t->columns[i]);
+	retort_schema_column_release(&t->columns[i]);
 	memmove(&t->columns[i], &t->columns[i + 1], (t->ncolumns - i - 1) * sizeof(*t->columns));
 	t->ncolumns--;
 }
@@ -426,12 +426,12 @@ static int alter_reaches(sqlsame *same, const schema_table *m, const schema_tabl
 	*result = 0;
 	if (m->virtual_using || new->virtual_using)
 		return 0;
-	if (schema_table_copy(&p, m) < 0) {
-		schema_table_release(&p);
+	if (retort_schema_table_copy(&p, m) < 0) {
+		retort_schema_table_release(&p);
 		return -1;
 	}
 	for (i = 0; i < p.ncolumns && ok;) {
-		if (schema_find_column(new, p.columns[i].name))
+		if (retort_schema_find_column(new, p.columns[i].name))
 			i++;
 		else if (p.columns[i].pk)
 			ok = 0;
@@ -450,12 +450,12 @@ static int alter_reaches(sqlsame *same, const schema_table *m, const schema_tabl
 		for (j = 0; ok && j < new->nchecks; j++) {
 			schema_check *ck;
 			int bad = 0;
-			if (!new->checks[j].column || !name_eq(new->checks[j].column, c->name))
+			if (!new->checks[j].column || !retort_name_eq(new->checks[j].column, c->name))
 				continue;
 			ck = ARRAY_PUSH(p.checks, p.nchecks, p.capchecks);
 			if (!ck)
 				goto oom;
-			schema_check_copy(ck, &new->checks[j], &bad);
+			retort_schema_check_copy(ck, &new->checks[j], &bad);
 			if (bad)
 				goto oom;
 		}
@@ -463,36 +463,36 @@ static int alter_reaches(sqlsame *same, const schema_table *m, const schema_tabl
 			const schema_fk *fk = &new->fks[j];
 			schema_fk *d;
 			int bad = 0;
-			if (fk->name || fk->columns.n != 1 || !name_eq(fk->columns.v[0], c->name))
+			if (fk->name || fk->columns.n != 1 || !retort_name_eq(fk->columns.v[0], c->name))
 				continue;
 			d = ARRAY_PUSH(p.fks, p.nfks, p.capfks);
 			if (!d)
 				goto oom;
-			schema_fk_copy(d, fk, &bad);
+			retort_schema_fk_copy(d, fk, &bad);
 			if (bad)
 				goto oom;
 		}
 	}
 	if (ok) {
-		schema_table_sort(&p);
-		*result = schema_table_def_equal(same, &p, new, NULL);
+		retort_schema_table_sort(&p);
+		*result = retort_schema_table_def_equal(same, &p, new, NULL);
 	}
-	schema_table_release(&p);
+	retort_schema_table_release(&p);
 	return 0;
 oom:
-	schema_table_release(&p);
+	retort_schema_table_release(&p);
 	return -1;
 }
 
 int retort_fills_nulls(const schema_table *n, const schema_column *c, const schema_column *o)
 {
 	return c->notnull && !o->notnull && !c->generated && c->default_sql &&
-		!sql_equal(c->default_sql, "NULL") && !schema_column_is_rowid_alias(n, c);
+		!retort_sql_equal(c->default_sql, "NULL") && !retort_schema_column_is_rowid_alias(n, c);
 }
 
 int retort_default_changes(const schema_column *o, const schema_column *c)
 {
-	return o->default_sql ? !c->default_sql || !sql_equal(o->default_sql, c->default_sql) :
+	return o->default_sql ? !c->default_sql || !retort_sql_equal(o->default_sql, c->default_sql) :
 		c->default_sql != NULL;
 }
 
@@ -504,13 +504,13 @@ static int same_autoindexes(const schema_table *m, const schema_table *new)
 	const char *creates[2];
 	int same;
 
-	render_create_table(&old, m, NULL);
-	render_create_table(&target, new, NULL);
+	retort_render_create_table(&old, m, NULL);
+	retort_render_create_table(&target, new, NULL);
 	creates[0] = old.ptr;
 	creates[1] = target.ptr;
-	same = !buf_oom(&old) && !buf_oom(&target) && retort_inplace_same_autoindexes(creates, 2);
-	buf_release(&old);
-	buf_release(&target);
+	same = !retort_buf_oom(&old) && !retort_buf_oom(&target) && retort_inplace_same_autoindexes(creates, 2);
+	retort_buf_release(&old);
+	retort_buf_release(&target);
 	return same;
 }
 
@@ -547,47 +547,47 @@ static int inplace_reaches(sqlsame *same, const schema_table *m, const schema_ta
 			return 0;
 		if (retort_default_changes(o, c)) {
 			char *v;
-			if (o->default_sql && !sql_is_literal(o->default_sql, 0))
+			if (o->default_sql && !retort_sql_is_literal(o->default_sql, 0))
 				return 0;
 			if (!(v = retort_inplace_read_default(o->type, o->default_sql, m->strict)))
 				return 0;
 			free(v);
 		}
 	}
-	if (schema_table_copy(&p, m) < 0)
+	if (retort_schema_table_copy(&p, m) < 0)
 		goto oom;
 	for (i = 0; i < p.ncolumns && !bad; i++) {
 		const schema_column *c = &new->columns[i];
 		p.columns[i].notnull = c->notnull;
 		free(p.columns[i].default_sql);
-		p.columns[i].default_sql = c->default_sql ? xstrdup(c->default_sql) : NULL;
+		p.columns[i].default_sql = c->default_sql ? retort_xstrdup(c->default_sql) : NULL;
 		bad = c->default_sql && !p.columns[i].default_sql;
 	}
 	for (i = 0; i < p.nchecks; i++)
-		schema_check_release(&p.checks[i]);
+		retort_schema_check_release(&p.checks[i]);
 	for (i = 0; i < p.nfks; i++)
-		schema_fk_release(&p.fks[i]);
+		retort_schema_fk_release(&p.fks[i]);
 	p.nchecks = p.nfks = 0;
 	for (i = 0; i < new->nchecks && !bad; i++) {
 		schema_check *ck = ARRAY_PUSH(p.checks, p.nchecks, p.capchecks);
 		if (!ck)
 			goto oom;
-		schema_check_copy(ck, &new->checks[i], &bad);
+		retort_schema_check_copy(ck, &new->checks[i], &bad);
 	}
 	for (i = 0; i < new->nfks && !bad; i++) {
 		schema_fk *fk = ARRAY_PUSH(p.fks, p.nfks, p.capfks);
 		if (!fk)
 			goto oom;
-		schema_fk_copy(fk, &new->fks[i], &bad);
+		retort_schema_fk_copy(fk, &new->fks[i], &bad);
 	}
 	if (bad)
 		goto oom;
-	schema_table_sort(&p);
-	*result = schema_table_def_equal(same, &p, new, NULL) && same_autoindexes(m, new);
-	schema_table_release(&p);
+	retort_schema_table_sort(&p);
+	*result = retort_schema_table_def_equal(same, &p, new, NULL) && same_autoindexes(m, new);
+	retort_schema_table_release(&p);
 	return 0;
 oom:
-	schema_table_release(&p);
+	retort_schema_table_release(&p);
 	return -1;
 }
 
@@ -596,7 +596,7 @@ static int decide(sqlsame *same, table_diff *td, unsigned how, retort_error **er
 	int rebuild_touched = (how & DIFF_REBUILD_TOUCHED) != 0;
 	int alter = 0, inplace = 0;
 
-	if (schema_table_def_equal(same, &td->renamed, td->new, NULL) && strcmp(td->renamed.name,
+	if (retort_schema_table_def_equal(same, &td->renamed, td->new, NULL) && strcmp(td->renamed.name,
 	    td->new->name) == 0 && !(rebuild_touched && td->touched && !td->new->virtual_using)) {
 		td->action = TABLE_KEEP;
 		return 0;
@@ -604,7 +604,7 @@ static int decide(sqlsame *same, table_diff *td, unsigned how, retort_error **er
 	if (!rebuild_touched && (alter_reaches(same, &td->renamed, td->new, &alter) < 0 ||
 	    (!alter && !(how & DIFF_NO_INPLACE) &&
 	     inplace_reaches(same, &td->renamed, td->new, &inplace) < 0)))
-		return error_oom(err);
+		return retort_error_oom(err);
 	td->action = alter ? TABLE_ALTER : inplace ? TABLE_INPLACE : TABLE_REBUILD;
 	return 0;
 }
@@ -625,7 +625,7 @@ static int matchable(const schema_table *old, const schema_table *new)
 	if (!old->virtual_using && !new->virtual_using)
 		return 1;
 	return old->virtual_using && new->virtual_using &&
-		sql_equal(old->virtual_using, new->virtual_using);
+		retort_sql_equal(old->virtual_using, new->virtual_using);
 }
 
 /* Does `r` rename a column of `table` from `name` (or, `as_target`, to it)? */
@@ -635,8 +635,8 @@ static int column_renamed(const rename_list *r, const char *table, const char *n
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (r->v[i].col_from && name_eq(r->v[i].table_from, table) &&
-		    name_eq(as_target ? r->v[i].col_to : r->v[i].col_from, name))
+		if (r->v[i].col_from && retort_name_eq(r->v[i].table_from, table) &&
+		    retort_name_eq(as_target ? r->v[i].col_to : r->v[i].col_from, name))
 			return 1;
 	return 0;
 }
@@ -650,14 +650,14 @@ static char *column_stopover(const rename_list *r, const schema_table *src,
 	unsigned n = 0;
 
 	do {
-		buf_clear(&b);
-		buf_printf(&b, "%s%s", RENAME_STOPOVER_PREFIX, name);
+		retort_buf_clear(&b);
+		retort_buf_printf(&b, "%s%s", RENAME_STOPOVER_PREFIX, name);
 		if (n)
-			buf_printf(&b, "_%u", n);
+			retort_buf_printf(&b, "_%u", n);
 		n++;
-	} while (!buf_oom(&b) && (schema_find_column(src, b.ptr) || schema_find_column(t, b.ptr) ||
+	} while (!retort_buf_oom(&b) && (retort_schema_find_column(src, b.ptr) || retort_schema_find_column(t, b.ptr) ||
 		column_renamed(r, src->name, b.ptr, 1)));
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 /*
@@ -687,7 +687,7 @@ static int effective_renames(schema_diff *out, const schema *from, const schema 
 			    !column_renamed(renames, src->name, name, 1))
 				continue;
 			stop = column_stopover(&out->renames, src, t, name);
-			if (!stop || str_list_push(&out->stopovers, stop) < 0 ||
+			if (!stop || retort_str_list_push(&out->stopovers, stop) < 0 ||
 			    push_rename(&out->renames, src->name, t->name, name,
 				out->stopovers.v[out->stopovers.n - 1]) < 0) {
 				free(stop);
@@ -700,7 +700,7 @@ static int effective_renames(schema_diff *out, const schema *from, const schema 
 	return 0;
 }
 
-int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
+int retort_diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
 	const rename_list *asked, unsigned how, retort_error **err)
 {
 	char *matched = calloc(from->ntables + 1, 1);
@@ -711,15 +711,15 @@ int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schem
 	memset(out, 0, sizeof(*out));
 	if (!matched || effective_renames(out, from, to, asked) < 0) {
 		free(matched);
-		schema_diff_release(out);
-		return error_oom(err);
+		retort_schema_diff_release(out);
+		return retort_error_oom(err);
 	}
 	for (i = 0; i < to->ntables && !rc; i++) {
 		const schema_table *t = &to->tables[i];
 		const schema_table *old = source_table(from, renames, t);
 		table_diff *td = add_table_diff(out);
 		if (!td) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			break;
 		}
 		td->new = t;
@@ -732,16 +732,16 @@ int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schem
 		matched[old - from->tables] = 1;
 		td->old = old;
 		for (k = 0; k < renames->n; k++)
-			if (renames->v[k].col_from && name_eq(renames->v[k].table_from, old->name))
+			if (renames->v[k].col_from && retort_name_eq(renames->v[k].table_from, old->name))
 				td->ncol_renames++;
 		td->col_renames = td->ncol_renames ? calloc(td->ncol_renames, sizeof(rename_entry)) : NULL;
 		if (td->ncol_renames && !td->col_renames) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			break;
 		}
 		td->ncol_renames = 0;
 		for (k = 0; k < renames->n; k++)
-			if (renames->v[k].col_from && name_eq(renames->v[k].table_from, old->name))
+			if (renames->v[k].col_from && retort_name_eq(renames->v[k].table_from, old->name))
 				td->col_renames[td->ncol_renames++] = renames->v[k];
 		rc = predict_renamed(td, renames, err);
 		if (!rc)
@@ -753,7 +753,7 @@ int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schem
 			continue;
 		td = add_table_diff(out);
 		if (!td) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			break;
 		}
 		td->old = &from->tables[i];
@@ -761,21 +761,21 @@ int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schem
 	}
 	free(matched);
 	if (rc)
-		schema_diff_release(out);
+		retort_schema_diff_release(out);
 	return rc;
 }
 
-void schema_diff_release(schema_diff *d)
+void retort_schema_diff_release(schema_diff *d)
 {
 	size_t i;
 
 	for (i = 0; i < d->ntables; i++) {
 		if (d->tables[i].old && d->tables[i].new)
-			schema_table_release(&d->tables[i].renamed);
+			retort_schema_table_release(&d->tables[i].renamed);
 		free(d->tables[i].col_renames);
 	}
 	free(d->tables);
-	renames_release(&d->renames);
-	str_list_release(&d->stopovers);
+	retort_renames_release(&d->renames);
+	retort_str_list_release(&d->stopovers);
 	memset(d, 0, sizeof(*d));
 }

@@ -38,11 +38,11 @@ typedef struct rename_list {
 ** `notes`; one that matches nothing in `from` and that no revision knows is
 ** RETORT_EINVALID at its file:line:column.
 */
-int renames_from_models(rename_list *out, str_list *notes, const schema *from,
+int retort_renames_from_models(rename_list *out, str_list *notes, const schema *from,
 	const schema *to, retort_error **err);
 /* The same renames seen from the other side (for the downgrade). */
-void renames_invert(rename_list *r);
-void renames_release(rename_list *r);
+void retort_renames_invert(rename_list *r);
+void retort_renames_release(rename_list *r);
 
 typedef enum table_action {
 	TABLE_KEEP,    /* nothing beyond renames */
@@ -77,7 +77,7 @@ int retort_fills_nulls(const schema_table *n, const schema_column *c, const sche
 /* Does column `o` get another default as `c`? */
 int retort_default_changes(const schema_column *o, const schema_column *c);
 
-/* How diff_tables() may change a table. */
+/* How retort_diff_tables() may change a table. */
 enum {
 	/* every table that renames touched or that changes at all is rebuilt
 	** rather than altered: the fallback when an ALTER TABLE did not do what
@@ -91,8 +91,8 @@ enum {
 ** Compare `from` with `to` under `renames`, SQL text judged by `same` (bound
 ** to `to`), as the DIFF_* bits of `how` allow.
 */
-int diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
+int retort_diff_tables(schema_diff *out, sqlsame *same, const schema *from, const schema *to,
 	const rename_list *renames, unsigned how, retort_error **err);
-void schema_diff_release(schema_diff *d);
+void retort_schema_diff_release(schema_diff *d);
 
 #endif

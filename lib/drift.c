@@ -51,8 +51,8 @@ enum { KEPT, GOES_WITH, BLOCKS };
 /* Append the name `name` holds, unquoted; 0 or -1 (out of memory). */
 static int push_name(str_list *l, const sqltok *name)
 {
-	char *copy = sqltok_name(name);
-	int rc = copy ? str_list_push(l, copy) : -1;
+	char *copy = retort_sqltok_name(name);
+	int rc = copy ? retort_str_list_push(l, copy) : -1;
 
 	free(copy);
 	return rc;
@@ -61,24 +61,24 @@ static int push_name(str_list *l, const sqltok *name)
 /* Is the cursor at INDEX, TRIGGER or VIEW? */
 static int at_object_kind(const sqlcur *c)
 {
-	return sqlcur_is(c, "INDEX") || sqlcur_is(c, "TRIGGER") || sqlcur_is(c, "VIEW");
+	return retort_sqlcur_is(c, "INDEX") || retort_sqlcur_is(c, "TRIGGER") || retort_sqlcur_is(c, "VIEW");
 }
 
 /* The name of a CREATE or DROP after its kind word, at the cursor:
 ** [IF [NOT] EXISTS] [schema.]name; `*name` is NULL when there is none. */
 static void object_name(sqlcur *c, sqltok *name)
 {
-	if (sqlcur_accept(c, "IF")) {
-		sqlcur_accept(c, "NOT");
-		sqlcur_accept(c, "EXISTS");
+	if (retort_sqlcur_accept(c, "IF")) {
+		retort_sqlcur_accept(c, "NOT");
+		retort_sqlcur_accept(c, "EXISTS");
 	}
 	*name = c->tok;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 		*name = c->tok;
 	}
-	if (!sqltok_is_name(name))
+	if (!retort_sqltok_is_name(name))
 		name->z = NULL;
 }
 
@@ -92,14 +92,14 @@ static int scan_drops(step *s, const rev_section *sec)
 		int table, view;
 		sqlcur c;
 		sqltok name;
-		sqlcur_init(&c, sec->stmts[i].sql);
-		if (!sqlcur_accept(&c, "DROP"))
+		retort_sqlcur_init(&c, sec->stmts[i].sql);
+		if (!retort_sqlcur_accept(&c, "DROP"))
 			continue;
-		table = sqlcur_is(&c, "TABLE");
-		view = sqlcur_is(&c, "VIEW");
+		table = retort_sqlcur_is(&c, "TABLE");
+		view = retort_sqlcur_is(&c, "VIEW");
 		if (!table && !at_object_kind(&c))
 			continue;
-		sqlcur_advance(&c);
+		retort_sqlcur_advance(&c);
 		object_name(&c, &name);
 		if (!name.z)
 			continue;
@@ -129,23 +129,23 @@ static int created_by_chain(str_list *out, const drift *d, const retort_revision
 			char *n;
 			sqlcur c;
 			sqltok name;
-			sqlcur_init(&c, sql);
-			if (!sqlcur_accept(&c, "CREATE"))
+			retort_sqlcur_init(&c, sql);
+			if (!retort_sqlcur_accept(&c, "CREATE"))
 				continue;
-			if (!sqlcur_accept(&c, "TEMP"))
-				sqlcur_accept(&c, "TEMPORARY");
-			sqlcur_accept(&c, "UNIQUE");
+			if (!retort_sqlcur_accept(&c, "TEMP"))
+				retort_sqlcur_accept(&c, "TEMPORARY");
+			retort_sqlcur_accept(&c, "UNIQUE");
 			if (!at_object_kind(&c))
 				continue;
-			sqlcur_advance(&c);
+			retort_sqlcur_advance(&c);
 			object_name(&c, &name);
 			if (!name.z)
 				continue;
-			if (!(n = sqltok_name(&name)))
+			if (!(n = retort_sqltok_name(&name)))
 				return -1;
 			for (o = 0; o < d->n_live; o++)
-				if (sqlite3_stricmp(n, d->live[o].name) == 0 && !str_list_has_nocase(out, n) &&
-				    sql_equal(sql, d->live[o].sql) && str_list_push(out, n)) {
+				if (sqlite3_stricmp(n, d->live[o].name) == 0 && !retort_str_list_has_nocase(out, n) &&
+				    retort_sql_equal(sql, d->live[o].sql) && retort_str_list_push(out, n)) {
 					free(n);
 					return -1;
 				}
@@ -172,17 +172,17 @@ static int read_live(drift *d, retort_db *db, retort_error **err)
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		o->type = xstrdup(retort_db_column_str(st, 0));
-		o->name = xstrdup(retort_db_column_str(st, 1));
-		o->table = xstrdup(retort_db_column_str(st, 2));
-		o->sql = xstrdup(retort_db_column_str(st, 3));
+		o->type = retort_xstrdup(retort_db_column_str(st, 0));
+		o->name = retort_xstrdup(retort_db_column_str(st, 1));
+		o->table = retort_xstrdup(retort_db_column_str(st, 2));
+		o->sql = retort_xstrdup(retort_db_column_str(st, 3));
 		if (!o->type || !o->name || !o->table || !o->sql)
 			rc = SQLITE_NOMEM;
 	}
 	retort_db_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
-	return rc == SQLITE_NOMEM ? error_oom(err) :
+	return rc == SQLITE_NOMEM ? retort_error_oom(err) :
 		retort_db_error(err, db, rc, -1, "cannot read the schema");
 }
 
@@ -194,7 +194,7 @@ static int read_known(str_list *out, const retort_revisions *revs,
 	sqlite3 *scratch = NULL;
 	retort_db *db = NULL;
 	retort_db_stmt *st = NULL;
-	int rc = replay_applied(&scratch, revs, applied, err);
+	int rc = retort_replay_applied(&scratch, revs, applied, err);
 
 	if (!rc)
 		rc = retort_db_wrap(&db, scratch, err);
@@ -203,12 +203,12 @@ static int read_known(str_list *out, const retort_revisions *revs,
 	rc = retort_db_prepare(db, &st, "SELECT name FROM main.sqlite_schema"
 		" WHERE type IN ('index', 'trigger', 'view')", NULL);
 	while (rc == SQLITE_OK && (rc = retort_db_step(st)) == SQLITE_ROW)
-		rc = str_list_push(out, retort_db_column_str(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
+		rc = retort_str_list_push(out, retort_db_column_str(st, 0)) ? SQLITE_NOMEM : SQLITE_OK;
 	retort_db_finalize(st);
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	else if (rc == SQLITE_NOMEM)
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	else
 		rc = retort_db_error(err, db, rc, -1, "cannot read the revisions' schema");
 done:
@@ -237,13 +237,13 @@ static size_t mark(const drift *d, const step *s, const unsigned char *known,
 			const live_object *o = &d->live[i];
 			size_t k;
 			int on_gone = 0;
-			if (hit[i] || (known && known[i]) || str_list_has_nocase(&s->by_name, o->name))
+			if (hit[i] || (known && known[i]) || retort_str_list_has_nocase(&s->by_name, o->name))
 				continue;
 			for (k = 0; k < n_gone && strcmp(o->type, "view") && !on_gone; k++)
 				on_gone = sqlite3_stricmp(gone[k], o->table) == 0;
 			if (on_gone) {
 				hit[i] = GOES_WITH;
-			} else if (strcmp(o->type, "index") && sql_mentions(o->sql, gone, n_gone)) {
+			} else if (strcmp(o->type, "index") && retort_sql_mentions(o->sql, gone, n_gone)) {
 				hit[i] = BLOCKS;
 				/* what reads this view, or is on it, goes as well */
 				if (strcmp(o->type, "view") == 0) {
@@ -263,7 +263,7 @@ static void flag_known(const drift *d, const str_list *known, unsigned char *out
 	size_t i;
 
 	for (i = 0; i < d->n_live; i++)
-		out[i] = out[i] || str_list_has_nocase(known, d->live[i].name);
+		out[i] = out[i] || retort_str_list_has_nocase(known, d->live[i].name);
 }
 
 static int add_rev(drift *d, const step *s, const unsigned char *hit)
@@ -305,7 +305,7 @@ static int plan_steps(step **out, size_t *n, int *any, const retort_revisions *r
 	*any = 0;
 	if (sim)
 		memcpy(sim, applied, revs->n);
-	while (!rc && (next = revgraph_next(revs, sim, scope, dir)) != NULL) {
+	while (!rc && (next = retort_revgraph_next(revs, sim, scope, dir)) != NULL) {
 		step *s = ARRAY_PUSH(*out, *n, cap);
 		if (!s) {
 			rc = -1;
@@ -321,7 +321,7 @@ static int plan_steps(step **out, size_t *n, int *any, const retort_revisions *r
 	return rc;
 }
 
-int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
+int retort_drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir,
 	retort_error **err)
 {
@@ -334,11 +334,11 @@ int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	int any = 0, rc;
 
 	*out = NULL;
-	rc = plan_steps(&steps, &n_steps, &any, revs, applied, scope, dir) ? error_oom(err) : 0;
+	rc = plan_steps(&steps, &n_steps, &any, revs, applied, scope, dir) ? retort_error_oom(err) : 0;
 	if (rc || !any)
 		goto done;
 	if (!(d = calloc(1, sizeof(*d)))) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	if ((rc = read_live(d, db, err)) || !d->n_live)
@@ -350,7 +350,7 @@ int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 			room = steps[i].gone.n + d->n_live;
 	gone = malloc(room * sizeof(*gone));
 	if (!hit || !is_known || !gone) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	/* first without the chain: most live objects hang on nothing dropped;
@@ -360,7 +360,7 @@ int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	if (!hits)
 		goto done;
 	if (created_by_chain(&known, d, revs, applied) < 0) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	flag_known(d, &known, is_known);
@@ -371,26 +371,26 @@ int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	flag_known(d, &known, is_known);
 	for (i = 0; i < n_steps && !rc; i++)
 		if (mark(d, &steps[i], is_known, hit, gone) && add_rev(d, &steps[i], hit))
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 	if (!rc && d->n_revs) {
 		*out = d;
 		d = NULL;
 	}
 done:
 	for (i = 0; i < n_steps; i++) {
-		str_list_release(&steps[i].gone);
-		str_list_release(&steps[i].by_name);
+		retort_str_list_release(&steps[i].gone);
+		retort_str_list_release(&steps[i].by_name);
 	}
 	free(steps);
-	str_list_release(&known);
+	retort_str_list_release(&known);
 	free(hit);
 	free(is_known);
 	free(gone);
-	drift_free(d);
+	retort_drift_free(d);
 	return rc;
 }
 
-const drift_object *drift_of(const drift *d, const retort_revision *rev, size_t *n)
+const drift_object *retort_drift_of(const drift *d, const retort_revision *rev, size_t *n)
 {
 	size_t i;
 
@@ -415,7 +415,7 @@ static int named_before(const drift *d, size_t upto, const drift_object *o)
 	return 0;
 }
 
-int drift_refuse(const drift *d, retort_direction dir, retort_error **err)
+int retort_drift_refuse(const drift *d, retort_direction dir, retort_error **err)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	size_t i, k;
@@ -429,27 +429,27 @@ int drift_refuse(const drift *d, retort_direction dir, retort_error **err)
 			if (named_before(d, i, o))
 				continue;
 			if (!said++)
-				buf_printf(&b, "%s%s %s would destroy ", b.len ? "; " : "",
+				retort_buf_printf(&b, "%s%s %s would destroy ", b.len ? "; " : "",
 					dir == RETORT_UPGRADE ? "upgrade" : "downgrade", r->rev->id);
 			else
-				buf_puts(&b, ", ");
-			buf_printf(&b, "%s ", o->type);
-			buf_ident(&b, o->name);
+				retort_buf_puts(&b, ", ");
+			retort_buf_printf(&b, "%s ", o->type);
+			retort_buf_ident(&b, o->name);
 			if (o->blocks)
-				buf_puts(&b, " (it reads what the revision drops)");
+				retort_buf_puts(&b, " (it reads what the revision drops)");
 			else
-				buf_printf(&b, " on %s", o->table);
+				retort_buf_printf(&b, " on %s", o->table);
 		}
 	}
-	if (buf_oom(&b)) {
-		buf_release(&b);
-		return error_oom(err);
+	if (retort_buf_oom(&b)) {
+		retort_buf_release(&b);
+		return retort_error_oom(err);
 	}
-	rc = error_set(err, RETORT_EDB, "objects the revisions do not know about (made by "
+	rc = retort_error_set(err, RETORT_EDB, "objects the revisions do not know about (made by "
 		"hand?) would be dropped: %s; nothing was changed: add them to the models, drop "
 		"them, or pass --carry-unknown-objects to recreate them after the revision",
 		b.ptr);
-	buf_release(&b);
+	retort_buf_release(&b);
 	return rc;
 }
 
@@ -460,67 +460,67 @@ static void trigger_probe(retort_buf *b, retort_db *db, const drift_object *o)
 	sqltok name;
 	sqlcur c;
 
-	sqlcur_init(&c, o->sql);
-	sqlcur_accept(&c, "CREATE");
-	if (!sqlcur_accept(&c, "TEMP"))
-		sqlcur_accept(&c, "TEMPORARY");
-	sqlcur_accept(&c, "TRIGGER");
+	retort_sqlcur_init(&c, o->sql);
+	retort_sqlcur_accept(&c, "CREATE");
+	if (!retort_sqlcur_accept(&c, "TEMP"))
+		retort_sqlcur_accept(&c, "TEMPORARY");
+	retort_sqlcur_accept(&c, "TRIGGER");
 	object_name(&c, &name);
-	if (!sqlcur_accept(&c, "BEFORE") && !sqlcur_accept(&c, "AFTER") &&
-	    sqlcur_accept(&c, "INSTEAD"))
-		sqlcur_accept(&c, "OF");
-	if (sqlcur_accept(&c, "DELETE")) {
-		buf_puts(b, "DELETE FROM main.");
-		buf_ident(b, o->table);
-	} else if (sqlcur_accept(&c, "INSERT")) {
-		buf_puts(b, "INSERT INTO main.");
-		buf_ident(b, o->table);
-		buf_puts(b, " DEFAULT VALUES");
-	} else if (sqlcur_accept(&c, "UPDATE")) {
-		char *column = sqlcur_accept(&c, "OF") && sqltok_is_name(&c.tok) ?
-			sqltok_name(&c.tok) : NULL;
+	if (!retort_sqlcur_accept(&c, "BEFORE") && !retort_sqlcur_accept(&c, "AFTER") &&
+	    retort_sqlcur_accept(&c, "INSTEAD"))
+		retort_sqlcur_accept(&c, "OF");
+	if (retort_sqlcur_accept(&c, "DELETE")) {
+		retort_buf_puts(b, "DELETE FROM main.");
+		retort_buf_ident(b, o->table);
+	} else if (retort_sqlcur_accept(&c, "INSERT")) {
+		retort_buf_puts(b, "INSERT INTO main.");
+		retort_buf_ident(b, o->table);
+		retort_buf_puts(b, " DEFAULT VALUES");
+	} else if (retort_sqlcur_accept(&c, "UPDATE")) {
+		char *column = retort_sqlcur_accept(&c, "OF") && retort_sqltok_is_name(&c.tok) ?
+			retort_sqltok_name(&c.tok) : NULL;
 		/* UPDATE without OF fires on any column: the first that may be set */
 		if (!column && retort_db_prepare(db, &st, "SELECT name FROM pragma_table_xinfo(?1)"
 		    " WHERE hidden = 0", NULL) == SQLITE_OK) {
 			retort_db_bind_text(st, 1, o->table);
 			if (retort_db_step(st) == SQLITE_ROW)
-				column = xstrdup(retort_db_column_str(st, 0));
+				column = retort_xstrdup(retort_db_column_str(st, 0));
 		}
 		retort_db_finalize(st);
 		if (column) {
-			buf_puts(b, "UPDATE main.");
-			buf_ident(b, o->table);
-			buf_puts(b, " SET ");
-			buf_ident(b, column);
-			buf_puts(b, " = ");
-			buf_ident(b, column);
+			retort_buf_puts(b, "UPDATE main.");
+			retort_buf_ident(b, o->table);
+			retort_buf_puts(b, " SET ");
+			retort_buf_ident(b, column);
+			retort_buf_puts(b, " = ");
+			retort_buf_ident(b, column);
 		}
 		free(column);
 	}
 }
 
-int drift_check(retort_db *db, const drift_object *o)
+int retort_drift_check(retort_db *db, const drift_object *o)
 {
 	retort_buf sql = RETORT_BUF_INIT;
 	retort_db_stmt *st = NULL;
 	int rc;
 
 	if (strcmp(o->type, "view") == 0) {
-		buf_puts(&sql, "SELECT * FROM main.");
-		buf_ident(&sql, o->name);
+		retort_buf_puts(&sql, "SELECT * FROM main.");
+		retort_buf_ident(&sql, o->name);
 	} else if (strcmp(o->type, "trigger") == 0) {
 		trigger_probe(&sql, db, o);
 	}
-	if (buf_oom(&sql))
+	if (retort_buf_oom(&sql))
 		rc = SQLITE_NOMEM;
 	else
 		rc = sql.len ? retort_db_prepare(db, &st, sql.ptr, NULL) : SQLITE_OK;
 	retort_db_finalize(st);
-	buf_release(&sql);
+	retort_buf_release(&sql);
 	return rc;
 }
 
-void drift_free(drift *d)
+void retort_drift_free(drift *d)
 {
 	size_t i;
 

@@ -33,16 +33,16 @@ typedef struct drift_object {
 ** applied revision is the chain's; the chain is replayed in memory only
 ** when another live object hangs on something a revision drops.
 */
-int drift_find(drift **out, retort_db *db, const retort_revisions *revs,
+int retort_drift_find(drift **out, retort_db *db, const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir,
 	retort_error **err);
 
 /* The objects `rev` destroys (in the order to recreate them); `*n` 0: none. */
-const drift_object *drift_of(const drift *d, const retort_revision *rev, size_t *n);
+const drift_object *retort_drift_of(const drift *d, const retort_revision *rev, size_t *n);
 
 /* RETORT_EDB naming each object and the first revision that would destroy
 ** it, and what to do. */
-int drift_refuse(const drift *d, retort_direction dir, retort_error **err);
+int retort_drift_refuse(const drift *d, retort_direction dir, retort_error **err);
 
 /*
 ** Does `o`, recreated in `db`, still find what it reads? CREATE VIEW and
@@ -51,8 +51,8 @@ int drift_refuse(const drift *d, retort_direction dir, retort_error **err);
 ** the view, or a statement of the trigger's event, tells now. An SQLite
 ** code; on an error, the message is on `db` (retort_db_errmsg()).
 */
-int drift_check(retort_db *db, const drift_object *o);
+int retort_drift_check(retort_db *db, const drift_object *o);
 
-void drift_free(drift *d);
+void retort_drift_free(drift *d);
 
 #endif

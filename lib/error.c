@@ -32,7 +32,7 @@ static char *line_of(const char *source, int line)
 		p++;
 	}
 	end = p + strcspn(p, "\r\n");
-	return xstrndup(p, (size_t)(end - p));
+	return retort_xstrndup(p, (size_t)(end - p));
 }
 
 static int error_vset(retort_error **err, int code, const src_loc *loc,
@@ -46,11 +46,11 @@ static int error_vset(retort_error **err, int code, const src_loc *loc,
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return code;
-	buf_vprintf(&msg, fmt, ap);
+	retort_buf_vprintf(&msg, fmt, ap);
 	e->code = code;
-	e->message = buf_detach(&msg);
+	e->message = retort_buf_detach(&msg);
 	if (loc) {
-		e->path = xstrdup(loc->path);
+		e->path = retort_xstrdup(loc->path);
 		e->line = loc->line;
 		e->column = loc->column;
 		e->source_line = line_of(source, loc->line);
@@ -59,7 +59,7 @@ static int error_vset(retort_error **err, int code, const src_loc *loc,
 	return code;
 }
 
-int error_set(retort_error **err, int code, const char *fmt, ...)
+int retort_error_set(retort_error **err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -69,7 +69,7 @@ int error_set(retort_error **err, int code, const char *fmt, ...)
 	return code;
 }
 
-int error_at(retort_error **err, int code, const src_loc *loc,
+int retort_error_at(retort_error **err, int code, const src_loc *loc,
 	const char *source, const char *fmt, ...)
 {
 	va_list ap;
@@ -80,9 +80,9 @@ int error_at(retort_error **err, int code, const src_loc *loc,
 	return code;
 }
 
-int error_oom(retort_error **err)
+int retort_error_oom(retort_error **err)
 {
-	return error_set(err, RETORT_ERROR, "out of memory");
+	return retort_error_set(err, RETORT_ERROR, "out of memory");
 }
 
 int retort_options_check(unsigned int version, unsigned int expected, const char *type,
@@ -96,7 +96,7 @@ int retort_options_check(unsigned int version, unsigned int expected, const char
 	for (i = 0; type[i] && i < sizeof(init) - 1; i++)
 		init[i] = (char)toupper((unsigned char)type[i]);
 	init[i] = '\0';
-	return error_set(err, RETORT_EINVALID, "%s version %u is not %u, the one this library "
+	return retort_error_set(err, RETORT_EINVALID, "%s version %u is not %u, the one this library "
 		"knows: set it up with %s_INIT", type, version, expected, init);
 }
 
@@ -111,17 +111,17 @@ void retort_strings_free(char **strings, size_t count)
 	free(strings);
 }
 
-char *xstrdup(const char *s)
+char *retort_xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
 
-char *xstrndup(const char *s, size_t n)
+char *retort_xstrndup(const char *s, size_t n)
 {
 	return s ? strndup(s, n) : NULL;
 }
 
-int array_grow(void *v, size_t *cap, size_t n, size_t size)
+int retort_array_grow(void *v, size_t *cap, size_t n, size_t size)
 {
 	void **arr = v;
 	size_t newcap;

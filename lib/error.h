@@ -15,20 +15,20 @@ typedef struct src_loc {
 
 /*
 ** Set *err (when err is not NULL and *err is still NULL: the first error
-** wins) and return `code`, so that `return error_set(err, ...)` reads well.
+** wins) and return `code`, so that `return retort_error_set(err, ...)` reads well.
 */
-int error_set(retort_error **err, int code, const char *fmt, ...)
+int retort_error_set(retort_error **err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
-** As error_set, pointing at `loc`. `source` is the whole text the location
+** As retort_error_set, pointing at `loc`. `source` is the whole text the location
 ** refers to (may be NULL); its line is copied into the error for display.
 */
-int error_at(retort_error **err, int code, const src_loc *loc,
+int retort_error_at(retort_error **err, int code, const src_loc *loc,
 	const char *source, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-int error_oom(retort_error **err);
+int retort_error_oom(retort_error **err);
 
 /*
 ** RETORT_EINVALID unless an options struct's `version` is `expected`, the
@@ -40,12 +40,12 @@ int retort_options_check(unsigned int version, unsigned int expected, const char
 	retort_error **err);
 
 /* Out-of-memory-checked strdup; NULL stays NULL. */
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
+char *retort_xstrdup(const char *s);
+char *retort_xstrndup(const char *s, size_t n);
 
 /* Grow a dynamic array `*v` of `size`-byte items to hold n+1 items. */
-int array_grow(void *v, size_t *cap, size_t n, size_t size);
+int retort_array_grow(void *v, size_t *cap, size_t n, size_t size);
 #define ARRAY_PUSH(arr, n, cap) \
-	(array_grow(&(arr), &(cap), (n), sizeof(*(arr))) < 0 ? NULL : &(arr)[(n)++])
+	(retort_array_grow(&(arr), &(cap), (n), sizeof(*(arr))) < 0 ? NULL : &(arr)[(n)++])
 
 #endif

@@ -18,12 +18,12 @@
 ** "./" is dropped so that messages show "models/x.yaml", not "./models/...".
 ** Returns a malloc'd string or NULL on OOM.
 */
-char *path_join(const char *dir, const char *p)
+char *retort_path_join(const char *dir, const char *p)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
 	if (p[0] == '/' || !dir)
-		return xstrdup(p);
+		return retort_xstrdup(p);
 	while (p[0] == '.' && p[1] == '/') {
 		p += 2;
 		while (*p == '/')
@@ -32,12 +32,12 @@ char *path_join(const char *dir, const char *p)
 	if (strcmp(p, ".") == 0)
 		p = "";
 	if (dir[0] == '\0' || strcmp(dir, ".") == 0)
-		return xstrdup(*p ? p : ".");
-	buf_puts(&b, dir);
+		return retort_xstrdup(*p ? p : ".");
+	retort_buf_puts(&b, dir);
 	if (*p && dir[strlen(dir) - 1] != '/')
-		buf_putc(&b, '/');
-	buf_puts(&b, p);
-	return buf_detach(&b);
+		retort_buf_putc(&b, '/');
+	retort_buf_puts(&b, p);
+	return retort_buf_detach(&b);
 }
 
 /* The folder part of a file path: "." when there is none. */
@@ -46,15 +46,15 @@ char *retort_path_dirname(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	if (!slash)
-		return xstrdup(".");
+		return retort_xstrdup(".");
 	while (slash > path && slash[-1] == '/')
 		slash--;
 	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
+		return retort_xstrdup("/");
+	return retort_xstrndup(path, (size_t)(slash - path));
 }
 
-int read_text_file(const char *path, char **text, size_t *len, retort_error **err)
+int retort_read_text_file(const char *path, char **text, size_t *len, retort_error **err)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	struct stat st;
@@ -63,7 +63,7 @@ int read_text_file(const char *path, char **text, size_t *len, retort_error **er
 
 	*text = NULL;
 	if (fd < 0)
-		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
+		return retort_error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_EINVALID,
 			"cannot read '%s': %s", path, strerror(errno));
 	/* one read of the whole file where its size is known: commands read a
 	** thousand revision files, and stdio's buffering was a third of that */
@@ -82,19 +82,19 @@ int read_text_file(const char *path, char **text, size_t *len, retort_error **er
 	}
 	close(fd);
 	if (n < 0) {
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "cannot read '%s': %s", path, strerror(errno));
+		retort_buf_release(&b);
+		return retort_error_set(err, RETORT_EINVALID, "cannot read '%s': %s", path, strerror(errno));
 	}
 	if (strlen(b.ptr) != b.len) {
-		buf_release(&b);
-		return error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
+		retort_buf_release(&b);
+		return retort_error_set(err, RETORT_EINVALID, "'%s' is not a text file (it holds NUL bytes)", path);
 	}
 	*len = b.len;
-	*text = buf_detach(&b);
-	return *text ? 0 : error_oom(err);
+	*text = retort_buf_detach(&b);
+	return *text ? 0 : retort_error_oom(err);
 }
 
-int write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
+int retort_write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
 	retort_error **err)
 {
 	retort_buf tmp = RETORT_BUF_INIT;
@@ -103,42 +103,42 @@ int write_file_at(int dir_fd, const char *name, const char *data, size_t len, in
 
 	/* the pid makes the name this process's; O_EXCL refuses a leftover and,
 	** with O_NOFOLLOW, a link planted under that name */
-	buf_printf(&tmp, "%s.tmp%ld", name, (long)getpid());
-	if (buf_oom(&tmp))
-		return error_oom(err);
+	retort_buf_printf(&tmp, "%s.tmp%ld", name, (long)getpid());
+	if (retort_buf_oom(&tmp))
+		return retort_error_oom(err);
 	fd = openat(dir_fd, tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		rc = error_set(err, RETORT_ERROR, "cannot create %s: %s", tmp.ptr, strerror(errno));
-		buf_release(&tmp);
+		rc = retort_error_set(err, RETORT_ERROR, "cannot create %s: %s", tmp.ptr, strerror(errno));
+		retort_buf_release(&tmp);
 		return rc;
 	}
 	while (done < len && !rc) {
 		ssize_t n = write(fd, data + done, len - done);
 		if (n < 0 && errno != EINTR)
-			rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+			rc = retort_error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
 		else if (n > 0)
 			done += (size_t)n;
 	}
 	if (!rc && (flags & WRITE_SYNC) && fsync(fd) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		rc = retort_error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
 	if (close(fd) != 0 && !rc)
-		rc = error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		rc = retort_error_set(err, RETORT_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
 	/* neither linkat (without AT_SYMLINK_FOLLOW) nor renameat follows a
 	** link at `name`: a rename replaces the link itself */
 	if (!rc && (flags & WRITE_NEW) && linkat(dir_fd, tmp.ptr, dir_fd, name, 0) != 0)
-		rc = error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
+		rc = retort_error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
 			"cannot create %s: %s", name, strerror(errno));
 	else if (!rc && !(flags & WRITE_NEW) && renameat(dir_fd, tmp.ptr, dir_fd, name) != 0)
-		rc = error_set(err, RETORT_ERROR, "cannot replace %s: %s", name, strerror(errno));
+		rc = retort_error_set(err, RETORT_ERROR, "cannot replace %s: %s", name, strerror(errno));
 	/* after a rename there is nothing to remove; after a link, the name */
 	if (rc || (flags & WRITE_NEW))
 		unlinkat(dir_fd, tmp.ptr, 0);
-	buf_release(&tmp);
+	retort_buf_release(&tmp);
 	return rc;
 }
 
-int write_file_whole(const char *path, const char *data, size_t len, int flags,
+int retort_write_file_whole(const char *path, const char *data, size_t len, int flags,
 	retort_error **err)
 {
-	return write_file_at(AT_FDCWD, path, data, len, flags, err);
+	return retort_write_file_at(AT_FDCWD, path, data, len, flags, err);
 }

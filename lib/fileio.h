@@ -11,7 +11,7 @@
 ** `p` relative to `dir`: absolute paths stay as they are, a leading "./" is
 ** dropped and no "//" is made. A malloc'd string, or NULL on OOM.
 */
-char *path_join(const char *dir, const char *p);
+char *retort_path_join(const char *dir, const char *p);
 /* The folder part of a file path: "." when there is none (malloc; NULL: out of memory). */
 char *retort_path_dirname(const char *path);
 
@@ -20,7 +20,7 @@ char *retort_path_dirname(const char *path);
 ** RETORT_EINVALID when it cannot be read or holds a NUL byte.
 */
 struct retort_error;
-int read_text_file(const char *path, char **text, size_t *len, struct retort_error **err);
+int retort_read_text_file(const char *path, char **text, size_t *len, struct retort_error **err);
 
 /*
 ** Write `path` whole or not at all: `data` goes to a temporary file next to
@@ -29,11 +29,11 @@ int read_text_file(const char *path, char **text, size_t *len, struct retort_err
 ** RETORT_EEXISTS). WRITE_SYNC syncs the data first.
 */
 enum { WRITE_NEW = 1, WRITE_SYNC = 2 };
-int write_file_whole(const char *path, const char *data, size_t len, int flags,
+int retort_write_file_whole(const char *path, const char *data, size_t len, int flags,
 	struct retort_error **err);
 /* The same for `name` in the folder open as `dir_fd` (or AT_FDCWD); the
 ** temporary file is never opened through a symbolic link. */
-int write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
+int retort_write_file_at(int dir_fd, const char *name, const char *data, size_t len, int flags,
 	struct retort_error **err);
 
 #endif

@@ -115,7 +115,7 @@ static int run_op(const fleet *f, retort_db *db, retort_error **err)
 	mo.allow_attach = o->allow_attach;
 	mo.carry_unknown_objects = o->carry_unknown_objects;
 	mo.cancel = o->cancel;
-	return apply_run(db, f->revs, o->target ? o->target : "head", &mo,
+	return retort_apply_run(db, f->revs, o->target ? o->target : "head", &mo,
 		o->op == RETORT_FLEET_DOWNGRADE ? RETORT_DOWNGRADE : RETORT_UPGRADE,
 		o->op == RETORT_FLEET_STAMP, &f->commits, err);
 }
@@ -192,7 +192,7 @@ static void *worker(void *arg)
 	size_t i;
 
 	pthread_mutex_lock(&f->lock);
-	while (f->next < f->n && !f->stop && !cancel_requested(f->o->cancel)) {
+	while (f->next < f->n && !f->stop && !retort_cancel_requested(f->o->cancel)) {
 		i = f->next++;
 		/* a URL that names no file failed before the run */
 		if (!f->finished[i]) {
@@ -219,22 +219,22 @@ static int prepare(fleet *f, const char *const *databases, size_t n, retort_erro
 	f->res = calloc(n ? n : 1, sizeof(*f->res));
 	f->finished = calloc(n ? n : 1, 1);
 	if (!f->res || !f->finished)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < n; i++) {
 		retort_fleet_result *r = &f->res[f->n++];
 
-		r->database = xstrdup(databases[i]);
+		r->database = retort_xstrdup(databases[i]);
 		if (!r->database)
-			return error_oom(err);
+			return retort_error_oom(err);
 		r->code = retort_db_url_check(&r->path, databases[i], f->o->base_dir, &r->error);
 		if (r->code == RETORT_EINVALID) {
 			r->status = RETORT_FLEET_FAILED;
-			r->path = xstrdup(databases[i]);
+			r->path = retort_xstrdup(databases[i]);
 		} else if (r->code) {
 			return r->code;
 		}
 		if (!r->path)
-			return error_oom(err);
+			return retort_error_oom(err);
 	}
 	qsort(f->res, f->n, sizeof(*f->res), by_path);
 	for (i = k = 0; i < f->n; i++) {
@@ -270,14 +270,14 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	*out = NULL;
 	*count = 0;
 	if (!opts || !revs || (n && !databases))
-		return error_set(err, RETORT_EINVALID, "retort_fleet_run: no options, revisions "
+		return retort_error_set(err, RETORT_EINVALID, "retort_fleet_run: no options, revisions "
 			"or databases");
 	rc = retort_options_check(opts->version, RETORT_FLEET_OPTIONS_VERSION,
 		"retort_fleet_options", err);
 	if (rc)
 		return rc;
 	if (opts->op != RETORT_FLEET_UPGRADE && opts->op != RETORT_FLEET_CURRENT && !opts->target)
-		return error_set(err, RETORT_EINVALID, "retort_fleet_run: a downgrade or stamp "
+		return retort_error_set(err, RETORT_EINVALID, "retort_fleet_run: a downgrade or stamp "
 			"needs a target");
 	memset(&f, 0, sizeof(f));
 	f.o = opts;
@@ -285,7 +285,7 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	rc = prepare(&f, databases, n, err);
 	jobs = worker_count(opts, f.n);
 	if (!rc && jobs && !(threads = calloc(jobs, sizeof(*threads))))
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	if (rc)
 		goto fail;
 	/* a run looks up each file's git commit for its history rows: once here
@@ -302,7 +302,7 @@ int retort_fleet_run(retort_fleet_result **out, size_t *count,
 	if (jobs && !started) {
 		pthread_mutex_destroy(&f.lock);
 		retort_strings_free(f.commits.commits, retort_revisions_count(revs));
-		rc = error_set(err, RETORT_ERROR, "cannot start a worker thread");
+		rc = retort_error_set(err, RETORT_ERROR, "cannot start a worker thread");
 		goto fail;
 	}
 	/* the threads are gone: what none of them started was skipped */

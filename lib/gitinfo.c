@@ -130,7 +130,7 @@ static int git_fail(retort_error **err, const char *what)
 {
 	const git_error *e = sym_git_error_last();
 
-	return error_set(err, RETORT_ERROR, "git: %s: %s", what, e && e->message ? e->message : "failed");
+	return retort_error_set(err, RETORT_ERROR, "git: %s: %s", what, e && e->message ? e->message : "failed");
 }
 
 /* Is there a .git in `dir` or a parent (or a $GIT_DIR)? Looked at before
@@ -175,13 +175,13 @@ static int open_repo(git_repository **repo, const char *dir, const char *need, r
 	if (near_git(dir)) {
 		pthread_once(&git_once, git_start);
 		if (!git_loaded)
-			return need ? error_set(err, RETORT_ENOTFOUND, "%s: cannot load libgit2: %s", need,
+			return need ? retort_error_set(err, RETORT_ENOTFOUND, "%s: cannot load libgit2: %s", need,
 				git_load_error) : 0;
 		rc = sym_git_repository_open_ext(repo, dir ? dir : ".", 0, NULL);
 	}
 	if (rc == GIT_ENOTFOUND) {
 		*repo = NULL;
-		return need ? error_set(err, RETORT_ENOTFOUND, "%s: the project is not in a git repository",
+		return need ? retort_error_set(err, RETORT_ENOTFOUND, "%s: the project is not in a git repository",
 			need) : 0;
 	}
 	return rc < 0 ? git_fail(err, "cannot open the repository") : 0;
@@ -192,7 +192,7 @@ static char *oid_hex(const git_oid *oid)
 	char hex[GIT_OID_HEXSZ + 1];
 
 	sym_git_oid_tostr(hex, sizeof(hex), oid);
-	return xstrdup(hex);
+	return retort_xstrdup(hex);
 }
 
 /* "Name <email>" as `git commit` would write it: $GIT_AUTHOR_NAME and
@@ -208,9 +208,9 @@ static char *author_of(git_repository *repo)
 		email = email ? email : sig->email;
 	}
 	if (name && email)
-		buf_printf(&b, "%s <%s>", name, email);
+		retort_buf_printf(&b, "%s <%s>", name, email);
 	sym_git_signature_free(sig);
-	return b.len ? buf_detach(&b) : NULL;
+	return b.len ? retort_buf_detach(&b) : NULL;
 }
 
 int retort_git_identity(char **author_out, char **commit_out, const char *dir,
@@ -239,7 +239,7 @@ int retort_git_identity(char **author_out, char **commit_out, const char *dir,
 static char *repo_relative(git_repository *repo, const char *path)
 {
 	const char *workdir = sym_git_repository_workdir(repo);
-	char resolved[PATH_MAX], *dir = xstrdup(path), *slash, *rel = NULL;
+	char resolved[PATH_MAX], *dir = retort_xstrdup(path), *slash, *rel = NULL;
 	retort_buf full = RETORT_BUF_INIT;
 	size_t wlen;
 
@@ -249,22 +249,22 @@ static char *repo_relative(git_repository *repo, const char *path)
 		*slash = '\0';
 	slash = strrchr(dir, '/');
 	if (realpath(dir, resolved)) {
-		buf_puts(&full, resolved);
+		retort_buf_puts(&full, resolved);
 	} else {
 		if (slash)
 			*slash = '\0';
 		if (!realpath(slash ? (*dir ? dir : "/") : ".", resolved))
 			goto done;
-		buf_printf(&full, "%s/%s", resolved, slash ? slash + 1 : dir);
+		retort_buf_printf(&full, "%s/%s", resolved, slash ? slash + 1 : dir);
 	}
 	wlen = strlen(workdir);
 	if (strncmp(full.ptr, workdir, wlen) == 0)
-		rel = xstrdup(full.ptr + wlen);
+		rel = retort_xstrdup(full.ptr + wlen);
 	else if (full.len + 1 == wlen && strncmp(full.ptr, workdir, full.len) == 0)
-		rel = xstrdup("");
+		rel = retort_xstrdup("");
 done:
 	free(dir);
-	buf_release(&full);
+	retort_buf_release(&full);
 	return rel;
 }
 
@@ -281,7 +281,7 @@ static int peel_ref(git_object **out, git_repository *repo, const char *ref, git
 	sym_git_object_free(obj);
 	if (rc < 0) {
 		const git_error *e = sym_git_error_last();
-		return error_set(err, RETORT_ENOTFOUND, "git: no %s '%s' here: %s",
+		return retort_error_set(err, RETORT_ENOTFOUND, "git: no %s '%s' here: %s",
 			type == GIT_OBJECT_COMMIT ? "commit" : "ref", ref,
 			e && e->message ? e->message : "not found");
 	}
@@ -305,7 +305,7 @@ static int read_model_blob(schema *raw, git_repository *repo, const git_oid *id,
 
 	if (sym_git_blob_lookup(&blob, repo, id) < 0)
 		return git_fail(err, shown);
-	rc = model_read_text(raw, sym_git_blob_rawcontent(blob), (size_t)sym_git_blob_rawsize(blob),
+	rc = retort_model_read_text(raw, sym_git_blob_rawcontent(blob), (size_t)sym_git_blob_rawsize(blob),
 		shown, err);
 	sym_git_blob_free(blob);
 	return rc;
@@ -324,24 +324,24 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 	int rc;
 
 	*out = NULL;
-	buf_printf(&shown, "git:%s", ref);
+	retort_buf_printf(&shown, "git:%s", ref);
 	rc = open_repo(&repo, retort_config_dir(cfg), shown.ptr, err);
 	if (rc) {
-		buf_release(&shown);
+		retort_buf_release(&shown);
 		return rc;
 	}
-	buf_clear(&shown);
+	retort_buf_clear(&shown);
 	if (!(rel = repo_relative(repo, retort_config_models(cfg))))
-		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: the models (%s) are outside the "
+		rc = retort_error_set(err, RETORT_ENOTFOUND, "git:%s: the models (%s) are outside the "
 			"repository's work tree", ref, retort_config_models(cfg));
 	if (!rc)
 		rc = peel_ref((git_object **)&tree, repo, ref, GIT_OBJECT_TREE, err);
 	if (!rc && sym_git_tree_entry_bypath(&entry, tree, rel) < 0)
-		rc = error_set(err, RETORT_ENOTFOUND, "git:%s: there is no %s at that commit", ref, rel);
-	if (!rc && !(raw = schema_new()))
-		rc = error_oom(err);
+		rc = retort_error_set(err, RETORT_ENOTFOUND, "git:%s: there is no %s at that commit", ref, rel);
+	if (!rc && !(raw = retort_schema_new()))
+		rc = retort_error_oom(err);
 	if (!rc && sym_git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
-		buf_printf(&shown, "%s:%s", ref, rel);
+		retort_buf_printf(&shown, "%s:%s", ref, rel);
 		rc = read_model_blob(raw, repo, sym_git_tree_entry_id(entry), shown.ptr, err);
 	} else if (!rc) {
 		/* a folder's entries come sorted by name, as a directory's are read */
@@ -352,15 +352,15 @@ int retort_models_load_git(retort_schema **out, const char *ref, const retort_co
 			if (sym_git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
 			    !has_yaml_suffix(sym_git_tree_entry_name(e)))
 				continue;
-			buf_clear(&shown);
-			buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", sym_git_tree_entry_name(e));
+			retort_buf_clear(&shown);
+			retort_buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", sym_git_tree_entry_name(e));
 			rc = read_model_blob(raw, repo, sym_git_tree_entry_id(e), shown.ptr, err);
 		}
 	}
 	if (!rc)
-		rc = build_models(out, raw, cfg, err);
+		rc = retort_build_models(out, raw, cfg, err);
 	retort_schema_free(raw);
-	buf_release(&shown);
+	retort_buf_release(&shown);
 	free(rel);
 	sym_git_tree_entry_free(entry);
 	sym_git_tree_free(folder);
@@ -414,7 +414,7 @@ static int walk_commits(char **commits, git_repository *repo, const retort_revis
 	int rc = 0;
 
 	if (!wanted)
-		return error_oom(err);
+		return retort_error_oom(err);
 	if (!(rel = repo_relative(repo, revs->dir)) ||
 	    peel_ref((git_object **)&head, repo, "HEAD", GIT_OBJECT_COMMIT, NULL) ||
 	    !(head_folder = folder_at(repo, head, rel)))
@@ -447,7 +447,7 @@ static int walk_commits(char **commits, git_repository *repo, const retort_revis
 			if (old && sym_git_oid_equal(sym_git_tree_entry_id(old), sym_git_tree_entry_id(e)))
 				continue;
 			if (!(commits[i] = oid_hex(&id)))
-				rc = error_oom(err);
+				rc = retort_error_oom(err);
 			left--;
 		}
 		sym_git_tree_free(now);
@@ -473,7 +473,7 @@ int retort_gitinfo_revision_commits(char ***out, const retort_revisions *revs,
 
 	*out = NULL;
 	if (!commits)
-		return error_oom(err);
+		return retort_error_oom(err);
 	rc = open_repo(&repo, revs->dir, NULL, err);
 	if (repo) {
 		rc = walk_commits(commits, repo, revs, err);
@@ -499,7 +499,7 @@ static void free_added(added_rev *a, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (!a[i].ours)
-			revfile_free(a[i].rev);
+			retort_revfile_free(a[i].rev);
 	free(a);
 }
 
@@ -538,16 +538,16 @@ static int theirs_added(added_rev **list, size_t *n, size_t *cap, git_repository
 			continue;
 		if (sym_git_blob_lookup(&blob, repo, sym_git_tree_entry_id(e)) < 0)
 			return git_fail(err, name);
-		buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", name);
+		retort_buf_printf(&shown, "%s:%s%s%s", ref, rel, *rel ? "/" : "", name);
 		if (!(slot = ARRAY_PUSH(*list, *n, *cap)))
-			rc = error_oom(err);
-		else if ((rc = revfile_parse(&slot->rev, shown.ptr, sym_git_blob_rawcontent(blob),
+			rc = retort_error_oom(err);
+		else if ((rc = retort_revfile_parse(&slot->rev, shown.ptr, sym_git_blob_rawcontent(blob),
 				(size_t)sym_git_blob_rawsize(blob), err)) != 0)
 			(*n)--;
 		else
 			slot->ours = 0;
 		sym_git_blob_free(blob);
-		buf_release(&shown);
+		retort_buf_release(&shown);
 	}
 	return rc;
 }
@@ -587,7 +587,7 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 	if (rc)
 		return rc;
 	if (!(rel = repo_relative(repo, revs->dir)))
-		rc = error_set(err, RETORT_ENOTFOUND, "check --base: %s is outside the repository's work tree",
+		rc = retort_error_set(err, RETORT_ENOTFOUND, "check --base: %s is outside the repository's work tree",
 			revs->dir);
 	if (!rc)
 		rc = peel_ref((git_object **)&head, repo, "HEAD", GIT_OBJECT_COMMIT, err);
@@ -595,7 +595,7 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 		rc = peel_ref((git_object **)&other, repo, base_ref, GIT_OBJECT_COMMIT, err);
 	if (!rc && sym_git_merge_base(&base_id, repo, sym_git_commit_id(head),
 			sym_git_commit_id(other)) < 0)
-		rc = error_set(err, RETORT_ENOTFOUND, "check --base: HEAD and %s have no common history",
+		rc = retort_error_set(err, RETORT_ENOTFOUND, "check --base: HEAD and %s have no common history",
 			base_ref);
 	if (!rc && sym_git_commit_lookup(&base, repo, &base_id) < 0)
 		rc = git_fail(err, "merge base");
@@ -608,7 +608,7 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 			if (file_for(base_folder, revs->revs[i]->id))
 				continue;
 			if (!(slot = ARRAY_PUSH(added, n, cap)))
-				rc = error_oom(err);
+				rc = retort_error_oom(err);
 			else {
 				slot->rev = revs->revs[i];
 				slot->ours = 1;
@@ -623,7 +623,7 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 			if (!added[i].ours || added[j].ours || strcmp(added[i].rev->id, added[j].rev->id) == 0 ||
 			    !share_parent(added[i].rev, added[j].rev, &parent))
 				continue;
-			buf_printf(&out, "revision %s (%s, this branch) and revision %s (%s, on %s) both "
+			retort_buf_printf(&out, "revision %s (%s, this branch) and revision %s (%s, on %s) both "
 				"follow %s: re-parent %s onto the head of %s's chain (its '-- parent:' line), "
 				"or the two will be heads side by side\n", added[i].rev->id,
 				added[i].rev->path, added[j].rev->id, added[j].rev->path, base_ref, parent,
@@ -631,12 +631,12 @@ int retort_git_check_base(char **report, const retort_revisions *revs, const cha
 		}
 	}
 	if (!rc && out.len) {
-		if (!(*report = buf_detach(&out)))
-			rc = error_oom(err);
+		if (!(*report = retort_buf_detach(&out)))
+			rc = retort_error_oom(err);
 		else
 			rc = RETORT_EMISMATCH;
 	}
-	buf_release(&out);
+	retort_buf_release(&out);
 	free_added(added, n);
 	sym_git_tree_free(base_folder);
 	sym_git_tree_free(their_folder);
@@ -676,9 +676,9 @@ int retort_git_find_revision(char **where, const retort_revisions *revs, const c
 			retort_buf b = RETORT_BUF_INIT;
 			char hex[GIT_OID_HEXSZ + 1];
 			sym_git_oid_tostr(hex, sizeof(hex), sym_git_commit_id(tip));
-			buf_printf(&b, "branch %s (commit %.12s) has %s%s%s", name, hex, rel,
+			retort_buf_printf(&b, "branch %s (commit %.12s) has %s%s%s", name, hex, rel,
 				*rel ? "/" : "", sym_git_tree_entry_name(e));
-			*where = buf_detach(&b);
+			*where = retort_buf_detach(&b);
 		}
 		sym_git_tree_free(folder);
 		sym_git_commit_free(tip);

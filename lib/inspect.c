@@ -19,45 +19,45 @@ typedef struct emitter {
 static void key(emitter *e, const char *k)
 {
 	if (!e->rc)
-		e->rc = ywriter_scalar(e->w, k, YS_ANY);
+		e->rc = retort_ywriter_scalar(e->w, k, YS_ANY);
 }
 
 static void str(emitter *e, const char *k, const char *v)
 {
 	key(e, k);
 	if (!e->rc)
-		e->rc = ywriter_scalar(e->w, v, YS_ANY);
+		e->rc = retort_ywriter_scalar(e->w, v, YS_ANY);
 }
 
 static void plain(emitter *e, const char *k, const char *v)
 {
 	key(e, k);
 	if (!e->rc)
-		e->rc = ywriter_scalar(e->w, v, YS_PLAIN);
+		e->rc = retort_ywriter_scalar(e->w, v, YS_PLAIN);
 }
 
 static void map_start(emitter *e, int flow)
 {
 	if (!e->rc)
-		e->rc = ywriter_map_start(e->w, flow);
+		e->rc = retort_ywriter_map_start(e->w, flow);
 }
 
 static void map_end(emitter *e)
 {
 	if (!e->rc)
-		e->rc = ywriter_map_end(e->w);
+		e->rc = retort_ywriter_map_end(e->w);
 }
 
 static void seq_start(emitter *e, int flow)
 {
 	if (!e->rc)
-		e->rc = ywriter_seq_start(e->w, flow);
+		e->rc = retort_ywriter_seq_start(e->w, flow);
 }
 
 static void seq_end(emitter *e)
 {
 	if (!e->rc)
-		e->rc = ywriter_seq_end(e->w);
+		e->rc = retort_ywriter_seq_end(e->w);
 }
 
 static void names(emitter *e, const str_list *l)
@@ -67,18 +67,18 @@ static void names(emitter *e, const str_list *l)
 	seq_start(e, 1);
 	for (i = 0; i < l->n; i++)
 		if (!e->rc)
-			e->rc = ywriter_scalar(e->w, l->v[i], YS_ANY);
+			e->rc = retort_ywriter_scalar(e->w, l->v[i], YS_ANY);
 	seq_end(e);
 }
 
 /* The string a single SQL string literal stands for, or NULL. */
 static char *string_literal_value(const char *sql)
 {
-	sqltok t = sqltok_at(sql);
+	sqltok t = retort_sqltok_at(sql);
 
 	if (t.type != TK_STRING || t.n != strlen(sql))
 		return NULL;
-	return sqltok_name(&t);
+	return retort_sqltok_name(&t);
 }
 
 static void emit_default(emitter *e, const char *sql)
@@ -88,7 +88,7 @@ static void emit_default(emitter *e, const char *sql)
 	if (sqlite3_stricmp(sql, "NULL") == 0) {
 		plain(e, "default", "null");
 	} else if (retort_ydoc_plain_is_number(sql) &&
-		   sqltok_at(sql[0] == '-' || sql[0] == '+' ? sql + 1 : sql).type == TK_NUMBER) {
+		   retort_sqltok_at(sql[0] == '-' || sql[0] == '+' ? sql + 1 : sql).type == TK_NUMBER) {
 		plain(e, "default", sql);
 	} else if (sqlite3_stricmp(sql, "TRUE") == 0 || sqlite3_stricmp(sql, "FALSE") == 0) {
 		plain(e, "default", sqlite3_stricmp(sql, "TRUE") == 0 ? "true" : "false");
@@ -123,10 +123,10 @@ static void emit_references(emitter *e, const schema_fk *fk)
 	if (!del && !upd && !fk->deferred && *fk->table && !strchr(fk->table, '.') &&
 	    *fk->ref_columns.v[0] && !strchr(fk->ref_columns.v[0], '.')) {
 		retort_buf b = RETORT_BUF_INIT;
-		buf_printf(&b, "%s.%s", fk->table, fk->ref_columns.v[0]);
+		retort_buf_printf(&b, "%s.%s", fk->table, fk->ref_columns.v[0]);
 		if (!e->rc)
-			e->rc = buf_oom(&b) ? -1 : ywriter_scalar(e->w, b.ptr, YS_ANY);
-		buf_release(&b);
+			e->rc = retort_buf_oom(&b) ? -1 : retort_ywriter_scalar(e->w, b.ptr, YS_ANY);
+		retort_buf_release(&b);
 		return;
 	}
 	map_start(e, 1);
@@ -168,12 +168,12 @@ static int word_may_be_quoted(const sqltok *tok, const schema_table *t, int func
 
 	if (sqlite3_keyword_check(tok->z, (int)tok->n))
 		return 0;
-	while ((next = sqltok_at(p)).type == TK_SPACE || next.type == TK_COMMENT)
+	while ((next = retort_sqltok_at(p)).type == TK_SPACE || next.type == TK_COMMENT)
 		p += next.n;
 	if (functions && next.type == TK_LP)
 		return 1;
-	word = xstrndup(tok->z, tok->n);
-	found = word && schema_find_column(t, word);
+	word = retort_xstrndup(tok->z, tok->n);
+	found = word && retort_schema_find_column(t, word);
 	free(word);
 	return found;
 }
@@ -193,37 +193,37 @@ static void index_term_entry(retort_buf *out, const schema_index_term *term,
 	sqltok tok;
 	int functions;
 
-	render_index_term(&sql, term, t);
+	retort_render_index_term(&sql, term, t);
 	/* a plain column term is written as the column's name */
 	if (term->column && !term->desc && !strstr(sql.ptr, " COLLATE ")) {
-		buf_puts(out, term->column);
-		buf_release(&sql);
+		retort_buf_puts(out, term->column);
+		retort_buf_release(&sql);
 		return;
 	}
-	buf_puts(out, sql.ptr);
-	for (functions = 0; functions < 2 && schema_find_column(t, out->ptr); functions++) {
-		buf_clear(out);
-		for (p = sql.ptr; (tok = sqltok_at(p)).type != TK_EOF; p += tok.n) {
+	retort_buf_puts(out, sql.ptr);
+	for (functions = 0; functions < 2 && retort_schema_find_column(t, out->ptr); functions++) {
+		retort_buf_clear(out);
+		for (p = sql.ptr; (tok = retort_sqltok_at(p)).type != TK_EOF; p += tok.n) {
 			int quote = tok.type == TK_WORD && word_may_be_quoted(&tok, t, functions);
 			if (quote)
-				buf_putc(out, '"');
-			buf_put(out, tok.z, tok.n);
+				retort_buf_putc(out, '"');
+			retort_buf_put(out, tok.z, tok.n);
 			if (quote)
-				buf_putc(out, '"');
+				retort_buf_putc(out, '"');
 		}
 	}
-	while (!buf_oom(out) && schema_find_column(t, out->ptr))
-		buf_puts(out, " /* not a column name */");
-	buf_release(&sql);
+	while (!retort_buf_oom(out) && retort_schema_find_column(t, out->ptr))
+		retort_buf_puts(out, " /* not a column name */");
+	retort_buf_release(&sql);
 }
 
 /* A name in a key term: bare where SQLite reads it so. */
 static void term_name(retort_buf *out, const char *name)
 {
-	if (sql_name_is_plain(name))
-		buf_puts(out, name);
+	if (retort_sql_name_is_plain(name))
+		retort_buf_puts(out, name);
 	else
-		buf_ident(out, name);
+		retort_buf_ident(out, name);
 }
 
 /* A primary key or UNIQUE term as a model entry (model.c's read_key_term):
@@ -238,22 +238,22 @@ static void key_term(emitter *e, const schema_table *t, const char *column,
 	term.column = (char *)column;
 	term.collate = (char *)collate;
 	term.desc = desc;
-	if (collate && !name_eq(collate, schema_implied_collation(t, column))) {
+	if (collate && !retort_name_eq(collate, retort_schema_implied_collation(t, column))) {
 		term_name(&out, column);
-		buf_puts(&out, " COLLATE ");
+		retort_buf_puts(&out, " COLLATE ");
 		term_name(&out, collate);
 	} else if (desc) {
 		term_name(&out, column);
 	}
 	if (out.len && desc)
-		buf_puts(&out, " DESC");
-	if (!out.len || schema_find_column(t, out.ptr)) {
-		buf_clear(&out);
+		retort_buf_puts(&out, " DESC");
+	if (!out.len || retort_schema_find_column(t, out.ptr)) {
+		retort_buf_clear(&out);
 		index_term_entry(&out, &term, t);
 	}
 	if (!e->rc)
-		e->rc = buf_oom(&out) ? -1 : ywriter_scalar(e->w, out.ptr, YS_ANY);
-	buf_release(&out);
+		e->rc = retort_buf_oom(&out) ? -1 : retort_ywriter_scalar(e->w, out.ptr, YS_ANY);
+	retort_buf_release(&out);
 }
 
 static void unique_terms(emitter *e, const schema_table *t, const schema_unique *u)
@@ -262,7 +262,7 @@ static void unique_terms(emitter *e, const schema_table *t, const schema_unique 
 
 	seq_start(e, 1);
 	for (i = 0; i < u->columns.n; i++)
-		key_term(e, t, u->columns.v[i], schema_unique_collate(t, u, i), u->desc && u->desc[i]);
+		key_term(e, t, u->columns.v[i], retort_schema_unique_collate(t, u, i), u->desc && u->desc[i]);
 	seq_end(e);
 }
 
@@ -271,20 +271,20 @@ static void unique_terms(emitter *e, const schema_table *t, const schema_unique 
 static int pk_on_column(const schema_table *t, const schema_column *c)
 {
 	return c->pk && pk_count(t) == 1 && !c->pk_desc &&
-		name_eq(schema_pk_collate(c), schema_implied_collation(t, c->name));
+		retort_name_eq(retort_schema_pk_collate(c), retort_schema_implied_collation(t, c->name));
 }
 
 /* A UNIQUE that `unique: true` on its column can say. */
 static int unique_on_column(const schema_table *t, const schema_unique *u)
 {
 	return !u->name && u->columns.n == 1 && !(u->desc && u->desc[0]) &&
-		name_eq(schema_unique_collate(t, u, 0), schema_implied_collation(t, u->columns.v[0]));
+		retort_name_eq(retort_schema_unique_collate(t, u, 0), retort_schema_implied_collation(t, u->columns.v[0]));
 }
 
 static void emit_column(emitter *e, const schema_table *t, size_t ci, placement *p)
 {
 	const schema_column *c = &t->columns[ci];
-	int single_pk = pk_on_column(t, c), alias = schema_column_is_rowid_alias(t, c);
+	int single_pk = pk_on_column(t, c), alias = retort_schema_column_is_rowid_alias(t, c);
 	int default_notnull = c->pk != 0;
 	size_t i;
 
@@ -304,7 +304,7 @@ static void emit_column(emitter *e, const schema_table *t, size_t ci, placement 
 		emit_default(e, c->default_sql);
 	for (i = 0; i < t->nuniques; i++) {
 		const schema_unique *u = &t->uniques[i];
-		if (unique_on_column(t, u) && name_eq(u->columns.v[0], c->name) &&
+		if (unique_on_column(t, u) && retort_name_eq(u->columns.v[0], c->name) &&
 		    !p->unique_on_column[i]) {
 			p->unique_on_column[i] = 1;
 			plain(e, "unique", "true");
@@ -317,7 +317,7 @@ static void emit_column(emitter *e, const schema_table *t, size_t ci, placement 
 		str(e, "collate", c->collate);
 	for (i = 0; i < t->nchecks; i++) {
 		const schema_check *ck = &t->checks[i];
-		if (!ck->name && ck->column && name_eq(ck->column, c->name)) {
+		if (!ck->name && ck->column && retort_name_eq(ck->column, c->name)) {
 			p->check_on_column[i] = 1;
 			str(e, "check", ck->expr);
 			break;
@@ -325,7 +325,7 @@ static void emit_column(emitter *e, const schema_table *t, size_t ci, placement 
 	}
 	for (i = 0; i < t->nfks; i++) {
 		const schema_fk *fk = &t->fks[i];
-		if (fk_fits_column(fk) && name_eq(fk->columns.v[0], c->name)) {
+		if (fk_fits_column(fk) && retort_name_eq(fk->columns.v[0], c->name)) {
 			p->fk_on_column[i] = 1;
 			emit_references(e, fk);
 			break;
@@ -390,7 +390,7 @@ static void emit_checks(emitter *e, const schema_table *t, const placement *p)
 			str(e, "expr", t->checks[i].expr);
 			map_end(e);
 		} else if (!e->rc) {
-			e->rc = ywriter_scalar(e->w, t->checks[i].expr, YS_ANY);
+			e->rc = retort_ywriter_scalar(e->w, t->checks[i].expr, YS_ANY);
 		}
 	}
 	seq_end(e);
@@ -450,10 +450,10 @@ static void emit_indexes(emitter *e, const schema_table *t)
 		key(e, "columns");
 		seq_start(e, 1);
 		for (j = 0; j < ix->nterms; j++) {
-			buf_clear(&term);
+			retort_buf_clear(&term);
 			index_term_entry(&term, &ix->terms[j], t);
 			if (!e->rc)
-				e->rc = buf_oom(&term) ? -1 : ywriter_scalar(e->w, term.ptr, YS_ANY);
+				e->rc = retort_buf_oom(&term) ? -1 : retort_ywriter_scalar(e->w, term.ptr, YS_ANY);
 		}
 		seq_end(e);
 		if (ix->unique)
@@ -463,7 +463,7 @@ static void emit_indexes(emitter *e, const schema_table *t)
 		map_end(e);
 	}
 	map_end(e);
-	buf_release(&term);
+	retort_buf_release(&term);
 }
 
 static void emit_table(emitter *e, const schema_table *t)
@@ -498,7 +498,7 @@ static void emit_table(emitter *e, const schema_table *t)
 		for (pos = 1; pos <= pk_count(t); pos++)
 			for (i = 0; i < t->ncolumns; i++)
 				if ((size_t)t->columns[i].pk == pos)
-					key_term(e, t, t->columns[i].name, schema_pk_collate(&t->columns[i]),
+					key_term(e, t, t->columns[i].name, retort_schema_pk_collate(&t->columns[i]),
 						t->columns[i].pk_desc);
 		seq_end(e);
 	}
@@ -528,9 +528,9 @@ int retort_schema_to_yaml(char **out, const retort_schema *s, retort_error **err
 	int rc;
 
 	*out = NULL;
-	if (ywriter_new(&e.w, &b) < 0) {
-		buf_release(&b);
-		return error_oom(err);
+	if (retort_ywriter_new(&e.w, &b) < 0) {
+		retort_buf_release(&b);
+		return retort_error_oom(err);
 	}
 	map_start(&e, 0);
 	key(&e, "tables");
@@ -554,13 +554,13 @@ int retort_schema_to_yaml(char **out, const retort_schema *s, retort_error **err
 		map_end(&e);
 	}
 	map_end(&e);
-	rc = e.rc ? error_set(err, RETORT_ERROR, "cannot write YAML") : ywriter_finish(e.w, err);
-	ywriter_free(e.w);
+	rc = e.rc ? retort_error_set(err, RETORT_ERROR, "cannot write YAML") : retort_ywriter_finish(e.w, err);
+	retort_ywriter_free(e.w);
 	if (!rc) {
-		*out = buf_detach(&b);
+		*out = retort_buf_detach(&b);
 		if (!*out)
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 	}
-	buf_release(&b);
+	retort_buf_release(&b);
 	return rc;
 }

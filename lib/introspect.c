@@ -20,14 +20,14 @@ typedef struct reader {
 	str_list index_names, index_sqls; /* every index's SQL, by name */
 } reader;
 
-int introspect_is_ignored(const char *name, const retort_config *cfg)
+int retort_introspect_is_ignored(const char *name, const retort_config *cfg)
 {
 	size_t i, n;
 
 	if (sqlite3_strnicmp(name, "sqlite_", 7) == 0)
 		return 1;
-	if (name_eq(name, cfg ? retort_config_version_table(cfg) : "retort_version") ||
-	    name_eq(name, HISTORY_TABLE))
+	if (retort_name_eq(name, cfg ? retort_config_version_table(cfg) : "retort_version") ||
+	    retort_name_eq(name, HISTORY_TABLE))
 		return 1;
 	n = cfg ? retort_config_exclude_count(cfg) : 0;
 	for (i = 0; i < n; i++)
@@ -51,7 +51,7 @@ static int prepare(reader *r, retort_db_stmt **stmt, const char *sql)
 static char *col_text(retort_db_stmt *st, int i)
 {
 	const char *t = retort_db_column_text(st, i);
-	return t ? xstrdup(t) : NULL;
+	return t ? retort_xstrdup(t) : NULL;
 }
 
 
@@ -65,18 +65,18 @@ static char *col_text(retort_db_stmt *st, int i)
 static char *default_text(const char *sql)
 {
 	retort_buf b = RETORT_BUF_INIT;
-	sqltok tok = sqltok_at(sql);
+	sqltok tok = retort_sqltok_at(sql);
 	char *name;
 
-	if ((tok.type != TK_WORD && tok.type != TK_QUOTED) || sql_is_literal(sql, 1) ||
-	    sqltok_at(tok.z + tok.n).type != TK_EOF)
-		return xstrdup(sql);
-	name = sqltok_name(&tok);
+	if ((tok.type != TK_WORD && tok.type != TK_QUOTED) || retort_sql_is_literal(sql, 1) ||
+	    retort_sqltok_at(tok.z + tok.n).type != TK_EOF)
+		return retort_xstrdup(sql);
+	name = retort_sqltok_name(&tok);
 	if (!name)
 		return NULL;
-	buf_literal(&b, name);
+	retort_buf_literal(&b, name);
 	free(name);
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
@@ -93,27 +93,27 @@ static int read_columns(reader *r, schema_table *t, const ddl_table *ddl)
 
 		if (hidden == 1) /* a virtual table's hidden column */
 			continue;
-		c = schema_column_add(t);
+		c = retort_schema_column_add(t);
 		if (!c)
-			return error_oom(r->err);
+			return retort_error_oom(r->err);
 		c->name = col_text(st, 1);
-		c->type = xstrdup(retort_db_column_str(st, 2));
+		c->type = retort_xstrdup(retort_db_column_str(st, 2));
 		c->notnull = retort_db_column_int(st, 3);
 		if (retort_db_column_type(st, 4) != SQLITE_NULL &&
 		    !(c->default_sql = default_text(retort_db_column_str(st, 4))))
-			return error_oom(r->err);
+			return retort_error_oom(r->err);
 		c->pk = retort_db_column_int(st, 5);
 		c->generated = hidden == 2 ? GENERATED_VIRTUAL : hidden == 3 ? GENERATED_STORED
 			: GENERATED_NONE;
 		if (!c->name || !c->type)
-			return error_oom(r->err);
+			return retort_error_oom(r->err);
 		for (i = 0; i < ddl->ncolumns; i++) {
-			if (!name_eq(ddl->columns[i].name, c->name))
+			if (!retort_name_eq(ddl->columns[i].name, c->name))
 				continue;
-			c->collate = xstrdup(ddl->columns[i].collate);
-			c->notnull_conflict = xstrdup(ddl->columns[i].notnull_conflict);
+			c->collate = retort_xstrdup(ddl->columns[i].collate);
+			c->notnull_conflict = retort_xstrdup(ddl->columns[i].notnull_conflict);
 			if (c->generated)
-				c->generated_sql = xstrdup(ddl->columns[i].generated_sql);
+				c->generated_sql = retort_xstrdup(ddl->columns[i].generated_sql);
 			break;
 		}
 	}
@@ -130,22 +130,22 @@ static int read_key_term(reader *r, retort_db_stmt *st, schema_table *t, schema_
 	int *d;
 
 	if (!u) {
-		c = schema_find_column(t, retort_db_column_str(st, 2));
+		c = retort_schema_find_column(t, retort_db_column_str(st, 2));
 		if (c) {
 			c->pk_desc = desc;
-			if (!(c->pk_collate = xstrdup(coll)))
-				return error_oom(r->err);
+			if (!(c->pk_collate = retort_xstrdup(coll)))
+				return retort_error_oom(r->err);
 		}
 		return 0;
 	}
 	d = realloc(u->desc, (u->columns.n + 1) * sizeof(*u->desc));
 	if (!d)
-		return error_oom(r->err);
+		return retort_error_oom(r->err);
 	u->desc = d;
 	d[u->columns.n] = desc;
-	if (str_list_push(&u->columns, retort_db_column_str(st, 2)) < 0 ||
-	    str_list_push(&u->collates, coll) < 0)
-		return error_oom(r->err);
+	if (retort_str_list_push(&u->columns, retort_db_column_str(st, 2)) < 0 ||
+	    retort_str_list_push(&u->collates, coll) < 0)
+		return retort_error_oom(r->err);
 	return 0;
 }
 
@@ -170,18 +170,18 @@ static int read_index_columns(reader *r, const char *index, schema_index *ix,
 		}
 		term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
 		if (!term)
-			return error_oom(r->err);
+			return retort_error_oom(r->err);
 		term->desc = retort_db_column_int(st, 3);
 		term->collate = col_text(st, 4);
 		if (cid >= 0)
 			term->column = col_text(st, 2);
 		else if (cid == -1)
-			term->column = xstrdup("rowid");
+			term->column = retort_xstrdup("rowid");
 		else
 			term->expr = ddl && (size_t)seq < ddl->terms.n
-				? xstrdup(ddl->terms.v[seq]) : NULL;
+				? retort_xstrdup(ddl->terms.v[seq]) : NULL;
 		if (!term->column && !term->expr)
-			return error_set(r->err, RETORT_EDB,
+			return retort_error_set(r->err, RETORT_EDB,
 				"cannot read expression %d of index '%s'", seq, index);
 	}
 	return rc == SQLITE_DONE ? 0 : db_error(r, rc);
@@ -197,8 +197,8 @@ static int load_index_sql(reader *r)
 		" WHERE type = 'index' AND sql IS NOT NULL ORDER BY name COLLATE NOCASE");
 
 	while (!rc && (rc = retort_db_step(st)) == SQLITE_ROW)
-		rc = str_list_push(&r->index_names, retort_db_column_str(st, 0)) < 0 ||
-			str_list_push(&r->index_sqls, retort_db_column_str(st, 1)) < 0 ? error_oom(r->err) : 0;
+		rc = retort_str_list_push(&r->index_names, retort_db_column_str(st, 0)) < 0 ||
+			retort_str_list_push(&r->index_sqls, retort_db_column_str(st, 1)) < 0 ? retort_error_oom(r->err) : 0;
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	else if (rc > 0)
@@ -236,9 +236,9 @@ static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 		char *index_name;
 		int err_rc;
 
-		index_name = xstrdup(name);
+		index_name = retort_xstrdup(name);
 		if (!index_name)
-			return error_oom(r->err);
+			return retort_error_oom(r->err);
 		if (strcmp(origin, "pk") == 0) {
 			err_rc = read_index_columns(r, index_name, NULL, t, NULL, NULL);
 		} else if (strcmp(origin, "u") == 0) {
@@ -247,14 +247,14 @@ static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 			size_t i;
 			if (!u) {
 				free(index_name);
-				return error_oom(r->err);
+				return retort_error_oom(r->err);
 			}
 			err_rc = read_index_columns(r, index_name, NULL, t, u, NULL);
 			/* the name and the action come from the statement: each
 			** declaration on these columns is used once, a named one first */
 			for (i = 0; !err_rc && i < ddl->nuniques; i++) {
 				schema_unique *x = &ddl->uniques[i];
-				if (x->columns.n && str_list_equal_nocase(&x->columns, &u->columns) &&
+				if (x->columns.n && retort_str_list_equal_nocase(&x->columns, &u->columns) &&
 				    (!d || (!d->name && x->name)))
 					d = x;
 			}
@@ -262,23 +262,23 @@ static int read_indexes(reader *r, schema_table *t, ddl_table *ddl)
 				u->name = d->name;
 				u->on_conflict = d->on_conflict;
 				d->name = d->on_conflict = NULL;
-				str_list_release(&d->columns);
+				retort_str_list_release(&d->columns);
 			}
 		} else {
 			schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
 			const char *sql = index_sql(r, index_name);
 			ddl_index dix;
-			if (!ix || !sql || ddl_parse_index(sql, &dix) < 0) {
+			if (!ix || !sql || retort_ddl_parse_index(sql, &dix) < 0) {
 				free(index_name);
-				return ix ? error_set(r->err, RETORT_EDB, "cannot read index '%s'", name)
-					: error_oom(r->err);
+				return ix ? retort_error_set(r->err, RETORT_EDB, "cannot read index '%s'", name)
+					: retort_error_oom(r->err);
 			}
-			ix->name = xstrdup(index_name);
-			ix->table = xstrdup(t->name);
+			ix->name = retort_xstrdup(index_name);
+			ix->table = retort_xstrdup(t->name);
 			ix->unique = retort_db_column_int(st, 2);
-			ix->where = xstrdup(dix.where);
+			ix->where = retort_xstrdup(dix.where);
 			err_rc = read_index_columns(r, index_name, ix, t, NULL, &dix);
-			ddl_index_release(&dix);
+			retort_ddl_index_release(&dix);
 		}
 		free(index_name);
 		if (err_rc)
@@ -302,16 +302,16 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 		if (id != last_id) {
 			fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
 			if (!fk)
-				return error_oom(r->err);
+				return retort_error_oom(r->err);
 			fk->table = col_text(st, 2);
 			fk->on_update = col_text(st, 5);
 			fk->on_delete = col_text(st, 6);
 			last_id = id;
 		}
-		if (str_list_push(&fk->columns, retort_db_column_str(st, 3)) < 0 ||
+		if (retort_str_list_push(&fk->columns, retort_db_column_str(st, 3)) < 0 ||
 		    (retort_db_column_type(st, 4) != SQLITE_NULL &&
-		     str_list_push(&fk->ref_columns, retort_db_column_str(st, 4)) < 0))
-			return error_oom(r->err);
+		     retort_str_list_push(&fk->ref_columns, retort_db_column_str(st, 4)) < 0))
+			return retort_error_oom(r->err);
 	}
 	if (rc != SQLITE_DONE)
 		return db_error(r, rc);
@@ -319,20 +319,20 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 	** columns and parent, each declaration used once */
 	used = calloc(ddl->nfks + 1, 1);
 	if (!used)
-		return error_oom(r->err);
+		return retort_error_oom(r->err);
 	for (i = 0; i < t->nfks; i++) {
 		size_t j;
 		for (j = 0; j < ddl->nfks; j++) {
-			if (used[j] || !name_eq(ddl->fks[j].table, t->fks[i].table) ||
-			    !str_list_equal_nocase(&ddl->fks[j].columns, &t->fks[i].columns) ||
-			    !str_list_equal_nocase(&ddl->fks[j].ref_columns, &t->fks[i].ref_columns) ||
-			    !name_eq(ddl->fks[j].on_delete ? ddl->fks[j].on_delete : "NO ACTION",
+			if (used[j] || !retort_name_eq(ddl->fks[j].table, t->fks[i].table) ||
+			    !retort_str_list_equal_nocase(&ddl->fks[j].columns, &t->fks[i].columns) ||
+			    !retort_str_list_equal_nocase(&ddl->fks[j].ref_columns, &t->fks[i].ref_columns) ||
+			    !retort_name_eq(ddl->fks[j].on_delete ? ddl->fks[j].on_delete : "NO ACTION",
 				t->fks[i].on_delete) ||
-			    !name_eq(ddl->fks[j].on_update ? ddl->fks[j].on_update : "NO ACTION",
+			    !retort_name_eq(ddl->fks[j].on_update ? ddl->fks[j].on_update : "NO ACTION",
 				t->fks[i].on_update))
 				continue;
 			used[j] = 1;
-			t->fks[i].name = xstrdup(ddl->fks[j].name);
+			t->fks[i].name = retort_xstrdup(ddl->fks[j].name);
 			t->fks[i].deferred = ddl->fks[j].deferred;
 			break;
 		}
@@ -344,29 +344,29 @@ static int read_fks(reader *r, schema_table *t, const ddl_table *ddl)
 static int read_table(reader *r, const char *name, const char *sql, int strict,
 	int without_rowid)
 {
-	schema_table *t = schema_table_add(r->s);
+	schema_table *t = retort_schema_table_add(r->s);
 	ddl_table ddl;
 	int rc;
 
-	if (!t || !(t->name = xstrdup(name)))
-		return error_oom(r->err);
-	if (ddl_parse_table(sql, &ddl) < 0) {
-		ddl_table_release(&ddl);
-		return error_oom(r->err);
+	if (!t || !(t->name = retort_xstrdup(name)))
+		return retort_error_oom(r->err);
+	if (retort_ddl_parse_table(sql, &ddl) < 0) {
+		retort_ddl_table_release(&ddl);
+		return retort_error_oom(r->err);
 	}
 	t->strict = strict;
 	t->without_rowid = without_rowid;
 	t->autoincrement = ddl.autoincrement;
 	t->pk_name = ddl.pk_name;
 	ddl.pk_name = NULL;
-	if (ddl.pk_conflict && !(t->pk_conflict = xstrdup(ddl.pk_conflict))) {
-		ddl_table_release(&ddl);
-		return error_oom(r->err);
+	if (ddl.pk_conflict && !(t->pk_conflict = retort_xstrdup(ddl.pk_conflict))) {
+		retort_ddl_table_release(&ddl);
+		return retort_error_oom(r->err);
 	}
 	if (ddl.virtual_using) {
 		t->virtual_using = ddl.virtual_using;
 		ddl.virtual_using = NULL;
-		ddl_table_release(&ddl);
+		retort_ddl_table_release(&ddl);
 		return 0;
 	}
 	rc = read_columns(r, t, &ddl);
@@ -381,38 +381,38 @@ static int read_table(reader *r, const char *name, const char *sql, int strict,
 		ddl.checks = NULL;
 		ddl.nchecks = ddl.capchecks = 0;
 	}
-	ddl_table_release(&ddl);
+	retort_ddl_table_release(&ddl);
 	return rc;
 }
 
 static int read_view(reader *r, const char *name, const char *sql)
 {
-	schema_view *v = schema_view_add(r->s);
+	schema_view *v = retort_schema_view_add(r->s);
 
 	if (!v)
-		return error_oom(r->err);
-	v->name = xstrdup(name);
-	v->sql = xstrdup(sql);
-	if (!v->name || !v->sql || ddl_parse_view(sql, &v->select, &v->has_column_list) < 0)
-		return error_oom(r->err);
+		return retort_error_oom(r->err);
+	v->name = retort_xstrdup(name);
+	v->sql = retort_xstrdup(sql);
+	if (!v->name || !v->sql || retort_ddl_parse_view(sql, &v->select, &v->has_column_list) < 0)
+		return retort_error_oom(r->err);
 	return 0;
 }
 
 static int read_trigger(reader *r, const char *name, const char *table, const char *sql)
 {
-	schema_trigger *tr = schema_trigger_add(r->s);
+	schema_trigger *tr = retort_schema_trigger_add(r->s);
 
 	if (!tr)
-		return error_oom(r->err);
-	tr->name = xstrdup(name);
-	tr->table = xstrdup(table);
-	tr->sql = xstrdup(sql);
+		return retort_error_oom(r->err);
+	tr->name = retort_xstrdup(name);
+	tr->table = retort_xstrdup(table);
+	tr->sql = retort_xstrdup(sql);
 	if (!tr->name || !tr->table || !tr->sql)
-		return error_oom(r->err);
+		return retort_error_oom(r->err);
 	return 0;
 }
 
-int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
+int retort_introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 	retort_error **err)
 {
 	reader r;
@@ -423,9 +423,9 @@ int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 	memset(&r, 0, sizeof(r));
 	r.db = db;
 	r.err = err;
-	r.s = schema_new();
+	r.s = retort_schema_new();
 	if (!r.s)
-		return error_oom(err);
+		return retort_error_oom(err);
 	/* pragma_table_list tells STRICT, WITHOUT ROWID and shadow tables. Given
 	** a name it still walks every table (SQLite 3.40), so it is listed once,
 	** materialized, and joined through the automatic index SQLite builds on
@@ -457,8 +457,8 @@ int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 		const char *table = retort_db_column_str(objects, 2);
 		const char *sql = retort_db_column_str(objects, 3);
 
-		if (introspect_is_ignored(name, cfg) ||
-		    (strcmp(type, "trigger") == 0 && introspect_is_ignored(table, cfg)) ||
+		if (retort_introspect_is_ignored(name, cfg) ||
+		    (strcmp(type, "trigger") == 0 && retort_introspect_is_ignored(table, cfg)) ||
 		    strcmp(retort_db_column_str(objects, 4), "shadow") == 0)
 			continue;
 		if (strcmp(type, "table") == 0)
@@ -472,8 +472,8 @@ int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(&r, step);
 	retort_db_finalize(objects);
-	str_list_release(&r.index_names);
-	str_list_release(&r.index_sqls);
+	retort_str_list_release(&r.index_names);
+	retort_str_list_release(&r.index_sqls);
 	retort_db_finalize(r.xinfo);
 	retort_db_finalize(r.index_list);
 	retort_db_finalize(r.index_xinfo);
@@ -482,7 +482,7 @@ int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 		retort_schema_free(r.s);
 		return rc;
 	}
-	schema_sort(r.s);
+	retort_schema_sort(r.s);
 	*out = r.s;
 	return 0;
 }
@@ -490,7 +490,7 @@ int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 int retort_db_schema_read(retort_schema **out, retort_db *db, const retort_config *cfg,
 	retort_error **err)
 {
-	return introspect_read(out, db, cfg, err);
+	return retort_introspect_read(out, db, cfg, err);
 }
 
 /* An app's own handle, and the scratch databases retort builds in memory,
@@ -504,7 +504,7 @@ int retort_schema_read(retort_schema **out, sqlite3 *db, const retort_config *cf
 	*out = NULL;
 	rc = retort_db_wrap(&conn, db, err);
 	if (!rc)
-		rc = introspect_read(out, conn, cfg, err);
+		rc = retort_introspect_read(out, conn, cfg, err);
 	retort_db_free(conn);
 	return rc;
 }
@@ -520,9 +520,9 @@ int retort_schema_read_file(retort_schema **out, const char *path,
 	if (rc)
 		return rc;
 	if (!db)
-		return error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
+		return retort_error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
 	retort_db_busy_wait(db, NULL, 5000);
-	rc = introspect_read(out, db, cfg, err);
+	rc = retort_introspect_read(out, db, cfg, err);
 	retort_db_free(db);
 	return rc;
 }

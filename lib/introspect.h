@@ -9,11 +9,11 @@
 #include "db/db.h"
 
 /* Which tables retort leaves alone: internals, its own tables, excludes. */
-int introspect_is_ignored(const char *name, const retort_config *cfg);
+int retort_introspect_is_ignored(const char *name, const retort_config *cfg);
 
 /* The schema of `db`: a live database, or a scratch one through a wrapped
 ** handle (retort_schema_read()). */
-int introspect_read(schema **out, retort_db *db, const retort_config *cfg,
+int retort_introspect_read(schema **out, retort_db *db, const retort_config *cfg,
 	retort_error **err);
 
 #endif

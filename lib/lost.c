@@ -38,30 +38,30 @@ int retort_lost_resolve(retort_db *db, const char *vtable, const retort_revision
 	}
 	if (again)
 		rc = retort_vtable_read(&ids, &n, again, vtable, &cache, &e);
-	buf_puts(&msg, (*err)->message);
+	retort_buf_puts(&msg, (*err)->message);
 	if (rc < 0 || !again) {
-		buf_printf(&msg, "; connecting again to tell failed: %s",
+		retort_buf_printf(&msg, "; connecting again to tell failed: %s",
 			e ? e->message : "no connection");
 		goto done;
 	}
 	for (i = 0; i < n; i++)
 		found |= rev && strcmp(ids[i], rev->id) == 0;
-	buf_puts(&msg, "; connected again: ");
+	retort_buf_puts(&msg, "; connected again: ");
 	if (rev && found == (dir == RETORT_UPGRADE))
-		buf_printf(&msg, "%s was applied; ", rev->id);
+		retort_buf_printf(&msg, "%s was applied; ", rev->id);
 	else if (rev)
-		buf_printf(&msg, "%s was not applied (rolled back); ", rev->id);
-	buf_puts(&msg, n ? "the database is at " : "the database is at base");
+		retort_buf_printf(&msg, "%s was not applied (rolled back); ", rev->id);
+	retort_buf_puts(&msg, n ? "the database is at " : "the database is at base");
 	for (i = 0; i < n; i++)
-		buf_printf(&msg, "%s%s", i ? ", " : "", ids[i]);
-	buf_puts(&msg, ": run the command again to finish");
+		retort_buf_printf(&msg, "%s%s", i ? ", " : "", ids[i]);
+	retort_buf_puts(&msg, ": run the command again to finish");
 done:
-	if (!buf_oom(&msg)) {
+	if (!retort_buf_oom(&msg)) {
 		free((*err)->message);
-		(*err)->message = buf_detach(&msg);
+		(*err)->message = retort_buf_detach(&msg);
 		(*err)->code = RETORT_EDB;
 	}
-	buf_release(&msg);
+	retort_buf_release(&msg);
 	retort_strings_free(ids, n);
 	retort_db_finalize(cache);
 	retort_db_free(again);

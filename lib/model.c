@@ -45,7 +45,7 @@ static const char *const fk_actions[] = { "NO ACTION", "RESTRICT", "SET NULL",
 
 static src_loc loc_of(const mctx *c, const ynode *n)
 {
-	src_loc loc = ynode_loc(c->doc, n);
+	src_loc loc = retort_ynode_loc(c->doc, n);
 
 	loc.path = c->path;
 	return loc;
@@ -53,20 +53,20 @@ static src_loc loc_of(const mctx *c, const ynode *n)
 
 static int oom(mctx *c)
 {
-	return error_oom(c->err);
+	return retort_error_oom(c->err);
 }
 
 /* A non-empty string: types, expressions, SQL. */
 static int read_string(mctx *c, const ynode *n, const char *what, char **out)
 {
-	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
+	int rc = retort_ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
 
 	if (rc)
 		return rc;
-	if (!*ynode_text(n))
-		return ydoc_error(c->doc, n, c->err, "%s: expected a non-empty string", what);
+	if (!*retort_ynode_text(n))
+		return retort_ydoc_error(c->doc, n, c->err, "%s: expected a non-empty string", what);
 	free(*out);
-	*out = xstrdup(ynode_text(n));
+	*out = retort_xstrdup(retort_ynode_text(n));
 	return *out ? 0 : oom(c);
 }
 
@@ -77,11 +77,11 @@ static int read_string(mctx *c, const ynode *n, const char *what, char **out)
 static int check_piece(mctx *c, const src_loc *loc, const char *what, const char *sql,
 	int statement)
 {
-	const char *fault = sql_piece_fault(sql, statement);
+	const char *fault = retort_sql_piece_fault(sql, statement);
 
 	if (!fault)
 		return 0;
-	return error_at(c->err, RETORT_EINVALID, loc, ydoc_text(c->doc), "%s: %s '%s'", what,
+	return retort_error_at(c->err, RETORT_EINVALID, loc, retort_ydoc_text(c->doc), "%s: %s '%s'", what,
 		fault, sql);
 }
 
@@ -98,7 +98,7 @@ static int read_expr(mctx *c, const ynode *n, const char *what, char **out)
 static int defined_twice(mctx *c, const ynode *n, const char *kind, const char *name,
 	const src_loc *first)
 {
-	return ydoc_error(c->doc, n, c->err, "%s '%s' is defined twice (first at %s:%d:%d)",
+	return retort_ydoc_error(c->doc, n, c->err, "%s '%s' is defined twice (first at %s:%d:%d)",
 		kind, name, first->path, first->line, first->column);
 }
 
@@ -108,7 +108,7 @@ static int probe_run(mctx *c, const char *sql, int step)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (!c->probe && scratch_open(&c->probe, NULL))
+	if (!c->probe && retort_scratch_open(&c->probe, NULL))
 		return SQLITE_NOMEM;
 	rc = sqlite3_prepare_v2(c->probe, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && step && st)
@@ -128,7 +128,7 @@ static int probe_sql(mctx *c, const ynode *n, const char *what, const char *sql,
 	if (rc == SQLITE_NOMEM)
 		return oom(c);
 	if (rc != SQLITE_OK)
-		return ydoc_error(c->doc, n, c->err, "%s: %s", what, sqlite3_errmsg(c->probe));
+		return retort_ydoc_error(c->doc, n, c->err, "%s: %s", what, sqlite3_errmsg(c->probe));
 	return 0;
 }
 
@@ -138,11 +138,11 @@ static int check_collation(mctx *c, const ynode *n, const char *what, const char
 	retort_buf sql = RETORT_BUF_INIT;
 	int rc;
 
-	buf_puts(&sql, "CREATE TABLE probe (x COLLATE ");
-	buf_ident(&sql, name);
-	buf_putc(&sql, ')');
-	rc = buf_oom(&sql) ? oom(c) : probe_sql(c, n, what, sql.ptr, 0);
-	buf_release(&sql);
+	retort_buf_puts(&sql, "CREATE TABLE probe (x COLLATE ");
+	retort_buf_ident(&sql, name);
+	retort_buf_putc(&sql, ')');
+	rc = retort_buf_oom(&sql) ? oom(c) : probe_sql(c, n, what, sql.ptr, 0);
+	retort_buf_release(&sql);
 	return rc;
 }
 
@@ -152,17 +152,17 @@ static int check_virtual(mctx *c, const ynode *n, const char *what, const char *
 	retort_buf sql = RETORT_BUF_INIT;
 	int rc;
 
-	buf_puts(&sql, "CREATE VIRTUAL TABLE temp.probe USING ");
-	buf_puts(&sql, using);
-	rc = buf_oom(&sql) ? oom(c) : probe_sql(c, n, what, sql.ptr, 1);
-	buf_release(&sql);
+	retort_buf_puts(&sql, "CREATE VIRTUAL TABLE temp.probe USING ");
+	retort_buf_puts(&sql, using);
+	rc = retort_buf_oom(&sql) ? oom(c) : probe_sql(c, n, what, sql.ptr, 1);
+	retort_buf_release(&sql);
 	if (!rc)
 		rc = probe_sql(c, n, what, "DROP TABLE temp.probe", 1);
 	return rc;
 }
 
 /*
-** A column's type: a type name as SQLite reads one (sql_is_type_name), not
+** A column's type: a type name as SQLite reads one (retort_sql_is_type_name), not
 ** free text that would add columns or constraints. Names that are keywords
 ** are tried out: SQLite must keep the whole text as the column's type.
 */
@@ -174,35 +174,35 @@ static int read_type(mctx *c, const ynode *n, const char *what, char **out)
 
 	if (rc)
 		return rc;
-	if (!sql_is_type_name(*out, &keywords))
-		return ydoc_error(c->doc, n, c->err, "%s: '%s' is not a type name (expected names "
+	if (!retort_sql_is_type_name(*out, &keywords))
+		return retort_ydoc_error(c->doc, n, c->err, "%s: '%s' is not a type name (expected names "
 			"and an optional (N) or (N, M), as in VARCHAR(20) or NUMERIC(10, 2))", what, *out);
 	if (!keywords)
 		return 0;
-	buf_puts(&sql, "CREATE TABLE temp.probe (x ");
-	buf_puts(&sql, *out);
-	buf_putc(&sql, ')');
-	if (buf_oom(&sql)) {
-		buf_release(&sql);
+	retort_buf_puts(&sql, "CREATE TABLE temp.probe (x ");
+	retort_buf_puts(&sql, *out);
+	retort_buf_putc(&sql, ')');
+	if (retort_buf_oom(&sql)) {
+		retort_buf_release(&sql);
 		return oom(c);
 	}
 	rc = probe_run(c, sql.ptr, 1);
 	if (rc == SQLITE_NOMEM) {
-		buf_release(&sql);
+		retort_buf_release(&sql);
 		return oom(c);
 	}
 	if (rc == SQLITE_OK) {
 		if (sqlite3_prepare_v2(c->probe, "SELECT type FROM pragma_table_info('probe', 'temp')",
 				-1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-			whole = sql_equal((const char *)sqlite3_column_text(st, 0), *out);
+			whole = retort_sql_equal((const char *)sqlite3_column_text(st, 0), *out);
 		sqlite3_finalize(st);
 		rc = probe_sql(c, n, what, "DROP TABLE temp.probe", 1);
 	} else {
 		rc = 0;
 	}
-	buf_release(&sql);
+	retort_buf_release(&sql);
 	if (!rc && !whole)
-		rc = ydoc_error(c->doc, n, c->err, "%s: '%s' is not a type name (SQLite reads "
+		rc = retort_ydoc_error(c->doc, n, c->err, "%s: '%s' is not a type name (SQLite reads "
 			"part of it as a constraint)", what, *out);
 	return rc;
 }
@@ -214,12 +214,12 @@ static int read_type(mctx *c, const ynode *n, const char *what, char **out)
 */
 static int read_name(mctx *c, const ynode *n, const char *what, char **out)
 {
-	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
+	int rc = retort_ydoc_expect(c->doc, n, Y_SCALAR, what, c->err);
 
 	if (rc)
 		return rc;
 	free(*out);
-	*out = xstrdup(ynode_text(n));
+	*out = retort_xstrdup(retort_ynode_text(n));
 	return *out ? 0 : oom(c);
 }
 
@@ -230,7 +230,7 @@ static int read_object_name(mctx *c, const ynode *n, const char *what, char **ou
 	int rc = read_name(c, n, what, out);
 
 	if (!rc && sqlite3_strnicmp(*out, "sqlite_", 7) == 0)
-		return ydoc_error(c->doc, n, c->err,
+		return retort_ydoc_error(c->doc, n, c->err,
 			"%s: names beginning with 'sqlite_' are reserved by SQLite", what);
 	return rc;
 }
@@ -248,20 +248,20 @@ static int read_key_term(mctx *c, const schema_table *t, const ynode *n, const c
 	int desc = 0, *d, rc = read_name(c, n, what, &name), term = 1;
 	sqlcur cur;
 
-	if (!rc && !schema_find_column(t, name)) {
-		sqlcur_init(&cur, name);
+	if (!rc && !retort_schema_find_column(t, name)) {
+		retort_sqlcur_init(&cur, name);
 		if (cur.tok.type == TK_WORD || cur.tok.type == TK_QUOTED) {
-			char *col = sqltok_name(&cur.tok);
-			sqlcur_advance(&cur);
-			if (sqlcur_accept(&cur, "COLLATE")) {
-				term = sqltok_is_name(&cur.tok);
-				collate = term ? sqltok_name(&cur.tok) : NULL;
-				sqlcur_advance(&cur);
+			char *col = retort_sqltok_name(&cur.tok);
+			retort_sqlcur_advance(&cur);
+			if (retort_sqlcur_accept(&cur, "COLLATE")) {
+				term = retort_sqltok_is_name(&cur.tok);
+				collate = term ? retort_sqltok_name(&cur.tok) : NULL;
+				retort_sqlcur_advance(&cur);
 				if (term && !collate)
 					rc = oom(c);
 			}
-			if (!sqlcur_accept(&cur, "ASC"))
-				desc = sqlcur_accept(&cur, "DESC");
+			if (!retort_sqlcur_accept(&cur, "ASC"))
+				desc = retort_sqlcur_accept(&cur, "DESC");
 			if (term && cur.tok.type == TK_EOF) {
 				free(name);
 				name = col;
@@ -270,7 +270,7 @@ static int read_key_term(mctx *c, const schema_table *t, const ynode *n, const c
 			}
 		}
 		if (!rc && (!term || cur.tok.type != TK_EOF))
-			rc = ydoc_error(c->doc, n, c->err, "%s: '%s' is neither a column of table '%s' "
+			rc = retort_ydoc_error(c->doc, n, c->err, "%s: '%s' is neither a column of table '%s' "
 				"nor 'column [COLLATE name] [ASC|DESC]'", what, name, t->name);
 		if (!rc && !name)
 			rc = oom(c);
@@ -282,8 +282,8 @@ static int read_key_term(mctx *c, const schema_table *t, const ynode *n, const c
 		if (d)
 			d[terms->columns.n] = desc;
 		terms->desc = d ? d : terms->desc;
-		if (!d || str_list_push(&terms->columns, name) < 0 ||
-		    str_list_push(&terms->collates, collate ? collate : "") < 0)
+		if (!d || retort_str_list_push(&terms->columns, name) < 0 ||
+		    retort_str_list_push(&terms->collates, collate ? collate : "") < 0)
 			rc = oom(c);
 	}
 	free(name);
@@ -299,31 +299,31 @@ static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *o
 	size_t i, len;
 	int rc;
 
-	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
+	if (retort_ynode_kind(n) == Y_SCALAR && !retort_ynode_is_null(n)) {
 		char *one = NULL;
 		if (terms)
 			return read_key_term(c, t, n, what, terms);
 		rc = read_name(c, n, what, &one);
-		if (!rc && str_list_push(out, one) < 0)
+		if (!rc && retort_str_list_push(out, one) < 0)
 			rc = oom(c);
 		free(one);
 		return rc;
 	}
-	rc = ydoc_expect(c->doc, n, Y_SEQ, what, c->err);
+	rc = retort_ydoc_expect(c->doc, n, Y_SEQ, what, c->err);
 	if (rc)
 		return rc;
-	len = ynode_len(c->doc, n);
+	len = retort_ynode_len(c->doc, n);
 	if (len == 0)
-		return ydoc_error(c->doc, n, c->err, "%s: expected at least one column", what);
+		return retort_ydoc_error(c->doc, n, c->err, "%s: expected at least one column", what);
 	for (i = 0; i < len; i++) {
 		char *name = NULL;
 		if (terms) {
-			if ((rc = read_key_term(c, t, ynode_item(c->doc, n, i), what, terms)))
+			if ((rc = read_key_term(c, t, retort_ynode_item(c->doc, n, i), what, terms)))
 				return rc;
 			continue;
 		}
-		rc = read_name(c, ynode_item(c->doc, n, i), what, &name);
-		if (!rc && str_list_push(out, name) < 0)
+		rc = read_name(c, retort_ynode_item(c->doc, n, i), what, &name);
+		if (!rc && retort_str_list_push(out, name) < 0)
 			rc = oom(c);
 		free(name);
 		if (rc)
@@ -337,16 +337,16 @@ static int read_name_list(mctx *c, const ynode *n, const char *what, str_list *o
 static int read_conflict(mctx *c, const ynode *n, const char *what, char **out)
 {
 	const char *action;
-	int rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err), ok;
+	int rc = retort_ydoc_expect(c->doc, n, Y_SCALAR, what, c->err), ok;
 
 	if (rc)
 		return rc;
-	action = schema_conflict_action(ynode_text(n), strlen(ynode_text(n)), &ok);
+	action = retort_schema_conflict_action(retort_ynode_text(n), strlen(retort_ynode_text(n)), &ok);
 	if (!ok)
-		return ydoc_error(c->doc, n, c->err, "%s: unknown ON CONFLICT action '%s' (expected "
-			"ROLLBACK, ABORT, FAIL, IGNORE or REPLACE)", what, ynode_text(n));
+		return retort_ydoc_error(c->doc, n, c->err, "%s: unknown ON CONFLICT action '%s' (expected "
+			"ROLLBACK, ABORT, FAIL, IGNORE or REPLACE)", what, retort_ynode_text(n));
 	free(*out);
-	*out = xstrdup(action);
+	*out = retort_xstrdup(action);
 	return action && !*out ? oom(c) : 0;
 }
 
@@ -357,33 +357,33 @@ static int read_action(mctx *c, const ynode *n, const char *what, char **out)
 	const char *p;
 	int rc;
 
-	if ((rc = ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_SCALAR, what, c->err)))
 		return rc;
 	/* "set null", "SET  NULL" and "set_null" all mean SET NULL */
-	for (p = ynode_text(n); *p; p++) {
+	for (p = retort_ynode_text(n); *p; p++) {
 		char ch = (*p == '_' || *p == ' ') ? ' ' : (char)toupper((unsigned char)*p);
 		if (ch == ' ' && (norm.len == 0 || norm.ptr[norm.len - 1] == ' '))
 			continue;
-		buf_putc(&norm, ch);
+		retort_buf_putc(&norm, ch);
 	}
-	if (buf_oom(&norm))
+	if (retort_buf_oom(&norm))
 		return oom(c);
 	for (a = fk_actions; *a; a++) {
 		if (strcmp(norm.ptr, *a) == 0) {
-			buf_release(&norm);
+			retort_buf_release(&norm);
 			free(*out);
-			*out = xstrdup(*a);
+			*out = retort_xstrdup(*a);
 			return *out ? 0 : oom(c);
 		}
 	}
-	buf_release(&norm);
-	return ydoc_error(c->doc, n, c->err, "%s: unknown action '%s' (expected CASCADE, "
-		"SET NULL, SET DEFAULT, RESTRICT or NO ACTION)", what, ynode_text(n));
+	retort_buf_release(&norm);
+	return retort_ydoc_error(c->doc, n, c->err, "%s: unknown action '%s' (expected CASCADE, "
+		"SET NULL, SET DEFAULT, RESTRICT or NO ACTION)", what, retort_ynode_text(n));
 }
 
 static int read_bool(mctx *c, const ynode *n, const char *what, int *out)
 {
-	return ydoc_bool(c->doc, n, out, what, c->err);
+	return retort_ydoc_bool(c->doc, n, out, what, c->err);
 }
 
 static int read_default(mctx *c, schema_column *col, const ynode *n, const char *what)
@@ -392,29 +392,29 @@ static int read_default(mctx *c, schema_column *col, const ynode *n, const char 
 	int rc;
 
 	col->default_loc = loc_of(c, n);
-	if (ynode_kind(n) == Y_MAP) {
-		ynode *sql = ynode_get(c->doc, n, "sql");
-		if ((rc = ydoc_check_keys(c->doc, n, default_keys, what, c->err)))
+	if (retort_ynode_kind(n) == Y_MAP) {
+		ynode *sql = retort_ynode_get(c->doc, n, "sql");
+		if ((rc = retort_ydoc_check_keys(c->doc, n, default_keys, what, c->err)))
 			return rc;
 		if (!sql)
-			return ydoc_error(c->doc, n, c->err, "%s: expected {sql: EXPRESSION}", what);
+			return retort_ydoc_error(c->doc, n, c->err, "%s: expected {sql: EXPRESSION}", what);
 		col->default_loc = loc_of(c, sql);
 		return read_expr(c, sql, what, &col->default_sql);
 	}
-	if (ynode_kind(n) != Y_SCALAR)
-		return ydoc_error(c->doc, n, c->err, "%s: default: expected a value or {sql: EXPR}, "
-			"got %s", what, ynode_kind_name(n));
-	if (ynode_is_null(n))
-		buf_puts(&b, "NULL");
-	else if (ynode_plain(n) && retort_ydoc_plain_is_number(ynode_text(n)))
-		buf_puts(&b, ynode_text(n));
-	else if (ynode_plain(n) && (strcasecmp(ynode_text(n), "true") == 0 ||
-		 strcasecmp(ynode_text(n), "false") == 0))
-		buf_puts(&b, strcasecmp(ynode_text(n), "true") == 0 ? "TRUE" : "FALSE");
+	if (retort_ynode_kind(n) != Y_SCALAR)
+		return retort_ydoc_error(c->doc, n, c->err, "%s: default: expected a value or {sql: EXPR}, "
+			"got %s", what, retort_ynode_kind_name(n));
+	if (retort_ynode_is_null(n))
+		retort_buf_puts(&b, "NULL");
+	else if (retort_ynode_plain(n) && retort_ydoc_plain_is_number(retort_ynode_text(n)))
+		retort_buf_puts(&b, retort_ynode_text(n));
+	else if (retort_ynode_plain(n) && (strcasecmp(retort_ynode_text(n), "true") == 0 ||
+		 strcasecmp(retort_ynode_text(n), "false") == 0))
+		retort_buf_puts(&b, strcasecmp(retort_ynode_text(n), "true") == 0 ? "TRUE" : "FALSE");
 	else
-		buf_literal(&b, ynode_text(n));
+		retort_buf_literal(&b, retort_ynode_text(n));
 	free(col->default_sql);
-	col->default_sql = buf_detach(&b);
+	col->default_sql = retort_buf_detach(&b);
 	return col->default_sql ? 0 : oom(c);
 }
 
@@ -428,32 +428,32 @@ static int read_references(mctx *c, schema_table *t, schema_column *col,
 	if (!fk)
 		return oom(c);
 	fk->loc = loc_of(c, n);
-	if (str_list_push(&fk->columns, col->name) < 0)
+	if (retort_str_list_push(&fk->columns, col->name) < 0)
 		return oom(c);
-	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
-		const char *text = ynode_text(n), *dot = strrchr(text, '.');
+	if (retort_ynode_kind(n) == Y_SCALAR && !retort_ynode_is_null(n)) {
+		const char *text = retort_ynode_text(n), *dot = strrchr(text, '.');
 		if (!dot || dot == text || !dot[1])
-			return ydoc_error(c->doc, n, c->err, "%s: expected 'table.column', got '%s'",
+			return retort_ydoc_error(c->doc, n, c->err, "%s: expected 'table.column', got '%s'",
 				what, text);
-		fk->table = xstrndup(text, (size_t)(dot - text));
-		if (!fk->table || str_list_push(&fk->ref_columns, dot + 1) < 0)
+		fk->table = retort_xstrndup(text, (size_t)(dot - text));
+		if (!fk->table || retort_str_list_push(&fk->ref_columns, dot + 1) < 0)
 			return oom(c);
 		return 0;
 	}
-	if ((rc = ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
-	    (rc = ydoc_check_keys(c->doc, n, references_keys, what, c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
+	    (rc = retort_ydoc_check_keys(c->doc, n, references_keys, what, c->err)))
 		return rc;
 	{
-		ynode *table = ynode_get(c->doc, n, "table"), *column = ynode_get(c->doc, n, "column");
-		ynode *del = ynode_get(c->doc, n, "on_delete"), *upd = ynode_get(c->doc, n, "on_update");
-		ynode *def = ynode_get(c->doc, n, "deferrable");
+		ynode *table = retort_ynode_get(c->doc, n, "table"), *column = retort_ynode_get(c->doc, n, "column");
+		ynode *del = retort_ynode_get(c->doc, n, "on_delete"), *upd = retort_ynode_get(c->doc, n, "on_update");
+		ynode *def = retort_ynode_get(c->doc, n, "deferrable");
 		char *ref = NULL;
 		if (!table || !column)
-			return ydoc_error(c->doc, n, c->err, "%s: expected both 'table' and 'column'", what);
+			return retort_ydoc_error(c->doc, n, c->err, "%s: expected both 'table' and 'column'", what);
 		if ((rc = read_name(c, table, what, &fk->table)) ||
 		    (rc = read_name(c, column, what, &ref)))
 			return rc;
-		rc = str_list_push(&fk->ref_columns, ref) < 0 ? oom(c) : 0;
+		rc = retort_str_list_push(&fk->ref_columns, ref) < 0 ? oom(c) : 0;
 		free(ref);
 		if (!rc && del)
 			rc = read_action(c, del, what, &fk->on_delete);
@@ -470,18 +470,18 @@ static int read_generated(mctx *c, schema_column *col, const ynode *n, const cha
 	ynode *expr, *stored;
 	int rc, is_stored = 0;
 
-	if (ynode_kind(n) == Y_SCALAR && !ynode_is_null(n)) {
+	if (retort_ynode_kind(n) == Y_SCALAR && !retort_ynode_is_null(n)) {
 		col->generated = GENERATED_VIRTUAL;
 		col->generated_loc = loc_of(c, n);
 		return read_expr(c, n, what, &col->generated_sql);
 	}
-	if ((rc = ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
-	    (rc = ydoc_check_keys(c->doc, n, generated_keys, what, c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_MAP, what, c->err)) ||
+	    (rc = retort_ydoc_check_keys(c->doc, n, generated_keys, what, c->err)))
 		return rc;
-	expr = ynode_get(c->doc, n, "expr");
-	stored = ynode_get(c->doc, n, "stored");
+	expr = retort_ynode_get(c->doc, n, "expr");
+	stored = retort_ynode_get(c->doc, n, "stored");
 	if (!expr)
-		return ydoc_error(c->doc, n, c->err, "%s: expected {expr: EXPRESSION, stored: BOOL}", what);
+		return retort_ydoc_error(c->doc, n, c->err, "%s: expected {expr: EXPRESSION, stored: BOOL}", what);
 	if (stored && (rc = read_bool(c, stored, what, &is_stored)))
 		return rc;
 	col->generated = is_stored ? GENERATED_STORED : GENERATED_VIRTUAL;
@@ -500,8 +500,8 @@ static int push_check(mctx *c, schema_table *t, const char *name, const char *co
 	ck->loc = loc_of(c, expr);
 	if ((rc = read_expr(c, expr, what, &ck->expr)))
 		return rc;
-	ck->name = xstrdup(name);
-	ck->column = xstrdup(column);
+	ck->name = retort_xstrdup(name);
+	ck->column = retort_xstrdup(column);
 	return (name && !ck->name) || (column && !ck->column) ? oom(c) : 0;
 }
 
@@ -510,7 +510,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 	int *nullable)
 {
 	retort_buf what = RETORT_BUF_INIT;
-	schema_column *col = schema_column_add(t);
+	schema_column *col = retort_schema_column_add(t);
 	ynode *del, *upd, *refs, *oc;
 	size_t i, len, col_unique = (size_t)-1;
 	int rc = 0, flag;
@@ -520,34 +520,34 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 	col->loc = loc_of(c, key);
 	if ((rc = read_name(c, key, "column", &col->name)))
 		return rc;
-	if (schema_find_column(t, col->name) != col)
+	if (retort_schema_find_column(t, col->name) != col)
 		return defined_twice(c, key, "column", col->name,
-			&schema_find_column(t, col->name)->loc);
-	buf_printf(&what, "column '%s'", col->name);
-	if (buf_oom(&what))
+			&retort_schema_find_column(t, col->name)->loc);
+	retort_buf_printf(&what, "column '%s'", col->name);
+	if (retort_buf_oom(&what))
 		return oom(c);
 	*nullable = -1;
-	col->type = xstrdup("");
+	col->type = retort_xstrdup("");
 	if (!col->type) {
 		rc = oom(c);
 		goto done;
 	}
-	if (ynode_is_null(val))
+	if (retort_ynode_is_null(val))
 		goto done;
-	if (ynode_kind(val) == Y_SCALAR) { /* shorthand: `name: TYPE` */
+	if (retort_ynode_kind(val) == Y_SCALAR) { /* shorthand: `name: TYPE` */
 		rc = read_type(c, val, what.ptr, &col->type);
 		goto done;
 	}
-	if ((rc = ydoc_expect(c->doc, val, Y_MAP, what.ptr, c->err)) ||
-	    (rc = ydoc_check_keys(c->doc, val, column_keys, what.ptr, c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, val, Y_MAP, what.ptr, c->err)) ||
+	    (rc = retort_ydoc_check_keys(c->doc, val, column_keys, what.ptr, c->err)))
 		goto done;
-	len = ynode_len(c->doc, val);
-	refs = ynode_get(c->doc, val, "references");
-	del = ynode_get(c->doc, val, "on_delete");
-	upd = ynode_get(c->doc, val, "on_update");
+	len = retort_ynode_len(c->doc, val);
+	refs = retort_ynode_get(c->doc, val, "references");
+	del = retort_ynode_get(c->doc, val, "on_delete");
+	upd = retort_ynode_get(c->doc, val, "on_update");
 	for (i = 0; i < len && !rc; i++) {
-		const char *k = ynode_text(ynode_key(c->doc, val, i));
-		ynode *v = ynode_value(c->doc, val, i);
+		const char *k = retort_ynode_text(retort_ynode_key(c->doc, val, i));
+		ynode *v = retort_ynode_value(c->doc, val, i);
 
 		if (strcmp(k, "type") == 0) {
 			rc = read_type(c, v, what.ptr, &col->type);
@@ -557,7 +557,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			rc = read_bool(c, v, what.ptr, &flag);
 			if (!rc && flag) {
 				if (t->pk_loc.line)
-					rc = ydoc_error(c->doc, v, c->err, "%s: the table already has a "
+					rc = retort_ydoc_error(c->doc, v, c->err, "%s: the table already has a "
 						"primary key; list every key column in the table's primary_key",
 						what.ptr);
 				col->pk = 1;
@@ -566,8 +566,8 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 		} else if (strcmp(k, "autoincrement") == 0) {
 			rc = read_bool(c, v, what.ptr, &flag);
 			if (!rc && flag) {
-				if (!ynode_get(c->doc, val, "primary_key"))
-					rc = ydoc_error(c->doc, v, c->err,
+				if (!retort_ynode_get(c->doc, val, "primary_key"))
+					rc = retort_ydoc_error(c->doc, v, c->err,
 						"%s: autoincrement needs primary_key: true", what.ptr);
 				t->autoincrement = 1;
 			}
@@ -578,7 +578,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			if (!rc && flag) {
 				schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
 				col_unique = t->nuniques - 1;
-				if (!u || str_list_push(&u->columns, col->name) < 0)
+				if (!u || retort_str_list_push(&u->columns, col->name) < 0)
 					rc = oom(c);
 				else
 					u->loc = loc_of(c, v);
@@ -593,7 +593,7 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			rc = read_references(c, t, col, v, what.ptr);
 		} else if (strcmp(k, "on_delete") == 0 || strcmp(k, "on_update") == 0) {
 			if (!refs)
-				rc = ydoc_error(c->doc, v, c->err, "%s: '%s' needs 'references'", what.ptr, k);
+				rc = retort_ydoc_error(c->doc, v, c->err, "%s: '%s' needs 'references'", what.ptr, k);
 		} else if (strcmp(k, "generated") == 0) {
 			rc = read_generated(c, col, v, what.ptr);
 		} else if (strcmp(k, "renamed_from") == 0) {
@@ -602,21 +602,21 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 	}
 	/* what SQLite would only report at the table, reported at the value */
 	if (!rc && col->generated && col->default_sql)
-		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "default"), c->err,
+		rc = retort_ydoc_error(c->doc, retort_ynode_get(c->doc, val, "default"), c->err,
 			"%s: cannot use DEFAULT on a generated column", what.ptr);
 	if (!rc && col->generated && col->pk)
-		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "primary_key"), c->err,
+		rc = retort_ydoc_error(c->doc, retort_ynode_get(c->doc, val, "primary_key"), c->err,
 			"%s: generated columns cannot be part of the PRIMARY KEY", what.ptr);
 	/* the ON CONFLICT of a constraint needs that constraint on the column */
-	if (!rc && (oc = ynode_get(c->doc, val, "not_null_on_conflict"))) {
+	if (!rc && (oc = retort_ynode_get(c->doc, val, "not_null_on_conflict"))) {
 		rc = read_conflict(c, oc, what.ptr, &col->notnull_conflict);
 		if (!rc && *nullable != 0)
-			rc = ydoc_error(c->doc, oc, c->err, "%s: not_null_on_conflict needs "
+			rc = retort_ydoc_error(c->doc, oc, c->err, "%s: not_null_on_conflict needs "
 				"nullable: false", what.ptr);
 	}
-	if (!rc && (oc = ynode_get(c->doc, val, "unique_on_conflict"))) {
+	if (!rc && (oc = retort_ynode_get(c->doc, val, "unique_on_conflict"))) {
 		if (col_unique == (size_t)-1)
-			rc = ydoc_error(c->doc, oc, c->err, "%s: unique_on_conflict needs unique: true",
+			rc = retort_ydoc_error(c->doc, oc, c->err, "%s: unique_on_conflict needs unique: true",
 				what.ptr);
 		else
 			rc = read_conflict(c, oc, what.ptr, &t->uniques[col_unique].on_conflict);
@@ -630,17 +630,17 @@ static int read_column(mctx *c, schema_table *t, const ynode *key, const ynode *
 			rc = read_action(c, upd, what.ptr, &fk->on_update);
 	}
 done:
-	buf_release(&what);
+	retort_buf_release(&what);
 	return rc;
 }
 
 /* A scalar where a list or a map was expected: name both, and show it. */
 static int not_list_or_map(mctx *c, const ynode *n, const char *what)
 {
-	int text = !ynode_is_null(n);
+	int text = !retort_ynode_is_null(n);
 
-	return ydoc_error(c->doc, n, c->err, "%s: expected a list or a map, got %s%s%s%s", what,
-		ynode_kind_name(n), text ? " '" : "", text ? ynode_text(n) : "", text ? "'" : "");
+	return retort_ydoc_error(c->doc, n, c->err, "%s: expected a list or a map, got %s%s%s%s", what,
+		retort_ynode_kind_name(n), text ? " '" : "", text ? retort_ynode_text(n) : "", text ? "'" : "");
 }
 
 static int read_unique(mctx *c, schema_table *t, const ynode *n)
@@ -648,33 +648,33 @@ static int read_unique(mctx *c, schema_table *t, const ynode *n)
 	size_t i, len;
 	int rc;
 
-	if (ynode_kind(n) != Y_MAP && ynode_kind(n) != Y_SEQ)
+	if (retort_ynode_kind(n) != Y_MAP && retort_ynode_kind(n) != Y_SEQ)
 		return not_list_or_map(c, n, "unique");
-	len = ynode_len(c->doc, n);
+	len = retort_ynode_len(c->doc, n);
 	for (i = 0; i < len; i++) {
 		schema_unique *u = ARRAY_PUSH(t->uniques, t->nuniques, t->capuniques);
 		ynode *cols;
 		if (!u)
 			return oom(c);
-		if (ynode_kind(n) == Y_MAP) {
-			cols = ynode_value(c->doc, n, i);
-			if ((rc = read_name(c, ynode_key(c->doc, n, i), "unique", &u->name)))
+		if (retort_ynode_kind(n) == Y_MAP) {
+			cols = retort_ynode_value(c->doc, n, i);
+			if ((rc = read_name(c, retort_ynode_key(c->doc, n, i), "unique", &u->name)))
 				return rc;
 		} else {
-			cols = ynode_item(c->doc, n, i);
+			cols = retort_ynode_item(c->doc, n, i);
 		}
-		if (ynode_kind(cols) == Y_MAP) { /* {name: N, columns: [...], on_conflict} */
-			ynode *name = ynode_get(c->doc, cols, "name");
-			ynode *conflict = ynode_get(c->doc, cols, "on_conflict");
-			if ((rc = ydoc_check_keys(c->doc, cols, named_unique_keys, "unique", c->err)))
+		if (retort_ynode_kind(cols) == Y_MAP) { /* {name: N, columns: [...], on_conflict} */
+			ynode *name = retort_ynode_get(c->doc, cols, "name");
+			ynode *conflict = retort_ynode_get(c->doc, cols, "on_conflict");
+			if ((rc = retort_ydoc_check_keys(c->doc, cols, named_unique_keys, "unique", c->err)))
 				return rc;
 			if (name && (rc = read_name(c, name, "unique", &u->name)))
 				return rc;
 			if (conflict && (rc = read_conflict(c, conflict, "unique", &u->on_conflict)))
 				return rc;
-			if (!ynode_get(c->doc, cols, "columns"))
-				return ydoc_error(c->doc, cols, c->err, "unique: 'columns' is required");
-			cols = ynode_get(c->doc, cols, "columns");
+			if (!retort_ynode_get(c->doc, cols, "columns"))
+				return retort_ydoc_error(c->doc, cols, c->err, "unique: 'columns' is required");
+			cols = retort_ynode_get(c->doc, cols, "columns");
 		}
 		u->loc = loc_of(c, cols);
 		if ((rc = read_name_list(c, cols, "unique", &u->columns, t, u)))
@@ -688,28 +688,28 @@ static int read_checks(mctx *c, schema_table *t, const ynode *n)
 	size_t i, len;
 	int rc = 0;
 
-	if (ynode_kind(n) != Y_MAP && ynode_kind(n) != Y_SEQ)
+	if (retort_ynode_kind(n) != Y_MAP && retort_ynode_kind(n) != Y_SEQ)
 		return not_list_or_map(c, n, "checks");
-	len = ynode_len(c->doc, n);
+	len = retort_ynode_len(c->doc, n);
 	for (i = 0; i < len && !rc; i++) {
 		char *name = NULL;
-		if (ynode_kind(n) == Y_MAP) {
-			rc = read_name(c, ynode_key(c->doc, n, i), "check", &name);
+		if (retort_ynode_kind(n) == Y_MAP) {
+			rc = read_name(c, retort_ynode_key(c->doc, n, i), "check", &name);
 			if (!rc)
-				rc = push_check(c, t, name, NULL, ynode_value(c->doc, n, i), "check");
-		} else if (ynode_kind(ynode_item(c->doc, n, i)) == Y_MAP) {
-			ynode *item = ynode_item(c->doc, n, i), *nm, *expr;
-			rc = ydoc_check_keys(c->doc, item, named_check_keys, "check", c->err);
-			nm = ynode_get(c->doc, item, "name");
-			expr = ynode_get(c->doc, item, "expr");
+				rc = push_check(c, t, name, NULL, retort_ynode_value(c->doc, n, i), "check");
+		} else if (retort_ynode_kind(retort_ynode_item(c->doc, n, i)) == Y_MAP) {
+			ynode *item = retort_ynode_item(c->doc, n, i), *nm, *expr;
+			rc = retort_ydoc_check_keys(c->doc, item, named_check_keys, "check", c->err);
+			nm = retort_ynode_get(c->doc, item, "name");
+			expr = retort_ynode_get(c->doc, item, "expr");
 			if (!rc && !expr)
-				rc = ydoc_error(c->doc, item, c->err, "check: 'expr' is required");
+				rc = retort_ydoc_error(c->doc, item, c->err, "check: 'expr' is required");
 			if (!rc && nm)
 				rc = read_name(c, nm, "check", &name);
 			if (!rc)
 				rc = push_check(c, t, name, NULL, expr, "check");
 		} else {
-			rc = push_check(c, t, NULL, NULL, ynode_item(c->doc, n, i), "check");
+			rc = push_check(c, t, NULL, NULL, retort_ynode_item(c->doc, n, i), "check");
 		}
 		free(name);
 	}
@@ -721,11 +721,11 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 	size_t i, j, len;
 	int rc;
 
-	if ((rc = ydoc_expect(c->doc, n, Y_MAP, "indexes", c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_MAP, "indexes", c->err)))
 		return rc;
-	len = ynode_len(c->doc, n);
+	len = retort_ynode_len(c->doc, n);
 	for (i = 0; i < len; i++) {
-		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i), *cols, *v;
+		ynode *key = retort_ynode_key(c->doc, n, i), *val = retort_ynode_value(c->doc, n, i), *cols, *v;
 		schema_index *ix = ARRAY_PUSH(t->indexes, t->nindexes, t->capindexes);
 		char what[80] = "index";
 
@@ -734,24 +734,24 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 		ix->loc = loc_of(c, key);
 		if ((rc = read_object_name(c, key, "index", &ix->name)))
 			return rc;
-		if (!(ix->table = xstrdup(t->name)))
+		if (!(ix->table = retort_xstrdup(t->name)))
 			return oom(c);
-		if ((rc = ydoc_expect(c->doc, val, Y_MAP, what, c->err)) ||
-		    (rc = ydoc_check_keys(c->doc, val, index_keys, what, c->err)))
+		if ((rc = retort_ydoc_expect(c->doc, val, Y_MAP, what, c->err)) ||
+		    (rc = retort_ydoc_check_keys(c->doc, val, index_keys, what, c->err)))
 			return rc;
-		cols = ynode_get(c->doc, val, "columns");
+		cols = retort_ynode_get(c->doc, val, "columns");
 		if (!cols)
-			return ydoc_error(c->doc, val, c->err, "index '%s': 'columns' is required", ix->name);
-		if ((v = ynode_get(c->doc, val, "unique")) &&
+			return retort_ydoc_error(c->doc, val, c->err, "index '%s': 'columns' is required", ix->name);
+		if ((v = retort_ynode_get(c->doc, val, "unique")) &&
 		    (rc = read_bool(c, v, "index", &ix->unique)))
 			return rc;
-		if ((v = ynode_get(c->doc, val, "where"))) {
+		if ((v = retort_ynode_get(c->doc, val, "where"))) {
 			ix->where_loc = loc_of(c, v);
 			snprintf(what, sizeof(what), "index '%.60s'", ix->name);
 			if ((rc = read_expr(c, v, what, &ix->where)))
 				return rc;
 		}
-		if (ynode_kind(cols) == Y_SCALAR && !ynode_is_null(cols)) {
+		if (retort_ynode_kind(cols) == Y_SCALAR && !retort_ynode_is_null(cols)) {
 			schema_index_term *term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
 			if (!term)
 				return oom(c);
@@ -760,13 +760,13 @@ static int read_indexes(mctx *c, schema_table *t, const ynode *n)
 				return rc;
 			continue;
 		}
-		if ((rc = ydoc_expect(c->doc, cols, Y_SEQ, "index columns", c->err)))
+		if ((rc = retort_ydoc_expect(c->doc, cols, Y_SEQ, "index columns", c->err)))
 			return rc;
-		if (ynode_len(c->doc, cols) == 0)
-			return ydoc_error(c->doc, cols, c->err, "index '%s': expected at least one column",
+		if (retort_ynode_len(c->doc, cols) == 0)
+			return retort_ydoc_error(c->doc, cols, c->err, "index '%s': expected at least one column",
 				ix->name);
-		for (j = 0; j < ynode_len(c->doc, cols); j++) {
-			ynode *item = ynode_item(c->doc, cols, j);
+		for (j = 0; j < retort_ynode_len(c->doc, cols); j++) {
+			ynode *item = retort_ynode_item(c->doc, cols, j);
 			schema_index_term *term = ARRAY_PUSH(ix->terms, ix->nterms, ix->capterms);
 			if (!term)
 				return oom(c);
@@ -786,11 +786,11 @@ static int missing_column(const schema *s, retort_error **err, const src_loc *lo
 	size_t i;
 
 	if (!names)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < t->ncolumns; i++)
 		names[i] = t->columns[i].name;
-	guess = closest_word(column, names);
-	error_at(err, RETORT_EINVALID, loc, schema_source_of(s, loc->path),
+	guess = retort_closest_word(column, names);
+	retort_error_at(err, RETORT_EINVALID, loc, retort_schema_source_of(s, loc->path),
 		"%s: table '%s' has no column '%s'%s%s%s", what, t->name, column,
 		guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
 	free(names);
@@ -802,59 +802,59 @@ static int read_foreign_keys(mctx *c, schema_table *t, const ynode *n)
 	size_t i, j, len;
 	int rc;
 
-	if ((rc = ydoc_expect(c->doc, n, Y_SEQ, "foreign_keys", c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_SEQ, "foreign_keys", c->err)))
 		return rc;
-	len = ynode_len(c->doc, n);
+	len = retort_ynode_len(c->doc, n);
 	for (i = 0; i < len; i++) {
-		ynode *item = ynode_item(c->doc, n, i), *cols, *ref, *v;
+		ynode *item = retort_ynode_item(c->doc, n, i), *cols, *ref, *v;
 		schema_fk *fk = ARRAY_PUSH(t->fks, t->nfks, t->capfks);
 
 		if (!fk)
 			return oom(c);
 		fk->loc = loc_of(c, item);
-		if ((rc = ydoc_expect(c->doc, item, Y_MAP, "foreign key", c->err)) ||
-		    (rc = ydoc_check_keys(c->doc, item, fk_keys, "foreign key", c->err)))
+		if ((rc = retort_ydoc_expect(c->doc, item, Y_MAP, "foreign key", c->err)) ||
+		    (rc = retort_ydoc_check_keys(c->doc, item, fk_keys, "foreign key", c->err)))
 			return rc;
-		cols = ynode_get(c->doc, item, "columns");
-		ref = ynode_get(c->doc, item, "references");
+		cols = retort_ynode_get(c->doc, item, "columns");
+		ref = retort_ynode_get(c->doc, item, "references");
 		if (!cols || !ref)
-			return ydoc_error(c->doc, item, c->err,
+			return retort_ydoc_error(c->doc, item, c->err,
 				"foreign key: expected 'columns' and 'references'");
 		if ((rc = read_name_list(c, cols, "foreign key", &fk->columns, NULL, NULL)) ||
-		    (rc = ydoc_expect(c->doc, ref, Y_MAP, "foreign key references", c->err)) ||
-		    (rc = ydoc_check_keys(c->doc, ref, fk_ref_keys, "foreign key references", c->err)))
+		    (rc = retort_ydoc_expect(c->doc, ref, Y_MAP, "foreign key references", c->err)) ||
+		    (rc = retort_ydoc_check_keys(c->doc, ref, fk_ref_keys, "foreign key references", c->err)))
 			return rc;
 		for (j = 0; j < fk->columns.n; j++) {
 			src_loc at = loc_of(c, cols);
-			if (!schema_find_column(t, fk->columns.v[j]))
+			if (!retort_schema_find_column(t, fk->columns.v[j]))
 				return missing_column(c->s, c->err, &at, "foreign key", t, fk->columns.v[j]);
 		}
-		v = ynode_get(c->doc, ref, "table");
+		v = retort_ynode_get(c->doc, ref, "table");
 		if (!v)
-			return ydoc_error(c->doc, ref, c->err, "foreign key references: 'table' is required");
+			return retort_ydoc_error(c->doc, ref, c->err, "foreign key references: 'table' is required");
 		if ((rc = read_name(c, v, "foreign key references", &fk->table)))
 			return rc;
 		/* what is left to check (the parent table, once every file is read)
 		** is about the parent */
 		fk->loc = loc_of(c, v);
-		if ((v = ynode_get(c->doc, ref, "columns")) &&
+		if ((v = retort_ynode_get(c->doc, ref, "columns")) &&
 		    (rc = read_name_list(c, v, "foreign key references", &fk->ref_columns, NULL, NULL)))
 			return rc;
 		if (v && fk->ref_columns.n != fk->columns.n)
-			return ydoc_error(c->doc, v, c->err,
+			return retort_ydoc_error(c->doc, v, c->err,
 				"foreign key: %zu column%s reference%s %zu column%s of table '%s'",
 				fk->columns.n, fk->columns.n == 1 ? "" : "s", fk->columns.n == 1 ? "s" : "",
 				fk->ref_columns.n, fk->ref_columns.n == 1 ? "" : "s", fk->table);
-		if ((v = ynode_get(c->doc, item, "name")) &&
+		if ((v = retort_ynode_get(c->doc, item, "name")) &&
 		    (rc = read_name(c, v, "foreign key", &fk->name)))
 			return rc;
-		if ((v = ynode_get(c->doc, item, "on_delete")) &&
+		if ((v = retort_ynode_get(c->doc, item, "on_delete")) &&
 		    (rc = read_action(c, v, "foreign key", &fk->on_delete)))
 			return rc;
-		if ((v = ynode_get(c->doc, item, "on_update")) &&
+		if ((v = retort_ynode_get(c->doc, item, "on_update")) &&
 		    (rc = read_action(c, v, "foreign key", &fk->on_update)))
 			return rc;
-		if ((v = ynode_get(c->doc, item, "deferrable")) &&
+		if ((v = retort_ynode_get(c->doc, item, "deferrable")) &&
 		    (rc = read_bool(c, v, "foreign key", &fk->deferred)))
 			return rc;
 	}
@@ -871,8 +871,8 @@ static int resolve_index_terms(mctx *c, schema_table *t)
 		schema_index *ix = &t->indexes[i];
 		for (j = 0; j < ix->nterms; j++) {
 			schema_index_term *term = &ix->terms[j];
-			schema_column *col = schema_find_column(t, term->expr);
-			sqltok tok = sqltok_at(term->expr);
+			schema_column *col = retort_schema_find_column(t, term->expr);
+			sqltok tok = retort_sqltok_at(term->expr);
 			char what[80];
 			if (col) {
 				term->column = term->expr;
@@ -889,8 +889,8 @@ static int resolve_index_terms(mctx *c, schema_table *t)
 					return oom(c);
 				for (k = 0; k < t->ncolumns; k++)
 					names[k] = t->columns[k].name;
-				guess = closest_word(term->expr, names);
-				error_at(c->err, RETORT_EINVALID, &term->loc, ydoc_text(c->doc),
+				guess = retort_closest_word(term->expr, names);
+				retort_error_at(c->err, RETORT_EINVALID, &term->loc, retort_ydoc_text(c->doc),
 					"index '%s': table '%s' has no column '%s'%s%s%s", ix->name,
 					t->name, term->expr, guess ? " (did you mean '" : "",
 					guess ? guess : "", guess ? "'?)" : "");
@@ -909,22 +909,22 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 	int *nullable = NULL, rc = 0;
 	size_t i;
 
-	t = schema_table_add(c->s);
+	t = retort_schema_table_add(c->s);
 	if (!t)
 		return oom(c);
 	t->loc = loc_of(c, key);
 	if ((rc = read_object_name(c, key, "table", &t->name)))
 		return rc;
-	if (schema_find_table(c->s, t->name) != t)
-		return defined_twice(c, key, "table", t->name, &schema_find_table(c->s, t->name)->loc);
-	if (schema_find_view(c->s, t->name))
-		return ydoc_error(c->doc, key, c->err, "table '%s': a view has that name", t->name);
-	if ((rc = ydoc_expect(c->doc, val, Y_MAP, "table", c->err)) ||
-	    (rc = ydoc_check_keys(c->doc, val, table_keys, "table", c->err)))
+	if (retort_schema_find_table(c->s, t->name) != t)
+		return defined_twice(c, key, "table", t->name, &retort_schema_find_table(c->s, t->name)->loc);
+	if (retort_schema_find_view(c->s, t->name))
+		return retort_ydoc_error(c->doc, key, c->err, "table '%s': a view has that name", t->name);
+	if ((rc = retort_ydoc_expect(c->doc, val, Y_MAP, "table", c->err)) ||
+	    (rc = retort_ydoc_check_keys(c->doc, val, table_keys, "table", c->err)))
 		return rc;
-	if ((v = ynode_get(c->doc, val, "virtual"))) {
-		if (ynode_len(c->doc, val) != 1)
-			return ydoc_error(c->doc, val, c->err,
+	if ((v = retort_ynode_get(c->doc, val, "virtual"))) {
+		if (retort_ynode_len(c->doc, val) != 1)
+			return retort_ydoc_error(c->doc, val, c->err,
 				"table '%s': a virtual table takes only 'virtual' (its module and arguments)",
 				t->name);
 		rc = read_expr(c, v, "virtual", &t->virtual_using);
@@ -935,74 +935,74 @@ static int read_table(mctx *c, const ynode *key, const ynode *val)
 		}
 		return rc;
 	}
-	cols = ynode_get(c->doc, val, "columns");
+	cols = retort_ynode_get(c->doc, val, "columns");
 	if (!cols)
-		return ydoc_error(c->doc, val, c->err, "table '%s': 'columns' is required", t->name);
-	if ((rc = ydoc_expect(c->doc, cols, Y_MAP, "columns", c->err)))
+		return retort_ydoc_error(c->doc, val, c->err, "table '%s': 'columns' is required", t->name);
+	if ((rc = retort_ydoc_expect(c->doc, cols, Y_MAP, "columns", c->err)))
 		return rc;
-	if (ynode_len(c->doc, cols) == 0)
-		return ydoc_error(c->doc, cols, c->err, "table '%s': expected at least one column",
+	if (retort_ynode_len(c->doc, cols) == 0)
+		return retort_ydoc_error(c->doc, cols, c->err, "table '%s': expected at least one column",
 			t->name);
-	nullable = calloc(ynode_len(c->doc, cols), sizeof(*nullable));
+	nullable = calloc(retort_ynode_len(c->doc, cols), sizeof(*nullable));
 	if (!nullable)
 		return oom(c);
-	for (i = 0; i < ynode_len(c->doc, cols) && !rc; i++)
-		rc = read_column(c, t, ynode_key(c->doc, cols, i), ynode_value(c->doc, cols, i),
+	for (i = 0; i < retort_ynode_len(c->doc, cols) && !rc; i++)
+		rc = read_column(c, t, retort_ynode_key(c->doc, cols, i), retort_ynode_value(c->doc, cols, i),
 			&nullable[i]);
-	if (!rc && (v = ynode_get(c->doc, val, "primary_key"))) {
+	if (!rc && (v = retort_ynode_get(c->doc, val, "primary_key"))) {
 		schema_unique pk = { 0 };
 		if (t->pk_loc.line)
-			rc = ydoc_error(c->doc, v, c->err, "table '%s': primary key given twice "
+			rc = retort_ydoc_error(c->doc, v, c->err, "table '%s': primary key given twice "
 				"(on a column and in 'primary_key')", t->name);
 		t->pk_loc = loc_of(c, v);
 		if (!rc)
 			rc = read_name_list(c, v, "primary_key", &pk.columns, t, &pk);
 		for (i = 0; !rc && i < pk.columns.n; i++) {
-			schema_column *col = schema_find_column(t, pk.columns.v[i]);
+			schema_column *col = retort_schema_find_column(t, pk.columns.v[i]);
 			if (!col)
-				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
+				rc = retort_error_at(c->err, RETORT_EINVALID, &t->pk_loc, retort_ydoc_text(c->doc),
 					"primary_key: table '%s' has no column '%s'", t->name,
 					pk.columns.v[i]);
 			else if (col->generated)
-				rc = error_at(c->err, RETORT_EINVALID, &t->pk_loc, ydoc_text(c->doc),
+				rc = retort_error_at(c->err, RETORT_EINVALID, &t->pk_loc, retort_ydoc_text(c->doc),
 					"primary_key: column '%s' is generated, and generated columns "
 					"cannot be part of the PRIMARY KEY", col->name);
-			else if (*pk.collates.v[i] && !(col->pk_collate = xstrdup(pk.collates.v[i])))
+			else if (*pk.collates.v[i] && !(col->pk_collate = retort_xstrdup(pk.collates.v[i])))
 				rc = oom(c);
 			else {
 				col->pk = (int)i + 1;
 				col->pk_desc = pk.desc[i];
 			}
 		}
-		schema_unique_release(&pk);
+		retort_schema_unique_release(&pk);
 	}
-	if (!rc && (v = ynode_get(c->doc, val, "primary_key_on_conflict"))) {
+	if (!rc && (v = retort_ynode_get(c->doc, val, "primary_key_on_conflict"))) {
 		rc = read_conflict(c, v, "primary_key_on_conflict", &t->pk_conflict);
 		if (!rc && !t->pk_loc.line)
-			rc = ydoc_error(c->doc, v, c->err, "table '%s': primary_key_on_conflict needs a "
+			rc = retort_ydoc_error(c->doc, v, c->err, "table '%s': primary_key_on_conflict needs a "
 				"primary key", t->name);
 	}
 	for (i = 0; !rc && i < t->ncolumns; i++)
 		t->columns[i].notnull = nullable[i] >= 0 ? !nullable[i] : t->columns[i].pk != 0;
 	free(nullable);
-	if (!rc && (v = ynode_get(c->doc, val, "unique")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "unique")))
 		rc = read_unique(c, t, v);
-	if (!rc && (v = ynode_get(c->doc, val, "checks")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "checks")))
 		rc = read_checks(c, t, v);
-	if (!rc && (v = ynode_get(c->doc, val, "indexes")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "indexes")))
 		rc = read_indexes(c, t, v);
-	if (!rc && (v = ynode_get(c->doc, val, "foreign_keys")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "foreign_keys")))
 		rc = read_foreign_keys(c, t, v);
-	if (!rc && (v = ynode_get(c->doc, val, "strict")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "strict")))
 		rc = read_bool(c, v, "strict", &t->strict);
-	if (!rc && (v = ynode_get(c->doc, val, "without_rowid")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "without_rowid")))
 		rc = read_bool(c, v, "without_rowid", &t->without_rowid);
-	if (!rc && (v = ynode_get(c->doc, val, "renamed_from")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "renamed_from")))
 		rc = read_object_name(c, v, "renamed_from", &t->renamed_from);
-	if (!rc && (v = ynode_get(c->doc, val, "primary_key_name")))
+	if (!rc && (v = retort_ynode_get(c->doc, val, "primary_key_name")))
 		rc = read_name(c, v, "primary_key_name", &t->pk_name);
 	if (!rc && t->without_rowid && !t->pk_loc.line)
-		rc = ydoc_error(c->doc, ynode_get(c->doc, val, "without_rowid"), c->err,
+		rc = retort_ydoc_error(c->doc, retort_ynode_get(c->doc, val, "without_rowid"), c->err,
 			"table '%s': without_rowid needs a primary key", t->name);
 	if (!rc)
 		rc = resolve_index_terms(c, t);
@@ -1013,8 +1013,8 @@ static int starts_with_create(const char *sql)
 {
 	sqlcur cur;
 
-	sqlcur_init(&cur, sql);
-	return sqlcur_is(&cur, "CREATE");
+	retort_sqlcur_init(&cur, sql);
+	return retort_sqlcur_is(&cur, "CREATE");
 }
 
 static int read_views(mctx *c, const ynode *n)
@@ -1022,11 +1022,11 @@ static int read_views(mctx *c, const ynode *n)
 	size_t i;
 	int rc;
 
-	if ((rc = ydoc_expect(c->doc, n, Y_MAP, "views", c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_MAP, "views", c->err)))
 		return rc;
-	for (i = 0; i < ynode_len(c->doc, n); i++) {
-		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
-		schema_view *v = schema_view_add(c->s);
+	for (i = 0; i < retort_ynode_len(c->doc, n); i++) {
+		ynode *key = retort_ynode_key(c->doc, n, i), *val = retort_ynode_value(c->doc, n, i);
+		schema_view *v = retort_schema_view_add(c->s);
 		char *text = NULL, what[80];
 
 		if (!v)
@@ -1034,10 +1034,10 @@ static int read_views(mctx *c, const ynode *n)
 		v->loc = loc_of(c, key);
 		if ((rc = read_object_name(c, key, "view", &v->name)))
 			return rc;
-		if (schema_find_table(c->s, v->name))
-			return ydoc_error(c->doc, key, c->err, "view '%s': a table has that name", v->name);
-		if (schema_find_view(c->s, v->name) != v)
-			return defined_twice(c, key, "view", v->name, &schema_find_view(c->s, v->name)->loc);
+		if (retort_schema_find_table(c->s, v->name))
+			return retort_ydoc_error(c->doc, key, c->err, "view '%s': a table has that name", v->name);
+		if (retort_schema_find_view(c->s, v->name) != v)
+			return defined_twice(c, key, "view", v->name, &retort_schema_find_view(c->s, v->name)->loc);
 		v->loc = loc_of(c, val);
 		snprintf(what, sizeof(what), "view '%.60s'", v->name);
 		if ((rc = read_string(c, val, "view", &text)) ||
@@ -1060,11 +1060,11 @@ static int read_triggers(mctx *c, const ynode *n)
 	size_t i, j;
 	int rc;
 
-	if ((rc = ydoc_expect(c->doc, n, Y_MAP, "triggers", c->err)))
+	if ((rc = retort_ydoc_expect(c->doc, n, Y_MAP, "triggers", c->err)))
 		return rc;
-	for (i = 0; i < ynode_len(c->doc, n); i++) {
-		ynode *key = ynode_key(c->doc, n, i), *val = ynode_value(c->doc, n, i);
-		schema_trigger *tr = schema_trigger_add(c->s);
+	for (i = 0; i < retort_ynode_len(c->doc, n); i++) {
+		ynode *key = retort_ynode_key(c->doc, n, i), *val = retort_ynode_value(c->doc, n, i);
+		schema_trigger *tr = retort_schema_trigger_add(c->s);
 		char what[80];
 
 		if (!tr)
@@ -1072,7 +1072,7 @@ static int read_triggers(mctx *c, const ynode *n)
 		if ((rc = read_object_name(c, key, "trigger", &tr->name)))
 			return rc;
 		for (j = 0; j + 1 < c->s->ntriggers; j++)
-			if (name_eq(c->s->triggers[j].name, tr->name))
+			if (retort_name_eq(c->s->triggers[j].name, tr->name))
 				return defined_twice(c, key, "trigger", tr->name, &c->s->triggers[j].loc);
 		tr->loc = loc_of(c, val);
 		snprintf(what, sizeof(what), "trigger '%.60s'", tr->name);
@@ -1080,13 +1080,13 @@ static int read_triggers(mctx *c, const ynode *n)
 		    (rc = check_piece(c, &tr->loc, what, tr->sql, 1)))
 			return rc;
 		if (!starts_with_create(tr->sql))
-			return ydoc_error(c->doc, val, c->err,
+			return retort_ydoc_error(c->doc, val, c->err,
 				"trigger '%s': expected a whole CREATE TRIGGER statement", tr->name);
 	}
 	return 0;
 }
 
-int model_read_text(schema *into, const char *text, size_t len, const char *path,
+int retort_model_read_text(schema *into, const char *text, size_t len, const char *path,
 	retort_error **err)
 {
 	mctx c = { into, NULL, NULL, err, NULL };
@@ -1095,36 +1095,36 @@ int model_read_text(schema *into, const char *text, size_t len, const char *path
 	size_t i;
 	int rc;
 
-	if (str_list_push(&into->paths, path) < 0)
-		return error_oom(err);
-	if (str_list_push(&into->sources, "") < 0)
-		return error_oom(err);
+	if (retort_str_list_push(&into->paths, path) < 0)
+		return retort_error_oom(err);
+	if (retort_str_list_push(&into->sources, "") < 0)
+		return retort_error_oom(err);
 	c.path = into->paths.v[into->paths.n - 1];
-	if ((rc = ydoc_parse(&doc, text, len, path, err)))
+	if ((rc = retort_ydoc_parse(&doc, text, len, path, err)))
 		return rc;
 	/* keep the text for error messages raised after this file is read */
 	free(into->sources.v[into->sources.n - 1]);
-	into->sources.v[into->sources.n - 1] = xstrdup(ydoc_text(doc));
+	into->sources.v[into->sources.n - 1] = retort_xstrdup(retort_ydoc_text(doc));
 	c.doc = doc;
-	root = ydoc_root(doc);
-	if (!root || ynode_is_null(root))
+	root = retort_ydoc_root(doc);
+	if (!root || retort_ynode_is_null(root))
 		goto done;
-	if ((rc = ydoc_expect(doc, root, Y_MAP, "model file", err)) ||
-	    (rc = ydoc_check_keys(doc, root, top_keys, "model file", err)))
+	if ((rc = retort_ydoc_expect(doc, root, Y_MAP, "model file", err)) ||
+	    (rc = retort_ydoc_check_keys(doc, root, top_keys, "model file", err)))
 		goto done;
-	if ((v = ynode_get(doc, root, "tables")) && !ynode_is_null(v)) {
-		if ((rc = ydoc_expect(doc, v, Y_MAP, "tables", err)))
+	if ((v = retort_ynode_get(doc, root, "tables")) && !retort_ynode_is_null(v)) {
+		if ((rc = retort_ydoc_expect(doc, v, Y_MAP, "tables", err)))
 			goto done;
-		for (i = 0; i < ynode_len(doc, v) && !rc; i++)
-			rc = read_table(&c, ynode_key(doc, v, i), ynode_value(doc, v, i));
+		for (i = 0; i < retort_ynode_len(doc, v) && !rc; i++)
+			rc = read_table(&c, retort_ynode_key(doc, v, i), retort_ynode_value(doc, v, i));
 	}
-	if (!rc && (v = ynode_get(doc, root, "views")) && !ynode_is_null(v))
+	if (!rc && (v = retort_ynode_get(doc, root, "views")) && !retort_ynode_is_null(v))
 		rc = read_views(&c, v);
-	if (!rc && (v = ynode_get(doc, root, "triggers")) && !ynode_is_null(v))
+	if (!rc && (v = retort_ynode_get(doc, root, "triggers")) && !retort_ynode_is_null(v))
 		rc = read_triggers(&c, v);
 done:
 	sqlite3_close(c.probe);
-	ydoc_free(doc);
+	retort_ydoc_free(doc);
 	return rc;
 }
 
@@ -1138,11 +1138,11 @@ static int missing_table(const schema *s, retort_error **err, const src_loc *loc
 	size_t i;
 
 	if (!names)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < s->ntables; i++)
 		names[i] = s->tables[i].name;
-	guess = closest_word(table, names);
-	error_at(err, RETORT_EINVALID, loc, schema_source_of(s, loc->path),
+	guess = retort_closest_word(table, names);
+	retort_error_at(err, RETORT_EINVALID, loc, retort_schema_source_of(s, loc->path),
 		"%s: no table '%s' in the models%s%s%s", what, table,
 		guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
 	free(names);
@@ -1155,7 +1155,7 @@ static int validate_columns(const schema *s, const schema_table *t, const str_li
 	size_t i;
 
 	for (i = 0; i < cols->n; i++)
-		if (!schema_find_column(t, cols->v[i]))
+		if (!retort_schema_find_column(t, cols->v[i]))
 			return missing_column(s, err, loc, what, t, cols->v[i]);
 	return 0;
 }
@@ -1172,7 +1172,7 @@ static int validate_table(const schema *s, const schema_table *t, retort_error *
 	/* a foreign key's own columns and their count are checked as it is read */
 	for (i = 0; i < t->nfks; i++) {
 		const schema_fk *fk = &t->fks[i];
-		const schema_table *parent = schema_find_table(s, fk->table);
+		const schema_table *parent = retort_schema_find_table(s, fk->table);
 		if (!parent)
 			return missing_table(s, err, &fk->loc, "references", fk->table);
 		if ((rc = validate_columns(s, parent, &fk->ref_columns, &fk->loc, "references", err)))
@@ -1191,7 +1191,7 @@ static const schema_index *earlier_index(const schema *s, const schema_index *ix
 			const schema_index *o = &s->tables[i].indexes[j];
 			if (o == ix)
 				return NULL;
-			if (name_eq(o->name, ix->name))
+			if (retort_name_eq(o->name, ix->name))
 				return o;
 		}
 	}
@@ -1205,20 +1205,20 @@ static int validate_index_names(const schema *s, const schema_table *t, retort_e
 
 	for (i = 0; i < t->nindexes; i++) {
 		const schema_index *ix = &t->indexes[i], *first = earlier_index(s, ix);
-		const char *source = schema_source_of(s, ix->loc.path);
+		const char *source = retort_schema_source_of(s, ix->loc.path);
 		if (first)
-			return error_at(err, RETORT_EINVALID, &ix->loc, source,
+			return retort_error_at(err, RETORT_EINVALID, &ix->loc, source,
 				"index '%s' is defined twice (first at %s:%d:%d)", ix->name,
 				first->loc.path, first->loc.line, first->loc.column);
-		if (schema_find_table(s, ix->name) || schema_find_view(s, ix->name))
-			return error_at(err, RETORT_EINVALID, &ix->loc, source,
+		if (retort_schema_find_table(s, ix->name) || retort_schema_find_view(s, ix->name))
+			return retort_error_at(err, RETORT_EINVALID, &ix->loc, source,
 				"index '%s': a %s has that name", ix->name,
-				schema_find_table(s, ix->name) ? "table" : "view");
+				retort_schema_find_table(s, ix->name) ? "table" : "view");
 	}
 	return 0;
 }
 
-int model_validate(const schema *s, retort_error **err)
+int retort_model_validate(const schema *s, retort_error **err)
 {
 	size_t i;
 	int rc;

@@ -12,11 +12,11 @@
 ** files' objects (a name defined twice is an error). The text and path are
 ** kept in `into` for error messages.
 */
-int model_read_text(schema *into, const char *text, size_t len, const char *path,
+int retort_model_read_text(schema *into, const char *text, size_t len, const char *path,
 	retort_error **err);
 
 /* Check what can only be checked once every file is read: references to
 ** tables and columns, key columns, index columns. */
-int model_validate(const schema *s, retort_error **err);
+int retort_model_validate(const schema *s, retort_error **err);
 
 #endif

@@ -47,9 +47,9 @@ static void risk(builder *bd, unsigned bit, const char *fmt, ...)
 
 	bd->risks |= bit;
 	if (bd->warning.len)
-		buf_puts(&bd->warning, "; ");
+		retort_buf_puts(&bd->warning, "; ");
 	va_start(ap, fmt);
-	buf_vprintf(&bd->warning, fmt, ap);
+	retort_buf_vprintf(&bd->warning, fmt, ap);
 	va_end(ap);
 }
 
@@ -58,29 +58,29 @@ static void end_step(builder *bd, const char *kind, const char *table, const cha
 {
 	plan_step *st = ARRAY_PUSH(bd->out->steps, bd->out->n, bd->out->cap);
 
-	if (!st || buf_oom(&bd->sql) || buf_oom(&bd->warning)) {
+	if (!st || retort_buf_oom(&bd->sql) || retort_buf_oom(&bd->warning)) {
 		bd->oom = 1;
 		return;
 	}
 	memset(st, 0, sizeof(*st));
 	st->kind = kind;
-	st->table = xstrdup(table);
-	st->object = xstrdup(object);
+	st->table = retort_xstrdup(table);
+	st->object = retort_xstrdup(object);
 	st->risks = bd->risks;
-	st->warning = bd->warning.len ? buf_detach(&bd->warning) : NULL;
-	st->sql = buf_detach(&bd->sql);
+	st->warning = bd->warning.len ? retort_buf_detach(&bd->warning) : NULL;
+	st->sql = retort_buf_detach(&bd->sql);
 	if ((table && !st->table) || (object && !st->object) || !st->sql)
 		bd->oom = 1;
-	buf_clear(&bd->warning);
+	retort_buf_clear(&bd->warning);
 	bd->risks = 0;
 }
 
 static void simple_step(builder *bd, const char *kind, const char *table,
 	const char *object, const char *verb, const char *name)
 {
-	buf_puts(&bd->sql, verb);
-	buf_ident(&bd->sql, name);
-	buf_puts(&bd->sql, ";\n");
+	retort_buf_puts(&bd->sql, verb);
+	retort_buf_ident(&bd->sql, name);
+	retort_buf_puts(&bd->sql, ";\n");
 	end_step(bd, kind, table, object);
 }
 
@@ -103,7 +103,7 @@ static int set_add(name_set *s, const char *name)
 
 static int mentions(const char *sql, const name_set *s)
 {
-	return s->n && sql_mentions(sql, s->v, s->n);
+	return s->n && retort_sql_mentions(sql, s->v, s->n);
 }
 
 static const schema_trigger *find_trigger(const schema *s, const char *name)
@@ -111,7 +111,7 @@ static const schema_trigger *find_trigger(const schema *s, const char *name)
 	size_t i;
 
 	for (i = 0; i < s->ntriggers; i++)
-		if (name_eq(s->triggers[i].name, name))
+		if (retort_name_eq(s->triggers[i].name, name))
 			return &s->triggers[i];
 	return NULL;
 }
@@ -128,8 +128,8 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 	int more = 1;
 
 	for (i = 0; i < from->nviews; i++) {
-		const schema_view *nv = schema_find_view(to, from->views[i].name);
-		if (!nv || !schema_view_equal(bd->same, &from->views[i], nv)) {
+		const schema_view *nv = retort_schema_find_view(to, from->views[i].name);
+		if (!nv || !retort_schema_view_equal(bd->same, &from->views[i], nv)) {
 			view_gone[i] = 1;
 			if (set_add(dirty, from->views[i].name) < 0)
 				return -1;
@@ -148,7 +148,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 	for (i = 0; i < from->ntriggers; i++) {
 		const schema_trigger *t = &from->triggers[i];
 		const schema_trigger *nt = find_trigger(to, t->name);
-		trigger_gone[i] = !nt || !schema_trigger_equal(bd->same, t, nt) ||
+		trigger_gone[i] = !nt || !retort_schema_trigger_equal(bd->same, t, nt) ||
 			mentions(t->sql, dirty);
 	}
 	return 0;
@@ -159,7 +159,7 @@ static int mark_dropped(builder *bd, name_set *dirty, char *view_gone, char *tri
 /* SQLite's column affinity, from the declared type (datatype3.html 3.1). */
 static char affinity(const char *type)
 {
-	char *up = xstrdup(type ? type : ""), *p;
+	char *up = retort_xstrdup(type ? type : ""), *p;
 	char a;
 
 	if (!up)
@@ -213,28 +213,28 @@ static void type_change_effect(retort_buf *b, const char *o, const char *n, int 
 	const char *sep = "";
 
 	if (a != z && z == 'I' && (a == 'T' || a == 'B')) {
-		buf_puts(b, "text that reads as a number becomes one ('007' becomes 7)");
+		retort_buf_puts(b, "text that reads as a number becomes one ('007' becomes 7)");
 		sep = ", ";
 	}
 	if (a != z && z == 'I' && (a == 'R' || a == 'B')) {
-		buf_printf(b, "%sa real with no fraction becomes an integer", sep);
+		retort_buf_printf(b, "%sa real with no fraction becomes an integer", sep);
 		sep = ", ";
 	}
 	if (a != z && z == 'R' && (a == 'I' || a == 'B')) {
-		buf_printf(b, "%sintegers become reals (beyond 2^53 they lose digits)", sep);
+		retort_buf_printf(b, "%sintegers become reals (beyond 2^53 they lose digits)", sep);
 		sep = ", ";
 	}
 	if (a != z && z == 'R' && (a == 'T' || a == 'B')) {
-		buf_printf(b, "%stext that reads as a number becomes a real ('007' becomes 7.0)", sep);
+		retort_buf_printf(b, "%stext that reads as a number becomes a real ('007' becomes 7.0)", sep);
 		sep = ", ";
 	}
 	if (a != z && z == 'T' && a != 'T') {
-		buf_printf(b, "%snumbers become text (7 becomes '7')", sep);
+		retort_buf_printf(b, "%snumbers become text (7 becomes '7')", sep);
 		sep = ", ";
 	}
 	/* (a table made STRICT says so for all its columns: strict_risks) */
 	if (nstrict && ostrict && !is_any(n))
-		buf_printf(b, "%sa value that does not fit %s makes it fail", sep, n);
+		retort_buf_printf(b, "%sa value that does not fit %s makes it fail", sep, n);
 }
 
 /* Is column `c` of `t` under a uniqueness rule (key, UNIQUE, unique index)? */
@@ -246,11 +246,11 @@ static int in_unique(const schema_table *t, const schema_column *c)
 		return 1;
 	for (i = 0; i < t->nuniques; i++)
 		for (j = 0; j < t->uniques[i].columns.n; j++)
-			if (name_eq(t->uniques[i].columns.v[j], c->name))
+			if (retort_name_eq(t->uniques[i].columns.v[j], c->name))
 				return 1;
 	for (i = 0; i < t->nindexes; i++)
 		for (j = 0; t->indexes[i].unique && j < t->indexes[i].nterms; j++)
-			if (name_eq(t->indexes[i].terms[j].column, c->name))
+			if (retort_name_eq(t->indexes[i].terms[j].column, c->name))
 				return 1;
 	return 0;
 }
@@ -262,8 +262,8 @@ static int check_in(sqlsame *same, const char *table, const schema_check *ck,
 	size_t i;
 
 	for (i = 0; i < t->nchecks; i++)
-		if (name_eq(ck->name, t->checks[i].name) &&
-		    sqlsame_expr(same, table, ck->expr, t->checks[i].expr))
+		if (retort_name_eq(ck->name, t->checks[i].name) &&
+		    retort_sqlsame_expr(same, table, ck->expr, t->checks[i].expr))
 			return 1;
 	return 0;
 }
@@ -272,7 +272,7 @@ static int check_in(sqlsame *same, const char *table, const schema_check *ck,
 ** and find rows equal that were not? BINARY tells every value apart. */
 static int coarser_collation(const char *old, const char *new)
 {
-	return !name_eq(old, new) && !name_eq(new, "BINARY");
+	return !retort_name_eq(old, new) && !retort_name_eq(new, "BINARY");
 }
 
 /* Does `t` (the old table) have a UNIQUE on the columns of `u` (of table
@@ -284,14 +284,14 @@ static int unique_in(const schema_unique *u, const schema_table *n, const schema
 
 	for (i = 0; i < t->nuniques; i++) {
 		const schema_unique *o = &t->uniques[i];
-		if (!str_list_equal_nocase(&u->columns, &o->columns))
+		if (!retort_str_list_equal_nocase(&u->columns, &o->columns))
 			continue;
 		for (j = 0; j < u->columns.n; j++) {
-			const char *was = schema_unique_collate(t, o, j);
-			const char *now = schema_unique_collate(n, u, j);
+			const char *was = retort_schema_unique_collate(t, o, j);
+			const char *now = retort_schema_unique_collate(n, u, j);
 			if (coarser_collation(was, now) &&
-			    (!name_eq(was, schema_implied_collation(t, o->columns.v[j])) ||
-			     !name_eq(now, schema_implied_collation(n, u->columns.v[j]))))
+			    (!retort_name_eq(was, retort_schema_implied_collation(t, o->columns.v[j])) ||
+			     !retort_name_eq(now, retort_schema_implied_collation(n, u->columns.v[j]))))
 				break;
 		}
 		if (j == u->columns.n)
@@ -305,9 +305,9 @@ static int fk_in(const schema_fk *fk, const schema_table *t)
 	size_t i;
 
 	for (i = 0; i < t->nfks; i++)
-		if (str_list_equal_nocase(&fk->columns, &t->fks[i].columns) &&
-		    name_eq(fk->table, t->fks[i].table) &&
-		    str_list_equal_nocase(&fk->ref_columns, &t->fks[i].ref_columns))
+		if (retort_str_list_equal_nocase(&fk->columns, &t->fks[i].columns) &&
+		    retort_name_eq(fk->table, t->fks[i].table) &&
+		    retort_str_list_equal_nocase(&fk->ref_columns, &t->fks[i].ref_columns))
 			return 1;
 	return 0;
 }
@@ -323,16 +323,16 @@ static int referenced_by_other(const schema *s, const schema_table *t, const sch
 
 	for (i = 0; s && i < s->ntables; i++) {
 		const schema_table *u = &s->tables[i];
-		if (name_eq(u->name, t->name))
+		if (retort_name_eq(u->name, t->name))
 			continue;
 		for (j = 0; j < u->nfks; j++) {
 			const schema_fk *fk = &u->fks[j];
-			if (!name_eq(fk->table, t->name))
+			if (!retort_name_eq(fk->table, t->name))
 				continue;
 			if (!fk->ref_columns.n && c->pk)
 				return 1;
 			for (k = 0; k < fk->ref_columns.n; k++)
-				if (name_eq(fk->ref_columns.v[k], c->name))
+				if (retort_name_eq(fk->ref_columns.v[k], c->name))
 					return 1;
 		}
 	}
@@ -346,10 +346,10 @@ static int in_foreign_key(const schema_table *t, const schema_column *c)
 	for (i = 0; i < t->nfks; i++) {
 		const schema_fk *fk = &t->fks[i];
 		for (j = 0; j < fk->columns.n; j++)
-			if (name_eq(fk->columns.v[j], c->name))
+			if (retort_name_eq(fk->columns.v[j], c->name))
 				return 1;
-		for (j = 0; name_eq(fk->table, t->name) && j < fk->ref_columns.n; j++)
-			if (name_eq(fk->ref_columns.v[j], c->name))
+		for (j = 0; retort_name_eq(fk->table, t->name) && j < fk->ref_columns.n; j++)
+			if (retort_name_eq(fk->ref_columns.v[j], c->name))
 				return 1;
 	}
 	return 0;
@@ -361,13 +361,13 @@ static int same_primary_key(const schema_table *m, const schema_table *n)
 	size_t i;
 
 	for (i = 0; i < n->ncolumns; i++) {
-		const schema_column *o = schema_find_column(m, n->columns[i].name);
+		const schema_column *o = retort_schema_find_column(m, n->columns[i].name);
 		if (n->columns[i].pk && (!o || o->pk != n->columns[i].pk ||
-		    coarser_collation(schema_pk_collate(o), schema_pk_collate(&n->columns[i]))))
+		    coarser_collation(retort_schema_pk_collate(o), retort_schema_pk_collate(&n->columns[i]))))
 			return 0;
 	}
 	for (i = 0; i < m->ncolumns; i++) {
-		const schema_column *c = schema_find_column(n, m->columns[i].name);
+		const schema_column *c = retort_schema_find_column(n, m->columns[i].name);
 		if (m->columns[i].pk && (!c || !c->pk))
 			return 0;
 	}
@@ -399,7 +399,7 @@ static void fill_risks(builder *bd, const schema_table *n, const schema_column *
 			"default: fails if no parent row has it", n->name, c->name);
 	names[0] = c->name;
 	for (i = 0; i < n->nchecks; i++)
-		if (sql_mentions(n->checks[i].expr, names, 1)) {
+		if (retort_sql_mentions(n->checks[i].expr, names, 1)) {
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "fills '%s.%s' with its default: fails "
 				"if the default breaks a CHECK", n->name, c->name);
 			break;
@@ -414,7 +414,7 @@ static const char *shown_column(const builder *bd, const char *table, const char
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (r->v[i].doomed && name_eq(r->v[i].table_to, table) &&
+		if (r->v[i].doomed && retort_name_eq(r->v[i].table_to, table) &&
 		    strcmp(r->v[i].col_to, name) == 0)
 			return r->v[i].col_from;
 	return name;
@@ -435,14 +435,14 @@ static void strict_risks(builder *bd, const schema_table *m, const schema_table 
 		return;
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
-		const schema_column *o = schema_find_column(m, c->name);
+		const schema_column *o = retort_schema_find_column(m, c->name);
 		/* STRICT off: ANY took values as they came and now converts them
 		** (NUMERIC; a change of type says what it does itself); on: a value
 		** that does not fit its type fails */
-		if (!o || (n->strict ? is_any(c->type) || schema_column_is_rowid_alias(n, c) :
+		if (!o || (n->strict ? is_any(c->type) || retort_schema_column_is_rowid_alias(n, c) :
 		    !is_any(o->type) || !is_any(c->type)))
 			continue;
-		buf_printf(&cols, "%s'%s.%s'", k++ ? ", " : "", n->name, c->name);
+		retort_buf_printf(&cols, "%s'%s.%s'", k++ ? ", " : "", n->name, c->name);
 	}
 	if (k && n->strict)
 		risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s' STRICT: a value of %s that does not "
@@ -452,8 +452,8 @@ static void strict_risks(builder *bd, const schema_table *m, const schema_table 
 			"column%s %s are converted as NUMERIC ones (text that reads as a number becomes "
 			"one, '007' becomes 7; a real with no fraction an integer)", n->name,
 			k == 1 ? "" : "s", cols.ptr);
-	bd->oom |= buf_oom(&cols);
-	buf_release(&cols);
+	bd->oom |= retort_buf_oom(&cols);
+	retort_buf_release(&cols);
 }
 
 /* Risks of turning table `m` into `n` (either way it is done). */
@@ -463,23 +463,23 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 	size_t i;
 
 	for (i = 0; i < m->ncolumns; i++)
-		if (!schema_find_column(n, m->columns[i].name))
+		if (!retort_schema_find_column(n, m->columns[i].name))
 			risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values",
 				n->name, shown_column(bd, n->name, m->columns[i].name));
 	strict_risks(bd, m, n);
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
-		const schema_column *o = schema_find_column(m, c->name);
+		const schema_column *o = retort_schema_find_column(m, c->name);
 		if (!o) {
-			if (!column_risk_free(c) && !schema_column_is_rowid_alias(n, c))
+			if (!column_risk_free(c) && !retort_schema_column_is_rowid_alias(n, c))
 				risk(bd, RETORT_RISK_ADD_NOT_NULL, "adds NOT NULL column '%s.%s' "
 					"without a default: fails if the table has rows", n->name, c->name);
 			continue;
 		}
-		buf_clear(&effect);
-		if (!sql_equal(o->type, c->type))
+		retort_buf_clear(&effect);
+		if (!retort_sql_equal(o->type, c->type))
 			type_change_effect(&effect, o->type, c->type, m->strict, n->strict);
-		if (schema_column_is_rowid_alias(n, c) && !schema_column_is_rowid_alias(m, o))
+		if (retort_schema_column_is_rowid_alias(n, c) && !retort_schema_column_is_rowid_alias(m, o))
 			risk(bd, RETORT_RISK_NARROW_TYPE, "makes '%s.%s' the rowid: a NULL or a value "
 				"that is not an integer makes it fail", n->name, c->name);
 		else if (effect.len && (in_foreign_key(n, c) || referenced_by_other(bd->to, n, c)))
@@ -494,12 +494,12 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes '%s.%s' from %s to %s: child keys "
 				"are no longer converted to its type to find it ('7' no longer finds 7)",
 				n->name, c->name, shown_type(o->type), shown_type(c->type));
-		if (o->collate != c->collate && !name_eq(o->collate, c->collate) && in_unique(n, c))
+		if (o->collate != c->collate && !retort_name_eq(o->collate, c->collate) && in_unique(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "changes the collation of '%s.%s': rows "
 				"that now compare equal make a UNIQUE fail", n->name, c->name);
 		if (retort_fills_nulls(n, c, o))
 			fill_risks(bd, n, c);
-		else if (c->notnull && !o->notnull && !schema_column_is_rowid_alias(n, c))
+		else if (c->notnull && !o->notnull && !retort_schema_column_is_rowid_alias(n, c))
 			risk(bd, RETORT_RISK_SET_NOT_NULL, "makes '%s.%s' NOT NULL: fails if a row "
 				"holds NULL", n->name, c->name);
 	}
@@ -524,8 +524,8 @@ static void table_risks(builder *bd, const schema_table *m, const schema_table *
 				"if a row has no parent", n->name);
 			break;
 		}
-	bd->oom |= buf_oom(&effect);
-	buf_release(&effect);
+	bd->oom |= retort_buf_oom(&effect);
+	retort_buf_release(&effect);
 }
 
 /* ---- table steps ----------------------------------------------------- */
@@ -537,11 +537,11 @@ static int name_used(const builder *bd, const table_diff *td, const char *name)
 	size_t i;
 
 	if (!td)
-		return schema_find_table(bd->from, name) || schema_find_table(bd->to, name);
+		return retort_schema_find_table(bd->from, name) || retort_schema_find_table(bd->to, name);
 	for (i = 0; i < td->ncol_renames; i++)
-		if (name_eq(td->col_renames[i].col_to, name))
+		if (retort_name_eq(td->col_renames[i].col_to, name))
 			return 1;
-	return schema_find_column(td->old, name) || schema_find_column(td->new, name);
+	return retort_schema_find_column(td->old, name) || retort_schema_find_column(td->new, name);
 }
 
 /* prefix + name, made unique against every table (or with `td`, column of
@@ -552,11 +552,11 @@ static void free_name(const builder *bd, const table_diff *td, retort_buf *out,
 {
 	unsigned n = 1;
 
-	buf_clear(out);
-	buf_printf(out, "%s%s", prefix, name);
-	while (!buf_oom(out) && name_used(bd, td, out->ptr)) {
-		buf_clear(out);
-		buf_printf(out, "%s%s_%u", prefix, name, ++n);
+	retort_buf_clear(out);
+	retort_buf_printf(out, "%s%s", prefix, name);
+	while (!retort_buf_oom(out) && name_used(bd, td, out->ptr)) {
+		retort_buf_clear(out);
+		retort_buf_printf(out, "%s%s_%u", prefix, name, ++n);
 	}
 }
 
@@ -572,15 +572,15 @@ static int uses_changed_default(const schema_index *ix, const schema_table *m,
 
 	for (i = 0; i < m->ncolumns; i++) {
 		const schema_column *o = &m->columns[i];
-		const schema_column *c = schema_find_column(n, o->name);
+		const schema_column *c = retort_schema_find_column(n, o->name);
 		const char *name = o->name;
 		if (!c || !retort_default_changes(o, c))
 			continue;
-		if (ix->where && sql_mentions(ix->where, &name, 1))
+		if (ix->where && retort_sql_mentions(ix->where, &name, 1))
 			return 1;
 		for (k = 0; k < ix->nterms; k++)
-			if (ix->terms[k].column ? name_eq(ix->terms[k].column, name)
-			    : sql_mentions(ix->terms[k].expr, &name, 1))
+			if (ix->terms[k].column ? retort_name_eq(ix->terms[k].column, name)
+			    : retort_sql_mentions(ix->terms[k].expr, &name, 1))
 				return 1;
 	}
 	return 0;
@@ -598,13 +598,13 @@ static void create_indexes(builder *bd, const schema_table *t, const schema_tabl
 		const schema_index *ix = &t->indexes[i];
 		int kept = 0, again;
 		for (j = 0; keep && j < keep->nindexes && !kept; j++)
-			kept = name_eq(keep->indexes[j].name, ix->name) &&
-				schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
+			kept = retort_name_eq(keep->indexes[j].name, ix->name) &&
+				retort_schema_index_equal(bd->same, &keep->indexes[j], ix, NULL);
 		again = kept && inplace && uses_changed_default(&keep->indexes[j - 1], keep, t);
 		if (kept && !again)
 			continue;
-		render_create_index(&bd->sql, ix, t, NULL);
-		buf_puts(&bd->sql, ";\n");
+		retort_render_create_index(&bd->sql, ix, t, NULL);
+		retort_buf_puts(&bd->sql, ";\n");
 		if (ix->unique && !again)
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds unique index '%s': fails if rows "
 				"repeat", ix->name);
@@ -621,8 +621,8 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 	for (i = 0; i < m->nindexes; i++) {
 		int kept = 0;
 		for (j = 0; j < n->nindexes && !kept; j++)
-			kept = name_eq(n->indexes[j].name, m->indexes[i].name) &&
-				schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
+			kept = retort_name_eq(n->indexes[j].name, m->indexes[i].name) &&
+				retort_schema_index_equal(bd->same, &m->indexes[i], &n->indexes[j], NULL);
 		if (!kept || (inplace && uses_changed_default(&m->indexes[i], m, n)))
 			simple_step(bd, "drop_index", m->name, m->indexes[i].name, "DROP INDEX ",
 				m->indexes[i].name);
@@ -631,8 +631,8 @@ static void drop_indexes(builder *bd, const schema_table *m, const schema_table 
 
 static void create_table(builder *bd, const schema_table *t)
 {
-	render_create_table(&bd->sql, t, NULL);
-	buf_puts(&bd->sql, ";\n");
+	retort_render_create_table(&bd->sql, t, NULL);
+	retort_buf_puts(&bd->sql, ";\n");
 	end_step(bd, "create_table", t->name, NULL);
 	create_indexes(bd, t, NULL, 0);
 }
@@ -643,13 +643,13 @@ static void alter_table(builder *bd, const schema_table *m, const schema_table *
 
 	for (i = 0; i < m->ncolumns; i++) {
 		const char *name = m->columns[i].name;
-		if (schema_find_column(n, name))
+		if (retort_schema_find_column(n, name))
 			continue;
-		buf_puts(&bd->sql, "ALTER TABLE ");
-		buf_ident(&bd->sql, n->name);
-		buf_puts(&bd->sql, " DROP COLUMN ");
-		buf_ident(&bd->sql, name);
-		buf_puts(&bd->sql, ";\n");
+		retort_buf_puts(&bd->sql, "ALTER TABLE ");
+		retort_buf_ident(&bd->sql, n->name);
+		retort_buf_puts(&bd->sql, " DROP COLUMN ");
+		retort_buf_ident(&bd->sql, name);
+		retort_buf_puts(&bd->sql, ";\n");
 		risk(bd, RETORT_RISK_DROP_COLUMN, "drops column '%s.%s' and its values", n->name,
 			shown_column(bd, n->name, name));
 		end_step(bd, "drop_column", n->name, shown_column(bd, n->name, name));
@@ -657,21 +657,21 @@ static void alter_table(builder *bd, const schema_table *m, const schema_table *
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
 		size_t k;
-		if (schema_find_column(m, c->name))
+		if (retort_schema_find_column(m, c->name))
 			continue;
-		buf_puts(&bd->sql, "ALTER TABLE ");
-		buf_ident(&bd->sql, n->name);
-		buf_puts(&bd->sql, " ADD COLUMN ");
-		render_column(&bd->sql, n, c, NULL);
-		buf_puts(&bd->sql, ";\n");
+		retort_buf_puts(&bd->sql, "ALTER TABLE ");
+		retort_buf_ident(&bd->sql, n->name);
+		retort_buf_puts(&bd->sql, " ADD COLUMN ");
+		retort_render_column(&bd->sql, n, c, NULL);
+		retort_buf_puts(&bd->sql, ";\n");
 		if (!column_risk_free(c))
 			risk(bd, RETORT_RISK_ADD_NOT_NULL, "adds NOT NULL column '%s.%s' without a "
 				"default: fails if the table has rows", n->name, c->name);
-		if (c->default_sql && !sql_equal(c->default_sql, "NULL") && in_foreign_key(n, c))
+		if (c->default_sql && !retort_sql_equal(c->default_sql, "NULL") && in_foreign_key(n, c))
 			risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds '%s.%s' with a foreign key and a "
 				"default: fails if rows exist and the default has no parent", n->name, c->name);
 		for (k = 0; k < n->nchecks; k++)
-			if (n->checks[k].column && name_eq(n->checks[k].column, c->name)) {
+			if (n->checks[k].column && retort_name_eq(n->checks[k].column, c->name)) {
 				risk(bd, RETORT_RISK_NEW_CONSTRAINT, "adds a CHECK on '%s.%s': fails "
 					"if its default violates it", n->name, c->name);
 				break;
@@ -689,7 +689,7 @@ static const char *rowid_name(const schema_table *m, const schema_table *n)
 	if (m->without_rowid || n->without_rowid)
 		return NULL;
 	for (i = 0; i < 3; i++)
-		if (!schema_find_column(m, names[i]) && !schema_find_column(n, names[i]))
+		if (!retort_schema_find_column(m, names[i]) && !retort_schema_find_column(n, names[i]))
 			return names[i];
 	return NULL;
 }
@@ -699,7 +699,7 @@ static const schema_column *rowid_alias(const schema_table *t)
 	size_t i;
 
 	for (i = 0; i < t->ncolumns; i++)
-		if (schema_column_is_rowid_alias(t, &t->columns[i]))
+		if (retort_schema_column_is_rowid_alias(t, &t->columns[i]))
 			return &t->columns[i];
 	return NULL;
 }
@@ -732,67 +732,67 @@ static void copy_rows(builder *bd, const char *tmp, const schema_table *m, const
 	const char *sep = "";
 	size_t i;
 
-	if (alias && (o_alias = schema_find_column(m, alias->name)) &&
-	    !schema_column_is_rowid_alias(m, o_alias)) {
+	if (alias && (o_alias = retort_schema_find_column(m, alias->name)) &&
+	    !retort_schema_column_is_rowid_alias(m, o_alias)) {
 		/* a NULL copied into the rowid would silently become a new number:
 		** stop the copy instead, the way the foreign-key guard stops a script */
-		buf_puts(b, "CREATE TEMP TABLE retort_rowid_guard (nulls INTEGER CONSTRAINT ");
-		buf_printf(&sel, "%s.%s holds NULL, which cannot become the rowid", n->name, alias->name);
-		buf_ident(b, sel.ptr);
-		buf_clear(&sel);
-		buf_puts(b, " CHECK (nulls = 0));\nINSERT INTO retort_rowid_guard SELECT count(*) FROM ");
-		buf_ident(b, n->name);
-		buf_puts(b, " WHERE ");
-		buf_ident(b, o_alias->name);
-		buf_puts(b, " IS NULL;\nDROP TABLE retort_rowid_guard;\n");
+		retort_buf_puts(b, "CREATE TEMP TABLE retort_rowid_guard (nulls INTEGER CONSTRAINT ");
+		retort_buf_printf(&sel, "%s.%s holds NULL, which cannot become the rowid", n->name, alias->name);
+		retort_buf_ident(b, sel.ptr);
+		retort_buf_clear(&sel);
+		retort_buf_puts(b, " CHECK (nulls = 0));\nINSERT INTO retort_rowid_guard SELECT count(*) FROM ");
+		retort_buf_ident(b, n->name);
+		retort_buf_puts(b, " WHERE ");
+		retort_buf_ident(b, o_alias->name);
+		retort_buf_puts(b, " IS NULL;\nDROP TABLE retort_rowid_guard;\n");
 	}
 	/* OR ABORT overrides the new table's own ON CONFLICT IGNORE or REPLACE,
 	** which would drop or overwrite rows that no longer fit instead of failing */
-	buf_puts(b, has_conflict_action(n) ? "INSERT OR ABORT INTO " : "INSERT INTO ");
-	buf_ident(b, tmp);
-	buf_puts(b, " (");
+	retort_buf_puts(b, has_conflict_action(n) ? "INSERT OR ABORT INTO " : "INSERT INTO ");
+	retort_buf_ident(b, tmp);
+	retort_buf_puts(b, " (");
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
-		const schema_column *o = schema_find_column(m, c->name);
+		const schema_column *o = retort_schema_find_column(m, c->name);
 		if (c->generated || (!o && !(c == alias && rowid)))
 			continue;
-		buf_puts(b, sep);
-		buf_ident(b, c->name);
-		buf_puts(&sel, sep);
+		retort_buf_puts(b, sep);
+		retort_buf_ident(b, c->name);
+		retort_buf_puts(&sel, sep);
 		if (o && retort_fills_nulls(n, c, o)) {
-			buf_puts(&sel, "coalesce(");
-			buf_ident(&sel, o->name);
-			buf_puts(&sel, ", ");
-			render_default(&sel, c->default_sql);
-			buf_putc(&sel, ')');
+			retort_buf_puts(&sel, "coalesce(");
+			retort_buf_ident(&sel, o->name);
+			retort_buf_puts(&sel, ", ");
+			retort_render_default(&sel, c->default_sql);
+			retort_buf_putc(&sel, ')');
 		} else if (o) {
-			buf_ident(&sel, o->name);
+			retort_buf_ident(&sel, o->name);
 		} else {
-			buf_puts(&sel, rowid);
+			retort_buf_puts(&sel, rowid);
 		}
 		sep = ", ";
 	}
 	if (!alias && rowid) {
-		buf_puts(b, sep);
-		buf_puts(b, rowid);
-		buf_puts(&sel, sep);
-		buf_puts(&sel, rowid);
+		retort_buf_puts(b, sep);
+		retort_buf_puts(b, rowid);
+		retort_buf_puts(&sel, sep);
+		retort_buf_puts(&sel, rowid);
 		sep = ", ";
 	}
 	if (!*sep) {
 		/* nothing to copy: keep the row count only where a rowid exists */
-		buf_truncate(b, b->len - 2);
-		buf_puts(b, " DEFAULT VALUES;\n");
-		buf_release(&sel);
+		retort_buf_truncate(b, b->len - 2);
+		retort_buf_puts(b, " DEFAULT VALUES;\n");
+		retort_buf_release(&sel);
 		return;
 	}
-	buf_puts(b, ") SELECT ");
-	buf_put(b, sel.ptr, sel.len);
-	buf_puts(b, " FROM ");
-	buf_ident(b, n->name);
-	buf_puts(b, ";\n");
-	bd->oom |= buf_oom(&sel);
-	buf_release(&sel);
+	retort_buf_puts(b, ") SELECT ");
+	retort_buf_put(b, sel.ptr, sel.len);
+	retort_buf_puts(b, " FROM ");
+	retort_buf_ident(b, n->name);
+	retort_buf_puts(b, ";\n");
+	bd->oom |= retort_buf_oom(&sel);
+	retort_buf_release(&sel);
 }
 
 static void rebuild_table(builder *bd, const schema_table *m, const schema_table *n)
@@ -803,32 +803,32 @@ static void rebuild_table(builder *bd, const schema_table *m, const schema_table
 	size_t i;
 
 	free_name(bd, NULL, &tmp, REBUILD_PREFIX, n->name);
-	render_create_table_as(b, n, tmp.ptr, NULL);
-	buf_puts(b, ";\n");
+	retort_render_create_table_as(b, n, tmp.ptr, NULL);
+	retort_buf_puts(b, ";\n");
 	/* a copy with no column in common would only make empty rows */
 	for (i = 0, copy = 0; i < n->ncolumns && !copy; i++)
-		copy = schema_find_column(m, n->columns[i].name) != NULL;
+		copy = retort_schema_find_column(m, n->columns[i].name) != NULL;
 	if (copy || rowid_name(m, n))
 		copy_rows(bd, tmp.ptr, m, n);
 	if (m->autoincrement && n->autoincrement) {
 		/* the counter may be past the highest id left: carry it over */
-		buf_puts(b, "DELETE FROM sqlite_sequence WHERE name = ");
-		buf_literal(b, tmp.ptr);
-		buf_puts(b, ";\nINSERT INTO sqlite_sequence (name, seq) SELECT ");
-		buf_literal(b, tmp.ptr);
-		buf_puts(b, ", seq FROM sqlite_sequence WHERE name = ");
-		buf_literal(b, n->name);
-		buf_puts(b, ";\n");
+		retort_buf_puts(b, "DELETE FROM sqlite_sequence WHERE name = ");
+		retort_buf_literal(b, tmp.ptr);
+		retort_buf_puts(b, ";\nINSERT INTO sqlite_sequence (name, seq) SELECT ");
+		retort_buf_literal(b, tmp.ptr);
+		retort_buf_puts(b, ", seq FROM sqlite_sequence WHERE name = ");
+		retort_buf_literal(b, n->name);
+		retort_buf_puts(b, ";\n");
 	}
-	buf_puts(b, "DROP TABLE ");
-	buf_ident(b, n->name);
-	buf_puts(b, ";\nALTER TABLE ");
-	buf_ident(b, tmp.ptr);
-	buf_puts(b, " RENAME TO ");
-	buf_ident(b, n->name);
-	buf_puts(b, ";\n");
-	bd->oom |= buf_oom(&tmp);
-	buf_release(&tmp);
+	retort_buf_puts(b, "DROP TABLE ");
+	retort_buf_ident(b, n->name);
+	retort_buf_puts(b, ";\nALTER TABLE ");
+	retort_buf_ident(b, tmp.ptr);
+	retort_buf_puts(b, " RENAME TO ");
+	retort_buf_ident(b, n->name);
+	retort_buf_puts(b, ";\n");
+	bd->oom |= retort_buf_oom(&tmp);
+	retort_buf_release(&tmp);
 	risk(bd, RETORT_RISK_REBUILD, "rebuilds table '%s': every row is copied", n->name);
 	table_risks(bd, m, n);
 	end_step(bd, "rebuild_table", n->name, NULL);
@@ -853,24 +853,24 @@ static void edit_definition(builder *bd, const schema_table *t, int bump)
 	retort_buf *b = &bd->sql;
 	retort_buf def = RETORT_BUF_INIT, view = RETORT_BUF_INIT;
 
-	render_create_table(&def, t, NULL);
-	buf_puts(b, "PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = ");
-	buf_literal(b, def.ptr);
-	buf_puts(b, " WHERE type = 'table' AND name = ");
-	buf_literal(b, t->name);
-	buf_puts(b, " COLLATE NOCASE;\n");
+	retort_render_create_table(&def, t, NULL);
+	retort_buf_puts(b, "PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = ");
+	retort_buf_literal(b, def.ptr);
+	retort_buf_puts(b, " WHERE type = 'table' AND name = ");
+	retort_buf_literal(b, t->name);
+	retort_buf_puts(b, " COLLATE NOCASE;\n");
 	if (bump) {
 		free_name(bd, NULL, &view, "_retort_cookie_", t->name);
-		buf_puts(b, "CREATE VIEW ");
-		buf_ident(b, view.ptr);
-		buf_puts(b, " AS SELECT 1;\nDROP VIEW ");
-		buf_ident(b, view.ptr);
-		buf_puts(b, ";\n");
+		retort_buf_puts(b, "CREATE VIEW ");
+		retort_buf_ident(b, view.ptr);
+		retort_buf_puts(b, " AS SELECT 1;\nDROP VIEW ");
+		retort_buf_ident(b, view.ptr);
+		retort_buf_puts(b, ";\n");
 	}
-	buf_puts(b, "PRAGMA writable_schema = RESET;\n");
-	bd->oom |= buf_oom(&def) || buf_oom(&view);
-	buf_release(&def);
-	buf_release(&view);
+	retort_buf_puts(b, "PRAGMA writable_schema = RESET;\n");
+	bd->oom |= retort_buf_oom(&def) || retort_buf_oom(&view);
+	retort_buf_release(&def);
+	retort_buf_release(&view);
 }
 
 /*
@@ -890,51 +890,51 @@ static void keep_old_defaults(builder *bd, const schema_table *m, const schema_t
 	char *value;
 	size_t i;
 
-	if (schema_table_copy(&marked, m) < 0)
+	if (retort_schema_table_copy(&marked, m) < 0)
 		goto oom;
 	for (i = 0; i < m->ncolumns; i++) {
 		if (!retort_default_changes(&m->columns[i], &n->columns[i]))
 			continue;
 		free(marked.columns[i].default_sql);
-		if (!(marked.columns[i].default_sql = xstrdup(NO_VALUE)))
+		if (!(marked.columns[i].default_sql = retort_xstrdup(NO_VALUE)))
 			goto oom;
 	}
 	edit_definition(bd, &marked, 0);
-	buf_puts(b, "UPDATE ");
-	buf_ident(b, n->name);
-	buf_puts(b, " SET ");
+	retort_buf_puts(b, "UPDATE ");
+	retort_buf_ident(b, n->name);
+	retort_buf_puts(b, " SET ");
 	for (i = 0; i < m->ncolumns; i++) {
 		const schema_column *o = &m->columns[i];
 		if (!retort_default_changes(o, &n->columns[i]))
 			continue;
-		buf_printf(b, "%s", sep);
-		buf_ident(b, o->name);
-		buf_puts(b, " = CASE WHEN ");
-		buf_ident(b, o->name);
-		buf_puts(b, " IS " NO_VALUE " THEN ");
+		retort_buf_printf(b, "%s", sep);
+		retort_buf_ident(b, o->name);
+		retort_buf_puts(b, " = CASE WHEN ");
+		retort_buf_ident(b, o->name);
+		retort_buf_puts(b, " IS " NO_VALUE " THEN ");
 		value = retort_inplace_read_default(o->type, o->default_sql, m->strict);
 		if (!value)
 			goto oom;
-		buf_puts(b, value);
+		retort_buf_puts(b, value);
 		free(value);
-		buf_puts(b, " ELSE ");
-		buf_ident(b, o->name);
-		buf_puts(b, " END");
-		buf_puts(&where, sep[0] ? " OR " : "");
-		buf_ident(&where, o->name);
-		buf_puts(&where, " IS " NO_VALUE);
+		retort_buf_puts(b, " ELSE ");
+		retort_buf_ident(b, o->name);
+		retort_buf_puts(b, " END");
+		retort_buf_puts(&where, sep[0] ? " OR " : "");
+		retort_buf_ident(&where, o->name);
+		retort_buf_puts(&where, " IS " NO_VALUE);
 		sep = ", ";
 	}
-	buf_puts(b, " WHERE ");
-	buf_put(b, where.ptr, where.len);
-	buf_puts(b, ";\n");
+	retort_buf_puts(b, " WHERE ");
+	retort_buf_put(b, where.ptr, where.len);
+	retort_buf_puts(b, ";\n");
 	goto done;
 oom:
 	bd->oom = 1;
 done:
-	bd->oom |= buf_oom(&where);
-	buf_release(&where);
-	schema_table_release(&marked);
+	bd->oom |= retort_buf_oom(&where);
+	retort_buf_release(&where);
+	retort_schema_table_release(&marked);
 }
 
 /* An SQL expression that names a row of `t` in words: its rowid, else its
@@ -948,7 +948,7 @@ static void describe_row(builder *bd, retort_buf *b, const schema_table *t)
 	int key = 0;
 
 	if (rowid) {
-		buf_printf(b, "'rowid ' || %s", rowid);
+		retort_buf_printf(b, "'rowid ' || %s", rowid);
 		return;
 	}
 	for (i = 0; i < t->ncolumns; i++)
@@ -956,17 +956,17 @@ static void describe_row(builder *bd, retort_buf *b, const schema_table *t)
 	for (i = 0; i < t->ncolumns; i++) {
 		if (key ? !t->columns[i].pk : i > 0)
 			continue;
-		buf_clear(&name);
-		buf_ident(&name, t->columns[i].name);
-		buf_puts(b, sep);
-		buf_literal(b, name.ptr);
-		buf_puts(b, " || ' = ' || quote(");
-		buf_put(b, name.ptr, name.len);
-		buf_putc(b, ')');
+		retort_buf_clear(&name);
+		retort_buf_ident(&name, t->columns[i].name);
+		retort_buf_puts(b, sep);
+		retort_buf_literal(b, name.ptr);
+		retort_buf_puts(b, " || ' = ' || quote(");
+		retort_buf_put(b, name.ptr, name.len);
+		retort_buf_putc(b, ')');
 		sep = " || ', ' || ";
-		bd->oom |= buf_oom(&name);
+		bd->oom |= retort_buf_oom(&name);
 	}
-	buf_release(&name);
+	retort_buf_release(&name);
 }
 
 /*
@@ -992,31 +992,31 @@ static void inplace_table(builder *bd, const schema_table *m, const schema_table
 		const schema_check *ck = &n->checks[i];
 		if (check_in(bd->same, n->name, ck, m))
 			continue;
-		buf_clear(&msg);
-		buf_clear(&cond);
-		buf_printf(&msg, "%s: a row breaks the new CHECK %s%s(%s)", n->name,
+		retort_buf_clear(&msg);
+		retort_buf_clear(&cond);
+		retort_buf_printf(&msg, "%s: a row breaks the new CHECK %s%s(%s)", n->name,
 			ck->name ? ck->name : "", ck->name ? " " : "", ck->expr);
 		/* a "-- comment" in it ends at its line */
-		buf_printf(&cond, "NOT (%s%s)", ck->expr, strstr(ck->expr, "--") ? "\n" : "");
+		retort_buf_printf(&cond, "NOT (%s%s)", ck->expr, strstr(ck->expr, "--") ? "\n" : "");
 		retort_inplace_guard(&bd->sql, msg.ptr, n->name, row.ptr, cond.ptr);
 	}
 	for (i = 0; i < n->ncolumns; i++) {
 		const schema_column *c = &n->columns[i];
-		if (!c->notnull || m->columns[i].notnull || schema_column_is_rowid_alias(n, c))
+		if (!c->notnull || m->columns[i].notnull || retort_schema_column_is_rowid_alias(n, c))
 			continue;
-		buf_clear(&msg);
-		buf_clear(&cond);
-		buf_printf(&msg, "%s.%s holds NULL in a row, and becomes NOT NULL", n->name,
+		retort_buf_clear(&msg);
+		retort_buf_clear(&cond);
+		retort_buf_printf(&msg, "%s.%s holds NULL in a row, and becomes NOT NULL", n->name,
 			c->name);
-		buf_ident(&cond, c->name);
-		buf_puts(&cond, " IS NULL");
+		retort_buf_ident(&cond, c->name);
+		retort_buf_puts(&cond, " IS NULL");
 		retort_inplace_guard(&bd->sql, msg.ptr, n->name, row.ptr, cond.ptr);
 	}
 	edit_definition(bd, n, 1);
-	bd->oom |= buf_oom(&msg) || buf_oom(&cond) || buf_oom(&row);
-	buf_release(&msg);
-	buf_release(&cond);
-	buf_release(&row);
+	bd->oom |= retort_buf_oom(&msg) || retort_buf_oom(&cond) || retort_buf_oom(&row);
+	retort_buf_release(&msg);
+	retort_buf_release(&cond);
+	retort_buf_release(&row);
 	risk(bd, 0, "changes table '%s' in place: its definition is edited in sqlite_schema, "
 		"no row is copied%s", n->name, defaults ? " (rows older than a column whose "
 		"default changes keep the value they read)" : "");
@@ -1034,15 +1034,15 @@ typedef struct pending_rename {
 /* ALTER TABLE ... RENAME TO, or RENAME COLUMN when `table` is not NULL. */
 static void emit_rename(builder *bd, const char *table, const char *from, const char *to)
 {
-	buf_puts(&bd->sql, "ALTER TABLE ");
-	buf_ident(&bd->sql, table ? table : from);
+	retort_buf_puts(&bd->sql, "ALTER TABLE ");
+	retort_buf_ident(&bd->sql, table ? table : from);
 	if (table) {
-		buf_puts(&bd->sql, " RENAME COLUMN ");
-		buf_ident(&bd->sql, from);
+		retort_buf_puts(&bd->sql, " RENAME COLUMN ");
+		retort_buf_ident(&bd->sql, from);
 	}
-	buf_puts(&bd->sql, table ? " TO " : " RENAME TO ");
-	buf_ident(&bd->sql, to);
-	buf_puts(&bd->sql, ";\n");
+	retort_buf_puts(&bd->sql, table ? " TO " : " RENAME TO ");
+	retort_buf_ident(&bd->sql, to);
+	retort_buf_puts(&bd->sql, ";\n");
 	if (table)
 		end_step(bd, "rename_column", table, to);
 	else
@@ -1057,11 +1057,11 @@ static int name_taken(const pending_rename *p, size_t n, size_t self, const char
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (p[i].current && name_eq(p[i].current, name) &&
+		if (p[i].current && retort_name_eq(p[i].current, name) &&
 		    (i != self || strcmp(p[i].current, name) != 0))
 			return 1;
 	for (i = 0; i < nothers; i++)
-		if (name_eq(others[i], name))
+		if (retort_name_eq(others[i], name))
 			return 1;
 	return 0;
 }
@@ -1095,13 +1095,13 @@ static void run_renames(builder *bd, pending_rename *p, size_t n, const char *co
 			if (!p[i].current)
 				continue;
 			free_name(bd, td, &stop, RENAME_STOPOVER_PREFIX, p[i].final);
-			if (buf_oom(&stop)) {
+			if (retort_buf_oom(&stop)) {
 				bd->oom = 1;
 				return;
 			}
 			emit_rename(bd, table, p[i].current, stop.ptr);
 			free(p[i].current);
-			p[i].current = buf_detach(&stop);
+			p[i].current = retort_buf_detach(&stop);
 			progress = 1;
 		}
 	}
@@ -1135,7 +1135,7 @@ static void rename_tables(builder *bd)
 			others[nothers++] = td->old->name;
 			continue;
 		}
-		p[n].current = xstrdup(td->old->name);
+		p[n].current = retort_xstrdup(td->old->name);
 		p[n++].final = td->new->name;
 		bd->oom |= !p[n - 1].current;
 	}
@@ -1161,13 +1161,13 @@ static void rename_columns(builder *bd, const table_diff *td)
 	}
 	for (i = 0; i < old->ncolumns; i++) {
 		for (j = 0; j < td->ncol_renames; j++)
-			if (name_eq(td->col_renames[j].col_from, old->columns[i].name))
+			if (retort_name_eq(td->col_renames[j].col_from, old->columns[i].name))
 				break;
 		if (j == td->ncol_renames)
 			others[nothers++] = old->columns[i].name;
 	}
 	for (j = 0; j < td->ncol_renames; j++) {
-		p[n].current = xstrdup(td->col_renames[j].col_from);
+		p[n].current = retort_xstrdup(td->col_renames[j].col_from);
 		p[n++].final = td->col_renames[j].col_to;
 		bd->oom |= !p[n - 1].current;
 	}
@@ -1192,7 +1192,7 @@ static void visit_parents_first(const schema_diff *sd, const schema *to, size_t 
 	state[i] = 1;
 	for (k = 0; t && k < t->nfks; k++) {
 		/* the tables of `to` are the first of sd->tables, in its order */
-		const schema_table *parent = schema_find_table(to, t->fks[k].table);
+		const schema_table *parent = retort_schema_find_table(to, t->fks[k].table);
 		if (parent && parent != t)
 			visit_parents_first(sd, to, (size_t)(parent - to->tables), state, order, n);
 	}
@@ -1205,16 +1205,16 @@ static int reads_waiting(const schema *to, size_t i, const name_set *waiting)
 	size_t k;
 
 	for (k = 0; k < waiting->n; k++)
-		if (!name_eq(waiting->v[k], to->views[i].name) &&
-		    sql_mentions(schema_view_text(&to->views[i]), &waiting->v[k], 1))
+		if (!retort_name_eq(waiting->v[k], to->views[i].name) &&
+		    retort_sql_mentions(schema_view_text(&to->views[i]), &waiting->v[k], 1))
 			return 1;
 	return 0;
 }
 
 static int create_view(builder *bd, size_t i, char *done)
 {
-	render_create_view(&bd->sql, &bd->to->views[i]);
-	buf_puts(&bd->sql, ";\n");
+	retort_render_create_view(&bd->sql, &bd->to->views[i]);
+	retort_buf_puts(&bd->sql, ";\n");
 	end_step(bd, "create_view", NULL, bd->to->views[i].name);
 	done[i] = 1;
 	return 1;
@@ -1296,9 +1296,9 @@ static int emit_steps(builder *bd, retort_error **err)
 		const table_diff *td = &sd->tables[i];
 		if (td->action != TABLE_DROP)
 			continue;
-		buf_puts(&bd->sql, "DROP TABLE ");
-		buf_ident(&bd->sql, td->old->name);
-		buf_puts(&bd->sql, ";\n");
+		retort_buf_puts(&bd->sql, "DROP TABLE ");
+		retort_buf_ident(&bd->sql, td->old->name);
+		retort_buf_puts(&bd->sql, ";\n");
 		risk(bd, RETORT_RISK_DROP_TABLE, "drops table '%s' and its rows", td->old->name);
 		end_step(bd, "drop_table", td->old->name, NULL);
 	}
@@ -1330,7 +1330,7 @@ static int emit_steps(builder *bd, retort_error **err)
 	for (i = 0; i < to->nviews; i++) {
 		size_t k;
 		for (k = 0; k < from->nviews; k++)
-			if (!view_gone[k] && name_eq(from->views[k].name, to->views[i].name))
+			if (!view_gone[k] && retort_name_eq(from->views[k].name, to->views[i].name))
 				view_kept[i] = 1;
 	}
 	create_views(bd, view_kept);
@@ -1339,11 +1339,11 @@ static int emit_steps(builder *bd, retort_error **err)
 		size_t k;
 		int kept = 0;
 		for (k = 0; k < from->ntriggers && !kept; k++)
-			kept = !trigger_gone[k] && name_eq(from->triggers[k].name, t->name);
+			kept = !trigger_gone[k] && retort_name_eq(from->triggers[k].name, t->name);
 		if (kept)
 			continue;
-		buf_puts(&bd->sql, t->sql);
-		buf_puts(&bd->sql, strstr(t->sql, "--") ? "\n;\n" : ";\n");
+		retort_buf_puts(&bd->sql, t->sql);
+		retort_buf_puts(&bd->sql, strstr(t->sql, "--") ? "\n;\n" : ";\n");
 		end_step(bd, "create_trigger", t->table, t->name);
 	}
 	goto done;
@@ -1357,12 +1357,12 @@ done:
 	free(state);
 	free(order);
 	if (!rc && bd->oom)
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	return rc;
 }
 
 /* The SQL of every step, each risky one headed by a warning comment (the
-** names in it as they are: buf_comment keeps them on the line). */
+** names in it as they are: retort_buf_comment keeps them on the line). */
 static int join_steps(plan_dir *d)
 {
 	retort_buf b = RETORT_BUF_INIT;
@@ -1370,14 +1370,14 @@ static int join_steps(plan_dir *d)
 
 	for (i = 0; i < d->n; i++) {
 		if (d->steps[i].warning)
-			buf_comment(&b, "warning: %s", d->steps[i].warning);
-		buf_puts(&b, d->steps[i].sql);
+			retort_buf_comment(&b, "warning: %s", d->steps[i].warning);
+		retort_buf_puts(&b, d->steps[i].sql);
 	}
-	d->sql = buf_detach(&b);
+	d->sql = retort_buf_detach(&b);
 	return d->sql ? 0 : -1;
 }
 
-int plan_build(plan_dir *out, const schema *from, const schema *to,
+int retort_plan_build(plan_dir *out, const schema *from, const schema *to,
 	const rename_list *renames, unsigned how, retort_error **err)
 {
 	builder bd;
@@ -1388,25 +1388,25 @@ int plan_build(plan_dir *out, const schema *from, const schema *to,
 	bd.out = out;
 	bd.from = from;
 	bd.to = to;
-	buf_init(&bd.sql);
-	buf_init(&bd.warning);
-	bd.same = sqlsame_new(to);
-	rc = bd.same ? diff_tables(&bd.sd, bd.same, from, to, renames, how, err)
-		: error_oom(err);
+	retort_buf_init(&bd.sql);
+	retort_buf_init(&bd.warning);
+	bd.same = retort_sqlsame_new(to);
+	rc = bd.same ? retort_diff_tables(&bd.sd, bd.same, from, to, renames, how, err)
+		: retort_error_oom(err);
 	if (!rc)
 		rc = emit_steps(&bd, err);
 	if (!rc && join_steps(out) < 0)
-		rc = error_oom(err);
-	schema_diff_release(&bd.sd);
-	sqlsame_free(bd.same);
-	buf_release(&bd.sql);
-	buf_release(&bd.warning);
+		rc = retort_error_oom(err);
+	retort_schema_diff_release(&bd.sd);
+	retort_sqlsame_free(bd.same);
+	retort_buf_release(&bd.sql);
+	retort_buf_release(&bd.warning);
 	if (rc)
-		plan_dir_release(out);
+		retort_plan_dir_release(out);
 	return rc;
 }
 
-void plan_dir_release(plan_dir *d)
+void retort_plan_dir_release(plan_dir *d)
 {
 	size_t i;
 

@@ -32,8 +32,8 @@ struct retort_plan {
 };
 
 /* The steps that turn `from` into `to`, as the DIFF_* bits of `how` allow. */
-int plan_build(plan_dir *out, const schema *from, const schema *to,
+int retort_plan_build(plan_dir *out, const schema *from, const schema *to,
 	const rename_list *renames, unsigned how, retort_error **err);
-void plan_dir_release(plan_dir *d);
+void retort_plan_dir_release(plan_dir *d);
 
 #endif

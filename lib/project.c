@@ -84,13 +84,13 @@ static const init_entry entries[] = {
 /* mkdir -p: create `dir` and any missing parents. */
 static int make_dirs(const char *dir, retort_error **err)
 {
-	char *path = xstrdup(dir);
+	char *path = retort_xstrdup(dir);
 	struct stat st;
 	char *p;
 	int rc = 0;
 
 	if (!path)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (p = path + 1; ; p++) {
 		char saved = *p;
 
@@ -98,7 +98,7 @@ static int make_dirs(const char *dir, retort_error **err)
 			continue;
 		*p = '\0';
 		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
-			rc = error_set(err, RETORT_ERROR, "cannot create folder '%s': %s",
+			rc = retort_error_set(err, RETORT_ERROR, "cannot create folder '%s': %s",
 				path, strerror(errno));
 			goto done;
 		}
@@ -107,7 +107,7 @@ static int make_dirs(const char *dir, retort_error **err)
 			break;
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		rc = error_set(err, RETORT_EEXISTS, "'%s' exists and is not a folder", dir);
+		rc = retort_error_set(err, RETORT_EEXISTS, "'%s' exists and is not a folder", dir);
 done:
 	free(path);
 	return rc;
@@ -121,7 +121,7 @@ static int write_new_file(const char *path, const char *text, retort_error **err
 	/* O_EXCL: never replace a file that appeared since the checks. */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
 	if (fd < 0)
-		return error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
+		return retort_error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
 			"cannot create '%s': %s", path, strerror(errno));
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
@@ -129,14 +129,14 @@ static int write_new_file(const char *path, const char *text, retort_error **err
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s",
+			rc = retort_error_set(err, RETORT_ERROR, "cannot write '%s': %s",
 				path, strerror(errno));
 			break;
 		}
 		off += (size_t)n;
 	}
 	if (close(fd) < 0 && rc == 0)
-		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s",
+		rc = retort_error_set(err, RETORT_ERROR, "cannot write '%s': %s",
 			path, strerror(errno));
 	if (rc < 0)
 		unlink(path);
@@ -196,19 +196,19 @@ static int write_gitignore(const char *path, retort_error **err)
 	int rc = 0, fd = -1;
 
 	if (lstat(path, &st) == 0)
-		rc = read_text_file(path, &text, &len, err);
+		rc = retort_read_text_file(path, &text, &len, err);
 	if (rc < 0)
 		goto done;
 	if (len && text[len - 1] != '\n')
-		buf_putc(&add, '\n');
-	buf_puts(&add, "# the database retort.yaml names, and SQLite's files beside it (retort init)\n");
+		retort_buf_putc(&add, '\n');
+	retort_buf_puts(&add, "# the database retort.yaml names, and SQLite's files beside it (retort init)\n");
 	for (i = 0; i < N_IGNORED; i++)
 		if (!text || !has_line(text, ignored[i])) {
-			buf_printf(&add, "%s\n", ignored[i]);
+			retort_buf_printf(&add, "%s\n", ignored[i]);
 			missing++;
 		}
-	if (buf_oom(&add)) {
-		rc = error_oom(err);
+	if (retort_buf_oom(&add)) {
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	if (!text) {
@@ -219,7 +219,7 @@ static int write_gitignore(const char *path, retort_error **err)
 		goto done;
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		rc = retort_error_set(err, RETORT_ERROR, "cannot write '%s': %s", path, strerror(errno));
 		goto done;
 	}
 	do
@@ -229,14 +229,14 @@ static int write_gitignore(const char *path, retort_error **err)
 		const char *why = n < 0 ? strerror(errno) : "short write";
 		int cut = ftruncate(fd, st.st_size) == 0;
 
-		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s%s", path, why,
+		rc = retort_error_set(err, RETORT_ERROR, "cannot write '%s': %s%s", path, why,
 			cut ? "" : " (and cannot cut it back to what it was)");
 	}
 done:
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
-		rc = error_set(err, RETORT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		rc = retort_error_set(err, RETORT_ERROR, "cannot write '%s': %s", path, strerror(errno));
 	free(text);
-	buf_release(&add);
+	retort_buf_release(&add);
 	return rc;
 }
 
@@ -245,12 +245,12 @@ static char *entry_path(const char *dir, const char *name)
 	retort_buf b = RETORT_BUF_INIT;
 
 	if (strcmp(dir, ".") != 0) {
-		buf_puts(&b, dir);
+		retort_buf_puts(&b, dir);
 		if (dir[strlen(dir) - 1] != '/')
-			buf_putc(&b, '/');
+			retort_buf_putc(&b, '/');
 	}
-	buf_puts(&b, name);
-	return buf_detach(&b);
+	retort_buf_puts(&b, name);
+	return retort_buf_detach(&b);
 }
 
 int retort_project_init(const char *dir, retort_error **err)
@@ -265,13 +265,13 @@ int retort_project_init(const char *dir, retort_error **err)
 	for (i = 0; i < N_ENTRIES; i++) {
 		paths[i] = entry_path(dir, entries[i].name);
 		if (!paths[i]) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			goto done;
 		}
 	}
 	gitignore = entry_path(dir, ".gitignore");
 	if (!gitignore) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 
@@ -281,15 +281,15 @@ int retort_project_init(const char *dir, retort_error **err)
 
 		if (strchr(entries[i].name, '/') || lstat(paths[i], &st) < 0)
 			continue;
-		buf_printf(&existing, "%s'%s'", n_existing ? ", " : "", paths[i]);
+		retort_buf_printf(&existing, "%s'%s'", n_existing ? ", " : "", paths[i]);
 		n_existing++;
 	}
-	if (buf_oom(&existing)) {
-		rc = error_oom(err);
+	if (retort_buf_oom(&existing)) {
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	if (n_existing) {
-		rc = error_set(err, RETORT_EEXISTS, "%s already exist%s: retort init "
+		rc = retort_error_set(err, RETORT_EEXISTS, "%s already exist%s: retort init "
 			"never overwrites a project", existing.ptr, n_existing > 1 ? "" : "s");
 		goto done;
 	}
@@ -303,7 +303,7 @@ int retort_project_init(const char *dir, retort_error **err)
 		if (e->text)
 			rc = write_new_file(paths[created], e->text, err);
 		else if (mkdir(paths[created], 0777) < 0)
-			rc = error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
+			rc = retort_error_set(err, errno == EEXIST ? RETORT_EEXISTS : RETORT_ERROR,
 				"cannot create folder '%s': %s", paths[created], strerror(errno));
 	}
 	if (rc < 0)
@@ -322,6 +322,6 @@ done:
 	for (i = 0; i < N_ENTRIES; i++)
 		free(paths[i]);
 	free(gitignore);
-	buf_release(&existing);
+	retort_buf_release(&existing);
 	return rc;
 }

@@ -31,7 +31,7 @@ static size_t part_index(parts *ps, const char *name)
 	size_t i, cap;
 
 	for (i = 0; i < ps->n; i++)
-		if (name_eq(ps->names[i], name))
+		if (retort_name_eq(ps->names[i], name))
 			return i;
 	if (ps->n == ps->cap) {
 		const char **names;
@@ -67,7 +67,7 @@ static long part_of(const parts *ps, const char *name)
 	size_t i;
 
 	for (i = 0; name && i < ps->n; i++)
-		if (name_eq(ps->names[i], name))
+		if (retort_name_eq(ps->names[i], name))
 			return (long)part_root(ps, i);
 	return -1;
 }
@@ -93,19 +93,19 @@ static void join_mentioned(parts *ps, const schema *s, const char *owner, const 
 {
 	sqlcur c;
 
-	for (sqlcur_init(&c, sql ? sql : ""); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+	for (retort_sqlcur_init(&c, sql ? sql : ""); c.tok.type != TK_EOF; retort_sqlcur_advance(&c)) {
 		const schema_table *t;
 		const schema_view *v;
 		char *name;
-		if (!sqltok_is_name(&c.tok))
+		if (!retort_sqltok_is_name(&c.tok))
 			continue;
-		name = sqltok_name(&c.tok);
+		name = retort_sqltok_name(&c.tok);
 		if (!name) {
 			ps->oom = 1;
 			return;
 		}
-		t = schema_find_table(s, name);
-		v = t ? NULL : schema_find_view(s, name);
+		t = retort_schema_find_table(s, name);
+		v = t ? NULL : retort_schema_find_view(s, name);
 		free(name);
 		if (t)
 			join(ps, owner, t->name);
@@ -126,7 +126,7 @@ static int renames_table(const plan_dir *d, const char *table)
 	for (i = 0; i < d->n; i++)
 		if ((strcmp(d->steps[i].kind, "rename_table") == 0 ||
 		     strcmp(d->steps[i].kind, "rename_column") == 0) &&
-		    (name_eq(d->steps[i].table, table) || name_eq(d->steps[i].object, table)))
+		    (retort_name_eq(d->steps[i].table, table) || retort_name_eq(d->steps[i].object, table)))
 			return 1;
 	return 0;
 }
@@ -243,8 +243,8 @@ static char *part_sql(const plan_dir *d, const long *step_parts, long part)
 
 	for (i = 0; i < d->n; i++)
 		if (step_parts[i] == part)
-			buf_puts(&b, d->steps[i].sql);
-	return buf_detach(&b);
+			retort_buf_puts(&b, d->steps[i].sql);
+	return retort_buf_detach(&b);
 }
 
 /* Run `sql` on `db` and compare the result with `want`: 1 when it matches,
@@ -256,14 +256,14 @@ static int reaches(sqlite3 *db, const char *sql, const char *label, const schema
 	schema *got = NULL;
 	int ok = 0;
 
-	if (build_exec_script(db, sql, label, &err) != 0) {
-		*why = err ? xstrdup(err->message) : NULL;
+	if (retort_build_exec_script(db, sql, label, &err) != 0) {
+		*why = err ? retort_xstrdup(err->message) : NULL;
 	} else if (retort_schema_read(&got, db, NULL, &err) != 0) {
-		*why = err ? xstrdup(err->message) : NULL;
+		*why = err ? retort_xstrdup(err->message) : NULL;
 	} else {
 		char *diff = NULL;
 		if (retort_schema_equal(&ok, &diff, got, want, &err) != 0)
-			diff = err ? xstrdup(err->message) : NULL;
+			diff = err ? retort_xstrdup(err->message) : NULL;
 		*why = diff;
 	}
 	retort_schema_free(got);
@@ -290,14 +290,14 @@ static int prove_part(const proof *pf, long part, retort_buf *msg)
 
 	if (subset(&from, pf->from, &pf->from_parts, part) < 0 ||
 	    subset(&to, pf->to, &pf->to_parts, part) < 0 || !up || !down ||
-	    scratch_open(&db, NULL) != 0 || retort_schema_to_sql(&create, &from, NULL) != 0)
-		buf_puts(msg, "out of memory");
+	    retort_scratch_open(&db, NULL) != 0 || retort_schema_to_sql(&create, &from, NULL) != 0)
+		retort_buf_puts(msg, "out of memory");
 	else if (!reaches(db, create, "the current schema", &from, &why))
-		buf_printf(msg, "the current schema does not build: %s", why ? why : "?");
+		retort_buf_printf(msg, "the current schema does not build: %s", why ? why : "?");
 	else if (!reaches(db, up, "upgrade", &to, &why))
-		buf_printf(msg, "the upgrade does not reach the target: %s", why ? why : "?");
+		retort_buf_printf(msg, "the upgrade does not reach the target: %s", why ? why : "?");
 	else if (!reaches(db, down, "downgrade", &from, &why))
-		buf_printf(msg, "the downgrade does not restore the current schema: %s",
+		retort_buf_printf(msg, "the downgrade does not restore the current schema: %s",
 			why ? why : "?");
 	else
 		ok = 1;
@@ -323,7 +323,7 @@ static int label_steps(long **out, const plan_dir *d, const parts *ps)
 	return 0;
 }
 
-int plan_proven(const retort_plan *p, const schema *from, const schema *to, char **why)
+int retort_plan_proven(const retort_plan *p, const schema *from, const schema *to, char **why)
 {
 	retort_buf msg = RETORT_BUF_INIT;
 	parts ps;
@@ -343,7 +343,7 @@ int plan_proven(const retort_plan *p, const schema *from, const schema *to, char
 	    label_schema(&pf.to_parts, to, &ps) < 0 ||
 	    label_steps(&pf.step_parts[0], &p->dir[0], &ps) < 0 ||
 	    label_steps(&pf.step_parts[1], &p->dir[1], &ps) < 0) {
-		buf_puts(&msg, "out of memory");
+		retort_buf_puts(&msg, "out of memory");
 		ok = 0;
 	}
 	for (i = 0; ok && i < ps.n; i++) {
@@ -360,7 +360,7 @@ int plan_proven(const retort_plan *p, const schema *from, const schema *to, char
 	free(done);
 	free(ps.names);
 	free(ps.parent);
-	*why = ok ? NULL : buf_detach(&msg);
-	buf_release(&msg);
+	*why = ok ? NULL : retort_buf_detach(&msg);
+	retort_buf_release(&msg);
 	return ok;
 }

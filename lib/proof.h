@@ -11,6 +11,6 @@
 ** result back into `from`, as SQLite reports them? 1 when proven; else 0,
 ** with `*why` (malloc'd) naming the first thing it gets wrong.
 */
-int plan_proven(const retort_plan *p, const schema *from, const schema *to, char **why);
+int retort_plan_proven(const retort_plan *p, const schema *from, const schema *to, char **why);
 
 #endif

@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int done_renames_push(done_renames *r, const char *table, const char *from, const char *to)
+int retort_done_renames_push(done_renames *r, const char *table, const char *from, const char *to)
 {
 	done_rename *e = ARRAY_PUSH(r->v, r->n, r->cap);
 
 	if (!e)
 		return -1;
-	e->table = xstrdup(table);
-	e->from = xstrdup(from);
-	e->to = xstrdup(to);
+	e->table = retort_xstrdup(table);
+	e->from = retort_xstrdup(from);
+	e->to = retort_xstrdup(to);
 	if ((table && !e->table) || !e->from || !e->to)
 		return -1;
 	return 0;
@@ -32,7 +32,7 @@ static void release_one(done_rename *e)
 	free(e->to);
 }
 
-void done_renames_release(done_renames *r)
+void retort_done_renames_release(done_renames *r)
 {
 	size_t i;
 
@@ -61,11 +61,11 @@ static char *token_name(const sqltok *t, int *bad)
 
 	*bad = 0;
 	if (t->type != TK_BLOB) {
-		if (!sqltok_is_name(t)) {
+		if (!retort_sqltok_is_name(t)) {
 			*bad = 1;
 			return NULL;
 		}
-		return sqltok_name(t);
+		return retort_sqltok_name(t);
 	}
 	/* x'...': an even count of hex digits, none of them a NUL byte */
 	nh = t->n - 3;
@@ -73,12 +73,12 @@ static char *token_name(const sqltok *t, int *bad)
 		int hi = hex_digit(t->z[2 + i]), lo = i + 1 < nh ? hex_digit(t->z[3 + i]) : -1;
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
 			*bad = 1;
-			buf_release(&b);
+			retort_buf_release(&b);
 			return NULL;
 		}
-		buf_putc(&b, (char)(hi * 16 + lo));
+		retort_buf_putc(&b, (char)(hi * 16 + lo));
 	}
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 /* Step `c` to the next name, put it in `*out`; 1 when malformed (at c->tok). */
@@ -91,7 +91,7 @@ static int read_name(sqlcur *c, char **out)
 		return 1;
 	if (!*out)
 		return -1;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static int is_op(const sqlcur *c, const char *op)
 	return c->tok.type == TK_OP && c->tok.n == strlen(op) && memcmp(c->tok.z, op, c->tok.n) == 0;
 }
 
-int done_renames_parse(done_renames *out, const char *text, size_t *bad_at)
+int retort_done_renames_parse(done_renames *out, const char *text, size_t *bad_at)
 {
 	sqlcur c;
 	int rc = 0;
@@ -109,28 +109,28 @@ int done_renames_parse(done_renames *out, const char *text, size_t *bad_at)
 	*bad_at = 0;
 	if (!text)
 		return 0;
-	sqlcur_init(&c, text);
+	retort_sqlcur_init(&c, text);
 	while (c.tok.type != TK_EOF && !rc) {
 		char *a = NULL, *b = NULL, *to = NULL;
 		rc = read_name(&c, &a);
 		if (!rc && is_op(&c, ".")) {
-			sqlcur_advance(&c);
+			retort_sqlcur_advance(&c);
 			rc = read_name(&c, &b);
 		}
 		if (!rc && !is_op(&c, "->"))
 			rc = 1;
 		if (!rc) {
-			sqlcur_advance(&c);
+			retort_sqlcur_advance(&c);
 			rc = read_name(&c, &to);
 		}
 		if (!rc && c.tok.type == TK_COMMA) {
-			sqlcur_advance(&c);
+			retort_sqlcur_advance(&c);
 			if (c.tok.type == TK_EOF)
 				rc = 1;
 		} else if (!rc && c.tok.type != TK_EOF) {
 			rc = 1;
 		}
-		if (!rc && done_renames_push(out, b ? a : NULL, b ? b : a, to) < 0)
+		if (!rc && retort_done_renames_push(out, b ? a : NULL, b ? b : a, to) < 0)
 			rc = -1;
 		free(a);
 		free(b);
@@ -139,43 +139,43 @@ int done_renames_parse(done_renames *out, const char *text, size_t *bad_at)
 	if (rc == 1)
 		*bad_at = (size_t)(c.tok.z - text);
 	if (rc)
-		done_renames_release(out);
+		retort_done_renames_release(out);
 	return rc;
 }
 
 /* A name as the line holds it: quoted, or x'hex' when a comment line
-** could not carry it as it is (buf_comment would show it escaped). */
+** could not carry it as it is (retort_buf_comment would show it escaped). */
 static void put_name(retort_buf *b, const char *name)
 {
 	retort_buf shown = RETORT_BUF_INIT;
 	size_t i, len = strlen(name);
 
-	buf_visible(&shown, name, len, 0);
+	retort_buf_visible(&shown, name, len, 0);
 	if (shown.len == len && memcmp(shown.ptr, name, len) == 0) {
-		buf_ident(b, name);
+		retort_buf_ident(b, name);
 	} else {
-		buf_puts(b, "x'");
+		retort_buf_puts(b, "x'");
 		for (i = 0; i < len; i++)
-			buf_printf(b, "%02x", (unsigned char)name[i]);
-		buf_putc(b, '\'');
+			retort_buf_printf(b, "%02x", (unsigned char)name[i]);
+		retort_buf_putc(b, '\'');
 	}
-	b->oom |= buf_oom(&shown);
-	buf_release(&shown);
+	b->oom |= retort_buf_oom(&shown);
+	retort_buf_release(&shown);
 }
 
-void done_renames_format(retort_buf *b, const done_renames *r)
+void retort_done_renames_format(retort_buf *b, const done_renames *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		if (i)
-			buf_puts(b, ", ");
+			retort_buf_puts(b, ", ");
 		if (r->v[i].table) {
 			put_name(b, r->v[i].table);
-			buf_putc(b, '.');
+			retort_buf_putc(b, '.');
 		}
 		put_name(b, r->v[i].from);
-		buf_puts(b, " -> ");
+		retort_buf_puts(b, " -> ");
 		put_name(b, r->v[i].to);
 	}
 }
@@ -187,7 +187,7 @@ static const done_rename *table_rename_from(const done_renames *rev, const char 
 	size_t i;
 
 	for (i = 0; i < rev->n; i++)
-		if (!rev->v[i].table && name_eq(rev->v[i].from, name))
+		if (!rev->v[i].table && retort_name_eq(rev->v[i].from, name))
 			return &rev->v[i];
 	return NULL;
 }
@@ -198,12 +198,12 @@ static int renames_away(const done_renames *rev, const char *table, const char *
 	size_t i;
 
 	for (i = 0; i < rev->n; i++)
-		if (name_eq(rev->v[i].table, table) && name_eq(rev->v[i].from, name))
+		if (retort_name_eq(rev->v[i].table, table) && retort_name_eq(rev->v[i].from, name))
 			return 1;
 	return 0;
 }
 
-int done_renames_fold(done_renames *acc, const done_renames *rev)
+int retort_done_renames_fold(done_renames *acc, const done_renames *rev)
 {
 	size_t i, kept = 0;
 	int rc = 0;
@@ -214,7 +214,7 @@ int done_renames_fold(done_renames *acc, const done_renames *rev)
 		done_rename *e = &acc->v[i];
 		const done_rename *moved = e->table ? table_rename_from(rev, e->table) : NULL;
 		char *t = NULL;
-		if (rc == 0 && moved && !(t = xstrdup(moved->to)))
+		if (rc == 0 && moved && !(t = retort_xstrdup(moved->to)))
 			rc = -1;
 		if (t) {
 			free(e->table);
@@ -228,19 +228,19 @@ int done_renames_fold(done_renames *acc, const done_renames *rev)
 	}
 	acc->n = kept;
 	for (i = 0; i < rev->n && rc == 0; i++)
-		if (done_renames_push(acc, rev->v[i].table, rev->v[i].from, rev->v[i].to) < 0)
+		if (retort_done_renames_push(acc, rev->v[i].table, rev->v[i].from, rev->v[i].to) < 0)
 			rc = -1;
 	return rc;
 }
 
-int done_renames_has(const done_renames *r, const char *table, const char *from,
+int retort_done_renames_has(const done_renames *r, const char *table, const char *from,
 	const char *to)
 {
 	size_t i;
 
 	for (i = 0; r && i < r->n; i++)
-		if (!r->v[i].table == !table && (!table || name_eq(r->v[i].table, table)) &&
-		    name_eq(r->v[i].from, from) && name_eq(r->v[i].to, to))
+		if (!r->v[i].table == !table && (!table || retort_name_eq(r->v[i].table, table)) &&
+		    retort_name_eq(r->v[i].from, from) && retort_name_eq(r->v[i].to, to))
 			return 1;
 	return 0;
 }

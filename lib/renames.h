@@ -2,7 +2,7 @@
 ** renames.h: the renames a revision did, as its `-- renames:` header line
 ** holds them, and what a chain of revisions leaves done. A `renamed_from`
 ** hint in the models is consumed once: a rename the chain has done is not
-** done again (diff.c asks done_renames_has()).
+** done again (diff.c asks retort_done_renames_has()).
 **
 ** The line lists renames separated by commas: `"old" -> "new"` for a table,
 ** `"table"."old" -> "new"` for a column of the table named as the revision
@@ -28,17 +28,17 @@ typedef struct done_renames {
 } done_renames;
 
 /* Copy the names in; -1 when out of memory. */
-int done_renames_push(done_renames *r, const char *table, const char *from, const char *to);
-void done_renames_release(done_renames *r);
+int retort_done_renames_push(done_renames *r, const char *table, const char *from, const char *to);
+void retort_done_renames_release(done_renames *r);
 
 /*
 ** Read a `-- renames:` value (NULL or empty: none) into `out` (initialised
 ** here). 0, -1 out of memory, or 1 when it is malformed, with `*bad_at` the
 ** byte offset of the token at fault.
 */
-int done_renames_parse(done_renames *out, const char *text, size_t *bad_at);
-/* Append the value that done_renames_parse() reads back as `r`. */
-void done_renames_format(retort_buf *b, const done_renames *r);
+int retort_done_renames_parse(done_renames *out, const char *text, size_t *bad_at);
+/* Append the value that retort_done_renames_parse() reads back as `r`. */
+void retort_done_renames_format(retort_buf *b, const done_renames *r);
 
 /*
 ** Fold the renames of one more revision into `acc`, what the revisions so
@@ -46,10 +46,10 @@ void done_renames_format(retort_buf *b, const done_renames *r);
 ** and a done rename whose new name is renamed away again is no longer done.
 ** -1 when out of memory.
 */
-int done_renames_fold(done_renames *acc, const done_renames *rev);
+int retort_done_renames_fold(done_renames *acc, const done_renames *rev);
 
 /* Is the rename in `r` (table NULL: of a table), names compared as SQLite does? */
-int done_renames_has(const done_renames *r, const char *table, const char *from,
+int retort_done_renames_has(const done_renames *r, const char *table, const char *from,
 	const char *to);
 
 #endif

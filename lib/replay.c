@@ -32,27 +32,27 @@ static int run_section(sqlite3 *db, const retort_revision *rev, retort_direction
 
 	retort_scratch_run_init(&run, db);
 	for (i = 0; i < s->n_stmts && !rc; i++) {
-		const char *sql = s->stmts[i].sql, *refusal = scratch_refusal(sql, 0);
+		const char *sql = s->stmts[i].sql, *refusal = retort_scratch_refusal(sql, 0);
 		loc.line = s->stmts[i].line;
 		if (refusal)
-			rc = error_at(err, RETORT_EINVALID, &loc, NULL, "%s", refusal);
+			rc = retort_error_at(err, RETORT_EINVALID, &loc, NULL, "%s", refusal);
 		while (!rc && sql && *sql)
 			if (retort_scratch_run_step(&run, sql, &sql, &why) != SQLITE_OK)
-				rc = error_at(err, RETORT_EINVALID, &loc, NULL,
+				rc = retort_error_at(err, RETORT_EINVALID, &loc, NULL,
 					"%s of revision %s fails: %s", what, rev->id, why);
 	}
 	/* a window left open is the section's fault, at its end */
 	if (retort_scratch_run_end(&run, &why) != SQLITE_OK && !rc)
-		rc = error_at(err, RETORT_EINVALID, &loc, NULL, "%s of revision %s fails: %s",
+		rc = retort_error_at(err, RETORT_EINVALID, &loc, NULL, "%s of revision %s fails: %s",
 			what, rev->id, why);
 	return rc;
 }
 
-int replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,
+int retort_replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,
 	retort_error **err)
 {
 	size_t i;
-	int rc = scratch_open(out, err);
+	int rc = retort_scratch_open(out, err);
 
 	for (i = 0; i < revs->n && !rc; i++)
 		if (applied[i])
@@ -79,30 +79,30 @@ static int set_history(schema *s, const retort_revisions *revs, const unsigned c
 	for (i = 0; i < revs->n && rc == 0; i++) {
 		done_renames r;
 		/* checked when the file was read: a bad line never gets here */
-		rc = done_renames_parse(&r, revs->revs[i]->renames, &bad_at);
+		rc = retort_done_renames_parse(&r, revs->revs[i]->renames, &bad_at);
 		rc = rc > 0 ? 0 : rc;
 		if (rc == 0)
-			rc = done_renames_fold(&known, &r);
+			rc = retort_done_renames_fold(&known, &r);
 		if (rc == 0 && applied[i])
-			rc = done_renames_fold(&done, &r);
-		done_renames_release(&r);
+			rc = retort_done_renames_fold(&done, &r);
+		retort_done_renames_release(&r);
 	}
-	done_renames_format(&d, &done);
-	done_renames_format(&k, &known);
-	if (rc == 0 && !buf_oom(&d) && !buf_oom(&k)) {
+	retort_done_renames_format(&d, &done);
+	retort_done_renames_format(&k, &known);
+	if (rc == 0 && !retort_buf_oom(&d) && !retort_buf_oom(&k)) {
 		free(s->renames_done);
 		free(s->renames_known);
-		s->renames_done = buf_detach(&d);
-		s->renames_known = buf_detach(&k);
+		s->renames_done = retort_buf_detach(&d);
+		s->renames_known = retort_buf_detach(&k);
 		rc = s->renames_done && s->renames_known ? 0 : -1;
 	} else {
 		rc = -1;
 	}
-	done_renames_release(&done);
-	done_renames_release(&known);
-	buf_release(&d);
-	buf_release(&k);
-	return rc ? error_oom(err) : 0;
+	retort_done_renames_release(&done);
+	retort_done_renames_release(&known);
+	retort_buf_release(&d);
+	retort_buf_release(&k);
+	return rc ? retort_error_oom(err) : 0;
 }
 
 int retort_schema_set_revisions(retort_schema *s, const retort_revisions *revs,
@@ -114,13 +114,13 @@ int retort_schema_set_revisions(retort_schema *s, const retort_revisions *revs,
 	int rc = 0;
 
 	if (!at || !applied)
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	for (i = 0; i < n_ids && rc == 0; i++)
 		if (!(at[i] = retort_revisions_get(revs, ids[i])))
-			rc = error_set(err, RETORT_ENOTFOUND, "revision %s is not in %s", ids[i],
+			rc = retort_error_set(err, RETORT_ENOTFOUND, "revision %s is not in %s", ids[i],
 				revs->dir);
 	if (rc == 0 && ids)
-		revgraph_close_ancestors(revs, applied, at, n_ids);
+		retort_revgraph_close_ancestors(revs, applied, at, n_ids);
 	else if (rc == 0)
 		memset(applied, 1, revs->n);
 	if (rc == 0)
@@ -143,10 +143,10 @@ int retort_revisions_schema(retort_schema **out, const retort_revisions *revs,
 	rc = retort_revisions_resolve(&targets, &n_targets, revs, target ? target : "heads",
 		NULL, 0, err);
 	if (!rc && !(wanted = calloc(revs->n ? revs->n : 1, 1)))
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	if (!rc) {
-		revgraph_close_ancestors(revs, wanted, targets, n_targets);
-		rc = replay_applied(&db, revs, wanted, err);
+		retort_revgraph_close_ancestors(revs, wanted, targets, n_targets);
+		rc = retort_replay_applied(&db, revs, wanted, err);
 	}
 	if (!rc)
 		rc = retort_schema_read(out, db, cfg, err);
@@ -183,7 +183,7 @@ static int snapshot(sqlite3 *db, retort_buf *out, const retort_buf *expect, int 
 	int rc = sqlite3_prepare_v2(db, SNAPSHOT_SQL, -1, &st, NULL), i, differs = 0;
 
 	if (out)
-		buf_clear(out);
+		retort_buf_clear(out);
 	if (same)
 		*same = 1;
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -193,7 +193,7 @@ static int snapshot(sqlite3 *db, retort_buf *out, const retort_buf *expect, int 
 			if (!text)
 				rc = SQLITE_NOMEM;
 			else if (out)
-				buf_put(out, text, len);
+				retort_buf_put(out, text, len);
 			else if ((size_t)(end - p) >= len && memcmp(p, text, len) == 0)
 				p += len;
 			else { /* a difference: no need to read on */
@@ -203,10 +203,10 @@ static int snapshot(sqlite3 *db, retort_buf *out, const retort_buf *expect, int 
 		}
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_NOMEM || (out && buf_oom(out)))
-		return error_oom(err);
+	if (rc == SQLITE_NOMEM || (out && retort_buf_oom(out)))
+		return retort_error_oom(err);
 	if (rc != SQLITE_DONE)
-		return error_set(err, RETORT_EDB, "cannot read the schema: %s", sqlite3_errmsg(db));
+		return retort_error_set(err, RETORT_EDB, "cannot read the schema: %s", sqlite3_errmsg(db));
 	if (same)
 		*same = !differs && p == end;
 	return 0;
@@ -283,7 +283,7 @@ static int snapshot_schema(retort_schema **out, const retort_buf *snap,
 	static const char *const order[] = { "table", "index", "view", "trigger" };
 	sqlite3 *db = NULL;
 	size_t k;
-	int rc = scratch_open(&db, err);
+	int rc = retort_scratch_open(&db, err);
 
 	for (k = 0; k < sizeof(order) / sizeof(order[0]) && !rc; k++) {
 		const char *p = snap->ptr, *end = snap->ptr + snap->len;
@@ -298,7 +298,7 @@ static int snapshot_schema(retort_schema **out, const retort_buf *snap,
 			    sqlite3_table_column_metadata(db, "main", name, NULL, NULL, NULL, NULL,
 				NULL, NULL) == SQLITE_OK)
 				continue;
-			rc = error_set(err, RETORT_EDB, "cannot make %s '%s' again: %s", type, name,
+			rc = retort_error_set(err, RETORT_EDB, "cannot make %s '%s' again: %s", type, name,
 				sqlite3_errmsg(db));
 		}
 	}
@@ -323,7 +323,7 @@ static int expect_schema(sqlite3 *db, const retort_buf *expected, retort_buf *no
 	if (!rc)
 		rc = snapshot(db, now_snap, NULL, NULL, err);
 	if (!rc && (same = snapshots_equal(expected, now_snap)) != 0)
-		return same < 0 ? error_oom(err) : 0;
+		return same < 0 ? retort_error_oom(err) : 0;
 	if (!rc)
 		rc = snapshot_schema(&then, expected, cfg, err);
 	if (!rc)
@@ -332,7 +332,7 @@ static int expect_schema(sqlite3 *db, const retort_buf *expected, retort_buf *no
 		rc = retort_schema_differences(&differences, then, now, err);
 	if (!rc && differences) {
 		src_loc loc = { rev->path, rev->section[RETORT_DOWNGRADE].line, 1 };
-		rc = error_at(err, RETORT_EMISMATCH, &loc, NULL, "revision %s: %s (%s)", rev->id,
+		rc = retort_error_at(err, RETORT_EMISMATCH, &loc, NULL, "revision %s: %s (%s)", rev->id,
 			what, differences);
 	}
 	free(differences);
@@ -347,7 +347,7 @@ int retort_revisions_verify(const retort_revision **failed_out, const retort_rev
 	retort_buf before = RETORT_BUF_INIT, after = RETORT_BUF_INIT, now = RETORT_BUF_INIT;
 	sqlite3 *db = NULL;
 	size_t i;
-	int rc = scratch_open(&db, err);
+	int rc = retort_scratch_open(&db, err);
 
 	if (failed_out)
 		*failed_out = NULL;
@@ -377,9 +377,9 @@ int retort_revisions_verify(const retort_revision **failed_out, const retort_rev
 		before = after;
 		after = swap;
 	}
-	buf_release(&before);
-	buf_release(&after);
-	buf_release(&now);
+	retort_buf_release(&before);
+	retort_buf_release(&after);
+	retort_buf_release(&now);
 	sqlite3_close(db);
 	return rc;
 }

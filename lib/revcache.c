@@ -44,7 +44,7 @@
 
 #define CACHE_DIR ".retort-cache"
 #define CACHE_FILE "index"
-/* Bump when revfile_parse() would give a different result for the same
+/* Bump when retort_revfile_parse() would give a different result for the same
 ** text, so that no index written before is read as current. */
 #define CACHE_FORMAT 3
 #define CACHE_MAGIC "retort revision cache\n"
@@ -226,7 +226,7 @@ static retort_revision *read_revision(reader *r, const char *path)
 		return NULL;
 	rev->from_cache = 1;
 	id = get_str(r);
-	if (id && revfile_is_id(id, strlen(id)))
+	if (id && retort_revfile_is_id(id, strlen(id)))
 		memcpy(rev->id, id, sizeof(rev->id));
 	else
 		r->bad = 1;
@@ -245,10 +245,10 @@ static retort_revision *read_revision(reader *r, const char *path)
 	rev->commit = (char *)get_str(r);
 	for (dir = 0; dir < 2; dir++)
 		read_section(r, &rev->section[dir]);
-	if (!r->bad && !(rev->path = xstrdup(path)))
+	if (!r->bad && !(rev->path = retort_xstrdup(path)))
 		r->bad = 1;
 	if (r->bad) {
-		revfile_free(rev);
+		retort_revfile_free(rev);
 		return NULL;
 	}
 	return rev;
@@ -319,7 +319,7 @@ static void open_dir(revcache *c, const char *path)
 	}
 }
 
-revcache *revcache_open(const char *dir)
+revcache *retort_revcache_open(const char *dir)
 {
 	revcache *c = calloc(1, sizeof(*c));
 	char *path;
@@ -330,7 +330,7 @@ revcache *revcache_open(const char *dir)
 		return NULL;
 	c->dir_fd = -1;
 	c->changed = 1; /* until a good index is read: write one */
-	path = path_join(dir, CACHE_DIR);
+	path = retort_path_join(dir, CACHE_DIR);
 	if (path)
 		open_dir(c, path);
 	else
@@ -377,7 +377,7 @@ static const cached *find(const revcache *c, const char *name)
 	return NULL;
 }
 
-retort_revision *revcache_get(revcache *c, const char *name, const char *path,
+retort_revision *retort_revcache_get(revcache *c, const char *name, const char *path,
 	const struct stat *st)
 {
 	const cached *e = c ? find(c, name) : NULL;
@@ -396,7 +396,7 @@ retort_revision *revcache_get(revcache *c, const char *name, const char *path,
 	return read_revision(&r, path);
 }
 
-int revcache_put(revcache *c, const struct stat *st, const retort_revision *rev, int parsed)
+int retort_revcache_put(revcache *c, const struct stat *st, const retort_revision *rev, int parsed)
 {
 	const char *slash = strrchr(rev->path, '/');
 	fresh *f;
@@ -414,8 +414,8 @@ int revcache_put(revcache *c, const struct stat *st, const retort_revision *rev,
 
 /* ---- writing ---- */
 
-static void put_u32(retort_buf *b, uint32_t v) { buf_put(b, (const char *)&v, sizeof(v)); }
-static void put_i32(retort_buf *b, int32_t v) { buf_put(b, (const char *)&v, sizeof(v)); }
+static void put_u32(retort_buf *b, uint32_t v) { retort_buf_put(b, (const char *)&v, sizeof(v)); }
+static void put_i32(retort_buf *b, int32_t v) { retort_buf_put(b, (const char *)&v, sizeof(v)); }
 
 static void put_str(retort_buf *b, const char *s)
 {
@@ -424,7 +424,7 @@ static void put_str(retort_buf *b, const char *s)
 		return;
 	}
 	put_u32(b, (uint32_t)strlen(s));
-	buf_put(b, s, strlen(s) + 1);
+	retort_buf_put(b, s, strlen(s) + 1);
 }
 
 static void put_record(retort_buf *b, const fresh *f)
@@ -433,7 +433,7 @@ static void put_record(retort_buf *b, const fresh *f)
 	size_t i;
 	int dir;
 
-	buf_put(b, (const char *)&f->key, sizeof(f->key));
+	retort_buf_put(b, (const char *)&f->key, sizeof(f->key));
 	put_str(b, rev->id);
 	put_u32(b, (uint32_t)rev->n_parents);
 	for (i = 0; i < rev->n_parents; i++)
@@ -448,7 +448,7 @@ static void put_record(retort_buf *b, const fresh *f)
 		const rev_section *s = &rev->section[dir];
 		put_str(b, s->text);
 		put_i32(b, s->line);
-		buf_put(b, s->sha256, 64);
+		retort_buf_put(b, s->sha256, 64);
 		put_u32(b, (uint32_t)s->n_stmts);
 		for (i = 0; i < s->n_stmts; i++) {
 			put_str(b, s->stmts[i].sql);
@@ -461,7 +461,7 @@ static void serialise(retort_buf *b, revcache *c)
 {
 	size_t i;
 
-	buf_put(b, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1);
+	retort_buf_put(b, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1);
 	put_u32(b, CACHE_FORMAT);
 	put_u32(b, ENDIAN_TAG);
 	put_str(b, RETORT_VERSION);
@@ -473,23 +473,23 @@ static void serialise(retort_buf *b, revcache *c)
 		put_u32(b, 0); /* the record's length, known once it is written */
 		start = b->len;
 		put_record(b, &c->seen[i]);
-		if (buf_oom(b))
+		if (retort_buf_oom(b))
 			return;
 		len = (uint32_t)(b->len - start);
 		memcpy(b->ptr + start - sizeof(len), &len, sizeof(len));
 	}
-	if (!buf_oom(b)) {
+	if (!retort_buf_oom(b)) {
 		uint64_t sum = checksum(b->ptr, b->len);
-		buf_put(b, (const char *)&sum, sizeof(sum));
+		retort_buf_put(b, (const char *)&sum, sizeof(sum));
 	}
 }
 
 /* The cache folder, made on first use with a .gitignore that ignores it
 ** whole, so that it never shows up as something to commit; and checked
-** again as revcache_open() does, since it may have appeared meanwhile. */
+** again as retort_revcache_open() does, since it may have appeared meanwhile. */
 static void make_dir(revcache *c, const char *dir)
 {
-	char *path = path_join(dir, CACHE_DIR);
+	char *path = retort_path_join(dir, CACHE_DIR);
 	int made;
 
 	if (!path)
@@ -499,10 +499,10 @@ static void make_dir(revcache *c, const char *dir)
 		open_dir(c, path);
 	free(path);
 	if (made && c->dir_fd >= 0)
-		write_file_at(c->dir_fd, ".gitignore", "*\n", 2, WRITE_NEW, NULL);
+		retort_write_file_at(c->dir_fd, ".gitignore", "*\n", 2, WRITE_NEW, NULL);
 }
 
-void revcache_save(revcache *c, const char *dir)
+void retort_revcache_save(revcache *c, const char *dir)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
@@ -513,12 +513,12 @@ void revcache_save(revcache *c, const char *dir)
 	if (c->dir_fd < 0)
 		return;
 	serialise(&b, c);
-	if (!buf_oom(&b))
-		write_file_at(c->dir_fd, CACHE_FILE, b.ptr, b.len, 0, NULL);
-	buf_release(&b);
+	if (!retort_buf_oom(&b))
+		retort_write_file_at(c->dir_fd, CACHE_FILE, b.ptr, b.len, 0, NULL);
+	retort_buf_release(&b);
 }
 
-void revcache_free(revcache *c)
+void retort_revcache_free(revcache *c)
 {
 	if (!c)
 		return;

@@ -32,7 +32,7 @@ static const char *const key_names[N_KEYS] = {
 	"retort revision", "parent", "message", "renames", "created", "author", "commit"
 };
 
-int revfile_is_id(const char *s, size_t len)
+int retort_revfile_is_id(const char *s, size_t len)
 {
 	size_t i;
 
@@ -44,7 +44,7 @@ int revfile_is_id(const char *s, size_t len)
 	return 1;
 }
 
-void revfile_section_hash(char out[65], const char *text)
+void retort_revfile_section_hash(char out[65], const char *text)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	const char *p = text, *end = text + strlen(text);
@@ -58,15 +58,15 @@ void revfile_section_hash(char out[65], const char *text)
 	while (p < end) {
 		const char *cr = memchr(p, '\r', (size_t)(end - p));
 		if (!cr) {
-			buf_put(&b, p, (size_t)(end - p));
+			retort_buf_put(&b, p, (size_t)(end - p));
 			break;
 		}
-		buf_put(&b, p, (size_t)(cr - p));
-		buf_putc(&b, '\n');
+		retort_buf_put(&b, p, (size_t)(cr - p));
+		retort_buf_putc(&b, '\n');
 		p = cr + 1 + (cr + 1 < end && cr[1] == '\n');
 	}
-	sha256_hex(out, b.ptr, b.len);
-	buf_release(&b);
+	retort_sha256_hex(out, b.ptr, b.len);
+	retort_buf_release(&b);
 }
 
 /* The text after "--" and spaces when it is `key:`; else NULL. */
@@ -131,9 +131,9 @@ static int marker_line(retort_buf *ln, const char *start, size_t n)
 	}
 	while (n > 0 && (start[n - 1] == '\r' || start[n - 1] == ' ' || start[n - 1] == '\t'))
 		n--;
-	buf_clear(ln);
-	buf_put(ln, start, n);
-	return buf_oom(ln) ? -2 : marker_of(ln->ptr);
+	retort_buf_clear(ln);
+	retort_buf_put(ln, start, n);
+	return retort_buf_oom(ln) ? -2 : marker_of(ln->ptr);
 }
 
 static int push_statement(rev_section *s, size_t *cap, const char *start, size_t len,
@@ -143,12 +143,12 @@ static int push_statement(rev_section *s, size_t *cap, const char *start, size_t
 	size_t n_ending = strlen(ending);
 
 	if (!st)
-		return error_oom(err);
+		return retort_error_oom(err);
 	st->line = line;
 	st->sql = malloc(len + n_ending + 1);
 	if (!st->sql) {
 		s->n_stmts--;
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	memcpy(st->sql, start, len);
 	memcpy(st->sql + len, ending, n_ending + 1);
@@ -181,7 +181,7 @@ static int marker_comment(retort_buf *ln, const char *c, size_t n)
 static const char *marker_inside(const char *p, const char *stop, retort_buf *ln, int *marker)
 {
 	while (p < stop) {
-		sqltok t = sqltok_at(p);
+		sqltok t = retort_sqltok_at(p);
 		if (t.type == TK_EOF)
 			break;
 		if (t.type == TK_COMMENT && *p == '-' && (*marker = marker_comment(ln, p, t.n)) != -1)
@@ -194,7 +194,7 @@ static const char *marker_inside(const char *p, const char *stop, retort_buf *ln
 /*
 ** Read one section from `p` (the line after its marker) to the next marker
 ** line, or to the end of the file. The statements are split the way
-** sqlite3_complete() splits them, in one pass (sql_statement_end()); each
+** sqlite3_complete() splits them, in one pass (retort_sql_statement_end()); each
 ** one that ends in ';' is pushed, and an unfinished one is left in
 ** `out->open`. A marker line counts between statements; inside one (in its
 ** strings, comments or trigger body, or after a statement that misses its
@@ -208,7 +208,7 @@ static int scan_section(rev_section *s, size_t *cap, const char *p, int lenient,
 	memset(out, 0, sizeof(*out));
 	out->next = -1;
 	for (;;) {
-		sqltok t = sqltok_at(p);
+		sqltok t = retort_sqltok_at(p);
 		const char *stop, *cut = NULL;
 		int rc;
 
@@ -224,7 +224,7 @@ static int scan_section(rev_section *s, size_t *cap, const char *p, int lenient,
 			if (*p == '-') {
 				out->next = marker_comment(ln, p, t.n);
 				if (out->next == -2)
-					return error_oom(err);
+					return retort_error_oom(err);
 				if (out->next >= 0) {
 					out->end = p;
 					return 0;
@@ -239,11 +239,11 @@ static int scan_section(rev_section *s, size_t *cap, const char *p, int lenient,
 		default:
 			break;
 		}
-		stop = sql_statement_end(p);
+		stop = retort_sql_statement_end(p);
 		if (lenient)
 			cut = marker_inside(p, stop ? stop : p + strlen(p), ln, &out->next);
 		if (out->next == -2)
-			return error_oom(err);
+			return retort_error_oom(err);
 		if (!stop || cut) {
 			out->open = p;
 			out->open_line = line_of(lc, p);
@@ -273,24 +273,24 @@ static int finish_statement(rev_section *s, size_t *cap, const section_end *f, i
 
 	while (len > 0 && isspace((unsigned char)f->open[len - 1]))
 		len--;
-	buf_put(&candidate, f->open, len);
-	buf_puts(&candidate, ending);
-	if (!buf_oom(&candidate) && !sqlite3_complete(candidate.ptr)) {
+	retort_buf_put(&candidate, f->open, len);
+	retort_buf_puts(&candidate, ending);
+	if (!retort_buf_oom(&candidate) && !sqlite3_complete(candidate.ptr)) {
 		ending = "\n;";
-		buf_truncate(&candidate, len);
-		buf_puts(&candidate, ending);
+		retort_buf_truncate(&candidate, len);
+		retort_buf_puts(&candidate, ending);
 	}
-	if (buf_oom(&candidate)) {
-		rc = error_oom(err);
+	if (retort_buf_oom(&candidate)) {
+		rc = retort_error_oom(err);
 	} else if (sqlite3_complete(candidate.ptr)) {
 		rc = push_statement(s, cap, f->open, len, f->open_line, ending, err);
 	} else {
 		src_loc loc = { path, f->open_line, 1 };
-		rc = error_at(err, RETORT_EINVALID, &loc, source,
+		rc = retort_error_at(err, RETORT_EINVALID, &loc, source,
 			"the %s section ends inside a statement (an unclosed quote, "
 			"comment or trigger body?)", marker_names[dir]);
 	}
-	buf_release(&candidate);
+	retort_buf_release(&candidate);
 	return rc;
 }
 
@@ -341,14 +341,14 @@ static int read_sections(retort_revision *rev, int first, int line, const char *
 			int next_line;
 
 			rc = scan_section(s, &cap[current], at, lenient, &lc, &ln, f, err);
-			if (!rc && !(s->text = xstrndup(at, (size_t)(f->end - at))))
-				rc = error_oom(err);
+			if (!rc && !(s->text = retort_xstrndup(at, (size_t)(f->end - at))))
+				rc = retort_error_oom(err);
 			if (rc || f->next < 0)
 				break;
 			next_line = line_of(&lc, f->end);
 			if (rev->section[f->next].line) {
 				src_loc loc = { path, next_line, 1 };
-				rc = error_at(err, RETORT_EINVALID, &loc, z,
+				rc = retort_error_at(err, RETORT_EINVALID, &loc, z,
 					"a second '-- retort:%s' section (the first is on line %d)",
 					marker_names[f->next], rev->section[f->next].line);
 				break;
@@ -362,11 +362,11 @@ static int read_sections(retort_revision *rev, int first, int line, const char *
 		if (rev->section[0].line && rev->section[1].line)
 			break;
 	}
-	buf_release(&ln);
+	retort_buf_release(&ln);
 	return rc;
 }
 
-void revfile_free(retort_revision *rev)
+void retort_revfile_free(retort_revision *rev)
 {
 	size_t i;
 	int dir;
@@ -408,15 +408,15 @@ static int parse_parents(retort_revision *rev, const char *value, const src_loc 
 		while (*p == ' ' || *p == '\t')
 			p++;
 		len = strcspn(p, ", \t");
-		if (!revfile_is_id(p, len)) {
+		if (!retort_revfile_is_id(p, len)) {
 			src_loc at = { loc->path, loc->line, (int)(p - value) + loc->column };
-			return error_at(err, RETORT_EINVALID, &at, source,
+			return retort_error_at(err, RETORT_EINVALID, &at, source,
 				"parent: expected 'none' or revision ids (12 lower-case hex digits) "
 				"separated by commas");
 		}
 		slot = ARRAY_PUSH(rev->parent_ids, rev->n_parents, cap);
-		if (!slot || !(*slot = xstrndup(p, len)))
-			return error_oom(err);
+		if (!slot || !(*slot = retort_xstrndup(p, len)))
+			return retort_error_oom(err);
 		p += len;
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -424,7 +424,7 @@ static int parse_parents(retort_revision *rev, const char *value, const src_loc 
 			return 0;
 		if (*p++ != ',') {
 			src_loc at = { loc->path, loc->line, (int)(p - 1 - value) + loc->column };
-			return error_at(err, RETORT_EINVALID, &at, source,
+			return retort_error_at(err, RETORT_EINVALID, &at, source,
 				"parent: expected ',' between revision ids");
 		}
 	}
@@ -437,7 +437,7 @@ static const char *name_id(const char *path, size_t *len)
 
 	base = base ? base + 1 : path;
 	*len = strcspn(base, "_.");
-	return revfile_is_id(base, *len) ? base : NULL;
+	return retort_revfile_is_id(base, *len) ? base : NULL;
 }
 
 static int set_header(retort_revision *rev, int key, const char *value, const src_loc *loc,
@@ -447,13 +447,13 @@ static int set_header(retort_revision *rev, int key, const char *value, const sr
 		&rev->author, &rev->commit };
 
 	if (seen[key]) {
-		return error_at(err, RETORT_EINVALID, loc, source,
+		return retort_error_at(err, RETORT_EINVALID, loc, source,
 			"'%s' given twice (first on line %d)", key_names[key], seen[key]);
 	}
 	seen[key] = loc->line;
 	if (key == KEY_ID) {
-		if (!revfile_is_id(value, strlen(value)))
-			return error_at(err, RETORT_EINVALID, loc, source,
+		if (!retort_revfile_is_id(value, strlen(value)))
+			return retort_error_at(err, RETORT_EINVALID, loc, source,
 				"a revision id is 12 lower-case hex digits, got '%s'", value);
 		memcpy(rev->id, value, REVISION_ID_LEN + 1);
 		return 0;
@@ -465,19 +465,19 @@ static int set_header(retort_revision *rev, int key, const char *value, const sr
 	if (key == KEY_RENAMES) {
 		done_renames r;
 		size_t bad_at;
-		int rc = done_renames_parse(&r, value, &bad_at);
-		done_renames_release(&r);
+		int rc = retort_done_renames_parse(&r, value, &bad_at);
+		retort_done_renames_release(&r);
 		if (rc < 0)
-			return error_oom(err);
+			return retort_error_oom(err);
 		if (rc > 0) {
 			src_loc at = { loc->path, loc->line, loc->column + (int)bad_at };
-			return error_at(err, RETORT_EINVALID, &at, source, "renames: expected "
+			return retort_error_at(err, RETORT_EINVALID, &at, source, "renames: expected "
 				"'\"old\" -> \"new\"' (a table) or '\"table\".\"old\" -> \"new\"' "
 				"(a column), separated by commas");
 		}
 	}
-	*field[key] = xstrdup(value);
-	return *field[key] ? 0 : error_oom(err);
+	*field[key] = retort_xstrdup(value);
+	return *field[key] ? 0 : retort_error_oom(err);
 }
 
 /*
@@ -496,10 +496,10 @@ static int missing_section(const section_end *f, int last, int dir, int last_lin
 		size_t n = strcspn(p, "\n");
 		int marker = marker_line(ln, p, n);
 		if (marker == -2)
-			return error_oom(err);
+			return retort_error_oom(err);
 		if (marker == dir && line > f->open_line) {
 			src_loc loc = { path, f->open_line, 1 };
-			return error_at(err, RETORT_EINVALID, &loc, source,
+			return retort_error_at(err, RETORT_EINVALID, &loc, source,
 				"the %s section ends inside a %s (an unclosed quote, comment or "
 				"trigger body?) that holds the '-- retort:%s' line %d, so there is "
 				"no %s section", marker_names[last],
@@ -510,12 +510,12 @@ static int missing_section(const section_end *f, int last, int dir, int last_lin
 	}
 	{
 		src_loc loc = { path, last_line, 1 };
-		return error_at(err, RETORT_EINVALID, &loc, source, "no '-- retort:%s' section",
+		return retort_error_at(err, RETORT_EINVALID, &loc, source, "no '-- retort:%s' section",
 			marker_names[dir]);
 	}
 }
 
-int revfile_parse(retort_revision **out, const char *path, const char *text, size_t len,
+int retort_revfile_parse(retort_revision **out, const char *path, const char *text, size_t len,
 	retort_error **err)
 {
 	retort_revision *rev = calloc(1, sizeof(*rev));
@@ -529,15 +529,15 @@ int revfile_parse(retort_revision **out, const char *path, const char *text, siz
 
 	*out = NULL;
 	memset(found, 0, sizeof(found));
-	if (!rev || !(rev->path = xstrdup(path)) || !(z = xstrndup(text, len))) {
-		revfile_free(rev);
-		return error_oom(err);
+	if (!rev || !(rev->path = retort_xstrdup(path)) || !(z = retort_xstrndup(text, len))) {
+		retort_revfile_free(rev);
+		return retort_error_oom(err);
 	}
 	if (memchr(text, '\0', len)) {
 		src_loc loc = { path, 0, 0 };
 		free(z);
-		revfile_free(rev);
-		return error_at(err, RETORT_EINVALID, &loc, NULL, "%s: not a text file (it holds a NUL byte)", path);
+		retort_revfile_free(rev);
+		return retort_error_at(err, RETORT_EINVALID, &loc, NULL, "%s: not a text file (it holds a NUL byte)", path);
 	}
 	p = lc.at = z;
 	end = z + len;
@@ -551,7 +551,7 @@ int revfile_parse(retort_revision **out, const char *path, const char *text, siz
 		p = eol ? eol + 1 : end;
 		current = marker_line(&ln, start, n);
 		if (current == -2) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			break;
 		}
 		if (current >= 0) {
@@ -573,7 +573,7 @@ int revfile_parse(retort_revision **out, const char *path, const char *text, siz
 			}
 		}
 		if (key == N_KEYS && strncmp(ln.ptr, "--", 2) != 0)
-			rc = error_at(err, RETORT_EINVALID, &loc, z,
+			rc = retort_error_at(err, RETORT_EINVALID, &loc, z,
 				"SQL before the first section: statements go after '-- retort:upgrade' "
 				"or '-- retort:downgrade'");
 	}
@@ -584,14 +584,14 @@ int revfile_parse(retort_revision **out, const char *path, const char *text, siz
 		size_t id_len;
 		const char *file_id = name_id(path, &id_len);
 		if (!seen[KEY_ID])
-			rc = error_at(err, RETORT_EINVALID, &first, z,
+			rc = retort_error_at(err, RETORT_EINVALID, &first, z,
 				"no '-- retort revision: ID' line: this is not a retort revision file");
 		else if (!seen[KEY_PARENT])
-			rc = error_at(err, RETORT_EINVALID, &first, z,
+			rc = retort_error_at(err, RETORT_EINVALID, &first, z,
 				"no '-- parent:' line (write '-- parent: none' for a first revision)");
 		else if (file_id && strncmp(file_id, rev->id, id_len) != 0) {
 			src_loc at = { path, seen[KEY_ID], 1 };
-			rc = error_at(err, RETORT_EINVALID, &at, z,
+			rc = retort_error_at(err, RETORT_EINVALID, &at, z,
 				"the file name says revision %.*s but the header says %s",
 				(int)id_len, file_id, rev->id);
 		}
@@ -605,18 +605,18 @@ int revfile_parse(retort_revision **out, const char *path, const char *text, siz
 	}
 	for (dir = 0; dir < 2 && !rc; dir++) {
 		rev_section *s = &rev->section[dir];
-		revfile_section_hash(s->sha256, s->text);
+		retort_revfile_section_hash(s->sha256, s->text);
 		if (found[dir].open && !found[dir].open_comment)
 			rc = finish_statement(s, &cap[dir], &found[dir], dir, path, z, err);
 	}
-	buf_release(&ln);
-	if (!rc && !rev->message && !(rev->message = xstrdup("")))
-		rc = error_oom(err);
-	if (!rc && !rev->created && !(rev->created = xstrdup("")))
-		rc = error_oom(err);
+	retort_buf_release(&ln);
+	if (!rc && !rev->message && !(rev->message = retort_xstrdup("")))
+		rc = retort_error_oom(err);
+	if (!rc && !rev->created && !(rev->created = retort_xstrdup("")))
+		rc = retort_error_oom(err);
 	free(z);
 	if (rc) {
-		revfile_free(rev);
+		retort_revfile_free(rev);
 		return rc;
 	}
 	*out = rev;
@@ -668,14 +668,14 @@ static void append_slug(retort_buf *b, const char *message)
 
 	for (; *p && b->len - start < 40; p++) {
 		if (isalnum(*p) && *p < 0x80)
-			buf_putc(b, (char)tolower(*p));
+			retort_buf_putc(b, (char)tolower(*p));
 		else if (b->len > start && b->ptr[b->len - 1] != '_')
-			buf_putc(b, '_');
+			retort_buf_putc(b, '_');
 	}
 	while (b->len > start && b->ptr[b->len - 1] == '_')
-		buf_truncate(b, b->len - 1);
+		retort_buf_truncate(b, b->len - 1);
 	if (b->len == start)
-		buf_puts(b, "revision");
+		retort_buf_puts(b, "revision");
 }
 
 /* A header value stays on its line: a line break in a message or a git
@@ -683,17 +683,17 @@ static void append_slug(retort_buf *b, const char *message)
 static void append_header(retort_buf *b, int key, const char *value)
 {
 	if (value)
-		buf_comment(b, "%s: %s", key_names[key], value);
+		retort_buf_comment(b, "%s: %s", key_names[key], value);
 }
 
 static void append_section(retort_buf *b, int dir, const char *sql)
 {
 	size_t len = sql ? strlen(sql) : 0;
 
-	buf_printf(b, "\n-- retort:%s\n", marker_names[dir]);
-	buf_put(b, sql ? sql : "", len);
+	retort_buf_printf(b, "\n-- retort:%s\n", marker_names[dir]);
+	retort_buf_put(b, sql ? sql : "", len);
 	if (len && sql[len - 1] != '\n')
-		buf_putc(b, '\n');
+		retort_buf_putc(b, '\n');
 }
 
 int retort_revfile_write(char **path_out, const char *folder, const char *id,
@@ -712,7 +712,7 @@ int retort_revfile_write(char **path_out, const char *folder, const char *id,
 
 	*path_out = NULL;
 	for (i = 0; i < spec->parent_count; i++)
-		buf_printf(&parents, "%s%s", i ? ", " : "", spec->parents[i]);
+		retort_buf_printf(&parents, "%s%s", i ? ", " : "", spec->parents[i]);
 	gmtime_r(&now, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
@@ -721,10 +721,10 @@ int retort_revfile_write(char **path_out, const char *folder, const char *id,
 	append_header(&text, KEY_MESSAGE, spec->message ? spec->message : "");
 	if (spec->rename_count) {
 		for (i = 0; i < spec->rename_count && !rc; i++)
-			if (done_renames_push(&renames, spec->renames[i].table, spec->renames[i].from,
+			if (retort_done_renames_push(&renames, spec->renames[i].table, spec->renames[i].from,
 				spec->renames[i].to) < 0)
-				rc = error_oom(err);
-		done_renames_format(&value, &renames);
+				rc = retort_error_oom(err);
+		retort_done_renames_format(&value, &renames);
 		append_header(&text, KEY_RENAMES, value.ptr);
 	}
 	append_header(&text, KEY_CREATED, created);
@@ -733,38 +733,38 @@ int retort_revfile_write(char **path_out, const char *folder, const char *id,
 	for (dir = 0; dir < 2; dir++)
 		append_section(&text, dir, sections[dir]);
 
-	buf_printf(&name, "%s_", id);
+	retort_buf_printf(&name, "%s_", id);
 	append_slug(&name, spec->message ? spec->message : "");
-	buf_puts(&name, ".sql");
-	if (!rc && (buf_oom(&text) || buf_oom(&name) || buf_oom(&value) ||
-		    !(path = path_join(folder, name.ptr))))
-		rc = error_oom(err);
+	retort_buf_puts(&name, ".sql");
+	if (!rc && (retort_buf_oom(&text) || retort_buf_oom(&name) || retort_buf_oom(&value) ||
+		    !(path = retort_path_join(folder, name.ptr))))
+		rc = retort_error_oom(err);
 	/* what is written must read back: a section's SQL that does not split
 	** is refused here rather than left in a file that every later command
 	** would reject */
 	if (!rc)
-		rc = revfile_parse(&check, path, text.ptr, text.len, err);
+		rc = retort_revfile_parse(&check, path, text.ptr, text.len, err);
 	for (dir = 0; dir < 2 && !rc; dir++) {
 		/* and read back as written, sections ending at the markers written */
 		char sha[65];
-		revfile_section_hash(sha, sections[dir] ? sections[dir] : "");
+		retort_revfile_section_hash(sha, sections[dir] ? sections[dir] : "");
 		if (strcmp(sha, check->section[dir].sha256) != 0)
-			rc = error_set(err, RETORT_EINVALID, "the %s SQL of the new revision would "
+			rc = retort_error_set(err, RETORT_EINVALID, "the %s SQL of the new revision would "
 				"not read back as written (a line of it reads as a section marker)",
 				marker_names[dir]);
 	}
 	if (!rc)
-		rc = write_file_whole(path, text.ptr, text.len, WRITE_NEW | WRITE_SYNC, err);
+		rc = retort_write_file_whole(path, text.ptr, text.len, WRITE_NEW | WRITE_SYNC, err);
 	if (!rc) {
 		*path_out = path;
 		path = NULL;
 	}
-	revfile_free(check);
+	retort_revfile_free(check);
 	free(path);
-	buf_release(&text);
-	buf_release(&name);
-	buf_release(&parents);
-	buf_release(&value);
-	done_renames_release(&renames);
+	retort_buf_release(&text);
+	retort_buf_release(&name);
+	retort_buf_release(&parents);
+	retort_buf_release(&value);
+	retort_done_renames_release(&renames);
 	return rc;
 }

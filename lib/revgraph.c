@@ -29,8 +29,8 @@ void retort_revisions_free(retort_revisions *revs)
 	if (!revs)
 		return;
 	for (i = 0; i < revs->n; i++)
-		revfile_free(revs->by_id[i]);
-	revcache_free(revs->cache);
+		retort_revfile_free(revs->by_id[i]);
+	retort_revcache_free(revs->cache);
 	free(revs->revs);
 	free(revs->by_id);
 	free(revs->heads);
@@ -70,7 +70,7 @@ static int list_files(char ***out, size_t *n, const char *dir, retort_error **er
 	*out = NULL;
 	*n = 0;
 	if (!d)
-		return error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_ERROR,
+		return retort_error_set(err, errno == ENOENT ? RETORT_ENOTFOUND : RETORT_ERROR,
 			"cannot open the revisions folder %s: %s", dir, strerror(errno));
 	while (!rc && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
@@ -78,8 +78,8 @@ static int list_files(char ***out, size_t *n, const char *dir, retort_error **er
 		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
 			continue;
 		slot = ARRAY_PUSH(*out, *n, cap);
-		if (!slot || !(*slot = xstrdup(e->d_name)))
-			rc = error_oom(err);
+		if (!slot || !(*slot = retort_xstrdup(e->d_name)))
+			rc = retort_error_oom(err);
 	}
 	closedir(d);
 	if (!rc && *n)
@@ -110,14 +110,14 @@ static int link_parents(retort_revisions *revs, retort_error **err)
 	const retort_revision **slot;
 
 	if (!cap)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < revs->n; i++) {
 		retort_revision *r = revs->by_id[i];
 		r->index = i; /* by_id position until the topological sort */
 		if (i > 0 && strcmp(revs->by_id[i - 1]->id, r->id) == 0) {
 			src_loc loc = { r->path, 1, 1 };
 			free(cap);
-			return error_at(err, RETORT_EINVALID, &loc, NULL,
+			return retort_error_at(err, RETORT_EINVALID, &loc, NULL,
 				"revision %s is also in %s: ids must be unique", r->id,
 				revs->by_id[i - 1]->path);
 		}
@@ -127,14 +127,14 @@ static int link_parents(retort_revisions *revs, retort_error **err)
 		r->parents = calloc(r->n_parents ? r->n_parents : 1, sizeof(*r->parents));
 		if (!r->parents) {
 			free(cap);
-			return error_oom(err);
+			return retort_error_oom(err);
 		}
 		for (j = 0; j < r->n_parents; j++) {
 			retort_revision *p = (retort_revision *)retort_revisions_get(revs, r->parent_ids[j]);
 			if (!p) {
 				src_loc loc = { r->path, r->parent_line, 1 };
 				free(cap);
-				return error_at(err, RETORT_EINVALID, &loc, NULL,
+				return retort_error_at(err, RETORT_EINVALID, &loc, NULL,
 					"parent %s is not in %s: no revision file has that id",
 					r->parent_ids[j], revs->dir);
 			}
@@ -142,7 +142,7 @@ static int link_parents(retort_revisions *revs, retort_error **err)
 			slot = ARRAY_PUSH(p->children, p->n_children, cap[p->index]);
 			if (!slot) {
 				free(cap);
-				return error_oom(err);
+				return retort_error_oom(err);
 			}
 			*slot = r;
 		}
@@ -162,7 +162,7 @@ static int report_cycle(const retort_revisions *revs, const unsigned char *place
 	int rc;
 
 	if (!seen)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < revs->n && !start; i++)
 		if (!placed[i])
 			start = revs->by_id[i];
@@ -175,18 +175,18 @@ static int report_cycle(const retort_revisions *revs, const unsigned char *place
 	}
 	start = r;
 	do {
-		buf_printf(&path, "%s -> ", r->id);
+		retort_buf_printf(&path, "%s -> ", r->id);
 		for (i = 0; i < r->n_parents && placed[r->parents[i]->index]; i++)
 			;
 		r = r->parents[i];
 	} while (r != start);
-	buf_puts(&path, start->id);
+	retort_buf_puts(&path, start->id);
 	{
 		src_loc loc = { start->path, start->parent_line, 1 };
-		rc = error_at(err, RETORT_EINVALID, &loc, NULL,
+		rc = retort_error_at(err, RETORT_EINVALID, &loc, NULL,
 			"the parents form a cycle (%s): a chain must start at a base", path.ptr);
 	}
-	buf_release(&path);
+	retort_buf_release(&path);
 	free(seen);
 	return rc;
 }
@@ -205,7 +205,7 @@ static int sort_topologically(retort_revisions *revs, retort_error **err)
 
 	revs->revs = malloc((revs->n ? revs->n : 1) * sizeof(*revs->revs));
 	if (!ready || !missing || !placed || !revs->revs) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	for (i = 0; i < revs->n; i++) {
@@ -252,7 +252,7 @@ static int find_heads(retort_revisions *revs, retort_error **err)
 
 	revs->heads = calloc(revs->n ? revs->n : 1, sizeof(*revs->heads));
 	if (!revs->heads)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < revs->n; i++)
 		if (revs->revs[i]->n_children == 0)
 			revs->heads[revs->n_heads++] = revs->revs[i];
@@ -263,28 +263,28 @@ static int find_heads(retort_revisions *revs, retort_error **err)
 static int load_file(retort_revision **out, revcache *cache, int dir_fd, const char *dir,
 	const char *name, retort_error **err)
 {
-	char *path = path_join(dir, name), *text = NULL;
+	char *path = retort_path_join(dir, name), *text = NULL;
 	struct stat st;
 	int have_stat, rc;
 	size_t len = 0;
 
 	*out = NULL;
 	if (!path)
-		return error_oom(err);
+		return retort_error_oom(err);
 	have_stat = dir_fd >= 0 && fstatat(dir_fd, name, &st, 0) == 0;
-	if (have_stat && (*out = revcache_get(cache, name, path, &st))) {
+	if (have_stat && (*out = retort_revcache_get(cache, name, path, &st))) {
 		rc = 0;
 	} else {
-		rc = read_text_file(path, &text, &len, err);
+		rc = retort_read_text_file(path, &text, &len, err);
 		if (!rc)
-			rc = revfile_parse(out, path, text, len, err);
+			rc = retort_revfile_parse(out, path, text, len, err);
 		free(text);
 	}
 	free(path);
-	if (!rc && have_stat && revcache_put(cache, &st, *out, !(*out)->from_cache)) {
-		revfile_free(*out);
+	if (!rc && have_stat && retort_revcache_put(cache, &st, *out, !(*out)->from_cache)) {
+		retort_revfile_free(*out);
 		*out = NULL;
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 	}
 	return rc;
 }
@@ -298,21 +298,21 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 	int rc, dir_fd = -1;
 
 	*out = NULL;
-	if (!revs || !(revs->dir = xstrdup(dir))) {
+	if (!revs || !(revs->dir = retort_xstrdup(dir))) {
 		free(revs);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	rc = list_files(&names, &n_names, dir, err);
 	if (!rc) {
-		cache = revcache_open(dir);
+		cache = retort_revcache_open(dir);
 		dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
 	for (i = 0; i < n_names && !rc; i++) {
 		retort_revision *rev = NULL, **slot;
 		rc = load_file(&rev, cache, dir_fd, dir, names[i], err);
 		if (!rc && !(slot = ARRAY_PUSH(revs->by_id, revs->n, cap))) {
-			revfile_free(rev);
-			rc = error_oom(err);
+			retort_revfile_free(rev);
+			rc = retort_error_oom(err);
 		} else if (!rc) {
 			*slot = rev;
 		}
@@ -332,7 +332,7 @@ int retort_revisions_load(retort_revisions **out, const char *dir, retort_error 
 	if (!rc)
 		rc = find_heads(revs, err);
 	if (!rc)
-		revcache_save(cache, dir);
+		retort_revcache_save(cache, dir);
 	revs->cache = cache; /* what the revisions read from it point into */
 	if (rc) {
 		retort_revisions_free(revs);
@@ -349,7 +349,7 @@ static int random_id(char out[REVISION_ID_LEN + 1], retort_error **err)
 	size_t i;
 
 	if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes))
-		return error_set(err, RETORT_ERROR, "cannot get random bytes for a revision id: %s",
+		return retort_error_set(err, RETORT_ERROR, "cannot get random bytes for a revision id: %s",
 			strerror(errno));
 	for (i = 0; i < sizeof(bytes); i++) {
 		out[2 * i] = hex[bytes[i] >> 4];
@@ -374,15 +374,15 @@ int retort_revision_write(char **id_out, char **path_out, const retort_revisions
 		*path_out = NULL;
 	for (i = 0; i < spec->parent_count; i++)
 		if (!retort_revisions_get(revs, spec->parents[i]))
-			return error_set(err, RETORT_ENOTFOUND, "parent %s is not in %s",
+			return retort_error_set(err, RETORT_ENOTFOUND, "parent %s is not in %s",
 				spec->parents[i], revs->dir);
 	do {
 		rc = random_id(id, err);
 	} while (!rc && retort_revisions_get(revs, id) && ++tries < 16);
 	if (!rc)
 		rc = retort_revfile_write(&path, revs->dir, id, spec, err);
-	if (!rc && id_out && !(*id_out = xstrdup(id)))
-		rc = error_oom(err);
+	if (!rc && id_out && !(*id_out = retort_xstrdup(id)))
+		rc = retort_error_oom(err);
 	if (!rc && path_out) {
 		*path_out = path;
 		path = NULL;
@@ -422,7 +422,7 @@ const retort_revision *retort_revision_child(const retort_revision *rev, size_t 
 /* Questions of the apply engine                                        */
 /* ------------------------------------------------------------------ */
 
-void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
+void retort_revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
 	const retort_revision *const *targets, size_t n)
 {
 	size_t i, j;
@@ -455,15 +455,15 @@ int retort_revisions_closure(unsigned char **out, const retort_revisions *revs,
 {
 	*out = calloc(revs->n ? revs->n : 1, 1);
 	if (!*out)
-		return error_oom(err);
+		return retort_error_oom(err);
 	if (ancestors)
-		revgraph_close_ancestors(revs, *out, set, n);
+		retort_revgraph_close_ancestors(revs, *out, set, n);
 	else
 		close_descendants(revs, *out, set, n);
 	return 0;
 }
 
-int revgraph_applied(unsigned char **out, const retort_revisions *revs,
+int retort_revgraph_applied(unsigned char **out, const retort_revisions *revs,
 	const char *const *ids, size_t n, retort_error **err)
 {
 	unsigned char *set = calloc(revs->n ? revs->n : 1, 1);
@@ -471,23 +471,23 @@ int revgraph_applied(unsigned char **out, const retort_revisions *revs,
 
 	*out = NULL;
 	if (!set)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (i = 0; i < n; i++) {
 		const retort_revision *r = retort_revisions_get(revs, ids[i]);
 		if (!r) {
 			free(set);
-			return error_set(err, RETORT_ENOTFOUND,
+			return retort_error_set(err, RETORT_ENOTFOUND,
 				"the database is at revision %s, which is not in %s: it was applied "
 				"from a revision file this folder does not have (another branch, or "
 				"a deleted file)", ids[i], revs->dir);
 		}
-		revgraph_close_ancestors(revs, set, &r, 1);
+		retort_revgraph_close_ancestors(revs, set, &r, 1);
 	}
 	*out = set;
 	return 0;
 }
 
-int revgraph_scope(unsigned char **out, const retort_revisions *revs,
+int retort_revgraph_scope(unsigned char **out, const retort_revisions *revs,
 	const retort_revision *const *targets, size_t n_targets, retort_direction dir,
 	retort_error **err)
 {
@@ -498,7 +498,7 @@ int revgraph_scope(unsigned char **out, const retort_revisions *revs,
 	if (dir == RETORT_DOWNGRADE && n_targets == 0) {
 		*out = malloc(revs->n ? revs->n : 1);
 		if (!*out)
-			return error_oom(err);
+			return retort_error_oom(err);
 		memset(*out, 1, revs->n);
 		return 0;
 	}
@@ -508,7 +508,7 @@ int revgraph_scope(unsigned char **out, const retort_revisions *revs,
 	return rc;
 }
 
-const retort_revision *revgraph_next(const retort_revisions *revs,
+const retort_revision *retort_revgraph_next(const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir)
 {
 	size_t i;
@@ -525,7 +525,7 @@ const retort_revision *revgraph_next(const retort_revisions *revs,
 	return NULL;
 }
 
-size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
+size_t retort_revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
 	const retort_revision **out)
 {
 	size_t i, j, n = 0;
@@ -546,14 +546,14 @@ size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *appl
 static void describe_target(retort_buf *b, const char *target, const retort_revision *r)
 {
 	if (!r)
-		buf_puts(b, "base");
+		retort_buf_puts(b, "base");
 	else if (strcmp(target, r->id) == 0)
-		buf_puts(b, r->id);
+		retort_buf_puts(b, r->id);
 	else
-		buf_printf(b, "%s (%s)", target, r->id);
+		retort_buf_printf(b, "%s (%s)", target, r->id);
 }
 
-int revgraph_check_way(const retort_revisions *revs, const unsigned char *applied,
+int retort_revgraph_check_way(const retort_revisions *revs, const unsigned char *applied,
 	const retort_revision *const *heads, size_t n_heads,
 	const retort_revision *const *targets, size_t n_targets, const char *target,
 	retort_direction dir, retort_error **err)
@@ -584,8 +584,8 @@ int revgraph_check_way(const retort_revisions *revs, const unsigned char *applie
 	if (dir == RETORT_DOWNGRADE && wrong) {
 		/* ahead when every head of the database leads to it */
 		if (!(ancestors = calloc(revs->n, 1)))
-			return error_oom(err);
-		revgraph_close_ancestors(revs, ancestors, &wrong, 1);
+			return retort_error_oom(err);
+		retort_revgraph_close_ancestors(revs, ancestors, &wrong, 1);
 		for (j = 0; j < n_heads && ancestors[heads[j]->index]; j++)
 			;
 		is = j == n_heads ? "is ahead of the database's revision " :
@@ -596,14 +596,14 @@ int revgraph_check_way(const retort_revisions *revs, const unsigned char *applie
 	if (!is)
 		return 0;
 	describe_target(&msg, target, wrong);
-	buf_printf(&msg, " %s", is);
+	retort_buf_printf(&msg, " %s", is);
 	for (i = 0; i < n_heads; i++)
-		buf_printf(&msg, "%s%s", i ? ", " : "", heads[i]->id);
+		retort_buf_printf(&msg, "%s%s", i ? ", " : "", heads[i]->id);
 	if (!n_heads)
-		buf_puts(&msg, "base");
-	buf_puts(&msg, so);
-	rc = buf_oom(&msg) ? error_oom(err) : error_set(err, RETORT_EINVALID, "%s", msg.ptr);
-	buf_release(&msg);
+		retort_buf_puts(&msg, "base");
+	retort_buf_puts(&msg, so);
+	rc = retort_buf_oom(&msg) ? retort_error_oom(err) : retort_error_set(err, RETORT_EINVALID, "%s", msg.ptr);
+	retort_buf_release(&msg);
 	return rc;
 }
 
@@ -617,10 +617,10 @@ static void list_ids(retort_buf *b, const retort_revision *const *revs, size_t n
 	size_t i, max = 8;
 
 	for (i = 0; i < n && i < max; i++)
-		buf_printf(b, "%s%s%s%s%s", i ? ", " : "", revs[i]->id,
+		retort_buf_printf(b, "%s%s%s%s%s", i ? ", " : "", revs[i]->id,
 			*revs[i]->message ? " (" : "", revs[i]->message, *revs[i]->message ? ")" : "");
 	if (n > max)
-		buf_printf(b, " and %zu more", n - max);
+		retort_buf_printf(b, " and %zu more", n - max);
 }
 
 static int set_result(const retort_revision ***out, size_t *count,
@@ -628,7 +628,7 @@ static int set_result(const retort_revision ***out, size_t *count,
 {
 	*out = malloc((n ? n : 1) * sizeof(**out));
 	if (!*out)
-		return error_oom(err);
+		return retort_error_oom(err);
 	if (n)
 		memcpy(*out, revs, n * sizeof(**out));
 	*count = n;
@@ -642,8 +642,8 @@ static int ambiguous(retort_error **err, const char *what, const retort_revision
 	int rc;
 
 	list_ids(&b, revs, n);
-	rc = error_set(err, RETORT_EAMBIGUOUS, "%s: %s", what, b.ptr);
-	buf_release(&b);
+	rc = retort_error_set(err, RETORT_EAMBIGUOUS, "%s: %s", what, b.ptr);
+	retort_buf_release(&b);
 	return rc;
 }
 
@@ -655,7 +655,7 @@ static int match_prefix(const retort_revision ***out, size_t *count,
 
 	for (i = 0; i < len; i++)
 		if (!isxdigit((unsigned char)prefix[i]) || isupper((unsigned char)prefix[i]))
-			return error_set(err, RETORT_EINVALID, "'%s' is not a TARGET: expected head, "
+			return retort_error_set(err, RETORT_EINVALID, "'%s' is not a TARGET: expected head, "
 				"heads, base, current, a revision id or its prefix, +N, -N, REV+N or REV-N",
 				prefix);
 	while (lo < hi) {
@@ -668,7 +668,7 @@ static int match_prefix(const retort_revision ***out, size_t *count,
 	for (first = lo; lo < revs->n && strncmp(revs->by_id[lo]->id, prefix, len) == 0; lo++)
 		;
 	if (lo == first)
-		return error_set(err, RETORT_ENOTFOUND, "no revision %s in %s", prefix, revs->dir);
+		return retort_error_set(err, RETORT_ENOTFOUND, "no revision %s in %s", prefix, revs->dir);
 	return set_result(out, count, (const retort_revision *const *)revs->by_id + first,
 		lo - first, err);
 }
@@ -689,7 +689,7 @@ static int resolve_named(const retort_revision ***out, size_t *count,
 			return ambiguous(err, "'head' is ambiguous: the chain has several heads "
 				"(merge them with 'retort merge', or name one)", revs->heads, revs->n_heads);
 		if (revs->n_heads == 0)
-			return error_set(err, RETORT_ENOTFOUND, "there are no revisions in %s yet",
+			return retort_error_set(err, RETORT_ENOTFOUND, "there are no revisions in %s yet",
 				revs->dir);
 		return set_result(out, count, revs->heads, 1, err);
 	}
@@ -697,13 +697,13 @@ static int resolve_named(const retort_revision ***out, size_t *count,
 		*out = malloc((n_current ? n_current : 1) * sizeof(**out));
 		*count = 0;
 		if (!*out)
-			return error_oom(err);
+			return retort_error_oom(err);
 		for (i = 0; i < n_current; i++) {
 			const retort_revision *r = retort_revisions_get(revs, current[i]);
 			if (!r) {
 				free(*out);
 				*out = NULL;
-				return error_set(err, RETORT_ENOTFOUND, "the database is at revision %s, "
+				return retort_error_set(err, RETORT_ENOTFOUND, "the database is at revision %s, "
 					"which is not in %s", current[i], revs->dir);
 			}
 			(*out)[(*count)++] = r;
@@ -740,7 +740,7 @@ static int walk(const retort_revision **at, const retort_revisions *revs, long s
 				next = bases;
 			}
 			if (n_next == 0)
-				return error_set(err, RETORT_ENOTFOUND, "%s: %s is a head, %ld step%s "
+				return retort_error_set(err, RETORT_ENOTFOUND, "%s: %s is a head, %ld step%s "
 					"short", target, r ? r->id : "base", labs(steps) - i,
 					labs(steps) - i == 1 ? "" : "s");
 			if (n_next > 1)
@@ -749,7 +749,7 @@ static int walk(const retort_revision **at, const retort_revisions *revs, long s
 			*at = next[0];
 		} else {
 			if (!r)
-				return error_set(err, RETORT_ENOTFOUND, "%s: steps past base", target);
+				return retort_error_set(err, RETORT_ENOTFOUND, "%s: steps past base", target);
 			if (r->n_parents > 1)
 				return ambiguous(err, "a relative TARGET cannot go back through a merge; "
 					"its parents are", r->parents, r->n_parents);
@@ -779,17 +779,17 @@ int retort_revisions_resolve(const retort_revision ***out, size_t *count,
 		errno = 0;
 		steps = strtol(sign + 1, &end, 10);
 		if (*end || end == sign + 1 || errno || !isdigit((unsigned char)sign[1]))
-			return error_set(err, RETORT_EINVALID, "'%s' is not a TARGET: after + or - "
+			return retort_error_set(err, RETORT_EINVALID, "'%s' is not a TARGET: after + or - "
 				"comes a number of steps", target);
 		if (*sign == '-')
 			steps = -steps;
 	}
-	name = sign ? xstrndup(target, (size_t)(sign - target)) : xstrdup(target);
+	name = sign ? retort_xstrndup(target, (size_t)(sign - target)) : retort_xstrdup(target);
 	if (!name)
-		return error_oom(err);
+		return retort_error_oom(err);
 	if (!*name && !sign) {
 		free(name);
-		return error_set(err, RETORT_EINVALID, "an empty TARGET");
+		return retort_error_set(err, RETORT_EINVALID, "an empty TARGET");
 	}
 	rc = resolve_named(&anchor, &n_anchor, revs, *name ? name : "current", current,
 		n_current, err);

@@ -58,13 +58,13 @@ struct retort_revisions {
 #define REVISION_ID_LEN 12
 
 /* Parse one revision file's text; `path` names it in errors. */
-int revfile_parse(retort_revision **out, const char *path, const char *text,
+int retort_revfile_parse(retort_revision **out, const char *path, const char *text,
 	size_t len, retort_error **err);
-void revfile_free(retort_revision *rev);
+void retort_revfile_free(retort_revision *rev);
 /* Is s[0..len) a revision id: 12 lower-case hex digits? */
-int revfile_is_id(const char *s, size_t len);
+int retort_revfile_is_id(const char *s, size_t len);
 /* SHA-256 of a section's text after normalising it (see retort.h). */
-void revfile_section_hash(char out[65], const char *text);
+void retort_revfile_section_hash(char out[65], const char *text);
 /*
 ** Write revision `id` of `spec` as a new file of `folder` (never over one),
 ** checked to read back as written: the writing half of
@@ -78,23 +78,23 @@ int retort_revfile_write(char **path_out, const char *folder, const char *id,
 struct stat;
 /* The cache of the folder `dir`: empty when it has none or one that cannot
 ** be used; NULL only when out of memory (then the folder is read as usual). */
-revcache *revcache_open(const char *dir);
+revcache *retort_revcache_open(const char *dir);
 /* The revision once parsed from the file `name` (found at `path`), when `st`
 ** shows the file unchanged since; NULL when it must be parsed again. Its
 ** strings point into `c`, which must outlive it. */
-retort_revision *revcache_get(revcache *c, const char *name, const char *path,
+retort_revision *retort_revcache_get(revcache *c, const char *name, const char *path,
 	const struct stat *st);
 /* Note that `rev` came from its file with `st` (`parsed` when just parsed),
-** for revcache_save(): call it for the files in name order; `rev` must live
+** for retort_revcache_save(): call it for the files in name order; `rev` must live
 ** until then. -1 when out of memory. */
-int revcache_put(revcache *c, const struct stat *st, const retort_revision *rev, int parsed);
+int retort_revcache_put(revcache *c, const struct stat *st, const retort_revision *rev, int parsed);
 /* Write the cache of the folder `dir` when this run saw other files than it
 ** held (best effort). */
-void revcache_save(revcache *c, const char *dir);
-void revcache_free(revcache *c);
+void retort_revcache_save(revcache *c, const char *dir);
+void retort_revcache_free(revcache *c);
 
 /* sha256.c: 64 lower-case hex digits and a NUL into `out`. */
-void sha256_hex(char out[65], const void *data, size_t len);
+void retort_sha256_hex(char out[65], const void *data, size_t len);
 
 /* revgraph.c */
 
@@ -103,17 +103,17 @@ void sha256_hex(char out[65], const void *data, size_t len);
 ** them and all their ancestors, as `revs->n` flags (free() it). An id the
 ** folder does not have is RETORT_ENOTFOUND, with a message that says so.
 */
-int revgraph_applied(unsigned char **out, const retort_revisions *revs,
+int retort_revgraph_applied(unsigned char **out, const retort_revisions *revs,
 	const char *const *ids, size_t n, retort_error **err);
 
 /* replay.c: a sealed in-memory database holding the schema the upgrade
 ** sections of the `applied` revisions (revs->n flags) give, replayed in
 ** order; close it with sqlite3_close(). */
-int replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,
+int retort_replay_applied(sqlite3 **out, const retort_revisions *revs, const unsigned char *applied,
 	retort_error **err);
 
 /* Mark `targets` and all their ancestors in `set` (revs->n flags). */
-void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
+void retort_revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
 	const retort_revision *const *targets, size_t n);
 
 /*
@@ -122,7 +122,7 @@ void revgraph_close_ancestors(const retort_revisions *revs, unsigned char *set,
 ** ancestors. Downgrade: the strict descendants of the targets (every
 ** revision for base).
 */
-int revgraph_scope(unsigned char **out, const retort_revisions *revs,
+int retort_revgraph_scope(unsigned char **out, const retort_revisions *revs,
 	const retort_revision *const *targets, size_t n_targets, retort_direction dir,
 	retort_error **err);
 
@@ -131,12 +131,12 @@ int revgraph_scope(unsigned char **out, const retort_revisions *revs,
 ** Upgrade: the first, in topological order, not yet applied (its parents
 ** are). Downgrade: the last applied one, which never has an applied child.
 */
-const retort_revision *revgraph_next(const retort_revisions *revs,
+const retort_revision *retort_revgraph_next(const retort_revisions *revs,
 	const unsigned char *applied, const unsigned char *scope, retort_direction dir);
 
 /* The heads of an applied set, in topological order, into `out` (room for
 ** revs->n); returns how many. */
-size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
+size_t retort_revgraph_heads_of(const retort_revisions *revs, const unsigned char *applied,
 	const retort_revision **out);
 
 /*
@@ -147,7 +147,7 @@ size_t revgraph_heads_of(const retort_revisions *revs, const unsigned char *appl
 ** applied ("ahead: did you mean upgrade?", or on another branch). An
 ** upgrade to a revision on another branch applies that branch.
 */
-int revgraph_check_way(const retort_revisions *revs, const unsigned char *applied,
+int retort_revgraph_check_way(const retort_revisions *revs, const unsigned char *applied,
 	const retort_revision *const *heads, size_t n_heads,
 	const retort_revision *const *targets, size_t n_targets, const char *target,
 	retort_direction dir, retort_error **err);

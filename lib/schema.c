@@ -12,51 +12,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-int name_eq(const char *a, const char *b)
+int retort_name_eq(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
 	return sqlite3_stricmp(a, b) == 0;
 }
 
-int name_cmp(const char *a, const char *b)
+int retort_name_cmp(const char *a, const char *b)
 {
 	int c = sqlite3_stricmp(a, b);
 	return c ? c : strcmp(a, b);
 }
 
-schema *schema_new(void)
+schema *retort_schema_new(void)
 {
 	return calloc(1, sizeof(schema));
 }
 
-void schema_unique_release(schema_unique *u)
+void retort_schema_unique_release(schema_unique *u)
 {
 	free(u->name);
-	str_list_release(&u->columns);
-	str_list_release(&u->collates);
+	retort_str_list_release(&u->columns);
+	retort_str_list_release(&u->collates);
 	free(u->desc);
 	free(u->on_conflict);
 }
 
-void schema_fk_release(schema_fk *fk)
+void retort_schema_fk_release(schema_fk *fk)
 {
 	free(fk->name);
-	str_list_release(&fk->columns);
+	retort_str_list_release(&fk->columns);
 	free(fk->table);
-	str_list_release(&fk->ref_columns);
+	retort_str_list_release(&fk->ref_columns);
 	free(fk->on_delete);
 	free(fk->on_update);
 }
 
-void schema_check_release(schema_check *ck)
+void retort_schema_check_release(schema_check *ck)
 {
 	free(ck->name);
 	free(ck->expr);
 	free(ck->column);
 }
 
-void schema_index_release(schema_index *ix)
+void retort_schema_index_release(schema_index *ix)
 {
 	size_t i;
 
@@ -71,7 +71,7 @@ void schema_index_release(schema_index *ix)
 	free(ix->terms);
 }
 
-void schema_column_release(schema_column *c)
+void retort_schema_column_release(schema_column *c)
 {
 	free(c->name);
 	free(c->type);
@@ -83,28 +83,28 @@ void schema_column_release(schema_column *c)
 	free(c->notnull_conflict);
 }
 
-void schema_table_release(schema_table *t)
+void retort_schema_table_release(schema_table *t)
 {
 	size_t i;
 
 	free(t->name);
 	for (i = 0; i < t->ncolumns; i++)
-		schema_column_release(&t->columns[i]);
+		retort_schema_column_release(&t->columns[i]);
 	free(t->columns);
 	free(t->pk_name);
 	free(t->pk_conflict);
 	free(t->virtual_using);
 	for (i = 0; i < t->nuniques; i++)
-		schema_unique_release(&t->uniques[i]);
+		retort_schema_unique_release(&t->uniques[i]);
 	free(t->uniques);
 	for (i = 0; i < t->nfks; i++)
-		schema_fk_release(&t->fks[i]);
+		retort_schema_fk_release(&t->fks[i]);
 	free(t->fks);
 	for (i = 0; i < t->nchecks; i++)
-		schema_check_release(&t->checks[i]);
+		retort_schema_check_release(&t->checks[i]);
 	free(t->checks);
 	for (i = 0; i < t->nindexes; i++)
-		schema_index_release(&t->indexes[i]);
+		retort_schema_index_release(&t->indexes[i]);
 	free(t->indexes);
 	free(t->renamed_from);
 }
@@ -116,7 +116,7 @@ void retort_schema_free(retort_schema *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->ntables; i++)
-		schema_table_release(&s->tables[i]);
+		retort_schema_table_release(&s->tables[i]);
 	free(s->tables);
 	for (i = 0; i < s->nviews; i++) {
 		free(s->views[i].name);
@@ -130,30 +130,30 @@ void retort_schema_free(retort_schema *s)
 		free(s->triggers[i].sql);
 	}
 	free(s->triggers);
-	str_list_release(&s->paths);
-	str_list_release(&s->sources);
+	retort_str_list_release(&s->paths);
+	retort_str_list_release(&s->sources);
 	free(s->renames_done);
 	free(s->renames_known);
 	free(s);
 }
 
-schema_table *schema_table_add(schema *s)
+schema_table *retort_schema_table_add(schema *s)
 {
 	s->sorted = 0;
 	return ARRAY_PUSH(s->tables, s->ntables, s->captables);
 }
 
-schema_column *schema_column_add(schema_table *t)
+schema_column *retort_schema_column_add(schema_table *t)
 {
 	return ARRAY_PUSH(t->columns, t->ncolumns, t->capcolumns);
 }
 
-schema_view *schema_view_add(schema *s)
+schema_view *retort_schema_view_add(schema *s)
 {
 	return ARRAY_PUSH(s->views, s->nviews, s->capviews);
 }
 
-schema_trigger *schema_trigger_add(schema *s)
+schema_trigger *retort_schema_trigger_add(schema *s)
 {
 	return ARRAY_PUSH(s->triggers, s->ntriggers, s->captriggers);
 }
@@ -164,7 +164,7 @@ schema_trigger *schema_trigger_add(schema *s)
 ** release. `*bad` collects failures so that copies read straight through. */
 static char *dup_into(const char *s, int *bad)
 {
-	char *d = xstrdup(s);
+	char *d = retort_xstrdup(s);
 
 	if (s && !d)
 		*bad = 1;
@@ -177,11 +177,11 @@ static void copy_str_list(str_list *dst, const str_list *src, int *bad)
 
 	memset(dst, 0, sizeof(*dst));
 	for (i = 0; i < src->n; i++)
-		if (str_list_push(dst, src->v[i]) < 0)
+		if (retort_str_list_push(dst, src->v[i]) < 0)
 			*bad = 1;
 }
 
-void schema_column_copy(schema_column *d, const schema_column *c, int *bad)
+void retort_schema_column_copy(schema_column *d, const schema_column *c, int *bad)
 {
 	*d = *c;
 	d->name = dup_into(c->name, bad);
@@ -194,7 +194,7 @@ void schema_column_copy(schema_column *d, const schema_column *c, int *bad)
 	d->notnull_conflict = dup_into(c->notnull_conflict, bad);
 }
 
-void schema_unique_copy(schema_unique *d, const schema_unique *u, int *bad)
+void retort_schema_unique_copy(schema_unique *d, const schema_unique *u, int *bad)
 {
 	*d = *u;
 	d->name = dup_into(u->name, bad);
@@ -211,7 +211,7 @@ void schema_unique_copy(schema_unique *d, const schema_unique *u, int *bad)
 	}
 }
 
-void schema_check_copy(schema_check *d, const schema_check *c, int *bad)
+void retort_schema_check_copy(schema_check *d, const schema_check *c, int *bad)
 {
 	*d = *c;
 	d->name = dup_into(c->name, bad);
@@ -219,7 +219,7 @@ void schema_check_copy(schema_check *d, const schema_check *c, int *bad)
 	d->column = dup_into(c->column, bad);
 }
 
-void schema_fk_copy(schema_fk *d, const schema_fk *f, int *bad)
+void retort_schema_fk_copy(schema_fk *d, const schema_fk *f, int *bad)
 {
 	*d = *f;
 	d->name = dup_into(f->name, bad);
@@ -262,7 +262,7 @@ static void *copy_array(size_t n, size_t size, size_t *count, size_t *cap, int *
 	return v;
 }
 
-int schema_table_copy(schema_table *d, const schema_table *t)
+int retort_schema_table_copy(schema_table *d, const schema_table *t)
 {
 	int bad = 0;
 	size_t i;
@@ -280,23 +280,23 @@ int schema_table_copy(schema_table *d, const schema_table *t)
 	d->pk_loc = t->pk_loc;
 	d->columns = copy_array(t->ncolumns, sizeof(*d->columns), &d->ncolumns, &d->capcolumns, &bad);
 	for (i = 0; d->columns && i < t->ncolumns; i++, d->ncolumns++)
-		schema_column_copy(&d->columns[i], &t->columns[i], &bad);
+		retort_schema_column_copy(&d->columns[i], &t->columns[i], &bad);
 	d->uniques = copy_array(t->nuniques, sizeof(*d->uniques), &d->nuniques, &d->capuniques, &bad);
 	for (i = 0; d->uniques && i < t->nuniques; i++, d->nuniques++)
-		schema_unique_copy(&d->uniques[i], &t->uniques[i], &bad);
+		retort_schema_unique_copy(&d->uniques[i], &t->uniques[i], &bad);
 	d->fks = copy_array(t->nfks, sizeof(*d->fks), &d->nfks, &d->capfks, &bad);
 	for (i = 0; d->fks && i < t->nfks; i++, d->nfks++)
-		schema_fk_copy(&d->fks[i], &t->fks[i], &bad);
+		retort_schema_fk_copy(&d->fks[i], &t->fks[i], &bad);
 	d->checks = copy_array(t->nchecks, sizeof(*d->checks), &d->nchecks, &d->capchecks, &bad);
 	for (i = 0; d->checks && i < t->nchecks; i++, d->nchecks++)
-		schema_check_copy(&d->checks[i], &t->checks[i], &bad);
+		retort_schema_check_copy(&d->checks[i], &t->checks[i], &bad);
 	d->indexes = copy_array(t->nindexes, sizeof(*d->indexes), &d->nindexes, &d->capindexes, &bad);
 	for (i = 0; d->indexes && i < t->nindexes; i++, d->nindexes++)
 		index_copy(&d->indexes[i], &t->indexes[i], &bad);
 	return bad ? -1 : 0;
 }
 
-schema_table *schema_find_table(const schema *s, const char *name)
+schema_table *retort_schema_find_table(const schema *s, const char *name)
 {
 	size_t i, lo = 0, hi = s->ntables;
 
@@ -314,32 +314,32 @@ schema_table *schema_find_table(const schema *s, const char *name)
 	if (s->sorted && name)
 		return NULL;
 	for (i = 0; i < s->ntables; i++)
-		if (name_eq(s->tables[i].name, name))
+		if (retort_name_eq(s->tables[i].name, name))
 			return &s->tables[i];
 	return NULL;
 }
 
-schema_column *schema_find_column(const schema_table *t, const char *name)
+schema_column *retort_schema_find_column(const schema_table *t, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < t->ncolumns; i++)
-		if (name_eq(t->columns[i].name, name))
+		if (retort_name_eq(t->columns[i].name, name))
 			return &t->columns[i];
 	return NULL;
 }
 
-const schema_view *schema_find_view(const schema *s, const char *name)
+const schema_view *retort_schema_find_view(const schema *s, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < s->nviews; i++)
-		if (name_eq(s->views[i].name, name))
+		if (retort_name_eq(s->views[i].name, name))
 			return &s->views[i];
 	return NULL;
 }
 
-int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col)
+int retort_schema_column_is_rowid_alias(const schema_table *t, const schema_column *col)
 {
 	size_t i, npk = 0;
 
@@ -351,26 +351,26 @@ int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col
 	return npk == 1 && sqlite3_stricmp(col->type, "INTEGER") == 0;
 }
 
-const char *schema_implied_collation(const schema_table *t, const char *column)
+const char *retort_schema_implied_collation(const schema_table *t, const char *column)
 {
-	const schema_column *c = t ? schema_find_column(t, column) : NULL;
+	const schema_column *c = t ? retort_schema_find_column(t, column) : NULL;
 
 	return c && c->collate ? c->collate : "BINARY";
 }
 
-const char *schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i)
+const char *retort_schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i)
 {
 	if (i < u->collates.n && *u->collates.v[i])
 		return u->collates.v[i];
-	return schema_implied_collation(t, u->columns.v[i]);
+	return retort_schema_implied_collation(t, u->columns.v[i]);
 }
 
-const char *schema_pk_collate(const schema_column *c)
+const char *retort_schema_pk_collate(const schema_column *c)
 {
 	return c->pk_collate ? c->pk_collate : c->collate ? c->collate : "BINARY";
 }
 
-const char *schema_conflict_action(const char *word, size_t n, int *ok)
+const char *retort_schema_conflict_action(const char *word, size_t n, int *ok)
 {
 	static const char *const actions[] = { "ROLLBACK", "ABORT", "FAIL", "IGNORE",
 		"REPLACE", NULL };
@@ -384,7 +384,7 @@ const char *schema_conflict_action(const char *word, size_t n, int *ok)
 	return NULL;
 }
 
-const char *schema_source_of(const schema *s, const char *path)
+const char *retort_schema_source_of(const schema *s, const char *path)
 {
 	size_t i;
 
@@ -398,22 +398,22 @@ const char *schema_source_of(const schema *s, const char *path)
 
 static int cmp_table(const void *a, const void *b)
 {
-	return name_cmp(((const schema_table *)a)->name, ((const schema_table *)b)->name);
+	return retort_name_cmp(((const schema_table *)a)->name, ((const schema_table *)b)->name);
 }
 
 static int cmp_view(const void *a, const void *b)
 {
-	return name_cmp(((const schema_view *)a)->name, ((const schema_view *)b)->name);
+	return retort_name_cmp(((const schema_view *)a)->name, ((const schema_view *)b)->name);
 }
 
 static int cmp_trigger(const void *a, const void *b)
 {
-	return name_cmp(((const schema_trigger *)a)->name, ((const schema_trigger *)b)->name);
+	return retort_name_cmp(((const schema_trigger *)a)->name, ((const schema_trigger *)b)->name);
 }
 
 static int cmp_index(const void *a, const void *b)
 {
-	return name_cmp(((const schema_index *)a)->name, ((const schema_index *)b)->name);
+	return retort_name_cmp(((const schema_index *)a)->name, ((const schema_index *)b)->name);
 }
 
 static int cmp_str_list(const str_list *a, const str_list *b)
@@ -421,7 +421,7 @@ static int cmp_str_list(const str_list *a, const str_list *b)
 	size_t i;
 
 	for (i = 0; i < a->n && i < b->n; i++) {
-		int c = name_cmp(a->v[i], b->v[i]);
+		int c = retort_name_cmp(a->v[i], b->v[i]);
 		if (c)
 			return c;
 	}
@@ -432,7 +432,7 @@ static int cmp_opt_name(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a ? 1 : b ? -1 : 0;
-	return name_cmp(a, b);
+	return retort_name_cmp(a, b);
 }
 
 static int cmp_unique(const void *a, const void *b)
@@ -456,7 +456,7 @@ static int cmp_fk(const void *a, const void *b)
 	const schema_fk *x = a, *y = b;
 	int c = cmp_str_list(&x->columns, &y->columns);
 	if (!c)
-		c = name_cmp(x->table, y->table);
+		c = retort_name_cmp(x->table, y->table);
 	if (!c)
 		c = cmp_str_list(&x->ref_columns, &y->ref_columns);
 	if (!c)
@@ -476,14 +476,14 @@ static void sort_items(void *items, size_t n, size_t size, int (*cmp)(const void
 		qsort(items, n, size, cmp);
 }
 
-void schema_table_sort(schema_table *t)
+void retort_schema_table_sort(schema_table *t)
 {
 	sort_items(t->indexes, t->nindexes, sizeof(*t->indexes), cmp_index);
 	sort_items(t->uniques, t->nuniques, sizeof(*t->uniques), cmp_unique);
 	sort_items(t->fks, t->nfks, sizeof(*t->fks), cmp_fk);
 }
 
-void schema_sort(schema *s)
+void retort_schema_sort(schema *s)
 {
 	size_t i;
 
@@ -491,7 +491,7 @@ void schema_sort(schema *s)
 	sort_items(s->views, s->nviews, sizeof(*s->views), cmp_view);
 	sort_items(s->triggers, s->ntriggers, sizeof(*s->triggers), cmp_trigger);
 	for (i = 0; i < s->ntables; i++)
-		schema_table_sort(&s->tables[i]);
+		retort_schema_table_sort(&s->tables[i]);
 	s->sorted = 1;
 }
 
@@ -509,7 +509,7 @@ static int differ(retort_buf *why, const char *fmt, ...)
 	if (!why)
 		return 0;
 	va_start(ap, fmt);
-	buf_vprintf(why, fmt, ap);
+	retort_buf_vprintf(why, fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -519,7 +519,7 @@ static int differ(retort_buf *why, const char *fmt, ...)
 static int check_equal(sqlsame *same, const char *table, const schema_check *a,
 	const schema_check *b)
 {
-	return cmp_opt_name(a->name, b->name) == 0 && sqlsame_expr(same, table, a->expr, b->expr);
+	return cmp_opt_name(a->name, b->name) == 0 && retort_sqlsame_expr(same, table, a->expr, b->expr);
 }
 
 /* CHECK constraints compare as a multiset: where they are written (on a
@@ -552,7 +552,7 @@ static int checks_equal(sqlsame *same, const schema_table *a, const schema_table
 	return ok;
 }
 
-int schema_column_equal(sqlsame *same, const schema_table *ta, const schema_column *a,
+int retort_schema_column_equal(sqlsame *same, const schema_table *ta, const schema_column *a,
 	const schema_column *b, retort_buf *why)
 {
 	const char *t = ta->name, *c = a->name;
@@ -560,34 +560,34 @@ int schema_column_equal(sqlsame *same, const schema_table *ta, const schema_colu
 
 	if (strcmp(a->name, b->name) != 0)
 		return differ(why, "table '%s': column '%s' is '%s' on the other side", t, c, b->name);
-	if (!sql_equal(a->type, b->type))
+	if (!retort_sql_equal(a->type, b->type))
 		return differ(why, "table '%s': column '%s': type '%s' != '%s'", t, c, a->type, b->type);
 	/* a rowid alias can never hold NULL, however it is declared */
-	if (schema_column_is_rowid_alias(ta, a))
+	if (retort_schema_column_is_rowid_alias(ta, a))
 		nn_a = nn_b = 1;
 	if (nn_a != nn_b)
 		return differ(why, "table '%s': column '%s': NOT NULL %d != %d", t, c, nn_a, nn_b);
 	/* SQLite never checks NOT NULL on the rowid */
-	if (nn_a && !schema_column_is_rowid_alias(ta, a) &&
+	if (nn_a && !retort_schema_column_is_rowid_alias(ta, a) &&
 	    cmp_opt_name(a->notnull_conflict, b->notnull_conflict) != 0)
 		return differ(why, "table '%s': column '%s': NOT NULL ON CONFLICT %s != %s", t, c,
 			OR_NONE(a->notnull_conflict), OR_NONE(b->notnull_conflict));
-	if (!sqlsame_expr(same, NULL, a->default_sql, b->default_sql))
+	if (!retort_sqlsame_expr(same, NULL, a->default_sql, b->default_sql))
 		return differ(why, "table '%s': column '%s': default %s != %s", t, c,
 			OR_NONE(a->default_sql), OR_NONE(b->default_sql));
-	if (!name_eq(a->collate, b->collate))
+	if (!retort_name_eq(a->collate, b->collate))
 		return differ(why, "table '%s': column '%s': collation %s != %s", t, c,
 			OR_NONE(a->collate), OR_NONE(b->collate));
 	if (a->pk != b->pk)
 		return differ(why, "table '%s': column '%s': primary key position %d != %d",
 			t, c, a->pk, b->pk);
 	if (a->pk && (a->pk_desc != b->pk_desc ||
-	    !name_eq(schema_pk_collate(a), schema_pk_collate(b))))
+	    !retort_name_eq(retort_schema_pk_collate(a), retort_schema_pk_collate(b))))
 		return differ(why, "table '%s': column '%s': primary key term %s%s != %s%s", t, c,
-			schema_pk_collate(a), a->pk_desc ? " DESC" : "", schema_pk_collate(b),
+			retort_schema_pk_collate(a), a->pk_desc ? " DESC" : "", retort_schema_pk_collate(b),
 			b->pk_desc ? " DESC" : "");
 	if (a->generated != b->generated ||
-	    !sqlsame_expr(same, ta->name, a->generated_sql, b->generated_sql))
+	    !retort_sqlsame_expr(same, ta->name, a->generated_sql, b->generated_sql))
 		return differ(why, "table '%s': column '%s': generated %s != %s", t, c,
 			OR_NONE(a->generated_sql), OR_NONE(b->generated_sql));
 	return 1;
@@ -596,30 +596,30 @@ int schema_column_equal(sqlsame *same, const schema_table *ta, const schema_colu
 static int str_lists_differ(const char *t, const char *what, const str_list *a,
 	const str_list *b, retort_buf *why)
 {
-	return !str_list_equal_nocase(a, b) &&
+	return !retort_str_list_equal_nocase(a, b) &&
 		!differ(why, "table '%s': %s columns differ (%s%s vs %s%s)", t, what,
 			a->n ? a->v[0] : "", a->n > 1 ? ", ..." : "", b->n ? b->v[0] : "",
 			b->n > 1 ? ", ..." : "");
 }
 
-int schema_index_equal(sqlsame *same, const schema_index *a, const schema_index *b,
+int retort_schema_index_equal(sqlsame *same, const schema_index *a, const schema_index *b,
 	retort_buf *why)
 {
 	size_t i;
 
-	if (!name_eq(a->name, b->name))
+	if (!retort_name_eq(a->name, b->name))
 		return differ(why, "index '%s' is '%s' on the other side", a->name, b->name);
 	if (a->unique != b->unique)
 		return differ(why, "index '%s': unique %d != %d", a->name, a->unique, b->unique);
-	if (!sqlsame_expr(same, b->table, a->where, b->where))
+	if (!retort_sqlsame_expr(same, b->table, a->where, b->where))
 		return differ(why, "index '%s': WHERE %s != %s", a->name, OR_NONE(a->where),
 			OR_NONE(b->where));
 	if (a->nterms != b->nterms)
 		return differ(why, "index '%s': %zu terms != %zu", a->name, a->nterms, b->nterms);
 	for (i = 0; i < a->nterms; i++) {
 		const schema_index_term *x = &a->terms[i], *y = &b->terms[i];
-		if (!name_eq(x->column, y->column) || !sqlsame_expr(same, b->table, x->expr, y->expr) ||
-		    x->desc != y->desc || !name_eq(x->collate, y->collate))
+		if (!retort_name_eq(x->column, y->column) || !retort_sqlsame_expr(same, b->table, x->expr, y->expr) ||
+		    x->desc != y->desc || !retort_name_eq(x->collate, y->collate))
 			return differ(why, "index '%s': term %zu differs (%s vs %s)", a->name, i + 1,
 				x->column ? x->column : OR_NONE(x->expr),
 				y->column ? y->column : OR_NONE(y->expr));
@@ -635,12 +635,12 @@ static int unique_terms_equal(const schema_table *ta, const schema_unique *a,
 
 	for (i = 0; i < a->columns.n; i++)
 		if ((a->desc ? a->desc[i] : 0) != (b->desc ? b->desc[i] : 0) ||
-		    !name_eq(schema_unique_collate(ta, a, i), schema_unique_collate(tb, b, i)))
+		    !retort_name_eq(retort_schema_unique_collate(ta, a, i), retort_schema_unique_collate(tb, b, i)))
 			return 0;
 	return cmp_opt_name(a->on_conflict, b->on_conflict) == 0;
 }
 
-int schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_table *b,
+int retort_schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_table *b,
 	retort_buf *why)
 {
 	const char *t = a->name;
@@ -651,7 +651,7 @@ int schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_ta
 	if (a->strict != b->strict || a->without_rowid != b->without_rowid ||
 	    a->autoincrement != b->autoincrement)
 		return differ(why, "table '%s': STRICT/WITHOUT ROWID/AUTOINCREMENT differ", t);
-	if (!sql_equal(a->virtual_using, b->virtual_using))
+	if (!retort_sql_equal(a->virtual_using, b->virtual_using))
 		return differ(why, "table '%s': virtual table USING %s != %s", t,
 			OR_NONE(a->virtual_using), OR_NONE(b->virtual_using));
 	if (cmp_opt_name(a->pk_name, b->pk_name) != 0)
@@ -663,7 +663,7 @@ int schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_ta
 	if (a->ncolumns != b->ncolumns)
 		return differ(why, "table '%s': %zu columns != %zu", t, a->ncolumns, b->ncolumns);
 	for (i = 0; i < a->ncolumns; i++)
-		if (!schema_column_equal(same, a, &a->columns[i], &b->columns[i], why))
+		if (!retort_schema_column_equal(same, a, &a->columns[i], &b->columns[i], why))
 			return 0;
 	if (a->nuniques != b->nuniques)
 		return differ(why, "table '%s': %zu UNIQUE constraints != %zu", t,
@@ -685,8 +685,8 @@ int schema_table_def_equal(sqlsame *same, const schema_table *a, const schema_ta
 		if (str_lists_differ(t, "foreign key", &x->columns, &y->columns, why) ||
 		    str_lists_differ(t, "referenced", &x->ref_columns, &y->ref_columns, why))
 			return 0;
-		if (!name_eq(x->table, y->table) || !name_eq(x->on_delete, y->on_delete) ||
-		    !name_eq(x->on_update, y->on_update) || x->deferred != y->deferred ||
+		if (!retort_name_eq(x->table, y->table) || !retort_name_eq(x->on_delete, y->on_delete) ||
+		    !retort_name_eq(x->on_update, y->on_update) || x->deferred != y->deferred ||
 		    cmp_opt_name(x->name, y->name) != 0)
 			return differ(why, "table '%s': foreign key to '%s' differs", t, x->table);
 	}
@@ -698,25 +698,25 @@ static int tables_equal(sqlsame *same, const schema_table *a, const schema_table
 {
 	size_t i;
 
-	if (!schema_table_def_equal(same, a, b, why))
+	if (!retort_schema_table_def_equal(same, a, b, why))
 		return 0;
 	if (a->nindexes != b->nindexes)
 		return differ(why, "table '%s': %zu indexes != %zu", a->name, a->nindexes, b->nindexes);
 	for (i = 0; i < a->nindexes; i++)
-		if (!schema_index_equal(same, &a->indexes[i], &b->indexes[i], why))
+		if (!retort_schema_index_equal(same, &a->indexes[i], &b->indexes[i], why))
 			return 0;
 	return 1;
 }
 
-int schema_view_equal(sqlsame *same, const schema_view *x, const schema_view *y)
+int retort_schema_view_equal(sqlsame *same, const schema_view *x, const schema_view *y)
 {
-	return strcmp(x->name, y->name) == 0 && sqlsame_view(same, x, y);
+	return strcmp(x->name, y->name) == 0 && retort_sqlsame_view(same, x, y);
 }
 
-int schema_trigger_equal(sqlsame *same, const schema_trigger *x, const schema_trigger *y)
+int retort_schema_trigger_equal(sqlsame *same, const schema_trigger *x, const schema_trigger *y)
 {
-	return strcmp(x->name, y->name) == 0 && name_eq(x->table, y->table) &&
-		sqlsame_trigger(same, x, y);
+	return strcmp(x->name, y->name) == 0 && retort_name_eq(x->table, y->table) &&
+		retort_sqlsame_trigger(same, x, y);
 }
 
 static int schemas_equal(sqlsame *same, const schema *a, const schema *b, retort_buf *why)
@@ -731,12 +731,12 @@ static int schemas_equal(sqlsame *same, const schema *a, const schema *b, retort
 	if (a->nviews != b->nviews)
 		return differ(why, "%zu views != %zu", a->nviews, b->nviews);
 	for (i = 0; i < a->nviews; i++)
-		if (!schema_view_equal(same, &a->views[i], &b->views[i]))
+		if (!retort_schema_view_equal(same, &a->views[i], &b->views[i]))
 			return differ(why, "view '%s' differs", a->views[i].name);
 	if (a->ntriggers != b->ntriggers)
 		return differ(why, "%zu triggers != %zu", a->ntriggers, b->ntriggers);
 	for (i = 0; i < a->ntriggers; i++)
-		if (!schema_trigger_equal(same, &a->triggers[i], &b->triggers[i]))
+		if (!retort_schema_trigger_equal(same, &a->triggers[i], &b->triggers[i]))
 			return differ(why, "trigger '%s' differs", a->triggers[i].name);
 	return 1;
 }
@@ -745,18 +745,18 @@ int retort_schema_equal(int *equal_out, char **why_out, const retort_schema *a,
 	const retort_schema *b, retort_error **err)
 {
 	retort_buf reason = RETORT_BUF_INIT;
-	sqlsame *same = sqlsame_new(b);
+	sqlsame *same = retort_sqlsame_new(b);
 	int rc = 0;
 
 	*equal_out = same ? schemas_equal(same, a, b, &reason) : 0;
 	if (why_out)
 		*why_out = NULL;
 	if (!same)
-		rc = error_oom(err);
-	else if (why_out && !*equal_out && !(*why_out = buf_detach(&reason)))
-		rc = error_oom(err);
-	sqlsame_free(same);
-	buf_release(&reason);
+		rc = retort_error_oom(err);
+	else if (why_out && !*equal_out && !(*why_out = retort_buf_detach(&reason)))
+		rc = retort_error_oom(err);
+	retort_sqlsame_free(same);
+	retort_buf_release(&reason);
 	return rc;
 }
 

@@ -126,7 +126,7 @@ struct retort_schema {
 	size_t nviews, capviews;
 	schema_trigger *triggers;
 	size_t ntriggers, captriggers;
-	int sorted; /* tables in name order (schema_sort): found by binary search */
+	int sorted; /* tables in name order (retort_schema_sort): found by binary search */
 	/* models only: the files read, kept so that src_loc.path and error
 	** source lines stay valid while the schema lives */
 	str_list paths;
@@ -138,66 +138,66 @@ struct retort_schema {
 
 typedef retort_schema schema;
 
-schema *schema_new(void);
-void schema_table_release(schema_table *t);
-void schema_unique_release(schema_unique *u);
-void schema_unique_copy(schema_unique *dst, const schema_unique *src, int *bad);
-void schema_fk_release(schema_fk *fk);
-void schema_check_release(schema_check *ck);
-void schema_index_release(schema_index *ix);
+schema *retort_schema_new(void);
+void retort_schema_table_release(schema_table *t);
+void retort_schema_unique_release(schema_unique *u);
+void retort_schema_unique_copy(schema_unique *dst, const schema_unique *src, int *bad);
+void retort_schema_fk_release(schema_fk *fk);
+void retort_schema_check_release(schema_check *ck);
+void retort_schema_index_release(schema_index *ix);
 
-void schema_column_release(schema_column *c);
+void retort_schema_column_release(schema_column *c);
 
 /* Deep copies. The item copiers set *bad on allocation failure and always
-** leave `dst` safe to release; schema_table_copy returns -1 then. */
-int schema_table_copy(schema_table *dst, const schema_table *src);
-void schema_column_copy(schema_column *dst, const schema_column *src, int *bad);
-void schema_check_copy(schema_check *dst, const schema_check *src, int *bad);
-void schema_fk_copy(schema_fk *dst, const schema_fk *src, int *bad);
+** leave `dst` safe to release; retort_schema_table_copy returns -1 then. */
+int retort_schema_table_copy(schema_table *dst, const schema_table *src);
+void retort_schema_column_copy(schema_column *dst, const schema_column *src, int *bad);
+void retort_schema_check_copy(schema_check *dst, const schema_check *src, int *bad);
+void retort_schema_fk_copy(schema_fk *dst, const schema_fk *src, int *bad);
 
-schema_table *schema_table_add(schema *s);
-schema_column *schema_column_add(schema_table *t);
-schema_view *schema_view_add(schema *s);
-schema_trigger *schema_trigger_add(schema *s);
+schema_table *retort_schema_table_add(schema *s);
+schema_column *retort_schema_column_add(schema_table *t);
+schema_view *retort_schema_view_add(schema *s);
+schema_trigger *retort_schema_trigger_add(schema *s);
 
 /* Case-insensitive look-ups, as SQLite matches names (ASCII only). */
-schema_table *schema_find_table(const schema *s, const char *name);
-schema_column *schema_find_column(const schema_table *t, const char *name);
-const schema_view *schema_find_view(const schema *s, const char *name);
+schema_table *retort_schema_find_table(const schema *s, const char *name);
+schema_column *retort_schema_find_column(const schema_table *t, const char *name);
+const schema_view *retort_schema_find_view(const schema *s, const char *name);
 
 /* Is `col` the table's rowid alias (an INTEGER PRIMARY KEY, not DESC)? */
-int schema_column_is_rowid_alias(const schema_table *t, const schema_column *col);
+int retort_schema_column_is_rowid_alias(const schema_table *t, const schema_column *col);
 
 /* The collation a term of a key on `column` has when it names none: the
 ** column's own, else BINARY. */
-const char *schema_implied_collation(const schema_table *t, const char *column);
+const char *retort_schema_implied_collation(const schema_table *t, const char *column);
 /* The collation of term `i` of UNIQUE `u`, and of the primary key term on `c`. */
-const char *schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i);
-const char *schema_pk_collate(const schema_column *c);
+const char *retort_schema_unique_collate(const schema_table *t, const schema_unique *u, size_t i);
+const char *retort_schema_pk_collate(const schema_column *c);
 /*
 ** An ON CONFLICT action as SQLite reads one (any case): the canonical upper
 ** case word, or NULL for ABORT, which is what no clause means. *ok is set
 ** to 0 when `word` is no action.
 */
-const char *schema_conflict_action(const char *word, size_t n, int *ok);
+const char *retort_schema_conflict_action(const char *word, size_t n, int *ok);
 
 /* Sort tables, views, triggers, and each table's indexes, uniques and
 ** foreign keys by name, so that two schemas line up object by object. */
-void schema_sort(schema *s);
-void schema_table_sort(schema_table *t);
+void retort_schema_sort(schema *s);
+void retort_schema_table_sort(schema_table *t);
 
 /*
 ** Comparisons as retort_schema_equal makes them, for one object. Each
 ** returns 1 when equal, else 0 with the reason appended to `why` (may be
-** NULL). schema_table_def_equal leaves the table's indexes out. SQL text is
+** NULL). retort_schema_table_def_equal leaves the table's indexes out. SQL text is
 ** judged by `same` (sqlsame.h: bound to the side compared against, the `b`
 ** side; NULL judges by tokens alone).
 */
 struct retort_buf;
 struct sqlsame;
-int schema_column_equal(struct sqlsame *same, const schema_table *t, const schema_column *a,
+int retort_schema_column_equal(struct sqlsame *same, const schema_table *t, const schema_column *a,
 	const schema_column *b, struct retort_buf *why);
-int schema_index_equal(struct sqlsame *same, const schema_index *a, const schema_index *b,
+int retort_schema_index_equal(struct sqlsame *same, const schema_index *a, const schema_index *b,
 	struct retort_buf *why);
 /* What a view reads: its SELECT, or the whole statement when it names its
 ** columns. Inline: sqlsame.c, which schema.c calls, reads it too. */
@@ -205,16 +205,16 @@ static inline const char *schema_view_text(const schema_view *v)
 {
 	return v->has_column_list ? v->sql : v->select;
 }
-int schema_view_equal(struct sqlsame *same, const schema_view *a, const schema_view *b);
-int schema_trigger_equal(struct sqlsame *same, const schema_trigger *a,
+int retort_schema_view_equal(struct sqlsame *same, const schema_view *a, const schema_view *b);
+int retort_schema_trigger_equal(struct sqlsame *same, const schema_trigger *a,
 	const schema_trigger *b);
-int schema_table_def_equal(struct sqlsame *same, const schema_table *a,
+int retort_schema_table_def_equal(struct sqlsame *same, const schema_table *a,
 	const schema_table *b, struct retort_buf *why);
 
 /* The source text of the file `path` names, when the schema holds it. */
-const char *schema_source_of(const schema *s, const char *path);
+const char *retort_schema_source_of(const schema *s, const char *path);
 
-int name_eq(const char *a, const char *b);
-int name_cmp(const char *a, const char *b);
+int retort_name_eq(const char *a, const char *b);
+int retort_name_cmp(const char *a, const char *b);
 
 #endif

@@ -51,7 +51,7 @@ static int seal(void *ctx, int action, const char *a1, const char *a2, const cha
 ** the schema guards nothing the authorizer does not, and SQLite 3.40 would
 ** then refuse json_extract() in a model's generated column, index or view.
 */
-int scratch_open(sqlite3 **out, retort_error **err)
+int retort_scratch_open(sqlite3 **out, retort_error **err)
 {
 	sqlite3 *db = NULL;
 	int rc;
@@ -64,8 +64,8 @@ int scratch_open(sqlite3 **out, retort_error **err)
 		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_close(db);
-		return rc == SQLITE_NOMEM ? error_oom(err) :
-			error_set(err, RETORT_EDB, "cannot open an in-memory database: %s",
+		return rc == SQLITE_NOMEM ? retort_error_oom(err) :
+			retort_error_set(err, RETORT_EDB, "cannot open an in-memory database: %s",
 				sqlite3_errstr(rc));
 	}
 	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
@@ -74,7 +74,7 @@ int scratch_open(sqlite3 **out, retort_error **err)
 	return 0;
 }
 
-void scratch_watch_set(sqlite3 *db, scratch_watch *w)
+void retort_scratch_watch_set(sqlite3 *db, scratch_watch *w)
 {
 	sqlite3_set_authorizer(db, seal, w);
 }
@@ -82,7 +82,7 @@ void scratch_watch_set(sqlite3 *db, scratch_watch *w)
 /* Is the token the name `name` (any quoting, any case)? */
 static int names(const sqltok *t, const char *name)
 {
-	char *s = sqltok_is_name(t) ? sqltok_name(t) : NULL;
+	char *s = retort_sqltok_is_name(t) ? retort_sqltok_name(t) : NULL;
 	int yes = s && sqlite3_stricmp(s, name) == 0;
 
 	free(s);
@@ -94,15 +94,15 @@ static int pragma_named(const char *sql, const char *pragma, sqlcur *c)
 {
 	sqltok name;
 
-	sqlcur_init(c, sql);
-	if (!sqlcur_accept(c, "PRAGMA"))
+	retort_sqlcur_init(c, sql);
+	if (!retort_sqlcur_accept(c, "PRAGMA"))
 		return 0;
 	name = c->tok;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
-		sqlcur_advance(c); /* "schema." came first */
+		retort_sqlcur_advance(c); /* "schema." came first */
 		name = c->tok;
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 	}
 	return names(&name, pragma);
 }
@@ -114,12 +114,12 @@ static int creates_table(const char *sql)
 {
 	sqlcur c;
 
-	sqlcur_init(&c, sql ? sql : "");
-	if (!sqlcur_accept(&c, "CREATE"))
+	retort_sqlcur_init(&c, sql ? sql : "");
+	if (!retort_sqlcur_accept(&c, "CREATE"))
 		return 0;
-	if (!sqlcur_accept(&c, "TEMP"))
-		sqlcur_accept(&c, "TEMPORARY");
-	return sqlcur_is(&c, "TABLE");
+	if (!retort_sqlcur_accept(&c, "TEMP"))
+		retort_sqlcur_accept(&c, "TEMPORARY");
+	return retort_sqlcur_is(&c, "TABLE");
 }
 
 /* Is `name` VTAB_suffix for one of the first `n` names of `l`? */
@@ -176,29 +176,29 @@ static int schema_rows(sqlite3 *db, retort_buf *out, str_list *guard)
 			else if (table && pass == 1 && vtab_prefixed(guard, nvirt, name) &&
 			    is_shadow(db, schema, name))
 				sealed = 2;
-			if (sealed == 2 && name && str_list_push(guard, name))
+			if (sealed == 2 && name && retort_str_list_push(guard, name))
 				rc = SQLITE_NOMEM;
 			if (rc != SQLITE_ROW)
 				break;
 			if (pass == 0)
 				continue;
-			buf_puts(out, schema);
-			buf_putc(out, ' ');
-			buf_literal(out, type ? type : "");
-			buf_putc(out, ' ');
-			buf_literal(out, name ? name : "");
-			buf_putc(out, ' ');
-			buf_literal(out, (const char *)sqlite3_column_text(st, 2));
-			buf_printf(out, " %lld ", (long long)sqlite3_column_int64(st, 3));
-			buf_literal(out, sealed && sql ? sql : "");
-			buf_putc(out, '\n');
+			retort_buf_puts(out, schema);
+			retort_buf_putc(out, ' ');
+			retort_buf_literal(out, type ? type : "");
+			retort_buf_putc(out, ' ');
+			retort_buf_literal(out, name ? name : "");
+			retort_buf_putc(out, ' ');
+			retort_buf_literal(out, (const char *)sqlite3_column_text(st, 2));
+			retort_buf_printf(out, " %lld ", (long long)sqlite3_column_int64(st, 3));
+			retort_buf_literal(out, sealed && sql ? sql : "");
+			retort_buf_putc(out, '\n');
 		}
 		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 		nvirt = guard->n;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	return rc != SQLITE_OK ? rc : buf_oom(out) ? SQLITE_NOMEM : SQLITE_OK;
+	return rc != SQLITE_OK ? rc : retort_buf_oom(out) ? SQLITE_NOMEM : SQLITE_OK;
 }
 
 /* The reason for a refusal: one %s, `arg`. */
@@ -246,7 +246,7 @@ static int window_seal(void *ctx, int action, const char *a1, const char *a2,
 		}
 		break;
 	}
-	if (table && str_list_has_nocase(&r->guard, table)) {
+	if (table && retort_str_list_has_nocase(&r->guard, table)) {
 		say(r, "'%s' is a virtual table or may be one's shadow table: while PRAGMA "
 			"writable_schema is on, only ordinary tables and sqlite_schema may be "
 			"changed", table);
@@ -259,7 +259,7 @@ void retort_scratch_run_init(retort_scratch_run *r, sqlite3 *db)
 {
 	memset(r, 0, sizeof(*r));
 	r->db = db;
-	buf_init(&r->before);
+	retort_buf_init(&r->before);
 }
 
 static int writable_schema_on(sqlite3 *db)
@@ -291,10 +291,10 @@ static int close_window(retort_scratch_run *r)
 	} else if (rc != SQLITE_OK) {
 		say(r, "after PRAGMA writable_schema: %s", sqlite3_errmsg(r->db));
 	}
-	buf_release(&after);
-	str_list_release(&guard);
-	buf_clear(&r->before);
-	str_list_release(&r->guard);
+	retort_buf_release(&after);
+	retort_str_list_release(&guard);
+	retort_buf_clear(&r->before);
+	retort_str_list_release(&r->guard);
 	return rc;
 }
 
@@ -306,8 +306,8 @@ static int open_window(retort_scratch_run *r)
 		say(r, "PRAGMA writable_schema: %s", sqlite3_errmsg(r->db));
 		sqlite3_exec(r->db, "PRAGMA writable_schema = RESET", NULL, NULL, NULL);
 		sqlite3_db_config(r->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-		buf_clear(&r->before);
-		str_list_release(&r->guard);
+		retort_buf_clear(&r->before);
+		retort_str_list_release(&r->guard);
 		return rc;
 	}
 	r->open = 1;
@@ -360,7 +360,7 @@ int retort_scratch_run_end(retort_scratch_run *r, const char **why)
 		rc = close_window(r);
 	}
 	*why = r->why;
-	buf_release(&r->before);
+	retort_buf_release(&r->before);
 	return rc;
 }
 
@@ -373,35 +373,35 @@ static int controls_transaction(const char *sql)
 {
 	sqlcur c;
 
-	sqlcur_init(&c, sql);
-	if (sqlcur_is(&c, "BEGIN") || sqlcur_is(&c, "COMMIT") || sqlcur_is(&c, "END"))
+	retort_sqlcur_init(&c, sql);
+	if (retort_sqlcur_is(&c, "BEGIN") || retort_sqlcur_is(&c, "COMMIT") || retort_sqlcur_is(&c, "END"))
 		return 1;
-	if (!sqlcur_accept(&c, "ROLLBACK"))
+	if (!retort_sqlcur_accept(&c, "ROLLBACK"))
 		return 0;
-	sqlcur_accept(&c, "TRANSACTION");
-	return !sqlcur_is(&c, "TO"); /* ROLLBACK TO a savepoint stays inside */
+	retort_sqlcur_accept(&c, "TRANSACTION");
+	return !retort_sqlcur_is(&c, "TO"); /* ROLLBACK TO a savepoint stays inside */
 }
 
-const char *scratch_refusal(const char *sql, int allow_attach)
+const char *retort_scratch_refusal(const char *sql, int allow_attach)
 {
 	sqlcur c;
 
 	if (controls_transaction(sql))
 		return "a revision cannot begin or end a transaction: retort runs each "
 			"revision in its own";
-	sqlcur_init(&c, sql);
+	retort_sqlcur_init(&c, sql);
 	/* no SQL starts so, and the sqlite3 shell runs such a line between
 	** statements as a dot-command: a --sql script would run `.shell ...` */
 	if (c.tok.type != TK_EOF && *c.tok.z == '.')
 		return "a statement cannot start with '.': the sqlite3 shell would run it as a "
 			"dot-command from a --sql script";
-	if (sqlcur_is(&c, "ATTACH") && !allow_attach)
+	if (retort_sqlcur_is(&c, "ATTACH") && !allow_attach)
 		return "ATTACH reaches outside the database being migrated: refused "
 			"unless upgrade or downgrade is given --allow-attach";
-	if (sqlcur_accept(&c, "VACUUM")) {
-		if (!sqlcur_is(&c, "INTO"))
-			sqlcur_advance(&c); /* the schema's name */
-		if (sqlcur_is(&c, "INTO") && !allow_attach)
+	if (retort_sqlcur_accept(&c, "VACUUM")) {
+		if (!retort_sqlcur_is(&c, "INTO"))
+			retort_sqlcur_advance(&c); /* the schema's name */
+		if (retort_sqlcur_is(&c, "INTO") && !allow_attach)
 			return "VACUUM INTO writes a file outside the database being migrated: "
 				"refused unless upgrade or downgrade is given --allow-attach";
 		return NULL;

@@ -32,14 +32,14 @@ typedef struct scratch_watch {
 ** writable_schema window of a retort_scratch_run. The caller closes it with
 ** sqlite3_close().
 */
-int scratch_open(sqlite3 **out, retort_error **err);
+int retort_scratch_open(sqlite3 **out, retort_error **err);
 
 /*
 ** Put `w` behind the seal of `db` (NULL: the seal alone); `w` must stay
 ** valid while `db` uses it. SQLite keeps one authorizer per connection, so
 ** this is the only way a caller adds its own.
 */
-void scratch_watch_set(sqlite3 *db, scratch_watch *w);
+void retort_scratch_watch_set(sqlite3 *db, scratch_watch *w);
 
 /*
 ** A script run statement by statement in a scratch database. An in-place
@@ -84,6 +84,6 @@ int retort_scratch_run_end(retort_scratch_run *r, const char **why);
 ** VACUUM INTO reach a file other than the database migrated (allowed with
 ** `allow_attach`, never in a scratch database).
 */
-const char *scratch_refusal(const char *sql, int allow_attach);
+const char *retort_scratch_refusal(const char *sql, int allow_attach);
 
 #endif

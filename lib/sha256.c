@@ -42,7 +42,7 @@ static void compress(uint32_t h[8], const unsigned char block[64])
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
-void sha256_hex(char out[65], const void *data, size_t len)
+void retort_sha256_hex(char out[65], const void *data, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,

@@ -19,7 +19,7 @@ struct sqlsame {
 	int state;     /* 0: not opened yet, 1: ready, -1: unusable */
 };
 
-sqlsame *sqlsame_new(const schema *target)
+sqlsame *retort_sqlsame_new(const schema *target)
 {
 	sqlsame *s = calloc(1, sizeof(*s));
 
@@ -28,7 +28,7 @@ sqlsame *sqlsame_new(const schema *target)
 	return s;
 }
 
-void sqlsame_free(sqlsame *s)
+void retort_sqlsame_free(sqlsame *s)
 {
 	if (!s)
 		return;
@@ -47,15 +47,15 @@ static int token_verdict(const char *a, const char *b)
 
 	if (strcmp(a, b) == 0)
 		return 1;
-	x = sql_canonical(a, 0);
-	y = sql_canonical(b, 0);
+	x = retort_sql_canonical(a, 0);
+	y = retort_sql_canonical(b, 0);
 	v = x && y && strcmp(x, y) == 0;
 	free(x);
 	free(y);
 	if (v)
 		return 1;
-	x = sql_canonical(a, SQL_CANON_LOOSE);
-	y = sql_canonical(b, SQL_CANON_LOOSE);
+	x = retort_sql_canonical(a, SQL_CANON_LOOSE);
+	y = retort_sql_canonical(b, SQL_CANON_LOOSE);
 	v = x && y && strcmp(x, y) == 0 ? -1 : 0;
 	free(x);
 	free(y);
@@ -70,9 +70,9 @@ static int tail_empty(const char *tail)
 {
 	sqlcur c;
 
-	sqlcur_init(&c, tail ? tail : "");
+	retort_sqlcur_init(&c, tail ? tail : "");
 	if (c.tok.type == TK_SEMI)
-		sqlcur_advance(&c);
+		retort_sqlcur_advance(&c);
 	return c.tok.type == TK_EOF;
 }
 
@@ -130,34 +130,34 @@ static int load(sqlsame *s)
 	size_t i, j;
 	int more = 1, bad = 0;
 
-	if (scratch_open(&s->db, NULL) != 0)
+	if (retort_scratch_open(&s->db, NULL) != 0)
 		return -1;
 	run_one(s->db, "BEGIN"); /* one transaction for all the CREATEs */
 	for (i = 0; t && i < t->ntables && !bad; i++) {
 		retort_buf b = RETORT_BUF_INIT;
 		const schema_table *tb = &t->tables[i];
 		if (tb->virtual_using) {
-			buf_puts(&b, "CREATE VIRTUAL TABLE ");
-			buf_ident(&b, tb->name);
-			buf_printf(&b, " USING %s", tb->virtual_using);
+			retort_buf_puts(&b, "CREATE VIRTUAL TABLE ");
+			retort_buf_ident(&b, tb->name);
+			retort_buf_printf(&b, " USING %s", tb->virtual_using);
 			/* when its module is not at hand, a plain table of its columns */
-			if (!buf_oom(&b) && run_one(s->db, b.ptr) == 0) {
-				buf_release(&b);
+			if (!retort_buf_oom(&b) && run_one(s->db, b.ptr) == 0) {
+				retort_buf_release(&b);
 				continue;
 			}
-			buf_clear(&b);
+			retort_buf_clear(&b);
 		}
-		buf_puts(&b, "CREATE TABLE ");
-		buf_ident(&b, tb->name);
+		retort_buf_puts(&b, "CREATE TABLE ");
+		retort_buf_ident(&b, tb->name);
 		for (j = 0; j < tb->ncolumns; j++) {
-			buf_puts(&b, j ? ", " : " (");
-			buf_ident(&b, tb->columns[j].name);
+			retort_buf_puts(&b, j ? ", " : " (");
+			retort_buf_ident(&b, tb->columns[j].name);
 		}
-		buf_puts(&b, ")");
-		bad = buf_oom(&b);
+		retort_buf_puts(&b, ")");
+		bad = retort_buf_oom(&b);
 		if (!bad && tb->ncolumns)
 			run_one(s->db, b.ptr); /* one that fails leaves its texts to tokens */
-		buf_release(&b);
+		retort_buf_release(&b);
 	}
 	if (!bad && t && t->nviews && !(made = calloc(t->nviews, 1)))
 		bad = 1;
@@ -223,10 +223,10 @@ static int listing(sqlite3 *db, const char *sql, retort_buf *out)
 	int rc = SQLITE_ERROR;
 
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW && read_row(st, &r) == 0)
-		buf_printf(out, "%s %lld %lld %lld %d %zu:%s\n", r.op, (long long)r.p1,
+		retort_buf_printf(out, "%s %lld %lld %lld %d %zu:%s\n", r.op, (long long)r.p1,
 			(long long)r.p2, (long long)r.p3, r.p5, strlen(r.p4), r.p4);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE && !buf_oom(out) ? 0 : -1;
+	return rc == SQLITE_DONE && !retort_buf_oom(out) ? 0 : -1;
 }
 
 /* Do the two statements compile to the same program? Both listings are
@@ -274,22 +274,22 @@ static char *default_word(const char *sql)
 	sqlcur c, after;
 	char *word;
 
-	sqlcur_init(&c, sql);
+	retort_sqlcur_init(&c, sql);
 	after = c;
-	sqlcur_advance(&after);
+	retort_sqlcur_advance(&after);
 	if ((c.tok.type != TK_WORD && c.tok.type != TK_QUOTED) || after.tok.type != TK_EOF)
 		return NULL;
 	/* the token alone: comments around it are kept in a DEFAULT's text */
-	word = xstrndup(c.tok.z, c.tok.n);
-	if (word && sql_is_literal(word, 1)) {
+	word = retort_xstrndup(c.tok.z, c.tok.n);
+	if (word && retort_sql_is_literal(word, 1)) {
 		free(word);
 		return NULL;
 	}
 	free(word);
-	return sqltok_name(&c.tok);
+	return retort_sqltok_name(&c.tok);
 }
 
-int sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b)
+int retort_sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b)
 {
 	char *x, *y;
 	int v;
@@ -307,7 +307,7 @@ int sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b)
 		return v;
 	}
 	v = token_verdict(a, b);
-	if (v >= 0 || sql_piece_fault(a, 0) || sql_piece_fault(b, 0) || !ready(s))
+	if (v >= 0 || retort_sql_piece_fault(a, 0) || retort_sql_piece_fault(b, 0) || !ready(s))
 		return v > 0;
 	x = expr_select(table, a);
 	y = expr_select(table, b);
@@ -325,15 +325,15 @@ static void column_list(retort_buf *out, const char *sql)
 {
 	sqlcur c;
 
-	for (sqlcur_init(&c, sql); c.tok.type != TK_LP && c.tok.type != TK_EOF;)
-		sqlcur_advance(&c);
-	for (sqlcur_advance(&c); c.tok.type != TK_RP && c.tok.type != TK_EOF; sqlcur_advance(&c)) {
-		char *name = sqltok_is_name(&c.tok) ? sqltok_name(&c.tok) : NULL;
+	for (retort_sqlcur_init(&c, sql); c.tok.type != TK_LP && c.tok.type != TK_EOF;)
+		retort_sqlcur_advance(&c);
+	for (retort_sqlcur_advance(&c); c.tok.type != TK_RP && c.tok.type != TK_EOF; retort_sqlcur_advance(&c)) {
+		char *name = retort_sqltok_is_name(&c.tok) ? retort_sqltok_name(&c.tok) : NULL;
 		char *p;
 		for (p = name; p && *p; p++)
 			*p = (char)toupper((unsigned char)*p);
-		buf_puts(out, name ? name : ",");
-		buf_putc(out, '\n');
+		retort_buf_puts(out, name ? name : ",");
+		retort_buf_putc(out, '\n');
 		free(name);
 	}
 }
@@ -356,13 +356,13 @@ static int result_names(sqlite3 *db, const char *body, retort_buf *out, int *n)
 	for (i = 0; i < *n; i++) {
 		const char *name = sqlite3_column_name(st, i);
 		size_t start = out->len;
-		buf_puts(out, name ? name : "");
+		retort_buf_puts(out, name ? name : "");
 		for (p = out->ptr + start; !out->oom && *p; p++)
 			*p = (char)toupper((unsigned char)*p);
-		buf_putc(out, '\n');
+		retort_buf_putc(out, '\n');
 	}
 	sqlite3_finalize(st);
-	return buf_oom(out) ? -1 : 0;
+	return retort_buf_oom(out) ? -1 : 0;
 }
 
 /* `body` read as a subquery ordered by every column, so that the listing
@@ -376,15 +376,15 @@ static char *ordered(const char *body, int n)
 	int i;
 
 	/* a ';' at the end would close the subquery early */
-	for (sqlcur_init(&c, body); c.tok.type != TK_EOF; sqlcur_advance(&c))
+	for (retort_sqlcur_init(&c, body); c.tok.type != TK_EOF; retort_sqlcur_advance(&c))
 		if (c.tok.type != TK_SEMI)
 			end = c.tok.z + c.tok.n;
-	buf_puts(&b, "SELECT * FROM (");
-	buf_put(&b, body, (size_t)(end - body));
-	buf_puts(&b, "\n) ORDER BY ");
+	retort_buf_puts(&b, "SELECT * FROM (");
+	retort_buf_put(&b, body, (size_t)(end - body));
+	retort_buf_puts(&b, "\n) ORDER BY ");
 	for (i = 1; i <= n; i++)
-		buf_printf(&b, "%s%d", i > 1 ? ", " : "", i);
-	return buf_detach(&b);
+		retort_buf_printf(&b, "%s%d", i > 1 ? ", " : "", i);
+	return retort_buf_detach(&b);
 }
 
 /* 1 the same, 0 not, -1 SQLite cannot tell (a body does not compile). */
@@ -404,12 +404,12 @@ static int same_view_body(sqlite3 *db, const char *a, const char *b, int names_o
 	}
 	free(oa);
 	free(ob);
-	buf_release(&x);
-	buf_release(&y);
+	retort_buf_release(&x);
+	retort_buf_release(&y);
 	return v;
 }
 
-int sqlsame_view(sqlsame *s, const schema_view *a, const schema_view *b)
+int retort_sqlsame_view(sqlsame *s, const schema_view *a, const schema_view *b)
 {
 	int v;
 
@@ -423,16 +423,16 @@ int sqlsame_view(sqlsame *s, const schema_view *a, const schema_view *b)
 		retort_buf x = RETORT_BUF_INIT, y = RETORT_BUF_INIT;
 		column_list(&x, a->sql);
 		column_list(&y, b->sql);
-		v = !buf_oom(&x) && !buf_oom(&y) && strcmp(x.ptr, y.ptr) == 0;
-		buf_release(&x);
-		buf_release(&y);
+		v = !retort_buf_oom(&x) && !retort_buf_oom(&y) && strcmp(x.ptr, y.ptr) == 0;
+		retort_buf_release(&x);
+		retort_buf_release(&y);
 		if (!v)
 			return 0;
 	}
 	if (strcmp(a->select, b->select) == 0)
 		return 1;
 	v = token_verdict(a->select, b->select);
-	if (v == 0 || sql_piece_fault(a->select, 1) || sql_piece_fault(b->select, 1) || !ready(s))
+	if (v == 0 || retort_sql_piece_fault(a->select, 1) || retort_sql_piece_fault(b->select, 1) || !ready(s))
 		return v > 0;
 	/* the same tokens may still name the columns differently (spacing) */
 	if (v > 0)
@@ -453,7 +453,7 @@ typedef struct trigger_head {
 
 static void head_release(trigger_head *h)
 {
-	str_list_release(&h->columns);
+	retort_str_list_release(&h->columns);
 	free(h->table);
 }
 
@@ -461,23 +461,23 @@ static void head_release(trigger_head *h)
 ** one's token in *last. 0, or -1 when there is no name. */
 static int skip_name(sqlcur *c, sqltok *last)
 {
-	if (!sqltok_is_name(&c->tok))
+	if (!retort_sqltok_is_name(&c->tok))
 		return -1;
 	*last = c->tok;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	if (c->tok.type == TK_OP && c->tok.n == 1 && *c->tok.z == '.') {
-		sqlcur_advance(c);
-		if (!sqltok_is_name(&c->tok))
+		retort_sqlcur_advance(c);
+		if (!retort_sqltok_is_name(&c->tok))
 			return -1;
 		*last = c->tok;
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 	}
 	return 0;
 }
 
 static char *upper_name(const sqltok *t)
 {
-	char *name = sqltok_name(t), *p;
+	char *name = retort_sqltok_name(t), *p;
 
 	for (p = name; p && *p; p++)
 		*p = (char)toupper((unsigned char)*p);
@@ -492,50 +492,50 @@ static int parse_head(const char *sql, trigger_head *h)
 	sqltok name;
 
 	memset(h, 0, sizeof(*h));
-	sqlcur_init(&c, sql);
-	if (!sqlcur_accept(&c, "CREATE"))
+	retort_sqlcur_init(&c, sql);
+	if (!retort_sqlcur_accept(&c, "CREATE"))
 		return -1;
-	h->temp = sqlcur_accept(&c, "TEMP") || sqlcur_accept(&c, "TEMPORARY");
-	if (!sqlcur_accept(&c, "TRIGGER"))
+	h->temp = retort_sqlcur_accept(&c, "TEMP") || retort_sqlcur_accept(&c, "TEMPORARY");
+	if (!retort_sqlcur_accept(&c, "TRIGGER"))
 		return -1;
-	if (sqlcur_accept(&c, "IF") && !(sqlcur_accept(&c, "NOT") && sqlcur_accept(&c, "EXISTS")))
+	if (retort_sqlcur_accept(&c, "IF") && !(retort_sqlcur_accept(&c, "NOT") && retort_sqlcur_accept(&c, "EXISTS")))
 		return -1;
 	if (skip_name(&c, &name) < 0)
 		return -1;
-	h->timing = sqlcur_accept(&c, "AFTER") ? 'A' : 'B';
-	if (h->timing == 'B' && sqlcur_accept(&c, "INSTEAD")) {
-		if (!sqlcur_accept(&c, "OF"))
+	h->timing = retort_sqlcur_accept(&c, "AFTER") ? 'A' : 'B';
+	if (h->timing == 'B' && retort_sqlcur_accept(&c, "INSTEAD")) {
+		if (!retort_sqlcur_accept(&c, "OF"))
 			return -1;
 		h->timing = 'I';
 	} else if (h->timing == 'B') {
-		sqlcur_accept(&c, "BEFORE");
+		retort_sqlcur_accept(&c, "BEFORE");
 	}
-	if (sqlcur_accept(&c, "DELETE"))
+	if (retort_sqlcur_accept(&c, "DELETE"))
 		h->event = 'D';
-	else if (sqlcur_accept(&c, "INSERT"))
+	else if (retort_sqlcur_accept(&c, "INSERT"))
 		h->event = 'I';
-	else if (sqlcur_accept(&c, "UPDATE"))
+	else if (retort_sqlcur_accept(&c, "UPDATE"))
 		h->event = 'U';
 	else
 		return -1;
-	if (h->event == 'U' && sqlcur_accept(&c, "OF")) {
+	if (h->event == 'U' && retort_sqlcur_accept(&c, "OF")) {
 		do {
 			char *col;
-			if (!sqltok_is_name(&c.tok) || !(col = upper_name(&c.tok)))
+			if (!retort_sqltok_is_name(&c.tok) || !(col = upper_name(&c.tok)))
 				return -1;
-			if (!str_list_has_nocase(&h->columns, col) &&
-			    str_list_push(&h->columns, col) < 0) {
+			if (!retort_str_list_has_nocase(&h->columns, col) &&
+			    retort_str_list_push(&h->columns, col) < 0) {
 				free(col);
 				return -1;
 			}
 			free(col);
-			sqlcur_advance(&c);
-		} while (c.tok.type == TK_COMMA && (sqlcur_advance(&c), 1));
+			retort_sqlcur_advance(&c);
+		} while (c.tok.type == TK_COMMA && (retort_sqlcur_advance(&c), 1));
 	}
-	if (!sqlcur_accept(&c, "ON") || skip_name(&c, &name) < 0 || !(h->table = upper_name(&name)))
+	if (!retort_sqlcur_accept(&c, "ON") || skip_name(&c, &name) < 0 || !(h->table = upper_name(&name)))
 		return -1;
-	if (sqlcur_accept(&c, "FOR") &&
-	    !(sqlcur_accept(&c, "EACH") && sqlcur_accept(&c, "ROW")))
+	if (retort_sqlcur_accept(&c, "FOR") &&
+	    !(retort_sqlcur_accept(&c, "EACH") && retort_sqlcur_accept(&c, "ROW")))
 		return -1;
 	h->rest = c.tok.z;
 	return 0;
@@ -549,7 +549,7 @@ static int same_head(const trigger_head *a, const trigger_head *b)
 	    a->columns.n != b->columns.n || strcmp(a->table, b->table) != 0)
 		return 0;
 	for (i = 0; i < a->columns.n; i++)
-		if (!str_list_has_nocase(&b->columns, a->columns.v[i]))
+		if (!retort_str_list_has_nocase(&b->columns, a->columns.v[i]))
 			return 0;
 	return 1;
 }
@@ -562,27 +562,27 @@ static char *firing(sqlite3 *db, const trigger_head *h)
 	sqlite3_stmt *st = NULL;
 	int n = 0;
 
-	buf_puts(&b, h->event == 'D' ? "DELETE FROM " :
+	retort_buf_puts(&b, h->event == 'D' ? "DELETE FROM " :
 		h->event == 'I' ? "INSERT INTO " : "UPDATE ");
-	buf_ident(&b, h->table);
+	retort_buf_ident(&b, h->table);
 	if (h->event == 'I')
-		buf_puts(&b, " DEFAULT VALUES");
+		retort_buf_puts(&b, " DEFAULT VALUES");
 	if (h->event != 'U')
-		return buf_detach(&b);
+		return retort_buf_detach(&b);
 	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &st,
 		NULL) == SQLITE_OK)
 		sqlite3_bind_text(st, 1, h->table, -1, SQLITE_STATIC);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		const char *col = (const char *)sqlite3_column_text(st, 0);
-		buf_puts(&b, n++ ? ", " : " SET ");
-		buf_ident(&b, col ? col : "");
-		buf_puts(&b, " = ");
-		buf_ident(&b, col ? col : "");
+		retort_buf_puts(&b, n++ ? ", " : " SET ");
+		retort_buf_ident(&b, col ? col : "");
+		retort_buf_puts(&b, " = ");
+		retort_buf_ident(&b, col ? col : "");
 	}
 	sqlite3_finalize(st);
 	if (!n)
-		buf_release(&b);
-	return n ? buf_detach(&b) : NULL;
+		retort_buf_release(&b);
+	return n ? retort_buf_detach(&b) : NULL;
 }
 
 /* The listing of `fire` with the trigger `sql` (named `name`) in place. */
@@ -601,7 +601,7 @@ static int fired(sqlite3 *db, const char *name, const char *sql, const char *fir
 	return rc;
 }
 
-int sqlsame_trigger(sqlsame *s, const schema_trigger *a, const schema_trigger *b)
+int retort_sqlsame_trigger(sqlsame *s, const schema_trigger *a, const schema_trigger *b)
 {
 	trigger_head ha, hb;
 	retort_buf x = RETORT_BUF_INIT, y = RETORT_BUF_INIT;
@@ -617,7 +617,7 @@ int sqlsame_trigger(sqlsame *s, const schema_trigger *a, const schema_trigger *b
 		return token_verdict(a->sql, b->sql) > 0;
 	}
 	v = same_head(&ha, &hb) ? token_verdict(ha.rest, hb.rest) : 0;
-	if (v < 0 && (sql_piece_fault(a->sql, 1) || sql_piece_fault(b->sql, 1) || !ready(s)))
+	if (v < 0 && (retort_sql_piece_fault(a->sql, 1) || retort_sql_piece_fault(b->sql, 1) || !ready(s)))
 		v = 0;
 	if (v < 0) {
 		fire = firing(s->db, &ha);
@@ -625,8 +625,8 @@ int sqlsame_trigger(sqlsame *s, const schema_trigger *a, const schema_trigger *b
 			fired(s->db, b->name, b->sql, fire, &y) == 0 && strcmp(x.ptr, y.ptr) == 0;
 	}
 	free(fire);
-	buf_release(&x);
-	buf_release(&y);
+	retort_buf_release(&x);
+	retort_buf_release(&y);
 	head_release(&ha);
 	head_release(&hb);
 	return v;

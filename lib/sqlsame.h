@@ -25,18 +25,18 @@
 ** database only when a question needs SQLite. NULL on allocation failure;
 ** a NULL judge answers from the token forms alone. */
 typedef struct sqlsame sqlsame;
-sqlsame *sqlsame_new(const schema *target);
-void sqlsame_free(sqlsame *s);
+sqlsame *retort_sqlsame_new(const schema *target);
+void retort_sqlsame_free(sqlsame *s);
 
 /*
-** Each returns 1 when the two mean the same, else 0. sqlsame_expr compares
+** Each returns 1 when the two mean the same, else 0. retort_sqlsame_expr compares
 ** expressions of table `table` of the target (a CHECK, a generated column,
 ** an index term or WHERE), or with `table` NULL a DEFAULT; NULL equals NULL.
 */
-int sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b);
+int retort_sqlsame_expr(sqlsame *s, const char *table, const char *a, const char *b);
 /* Two views of the same name: their bodies and the names of their columns. */
-int sqlsame_view(sqlsame *s, const schema_view *a, const schema_view *b);
+int retort_sqlsame_view(sqlsame *s, const schema_view *a, const schema_view *b);
 /* Two triggers of the same name: when and on what they fire, what they do. */
-int sqlsame_trigger(sqlsame *s, const schema_trigger *a, const schema_trigger *b);
+int retort_sqlsame_trigger(sqlsame *s, const schema_trigger *a, const schema_trigger *b);
 
 #endif

@@ -79,7 +79,7 @@ static size_t number_len(const char *z)
 	return i;
 }
 
-sqltok sqltok_at(const char *z)
+sqltok retort_sqltok_at(const char *z)
 {
 	sqltok t = { TK_ILLEGAL, z, 1 };
 	unsigned char c = (unsigned char)z[0];
@@ -192,40 +192,40 @@ sqltok sqltok_at(const char *z)
 	return t;
 }
 
-void sqlcur_advance(sqlcur *c)
+void retort_sqlcur_advance(sqlcur *c)
 {
 	c->prev_end = c->tok.z + c->tok.n;
 	for (;;) {
-		c->tok = sqltok_at(c->next);
+		c->tok = retort_sqltok_at(c->next);
 		c->next = c->tok.z + c->tok.n;
 		if (c->tok.type != TK_SPACE && c->tok.type != TK_COMMENT)
 			return;
 	}
 }
 
-void sqlcur_init(sqlcur *c, const char *z)
+void retort_sqlcur_init(sqlcur *c, const char *z)
 {
 	c->next = z;
 	c->tok.z = z;
 	c->tok.n = 0;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 }
 
-int sqlcur_is(const sqlcur *c, const char *kw)
+int retort_sqlcur_is(const sqlcur *c, const char *kw)
 {
 	return c->tok.type == TK_WORD && strlen(kw) == c->tok.n &&
 		sqlite3_strnicmp(c->tok.z, kw, (int)c->tok.n) == 0;
 }
 
-int sqlcur_accept(sqlcur *c, const char *kw)
+int retort_sqlcur_accept(sqlcur *c, const char *kw)
 {
-	if (!sqlcur_is(c, kw))
+	if (!retort_sqlcur_is(c, kw))
 		return 0;
-	sqlcur_advance(c);
+	retort_sqlcur_advance(c);
 	return 1;
 }
 
-void sqlcur_skip_group(sqlcur *c)
+void retort_sqlcur_skip_group(sqlcur *c)
 {
 	int depth = 0;
 
@@ -234,42 +234,42 @@ void sqlcur_skip_group(sqlcur *c)
 			depth++;
 		else if (c->tok.type == TK_RP)
 			depth--;
-		sqlcur_advance(c);
+		retort_sqlcur_advance(c);
 	} while (depth > 0 && c->tok.type != TK_EOF);
 }
 
-int sqltok_is_name(const sqltok *t)
+int retort_sqltok_is_name(const sqltok *t)
 {
 	return t->type == TK_WORD || t->type == TK_QUOTED || t->type == TK_STRING;
 }
 
-char *sqltok_name(const sqltok *t)
+char *retort_sqltok_name(const sqltok *t)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	size_t i;
 	char close;
 
 	if (t->type != TK_QUOTED && t->type != TK_STRING)
-		return xstrndup(t->z, t->n);
+		return retort_xstrndup(t->z, t->n);
 	close = t->z[0] == '[' ? ']' : t->z[0];
 	for (i = 1; i + 1 < t->n; i++) {
-		buf_putc(&b, t->z[i]);
+		retort_buf_putc(&b, t->z[i]);
 		if (t->z[i] == close && close != ']')
 			i++;
 	}
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
-char *sql_trimmed(const char *start, const char *end)
+char *retort_sql_trimmed(const char *start, const char *end)
 {
 	while (start < end && isspace((unsigned char)*start))
 		start++;
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
-	return xstrndup(start, (size_t)(end - start));
+	return retort_xstrndup(start, (size_t)(end - start));
 }
 
-int sql_name_is_plain(const char *name)
+int retort_sql_name_is_plain(const char *name)
 {
 	const char *p;
 
@@ -286,7 +286,7 @@ static void put_upper(retort_buf *b, const char *z, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		buf_putc(b, (char)toupper((unsigned char)z[i]));
+		retort_buf_putc(b, (char)toupper((unsigned char)z[i]));
 }
 
 static int is_ascii_word(const char *s)
@@ -328,7 +328,7 @@ static void put_number(retort_buf *b, const sqltok *t)
 		for (; z < end; z++)
 			v = v * 16 + (unsigned)(isdigit((unsigned char)*z) ? *z - '0'
 				: toupper((unsigned char)*z) - 'A' + 10);
-		buf_printf(b, "%llu", v);
+		retort_buf_printf(b, "%llu", v);
 		return;
 	}
 	for (; z < end && (isdigit((unsigned char)*z) || *z == '.'); z++) {
@@ -360,7 +360,7 @@ static void put_number(retort_buf *b, const sqltok *t)
 		if (nd > 18)
 			goto raw;
 		digits[nd] = '\0';
-		buf_puts(b, nd ? digits : "0");
+		retort_buf_puts(b, nd ? digits : "0");
 		return;
 	}
 	while (nd && digits[nd - 1] == '0') {
@@ -370,7 +370,7 @@ static void put_number(retort_buf *b, const sqltok *t)
 	if (nd > 15 || (nd && (exp10 > 22 || exp10 < -22)))
 		goto raw;
 	digits[nd] = '\0';
-	buf_printf(b, "R%sE%ld", nd ? digits : "0", nd ? exp10 : 0L);
+	retort_buf_printf(b, "R%sE%ld", nd ? digits : "0", nd ? exp10 : 0L);
 	return;
 raw:
 	put_upper(b, t->z, t->n);
@@ -391,7 +391,7 @@ static int is_dot(const sqltok *t)
 */
 static void put_quoted(retort_buf *b, const sqlcur *c, unsigned flags, int dot_before)
 {
-	char *name = sqltok_name(&c->tok);
+	char *name = retort_sqltok_name(&c->tok);
 	char *p;
 
 	if (!name) {
@@ -401,9 +401,9 @@ static void put_quoted(retort_buf *b, const sqlcur *c, unsigned flags, int dot_b
 	if (c->tok.z[0] == '"' && !dot_before &&
 	    !(flags & (SQL_CANON_DQ_NAMES | SQL_CANON_LOOSE))) {
 		sqlcur after = *c;
-		sqlcur_advance(&after);
+		retort_sqlcur_advance(&after);
 		if (!is_dot(&after.tok)) {
-			buf_ident(b, name);
+			retort_buf_ident(b, name);
 			free(name);
 			return;
 		}
@@ -412,13 +412,13 @@ static void put_quoted(retort_buf *b, const sqlcur *c, unsigned flags, int dot_b
 		*p = (char)toupper((unsigned char)*p);
 	if (is_ascii_word(name) &&
 	    ((flags & SQL_CANON_LOOSE) || !sqlite3_keyword_check(name, (int)strlen(name))))
-		buf_puts(b, name);
+		retort_buf_puts(b, name);
 	else
-		buf_ident(b, name);
+		retort_buf_ident(b, name);
 	free(name);
 }
 
-char *sql_canonical(const char *sql, unsigned flags)
+char *retort_sql_canonical(const char *sql, unsigned flags)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	int prev_dot = 0;
@@ -426,7 +426,7 @@ char *sql_canonical(const char *sql, unsigned flags)
 
 	if (!sql)
 		return NULL;
-	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+	for (retort_sqlcur_init(&c, sql); c.tok.type != TK_EOF; retort_sqlcur_advance(&c)) {
 		const sqltok *t = &c.tok;
 		int dot = prev_dot;
 
@@ -434,7 +434,7 @@ char *sql_canonical(const char *sql, unsigned flags)
 		if ((flags & SQL_CANON_LOOSE) && (t->type == TK_LP || t->type == TK_RP))
 			continue;
 		if (b.len)
-			buf_putc(&b, ' ');
+			retort_buf_putc(&b, ' ');
 		if (t->type == TK_WORD) {
 			put_upper(&b, t->z, t->n);
 		} else if (t->type == TK_QUOTED) {
@@ -444,27 +444,27 @@ char *sql_canonical(const char *sql, unsigned flags)
 		} else if (t->type == TK_BLOB) {
 			put_upper(&b, t->z, t->n);
 		} else if (t->type == TK_OP && t->n == 2 && memcmp(t->z, "==", 2) == 0) {
-			buf_putc(&b, '=');
+			retort_buf_putc(&b, '=');
 		} else if (t->type == TK_OP && t->n == 2 && memcmp(t->z, "<>", 2) == 0) {
-			buf_puts(&b, "!=");
+			retort_buf_puts(&b, "!=");
 		} else {
-			buf_put(&b, t->z, t->n);
+			retort_buf_put(&b, t->z, t->n);
 		}
 	}
 	/* A trailing ';' does not change a statement. */
 	if (b.len >= 2 && strcmp(b.ptr + b.len - 2, " ;") == 0)
-		buf_truncate(&b, b.len - 2);
+		retort_buf_truncate(&b, b.len - 2);
 	else if (b.len == 1 && b.ptr[0] == ';')
-		buf_truncate(&b, 0);
-	return buf_detach(&b);
+		retort_buf_truncate(&b, 0);
+	return retort_buf_detach(&b);
 }
 
-char *sql_normalize(const char *sql)
+char *retort_sql_normalize(const char *sql)
 {
-	return sql_canonical(sql, SQL_CANON_DQ_NAMES);
+	return retort_sql_canonical(sql, SQL_CANON_DQ_NAMES);
 }
 
-int sql_equal(const char *a, const char *b)
+int retort_sql_equal(const char *a, const char *b)
 {
 	char *na, *nb;
 	int eq;
@@ -473,8 +473,8 @@ int sql_equal(const char *a, const char *b)
 		return a == b;
 	if (strcmp(a, b) == 0)
 		return 1;
-	na = sql_normalize(a);
-	nb = sql_normalize(b);
+	na = retort_sql_normalize(a);
+	nb = retort_sql_normalize(b);
 	eq = na && nb && strcmp(na, nb) == 0;
 	free(na);
 	free(nb);
@@ -491,7 +491,7 @@ static long token_names(const sqltok *t, const char *const *names, size_t n, int
 
 	if (t->type != TK_WORD && t->type != TK_QUOTED && !(strings && t->type == TK_STRING))
 		return -1;
-	name = sqltok_name(t);
+	name = retort_sqltok_name(t);
 	for (i = 0; name && i < n && hit < 0; i++)
 		if (sqlite3_stricmp(name, names[i]) == 0)
 			hit = (long)i;
@@ -499,7 +499,7 @@ static long token_names(const sqltok *t, const char *const *names, size_t n, int
 	return hit;
 }
 
-char *sql_rename_names(const char *sql, const char *const *from, const char *const *to, size_t n)
+char *retort_sql_rename_names(const char *sql, const char *const *from, const char *const *to, size_t n)
 {
 	retort_buf b = RETORT_BUF_INIT;
 	const char *p = sql;
@@ -507,33 +507,33 @@ char *sql_rename_names(const char *sql, const char *const *from, const char *con
 
 	if (!sql)
 		return NULL;
-	for (sqlcur_init(&c, sql); c.tok.type != TK_EOF; sqlcur_advance(&c)) {
+	for (retort_sqlcur_init(&c, sql); c.tok.type != TK_EOF; retort_sqlcur_advance(&c)) {
 		long hit = token_names(&c.tok, from, n, 0);
 		sqlcur after = c;
 
-		sqlcur_advance(&after);
+		retort_sqlcur_advance(&after);
 		/* a bare word before "(" is a function, whatever its name */
 		if (hit < 0 || (c.tok.type == TK_WORD && after.tok.type == TK_LP))
 			continue;
-		buf_put(&b, p, (size_t)(c.tok.z - p));
-		buf_ident(&b, to[hit]);
+		retort_buf_put(&b, p, (size_t)(c.tok.z - p));
+		retort_buf_ident(&b, to[hit]);
 		p = c.tok.z + c.tok.n;
 	}
-	buf_puts(&b, p);
-	return buf_detach(&b);
+	retort_buf_puts(&b, p);
+	return retort_buf_detach(&b);
 }
 
-int sql_mentions(const char *sql, const char *const *names, size_t n)
+int retort_sql_mentions(const char *sql, const char *const *names, size_t n)
 {
 	sqlcur c;
 
-	for (sqlcur_init(&c, sql ? sql : ""); c.tok.type != TK_EOF; sqlcur_advance(&c))
+	for (retort_sqlcur_init(&c, sql ? sql : ""); c.tok.type != TK_EOF; retort_sqlcur_advance(&c))
 		if (token_names(&c.tok, names, n, 1) >= 0)
 			return 1;
 	return 0;
 }
 
-int sql_is_literal(const char *sql, int current_time)
+int retort_sql_is_literal(const char *sql, int current_time)
 {
 	static const char *const words[] = { "NULL", "TRUE", "FALSE", "CURRENT_TIME",
 		"CURRENT_DATE", "CURRENT_TIMESTAMP", NULL };
@@ -543,8 +543,8 @@ int sql_is_literal(const char *sql, int current_time)
 
 	if (*p == '-' || *p == '+')
 		p++;
-	t = sqltok_at(p);
-	if (sqltok_at(t.z + t.n).type != TK_EOF)
+	t = retort_sqltok_at(p);
+	if (retort_sqltok_at(t.z + t.n).type != TK_EOF)
 		return 0;
 	if (t.type == TK_NUMBER)
 		return 1;
@@ -559,10 +559,10 @@ int sql_is_literal(const char *sql, int current_time)
 }
 
 /*
-** sql_statement_end(): complete.c's tokens and transitions, kept exactly, so
+** retort_sql_statement_end(): complete.c's tokens and transitions, kept exactly, so
 ** that every statement it ends is one that sqlite3_complete() calls complete
 ** (and no shorter prefix of it is). Its quoting rules are coarser than
-** sqltok_at()'s ('it''s' is two strings to it), which only matters to it
+** retort_sqltok_at()'s ('it''s' is two strings to it), which only matters to it
 ** when they change where a ';' is, and they do not.
 */
 enum { CK_SEMI, CK_WS, CK_OTHER, CK_EXPLAIN, CK_CREATE, CK_TEMP, CK_TRIGGER, CK_END };
@@ -581,7 +581,7 @@ static int complete_word(const char *z, size_t n)
 	return CK_OTHER;
 }
 
-const char *sql_statement_end(const char *z)
+const char *retort_sql_statement_end(const char *z)
 {
 	/* states: 0 nothing yet, 1 at a statement's end, 2 in a statement,
 	** 3 after EXPLAIN, 4 after CREATE [TEMP], 5 in a trigger, 6 after a
@@ -656,13 +656,13 @@ static int comment_is_closed(const sqltok *t)
 	return t->z[0] == '-' || (t->n >= 4 && memcmp(t->z + t->n - 2, "*/", 2) == 0);
 }
 
-const char *sql_piece_fault(const char *sql, int statement)
+const char *retort_sql_piece_fault(const char *sql, int statement)
 {
 	long depth = 0;
 	sqltok t;
 	const char *p;
 
-	for (p = sql; (t = sqltok_at(p)).type != TK_EOF; p += t.n) {
+	for (p = sql; (t = retort_sqltok_at(p)).type != TK_EOF; p += t.n) {
 		if (t.type == TK_COMMENT && !comment_is_closed(&t))
 			return "unterminated comment in SQL";
 		if (t.type == TK_ILLEGAL)
@@ -684,7 +684,7 @@ static sqltok type_token(const char **p)
 	sqltok t;
 
 	for (;;) {
-		t = sqltok_at(*p);
+		t = retort_sqltok_at(*p);
 		*p += t.n;
 		if (t.type == TK_COMMENT && (t.z[0] == '-' || !comment_is_closed(&t)))
 			t.type = TK_ILLEGAL;
@@ -703,7 +703,7 @@ static int type_number(const char **p)
 	return t.type == TK_NUMBER && numeric_len(t.z) == t.n;
 }
 
-int sql_is_type_name(const char *type, int *keywords)
+int retort_sql_is_type_name(const char *type, int *keywords)
 {
 	const char *p = type;
 	sqltok t = type_token(&p);

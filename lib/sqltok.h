@@ -34,7 +34,7 @@ typedef struct sqltok {
 } sqltok;
 
 /* The token at the start of `z` (TK_EOF at the terminating NUL). */
-sqltok sqltok_at(const char *z);
+sqltok retort_sqltok_at(const char *z);
 
 /* A cursor over the tokens of a text that skips spaces and comments. */
 typedef struct sqlcur {
@@ -43,22 +43,22 @@ typedef struct sqlcur {
 	const char *prev_end; /* where the token before `tok` ended */
 } sqlcur;
 
-void sqlcur_init(sqlcur *c, const char *z);
-void sqlcur_advance(sqlcur *c);
+void retort_sqlcur_init(sqlcur *c, const char *z);
+void retort_sqlcur_advance(sqlcur *c);
 /* Is the current token the bare word `kw` (any case)? */
-int sqlcur_is(const sqlcur *c, const char *kw);
+int retort_sqlcur_is(const sqlcur *c, const char *kw);
 /* If the current token is the bare word `kw`, step over it and return 1. */
-int sqlcur_accept(sqlcur *c, const char *kw);
+int retort_sqlcur_accept(sqlcur *c, const char *kw);
 /* Step over a balanced (...) group starting at the current TK_LP. */
-void sqlcur_skip_group(sqlcur *c);
+void retort_sqlcur_skip_group(sqlcur *c);
 
 /* Is the token a name (word, quoted identifier, or string used as one)? */
-int sqltok_is_name(const sqltok *t);
+int retort_sqltok_is_name(const sqltok *t);
 /* The name a token stands for: quotes removed, doubled quotes undone. */
-char *sqltok_name(const sqltok *t);
+char *retort_sqltok_name(const sqltok *t);
 
 /* Copy text from `start` up to `end`, spaces trimmed at both ends. */
-char *sql_trimmed(const char *start, const char *end);
+char *retort_sql_trimmed(const char *start, const char *end);
 
 /*
 ** A canonical form of SQL text for comparison: tokens joined by one space,
@@ -72,23 +72,23 @@ char *sql_trimmed(const char *start, const char *end);
 ** forms differ cannot mean the same (sqlsame.h builds on this).
 */
 enum { SQL_CANON_DQ_NAMES = 1, SQL_CANON_LOOSE = 2 };
-char *sql_canonical(const char *sql, unsigned flags);
-/* sql_canonical(sql, SQL_CANON_DQ_NAMES): whole statements, where "x" names. */
-char *sql_normalize(const char *sql);
+char *retort_sql_canonical(const char *sql, unsigned flags);
+/* retort_sql_canonical(sql, SQL_CANON_DQ_NAMES): whole statements, where "x" names. */
+char *retort_sql_normalize(const char *sql);
 /* Compare two SQL texts by their canonical forms (NULL equals NULL). */
-int sql_equal(const char *a, const char *b);
+int retort_sql_equal(const char *a, const char *b);
 
 /*
 ** `sql` with every identifier naming from[i] (any case, any quoting) written
 ** as to[i], double-quoted; bare words called as functions are left alone.
 ** NULL stays NULL; NULL on allocation failure otherwise.
 */
-char *sql_rename_names(const char *sql, const char *const *from, const char *const *to,
+char *retort_sql_rename_names(const char *sql, const char *const *from, const char *const *to,
 	size_t n);
 
 /* Does `sql` name any of `names` (as an identifier or a 'string', which
 ** SQLite also takes for a name)? Conservative: used to find dependents. */
-int sql_mentions(const char *sql, const char *const *names, size_t n);
+int retort_sql_mentions(const char *sql, const char *const *names, size_t n);
 
 /*
 ** Is `sql` one literal: a signed number, 'string', x'blob', NULL, TRUE or
@@ -96,7 +96,7 @@ int sql_mentions(const char *sql, const char *const *names, size_t n);
 ** DEFAULT may hold without parentheses; without the CURRENT_* forms, what
 ** ALTER TABLE ADD COLUMN accepts as a default on a table with rows.)
 */
-int sql_is_literal(const char *sql, int current_time);
+int retort_sql_is_literal(const char *sql, int current_time);
 
 /*
 ** Where the first statement of `z` ends: just past the ';' at which
@@ -106,7 +106,7 @@ int sql_is_literal(const char *sql, int current_time);
 ** ends nothing, and splitting a text statement by statement costs its
 ** length rather than a sqlite3_complete() of a growing prefix at each ';'.
 */
-const char *sql_statement_end(const char *z);
+const char *retort_sql_statement_end(const char *z);
 
 /*
 ** What keeps `sql`, a piece of model text that retort splices into a
@@ -116,7 +116,7 @@ const char *sql_statement_end(const char *z);
 ** SQLite (sqlite3_prepare's tail). A "-- comment" at the end is fine: render.c
 ** ends such text with a newline.
 */
-const char *sql_piece_fault(const char *sql, int statement);
+const char *retort_sql_piece_fault(const char *sql, int statement);
 
 /*
 ** Is `type` a declared type as SQLite's grammar reads one: bare names, then
@@ -126,9 +126,9 @@ const char *sql_piece_fault(const char *sql, int statement);
 ** some keywords are names to SQLite (KEY, WITH), others start a constraint
 ** (PRIMARY, NOT, AS), and only SQLite can tell which.
 */
-int sql_is_type_name(const char *type, int *keywords);
+int retort_sql_is_type_name(const char *type, int *keywords);
 
 /* Would `name` need quoting to be read as one identifier? */
-int sql_name_is_plain(const char *name);
+int retort_sql_name_is_plain(const char *name);
 
 #endif

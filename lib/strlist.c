@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int str_list_push(str_list *l, const char *s)
+int retort_str_list_push(str_list *l, const char *s)
 {
-	char *copy = xstrdup(s);
+	char *copy = retort_xstrdup(s);
 	char **slot;
 
 	if (!copy)
@@ -24,7 +24,7 @@ int str_list_push(str_list *l, const char *s)
 	return 0;
 }
 
-int str_list_has_nocase(const str_list *l, const char *s)
+int retort_str_list_has_nocase(const str_list *l, const char *s)
 {
 	size_t i;
 
@@ -34,7 +34,7 @@ int str_list_has_nocase(const str_list *l, const char *s)
 	return 0;
 }
 
-void str_list_release(str_list *l)
+void retort_str_list_release(str_list *l)
 {
 	size_t i;
 
@@ -44,7 +44,7 @@ void str_list_release(str_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int str_list_equal_nocase(const str_list *a, const str_list *b)
+int retort_str_list_equal_nocase(const str_list *a, const str_list *b)
 {
 	size_t i;
 

@@ -13,10 +13,10 @@ typedef struct str_list {
 	size_t n, cap;
 } str_list;
 
-int str_list_push(str_list *l, const char *s);
-void str_list_release(str_list *l);
-int str_list_equal_nocase(const str_list *a, const str_list *b);
+int retort_str_list_push(str_list *l, const char *s);
+void retort_str_list_release(str_list *l);
+int retort_str_list_equal_nocase(const str_list *a, const str_list *b);
 /* Does `l` hold `s`, compared without case as SQLite compares names? */
-int str_list_has_nocase(const str_list *l, const char *s);
+int retort_str_list_has_nocase(const str_list *l, const char *s);
 
 #endif

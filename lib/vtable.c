@@ -22,7 +22,7 @@
 
 static int schema_error(retort_db *db, int rc, retort_error **err)
 {
-	return error_set(err, retort_db_code(rc), "cannot read the schema: %s",
+	return retort_error_set(err, retort_db_code(rc), "cannot read the schema: %s",
 		retort_db_errmsg(db));
 }
 
@@ -30,7 +30,7 @@ static int schema_error(retort_db *db, int rc, retort_error **err)
 static int read_error(retort_db *db, int rc, const char *what, const char *name,
 	retort_error **err)
 {
-	return error_set(err, retort_db_code(rc), "cannot read %s%s%s: %s", what,
+	return retort_error_set(err, retort_db_code(rc), "cannot read %s%s%s: %s", what,
 		name ? " " : "", name ? name : "", retort_db_errmsg(db));
 }
 
@@ -59,12 +59,12 @@ static void put_one_line(retort_buf *b, const char *sql, size_t max)
 
 	for (; *p && b->len - start < max; p++) {
 		if (*p > ' ' && *p != 0x7f)
-			buf_putc(b, (char)*p);
+			retort_buf_putc(b, (char)*p);
 		else if (b->len > start && b->ptr[b->len - 1] != ' ')
-			buf_putc(b, ' ');
+			retort_buf_putc(b, ' ');
 	}
 	if (*p)
-		buf_puts(b, "...");
+		retort_buf_puts(b, "...");
 }
 
 /*
@@ -95,12 +95,12 @@ static int check_table(retort_db *db, const engine_table *t, const char *name, i
 	int rc;
 
 	*exists = 0;
-	buf_puts(&want, "CREATE TABLE ");
-	buf_ident(&want, name);
-	buf_putc(&want, ' ');
-	buf_puts(&old, want.ptr);
-	buf_puts(&want, t->columns);
-	buf_puts(&old, t->columns_0 ? t->columns_0 : t->columns);
+	retort_buf_puts(&want, "CREATE TABLE ");
+	retort_buf_ident(&want, name);
+	retort_buf_putc(&want, ' ');
+	retort_buf_puts(&old, want.ptr);
+	retort_buf_puts(&want, t->columns);
+	retort_buf_puts(&old, t->columns_0 ? t->columns_0 : t->columns);
 	rc = retort_db_prepare(db, &st, "SELECT type, name, sql FROM main.sqlite_schema"
 		" WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE"
 		" OR type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE", NULL);
@@ -114,27 +114,27 @@ static int check_table(retort_db *db, const engine_table *t, const char *name, i
 		if (strcmp(type, "table") == 0)
 			*exists = 1;
 		if (strcmp(type, "trigger") == 0) {
-			buf_printf(&why, "the trigger \"%s\" fires on it", retort_db_column_str(st, 1));
-		} else if (!sql_equal(sql, want.ptr) && !sql_equal(sql, old.ptr)) {
-			buf_puts(&why, "it is ");
+			retort_buf_printf(&why, "the trigger \"%s\" fires on it", retort_db_column_str(st, 1));
+		} else if (!retort_sql_equal(sql, want.ptr) && !retort_sql_equal(sql, old.ptr)) {
+			retort_buf_puts(&why, "it is ");
 			put_one_line(&why, sql, 200);
-			buf_puts(&why, ", where retort's is ");
-			buf_puts(&why, want.ptr);
+			retort_buf_puts(&why, ", where retort's is ");
+			retort_buf_puts(&why, want.ptr);
 		}
 	}
 	retort_db_finalize(st);
 	if (rc != SQLITE_DONE)
 		rc = schema_error(db, rc, err);
-	else if (buf_oom(&want) || buf_oom(&old) || buf_oom(&why))
-		rc = error_oom(err);
+	else if (retort_buf_oom(&want) || retort_buf_oom(&old) || retort_buf_oom(&why))
+		rc = retort_error_oom(err);
 	else if (why.len)
-		rc = error_set(err, RETORT_EINVALID, "the %s \"%s\" is not retort's: %s; "
+		rc = retort_error_set(err, RETORT_EINVALID, "the %s \"%s\" is not retort's: %s; "
 			"retort neither reads nor writes it (%s)", t->what, name, why.ptr, t->hint);
 	else
 		rc = 0;
-	buf_release(&want);
-	buf_release(&old);
-	buf_release(&why);
+	retort_buf_release(&want);
+	retort_buf_release(&old);
+	retort_buf_release(&why);
 	return rc;
 }
 
@@ -161,13 +161,13 @@ int retort_vtable_read(char ***out, size_t *count, retort_db *db, const char *vt
 	if (!*cache) {
 		if ((rc = check_tables(db, vtable, &exists, err)) || !exists)
 			return rc;
-		buf_puts(&sql, "SELECT revision FROM main.");
-		buf_ident(&sql, vtable);
-		buf_puts(&sql, " ORDER BY revision");
-		if (buf_oom(&sql))
-			return error_oom(err);
+		retort_buf_puts(&sql, "SELECT revision FROM main.");
+		retort_buf_ident(&sql, vtable);
+		retort_buf_puts(&sql, " ORDER BY revision");
+		if (retort_buf_oom(&sql))
+			return retort_error_oom(err);
 		rc = retort_db_prepare(db, cache, sql.ptr, NULL);
-		buf_release(&sql);
+		retort_buf_release(&sql);
 		if (rc != SQLITE_OK)
 			return read_error(db, rc, "the version table", vtable, err);
 	}
@@ -177,10 +177,10 @@ int retort_vtable_read(char ***out, size_t *count, retort_db *db, const char *vt
 		if (!id)
 			continue;
 		slot = ARRAY_PUSH(ids, n, cap);
-		if (!slot || !(*slot = xstrdup(id))) {
+		if (!slot || !(*slot = retort_xstrdup(id))) {
 			retort_db_reset(*cache);
 			retort_strings_free(ids, n);
-			return error_oom(err);
+			return retort_error_oom(err);
 		}
 	}
 	retort_db_reset(*cache);
@@ -217,14 +217,14 @@ int retort_db_changed_revisions(const retort_revision ***out, size_t *count, ret
 	*count = 0;
 	rc = retort_db_current(&ids, &n, db, cfg, err);
 	if (!rc)
-		rc = revgraph_applied(&applied, revs, (const char *const *)ids, n, err);
+		rc = retort_revgraph_applied(&applied, revs, (const char *const *)ids, n, err);
 	if (!rc && db)
 		rc = retort_vtable_has(db, RETORT_HISTORY_TABLE, &exists, err);
 	if (rc || !exists)
 		goto done;
 	changed = calloc(revs->n + 1, 1);
 	if (!changed) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	/* the latest row that ran (or stamped) each revision's upgrade wins */
@@ -250,7 +250,7 @@ int retort_db_changed_revisions(const retort_revision ***out, size_t *count, ret
 			continue;
 		slot = ARRAY_PUSH(list, nout, cap);
 		if (!slot) {
-			rc = error_oom(err);
+			rc = retort_error_oom(err);
 			goto done;
 		}
 		*slot = revs->revs[i];
@@ -271,10 +271,10 @@ done:
 
 void retort_vtable_create_sql(retort_buf *b, const char *vtable, int history)
 {
-	buf_clear(b);
-	buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-	buf_ident(b, history ? RETORT_HISTORY_TABLE : vtable);
-	buf_puts(b, history ? " " HISTORY_COLUMNS ";" : " " VERSION_COLUMNS ";");
+	retort_buf_clear(b);
+	retort_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
+	retort_buf_ident(b, history ? RETORT_HISTORY_TABLE : vtable);
+	retort_buf_puts(b, history ? " " HISTORY_COLUMNS ";" : " " VERSION_COLUMNS ";");
 }
 
 int retort_vtable_history_upgrade(retort_db *db, retort_buf *b)
@@ -282,27 +282,27 @@ int retort_vtable_history_upgrade(retort_db *db, retort_buf *b)
 	if (retort_db_exec(db, "SELECT applied_by FROM " RETORT_HISTORY_TABLE " LIMIT 0") ==
 	    SQLITE_OK)
 		return 0;
-	buf_clear(b);
-	buf_puts(b, "ALTER TABLE " RETORT_HISTORY_TABLE " ADD COLUMN applied_by TEXT;");
+	retort_buf_clear(b);
+	retort_buf_puts(b, "ALTER TABLE " RETORT_HISTORY_TABLE " ADD COLUMN applied_by TEXT;");
 	return 1;
 }
 
 void retort_vtable_update_sql(retort_buf *b, const char *vtable, const char *id)
 {
-	buf_clear(b);
-	buf_puts(b, "UPDATE ");
-	buf_ident(b, vtable);
-	buf_puts(b, " SET revision = ");
-	buf_literal(b, id);
-	buf_putc(b, ';');
+	retort_buf_clear(b);
+	retort_buf_puts(b, "UPDATE ");
+	retort_buf_ident(b, vtable);
+	retort_buf_puts(b, " SET revision = ");
+	retort_buf_literal(b, id);
+	retort_buf_putc(b, ';');
 }
 
 void retort_vtable_delete_sql(retort_buf *b, const char *vtable)
 {
-	buf_clear(b);
-	buf_puts(b, "DELETE FROM ");
-	buf_ident(b, vtable);
-	buf_putc(b, ';');
+	retort_buf_clear(b);
+	retort_buf_puts(b, "DELETE FROM ");
+	retort_buf_ident(b, vtable);
+	retort_buf_putc(b, ';');
 }
 
 void retort_vtable_insert_sql(retort_buf *b, const char *vtable,
@@ -310,55 +310,55 @@ void retort_vtable_insert_sql(retort_buf *b, const char *vtable,
 {
 	size_t i;
 
-	buf_clear(b);
-	buf_puts(b, "INSERT INTO ");
-	buf_ident(b, vtable);
-	buf_puts(b, " (revision) VALUES ");
+	retort_buf_clear(b);
+	retort_buf_puts(b, "INSERT INTO ");
+	retort_buf_ident(b, vtable);
+	retort_buf_puts(b, " (revision) VALUES ");
 	for (i = 0; i < n; i++) {
-		buf_puts(b, i ? ", (" : "(");
-		buf_literal(b, heads[i]->id);
-		buf_putc(b, ')');
+		retort_buf_puts(b, i ? ", (" : "(");
+		retort_buf_literal(b, heads[i]->id);
+		retort_buf_putc(b, ')');
 	}
-	buf_putc(b, ';');
+	retort_buf_putc(b, ';');
 }
 
 static void put_nullable(retort_buf *b, const char *text)
 {
 	if (text)
-		buf_literal(b, text);
+		retort_buf_literal(b, text);
 	else
-		buf_puts(b, "NULL");
+		retort_buf_puts(b, "NULL");
 }
 
 void retort_vtable_history_sql(retort_buf *b, const retort_vtable_history *row)
 {
 	static const char script_now[] = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-	buf_clear(b);
-	buf_puts(b, "INSERT INTO ");
-	buf_ident(b, RETORT_HISTORY_TABLE);
-	buf_puts(b, " (revision, direction, sha256, started, finished, duration_ms,"
+	retort_buf_clear(b);
+	retort_buf_puts(b, "INSERT INTO ");
+	retort_buf_ident(b, RETORT_HISTORY_TABLE);
+	retort_buf_puts(b, " (revision, direction, sha256, started, finished, duration_ms,"
 		" retort_version, git_commit, applied_by) VALUES (");
 	put_nullable(b, row->revision);
-	buf_puts(b, ", ");
-	buf_literal(b, row->direction);
-	buf_puts(b, ", ");
+	retort_buf_puts(b, ", ");
+	retort_buf_literal(b, row->direction);
+	retort_buf_puts(b, ", ");
 	put_nullable(b, row->sha256);
-	buf_puts(b, ", ");
+	retort_buf_puts(b, ", ");
 	if (!row->started) {
-		buf_printf(b, "%s, %s", script_now, script_now);
+		retort_buf_printf(b, "%s, %s", script_now, script_now);
 	} else {
-		buf_literal(b, row->started);
-		buf_puts(b, ", ");
-		buf_literal(b, row->finished);
+		retort_buf_literal(b, row->started);
+		retort_buf_puts(b, ", ");
+		retort_buf_literal(b, row->finished);
 	}
-	buf_printf(b, ", %lld, ", row->duration_ms);
-	buf_literal(b, RETORT_VERSION);
-	buf_puts(b, ", ");
+	retort_buf_printf(b, ", %lld, ", row->duration_ms);
+	retort_buf_literal(b, RETORT_VERSION);
+	retort_buf_puts(b, ", ");
 	put_nullable(b, row->git_commit);
-	buf_puts(b, ", ");
+	retort_buf_puts(b, ", ");
 	put_nullable(b, row->applied_by);
-	buf_puts(b, ");");
+	retort_buf_puts(b, ");");
 }
 
 /* ---- the sqlite3 * entry points ----------------------------------------- */

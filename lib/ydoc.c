@@ -44,11 +44,11 @@ static int mark_error(retort_error **err, const char *path, const char *text,
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	retort_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	error_at(err, RETORT_EINVALID, &loc, text, "%s",
-		buf_oom(&msg) ? "invalid YAML" : msg.ptr);
-	buf_release(&msg);
+	retort_error_at(err, RETORT_EINVALID, &loc, text, "%s",
+		retort_buf_oom(&msg) ? "invalid YAML" : msg.ptr);
+	retort_buf_release(&msg);
 	return RETORT_EINVALID;
 }
 
@@ -102,7 +102,7 @@ static int check_depth(const ydoc *d, const char *text, size_t len, retort_error
 	int depth = 0, rc = 0, end = 0;
 
 	if (!yaml_parser_initialize(&parser))
-		return error_oom(err);
+		return retort_error_oom(err);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!rc && !end && yaml_parser_parse(&parser, &ev)) {
 		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
@@ -119,7 +119,7 @@ static int check_depth(const ydoc *d, const char *text, size_t len, retort_error
 	return rc;
 }
 
-int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
+int retort_ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 	retort_error **err)
 {
 	yaml_parser_t parser;
@@ -130,21 +130,21 @@ int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 	*out = NULL;
 	d = calloc(1, sizeof(*d));
 	if (!d)
-		return error_oom(err);
-	d->path = xstrdup(path ? path : "<input>");
-	d->text = xstrndup(text, len);
+		return retort_error_oom(err);
+	d->path = retort_xstrdup(path ? path : "<input>");
+	d->text = retort_xstrndup(text, len);
 	if (!d->path || !d->text) {
 		free(d->path);
 		free(d->text);
 		free(d);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	rc = check_depth(d, text, len, err);
 	if (rc || !yaml_parser_initialize(&parser)) {
 		free(d->path);
 		free(d->text);
 		free(d);
-		return rc ? rc : error_oom(err);
+		return rc ? rc : retort_error_oom(err);
 	}
 	rc = RETORT_EINVALID; /* until the document is known to be whole */
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -185,13 +185,13 @@ int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 done:
 	yaml_parser_delete(&parser);
 	if (rc < 0)
-		ydoc_free(d);
+		retort_ydoc_free(d);
 	else
 		*out = d;
 	return rc;
 }
 
-void ydoc_free(ydoc *d)
+void retort_ydoc_free(ydoc *d)
 {
 	if (!d)
 		return;
@@ -201,24 +201,24 @@ void ydoc_free(ydoc *d)
 	free(d);
 }
 
-const char *ydoc_path(const ydoc *d)
+const char *retort_ydoc_path(const ydoc *d)
 {
 	return d->path;
 }
 
-const char *ydoc_text(const ydoc *d)
+const char *retort_ydoc_text(const ydoc *d)
 {
 	return d->text;
 }
 
-ynode *ydoc_root(const ydoc *d)
+ynode *retort_ydoc_root(const ydoc *d)
 {
 	return (ynode *)yaml_document_get_root_node((yaml_document_t *)&d->doc);
 }
 
 #define YN(n) ((const yaml_node_t *)(n))
 
-ykind ynode_kind(const ynode *n)
+ykind retort_ynode_kind(const ynode *n)
 {
 	switch (YN(n)->type) {
 	case YAML_MAPPING_NODE:
@@ -235,16 +235,16 @@ static const char *kind_name(ykind k)
 	return k == Y_MAP ? "a map" : k == Y_SEQ ? "a list" : "a string";
 }
 
-const char *ynode_kind_name(const ynode *n)
+const char *retort_ynode_kind_name(const ynode *n)
 {
-	if (ynode_kind(n) == Y_SCALAR && ynode_is_null(n))
+	if (retort_ynode_kind(n) == Y_SCALAR && retort_ynode_is_null(n))
 		return "null";
-	if (ynode_kind(n) == Y_SCALAR && retort_ydoc_plain_is_number(ynode_text(n)) && ynode_plain(n))
+	if (retort_ynode_kind(n) == Y_SCALAR && retort_ydoc_plain_is_number(retort_ynode_text(n)) && retort_ynode_plain(n))
 		return "a number";
-	return kind_name(ynode_kind(n));
+	return kind_name(retort_ynode_kind(n));
 }
 
-src_loc ynode_loc(const ydoc *d, const ynode *n)
+src_loc retort_ynode_loc(const ydoc *d, const ynode *n)
 {
 	src_loc loc = { d->path, 0, 0 };
 
@@ -255,24 +255,24 @@ src_loc ynode_loc(const ydoc *d, const ynode *n)
 	return loc;
 }
 
-const char *ynode_text(const ynode *n)
+const char *retort_ynode_text(const ynode *n)
 {
 	return YN(n)->type == YAML_SCALAR_NODE ? (const char *)YN(n)->data.scalar.value : "";
 }
 
-int ynode_plain(const ynode *n)
+int retort_ynode_plain(const ynode *n)
 {
 	return YN(n)->type == YAML_SCALAR_NODE &&
 		YN(n)->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
-int ynode_is_null(const ynode *n)
+int retort_ynode_is_null(const ynode *n)
 {
-	return ynode_plain(n) &&
-		(YN(n)->data.scalar.length == 0 || in_words(ynode_text(n), null_words));
+	return retort_ynode_plain(n) &&
+		(YN(n)->data.scalar.length == 0 || in_words(retort_ynode_text(n), null_words));
 }
 
-size_t ynode_len(const ydoc *d, const ynode *n)
+size_t retort_ynode_len(const ydoc *d, const ynode *n)
 {
 	(void)d;
 	if (YN(n)->type == YAML_MAPPING_NODE)
@@ -287,59 +287,59 @@ static ynode *node_at(const ydoc *d, int id)
 	return (ynode *)yaml_document_get_node((yaml_document_t *)&d->doc, id);
 }
 
-ynode *ynode_item(const ydoc *d, const ynode *n, size_t i)
+ynode *retort_ynode_item(const ydoc *d, const ynode *n, size_t i)
 {
 	return node_at(d, YN(n)->data.sequence.items.start[i]);
 }
 
-ynode *ynode_key(const ydoc *d, const ynode *n, size_t i)
+ynode *retort_ynode_key(const ydoc *d, const ynode *n, size_t i)
 {
 	return node_at(d, YN(n)->data.mapping.pairs.start[i].key);
 }
 
-ynode *ynode_value(const ydoc *d, const ynode *n, size_t i)
+ynode *retort_ynode_value(const ydoc *d, const ynode *n, size_t i)
 {
 	return node_at(d, YN(n)->data.mapping.pairs.start[i].value);
 }
 
-ynode *ynode_get(const ydoc *d, const ynode *n, const char *key)
+ynode *retort_ynode_get(const ydoc *d, const ynode *n, const char *key)
 {
 	size_t i, len;
 
-	if (!n || ynode_kind(n) != Y_MAP)
+	if (!n || retort_ynode_kind(n) != Y_MAP)
 		return NULL;
-	len = ynode_len(d, n);
+	len = retort_ynode_len(d, n);
 	for (i = 0; i < len; i++) {
-		ynode *k = ynode_key(d, n, i);
-		if (ynode_kind(k) == Y_SCALAR && strcmp(ynode_text(k), key) == 0)
-			return ynode_value(d, n, i);
+		ynode *k = retort_ynode_key(d, n, i);
+		if (retort_ynode_kind(k) == Y_SCALAR && strcmp(retort_ynode_text(k), key) == 0)
+			return retort_ynode_value(d, n, i);
 	}
 	return NULL;
 }
 
-int ydoc_error(const ydoc *d, const ynode *n, retort_error **err,
+int retort_ydoc_error(const ydoc *d, const ynode *n, retort_error **err,
 	const char *fmt, ...)
 {
 	retort_buf msg = RETORT_BUF_INIT;
-	src_loc loc = ynode_loc(d, n);
+	src_loc loc = retort_ynode_loc(d, n);
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	retort_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	error_at(err, RETORT_EINVALID, &loc, d->text, "%s",
-		buf_oom(&msg) ? "invalid model" : msg.ptr);
-	buf_release(&msg);
+	retort_error_at(err, RETORT_EINVALID, &loc, d->text, "%s",
+		retort_buf_oom(&msg) ? "invalid model" : msg.ptr);
+	retort_buf_release(&msg);
 	return RETORT_EINVALID;
 }
 
-int ydoc_expect(const ydoc *d, const ynode *n, ykind kind, const char *what,
+int retort_ydoc_expect(const ydoc *d, const ynode *n, ykind kind, const char *what,
 	retort_error **err)
 {
-	if (ynode_kind(n) == kind && !(kind == Y_SCALAR && ynode_is_null(n)))
+	if (retort_ynode_kind(n) == kind && !(kind == Y_SCALAR && retort_ynode_is_null(n)))
 		return 0;
-	return ydoc_error(d, n, err, "%s: expected %s, got %s", what,
-		kind_name(kind), ynode_kind_name(n));
+	return retort_ydoc_error(d, n, err, "%s: expected %s, got %s", what,
+		kind_name(kind), retort_ynode_kind_name(n));
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -372,7 +372,7 @@ static size_t edit_distance(const char *a, const char *b)
 	return best;
 }
 
-const char *closest_word(const char *word, const char *const *words)
+const char *retort_closest_word(const char *word, const char *const *words)
 {
 	size_t limit = 1 + strlen(word) / 4, best = (size_t)-1;
 	const char *found = NULL;
@@ -391,50 +391,50 @@ const char *closest_word(const char *word, const char *const *words)
 	return best <= limit ? found : NULL;
 }
 
-int ydoc_check_keys(const ydoc *d, const ynode *n, const char *const *allowed,
+int retort_ydoc_check_keys(const ydoc *d, const ynode *n, const char *const *allowed,
 	const char *what, retort_error **err)
 {
-	size_t i, j, len = ynode_len(d, n);
+	size_t i, j, len = retort_ynode_len(d, n);
 
 	for (i = 0; i < len; i++) {
-		ynode *k = ynode_key(d, n, i);
+		ynode *k = retort_ynode_key(d, n, i);
 		const char *name, *guess;
 
-		if (ynode_kind(k) != Y_SCALAR)
-			return ydoc_error(d, k, err, "%s: a key must be a string, got %s",
-				what, ynode_kind_name(k));
-		name = ynode_text(k);
+		if (retort_ynode_kind(k) != Y_SCALAR)
+			return retort_ydoc_error(d, k, err, "%s: a key must be a string, got %s",
+				what, retort_ynode_kind_name(k));
+		name = retort_ynode_text(k);
 		for (j = 0; j < i; j++)
-			if (strcmp(ynode_text(ynode_key(d, n, j)), name) == 0)
-				return ydoc_error(d, k, err, "%s: duplicate key '%s'", what, name);
+			if (strcmp(retort_ynode_text(retort_ynode_key(d, n, j)), name) == 0)
+				return retort_ydoc_error(d, k, err, "%s: duplicate key '%s'", what, name);
 		if (!allowed || in_words(name, allowed))
 			continue;
-		guess = closest_word(name, allowed);
+		guess = retort_closest_word(name, allowed);
 		if (guess)
-			return ydoc_error(d, k, err, "%s: unknown key '%s' (did you mean '%s'?)",
+			return retort_ydoc_error(d, k, err, "%s: unknown key '%s' (did you mean '%s'?)",
 				what, name, guess);
-		return ydoc_error(d, k, err, "%s: unknown key '%s'", what, name);
+		return retort_ydoc_error(d, k, err, "%s: unknown key '%s'", what, name);
 	}
 	return 0;
 }
 
-int ydoc_bool(const ydoc *d, const ynode *n, int *out, const char *what,
+int retort_ydoc_bool(const ydoc *d, const ynode *n, int *out, const char *what,
 	retort_error **err)
 {
-	if (ynode_kind(n) == Y_SCALAR && ynode_plain(n)) {
-		if (in_words(ynode_text(n), true_words)) {
+	if (retort_ynode_kind(n) == Y_SCALAR && retort_ynode_plain(n)) {
+		if (in_words(retort_ynode_text(n), true_words)) {
 			*out = 1;
 			return 0;
 		}
-		if (in_words(ynode_text(n), false_words)) {
+		if (in_words(retort_ynode_text(n), false_words)) {
 			*out = 0;
 			return 0;
 		}
 	}
-	return ydoc_error(d, n, err, "%s: expected true or false, got %s%s%s%s", what,
-		ynode_kind_name(n), ynode_kind(n) == Y_SCALAR ? " '" : "",
-		ynode_kind(n) == Y_SCALAR ? ynode_text(n) : "",
-		ynode_kind(n) == Y_SCALAR ? "'" : "");
+	return retort_ydoc_error(d, n, err, "%s: expected true or false, got %s%s%s%s", what,
+		retort_ynode_kind_name(n), retort_ynode_kind(n) == Y_SCALAR ? " '" : "",
+		retort_ynode_kind(n) == Y_SCALAR ? retort_ynode_text(n) : "",
+		retort_ynode_kind(n) == Y_SCALAR ? "'" : "");
 }
 
 static int all_digits(const char *s, const char *set)
@@ -498,8 +498,8 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
 {
 	retort_buf *dest = data;
 
-	buf_put(dest, (const char *)buffer, size);
-	return !buf_oom(dest);
+	retort_buf_put(dest, (const char *)buffer, size);
+	return !retort_buf_oom(dest);
 }
 
 static int emit(ywriter *w, yaml_event_t *ev, int ok)
@@ -513,7 +513,7 @@ static int emit(ywriter *w, yaml_event_t *ev, int ok)
 	return 0;
 }
 
-int ywriter_new(ywriter **out, retort_buf *dest)
+int retort_ywriter_new(ywriter **out, retort_buf *dest)
 {
 	ywriter *w = calloc(1, sizeof(*w));
 	yaml_event_t ev;
@@ -536,7 +536,7 @@ int ywriter_new(ywriter **out, retort_buf *dest)
 	return w->failed ? RETORT_ERROR : 0;
 }
 
-void ywriter_free(ywriter *w)
+void retort_ywriter_free(ywriter *w)
 {
 	if (!w)
 		return;
@@ -544,33 +544,33 @@ void ywriter_free(ywriter *w)
 	free(w);
 }
 
-int ywriter_map_start(ywriter *w, int flow)
+int retort_ywriter_map_start(ywriter *w, int flow)
 {
 	yaml_event_t ev;
 	return emit(w, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
 		flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
 }
 
-int ywriter_map_end(ywriter *w)
+int retort_ywriter_map_end(ywriter *w)
 {
 	yaml_event_t ev;
 	return emit(w, &ev, yaml_mapping_end_event_initialize(&ev));
 }
 
-int ywriter_seq_start(ywriter *w, int flow)
+int retort_ywriter_seq_start(ywriter *w, int flow)
 {
 	yaml_event_t ev;
 	return emit(w, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
 		flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
 }
 
-int ywriter_seq_end(ywriter *w)
+int retort_ywriter_seq_end(ywriter *w)
 {
 	yaml_event_t ev;
 	return emit(w, &ev, yaml_sequence_end_event_initialize(&ev));
 }
 
-int ywriter_scalar(ywriter *w, const char *text, yscalar_style style)
+int retort_ywriter_scalar(ywriter *w, const char *text, yscalar_style style)
 {
 	yaml_scalar_style_t ys = YAML_ANY_SCALAR_STYLE;
 	yaml_event_t ev;
@@ -584,14 +584,14 @@ int ywriter_scalar(ywriter *w, const char *text, yscalar_style style)
 		style != YS_PLAIN, ys));
 }
 
-int ywriter_finish(ywriter *w, retort_error **err)
+int retort_ywriter_finish(ywriter *w, retort_error **err)
 {
 	yaml_event_t ev;
 
 	emit(w, &ev, yaml_document_end_event_initialize(&ev, 1));
 	emit(w, &ev, yaml_stream_end_event_initialize(&ev));
-	if (w->failed || buf_oom(w->dest))
-		return error_set(err, RETORT_ERROR, "cannot write YAML: %s",
+	if (w->failed || retort_buf_oom(w->dest))
+		return retort_error_set(err, RETORT_ERROR, "cannot write YAML: %s",
 			w->emitter.problem ? w->emitter.problem : "out of memory");
 	return 0;
 }

@@ -21,38 +21,38 @@ typedef enum ykind { Y_SCALAR, Y_MAP, Y_SEQ } ykind;
 ** is copied and names the text in errors. Malformed YAML is RETORT_EINVALID
 ** with the parser's own location and problem.
 */
-int ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
+int retort_ydoc_parse(ydoc **out, const char *text, size_t len, const char *path,
 	retort_error **err);
-void ydoc_free(ydoc *doc);
+void retort_ydoc_free(ydoc *doc);
 
-const char *ydoc_path(const ydoc *doc);
-const char *ydoc_text(const ydoc *doc);
-ynode *ydoc_root(const ydoc *doc); /* NULL for an empty document */
+const char *retort_ydoc_path(const ydoc *doc);
+const char *retort_ydoc_text(const ydoc *doc);
+ynode *retort_ydoc_root(const ydoc *doc); /* NULL for an empty document */
 
-ykind ynode_kind(const ynode *n);
-const char *ynode_kind_name(const ynode *n); /* "a string", "a map", ... */
-src_loc ynode_loc(const ydoc *doc, const ynode *n);
+ykind retort_ynode_kind(const ynode *n);
+const char *retort_ynode_kind_name(const ynode *n); /* "a string", "a map", ... */
+src_loc retort_ynode_loc(const ydoc *doc, const ynode *n);
 /* Scalars: the text, and whether it was written plain (no quotes). */
-const char *ynode_text(const ynode *n);
-int ynode_plain(const ynode *n);
-int ynode_is_null(const ynode *n); /* plain null, ~, or empty */
+const char *retort_ynode_text(const ynode *n);
+int retort_ynode_plain(const ynode *n);
+int retort_ynode_is_null(const ynode *n); /* plain null, ~, or empty */
 /* Maps and sequences: number of entries; map keys and values. */
-size_t ynode_len(const ydoc *doc, const ynode *n);
-ynode *ynode_item(const ydoc *doc, const ynode *n, size_t i);
-ynode *ynode_key(const ydoc *doc, const ynode *n, size_t i);
-ynode *ynode_value(const ydoc *doc, const ynode *n, size_t i);
+size_t retort_ynode_len(const ydoc *doc, const ynode *n);
+ynode *retort_ynode_item(const ydoc *doc, const ynode *n, size_t i);
+ynode *retort_ynode_key(const ydoc *doc, const ynode *n, size_t i);
+ynode *retort_ynode_value(const ydoc *doc, const ynode *n, size_t i);
 /* The value under scalar key `key` in map `n`, or NULL. */
-ynode *ynode_get(const ydoc *doc, const ynode *n, const char *key);
+ynode *retort_ynode_get(const ydoc *doc, const ynode *n, const char *key);
 
 /* An error pointing at `n`, with the source line for a caret. */
-int ydoc_error(const ydoc *doc, const ynode *n, retort_error **err,
+int retort_ydoc_error(const ydoc *doc, const ynode *n, retort_error **err,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
 ** Check that `n` is of `kind`; else an error "`what`: expected a map, got a
 ** string". Returns 0 or RETORT_EINVALID.
 */
-int ydoc_expect(const ydoc *doc, const ynode *n, ykind kind,
+int retort_ydoc_expect(const ydoc *doc, const ynode *n, ykind kind,
 	const char *what, retort_error **err);
 
 /*
@@ -60,17 +60,17 @@ int ydoc_expect(const ydoc *doc, const ynode *n, ykind kind,
 ** be scalars, appear once, and be known; an unknown one gets a "did you mean"
 ** from the allowed list. `what` prefixes the message ("column 'id'").
 */
-int ydoc_check_keys(const ydoc *doc, const ynode *n,
+int retort_ydoc_check_keys(const ydoc *doc, const ynode *n,
 	const char *const *allowed, const char *what, retort_error **err);
 
 /* The allowed word closest to `word` (edit distance), or NULL if none is. */
-const char *closest_word(const char *word, const char *const *words);
+const char *retort_closest_word(const char *word, const char *const *words);
 
 /*
 ** Reading a YAML boolean: true/false (YAML 1.2 core, any case).
 ** Returns 0 and sets *out, or an error at `n`.
 */
-int ydoc_bool(const ydoc *doc, const ynode *n, int *out, const char *what,
+int retort_ydoc_bool(const ydoc *doc, const ynode *n, int *out, const char *what,
 	retort_error **err);
 
 /*
@@ -86,15 +86,15 @@ typedef enum yscalar_style {
 	YS_QUOTED  /* always quoted */
 } yscalar_style;
 
-int ywriter_new(ywriter **out, retort_buf *dest);
-void ywriter_free(ywriter *w);
-int ywriter_map_start(ywriter *w, int flow);
-int ywriter_map_end(ywriter *w);
-int ywriter_seq_start(ywriter *w, int flow);
-int ywriter_seq_end(ywriter *w);
-int ywriter_scalar(ywriter *w, const char *text, yscalar_style style);
+int retort_ywriter_new(ywriter **out, retort_buf *dest);
+void retort_ywriter_free(ywriter *w);
+int retort_ywriter_map_start(ywriter *w, int flow);
+int retort_ywriter_map_end(ywriter *w);
+int retort_ywriter_seq_start(ywriter *w, int flow);
+int retort_ywriter_seq_end(ywriter *w);
+int retort_ywriter_scalar(ywriter *w, const char *text, yscalar_style style);
 /* Finish the document; the text is in `dest`. */
-int ywriter_finish(ywriter *w, retort_error **err);
+int retort_ywriter_finish(ywriter *w, retort_error **err);
 
 /* Would `text` written plain read back as a number, boolean or null? */
 int retort_ydoc_plain_is_special(const char *text);

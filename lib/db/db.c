@@ -48,15 +48,15 @@ int retort_db_url_resolve(char **out, const char *url, const char *base_dir,
 		retort_error *e = NULL;
 		int rc = retort_dqlite_url_check(url, &e);
 		if (rc < 0) {
-			buf_puts(why, e ? e->message : "out of memory");
+			retort_buf_puts(why, e ? e->message : "out of memory");
 			retort_error_free(e);
 			return rc;
 		}
 	}
-	*out = xstrdup(url);
+	*out = retort_xstrdup(url);
 	if (*out)
 		return 0;
-	buf_puts(why, "out of memory");
+	retort_buf_puts(why, "out of memory");
 	return RETORT_ERROR;
 }
 
@@ -66,8 +66,8 @@ int retort_db_url_check(char **out, const char *url, const char *base_dir, retor
 	int rc = retort_db_url_resolve(out, url, base_dir, &why);
 
 	if (rc < 0)
-		error_set(err, rc, "%s", buf_oom(&why) ? "out of memory" : why.ptr);
-	buf_release(&why);
+		retort_error_set(err, rc, "%s", retort_buf_oom(&why) ? "out of memory" : why.ptr);
+	retort_buf_release(&why);
 	return rc;
 }
 
@@ -93,7 +93,7 @@ int retort_db_open(retort_db **out, const char *url, unsigned flags, retort_erro
 	/* a command reads a missing file as a database at base; an app asked
 	** for a database */
 	if (!rc && !*out)
-		rc = error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", url);
+		rc = retort_error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", url);
 	return rc;
 }
 

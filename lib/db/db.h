@@ -10,7 +10,7 @@
 ** the wire, and the engine already reads them. The connection keeps the
 ** message of its last failure (retort_db_errmsg), as a SQLite handle does.
 ** In-memory scratch databases (planning, proof, replay) stay plain sqlite3
-** handles from scratch_open(); this is for the database being migrated.
+** handles from retort_scratch_open(); this is for the database being migrated.
 */
 #ifndef RETORT_DB_H
 #define RETORT_DB_H

@@ -26,13 +26,13 @@ int retort_db_error(retort_error **err, retort_db *db, int rc, int waited_ms,
 
 	if (retort_db_is_busy(rc)) {
 		if (waited_ms >= 0)
-			return error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
+			return retort_error_set(err, RETORT_EBUSY, "the database is locked (waited %d ms)",
 				waited_ms);
-		return error_set(err, RETORT_EBUSY, "the database is locked");
+		return retort_error_set(err, RETORT_EBUSY, "the database is locked");
 	}
 	if (rc == RETORT_DB_LOST)
-		return error_set(err, RETORT_EDB, "%s: the connection to %s was lost before it "
+		return retort_error_set(err, RETORT_EDB, "%s: the connection to %s was lost before it "
 			"answered, so whether it was done is unknown: %s", doing,
 			db && db->location ? db->location : "the database", msg);
-	return error_set(err, RETORT_EDB, "%s: %s", doing, msg);
+	return retort_error_set(err, RETORT_EDB, "%s: %s", doing, msg);
 }

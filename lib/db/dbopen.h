@@ -18,15 +18,15 @@
 ** that `upgrade` and `current` could reach two different files; every live
 ** database, backup and db:FILE source is opened here instead.
 */
-int db_open(const char *path, sqlite3 **db, int flags);
+int retort_db_sqlite_open_path(const char *path, sqlite3 **db, int flags);
 
 /* One deadline for every wait on a handle (db/db.h). */
 typedef retort_db_wait db_wait;
 
 /* Make `w` the busy handler of `db`; `w` must outlive that use of it. */
-void db_wait_attach(sqlite3 *db, db_wait *w);
+void retort_db_wait_attach(sqlite3 *db, db_wait *w);
 
-/* How db_open_live() opens the file. */
+/* How retort_db_sqlite_open_live() opens the file. */
 enum {
 	DB_LIVE_WRITE = RETORT_DB_WRITE,  /* read-write: refused when the file or its folder is read-only */
 	DB_LIVE_CREATE = RETORT_DB_CREATE /* with DB_LIVE_WRITE: create the file when it is missing */
@@ -48,7 +48,7 @@ enum {
 ** handler; NULL: nothing waits, and a header that is busy is left to the
 ** caller's own reads (a run that waits by its own deadline).
 */
-int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
+int retort_db_sqlite_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 	int *recovered, retort_error **err);
 
 #endif

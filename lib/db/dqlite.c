@@ -58,7 +58,7 @@ static int dq_fail(dq_db *d, retort_error *e)
 {
 	int rc;
 	free(d->errmsg);
-	d->errmsg = xstrdup(e && e->message ? e->message : "dqlite: failed");
+	d->errmsg = retort_xstrdup(e && e->message ? e->message : "dqlite: failed");
 	if (retort_dqlite_lost(d->conn))
 		rc = RETORT_DB_LOST;
 	else if (retort_dqlite_errcode(d->conn))
@@ -76,7 +76,7 @@ static int dq_interrupted(dq_db *d)
 	if (!atomic_exchange(&d->interrupted, 0))
 		return 0;
 	free(d->errmsg);
-	d->errmsg = xstrdup("interrupted");
+	d->errmsg = retort_xstrdup("interrupted");
 	return 1;
 }
 
@@ -90,24 +90,24 @@ static int reads_rows(const char *sql)
 {
 	sqlcur c;
 	int depth = 0;
-	sqlcur_init(&c, sql);
-	if (sqlcur_is(&c, "SELECT") || sqlcur_is(&c, "VALUES") || sqlcur_is(&c, "EXPLAIN"))
+	retort_sqlcur_init(&c, sql);
+	if (retort_sqlcur_is(&c, "SELECT") || retort_sqlcur_is(&c, "VALUES") || retort_sqlcur_is(&c, "EXPLAIN"))
 		return 1;
-	if (sqlcur_accept(&c, "PRAGMA")) {
-		for (; c.tok.type != TK_EOF && c.tok.type != TK_SEMI; sqlcur_advance(&c))
+	if (retort_sqlcur_accept(&c, "PRAGMA")) {
+		for (; c.tok.type != TK_EOF && c.tok.type != TK_SEMI; retort_sqlcur_advance(&c))
 			if (c.tok.type == TK_OP && c.tok.n == 1 && c.tok.z[0] == '=')
 				return 0;
 		return 1;
 	}
-	if (!sqlcur_accept(&c, "WITH"))
+	if (!retort_sqlcur_accept(&c, "WITH"))
 		return 0;
 	/* the statement's own verb is the first one outside the CTEs' parentheses */
-	for (; c.tok.type != TK_EOF && c.tok.type != TK_SEMI; sqlcur_advance(&c)) {
+	for (; c.tok.type != TK_EOF && c.tok.type != TK_SEMI; retort_sqlcur_advance(&c)) {
 		depth += c.tok.type == TK_LP ? 1 : c.tok.type == TK_RP ? -1 : 0;
-		if (depth == 0 && (sqlcur_is(&c, "SELECT") || sqlcur_is(&c, "VALUES")))
+		if (depth == 0 && (retort_sqlcur_is(&c, "SELECT") || retort_sqlcur_is(&c, "VALUES")))
 			return 1;
-		if (depth == 0 && (sqlcur_is(&c, "INSERT") || sqlcur_is(&c, "UPDATE")
-				|| sqlcur_is(&c, "DELETE") || sqlcur_is(&c, "REPLACE")))
+		if (depth == 0 && (retort_sqlcur_is(&c, "INSERT") || retort_sqlcur_is(&c, "UPDATE")
+				|| retort_sqlcur_is(&c, "DELETE") || retort_sqlcur_is(&c, "REPLACE")))
 			return 0;
 	}
 	return 0;
@@ -118,17 +118,17 @@ static void note_txn(dq_db *d, const char *sql)
 {
 	while (sql && *sql) {
 		sqlcur c;
-		sqlcur_init(&c, sql);
-		if (sqlcur_accept(&c, "BEGIN"))
+		retort_sqlcur_init(&c, sql);
+		if (retort_sqlcur_accept(&c, "BEGIN"))
 			d->in_txn = 1;
-		else if (sqlcur_accept(&c, "COMMIT") || sqlcur_accept(&c, "END"))
+		else if (retort_sqlcur_accept(&c, "COMMIT") || retort_sqlcur_accept(&c, "END"))
 			d->in_txn = 0;
-		else if (sqlcur_accept(&c, "ROLLBACK")) {
-			sqlcur_accept(&c, "TRANSACTION");
-			if (!sqlcur_is(&c, "TO"))
+		else if (retort_sqlcur_accept(&c, "ROLLBACK")) {
+			retort_sqlcur_accept(&c, "TRANSACTION");
+			if (!retort_sqlcur_is(&c, "TO"))
 				d->in_txn = 0;
 		}
-		sql = sql_statement_end(sql);
+		sql = retort_sql_statement_end(sql);
 	}
 }
 
@@ -191,7 +191,7 @@ static void stmt_clear_rows(dq_stmt *s)
 {
 	s->nrows = 0;
 	s->row = 0;
-	buf_clear(&s->arena);
+	retort_buf_clear(&s->arena);
 }
 
 /* Read every row of the query `s` into it. */
@@ -224,7 +224,7 @@ static int stmt_read_rows(dq_stmt *s)
 		}
 		s->ncol = ncol;
 		for (int i = 0; i < ncol; i++)
-			if (!(s->names[i] = xstrdup(retort_dqlite_column_name(d->conn, i)))) {
+			if (!(s->names[i] = retort_xstrdup(retort_dqlite_column_name(d->conn, i)))) {
 				retort_dqlite_interrupt(d->conn, NULL);
 				return SQLITE_NOMEM;
 			}
@@ -248,8 +248,8 @@ static int stmt_read_rows(dq_stmt *s)
 			*v = *retort_dqlite_column(d->conn, i);
 			if (v->type == SQLITE_TEXT || v->type == SQLITE_BLOB) {
 				size_t at = s->arena.len;
-				buf_put(&s->arena, v->p, v->n);
-				buf_putc(&s->arena, '\0');
+				retort_buf_put(&s->arena, v->p, v->n);
+				retort_buf_putc(&s->arena, '\0');
 				v->p = (const char *)(uintptr_t)at;
 			}
 		}
@@ -257,7 +257,7 @@ static int stmt_read_rows(dq_stmt *s)
 	}
 	if (rc < 0)
 		return dq_fail(d, e);
-	if (buf_oom(&s->arena))
+	if (retort_buf_oom(&s->arena))
 		return SQLITE_NOMEM;
 	for (size_t k = 0; k < s->nrows * (size_t)ncol; k++)
 		if (s->vals[k].type == SQLITE_TEXT || s->vals[k].type == SQLITE_BLOB)
@@ -267,23 +267,23 @@ static int stmt_read_rows(dq_stmt *s)
 
 static int dq_prepare(retort_db *db, retort_db_stmt **out, const char *sql, const char **tail)
 {
-	const char *end = sql_statement_end(sql);
+	const char *end = retort_sql_statement_end(sql);
 	const char *stop = end ? end : sql + strlen(sql);
 	sqlcur c;
 	*out = NULL;
 	if (tail)
 		*tail = stop;
-	sqlcur_init(&c, sql);
+	retort_sqlcur_init(&c, sql);
 	if (c.tok.type == TK_EOF || c.tok.z >= stop || c.tok.type == TK_SEMI)
 		return SQLITE_OK;
 	dq_stmt *s = calloc(1, sizeof *s);
-	if (!s || !(s->sql = xstrndup(sql, (size_t)(stop - sql)))) {
+	if (!s || !(s->sql = retort_xstrndup(sql, (size_t)(stop - sql)))) {
 		free(s);
 		return SQLITE_NOMEM;
 	}
 	s->base.db = db;
 	s->query = reads_rows(s->sql);
-	buf_init(&s->arena);
+	retort_buf_init(&s->arena);
 	*out = &s->base;
 	return SQLITE_OK;
 }
@@ -316,7 +316,7 @@ static int dq_bind_text(retort_db_stmt *st, int i, const char *text)
 		return SQLITE_RANGE;
 	if (!text)
 		return SQLITE_OK;
-	if (!(v->p = xstrdup(text)))
+	if (!(v->p = retort_xstrdup(text)))
 		return SQLITE_NOMEM;
 	v->type = SQLITE_TEXT;
 	v->n = strlen(text);
@@ -381,7 +381,7 @@ static void dq_finalize(retort_db_stmt *st)
 	free(s->numtext);
 	free(s->params);
 	free(s->vals);
-	buf_release(&s->arena);
+	retort_buf_release(&s->arena);
 	free(s->sql);
 	free(s);
 }
@@ -562,9 +562,9 @@ static char *why_printf(const char *fmt, ...)
 	retort_buf b = RETORT_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	retort_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 /*
@@ -583,8 +583,8 @@ static int dq_backup(retort_db *db, const char *path, retort_db_tick_fn tick, vo
 	retort_buf wal = RETORT_BUF_INIT;
 	sqlite3 *file = NULL;
 	int rc = SQLITE_OK;
-	buf_printf(&wal, "%s-wal", path);
-	if (buf_oom(&wal)) {
+	retort_buf_printf(&wal, "%s-wal", path);
+	if (retort_buf_oom(&wal)) {
 		rc = SQLITE_NOMEM;
 		goto done;
 	}
@@ -603,7 +603,7 @@ static int dq_backup(retort_db *db, const char *path, retort_db_tick_fn tick, vo
 		e = NULL;
 		goto done;
 	}
-	rc = db_open(path, &file, SQLITE_OPEN_READWRITE);
+	rc = retort_db_sqlite_open_path(path, &file, SQLITE_OPEN_READWRITE);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(file, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
@@ -616,7 +616,7 @@ done:
 		*why = why_printf("%s", sqlite3_errstr(rc));
 	if (t.nfile > 1 || (rc != SQLITE_OK && t.failed == t.wal))
 		unlink(wal.ptr);
-	buf_release(&wal);
+	retort_buf_release(&wal);
 	return rc;
 }
 
@@ -665,9 +665,9 @@ int retort_db_dqlite_open(retort_db **out, const char *url, const char *base_dir
 	*out = NULL;
 	if (recovered)
 		*recovered = 0;
-	if (!(d = calloc(1, sizeof *d)) || !(d->base.location = xstrdup(url))) {
+	if (!(d = calloc(1, sizeof *d)) || !(d->base.location = retort_xstrdup(url))) {
 		free(d);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	d->base.methods = &dqlite_methods;
 	d->wait = wait;

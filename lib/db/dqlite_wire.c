@@ -72,7 +72,7 @@ static void put_u64(retort_buf *b, uint64_t v)
 	char w[8];
 	for (int i = 0; i < 8; i++)
 		w[i] = (char)(v >> (8 * i));
-	buf_put(b, w, 8);
+	retort_buf_put(b, w, 8);
 }
 
 static void put_u32(retort_buf *b, uint32_t v)
@@ -80,7 +80,7 @@ static void put_u32(retort_buf *b, uint32_t v)
 	char w[4];
 	for (int i = 0; i < 4; i++)
 		w[i] = (char)(v >> (8 * i));
-	buf_put(b, w, 4);
+	retort_buf_put(b, w, 4);
 }
 
 /* Zeros up to the next word boundary of the body (the header is one word). */
@@ -88,14 +88,14 @@ static void put_pad(retort_buf *b)
 {
 	static const char zeros[8];
 	if (b->len % 8)
-		buf_put(b, zeros, 8 - b->len % 8);
+		retort_buf_put(b, zeros, 8 - b->len % 8);
 }
 
 static void put_bytes(retort_buf *b, const char *p, size_t n, int nul)
 {
-	buf_put(b, p, n);
+	retort_buf_put(b, p, n);
 	if (nul)
-		buf_putc(b, '\0');
+		retort_buf_putc(b, '\0');
 	put_pad(b);
 }
 
@@ -107,9 +107,9 @@ static void put_text(retort_buf *b, const char *s)
 /* A tuple of parameters (schema 0: an 8-bit count, then a type byte each). */
 static void put_params(retort_buf *b, const retort_dqlite_value *v, int n)
 {
-	buf_putc(b, (char)n);
+	retort_buf_putc(b, (char)n);
 	for (int i = 0; i < n; i++)
-		buf_putc(b, (char)v[i].type);
+		retort_buf_putc(b, (char)v[i].type);
 	put_pad(b);
 	for (int i = 0; i < n; i++) {
 		uint64_t bits;
@@ -138,7 +138,7 @@ static void put_params(retort_buf *b, const retort_dqlite_value *v, int n)
 /* Start a request: the header's place, filled by req_send(). */
 static void req_start(retort_dqlite *c)
 {
-	buf_clear(&c->req);
+	retort_buf_clear(&c->req);
 	put_u64(&c->req, 0);
 }
 
@@ -159,7 +159,7 @@ static int lose(retort_dqlite *c, retort_error **err, const char *what)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	return error_set(err, RETORT_EDB, "dqlite: connection to %s lost: %s",
+	return retort_error_set(err, RETORT_EDB, "dqlite: connection to %s lost: %s",
 		c->leader ? c->leader : "node", what);
 }
 
@@ -239,7 +239,7 @@ static int recv_msg(retort_dqlite *c, retort_error **err)
 	if (len > c->msg_cap) {
 		unsigned char *m = realloc(c->msg, len);
 		if (!m)
-			return error_oom(err);
+			return retort_error_oom(err);
 		c->msg = m;
 		c->msg_cap = len;
 	}
@@ -302,11 +302,11 @@ static int failure(retort_dqlite *c, retort_error **err)
 	c->errcode = (int)code;
 	if (c->errcode == IOERR_NOT_LEADER || c->errcode == IOERR_LEADERSHIP_LOST) {
 		c->lost = 1;
-		return error_set(err, RETORT_EDB, "dqlite: %s is no longer the leader: %s",
+		return retort_error_set(err, RETORT_EDB, "dqlite: %s is no longer the leader: %s",
 			c->leader, msg);
 	}
 	int prim = c->errcode & 0xff;
-	return error_set(err, prim == SQLITE_BUSY || prim == SQLITE_LOCKED ? RETORT_EBUSY : RETORT_EDB,
+	return retort_error_set(err, prim == SQLITE_BUSY || prim == SQLITE_LOCKED ? RETORT_EBUSY : RETORT_EDB,
 		"%s", msg);
 }
 
@@ -314,12 +314,12 @@ static int failure(retort_dqlite *c, retort_error **err)
 static int send_req(retort_dqlite *c, int type, retort_error **err)
 {
 	if (c->lost || c->fd < 0)
-		return error_set(err, RETORT_EDB, "dqlite: the connection to %s was lost",
+		return retort_error_set(err, RETORT_EDB, "dqlite: the connection to %s was lost",
 			c->leader ? c->leader : "the cluster");
 	if (c->in_rows)
-		return error_set(err, RETORT_ERROR, "dqlite: a request sent while rows are being read");
-	if (buf_oom(&c->req))
-		return error_oom(err);
+		return retort_error_set(err, RETORT_ERROR, "dqlite: a request sent while rows are being read");
+	if (retort_buf_oom(&c->req))
+		return retort_error_oom(err);
 	put_pad(&c->req);
 	unsigned char *h = (unsigned char *)c->req.ptr;
 	uint32_t words = (uint32_t)(c->req.len / 8 - 1);
@@ -377,14 +377,14 @@ static int dial(const char *addr, int ms, retort_buf *why)
 	struct addrinfo hints = { 0 }, *res = NULL;
 	int fd = -1;
 	if (split_addr(addr, host, sizeof host, &port) < 0) {
-		buf_printf(why, "'%s' is not HOST:PORT", addr);
+		retort_buf_printf(why, "'%s' is not HOST:PORT", addr);
 		return -1;
 	}
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	int rc = getaddrinfo(host, port, &hints, &res);
 	if (rc != 0) {
-		buf_printf(why, "%s: %s", addr, gai_strerror(rc));
+		retort_buf_printf(why, "%s: %s", addr, gai_strerror(rc));
 		return -1;
 	}
 	long long deadline = now_ms() + ms;
@@ -404,7 +404,7 @@ static int dial(const char *addr, int ms, retort_buf *why)
 				e = errno;
 		}
 		if (e) {
-			buf_printf(why, "%s: %s", addr, strerror(e));
+			retort_buf_printf(why, "%s: %s", addr, strerror(e));
 			close(fd);
 			fd = -1;
 		}
@@ -435,7 +435,7 @@ static int ask_leader(retort_dqlite *c, const char *addr, char **leader, retort_
 		return -1;
 	c->lost = 0;
 	free(c->leader);
-	c->leader = xstrdup(addr);
+	c->leader = retort_xstrdup(addr);
 	unsigned char version[8] = { PROTOCOL_VERSION };
 	if (send_all(c, version, sizeof version, &e) < 0)
 		goto fail;
@@ -450,14 +450,14 @@ static int ask_leader(retort_dqlite *c, const char *addr, char **leader, retort_
 	if (n > 0 && strcmp(s, addr) == 0)
 		return 1;
 	if (n > 0)
-		*leader = xstrdup(s);
+		*leader = retort_xstrdup(s);
 	else
-		buf_printf(why, "%s: knows no leader", addr);
+		retort_buf_printf(why, "%s: knows no leader", addr);
 	close(c->fd);
 	c->fd = -1;
 	return 0;
 fail:
-	buf_printf(why, "%s: %s", addr, e ? e->message : "no answer");
+	retort_buf_printf(why, "%s: %s", addr, e ? e->message : "no answer");
 	retort_error_free(e);
 	if (c->fd >= 0)
 		close(c->fd);
@@ -474,28 +474,28 @@ static int parse_url(retort_dqlite *c, const char *url, char ***nodes, int *nnod
 	int n = 0;
 	size_t cap = 0;
 	if (!slash || slash == rest || !slash[1] || strchr(slash + 1, '/'))
-		return error_set(err, RETORT_EINVALID, "'%s' is not a dqlite URL: "
+		return retort_error_set(err, RETORT_EINVALID, "'%s' is not a dqlite URL: "
 			"write dqlite://HOST:PORT[,HOST:PORT...]/DBNAME", url);
-	c->dbname = xstrdup(slash + 1);
+	c->dbname = retort_xstrdup(slash + 1);
 	if (!c->dbname)
-		return error_oom(err);
+		return retort_error_oom(err);
 	for (const char *p = rest;;) {
 		const char *end = memchr(p, ',', (size_t)(slash - p));
 		if (!end)
 			end = slash;
 		char host[256];
 		const char *port;
-		char *addr = xstrndup(p, (size_t)(end - p));
+		char *addr = retort_xstrndup(p, (size_t)(end - p));
 		char **slot = addr ? ARRAY_PUSH(*nodes, n, cap) : NULL;
 		if (!slot) {
 			free(addr);
 			*nnodes = n;
-			return error_oom(err);
+			return retort_error_oom(err);
 		}
 		*slot = addr;
 		*nnodes = n;
 		if (split_addr(addr, host, sizeof host, &port) < 0 || strspn(port, "0123456789") != strlen(port))
-			return error_set(err, RETORT_EINVALID, "'%s' in '%s' is not HOST:PORT", addr, url);
+			return retort_error_set(err, RETORT_EINVALID, "'%s' in '%s' is not HOST:PORT", addr, url);
 		if (end == slash)
 			break;
 		p = end + 1;
@@ -521,7 +521,7 @@ int retort_dqlite_url_check(const char *url, retort_error **err)
 	char **nodes = NULL;
 	int n = 0, rc;
 	if (!retort_dqlite_is_url(url))
-		return error_set(err, RETORT_EINVALID, "'%s' is not a dqlite URL: "
+		return retort_error_set(err, RETORT_EINVALID, "'%s' is not a dqlite URL: "
 			"write dqlite://HOST:PORT[,HOST:PORT...]/DBNAME", url ? url : "");
 	rc = parse_url(&c, url, &nodes, &n, err);
 	free_nodes(nodes, n);
@@ -534,17 +534,17 @@ static int find_leader(retort_dqlite *c, char **nodes, int nnodes, retort_buf *w
 {
 	long long deadline = now_ms() + c->connect_ms;
 	do {
-		buf_clear(why);
+		retort_buf_clear(why);
 		for (int i = 0; i < nnodes; i++) {
 			char *leader = NULL, *again = NULL;
 			if (why->len)
-				buf_puts(why, "; ");
+				retort_buf_puts(why, "; ");
 			int rc = ask_leader(c, nodes[i], &leader, why);
 			if (rc == 0 && leader) {
 				/* the node named the leader: ask it, under the name the cluster uses */
 				rc = ask_leader(c, leader, &again, why);
 				if (rc == 0)
-					buf_printf(why, "%s: named %s the leader, which is not", nodes[i], leader);
+					retort_buf_printf(why, "%s: named %s the leader, which is not", nodes[i], leader);
 			}
 			free(leader);
 			free(again);
@@ -568,17 +568,17 @@ int retort_dqlite_open(retort_dqlite **out, const char *url, int connect_ms, int
 	uint32_t id;
 	*out = NULL;
 	if (!c)
-		return error_oom(err);
+		return retort_error_oom(err);
 	c->fd = -1;
 	c->connect_ms = connect_ms > 0 ? connect_ms : RETORT_DQLITE_CONNECT_MS;
 	c->read_ms = read_ms > 0 ? read_ms : RETORT_DQLITE_READ_MS;
-	buf_init(&c->req);
+	retort_buf_init(&c->req);
 	if ((rc = retort_dqlite_url_check(url, err)) < 0 ||
 			(rc = parse_url(c, url, &nodes, &nnodes, err)) < 0)
 		goto done;
 	if (find_leader(c, nodes, nnodes, &why) < 0) {
-		rc = error_set(err, RETORT_EDB, "dqlite: no leader found for '%s' within %d ms (%s)",
-			url, c->connect_ms, buf_oom(&why) ? "out of memory" : why.ptr);
+		rc = retort_error_set(err, RETORT_EDB, "dqlite: no leader found for '%s' within %d ms (%s)",
+			url, c->connect_ms, retort_buf_oom(&why) ? "out of memory" : why.ptr);
 		goto done;
 	}
 	/* register, then open the database */
@@ -601,7 +601,7 @@ int retort_dqlite_open(retort_dqlite **out, const char *url, int connect_ms, int
 	c = NULL;
 done:
 	free_nodes(nodes, nnodes);
-	buf_release(&why);
+	retort_buf_release(&why);
 	retort_dqlite_close(c);
 	return rc;
 }
@@ -612,7 +612,7 @@ void retort_dqlite_close(retort_dqlite *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	buf_release(&c->req);
+	retort_buf_release(&c->req);
 	free(c->msg);
 	free(c->names);
 	free(c->vals);
@@ -646,7 +646,7 @@ int retort_dqlite_errcode(const retort_dqlite *c)
 static int check_params(int nparams, retort_error **err)
 {
 	if (nparams < 0 || nparams > 255)
-		return error_set(err, RETORT_EINVALID, "dqlite: %d parameters (at most 255)", nparams);
+		return retort_error_set(err, RETORT_EINVALID, "dqlite: %d parameters (at most 255)", nparams);
 	return 0;
 }
 
@@ -738,7 +738,7 @@ static int rows_header(retort_dqlite *c, retort_error **err)
 			c->names = names;
 		retort_dqlite_value *vals = names ? realloc(c->vals, n * sizeof *vals) : NULL;
 		if (!vals)
-			return error_oom(err);
+			return retort_error_oom(err);
 		c->vals = vals;
 		c->cols_cap = (int)n;
 	}

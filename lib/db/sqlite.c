@@ -29,22 +29,22 @@
 
 /* "./" in front of a relative name that SQLite would read as a URI (the
 ** test is SQLite's own: case-sensitive "file:"). */
-int db_open(const char *path, sqlite3 **db, int flags)
+int retort_db_sqlite_open_path(const char *path, sqlite3 **db, int flags)
 {
 	retort_buf name = RETORT_BUF_INIT;
 	int rc;
 
 	if (strncmp(path, "file:", 5) == 0) {
-		buf_puts(&name, "./");
-		buf_puts(&name, path);
-		if (buf_oom(&name)) {
+		retort_buf_puts(&name, "./");
+		retort_buf_puts(&name, path);
+		if (retort_buf_oom(&name)) {
 			*db = NULL;
 			return SQLITE_NOMEM;
 		}
 		path = name.ptr;
 	}
 	rc = sqlite3_open_v2(path, db, flags & ~SQLITE_OPEN_URI, NULL);
-	buf_release(&name);
+	retort_buf_release(&name);
 	return rc;
 }
 
@@ -82,7 +82,7 @@ static int wait_busy(void *ctx, int count)
 	return 1;
 }
 
-void db_wait_attach(sqlite3 *db, db_wait *w)
+void retort_db_wait_attach(sqlite3 *db, db_wait *w)
 {
 	sqlite3_busy_handler(db, wait_busy, w);
 }
@@ -137,16 +137,16 @@ static int roll_back_journal(const char *path, const char *dir, db_wait *wait,
 	int rc = SQLITE_READONLY;
 
 	if (writable(path) && writable(dir) &&
-	    db_open(path, &db, SQLITE_OPEN_READWRITE) == SQLITE_OK &&
+	    retort_db_sqlite_open_path(path, &db, SQLITE_OPEN_READWRITE) == SQLITE_OK &&
 	    !sqlite3_db_readonly(db, "main")) {
 		if (wait)
-			db_wait_attach(db, wait);
+			retort_db_wait_attach(db, wait);
 		rc = read_header(db);
 	}
 	if ((rc & 0xff) == SQLITE_BUSY)
 		rc = locked(wait, err);
 	else if (rc != SQLITE_OK)
-		rc = error_set(err, RETORT_EDB, "database '%s' has an unfinished transaction "
+		rc = retort_error_set(err, RETORT_EDB, "database '%s' has an unfinished transaction "
 			"(a hot journal, '%s-journal', left by a process that stopped in the "
 			"middle of a write); only a connection that may write can roll it back, "
 			"and this user cannot write '%s' or its folder%s%s: run retort as the "
@@ -161,7 +161,7 @@ static int read_error(sqlite3 *db, int rc, const char *path, const char *dir, db
 	retort_error **err)
 {
 	if ((rc & 0xff) == SQLITE_NOTADB)
-		return error_set(err, RETORT_EINVALID, "'%s' is not a SQLite database", path);
+		return retort_error_set(err, RETORT_EINVALID, "'%s' is not a SQLite database", path);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return locked(wait, err);
 	/* WAL mode: even reading needs the -wal and -shm files, created next to
@@ -170,17 +170,17 @@ static int read_error(sqlite3 *db, int rc, const char *path, const char *dir, db
 	** (SQLite's "WAL in a read-only folder", and its SQLITE_PROTOCOL after
 	** retrying a -shm it cannot rebuild) */
 	if ((rc & 0xff) != SQLITE_IOERR && (rc & 0xff) != SQLITE_CORRUPT && is_wal(path))
-		return error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL "
+		return retort_error_set(err, RETORT_EDB, "cannot read database '%s' (%s): it is in WAL "
 			"mode, where reading needs its '%s-wal' and '%s-shm' files, the -shm created "
 			"when missing or rebuilt after a process stopped in the middle of a write, "
 			"and this user cannot write '%s-shm' or its folder '%s': run retort as the "
 			"file's owner (any command that reads the database rebuilds it)", path,
 			sqlite3_errmsg(db), path, path, path, dir);
-	return error_set(err, RETORT_EDB, "cannot read database '%s': %s", path,
+	return retort_error_set(err, RETORT_EDB, "cannot read database '%s': %s", path,
 		sqlite3_errmsg(db));
 }
 
-int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
+int retort_db_sqlite_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 	int *recovered, retort_error **err)
 {
 	int write = (how & DB_LIVE_WRITE) != 0, rc = 0, sql_rc = SQLITE_OK, tries;
@@ -194,64 +194,64 @@ int db_open_live(sqlite3 **out, const char *path, unsigned how, db_wait *wait,
 	if (recovered)
 		*recovered = 0;
 	if (strcmp(path, ":memory:") == 0) {
-		if (db_open(path, out, flags) != SQLITE_OK)
-			rc = error_oom(err);
+		if (retort_db_sqlite_open_path(path, out, flags) != SQLITE_OK)
+			rc = retort_error_oom(err);
 		goto done;
 	}
 	dir = retort_path_dirname(path);
 	if (!dir) {
-		rc = error_oom(err);
+		rc = retort_error_oom(err);
 		goto done;
 	}
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT && errno != ENOTDIR) {
-			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
+			rc = retort_error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
 				strerror(errno));
 		} else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			/* no command could create it there */
-			rc = error_set(err, RETORT_ENOTFOUND, "the folder '%s' of database '%s' does not "
+			rc = retort_error_set(err, RETORT_ENOTFOUND, "the folder '%s' of database '%s' does not "
 				"exist", dir, path);
 		} else if (!write) {
 			rc = 0; /* not created yet: at base */
 		} else if (!(how & DB_LIVE_CREATE)) {
-			rc = error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
+			rc = retort_error_set(err, RETORT_ENOTFOUND, "database '%s' does not exist", path);
 		} else if (!writable(dir)) {
-			rc = error_set(err, RETORT_EDB, "cannot create database '%s': its folder '%s' is "
+			rc = retort_error_set(err, RETORT_EDB, "cannot create database '%s': its folder '%s' is "
 				"read-only", path, dir);
-		} else if (db_open(path, out, flags) != SQLITE_OK) {
-			rc = error_set(err, RETORT_EDB, "cannot create database '%s': %s", path,
+		} else if (retort_db_sqlite_open_path(path, out, flags) != SQLITE_OK) {
+			rc = retort_error_set(err, RETORT_EDB, "cannot create database '%s': %s", path,
 				*out ? sqlite3_errmsg(*out) : "out of memory");
 		}
 		goto done;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = error_set(err, RETORT_EINVALID, "database '%s' is a directory, not a SQLite "
+		rc = retort_error_set(err, RETORT_EINVALID, "database '%s' is a directory, not a SQLite "
 			"database file", path);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = error_set(err, RETORT_EINVALID, "database '%s' is not a regular file", path);
+		rc = retort_error_set(err, RETORT_EINVALID, "database '%s' is not a regular file", path);
 		goto done;
 	}
 	/* at most one hot journal rolled back: then the file is read again */
 	for (tries = 0; tries < 2; tries++) {
-		if (db_open(path, out, flags) != SQLITE_OK) {
-			rc = error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
+		if (retort_db_sqlite_open_path(path, out, flags) != SQLITE_OK) {
+			rc = retort_error_set(err, RETORT_EDB, "cannot open database '%s': %s", path,
 				*out ? sqlite3_errmsg(*out) : "out of memory");
 			goto done;
 		}
 		/* SQLite opens a file it may not write read-only, without a word */
 		if (write && sqlite3_db_readonly(*out, "main")) {
-			rc = error_set(err, RETORT_EDB, "database '%s' is read-only", path);
+			rc = retort_error_set(err, RETORT_EDB, "database '%s' is read-only", path);
 			goto done;
 		}
 		if (write && !writable(dir)) {
-			rc = error_set(err, RETORT_EDB, "database '%s' is read-only: its folder '%s' is, "
+			rc = retort_error_set(err, RETORT_EDB, "database '%s' is read-only: its folder '%s' is, "
 				"and SQLite writes its journal there", path, dir);
 			goto done;
 		}
 		if (wait)
-			db_wait_attach(*out, wait);
+			retort_db_wait_attach(*out, wait);
 		sql_rc = read_header(*out);
 		if (sql_rc != SQLITE_READONLY_ROLLBACK || tries)
 			break;
@@ -271,7 +271,7 @@ done:
 		sqlite3_close(*out);
 		*out = NULL;
 	} else if (*out && wait) {
-		db_wait_attach(*out, wait);
+		retort_db_wait_attach(*out, wait);
 	}
 	free(dir);
 	return rc;
@@ -310,7 +310,7 @@ static int refuse_uri(const char *url, const char *name, retort_buf *why)
 {
 	if (strncmp(name, "file:", 5) != 0)
 		return 0;
-	buf_printf(why, "database URL '%s' is a SQLite URI (file:...), which retort does not "
+	retort_buf_printf(why, "database URL '%s' is a SQLite URI (file:...), which retort does not "
 		"open: name the file instead; %s (a file whose name starts with 'file:' is "
 		"./file:...)", url, SUPPORTED_URLS);
 	return RETORT_EINVALID;
@@ -330,7 +330,7 @@ int retort_db_sqlite_url_path(char **out, const char *url, const char *base_dir,
 
 	*out = NULL;
 	if (!url || !*url) {
-		buf_puts(why, "empty database URL: " SUPPORTED_URLS);
+		retort_buf_puts(why, "empty database URL: " SUPPORTED_URLS);
 		return RETORT_EINVALID;
 	}
 
@@ -339,22 +339,22 @@ int retort_db_sqlite_url_path(char **out, const char *url, const char *base_dir,
 		/* "sqlite:x.db" is a mistyped URL, not a file named so. */
 		const char *colon = strchr(url, ':');
 		if (colon && is_sqlite_scheme(url, (size_t)(colon - url))) {
-			buf_printf(why, "malformed database URL '%s': expected "
+			retort_buf_printf(why, "malformed database URL '%s': expected "
 				"sqlite:///relative.db or sqlite:////absolute.db", url);
 			return RETORT_EINVALID;
 		}
 		if (refuse_uri(url, url, why))
 			return RETORT_EINVALID;
 		if (strcmp(url, ":memory:") == 0)
-			path = xstrdup(url);
+			path = retort_xstrdup(url);
 		else
-			path = path_join(base_dir, url);
+			path = retort_path_join(base_dir, url);
 		goto done;
 	}
 
 	scheme_len = (size_t)(sep - url);
 	if (!is_sqlite_scheme(url, scheme_len)) {
-		buf_printf(why, "unsupported database URL '%s': " SUPPORTED_URLS, url);
+		retort_buf_printf(why, "unsupported database URL '%s': " SUPPORTED_URLS, url);
 		return RETORT_EINVALID;
 	}
 
@@ -365,7 +365,7 @@ int retort_db_sqlite_url_path(char **out, const char *url, const char *base_dir,
 	*/
 	rest = sep + 3;
 	if (*rest != '\0' && *rest != '/' && *rest != '?') {
-		buf_printf(why, "database URL '%s' names a host: sqlite URLs have "
+		retort_buf_printf(why, "database URL '%s' names a host: sqlite URLs have "
 			"none; write sqlite:///relative.db or sqlite:////absolute.db", url);
 		return RETORT_EINVALID;
 	}
@@ -377,19 +377,19 @@ int retort_db_sqlite_url_path(char **out, const char *url, const char *base_dir,
 		size_t n = strcspn(rest, "?");
 
 		if (n == 0 || (n == 8 && strncmp(rest, ":memory:", 8) == 0))
-			path = xstrdup(":memory:");
+			path = retort_xstrdup(":memory:");
 		else if (rest[0] == '/') {
-			path = xstrndup(rest, n);
+			path = retort_xstrndup(rest, n);
 		} else {
-			char *rel = xstrndup(rest, n);
+			char *rel = retort_xstrndup(rest, n);
 
-			path = rel ? path_join(base_dir, rel) : NULL;
+			path = rel ? retort_path_join(base_dir, rel) : NULL;
 			free(rel);
 		}
 	}
 done:
 	if (!path) {
-		buf_puts(why, "out of memory");
+		retort_buf_puts(why, "out of memory");
 		return RETORT_ERROR;
 	}
 	*out = path;
@@ -561,10 +561,10 @@ static int s_backup(retort_db *db, const char *path, retort_db_tick_fn tick, voi
 	const char *file = sqlite3_db_filename(handle_of(db), "main");
 	sqlite3 *src = NULL, *dst = NULL;
 	sqlite3_backup *b;
-	int rc = db_open(file, &src, SQLITE_OPEN_READONLY);
+	int rc = retort_db_sqlite_open_path(file, &src, SQLITE_OPEN_READONLY);
 
 	if (rc == SQLITE_OK)
-		rc = db_open(path, &dst, SQLITE_OPEN_READWRITE);
+		rc = retort_db_sqlite_open_path(path, &dst, SQLITE_OPEN_READWRITE);
 	/* no journal: a copy that fails is deleted whole, and a journal left
 	** by a failure (a full disk after a cache spill) would outlive it */
 	if (rc == SQLITE_OK)
@@ -580,7 +580,7 @@ static int s_backup(retort_db *db, const char *path, retort_db_tick_fn tick, voi
 	if (rc != SQLITE_OK) {
 		sqlite3 *at = dst ? dst : src;
 
-		*why = xstrdup(sqlite3_errcode(at) != SQLITE_OK ? sqlite3_errmsg(at) :
+		*why = retort_xstrdup(sqlite3_errcode(at) != SQLITE_OK ? sqlite3_errmsg(at) :
 			sqlite3_errstr(rc));
 	}
 	sqlite3_close(src);
@@ -601,7 +601,7 @@ static void s_tick_hook(retort_db *db, int n, retort_db_tick_fn fn, void *ctx)
 static void s_busy_wait(retort_db *db, retort_db_wait *w, int ms)
 {
 	if (w)
-		db_wait_attach(handle_of(db), w);
+		retort_db_wait_attach(handle_of(db), w);
 	else
 		sqlite3_busy_timeout(handle_of(db), ms);
 }
@@ -654,12 +654,12 @@ static int connection(retort_db **out, sqlite3 *handle, int owned, retort_error 
 		return 0;
 	s = calloc(1, sizeof(*s));
 	if (s)
-		s->base.location = xstrdup(file ? file : "");
+		s->base.location = retort_xstrdup(file ? file : "");
 	if (!s || !s->base.location) {
 		free(s);
 		if (owned)
 			sqlite3_close(handle);
-		return error_oom(err);
+		return retort_error_oom(err);
 	}
 	s->base.methods = &sqlite_methods;
 	s->handle = handle;
@@ -672,7 +672,7 @@ int retort_db_open_file(retort_db **out, const char *path, unsigned how, retort_
 	int *recovered, retort_error **err)
 {
 	sqlite3 *handle = NULL;
-	int rc = db_open_live(&handle, path, how, wait, recovered, err);
+	int rc = retort_db_sqlite_open_live(&handle, path, how, wait, recovered, err);
 
 	*out = NULL;
 	return rc ? rc : connection(out, handle, 1, err);
@@ -687,10 +687,10 @@ int retort_db_sqlite_open(retort_db **out, const char *url, const char *base_dir
 
 	*out = NULL;
 	if (rc < 0)
-		error_set(err, rc, "%s", buf_oom(&why) ? "out of memory" : why.ptr);
+		retort_error_set(err, rc, "%s", retort_buf_oom(&why) ? "out of memory" : why.ptr);
 	else
 		rc = retort_db_open_file(out, path, how, wait, recovered, err);
-	buf_release(&why);
+	retort_buf_release(&why);
 	free(path);
 	return rc;
 }
@@ -699,7 +699,7 @@ int retort_db_wrap(retort_db **out, sqlite3 *db, retort_error **err)
 {
 	*out = NULL;
 	if (!db)
-		return error_set(err, RETORT_EINVALID, "no database handle");
+		return retort_error_set(err, RETORT_EINVALID, "no database handle");
 	return connection(out, db, 0, err);
 }
 

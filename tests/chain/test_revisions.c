@@ -4,7 +4,7 @@
 ** malformed file with its line, the graph, every TARGET form, writing a new
 ** revision, the offline schema and verify, and the cache of parsed files.
 ** The splitting of a section is also checked statement by statement against
-** sqlite3_complete() itself, through the library's own revfile_parse().
+** sqlite3_complete() itself, through the library's own retort_revfile_parse().
 */
 #include "harness.h"
 #include "retort.h"
@@ -412,7 +412,7 @@ done:
 	free(id2);
 }
 
-/* ---- splitting a section (lib/revfile.c, sql_statement_end()) ---- */
+/* ---- splitting a section (lib/revfile.c, retort_sql_statement_end()) ---- */
 
 /* Parse a revision whose upgrade section is `up` and whose downgrade is
 ** `SELECT 0;`; NULL when it does not parse (the error in *err). */
@@ -428,7 +428,7 @@ static retort_revision *parse_up(const char *up, retort_error **err)
 	if (!text)
 		return NULL;
 	snprintf(text, n + 1, "%s%s%s", head, up, tail);
-	if (revfile_parse(&rev, "abcdefabcdef_x.sql", text, n, err) != 0)
+	if (retort_revfile_parse(&rev, "abcdefabcdef_x.sql", text, n, err) != 0)
 		rev = NULL;
 	free(text);
 	return rev;
@@ -459,7 +459,7 @@ static void expect_split(const char *up, const char *const *want, const int *lin
 			CHECK_INT(retort_revision_statement_line(rev, RETORT_UPGRADE, i), lines[i]);
 	}
 	CHECK_INT(retort_revision_statement_count(rev, RETORT_DOWNGRADE), 1);
-	revfile_free(rev);
+	retort_revfile_free(rev);
 }
 
 static void test_split_cases(void)
@@ -535,7 +535,7 @@ static void test_split_cases(void)
 	CHECK(rev == NULL);
 	CHECK(err && err->line == 6 && strstr(err->message, "ends inside a statement") &&
 		strstr(err->message, "line 7"));
-	revfile_free(rev);
+	retort_revfile_free(rev);
 	retort_error_free(err);
 }
 
@@ -645,16 +645,16 @@ static void test_split_matches_sqlite(void)
 			fprintf(stderr, "the split differs from sqlite3_complete's on [%s]\n", up);
 		for (k = 0; k < n_ref; k++)
 			free(ref[k]);
-		revfile_free(rev);
+		retort_revfile_free(rev);
 		retort_error_free(err);
 	}
 	CHECK_INT(mismatches, 0);
 	/* and the machine itself, on what it must not end early */
-	CHECK(sql_statement_end("CREATE TEMP TRIGGER t BEGIN SELECT 1; END") == NULL);
-	CHECK(sql_statement_end("SELECT '") == NULL);
+	CHECK(retort_sql_statement_end("CREATE TEMP TRIGGER t BEGIN SELECT 1; END") == NULL);
+	CHECK(retort_sql_statement_end("SELECT '") == NULL);
 	{
 		const char *z = "EXPLAIN CREATE TRIGGER t BEGIN SELECT 1; END; SELECT 2;";
-		CHECK(sql_statement_end(z) == strstr(z, "END;") + 4);
+		CHECK(retort_sql_statement_end(z) == strstr(z, "END;") + 4);
 	}
 }
 
@@ -685,7 +685,7 @@ static void test_write_markers(void)
 		CHECK_STR(retort_revision_statement(r, RETORT_UPGRADE, 0),
 			"CREATE VIEW v AS SELECT '\n-- retort:downgrade\n' AS x;");
 		CHECK_INT(retort_revision_statement_count(r, RETORT_DOWNGRADE), 2);
-		revfile_section_hash(sha, spec.upgrade_sql);
+		retort_revfile_section_hash(sha, spec.upgrade_sql);
 		CHECK_STR(retort_revision_sha256(r, RETORT_UPGRADE), sha);
 	}
 	/* a lenient reading would end the upgrade at the line inside it */

@@ -605,9 +605,9 @@ static const gen_rename *rename_to(const step *st, const char *table, const char
 
 	for (i = 0; i < st->nrenames; i++) {
 		const gen_rename *r = &st->renames[i];
-		if (!r->column != !col || !name_eq(r->table, table))
+		if (!r->column != !col || !retort_name_eq(r->table, table))
 			continue;
-		if (!col || name_eq(r->column, col))
+		if (!col || retort_name_eq(r->column, col))
 			return r;
 	}
 	return NULL;
@@ -620,9 +620,9 @@ static const schema_table *table_next(const step *st, const char *name)
 	size_t i;
 
 	for (i = 0; i < st->nrenames; i++)
-		if (!st->renames[i].column && name_eq(st->renames[i].from, name))
-			return schema_find_table(st->schema, st->renames[i].table);
-	t = schema_find_table(st->schema, name);
+		if (!st->renames[i].column && retort_name_eq(st->renames[i].from, name))
+			return retort_schema_find_table(st->schema, st->renames[i].table);
+	t = retort_schema_find_table(st->schema, name);
 	/* a table renamed to this name is another table */
 	return t && !rename_to(st, t->name, NULL) ? t : NULL;
 }
@@ -634,10 +634,10 @@ static const schema_column *column_next(const step *st, const schema_table *t, c
 	size_t i;
 
 	for (i = 0; i < st->nrenames; i++)
-		if (st->renames[i].column && name_eq(st->renames[i].table, t->name) &&
-		    name_eq(st->renames[i].from, name))
-			return schema_find_column(t, st->renames[i].column);
-	c = schema_find_column(t, name);
+		if (st->renames[i].column && retort_name_eq(st->renames[i].table, t->name) &&
+		    retort_name_eq(st->renames[i].from, name))
+			return retort_schema_find_column(t, st->renames[i].column);
+	c = retort_schema_find_column(t, name);
 	return c && !rename_to(st, t->name, c->name) ? c : NULL;
 }
 
@@ -686,7 +686,7 @@ static int trace(const seq *q, const project *p, const fill *f, size_t b, const 
 {
 	size_t c, s, k = 0;
 	int loose_ok = 1;
-	const schema_table *t = schema_find_table(q->st[f->at].schema, ft->name);
+	const schema_table *t = retort_schema_find_table(q->st[f->at].schema, ft->name);
 
 	/* a STRICT change flagged as narrowing may convert ANY columns' values */
 	for (s = f->at + 1; s <= b; s++)
@@ -701,19 +701,19 @@ static int trace(const seq *q, const project *p, const fill *f, size_t b, const 
 	if (!out->idx)
 		abort();
 	for (c = 0; c < ft->cols.n; c++) {
-		const schema_table *ta = schema_find_table(q->st[f->at].schema, ft->name);
-		const schema_column *ca = schema_find_column(ta, ft->cols.v[c]);
+		const schema_table *ta = retort_schema_find_table(q->st[f->at].schema, ft->name);
+		const schema_column *ca = retort_schema_find_column(ta, ft->cols.v[c]);
 		int keep = 1;
 		for (s = f->at + 1; s <= b && keep; s++) {
 			const schema_table *tb = table_next(&q->st[s], ta->name);
 			const schema_column *cb = tb ? column_next(&q->st[s], tb, ca->name) : NULL;
 			if (!cb || cb->generated != GENERATED_NONE || strcmp(ca->type, cb->type) != 0)
 				keep = 0;
-			else if (!ta->strict != !tb->strict && name_eq(ca->type, "ANY") && !loose_ok)
+			else if (!ta->strict != !tb->strict && retort_name_eq(ca->type, "ANY") && !loose_ok)
 				keep = 0;
 			/* made NOT NULL with a default: the rebuild filled its NULLs */
 			else if (cb->notnull && !ca->notnull && cb->default_sql &&
-			         !name_eq(cb->default_sql, "NULL") && !schema_column_is_rowid_alias(tb, cb))
+			         !retort_name_eq(cb->default_sql, "NULL") && !retort_schema_column_is_rowid_alias(tb, cb))
 				keep = 0;
 			ta = tb;
 			ca = cb;

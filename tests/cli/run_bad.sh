@@ -55,7 +55,7 @@ want=$(< expected)
 expected
   $want"
 
-# TEXT as retort shows it on stderr (buf_visible): bytes that are not UTF-8
+# TEXT as retort shows it on stderr (retort_buf_visible): bytes that are not UTF-8
 # as \xNN, controls but tab as \r, \xNN or \uNNNN
 shown_form() {
 	printf '%s' "$1" | perl -MEncode -e 'my $s = decode("UTF-8", join("", <STDIN>),

@@ -87,14 +87,14 @@ static void *xrealloc(void *p, size_t n)
 /* The buffer's text (malloc'd); an allocation failure aborts. */
 static char *detach(retort_buf *b)
 {
-	char *s = buf_detach(b);
+	char *s = retort_buf_detach(b);
 
 	if (!s)
 		abort();
 	return s;
 }
 
-static char *xstrndup(const char *s, size_t n)
+static char *retort_xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);
 
@@ -728,7 +728,7 @@ static void tokenize(const char *z, tk **out, size_t *n, const char **trail, siz
 	*out = NULL;
 	*n = 0;
 	for (;;) {
-		sqltok t = sqltok_at(z);
+		sqltok t = retort_sqltok_at(z);
 		if (t.type == TK_EOF)
 			break;
 		if (t.type == TK_ILLEGAL)
@@ -922,34 +922,34 @@ static void put_gap(rw *w, const char *g, size_t n)
 	int has_comment = 0;
 	size_t i;
 
-	buf_init(&gap);
-	buf_put(&gap, w->pending.ptr ? w->pending.ptr : "", w->pending.len);
-	buf_put(&gap, g, n);
-	buf_clear(&w->pending);
+	retort_buf_init(&gap);
+	retort_buf_put(&gap, w->pending.ptr ? w->pending.ptr : "", w->pending.len);
+	retort_buf_put(&gap, g, n);
+	retort_buf_clear(&w->pending);
 	for (i = 0; i + 1 < gap.len; i++)
 		if ((gap.ptr[i] == '-' && gap.ptr[i + 1] == '-') ||
 		    (gap.ptr[i] == '/' && gap.ptr[i + 1] == '*'))
 			has_comment = 1;
 	if (has_comment && roll(w, RW_COMMENT, 50)) {
-		buf_clear(&gap);
-		buf_puts(&gap, " ");
+		retort_buf_clear(&gap);
+		retort_buf_puts(&gap, " ");
 		mark_applied(w, RW_COMMENT);
 	} else if (!has_comment && roll(w, RW_SPACE, 30)) {
 		const char *s = spaces[gen_rng_below(&w->r, sizeof(spaces) / sizeof(spaces[0]))];
 		if (strlen(s) != gap.len || memcmp(s, gap.ptr ? gap.ptr : "", gap.len) != 0)
 			mark_applied(w, RW_SPACE);
-		buf_clear(&gap);
-		buf_puts(&gap, s);
+		retort_buf_clear(&gap);
+		retort_buf_puts(&gap, s);
 	}
 	if (!w->no_comment && roll(w, RW_COMMENT, 6)) {
-		buf_puts(&gap, " ");
-		buf_puts(&gap, comments[gen_rng_below(&w->r, sizeof(comments) / sizeof(comments[0]))]);
-		buf_puts(&gap, " ");
+		retort_buf_puts(&gap, " ");
+		retort_buf_puts(&gap, comments[gen_rng_below(&w->r, sizeof(comments) / sizeof(comments[0]))]);
+		retort_buf_puts(&gap, " ");
 		mark_applied(w, RW_COMMENT);
 	}
 	if (gap.len)
-		buf_put(&w->out, gap.ptr, gap.len);
-	buf_release(&gap);
+		retort_buf_put(&w->out, gap.ptr, gap.len);
+	retort_buf_release(&gap);
 }
 
 /* Token text, with a space before it where it would join the last one. */
@@ -957,8 +957,8 @@ static void put_text(rw *w, const char *s, size_t n)
 {
 	if (n && w->out.len && need_space((unsigned char)w->out.ptr[w->out.len - 1],
 		(unsigned char)s[0], w->last_number))
-		buf_putc(&w->out, ' ');
-	buf_put(&w->out, s, n);
+		retort_buf_putc(&w->out, ' ');
+	retort_buf_put(&w->out, s, n);
 	w->last_number = 0;
 }
 
@@ -972,14 +972,14 @@ static void put_synth(rw *w, const char *s)
 /* Keep a left-out token's gap for the next one. */
 static void skip_tok(rw *w, const tk *k)
 {
-	buf_put(&w->pending, k->gap, k->ngap);
+	retort_buf_put(&w->pending, k->gap, k->ngap);
 	if (!k->ngap)
-		buf_putc(&w->pending, ' ');
+		retort_buf_putc(&w->pending, ' ');
 }
 
 static void put_case(rw *w, const sqltok *t)
 {
-	char *s = xstrndup(t->z, t->n);
+	char *s = retort_xstrndup(t->z, t->n);
 	size_t i;
 
 	if (roll(w, RW_CASE, 50)) {
@@ -1033,7 +1033,7 @@ static void put_ident(rw *w, const tk *k, int after_new)
 	int requote = roll(w, kind, 50), cased = 0;
 	char *name, *q;
 
-	name = sqltok_name(&k->t);
+	name = retort_sqltok_name(&k->t);
 	if (!name)
 		abort();
 	if ((k->flags & F_REF) && roll(w, RW_NAME_CASE, 30) && recase(w, name)) {
@@ -1057,7 +1057,7 @@ static void put_ident(rw *w, const tk *k, int after_new)
 /* An integer literal spelled another way: 16, 0x10, 0X10, 016. */
 static void put_int(rw *w, const sqltok *t)
 {
-	char *s = xstrndup(t->z, t->n), out[40];
+	char *s = retort_xstrndup(t->z, t->n), out[40];
 	unsigned long long v;
 	int hex = t->n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 
@@ -1130,24 +1130,24 @@ static void put_real(rw *w, const sqltok *t)
 	default: { /* plain, with a point and `zeros` more zeros after it */
 		retort_buf b = RETORT_BUF_INIT;
 		if (e >= 0) {
-			buf_puts(&b, digits);
+			retort_buf_puts(&b, digits);
 			for (i = 0; i < (size_t)e; i++)
-				buf_putc(&b, '0');
-			buf_puts(&b, ".0");
+				retort_buf_putc(&b, '0');
+			retort_buf_puts(&b, ".0");
 		} else if ((long)nd > -e) {
-			buf_put(&b, digits, (size_t)((long)nd + e));
-			buf_putc(&b, '.');
-			buf_puts(&b, digits + (long)nd + e);
+			retort_buf_put(&b, digits, (size_t)((long)nd + e));
+			retort_buf_putc(&b, '.');
+			retort_buf_puts(&b, digits + (long)nd + e);
 		} else {
-			buf_puts(&b, "0.");
+			retort_buf_puts(&b, "0.");
 			for (i = 0; i < (size_t)(-e - (long)nd); i++)
-				buf_putc(&b, '0');
-			buf_puts(&b, digits);
+				retort_buf_putc(&b, '0');
+			retort_buf_puts(&b, digits);
 		}
 		for (i = 0; i < zeros; i++)
-			buf_putc(&b, '0');
+			retort_buf_putc(&b, '0');
 		snprintf(out, sizeof(out), "%s", b.ptr);
-		buf_release(&b);
+		retort_buf_release(&b);
 		break;
 	}
 	}
@@ -1349,7 +1349,7 @@ static int emit_piece(rw *w, char kind, const char *z)
 /* The skeleton's text from `z` to `end`: keywords, punctuation, gaps. */
 static void emit_skeleton(rw *w, const char *z, const char *end)
 {
-	char *s = xstrndup(z, (size_t)(end - z));
+	char *s = retort_xstrndup(z, (size_t)(end - z));
 	parse p;
 	const char *trail;
 	size_t ntrail, i;
@@ -1379,8 +1379,8 @@ char *rw_rewrite(const char *marked, uint64_t seed, unsigned on, unsigned *appli
 	gen_rng_seed(&w.r, seed ^ 0xE7037ED1A0B428DBULL);
 	w.on = on;
 	w.applied = applied;
-	buf_init(&w.out);
-	buf_init(&w.pending);
+	retort_buf_init(&w.out);
+	retort_buf_init(&w.pending);
 	*err = NULL;
 	while (*z) {
 		const char *open = strchr(z, GEN_MARK_OPEN), *close;
@@ -1393,20 +1393,20 @@ char *rw_rewrite(const char *marked, uint64_t seed, unsigned on, unsigned *appli
 		close = strchr(open, GEN_MARK_CLOSE);
 		if (!close)
 			abort();
-		text = xstrndup(open + 2, (size_t)(close - open - 2));
+		text = retort_xstrndup(open + 2, (size_t)(close - open - 2));
 		if (emit_piece(&w, open[1], text) < 0) {
 			retort_buf e = RETORT_BUF_INIT;
-			buf_printf(&e, "a piece of kind '%c' does not parse: %s", open[1], text);
+			retort_buf_printf(&e, "a piece of kind '%c' does not parse: %s", open[1], text);
 			*err = detach(&e);
 			free(text);
-			buf_release(&w.out);
-			buf_release(&w.pending);
+			retort_buf_release(&w.out);
+			retort_buf_release(&w.pending);
 			return NULL;
 		}
 		free(text);
 		z = close + 1;
 	}
-	buf_release(&w.pending);
+	retort_buf_release(&w.pending);
 	return detach(&w.out);
 }
 
@@ -1440,8 +1440,8 @@ static void add_site(sites *s, const char *from, const char *to, const char *rep
 	x = &s->v[s->n++];
 	x->start = s->base + (size_t)(from - s->text);
 	x->end = s->base + (size_t)(to - s->text);
-	x->repl = xstrndup(repl, strlen(repl));
-	buf_printf(&b, "%s '%.*s' -> '%s'", what, (int)(to - from), from, repl);
+	x->repl = retort_xstrndup(repl, strlen(repl));
+	retort_buf_printf(&b, "%s '%.*s' -> '%s'", what, (int)(to - from), from, repl);
 	x->what = detach(&b);
 	x->statement = s->statement;
 	x->piece = s->piece;
@@ -1474,8 +1474,8 @@ static char *op_text(const parse *p, const node *n)
 
 	for (i = n->op; i < n->op + n->nop; i++) {
 		if (i > n->op)
-			buf_putc(&b, ' ');
-		buf_put(&b, p->t[i].t.z, p->t[i].t.n);
+			retort_buf_putc(&b, ' ');
+		retort_buf_put(&b, p->t[i].t.z, p->t[i].t.n);
 	}
 	return detach(&b);
 }
@@ -1504,7 +1504,7 @@ static void collect(sites *s, const parse *p, const node *n, name_ref **names, s
 			snprintf(repl, sizeof(repl), "%.*s1%.*s", (int)m, t->z, (int)(t->n - m), t->z + m);
 			add_site(s, t->z, t->z + t->n, repl, "real literal");
 		} else if (t->type == TK_NUMBER) {
-			char *d = xstrndup(t->z, t->n);
+			char *d = retort_xstrndup(t->z, t->n);
 			int hex = t->n > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X');
 			unsigned long long v = strtoull(hex ? d + 2 : d, NULL, hex ? 16 : 10);
 			free(d);
@@ -1532,11 +1532,11 @@ static void collect(sites *s, const parse *p, const node *n, name_ref **names, s
 	if (n->kind == K_NAME) {
 		retort_buf b = RETORT_BUF_INIT;
 		for (i = 0; i < n->n; i++) {
-			char *nm = sqltok_name(&p->t[n->v[i].tok].t), *c;
+			char *nm = retort_sqltok_name(&p->t[n->v[i].tok].t), *c;
 			for (c = nm; *c; c++)
 				if (*c >= 'A' && *c <= 'Z')
 					*c = (char)(*c - 'A' + 'a');
-			buf_puts(&b, nm);
+			retort_buf_puts(&b, nm);
 			free(nm);
 		}
 		GROW(*names, *nn, *capn);
@@ -1574,7 +1574,7 @@ static void piece_sites(sites *s, char kind, const char *text, gen_rng *r)
 			char *repl;
 			if (a->n->scope != b->n->scope || strcmp(a->key, b->key) == 0)
 				continue;
-			repl = xstrndup(bf->z, (size_t)(bl->z + bl->n - bf->z));
+			repl = retort_xstrndup(bf->z, (size_t)(bl->z + bl->n - bf->z));
 			add_site(s, af->z, al->z + al->n, repl, "name");
 			free(repl);
 			break;
@@ -1589,12 +1589,12 @@ static void piece_sites(sites *s, char kind, const char *text, gen_rng *r)
 
 static size_t count_statements(const char *z, const char *end)
 {
-	char *s = xstrndup(z, (size_t)(end - z));
+	char *s = retort_xstrndup(z, (size_t)(end - z));
 	const char *q = s;
 	size_t n = 0;
 
 	for (;;) {
-		sqltok t = sqltok_at(q);
+		sqltok t = retort_sqltok_at(q);
 		if (t.type == TK_EOF)
 			break;
 		n += t.type == TK_SEMI;
@@ -1625,7 +1625,7 @@ char *rw_change_marked(const char *marked, uint64_t seed, rw_change *ch)
 		if (!close)
 			abort();
 		if (open[1] != GEN_PIECE_NAME && open[1] != GEN_PIECE_VERBATIM) {
-			text = xstrndup(open + 2, (size_t)(close - open - 2));
+			text = retort_xstrndup(open + 2, (size_t)(close - open - 2));
 			s.text = text;
 			s.base = (size_t)(open + 2 - marked);
 			s.piece = open[1];
@@ -1637,13 +1637,13 @@ char *rw_change_marked(const char *marked, uint64_t seed, rw_change *ch)
 	if (s.n) {
 		const site *x = &s.v[gen_rng_below(&r, (uint32_t)s.n)];
 		retort_buf b = RETORT_BUF_INIT;
-		buf_put(&b, marked, x->start);
-		buf_puts(&b, x->repl);
-		buf_puts(&b, marked + x->end);
+		retort_buf_put(&b, marked, x->start);
+		retort_buf_puts(&b, x->repl);
+		retort_buf_puts(&b, marked + x->end);
 		out = detach(&b);
 		ch->statement = x->statement;
 		ch->piece = x->piece;
-		ch->what = xstrndup(x->what, strlen(x->what));
+		ch->what = retort_xstrndup(x->what, strlen(x->what));
 	}
 	for (i = 0; i < s.n; i++) {
 		free(s.v[i].repl);

@@ -382,38 +382,38 @@ static int set_renames(pair *p)
 
 	for (i = 0; i < p->gb.nrenames; i++) {
 		const gen_rename *rn = &p->gb.renames[i];
-		schema_table *tb = schema_find_table(p->b, rn->table);
+		schema_table *tb = retort_schema_find_table(p->b, rn->table);
 		const schema_table *ta;
 		if (!tb) {
 			fail(p, F_GENERATOR, "rename record of '%s', which B does not have", rn->table);
 			return -1;
 		}
 		if (!rn->column) {
-			if (!schema_find_table(p->a, rn->from)) {
+			if (!retort_schema_find_table(p->a, rn->from)) {
 				fail(p, F_GENERATOR, "table '%s' renamed from '%s', which A does not have",
 					rn->table, rn->from);
 				return -1;
 			}
 			free(tb->renamed_from);
-			tb->renamed_from = xstrdup(rn->from);
+			tb->renamed_from = retort_xstrdup(rn->from);
 		} else {
-			schema_column *cb = schema_find_column(tb, rn->column);
-			ta = schema_find_table(p->a, tb->renamed_from ? tb->renamed_from : tb->name);
+			schema_column *cb = retort_schema_find_column(tb, rn->column);
+			ta = retort_schema_find_table(p->a, tb->renamed_from ? tb->renamed_from : tb->name);
 			/* the table's own rename may come later in the list */
 			if (!ta) {
 				size_t j;
 				for (j = 0; j < p->gb.nrenames && !ta; j++)
 					if (!p->gb.renames[j].column &&
-					    name_eq(p->gb.renames[j].table, rn->table))
-						ta = schema_find_table(p->a, p->gb.renames[j].from);
+					    retort_name_eq(p->gb.renames[j].table, rn->table))
+						ta = retort_schema_find_table(p->a, p->gb.renames[j].from);
 			}
-			if (!cb || !ta || !schema_find_column(ta, rn->from)) {
+			if (!cb || !ta || !retort_schema_find_column(ta, rn->from)) {
 				fail(p, F_GENERATOR, "column '%s'.'%s' renamed from '%s': not found",
 					rn->table, rn->column, rn->from);
 				return -1;
 			}
 			free(cb->renamed_from);
-			cb->renamed_from = xstrdup(rn->from);
+			cb->renamed_from = retort_xstrdup(rn->from);
 		}
 	}
 	return 0;
@@ -431,9 +431,9 @@ static char *fill_of(const schema_table *tb, const schema_column *cb, const sche
 	sqlite3_stmt *st = NULL;
 	char *sql, *out = NULL;
 
-	if (!cb->notnull || ca->notnull || !cb->default_sql || name_eq(cb->default_sql, "NULL") ||
-	    schema_column_is_rowid_alias(tb, cb))
-		return xstrdup("");
+	if (!cb->notnull || ca->notnull || !cb->default_sql || retort_name_eq(cb->default_sql, "NULL") ||
+	    retort_schema_column_is_rowid_alias(tb, cb))
+		return retort_xstrdup("");
 	if (sqlite3_strnicmp(cb->default_sql, "CURRENT_", 8) == 0)
 		return NULL;
 	sql = sqlite3_mprintf("CREATE TABLE t (x %s DEFAULT (%s)); INSERT INTO t DEFAULT VALUES",
@@ -442,7 +442,7 @@ static char *fill_of(const schema_table *tb, const schema_column *cb, const sche
 	    sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT quote(x) FROM t", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+		out = retort_xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	sqlite3_free(sql);
@@ -457,7 +457,7 @@ static void build_maps(pair *p, tmaps *m)
 
 	for (i = 0; i < p->b->ntables; i++) {
 		const schema_table *tb = &p->b->tables[i];
-		const schema_table *ta = schema_find_table(p->a,
+		const schema_table *ta = retort_schema_find_table(p->a,
 			tb->renamed_from ? tb->renamed_from : tb->name);
 		tmap *x;
 		if (!ta)
@@ -471,12 +471,12 @@ static void build_maps(pair *p, tmaps *m)
 		x->b_name = tb->name;
 		for (j = 0; j < tb->ncolumns; j++) {
 			const schema_column *cb = &tb->columns[j];
-			const schema_column *ca = schema_find_column(ta,
+			const schema_column *ca = retort_schema_find_column(ta,
 				cb->renamed_from ? cb->renamed_from : cb->name);
 			char *fill;
 			if (!ca || ca->generated || cb->generated || strcmp(ca->type, cb->type) != 0)
 				continue;
-			if (!ta->strict != !tb->strict && name_eq(ca->type, "ANY")) {
+			if (!ta->strict != !tb->strict && retort_name_eq(ca->type, "ANY")) {
 				gen_strs_push(&x->la_cols, ca->name);
 				gen_strs_push(&x->lb_cols, cb->name);
 				continue;
@@ -675,7 +675,7 @@ static int build_a(pair *p, rows_stats *rs, char **msg)
 	}
 	if (sqlite3_open(":memory:", &p->db) != SQLITE_OK ||
 	    sqlite3_exec(p->db, p->asql, NULL, NULL, NULL) != SQLITE_OK) {
-		*msg = xstrdup(sqlite3_errmsg(p->db));
+		*msg = retort_xstrdup(sqlite3_errmsg(p->db));
 		goto done;
 	}
 	rc = rows_fill(p->db, p->seed, rs, msg);

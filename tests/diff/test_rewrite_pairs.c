@@ -159,8 +159,8 @@ static char *object_sql(sqlite3 *db, const gen_schema *s, size_t k)
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
 			retort_buf b = RETORT_BUF_INIT;
-			buf_puts(&b, (const char *)sqlite3_column_text(st, 0));
-			out = buf_detach(&b);
+			retort_buf_puts(&b, (const char *)sqlite3_column_text(st, 0));
+			out = retort_buf_detach(&b);
 		}
 	}
 	sqlite3_finalize(st);
@@ -176,15 +176,15 @@ static char *view_columns(sqlite3 *db)
 	if (sqlite3_prepare_v2(db, "SELECT m.name, c.cid, c.name, c.type FROM sqlite_master AS m, "
 		"pragma_table_xinfo(m.name) AS c WHERE m.type = 'view' ORDER BY m.name, c.cid",
 		-1, &st, NULL) != SQLITE_OK) {
-		buf_printf(&b, "(%s)", sqlite3_errmsg(db));
+		retort_buf_printf(&b, "(%s)", sqlite3_errmsg(db));
 	} else {
 		while (sqlite3_step(st) == SQLITE_ROW)
-			buf_printf(&b, "%s|%d|%s|%s\n", sqlite3_column_text(st, 0),
+			retort_buf_printf(&b, "%s|%d|%s|%s\n", sqlite3_column_text(st, 0),
 				sqlite3_column_int(st, 1), sqlite3_column_text(st, 2),
 				sqlite3_column_text(st, 3));
 	}
 	sqlite3_finalize(st);
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 /*

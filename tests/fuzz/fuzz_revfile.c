@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	for (i = 0; i < size; i++)
 		lines += data[i] == '\n';
-	if (revfile_parse(&rev, "fuzz.sql", text, size, &err) == 0) {
+	if (retort_revfile_parse(&rev, "fuzz.sql", text, size, &err) == 0) {
 		for (dir = 0; dir < 2; dir++) {
 			const rev_section *s = &rev->section[dir];
 			int last = 0;
@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* a failure always comes with a message */
 		abort();
 	}
-	revfile_free(rev);
+	retort_revfile_free(rev);
 	retort_error_free(err);
 	free(text);
 	return 0;

@@ -22,7 +22,7 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
-static char *xstrdup(const char *s)
+static char *retort_xstrdup(const char *s)
 {
 	size_t n;
 	char *p;
@@ -95,7 +95,7 @@ static void sb_addf(sb *b, const char *fmt, ...)
 /* Hand over the text (never NULL) and leave the builder empty. */
 static char *sb_take(sb *b)
 {
-	char *p = b->p ? b->p : xstrdup("");
+	char *p = b->p ? b->p : retort_xstrdup("");
 
 	memset(b, 0, sizeof(*b));
 	return p;
@@ -105,7 +105,7 @@ void gen_strs_push(gen_strs *l, const char *s)
 {
 	char **slot = PUSH(l->v, l->n, l->cap);
 
-	*slot = xstrdup(s);
+	*slot = retort_xstrdup(s);
 }
 
 void gen_strs_release(gen_strs *l)
@@ -132,7 +132,7 @@ static int ascii_lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-static int name_eq(const char *a, const char *b)
+static int retort_name_eq(const char *a, const char *b)
 {
 	while (*a && ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b))
 		a++, b++;
@@ -144,7 +144,7 @@ static int strs_has(const gen_strs *l, const char *s)
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (name_eq(l->v[i], s))
+		if (retort_name_eq(l->v[i], s))
 			return 1;
 	return 0;
 }
@@ -320,7 +320,7 @@ int gen_is_keyword(const char *n)
 	size_t i;
 
 	for (i = 0; i < NELEM(sql_keywords); i++)
-		if (name_eq(sql_keywords[i], n))
+		if (retort_name_eq(sql_keywords[i], n))
 			return 1;
 	return 0;
 }
@@ -717,7 +717,7 @@ static void gen_regular_table(gen_ctx *g, gen_table *t)
 	for (i = 0; i < ncols; i++) {
 		gen_column *c = PUSH(t->cols, t->ncols, t->capcols);
 		c->name = NEW_NAME(g, column_pool, &scope);
-		c->type = xstrdup(pick_type(g, t->strict));
+		c->type = retort_xstrdup(pick_type(g, t->strict));
 	}
 
 	/* the primary key: none, column-level or table-level */
@@ -727,7 +727,7 @@ static void gen_regular_table(gen_ctx *g, gen_table *t)
 		c->pk = c->in_key = 1;
 		if (!t->without_rowid && chance(g, 45)) {
 			free(c->type);
-			c->type = xstrdup(chance(g, 80) ? "INTEGER" : "integer");
+			c->type = retort_xstrdup(chance(g, 80) ? "INTEGER" : "integer");
 			c->autoincrement = chance(g, 40);
 		}
 		if (g->opt.named_pk && chance(g, 20))
@@ -769,7 +769,7 @@ static void gen_regular_table(gen_ctx *g, gen_table *t)
 	** row is sound, the value is cast to the type */
 	for (i = 0; i < ncols && t->strict; i++) {
 		gen_column *c = &t->cols[i];
-		if (c->generated && !name_eq(c->type, "ANY")) {
+		if (c->generated && !retort_name_eq(c->type, "ANY")) {
 			sb b = {0};
 			sb_addf(&b, "CAST(%s AS %s)", c->gen_expr, c->type);
 			free(c->gen_expr);
@@ -781,12 +781,12 @@ static void gen_regular_table(gen_ctx *g, gen_table *t)
 	for (i = 0; i < ncols; i++) {
 		gen_column *c = &t->cols[i];
 		if (!c->generated && !c->autoincrement && chance(g, 30))
-			c->default_sql = xstrdup(pick_default(g, c, t->strict));
+			c->default_sql = retort_xstrdup(pick_default(g, c, t->strict));
 		/* NOT NULL with DEFAULT NULL is legal but useless; leave it out */
-		if (chance(g, 30) && !(c->default_sql && name_eq(c->default_sql, "NULL")))
+		if (chance(g, 30) && !(c->default_sql && retort_name_eq(c->default_sql, "NULL")))
 			c->notnull = 1;
 		if (chance(g, 12))
-			c->collate = xstrdup(PICK(&g->r, collations));
+			c->collate = retort_xstrdup(PICK(&g->r, collations));
 		if (!c->pk && chance(g, 10)) {
 			const char *one[1];
 			one[0] = c->name;
@@ -926,7 +926,7 @@ static void gen_fks(gen_ctx *g, size_t ti)
 			continue;
 		c->fk = xrealloc(NULL, sizeof(*c->fk));
 		memset(c->fk, 0, sizeof(*c->fk));
-		c->fk->table = xstrdup(p->name);
+		c->fk->table = retort_xstrdup(p->name);
 		if (implicit && chance(g, 30))
 			gen_strs_release(&ref);
 		else
@@ -953,7 +953,7 @@ static void gen_fks(gen_ctx *g, size_t ti)
 		fk = PUSH(t->fks, t->nfks, t->capfks);
 		fk->name = maybe_constraint_name(g, 30);
 		fk->columns = child;
-		fk->table = xstrdup(p->name);
+		fk->table = retort_xstrdup(p->name);
 		if (implicit && chance(g, 30))
 			gen_strs_release(&ref);
 		else
@@ -1028,7 +1028,7 @@ static void gen_index_one(gen_ctx *g, gen_index *ix)
 	size_t k, j;
 
 	column_names(t, &all, 0);
-	ix->table = xstrdup(t->name);
+	ix->table = retort_xstrdup(t->name);
 	ix->name = NEW_NAME(g, index_pool, &g->objects);
 	ix->unique = chance(g, 25);
 	k = 1 + below(g, all.n < 3 ? (uint32_t)all.n : 3);
@@ -1143,7 +1143,7 @@ static void gen_view_one(gen_ctx *g, gen_view *v)
 	size_t k, i;
 
 	v->name = NEW_NAME(g, view_pool, &g->objects);
-	if (kind >= 45 && kind < 82 && name_eq(a, bname))
+	if (kind >= 45 && kind < 82 && retort_name_eq(a, bname))
 		kind = 0;
 	if (kind >= 82 && kind < 90 && (strs_has(&ca, "true") || strs_has(&ca, "false")))
 		kind = 0;
@@ -1362,12 +1362,12 @@ static void gen_trigger_one(gen_ctx *g, gen_trigger *tr)
 
 	if (on_view) {
 		gen_view *v = &g->s->views[below(g, (uint32_t)g->s->nviews)];
-		tr->table = xstrdup(v->name);
+		tr->table = retort_xstrdup(v->name);
 		strs_copy(&cols, &v->columns);
 		strs_copy(&stored, &v->columns);
 	} else {
 		gen_table *t = pick_regular(g);
-		tr->table = xstrdup(t->name);
+		tr->table = retort_xstrdup(t->name);
 		column_names(t, &cols, 0);
 		column_names(t, &stored, 1);
 	}
@@ -1601,7 +1601,7 @@ static void shuffle(render *R, gen_strs *l)
 	}
 }
 
-static void render_column(render *R, sb *out, const gen_table *t, const gen_column *c)
+static void retort_render_column(render *R, sb *out, const gen_table *t, const gen_column *c)
 {
 	gen_strs parts = {0};
 	sb b = {0};
@@ -1698,7 +1698,7 @@ static void render_table(render *R, const gen_table *t)
 		return;
 	}
 	for (i = 0; i < t->ncols; i++) {
-		render_column(R, &b, t, &t->cols[i]);
+		retort_render_column(R, &b, t, &t->cols[i]);
 		gen_strs_push(&parts, b.p);
 		b.len = 0;
 	}
@@ -1872,7 +1872,7 @@ static int added_last_ok(const gen_table *t)
 		;
 	if (d && (strchr(d, '(') || j == 8))
 		return 0;
-	if (c->notnull && (!d || name_eq(d, "NULL")))
+	if (c->notnull && (!d || retort_name_eq(d, "NULL")))
 		return 0;
 	for (i = 0; i < t->nuniques; i++)
 		if (strs_has(&t->uniques[i].columns, c->name))
@@ -1905,14 +1905,14 @@ int gen_schema_split_added(const gen_schema *s, uint64_t seed, const char *prefe
 	for (i = 0; i < s->ntables; i++) {
 		if (!added_last_ok(&s->tables[i]))
 			continue;
-		if (prefer ? name_eq(s->tables[i].name, prefer) : k == seed % n) {
+		if (prefer ? retort_name_eq(s->tables[i].name, prefer) : k == seed % n) {
 			pick = i;
 			break;
 		}
 		k++;
 		pick = i;
 	}
-	if (prefer && !name_eq(s->tables[pick].name, prefer))
+	if (prefer && !retort_name_eq(s->tables[pick].name, prefer))
 		return gen_schema_split_added(s, seed, NULL, before, add, after);
 
 	/* the tables, the picked one a column short */
@@ -1931,7 +1931,7 @@ int gen_schema_split_added(const gen_schema *s, uint64_t seed, const char *prefe
 	sb_add(&R.b, "ALTER TABLE ");
 	rname(&R, &R.b, s->tables[pick].name);
 	sb_add(&R.b, " ADD COLUMN ");
-	render_column(&R, &R.b, &s->tables[pick], &s->tables[pick].cols[s->tables[pick].ncols - 1]);
+	retort_render_column(&R, &R.b, &s->tables[pick], &s->tables[pick].cols[s->tables[pick].ncols - 1]);
 	sb_add(&R.b, ";\n");
 	*add = sb_take(&R.b);
 
@@ -2127,7 +2127,7 @@ static gen_table *find_table(gen_schema *s, const char *name)
 	size_t i;
 
 	for (i = 0; i < s->ntables; i++)
-		if (name_eq(s->tables[i].name, name))
+		if (retort_name_eq(s->tables[i].name, name))
 			return &s->tables[i];
 	return NULL;
 }
@@ -2135,7 +2135,7 @@ static gen_table *find_table(gen_schema *s, const char *name)
 static void replace_str(char **slot, const char *s)
 {
 	free(*slot);
-	*slot = xstrdup(s);
+	*slot = retort_xstrdup(s);
 }
 
 /* A generated column of a STRICT table casts its value to its type (see
@@ -2153,7 +2153,7 @@ static void recast(gen_column *c, const char *to)
 	} else {
 		sb_add(&b, c->gen_expr);
 	}
-	if (!name_eq(to, "ANY")) {
+	if (!retort_name_eq(to, "ANY")) {
 		char *inner = sb_take(&b);
 		sb_addf(&b, "CAST(%s AS %s)", inner, to);
 		free(inner);
@@ -2178,7 +2178,7 @@ static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
 		** are written, so a change of case is no change */
 		for (tries = 0;; tries++) {
 			to = t->strict ? PICK(&g->r, types_strict) : PICK(&g->r, types_loose);
-			if (!c->type || !name_eq(to, c->type))
+			if (!c->type || !retort_name_eq(to, c->type))
 				break;
 		}
 		sb_addf(d, "table '%s': column '%s': type '%s' -> '%s'", t->name, c->name,
@@ -2220,7 +2220,7 @@ static int mutate_column(gen_ctx *g, gen_mutation m, sb *d)
 		if (!c)
 			return 0;
 		/* BINARY is the default: going to or from it may change nothing */
-		to = c->collate && name_eq(c->collate, "NOCASE") ? "RTRIM" : "NOCASE";
+		to = c->collate && retort_name_eq(c->collate, "NOCASE") ? "RTRIM" : "NOCASE";
 		sb_addf(d, "table '%s': column '%s': collation %s -> %s", t->name, c->name,
 			c->collate ? c->collate : "(none)", to);
 		replace_str(&c->collate, to);
@@ -2288,7 +2288,7 @@ static char *ident_rewrite(const char *sql, const char *old, const char *to, int
 			}
 			if (*p)
 				p++;
-			hit = name_eq(word.p, old);
+			hit = retort_name_eq(word.p, old);
 		} else if (c >= '0' && c <= '9') {
 			while (ident_char((unsigned char)*p) || *p == '.')
 				p++;
@@ -2299,7 +2299,7 @@ static char *ident_rewrite(const char *sql, const char *old, const char *to, int
 			if (!(p - start == 1 && (c == 'x' || c == 'X') && *p == '\'')) {
 				word.len = 0;
 				sb_addn(&word, start, (size_t)(p - start));
-				hit = bare_ok && name_eq(word.p, old);
+				hit = bare_ok && retort_name_eq(word.p, old);
 			}
 		} else {
 			p++;
@@ -2340,7 +2340,7 @@ static void text_rename(char **slot, const char *old, const char *to)
 
 static void name_rename(char **slot, const char *old, const char *to)
 {
-	if (*slot && name_eq(*slot, old))
+	if (*slot && retort_name_eq(*slot, old))
 		replace_str(slot, to);
 }
 
@@ -2422,7 +2422,7 @@ static void schema_rename(gen_schema *s, const char *old, const char *to)
 
 static int eq_count(const char *a, const char *b)
 {
-	return a && name_eq(a, b) ? 1 : 0;
+	return a && retort_name_eq(a, b) ? 1 : 0;
 }
 
 static size_t fk_uses(const gen_fk *fk, const char *n)
@@ -2482,7 +2482,7 @@ static int name_unused(const gen_schema *s, const char *n)
 			};
 			for (j = 0; j < NELEM(shadows); j++) {
 				snprintf(sh, sizeof(sh), "%s%s", t->name, shadows[j]);
-				if (name_eq(sh, n))
+				if (retort_name_eq(sh, n))
 					return 0;
 			}
 		}
@@ -2507,7 +2507,7 @@ static int name_unused(const gen_schema *s, const char *n)
 		if (text_mentions(s->triggers[i].sql, n))
 			return 0;
 	for (i = 0; i < s->nrenames; i++)
-		if (name_eq(s->renames[i].from, n))
+		if (retort_name_eq(s->renames[i].from, n))
 			return 0;
 	return 1;
 }
@@ -2586,7 +2586,7 @@ static void drop_mentioning(gen_schema *s, const char *name, sb *d);
 ** dependents are always reported). */
 static void drop_view_at(gen_schema *s, size_t k, sb *d, int report)
 {
-	char *name = xstrdup(s->views[k].name);
+	char *name = retort_xstrdup(s->views[k].name);
 
 	if (report)
 		sb_addf(d, "; view '%s' dropped", name);
@@ -2602,7 +2602,7 @@ static void drop_mentioning(gen_schema *s, const char *name, sb *d)
 	size_t i;
 
 	for (i = 0; i < s->ntriggers;) {
-		if (name_eq(s->triggers[i].table, name) || text_mentions(s->triggers[i].sql, name)) {
+		if (retort_name_eq(s->triggers[i].table, name) || text_mentions(s->triggers[i].sql, name)) {
 			sb_addf(d, "; trigger '%s' dropped", s->triggers[i].name);
 			trigger_release(&s->triggers[i]);
 			REMOVE_AT(s->triggers, s->ntriggers, i);
@@ -2632,7 +2632,7 @@ static void drop_fks_to(gen_schema *s, const char *table, const char *col, sb *d
 		gen_table *t = &s->tables[i];
 		for (j = 0; j < t->nfks;) {
 			gen_fk *fk = &t->fks[j];
-			if (name_eq(fk->table, table) && (!col || strs_has(&fk->ref_columns, col))) {
+			if (retort_name_eq(fk->table, table) && (!col || strs_has(&fk->ref_columns, col))) {
 				sb_addf(d, "; table '%s': foreign key to '%s' dropped", t->name, fk->table);
 				fk_release(fk);
 				REMOVE_AT(t->fks, t->nfks, j);
@@ -2642,7 +2642,7 @@ static void drop_fks_to(gen_schema *s, const char *table, const char *col, sb *d
 		}
 		for (j = 0; j < t->ncols; j++) {
 			gen_fk *fk = t->cols[j].fk;
-			if (fk && name_eq(fk->table, table) && (!col || strs_has(&fk->ref_columns, col))) {
+			if (fk && retort_name_eq(fk->table, table) && (!col || strs_has(&fk->ref_columns, col))) {
 				sb_addf(d, "; table '%s': column '%s': foreign key to '%s' dropped",
 					t->name, t->cols[j].name, fk->table);
 				fk_release(fk);
@@ -2660,7 +2660,7 @@ static void drop_renames(gen_schema *s, const char *table, const char *col)
 
 	for (i = 0; i < s->nrenames;) {
 		gen_rename *rn = &s->renames[i];
-		if (name_eq(rn->table, table) && (!col || (rn->column && name_eq(rn->column, col)))) {
+		if (retort_name_eq(rn->table, table) && (!col || (rn->column && retort_name_eq(rn->column, col)))) {
 			rename_release(rn);
 			REMOVE_AT(s->renames, s->nrenames, i);
 		} else {
@@ -2708,7 +2708,7 @@ static void drop_column_dependents(gen_schema *s, size_t ti, const char *name, s
 	}
 	for (j = 0; j < t->ncols; j++) {
 		gen_column *c = &t->cols[j];
-		if (c->check && !name_eq(c->name, name) && text_mentions(c->check, name)) {
+		if (c->check && !retort_name_eq(c->name, name) && text_mentions(c->check, name)) {
 			free(c->check);
 			free(c->check_name);
 			c->check = c->check_name = NULL;
@@ -2727,7 +2727,7 @@ static void drop_column_dependents(gen_schema *s, size_t ti, const char *name, s
 	drop_fks_to(s, t->name, name, d);
 	for (j = 0; j < s->nindexes;) {
 		gen_index *ix = &s->indexes[j];
-		if (name_eq(ix->table, t->name) && index_mentions(ix, name)) {
+		if (retort_name_eq(ix->table, t->name) && index_mentions(ix, name)) {
 			sb_addf(d, "; index '%s' dropped", ix->name);
 			index_release(ix);
 			REMOVE_AT(s->indexes, s->nindexes, j);
@@ -2768,7 +2768,7 @@ static void drop_column(gen_schema *s, size_t ti, size_t ci, sb *d)
 		drop_column_dependents(s, ti, gone.v[i], d);
 		t = &s->tables[ti];
 		for (j = 0; j < t->ncols; j++)
-			if (name_eq(t->cols[j].name, gone.v[i])) {
+			if (retort_name_eq(t->cols[j].name, gone.v[i])) {
 				column_release(&t->cols[j]);
 				REMOVE_AT(t->cols, t->ncols, j);
 				break;
@@ -2779,14 +2779,14 @@ static void drop_column(gen_schema *s, size_t ti, size_t ci, sb *d)
 
 static void drop_table(gen_schema *s, size_t ti, sb *d)
 {
-	char *name = xstrdup(s->tables[ti].name);
+	char *name = retort_xstrdup(s->tables[ti].name);
 	size_t j;
 
 	table_release(&s->tables[ti]);
 	REMOVE_AT(s->tables, s->ntables, ti);
 	drop_fks_to(s, name, NULL, d);
 	for (j = 0; j < s->nindexes;) {
-		if (name_eq(s->indexes[j].table, name)) {
+		if (retort_name_eq(s->indexes[j].table, name)) {
 			sb_addf(d, "; index '%s' dropped", s->indexes[j].name);
 			index_release(&s->indexes[j]);
 			REMOVE_AT(s->indexes, s->nindexes, j);
@@ -2838,7 +2838,7 @@ static int key_referenced(const gen_schema *s, const gen_table *t, const gen_str
 		for (j = 0; j < c->nfks + c->ncols && !found; j++) {
 			const gen_fk *fk = j < c->nfks ? &c->fks[j] : c->cols[j - c->nfks].fk;
 			char *k;
-			if (!fk || !name_eq(fk->table, t->name))
+			if (!fk || !retort_name_eq(fk->table, t->name))
 				continue;
 			if (!fk->ref_columns.n) {
 				found = is_pk;
@@ -2895,7 +2895,7 @@ static int table_pk_ok(const gen_schema *s, const gen_table *t)
 /* Would a primary key of the single column `c` be the rowid's alias? */
 static int would_alias(const gen_table *t, const gen_column *c)
 {
-	return !t->without_rowid && c->type && name_eq(c->type, "INTEGER");
+	return !t->without_rowid && c->type && retort_name_eq(c->type, "INTEGER");
 }
 
 static void clear_pk(gen_table *t)
@@ -2943,7 +2943,7 @@ static int mutate_change_pk(gen_ctx *g, sb *d)
 		if (pk.n == 1) {
 			gen_column *c = NULL;
 			for (i = 0; i < t->ncols; i++)
-				if (name_eq(t->cols[i].name, pk.v[0]))
+				if (retort_name_eq(t->cols[i].name, pk.v[0]))
 					c = &t->cols[i];
 			if (would_alias(t, c))
 				continue;
@@ -2964,7 +2964,7 @@ static int mutate_change_pk(gen_ctx *g, sb *d)
 			t->pk_name = NULL;
 		} else if (pk.n == 1 && chance(g, 50)) {
 			for (i = 0; i < t->ncols; i++)
-				if (name_eq(t->cols[i].name, pk.v[0]))
+				if (retort_name_eq(t->cols[i].name, pk.v[0]))
 					t->cols[i].pk = t->cols[i].in_key = 1;
 		} else {
 			for (i = 0; i < t->ncols; i++)
@@ -3006,7 +3006,7 @@ static int mutate_add_unique(gen_ctx *g, sb *d)
 		gen_column *c = NULL;
 		if (cols.n == 1 && chance(g, 40))
 			for (i = 0; i < t->ncols; i++)
-				if (name_eq(t->cols[i].name, cols.v[0]) && !t->cols[i].pk)
+				if (retort_name_eq(t->cols[i].name, cols.v[0]) && !t->cols[i].pk)
 					c = &t->cols[i];
 		if (c) {
 			c->unique = 1;
@@ -3101,7 +3101,7 @@ static int mutate_add_fk(gen_ctx *g, sb *d)
 
 	if (!t)
 		return 0;
-	tname = xstrdup(t->name);
+	tname = retort_xstrdup(t->name);
 	for (i = 0; i < t->ncols; i++)
 		if (!t->cols[i].generated)
 			gen_strs_push(&stored, t->cols[i].name);
@@ -3124,7 +3124,7 @@ static int mutate_add_fk(gen_ctx *g, sb *d)
 		gen_strs_push(&scope, "_rowid_");
 		c = PUSH(t->cols, t->ncols, t->capcols);
 		c->name = new_name(g, added_column_pool, NELEM(added_column_pool), &scope, 0);
-		c->type = t->strict ? xstrdup("ANY") : NULL;
+		c->type = t->strict ? retort_xstrdup("ANY") : NULL;
 		c->added = 1;
 		gen_strs_release(&scope);
 		fk = c->fk = xrealloc(NULL, sizeof(*c->fk));
@@ -3161,7 +3161,7 @@ static int mutate_add_fk(gen_ctx *g, sb *d)
 		sb_addf(d, ") REFERENCES '%s' added", p->name);
 	}
 	fk->name = maybe_constraint_name(g, 20);
-	fk->table = xstrdup(p->name);
+	fk->table = retort_xstrdup(p->name);
 	if (implicit && chance(g, 30))
 		gen_strs_release(&ref);
 	else
@@ -3232,7 +3232,7 @@ static int gen_change_ok(const gen_schema *s, const gen_table *t, const gen_colu
 
 	if (!c->generated || c->notnull || c->check || c->unique)
 		return 0;
-	if (t->strict && !(c->type && name_eq(c->type, "ANY")))
+	if (t->strict && !(c->type && retort_name_eq(c->type, "ANY")))
 		return 0;
 	for (i = 0; i < t->nuniques; i++)
 		if (strs_has(&t->uniques[i].columns, c->name))
@@ -3241,7 +3241,7 @@ static int gen_change_ok(const gen_schema *s, const gen_table *t, const gen_colu
 		if (text_mentions(t->checks[i].expr, c->name))
 			return 0;
 	for (i = 0; i < s->nindexes; i++)
-		if (s->indexes[i].unique && name_eq(s->indexes[i].table, t->name) &&
+		if (s->indexes[i].unique && retort_name_eq(s->indexes[i].table, t->name) &&
 		    index_mentions(&s->indexes[i], c->name))
 			return 0;
 	return 1;
@@ -3261,7 +3261,7 @@ static int mutate_generated(gen_ctx *g, sb *d)
 			gen_table *t = &s->tables[i];
 			gen_column *c = &t->cols[j];
 			if (is_regular(t) && c->generated &&
-			    (!t->strict || (c->type && name_eq(c->type, "ANY")))) {
+			    (!t->strict || (c->type && retort_name_eq(c->type, "ANY")))) {
 				owners[n] = t;
 				cands[n++] = c;
 			}
@@ -3304,9 +3304,9 @@ static int mutate_generated(gen_ctx *g, sb *d)
 		c->name = new_name(g, added_column_pool, NELEM(added_column_pool), &scope, 0);
 		c->added = 1;
 		if (t->strict)
-			c->type = xstrdup("ANY");
+			c->type = retort_xstrdup("ANY");
 		else if (chance(g, 50))
-			c->type = xstrdup(PICK(&g->r, types_loose));
+			c->type = retort_xstrdup(PICK(&g->r, types_loose));
 		c->generated = chance(g, 50) ? GEN_GENERATED_STORED : GEN_GENERATED_VIRTUAL;
 		c->short_generated = chance(g, 25);
 		c->gen_expr = value_expr(g, t, t->ncols - 1);
@@ -3329,13 +3329,13 @@ static void record_rename(gen_schema *s, const char *table, const char *column,
 	size_t i;
 
 	for (i = 0; i < s->nrenames; i++)
-		if (!s->renames[i].column == !column && name_eq(s->renames[i].table, table) &&
-		    (!column || name_eq(s->renames[i].column, column)))
+		if (!s->renames[i].column == !column && retort_name_eq(s->renames[i].table, table) &&
+		    (!column || retort_name_eq(s->renames[i].column, column)))
 			return;
 	rn = PUSH(s->renames, s->nrenames, s->caprenames);
-	rn->table = xstrdup(table);
-	rn->column = column ? xstrdup(column) : NULL;
-	rn->from = xstrdup(from);
+	rn->table = retort_xstrdup(table);
+	rn->column = column ? retort_xstrdup(column) : NULL;
+	rn->from = retort_xstrdup(from);
 }
 
 static int mutate_rename_table(gen_ctx *g, sb *d)
@@ -3351,7 +3351,7 @@ static int mutate_rename_table(gen_ctx *g, sb *d)
 	if (!n)
 		return 0;
 	t = cands[below(g, (uint32_t)n)];
-	old = xstrdup(t->name);
+	old = retort_xstrdup(t->name);
 	to = fresh_variant(s, old);
 	schema_rename(s, old, to);
 	sb_addf(d, "table '%s' renamed to '%s'", old, to);
@@ -3382,7 +3382,7 @@ static int mutate_rename_column(gen_ctx *g, sb *d)
 	j = below(g, (uint32_t)n);
 	t = owners[j];
 	c = cands[j];
-	old = xstrdup(c->name);
+	old = retort_xstrdup(c->name);
 	to = fresh_variant(s, old);
 	schema_rename(s, old, to);
 	sb_addf(d, "table '%s': column '%s' renamed to '%s'", t->name, old, to);
@@ -3581,7 +3581,7 @@ static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 		gen_strs_push(&scope, "_rowid_");
 		c = PUSH(t->cols, t->ncols, t->capcols);
 		c->name = new_name(g, added_column_pool, NELEM(added_column_pool), &scope, 0);
-		c->type = xstrdup("TEXT");
+		c->type = retort_xstrdup("TEXT");
 		c->added = 1;
 		gen_strs_release(&scope);
 		sb_addf(d, "table '%s': column '%s' added", t->name, c->name);
@@ -3755,7 +3755,7 @@ static int mutate(gen_ctx *g, gen_mutation m, sb *d)
 				size_t x;
 				ok = 0;
 				for (x = 0; x < NELEM(types_strict) && t->cols[j].type; x++)
-					ok |= name_eq(t->cols[j].type, types_strict[x]);
+					ok |= retort_name_eq(t->cols[j].type, types_strict[x]);
 			}
 			if (ok)
 				cands[n++] = t;

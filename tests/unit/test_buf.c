@@ -1,7 +1,7 @@
 /*
-** test_buf.c: the escaping forms of lib/buf.c: buf_visible (what a comment
-** line and a terminal show), buf_comment (one SQL comment line) and
-** buf_json_string (always valid UTF-8).
+** test_buf.c: the escaping forms of lib/buf.c: retort_buf_visible (what a comment
+** line and a terminal show), retort_buf_comment (one SQL comment line) and
+** retort_buf_json_string (always valid UTF-8).
 **
 ** Test organisation: one table of inputs per form, each with the exact text
 ** expected; the inputs cover each class of character the forms treat.
@@ -18,20 +18,20 @@ static void check_visible(const char *in, unsigned flags, const char *want)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
-	buf_visible(&b, in, strlen(in), flags);
-	CHECK(!buf_oom(&b));
+	retort_buf_visible(&b, in, strlen(in), flags);
+	CHECK(!retort_buf_oom(&b));
 	CHECK_STR(b.ptr, want);
-	buf_release(&b);
+	retort_buf_release(&b);
 }
 
 static void check_json(const char *in, const char *want)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
-	buf_json_string(&b, in);
-	CHECK(!buf_oom(&b));
+	retort_buf_json_string(&b, in);
+	CHECK(!retort_buf_oom(&b));
 	CHECK_STR(b.ptr, want);
-	buf_release(&b);
+	retort_buf_release(&b);
 }
 
 static void test_visible(void)
@@ -60,18 +60,18 @@ static void test_visible(void)
 		check_visible(visible[i].in, 0, visible[i].want);
 	check_visible("one\n\ttwo\r\x1b", BUF_KEEP_LINES, "one\n\ttwo\\r\\x1b");
 	/* a length, not a NUL, ends the text */
-	buf_visible(&b, "ab\ncd", 3, 0);
+	retort_buf_visible(&b, "ab\ncd", 3, 0);
 	CHECK_STR(b.ptr, "ab\\n");
-	buf_release(&b);
+	retort_buf_release(&b);
 }
 
 static void test_comment(void)
 {
 	retort_buf b = RETORT_BUF_INIT;
 
-	buf_comment(&b, "warning: drops table %s", "t\n.shell touch x\n--");
+	retort_buf_comment(&b, "warning: drops table %s", "t\n.shell touch x\n--");
 	CHECK_STR(b.ptr, "-- warning: drops table t\\n.shell touch x\\n--\n");
-	buf_release(&b);
+	retort_buf_release(&b);
 }
 
 static void test_json(void)

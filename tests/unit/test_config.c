@@ -193,7 +193,7 @@ static void test_url_forms(void)
 	URL_IS("rel/x.db", "/proj", "/proj/rel/x.db");
 	URL_IS("/abs/x.db", "/proj", "/abs/x.db");
 	URL_IS(":memory:", "/proj", ":memory:");
-	/* A file whose name starts with "file:" (never a URI: see db_open) */
+	/* A file whose name starts with "file:" (never a URI: see retort_db_sqlite_open_path) */
 	URL_IS("./file:x.db", NULL, "./file:x.db");
 	URL_IS("sqlite:///./file:x.db", "/proj", "/proj/file:x.db");
 	URL_IS("sqlite:////srv/file:x.db", NULL, "/srv/file:x.db");

@@ -20,10 +20,10 @@ static void put_list(retort_buf *b, const str_list *l)
 {
 	size_t i;
 
-	buf_putc(b, '(');
+	retort_buf_putc(b, '(');
 	for (i = 0; i < l->n; i++)
-		buf_printf(b, "%s%s", i ? "," : "", l->v[i]);
-	buf_putc(b, ')');
+		retort_buf_printf(b, "%s%s", i ? "," : "", l->v[i]);
+	retort_buf_putc(b, ')');
 }
 
 /* One line per column and constraint, in a fixed order. */
@@ -32,32 +32,32 @@ static char *describe_table(const ddl_table *t)
 	retort_buf b = RETORT_BUF_INIT;
 	size_t i;
 
-	buf_printf(&b, "pk name=%s conflict=%s autoincrement=%d using=%s\n", or_dash(t->pk_name),
+	retort_buf_printf(&b, "pk name=%s conflict=%s autoincrement=%d using=%s\n", or_dash(t->pk_name),
 		or_dash(t->pk_conflict), t->autoincrement, or_dash(t->virtual_using));
 	for (i = 0; i < t->ncolumns; i++) {
 		const ddl_column *c = &t->columns[i];
-		buf_printf(&b, "column %s collate=%s generated=%s autoincrement=%d notnull=%s\n",
+		retort_buf_printf(&b, "column %s collate=%s generated=%s autoincrement=%d notnull=%s\n",
 			c->name, or_dash(c->collate), or_dash(c->generated_sql), c->autoincrement,
 			or_dash(c->notnull_conflict));
 	}
 	for (i = 0; i < t->nuniques; i++) {
-		buf_printf(&b, "unique %s ", or_dash(t->uniques[i].name));
+		retort_buf_printf(&b, "unique %s ", or_dash(t->uniques[i].name));
 		put_list(&b, &t->uniques[i].columns);
-		buf_printf(&b, " conflict=%s\n", or_dash(t->uniques[i].on_conflict));
+		retort_buf_printf(&b, " conflict=%s\n", or_dash(t->uniques[i].on_conflict));
 	}
 	for (i = 0; i < t->nchecks; i++)
-		buf_printf(&b, "check %s on=%s [%s]\n", or_dash(t->checks[i].name),
+		retort_buf_printf(&b, "check %s on=%s [%s]\n", or_dash(t->checks[i].name),
 			or_dash(t->checks[i].column), t->checks[i].expr);
 	for (i = 0; i < t->nfks; i++) {
 		const schema_fk *fk = &t->fks[i];
-		buf_printf(&b, "fk %s ", or_dash(fk->name));
+		retort_buf_printf(&b, "fk %s ", or_dash(fk->name));
 		put_list(&b, &fk->columns);
-		buf_printf(&b, " -> %s", fk->table);
+		retort_buf_printf(&b, " -> %s", fk->table);
 		put_list(&b, &fk->ref_columns);
-		buf_printf(&b, " delete=%s update=%s deferred=%d\n", or_dash(fk->on_delete),
+		retort_buf_printf(&b, " delete=%s update=%s deferred=%d\n", or_dash(fk->on_delete),
 			or_dash(fk->on_update), fk->deferred);
 	}
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 /* SQLite takes `sql` (so the reader is given what it is in real use). */
@@ -81,7 +81,7 @@ static void check_table(const char *sql, int valid, const char *want)
 
 	if (valid)
 		CHECK(sqlite_accepts(sql));
-	CHECK_INT(ddl_parse_table(sql, &t), 0);
+	CHECK_INT(retort_ddl_parse_table(sql, &t), 0);
 	got = describe_table(&t);
 	CHECK_STR(got, want);
 	if (got && strcmp(got, want) != 0) {
@@ -89,7 +89,7 @@ static void check_table(const char *sql, int valid, const char *want)
 		harness_print_text_diff(want, got);
 	}
 	free(got);
-	ddl_table_release(&t);
+	retort_ddl_table_release(&t);
 }
 
 static void test_columns(void)
@@ -187,16 +187,16 @@ static void test_index(void)
 		ddl_index ix;
 
 		CHECK(sqlite_accepts(cases[i].sql));
-		CHECK_INT(ddl_parse_index(cases[i].sql, &ix), 0);
+		CHECK_INT(retort_ddl_parse_index(cases[i].sql, &ix), 0);
 		for (k = 0; k < ix.terms.n; k++)
-			buf_printf(&b, "%s%s", k ? "|" : "", ix.terms.v[k]);
+			retort_buf_printf(&b, "%s%s", k ? "|" : "", ix.terms.v[k]);
 		CHECK_STR(b.ptr, cases[i].terms);
 		if (cases[i].where)
 			CHECK_STR(ix.where, cases[i].where);
 		else
 			CHECK(ix.where == NULL);
-		buf_release(&b);
-		ddl_index_release(&ix);
+		retort_buf_release(&b);
+		retort_ddl_index_release(&ix);
 	}
 }
 
@@ -206,17 +206,17 @@ static void test_view(void)
 	int cols = -1;
 
 	CHECK(sqlite_accepts("CREATE VIEW IF NOT EXISTS v (x, y) AS SELECT a, b FROM p"));
-	CHECK_INT(ddl_parse_view("CREATE VIEW IF NOT EXISTS v (x, y) AS SELECT a, b FROM p",
+	CHECK_INT(retort_ddl_parse_view("CREATE VIEW IF NOT EXISTS v (x, y) AS SELECT a, b FROM p",
 		&select, &cols), 0);
 	CHECK_STR(select, "SELECT a, b FROM p");
 	CHECK_INT(cols, 1);
 	free(select);
-	CHECK_INT(ddl_parse_view("CREATE TEMP VIEW \"w\" AS\n  WITH q AS (SELECT 1) "
+	CHECK_INT(retort_ddl_parse_view("CREATE TEMP VIEW \"w\" AS\n  WITH q AS (SELECT 1) "
 		"SELECT * FROM q", &select, &cols), 0);
 	CHECK_STR(select, "WITH q AS (SELECT 1) SELECT * FROM q");
 	CHECK_INT(cols, 0);
 	free(select);
-	CHECK_INT(ddl_parse_view("CREATE VIEW", &select, &cols), 0);
+	CHECK_INT(retort_ddl_parse_view("CREATE VIEW", &select, &cols), 0);
 	CHECK_STR(select, "");
 	free(select);
 }

@@ -1,7 +1,7 @@
 /*
 ** test_diff.c: two schemas compared table by table (lib/diff.c). Each pair
 ** is written as SQL (or models, for renames); the answer, one line per
-** table in the order diff_tables() gives (matched in the target's order,
+** table in the order retort_diff_tables() gives (matched in the target's order,
 ** then drops), must be exactly the expected one: nothing, create, drop,
 ** ALTER TABLE, in place (the definition edited), or rebuild.
 */
@@ -29,18 +29,18 @@ static retort_schema *schema_of(const char *sql)
 /* A schema from one model file's text. */
 static retort_schema *schema_of_model(const char *yaml, retort_error **err)
 {
-	retort_schema *s = schema_new();
+	retort_schema *s = retort_schema_new();
 
-	if (!s || model_read_text(s, yaml, strlen(yaml), "models/test.yaml", err) != 0 ||
-	    model_validate(s, err) != 0) {
+	if (!s || retort_model_read_text(s, yaml, strlen(yaml), "models/test.yaml", err) != 0 ||
+	    retort_model_validate(s, err) != 0) {
 		retort_schema_free(s);
 		return NULL;
 	}
-	schema_sort(s);
+	retort_schema_sort(s);
 	return s;
 }
 
-/* diff_tables() as "table action" lines, with "touched" for a table a
+/* retort_diff_tables() as "table action" lines, with "touched" for a table a
 ** rename changed, and a line per rename entry. */
 static char *describe(const schema_diff *d)
 {
@@ -49,37 +49,37 @@ static char *describe(const schema_diff *d)
 
 	for (i = 0; i < d->ntables; i++) {
 		const table_diff *t = &d->tables[i];
-		buf_printf(&b, "%s %s%s\n", t->new ? t->new->name : t->old->name,
+		retort_buf_printf(&b, "%s %s%s\n", t->new ? t->new->name : t->old->name,
 			action_names[t->action], t->touched ? " touched" : "");
 	}
 	for (i = 0; i < d->renames.n; i++) {
 		const rename_entry *e = &d->renames.v[i];
 		if (e->col_from)
-			buf_printf(&b, "rename %s.%s -> %s.%s%s\n", e->table_from, e->col_from,
+			retort_buf_printf(&b, "rename %s.%s -> %s.%s%s\n", e->table_from, e->col_from,
 				e->table_to, e->col_to, e->doomed ? " doomed" : "");
 		else
-			buf_printf(&b, "rename %s -> %s\n", e->table_from, e->table_to);
+			retort_buf_printf(&b, "rename %s -> %s\n", e->table_from, e->table_to);
 	}
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 static void check_diff_of(const retort_schema *from, const retort_schema *to,
 	const rename_list *renames, unsigned how, const char *want)
 {
 	static const rename_list none = { NULL, 0, 0 };
-	sqlsame *same = sqlsame_new(to);
+	sqlsame *same = retort_sqlsame_new(to);
 	schema_diff d;
 	char *got;
 
-	CHECK_INT(diff_tables(&d, same, from, to, renames ? renames : &none, how,
+	CHECK_INT(retort_diff_tables(&d, same, from, to, renames ? renames : &none, how,
 		NULL), 0);
 	got = describe(&d);
 	CHECK_STR(got, want);
 	if (got && strcmp(got, want) != 0)
 		harness_print_text_diff(want, got);
 	free(got);
-	schema_diff_release(&d);
-	sqlsame_free(same);
+	retort_schema_diff_release(&d);
+	retort_sqlsame_free(same);
 }
 
 /* `how`: DIFF_REBUILD_TOUCHED, DIFF_NO_INPLACE (diff.h) */
@@ -232,7 +232,7 @@ static void test_renames(void)
 	CHECK(from && to);
 	if (!from || !to)
 		goto done;
-	CHECK_INT(renames_from_models(&renames, &notes, from, to, NULL), 0);
+	CHECK_INT(retort_renames_from_models(&renames, &notes, from, to, NULL), 0);
 	CHECK_INT(notes.n, 0);
 	/* renamed only: nothing else to do (a and b swap names, each keeping
 	** its place) */
@@ -243,7 +243,7 @@ static void test_renames(void)
 		"rename pet.a -> animal.b\n"
 		"rename pet.b -> animal.a\n");
 	/* the inverse, for the downgrade */
-	renames_invert(&renames);
+	retort_renames_invert(&renames);
 	check_diff_of(to, from, &renames, 0,
 		"pet keep touched\n"
 		"rename animal -> pet\n"
@@ -252,10 +252,10 @@ static void test_renames(void)
 		"rename animal.a -> pet.b\n");
 	/* the target's order is not what the renames leave: the rows are
 	** copied into the new order (the renames borrow the target's names) */
-	renames_release(&renames);
+	retort_renames_release(&renames);
 	retort_schema_free(to);
 	to = schema_of_model(to_moved_yaml, NULL);
-	CHECK(to && renames_from_models(&renames, &notes, from, to, NULL) == 0);
+	CHECK(to && retort_renames_from_models(&renames, &notes, from, to, NULL) == 0);
 	if (to)
 		check_diff_of(from, to, &renames, 0,
 			"animal rebuild touched\n"
@@ -264,8 +264,8 @@ static void test_renames(void)
 			"rename pet.b -> animal.a\n"
 			"rename pet.a -> animal.b\n");
 done:
-	renames_release(&renames);
-	str_list_release(&notes);
+	retort_renames_release(&renames);
+	retort_str_list_release(&notes);
 	retort_schema_free(from);
 	retort_schema_free(to);
 }
@@ -289,7 +289,7 @@ static void test_bad_renames(void)
 
 	CHECK(from && to);
 	if (from && to) {
-		CHECK_INT(renames_from_models(&renames, &notes, from, to, &err), RETORT_EINVALID);
+		CHECK_INT(retort_renames_from_models(&renames, &notes, from, to, &err), RETORT_EINVALID);
 		CHECK(err && strstr(err->message, "beast"));
 		CHECK(err && err->path && strcmp(err->path, "models/test.yaml") == 0);
 		/* at the table the key belongs to, as the CLI shows it */
@@ -297,8 +297,8 @@ static void test_bad_renames(void)
 		CHECK_INT(err ? err->column : 0, 3);
 	}
 	retort_error_free(err);
-	renames_release(&renames);
-	str_list_release(&notes);
+	retort_renames_release(&renames);
+	retort_str_list_release(&notes);
 	retort_schema_free(from);
 	retort_schema_free(to);
 }

@@ -33,7 +33,7 @@ static void put_risks(retort_buf *b, unsigned risks)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (risks & (1u << i))
-			buf_printf(b, "%s%s", any++ ? "," : " risks=", names[i]);
+			retort_buf_printf(b, "%s%s", any++ ? "," : " risks=", names[i]);
 }
 
 static char *describe(const plan_dir *d)
@@ -43,13 +43,13 @@ static char *describe(const plan_dir *d)
 
 	for (i = 0; i < d->n; i++) {
 		const plan_step *s = &d->steps[i];
-		buf_printf(&b, "%s %s", s->kind, s->table ? s->table : "-");
+		retort_buf_printf(&b, "%s %s", s->kind, s->table ? s->table : "-");
 		if (s->object)
-			buf_printf(&b, " %s", s->object);
+			retort_buf_printf(&b, " %s", s->object);
 		put_risks(&b, s->risks);
-		buf_putc(&b, '\n');
+		retort_buf_putc(&b, '\n');
 	}
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 /* PRAGMA integrity_check finds nothing wrong in `db` */
@@ -115,7 +115,7 @@ static void check_plan(const plan_case *c, unsigned how)
 	char *got;
 
 	memset(&d, 0, sizeof(d));
-	CHECK_INT(plan_build(&d, from, to, &none, how, NULL), 0);
+	CHECK_INT(retort_plan_build(&d, from, to, &none, how, NULL), 0);
 	got = describe(&d);
 	CHECK_STR(got, c->steps);
 	if (got && strcmp(got, c->steps) != 0) {
@@ -130,7 +130,7 @@ static void check_plan(const plan_case *c, unsigned how)
 	}
 	if (d.sql)
 		check_runs(c->from, c->rows, d.sql, to, c->counted, c->n_rows);
-	plan_dir_release(&d);
+	retort_plan_dir_release(&d);
 	retort_schema_free(from);
 	retort_schema_free(to);
 }
@@ -275,7 +275,7 @@ static void test_in_place_old_rows(void)
 	char *got;
 
 	memset(&d, 0, sizeof(d));
-	CHECK_INT(plan_build(&d, from, to, &none, 0, NULL), 0);
+	CHECK_INT(retort_plan_build(&d, from, to, &none, 0, NULL), 0);
 	got = describe(&d);
 	CHECK_STR(got, "drop_index t t_a\ndrop_index t t_lower\ndrop_index t t_some\n"
 		"inplace_table t\n"
@@ -325,7 +325,7 @@ static void test_in_place_old_rows(void)
 	CHECK_INT(sqlite3_column_int(st, 0), 1);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	plan_dir_release(&d);
+	retort_plan_dir_release(&d);
 	retort_schema_free(from);
 	retort_schema_free(to);
 }
@@ -342,7 +342,7 @@ static void check_refused(const char *from_sql, const char *to_sql, const char *
 	char *err = NULL;
 
 	memset(&d, 0, sizeof(d));
-	CHECK_INT(plan_build(&d, from, to, &none, how, NULL), 0);
+	CHECK_INT(retort_plan_build(&d, from, to, &none, how, NULL), 0);
 	CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, from_sql, NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
@@ -350,7 +350,7 @@ static void check_refused(const char *from_sql, const char *to_sql, const char *
 	CHECK_STR(err, message);
 	sqlite3_free(err);
 	sqlite3_close(db);
-	plan_dir_release(&d);
+	retort_plan_dir_release(&d);
 	retort_schema_free(from);
 	retort_schema_free(to);
 }

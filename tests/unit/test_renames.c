@@ -2,7 +2,7 @@
 ** test_renames.c: the `-- renames:` value of lib/renames.c: written and read
 ** back exactly for any name (quotes, commas, arrows, line breaks, the empty
 ** name), hand-written forms read, malformed ones refused at the right byte,
-** and what a chain of revisions leaves done (done_renames_fold).
+** and what a chain of revisions leaves done (retort_done_renames_fold).
 **
 ** Test organisation: round trips over a table of odd names; then fixed
 ** texts with their expected reading; then folds, each a small chain.
@@ -11,7 +11,7 @@
 
 #include "renames.h"
 
-/* `r` as written, then read back: the same renames, and a line buf_comment
+/* `r` as written, then read back: the same renames, and a line retort_buf_comment
 ** writes as it is (nothing escaped). */
 static void check_round_trip(const done_renames *r)
 {
@@ -19,11 +19,11 @@ static void check_round_trip(const done_renames *r)
 	done_renames back;
 	size_t i, bad_at;
 
-	done_renames_format(&b, r);
-	CHECK(!buf_oom(&b));
-	buf_comment(&line, "%s", b.ptr);
+	retort_done_renames_format(&b, r);
+	CHECK(!retort_buf_oom(&b));
+	retort_buf_comment(&line, "%s", b.ptr);
 	CHECK_INT(line.len, b.len + 4);
-	CHECK_INT(done_renames_parse(&back, b.ptr, &bad_at), 0);
+	CHECK_INT(retort_done_renames_parse(&back, b.ptr, &bad_at), 0);
 	CHECK_INT(back.n, r->n);
 	for (i = 0; i < back.n && i < r->n; i++) {
 		CHECK(!back.v[i].table == !r->v[i].table);
@@ -32,9 +32,9 @@ static void check_round_trip(const done_renames *r)
 		CHECK_STR(back.v[i].from, r->v[i].from);
 		CHECK_STR(back.v[i].to, r->v[i].to);
 	}
-	done_renames_release(&back);
-	buf_release(&b);
-	buf_release(&line);
+	retort_done_renames_release(&back);
+	retort_buf_release(&b);
+	retort_buf_release(&line);
 }
 
 static void check_parse(const char *text, const char *want)
@@ -43,11 +43,11 @@ static void check_parse(const char *text, const char *want)
 	retort_buf b = RETORT_BUF_INIT;
 	size_t bad_at;
 
-	CHECK_INT(done_renames_parse(&r, text, &bad_at), 0);
-	done_renames_format(&b, &r);
+	CHECK_INT(retort_done_renames_parse(&r, text, &bad_at), 0);
+	retort_done_renames_format(&b, &r);
 	CHECK_STR(b.ptr, want);
-	done_renames_release(&r);
-	buf_release(&b);
+	retort_done_renames_release(&r);
+	retort_buf_release(&b);
 }
 
 static void check_bad(const char *text, size_t want_at)
@@ -55,7 +55,7 @@ static void check_bad(const char *text, size_t want_at)
 	done_renames r;
 	size_t bad_at = 999;
 
-	CHECK_INT(done_renames_parse(&r, text, &bad_at), 1);
+	CHECK_INT(retort_done_renames_parse(&r, text, &bad_at), 1);
 	CHECK_INT(bad_at, want_at);
 	CHECK_INT(r.n, 0);
 }
@@ -68,9 +68,9 @@ static void fold(done_renames *acc, const char *const *revs, size_t n)
 	memset(acc, 0, sizeof(*acc));
 	for (i = 0; i < n; i++) {
 		done_renames r;
-		CHECK_INT(done_renames_parse(&r, revs[i], &bad_at), 0);
-		CHECK_INT(done_renames_fold(acc, &r), 0);
-		done_renames_release(&r);
+		CHECK_INT(retort_done_renames_parse(&r, revs[i], &bad_at), 0);
+		CHECK_INT(retort_done_renames_fold(acc, &r), 0);
+		retort_done_renames_release(&r);
 	}
 }
 
@@ -85,11 +85,11 @@ static void test_round_trip(void)
 
 	for (i = 0; i < n; i++) {
 		j = (i + 1) % n;
-		CHECK_INT(done_renames_push(&r, NULL, names[i], names[j]), 0);
-		CHECK_INT(done_renames_push(&r, names[j], names[i], names[(i + 5) % n]), 0);
+		CHECK_INT(retort_done_renames_push(&r, NULL, names[i], names[j]), 0);
+		CHECK_INT(retort_done_renames_push(&r, names[j], names[i], names[(i + 5) % n]), 0);
 	}
 	check_round_trip(&r);
-	done_renames_release(&r);
+	retort_done_renames_release(&r);
 	check_round_trip(&r);
 }
 
@@ -119,43 +119,43 @@ static void test_chains(void)
 	{
 		static const char *const chain[] = { "\"t\".\"a\" -> \"b\", \"t\".\"b\" -> \"a\"" };
 		fold(&acc, chain, 1);
-		CHECK(done_renames_has(&acc, "t", "a", "b"));
-		CHECK(done_renames_has(&acc, "T", "B", "A"));
-		CHECK(!done_renames_has(&acc, NULL, "a", "b"));
-		done_renames_release(&acc);
+		CHECK(retort_done_renames_has(&acc, "t", "a", "b"));
+		CHECK(retort_done_renames_has(&acc, "T", "B", "A"));
+		CHECK(!retort_done_renames_has(&acc, NULL, "a", "b"));
+		retort_done_renames_release(&acc);
 	}
 	/* renamed, then back: the first is no longer done; again: done again */
 	{
 		static const char *const chain[] = { "t.a -> b", "t.b -> a", "t.a -> b" };
 		fold(&acc, chain, 2);
-		CHECK(!done_renames_has(&acc, "t", "a", "b"));
-		CHECK(done_renames_has(&acc, "t", "b", "a"));
-		done_renames_release(&acc);
+		CHECK(!retort_done_renames_has(&acc, "t", "a", "b"));
+		CHECK(retort_done_renames_has(&acc, "t", "b", "a"));
+		retort_done_renames_release(&acc);
 		fold(&acc, chain, 3);
-		CHECK(done_renames_has(&acc, "t", "a", "b"));
-		CHECK(!done_renames_has(&acc, "t", "b", "a"));
-		done_renames_release(&acc);
+		CHECK(retort_done_renames_has(&acc, "t", "a", "b"));
+		CHECK(!retort_done_renames_has(&acc, "t", "b", "a"));
+		retort_done_renames_release(&acc);
 	}
 	/* a column renamed, then its table: the column's rename follows the
 	** table; a table renamed on is no longer done under its first name */
 	{
 		static const char *const chain[] = { "t.a -> b", "t -> u", "u -> v" };
 		fold(&acc, chain, 3);
-		CHECK(done_renames_has(&acc, "v", "a", "b"));
-		CHECK(!done_renames_has(&acc, "t", "a", "b"));
-		CHECK(!done_renames_has(&acc, NULL, "t", "u"));
-		CHECK(done_renames_has(&acc, NULL, "u", "v"));
-		done_renames_release(&acc);
+		CHECK(retort_done_renames_has(&acc, "v", "a", "b"));
+		CHECK(!retort_done_renames_has(&acc, "t", "a", "b"));
+		CHECK(!retort_done_renames_has(&acc, NULL, "t", "u"));
+		CHECK(retort_done_renames_has(&acc, NULL, "u", "v"));
+		retort_done_renames_release(&acc);
 	}
 	/* tables swapped: each one's columns go with it */
 	{
 		static const char *const chain[] = { "cat.x -> y, dog.p -> q", "cat -> dog, dog -> cat" };
 		fold(&acc, chain, 2);
-		CHECK(done_renames_has(&acc, "dog", "x", "y"));
-		CHECK(done_renames_has(&acc, "cat", "p", "q"));
-		CHECK(done_renames_has(&acc, NULL, "cat", "dog"));
-		CHECK(done_renames_has(&acc, NULL, "dog", "cat"));
-		done_renames_release(&acc);
+		CHECK(retort_done_renames_has(&acc, "dog", "x", "y"));
+		CHECK(retort_done_renames_has(&acc, "cat", "p", "q"));
+		CHECK(retort_done_renames_has(&acc, NULL, "cat", "dog"));
+		CHECK(retort_done_renames_has(&acc, NULL, "dog", "cat"));
+		retort_done_renames_release(&acc);
 	}
 }
 

@@ -49,8 +49,8 @@ static char *letters(const unsigned char *set)
 
 	for (i = 0; i < revs->n; i++)
 		if (set[i])
-			buf_putc(&b, revs->revs[i]->id[0]);
-	return buf_detach(&b);
+			retort_buf_putc(&b, revs->revs[i]->id[0]);
+	return retort_buf_detach(&b);
 }
 
 static void check_set(const unsigned char *set, const char *want)
@@ -66,7 +66,7 @@ static unsigned char *applied_of(const char *const *ids, size_t n)
 {
 	unsigned char *set = NULL;
 
-	CHECK_INT(revgraph_applied(&set, revs, ids, n, NULL), 0);
+	CHECK_INT(retort_revgraph_applied(&set, revs, ids, n, NULL), 0);
 	return set;
 }
 
@@ -106,7 +106,7 @@ static void test_applied(void)
 	free(set);
 
 	set = (unsigned char *)"unset";
-	CHECK_INT(revgraph_applied(&set, revs, bad, 2, &err), RETORT_ENOTFOUND);
+	CHECK_INT(retort_revgraph_applied(&set, revs, bad, 2, &err), RETORT_ENOTFOUND);
 	CHECK(set == NULL);
 	CHECK(err && strstr(err->message, "the database is at revision ffffffffffff, which is "
 		"not in ") && strstr(err->message, root));
@@ -120,19 +120,19 @@ static void test_heads(void)
 	unsigned char *set;
 
 	set = applied_of(c, 1);
-	CHECK_INT(revgraph_heads_of(revs, set, heads), 1);
+	CHECK_INT(retort_revgraph_heads_of(revs, set, heads), 1);
 	CHECK(heads[0] == rev(C));
 	free(set);
 	set = applied_of(cd, 2);
-	CHECK_INT(revgraph_heads_of(revs, set, heads), 2);
+	CHECK_INT(retort_revgraph_heads_of(revs, set, heads), 2);
 	CHECK(heads[0] == rev(C) && heads[1] == rev(D));
 	free(set);
 	set = applied_of(e, 1);
-	CHECK_INT(revgraph_heads_of(revs, set, heads), 1);
+	CHECK_INT(retort_revgraph_heads_of(revs, set, heads), 1);
 	CHECK(heads[0] == rev(E));
 	free(set);
 	set = applied_of(NULL, 0);
-	CHECK_INT(revgraph_heads_of(revs, set, heads), 0);
+	CHECK_INT(retort_revgraph_heads_of(revs, set, heads), 0);
 	free(set);
 }
 
@@ -141,7 +141,7 @@ static void check_scope(const char *target, retort_direction dir, const char *wa
 	const retort_revision *t = target ? rev(target) : NULL;
 	unsigned char *scope = NULL;
 
-	CHECK_INT(revgraph_scope(&scope, revs, &t, target ? 1 : 0, dir, NULL), 0);
+	CHECK_INT(retort_revgraph_scope(&scope, revs, &t, target ? 1 : 0, dir, NULL), 0);
 	if (scope)
 		check_set(scope, want);
 	free(scope);
@@ -168,8 +168,8 @@ static void check_run(const char *const *ids, size_t n, const char *target,
 	char got[8] = "";
 	size_t k = 0;
 
-	CHECK_INT(revgraph_scope(&scope, revs, &t, target ? 1 : 0, dir, NULL), 0);
-	while (applied && scope && k < 7 && (r = revgraph_next(revs, applied, scope, dir))) {
+	CHECK_INT(retort_revgraph_scope(&scope, revs, &t, target ? 1 : 0, dir, NULL), 0);
+	while (applied && scope && k < 7 && (r = retort_revgraph_next(revs, applied, scope, dir))) {
 		got[k++] = r->id[0];
 		applied[r->index] = dir == RETORT_UPGRADE;
 	}
@@ -194,7 +194,7 @@ static void test_next(void)
 	check_run(NULL, 0, NULL, RETORT_DOWNGRADE, "");
 }
 
-/* revgraph_check_way() from a database at `ids`, toward `target` as written
+/* retort_revgraph_check_way() from a database at `ids`, toward `target` as written
 ** (`id` the revision it names, NULL: base): 0, or its message. */
 static void check_way(const char *const *ids, size_t n, const char *target, const char *id,
 	retort_direction dir, const char *want)
@@ -207,8 +207,8 @@ static void check_way(const char *const *ids, size_t n, const char *target, cons
 
 	if (!applied)
 		return;
-	n_heads = revgraph_heads_of(revs, applied, heads);
-	rc = revgraph_check_way(revs, applied, heads, n_heads, &t, id ? 1 : 0, target, dir, &err);
+	n_heads = retort_revgraph_heads_of(revs, applied, heads);
+	rc = retort_revgraph_check_way(revs, applied, heads, n_heads, &t, id ? 1 : 0, target, dir, &err);
 	if (want) {
 		CHECK_INT(rc, RETORT_EINVALID);
 		CHECK_STR(err ? err->message : NULL, want);

@@ -3,7 +3,7 @@
 ** in it cannot do (attach or write a file, VACUUM INTO, load an extension,
 ** set a directory or a process-wide limit, write the schema), that what it
 ** may do still works, that a chained authorizer sees only what the seal
-** allows; and the statements scratch_refusal() names (no revision may run
+** allows; and the statements retort_scratch_refusal() names (no revision may run
 ** them).
 **
 ** Test organisation: the file-touching cases run in a mkdtemp() folder and
@@ -80,7 +80,7 @@ static void test_seal(void)
 	char msg[256];
 	int on = -1;
 
-	CHECK_INT(scratch_open(&db, NULL), 0);
+	CHECK_INT(retort_scratch_open(&db, NULL), 0);
 	if (!db)
 		return;
 	/* what a scratch database is for still works */
@@ -156,10 +156,10 @@ static void test_chain(void)
 	scratch_watch w = { watch, &s };
 	char msg[256];
 
-	CHECK_INT(scratch_open(&db, NULL), 0);
+	CHECK_INT(retort_scratch_open(&db, NULL), 0);
 	if (!db)
 		return;
-	scratch_watch_set(db, &w);
+	retort_scratch_watch_set(db, &w);
 	CHECK_INT(run(db, "CREATE TABLE t (a); INSERT INTO t VALUES (1)", msg, sizeof(msg)),
 		SQLITE_OK);
 	CHECK(s.insert > 0);
@@ -168,7 +168,7 @@ static void test_chain(void)
 	DENIED(db, "ATTACH 'attached.db' AS w");
 	CHECK_INT(s.attach, 0);
 	/* unchained: the seal alone */
-	scratch_watch_set(db, NULL);
+	retort_scratch_watch_set(db, NULL);
 	CHECK_INT(run(db, "DELETE FROM t", msg, sizeof(msg)), SQLITE_OK);
 	DENIED(db, "ATTACH 'attached.db' AS w");
 	sqlite3_close(db);
@@ -176,7 +176,7 @@ static void test_chain(void)
 }
 
 #define REFUSED(sql, allow, word) do { \
-	const char *r_ = scratch_refusal(sql, allow); \
+	const char *r_ = retort_scratch_refusal(sql, allow); \
 	CHECK(r_ != NULL && strstr(r_, word) != NULL); \
 } while (0)
 
@@ -186,7 +186,7 @@ static sqlite3 *with_vtabs(void)
 	sqlite3 *db = NULL;
 	char msg[256];
 
-	CHECK_INT(scratch_open(&db, NULL), 0);
+	CHECK_INT(retort_scratch_open(&db, NULL), 0);
 	CHECK_INT(run(db, "CREATE VIRTUAL TABLE f USING fts5(x); INSERT INTO f VALUES ('a b');"
 		"CREATE VIRTUAL TABLE r USING rtree(id, x0, x1); INSERT INTO r VALUES (1, 0, 1);"
 		"CREATE TABLE t (a); INSERT INTO t VALUES (5)", msg, sizeof(msg)), SQLITE_OK);
@@ -286,24 +286,24 @@ static void test_refusal(void)
 	REFUSED("PRAGMA main.journal_mode = WAL;", 1, "journal_mode");
 	REFUSED("pragma \"main\".\"JOURNAL_MODE\"('wal');", 1, "journal_mode");
 	REFUSED("PRAGMA journal_mode;", 1, "outside retort");
-	CHECK(scratch_refusal("ATTACH 'x.db' AS w;", 1) == NULL);
-	CHECK(scratch_refusal("VACUUM INTO 'v.db';", 1) == NULL);
-	CHECK(scratch_refusal("VACUUM;", 0) == NULL);
-	CHECK(scratch_refusal("VACUUM main;", 0) == NULL);
-	CHECK(scratch_refusal("PRAGMA journal_size_limit = 0;", 0) == NULL);
-	CHECK(scratch_refusal("PRAGMA foreign_keys = OFF;", 0) == NULL);
-	CHECK(scratch_refusal("SELECT 'ATTACH x AS y', 'PRAGMA journal_mode';", 0) == NULL);
-	CHECK(scratch_refusal("CREATE TABLE attach (vacuum, journal_mode);", 0) == NULL);
+	CHECK(retort_scratch_refusal("ATTACH 'x.db' AS w;", 1) == NULL);
+	CHECK(retort_scratch_refusal("VACUUM INTO 'v.db';", 1) == NULL);
+	CHECK(retort_scratch_refusal("VACUUM;", 0) == NULL);
+	CHECK(retort_scratch_refusal("VACUUM main;", 0) == NULL);
+	CHECK(retort_scratch_refusal("PRAGMA journal_size_limit = 0;", 0) == NULL);
+	CHECK(retort_scratch_refusal("PRAGMA foreign_keys = OFF;", 0) == NULL);
+	CHECK(retort_scratch_refusal("SELECT 'ATTACH x AS y', 'PRAGMA journal_mode';", 0) == NULL);
+	CHECK(retort_scratch_refusal("CREATE TABLE attach (vacuum, journal_mode);", 0) == NULL);
 	REFUSED("BEGIN;", 1, "transaction");
 	REFUSED("commit transaction;", 1, "transaction");
 	REFUSED("END;", 1, "transaction");
 	REFUSED("ROLLBACK;", 1, "transaction");
-	CHECK(scratch_refusal("ROLLBACK TO sp;", 0) == NULL);
-	CHECK(scratch_refusal("ROLLBACK TRANSACTION TO SAVEPOINT sp;", 0) == NULL);
-	CHECK(scratch_refusal("SAVEPOINT sp;", 0) == NULL);
-	CHECK(scratch_refusal("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;", 0) == NULL);
+	CHECK(retort_scratch_refusal("ROLLBACK TO sp;", 0) == NULL);
+	CHECK(retort_scratch_refusal("ROLLBACK TRANSACTION TO SAVEPOINT sp;", 0) == NULL);
+	CHECK(retort_scratch_refusal("SAVEPOINT sp;", 0) == NULL);
+	CHECK(retort_scratch_refusal("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;", 0) == NULL);
 	/* EXPLAIN shows the program and runs none of it */
-	CHECK(scratch_refusal("EXPLAIN ATTACH 'x.db' AS w;", 0) == NULL);
+	CHECK(retort_scratch_refusal("EXPLAIN ATTACH 'x.db' AS w;", 0) == NULL);
 }
 
 static const harness_case cases[] = {

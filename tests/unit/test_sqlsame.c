@@ -200,7 +200,7 @@ static void test_canonical(void)
 	const pair *p;
 
 	for (p = same; p->a; p++) {
-		char *x = sql_canonical(p->a, 0), *y = sql_canonical(p->b, 0);
+		char *x = retort_sql_canonical(p->a, 0), *y = retort_sql_canonical(p->b, 0);
 		CHECK(x && y && strcmp(x, y) == 0);
 		if (!x || !y || strcmp(x, y) != 0)
 			fprintf(stderr, "  '%s' -> '%s' vs '%s' -> '%s'\n", p->a, x, p->b, y);
@@ -208,7 +208,7 @@ static void test_canonical(void)
 		free(y);
 	}
 	for (p = apart; p->a; p++) {
-		char *x = sql_canonical(p->a, 0), *y = sql_canonical(p->b, 0);
+		char *x = retort_sql_canonical(p->a, 0), *y = retort_sql_canonical(p->b, 0);
 		CHECK(x && y && strcmp(x, y) != 0);
 		if (!x || !y || strcmp(x, y) == 0)
 			fprintf(stderr, "  '%s' and '%s' both -> '%s'\n", p->a, p->b, x);
@@ -222,8 +222,8 @@ static void check_pairs(sqlsame *s, const char *table, const pair *pairs, int wa
 	const pair *p;
 
 	for (p = pairs; p->a; p++) {
-		int ab = sqlsame_expr(s, table, p->a, p->b);
-		int ba = sqlsame_expr(s, table, p->b, p->a);
+		int ab = retort_sqlsame_expr(s, table, p->a, p->b);
+		int ba = retort_sqlsame_expr(s, table, p->b, p->a);
 		CHECK_INT(ab, want);
 		CHECK_INT(ba, want);
 		if (ab != want || ba != want)
@@ -235,19 +235,19 @@ static void check_pairs(sqlsame *s, const char *table, const pair *pairs, int wa
 static void test_expressions(void)
 {
 	retort_schema *target = schema_of(target_sql);
-	sqlsame *s = sqlsame_new(target);
+	sqlsame *s = retort_sqlsame_new(target);
 
 	CHECK(s != NULL);
 	check_pairs(s, "t", same_exprs, 1);
 	check_pairs(s, "t", different_exprs, 0);
 	check_pairs(s, NULL, same_defaults, 1);
 	check_pairs(s, NULL, different_defaults, 0);
-	CHECK_INT(sqlsame_expr(s, "t", NULL, NULL), 1);
-	CHECK_INT(sqlsame_expr(s, "t", "a > 0", NULL), 0);
-	sqlsame_free(s);
+	CHECK_INT(retort_sqlsame_expr(s, "t", NULL, NULL), 1);
+	CHECK_INT(retort_sqlsame_expr(s, "t", "a > 0", NULL), 0);
+	retort_sqlsame_free(s);
 	/* without a judge only the tokens speak: parentheses count then */
-	CHECK_INT(sqlsame_expr(NULL, "t", "a == 1", "a = 1"), 1);
-	CHECK_INT(sqlsame_expr(NULL, "t", "(a > 0)", "a > 0"), 0);
+	CHECK_INT(retort_sqlsame_expr(NULL, "t", "a == 1", "a = 1"), 1);
+	CHECK_INT(retort_sqlsame_expr(NULL, "t", "(a > 0)", "a > 0"), 0);
 	retort_schema_free(target);
 }
 

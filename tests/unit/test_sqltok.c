@@ -3,8 +3,8 @@
 ** tokens of a text with SQLite's quoting rules, names unquoted, the cursor
 ** that skips spaces and comments, the canonical form, renames, mentions,
 ** literals and where a statement ends; then what model text may be spliced
-** into SQL: type names as SQLite's grammar reads them (sql_is_type_name),
-** and pieces of SQL that are whole (sql_piece_fault). Each accepted type is
+** into SQL: type names as SQLite's grammar reads them (retort_sql_is_type_name),
+** and pieces of SQL that are whole (retort_sql_piece_fault). Each accepted type is
 ** also declared in a real SQLite table, which must keep the whole text as
 ** the column's type.
 */
@@ -26,14 +26,14 @@ static char *tokens_of(const char *sql)
 	sqltok t;
 
 	do {
-		t = sqltok_at(p);
-		buf_puts(&b, names[t.type]);
+		t = retort_sqltok_at(p);
+		retort_buf_puts(&b, names[t.type]);
 		if (t.type != TK_SPACE && t.type != TK_EOF)
-			buf_printf(&b, " %.*s", (int)t.n, t.z);
-		buf_putc(&b, '\n');
+			retort_buf_printf(&b, " %.*s", (int)t.n, t.z);
+		retort_buf_putc(&b, '\n');
 		p += t.n;
 	} while (t.type != TK_EOF);
-	return buf_detach(&b);
+	return retort_buf_detach(&b);
 }
 
 static void check_tokens(const char *sql, const char *want)
@@ -78,17 +78,17 @@ static void test_tokens(void)
 
 static void check_name(const char *sql, const char *want)
 {
-	sqltok t = sqltok_at(sql);
-	char *got = sqltok_name(&t);
+	sqltok t = retort_sqltok_at(sql);
+	char *got = retort_sqltok_name(&t);
 
-	CHECK(sqltok_is_name(&t));
+	CHECK(retort_sqltok_is_name(&t));
 	CHECK_STR(got, want);
 	free(got);
 }
 
 static void test_names(void)
 {
-	sqltok t = sqltok_at("42");
+	sqltok t = retort_sqltok_at("42");
 
 	check_name("plain", "plain");
 	check_name("\"a \"\"q\"\" b\"", "a \"q\" b");
@@ -96,19 +96,19 @@ static void test_names(void)
 	check_name("`a``b`", "a`b");
 	check_name("'it''s'", "it's");
 	check_name("\"\"", "");
-	CHECK(!sqltok_is_name(&t));
-	t = sqltok_at("(");
-	CHECK(!sqltok_is_name(&t));
+	CHECK(!retort_sqltok_is_name(&t));
+	t = retort_sqltok_at("(");
+	CHECK(!retort_sqltok_is_name(&t));
 
-	CHECK(sql_name_is_plain("pet_owner2"));
-	CHECK(sql_name_is_plain("_x"));
-	CHECK(!sql_name_is_plain("2pet"));
-	CHECK(!sql_name_is_plain("select"));
-	CHECK(!sql_name_is_plain("Order"));
-	CHECK(!sql_name_is_plain("a b"));
-	CHECK(!sql_name_is_plain("a-b"));
-	CHECK(!sql_name_is_plain(""));
-	CHECK(!sql_name_is_plain("caf\xc3\xa9"));
+	CHECK(retort_sql_name_is_plain("pet_owner2"));
+	CHECK(retort_sql_name_is_plain("_x"));
+	CHECK(!retort_sql_name_is_plain("2pet"));
+	CHECK(!retort_sql_name_is_plain("select"));
+	CHECK(!retort_sql_name_is_plain("Order"));
+	CHECK(!retort_sql_name_is_plain("a b"));
+	CHECK(!retort_sql_name_is_plain("a-b"));
+	CHECK(!retort_sql_name_is_plain(""));
+	CHECK(!retort_sql_name_is_plain("caf\xc3\xa9"));
 }
 
 static void test_cursor(void)
@@ -117,31 +117,31 @@ static void test_cursor(void)
 	sqlcur c;
 	char *name;
 
-	sqlcur_init(&c, " /* c */ CREATE  TABLE -- x\n \"t\" (a, (b), c) WITHOUT rowid");
-	CHECK(sqlcur_is(&c, "create"));
-	CHECK(!sqlcur_accept(&c, "TABLE"));
-	CHECK(sqlcur_accept(&c, "CREATE"));
-	CHECK(sqlcur_accept(&c, "table"));
+	retort_sqlcur_init(&c, " /* c */ CREATE  TABLE -- x\n \"t\" (a, (b), c) WITHOUT rowid");
+	CHECK(retort_sqlcur_is(&c, "create"));
+	CHECK(!retort_sqlcur_accept(&c, "TABLE"));
+	CHECK(retort_sqlcur_accept(&c, "CREATE"));
+	CHECK(retort_sqlcur_accept(&c, "table"));
 	CHECK_INT(c.tok.type, TK_QUOTED);
 	/* a quoted word is a name, never a keyword */
-	CHECK(!sqlcur_is(&c, "t"));
-	name = sqltok_name(&c.tok);
+	CHECK(!retort_sqlcur_is(&c, "t"));
+	name = retort_sqltok_name(&c.tok);
 	CHECK_STR(name, "t");
 	free(name);
-	sqlcur_advance(&c);
+	retort_sqlcur_advance(&c);
 	CHECK_INT(c.tok.type, TK_LP);
-	sqlcur_skip_group(&c);
-	CHECK(sqlcur_is(&c, "WITHOUT"));
+	retort_sqlcur_skip_group(&c);
+	CHECK(retort_sqlcur_is(&c, "WITHOUT"));
 	CHECK_INT(c.prev_end[-1], ')');
-	sqlcur_advance(&c);
-	CHECK(sqlcur_accept(&c, "ROWID"));
+	retort_sqlcur_advance(&c);
+	CHECK(retort_sqlcur_accept(&c, "ROWID"));
 	CHECK_INT(c.tok.type, TK_EOF);
 	/* skipping an unclosed group stops at the end */
-	sqlcur_init(&c, "(a, (b)");
-	sqlcur_skip_group(&c);
+	retort_sqlcur_init(&c, "(a, (b)");
+	retort_sqlcur_skip_group(&c);
 	CHECK_INT(c.tok.type, TK_EOF);
 
-	name = sql_trimmed(padded, padded + sizeof(padded) - 1);
+	name = retort_sql_trimmed(padded, padded + sizeof(padded) - 1);
 	CHECK_STR(name, "a b");
 	free(name);
 }
@@ -173,25 +173,25 @@ static void test_canonical_forms(void)
 	char *got;
 
 	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		got = sql_canonical(plain[i].in, 0);
+		got = retort_sql_canonical(plain[i].in, 0);
 		CHECK_STR(got, plain[i].want);
 		free(got);
 	}
 	for (i = 0; i < sizeof(dq) / sizeof(dq[0]); i++) {
-		got = sql_normalize(dq[i].in);
+		got = retort_sql_normalize(dq[i].in);
 		CHECK_STR(got, dq[i].want);
 		free(got);
 	}
 	for (i = 0; i < sizeof(loose) / sizeof(loose[0]); i++) {
-		got = sql_canonical(loose[i].in, SQL_CANON_LOOSE);
+		got = retort_sql_canonical(loose[i].in, SQL_CANON_LOOSE);
 		CHECK_STR(got, loose[i].want);
 		free(got);
 	}
-	CHECK(sql_equal("CREATE TABLE t(a INT)", "create   table \"T\" ( a int ) -- x"));
-	CHECK(!sql_equal("CREATE TABLE t(a INT)", "CREATE TABLE t(a TEXT)"));
-	CHECK(!sql_equal("x = 1", "x = 1.0"));
-	CHECK(sql_equal(NULL, NULL));
-	CHECK(!sql_equal("x", NULL));
+	CHECK(retort_sql_equal("CREATE TABLE t(a INT)", "create   table \"T\" ( a int ) -- x"));
+	CHECK(!retort_sql_equal("CREATE TABLE t(a INT)", "CREATE TABLE t(a TEXT)"));
+	CHECK(!retort_sql_equal("x = 1", "x = 1.0"));
+	CHECK(retort_sql_equal(NULL, NULL));
+	CHECK(!retort_sql_equal("x", NULL));
 }
 
 static void test_renames_and_mentions(void)
@@ -200,20 +200,20 @@ static void test_renames_and_mentions(void)
 	static const char *const to[] = { "animal", "full name" };
 	char *got;
 
-	got = sql_rename_names("SELECT name, \"Pet\".[NAME], 'name', name(x) FROM pet", from,
+	got = retort_sql_rename_names("SELECT name, \"Pet\".[NAME], 'name', name(x) FROM pet", from,
 		to, 2);
 	CHECK_STR(got, "SELECT \"full name\", \"animal\".\"full name\", 'name', name(x) "
 		"FROM \"animal\"");
 	free(got);
-	got = sql_rename_names("x -- pet\n", from, to, 2);
+	got = retort_sql_rename_names("x -- pet\n", from, to, 2);
 	CHECK_STR(got, "x -- pet\n");
 	free(got);
-	CHECK(sql_rename_names(NULL, from, to, 2) == NULL);
+	CHECK(retort_sql_rename_names(NULL, from, to, 2) == NULL);
 
-	CHECK(sql_mentions("SELECT * FROM \"PET\"", from, 1));
-	CHECK(sql_mentions("SELECT 'pet'", from, 1));
-	CHECK(!sql_mentions("SELECT pets, carpet -- pet", from, 1));
-	CHECK(!sql_mentions(NULL, from, 1));
+	CHECK(retort_sql_mentions("SELECT * FROM \"PET\"", from, 1));
+	CHECK(retort_sql_mentions("SELECT 'pet'", from, 1));
+	CHECK(!retort_sql_mentions("SELECT pets, carpet -- pet", from, 1));
+	CHECK(!retort_sql_mentions(NULL, from, 1));
 }
 
 static void test_literals(void)
@@ -225,16 +225,16 @@ static void test_literals(void)
 	const char *const *p;
 
 	for (p = yes; *p; p++)
-		CHECK(sql_is_literal(*p, 0));
+		CHECK(retort_sql_is_literal(*p, 0));
 	for (p = no; *p; p++)
-		CHECK(!sql_is_literal(*p, 1));
-	CHECK(!sql_is_literal("CURRENT_TIMESTAMP", 0));
-	CHECK(sql_is_literal("current_date", 1));
+		CHECK(!retort_sql_is_literal(*p, 1));
+	CHECK(!retort_sql_is_literal("CURRENT_TIMESTAMP", 0));
+	CHECK(retort_sql_is_literal("current_date", 1));
 }
 
 static void check_end(const char *z, long want)
 {
-	const char *end = sql_statement_end(z);
+	const char *end = retort_sql_statement_end(z);
 
 	CHECK_INT(end ? end - z : -1, want);
 }
@@ -263,7 +263,7 @@ static int sqlite_keeps_type(sqlite3 *db, const char *type)
 	if (sql && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT type FROM pragma_table_info('t')", -1, &st, NULL)
 		== SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		kept = sql_equal((const char *)sqlite3_column_text(st, 0), type);
+		kept = retort_sql_equal((const char *)sqlite3_column_text(st, 0), type);
 	sqlite3_finalize(st);
 	sqlite3_exec(db, "DROP TABLE IF EXISTS t", NULL, NULL, NULL);
 	sqlite3_free(sql);
@@ -288,27 +288,27 @@ static void test_type_names(void)
 	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
 	for (p = plain; *p; p++) {
 		kw = -1;
-		CHECK(sql_is_type_name(*p, &kw));
+		CHECK(retort_sql_is_type_name(*p, &kw));
 		CHECK_INT(kw, 0);
 		CHECK(sqlite_keeps_type(db, *p));
 	}
 	for (p = keyword; *p; p++) {
 		kw = 0;
-		CHECK(sql_is_type_name(*p, &kw));
+		CHECK(retort_sql_is_type_name(*p, &kw));
 		CHECK_INT(kw, 1);
 		CHECK(sqlite_keeps_type(db, *p));
 	}
 	for (p = refused; *p; p++) {
-		CHECK(!sql_is_type_name(*p, &kw));
-		if (sql_is_type_name(*p, &kw))
+		CHECK(!retort_sql_is_type_name(*p, &kw));
+		if (retort_sql_is_type_name(*p, &kw))
 			fprintf(stderr, "  taken as a type: %s\n", *p);
 	}
 	/* the shape holds, but SQLite reads the keywords as constraints */
 	kw = 0;
-	CHECK(sql_is_type_name("TEXT PRIMARY KEY", &kw) && kw);
+	CHECK(retort_sql_is_type_name("TEXT PRIMARY KEY", &kw) && kw);
 	CHECK(!sqlite_keeps_type(db, "TEXT PRIMARY KEY"));
 	kw = 0;
-	CHECK(sql_is_type_name("INT NOT NULL", &kw) && kw);
+	CHECK(retort_sql_is_type_name("INT NOT NULL", &kw) && kw);
 	CHECK(!sqlite_keeps_type(db, "INT NOT NULL"));
 	sqlite3_close(db);
 }
@@ -320,21 +320,21 @@ static void test_pieces(void)
 	const char *const *p;
 
 	for (p = whole; *p; p++) {
-		CHECK(sql_piece_fault(*p, 0) == NULL);
-		CHECK(sql_piece_fault(*p, 1) == NULL);
+		CHECK(retort_sql_piece_fault(*p, 0) == NULL);
+		CHECK(retort_sql_piece_fault(*p, 1) == NULL);
 	}
-	CHECK_STR(sql_piece_fault("id > 0 /*", 0), "unterminated comment in SQL");
-	CHECK_STR(sql_piece_fault("*/ AND 1 /* x */ /*/", 0), "unterminated comment in SQL");
-	CHECK_STR(sql_piece_fault("x /*", 1), "unterminated comment in SQL");
-	CHECK_STR(sql_piece_fault("'abc", 0), "unterminated quote in SQL");
-	CHECK_STR(sql_piece_fault("\"abc", 1), "unterminated quote in SQL");
-	CHECK_STR(sql_piece_fault("[abc", 0), "unterminated quote in SQL");
-	CHECK_STR(sql_piece_fault("x'00", 0), "unterminated quote in SQL");
-	CHECK_STR(sql_piece_fault("1; SELECT 2", 0), "expected one SQL expression, found ';' in SQL");
-	CHECK(sql_piece_fault("SELECT 1; SELECT 2", 1) == NULL); /* counted by SQLite */
-	CHECK_STR(sql_piece_fault("f(x", 0), "unbalanced parentheses in SQL");
-	CHECK_STR(sql_piece_fault("x) WHERE (1", 0), "unbalanced parentheses in SQL");
-	CHECK_STR(sql_piece_fault("SELECT (1", 1), "unbalanced parentheses in SQL");
+	CHECK_STR(retort_sql_piece_fault("id > 0 /*", 0), "unterminated comment in SQL");
+	CHECK_STR(retort_sql_piece_fault("*/ AND 1 /* x */ /*/", 0), "unterminated comment in SQL");
+	CHECK_STR(retort_sql_piece_fault("x /*", 1), "unterminated comment in SQL");
+	CHECK_STR(retort_sql_piece_fault("'abc", 0), "unterminated quote in SQL");
+	CHECK_STR(retort_sql_piece_fault("\"abc", 1), "unterminated quote in SQL");
+	CHECK_STR(retort_sql_piece_fault("[abc", 0), "unterminated quote in SQL");
+	CHECK_STR(retort_sql_piece_fault("x'00", 0), "unterminated quote in SQL");
+	CHECK_STR(retort_sql_piece_fault("1; SELECT 2", 0), "expected one SQL expression, found ';' in SQL");
+	CHECK(retort_sql_piece_fault("SELECT 1; SELECT 2", 1) == NULL); /* counted by SQLite */
+	CHECK_STR(retort_sql_piece_fault("f(x", 0), "unbalanced parentheses in SQL");
+	CHECK_STR(retort_sql_piece_fault("x) WHERE (1", 0), "unbalanced parentheses in SQL");
+	CHECK_STR(retort_sql_piece_fault("SELECT (1", 1), "unbalanced parentheses in SQL");
 }
 
 static const harness_case cases[] = {

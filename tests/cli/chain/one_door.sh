@@ -7,7 +7,7 @@
 #   below) call no sqlite3_* function on a handle: only the ones that take
 #   none (string compares, the library's version and settings) and
 #   sqlite3_close() of a scratch handle (scratch.h), named so;
-# - the scratch-only files (in-memory databases from scratch_open()) hold
+# - the scratch-only files (in-memory databases from retort_scratch_open()) hold
 #   no connection, so that a live database cannot slip into them;
 # - the bare-handle opener (dbopen.h) is included only in lib/db/.
 # Comments are left out; each breach is printed as FILE:LINE:CALL.
@@ -16,7 +16,7 @@ source "$(dirname "$0")/common.bash"
 src=${RETORT_SOURCE_DIR:?RETORT_SOURCE_DIR must name the source tree}
 cd "$src" || fail "no source tree at $src"
 
-scratch_only="lib/scratch.c lib/build.c lib/model.c lib/replay.c lib/proof.c lib/sqlsame.c"
+scratch_only="lib/scratch.c lib/build.c lib/model.c lib/replay.c lib/proof.c lib/sqlsame.c lib/inplace.c"
 handle_free='stricmp|strnicmp|strglob|keyword_check|libversion|config|complete|threadsafe'
 
 # code FILE: FILE without its comments, line numbers kept
