@@ -821,10 +821,10 @@ RETORT_EXTERN(int) retort_db_downgrade(retort_db *db, const retort_revisions *re
 	const char *target, const retort_migrate_options *opts, retort_error **err);
 RETORT_EXTERN(int) retort_db_stamp(retort_db *db, const retort_revisions *revs,
 	const char *target, const retort_migrate_options *opts, retort_error **err);
-RETORT_EXTERN(int) retort_db_current(char ***out, size_t *count, retort_db *db,
+RETORT_EXTERN(int) retort_db_current(char ***out, size_t *count_out, retort_db *db,
 	const retort_config *cfg, retort_error **err);
 RETORT_EXTERN(int) retort_db_changed_revisions(const retort_revision ***out,
-	size_t *count, retort_db *db, const retort_revisions *revs,
+	size_t *count_out, retort_db *db, const retort_revisions *revs,
 	const retort_config *cfg, retort_error **err);
 
 /** Free an array of `count` strings and the array. Accepts NULL. */
