@@ -82,6 +82,7 @@ typedef struct run {
 	dataloss *dl;
 	drift *drift;           /* objects outside the chain the run would destroy */
 	retort_buf sql;         /* the engine statement being built */
+	retort_buf queued;      /* engine statements said, to run at engine_flush() */
 	/* the revision running, for events; and its statement, for progress */
 	const retort_revision *rev;
 	const rev_statement *stmt;
@@ -277,13 +278,37 @@ static int exec_sql(run *r, const char *sql)
 	return rc == SQLITE_OK ? 0 : db_error(r, rc, "cannot run the engine's statement");
 }
 
-/* Report an engine statement (the text in r->sql) and, unless dry, run it. */
-static int engine(run *r)
+/*
+** Report an engine statement (the text in r->sql) and, unless dry, queue it
+** to run at engine_flush(): the version and history rows of a revision go
+** to a cluster as one request, not a round trip each.
+*/
+static int engine_queue(run *r)
 {
 	if (retort_buf_oom(&r->sql))
 		return retort_error_oom(r->err);
 	say(r, NULL, r->sql.ptr, 0);
-	return r->o->dry_run ? 0 : exec_sql(r, r->sql.ptr);
+	if (r->o->dry_run)
+		return 0;
+	retort_buf_puts(&r->queued, r->sql.ptr);
+	retort_buf_putc(&r->queued, '\n');
+	return retort_buf_oom(&r->queued) ? retort_error_oom(r->err) : 0;
+}
+
+static int engine_flush(run *r)
+{
+	int rc = r->queued.len ? exec_sql(r, r->queued.ptr) : 0;
+
+	retort_buf_clear(&r->queued);
+	return rc;
+}
+
+/* Report an engine statement (the text in r->sql) and, unless dry, run it. */
+static int engine(run *r)
+{
+	int rc = engine_queue(r);
+
+	return rc ? rc : engine_flush(r);
 }
 
 
@@ -301,6 +326,7 @@ static void run_release(run *r)
 	retort_dataloss_free(r->dl);
 	retort_drift_free(r->drift);
 	retort_buf_release(&r->sql);
+	retort_buf_release(&r->queued);
 	free(r->targets);
 	free(r->scope);
 	if (!r->commits_borrowed)
@@ -611,16 +637,16 @@ static int write_version(run *r, const retort_revision *const *heads, size_t n, 
 	r->version_written = 1;
 	if (known && had == 1 && n == 1) {
 		retort_vtable_update_sql(&r->sql, r->vtable, heads[0]->id);
-		return engine(r);
+		return engine_queue(r);
 	}
 	if (!known || had) {
 		retort_vtable_delete_sql(&r->sql, r->vtable);
-		rc = engine(r);
+		rc = engine_queue(r);
 	}
 	if (rc || !n)
 		return rc;
 	retort_vtable_insert_sql(&r->sql, r->vtable, heads, n);
-	return engine(r);
+	return engine_queue(r);
 }
 
 /* "user@host" of the process applying, for the history; NULL when neither
@@ -676,7 +702,7 @@ static int history(run *r, const retort_revision *rev, const char *direction,
 		row.duration_ms = (long long)((mono_now() - t0) * 1000 + 0.5);
 	}
 	retort_vtable_history_sql(&r->sql, &row);
-	return engine(r);
+	return engine_queue(r);
 }
 
 /* ---- errors at the revision file ------------------------------------- */
@@ -1253,7 +1279,7 @@ static int apply_revision(run *r, const retort_revision *rev, double t0)
 	if (!rc)
 		rc = history(r, rev, r->dir == RETORT_UPGRADE ? "upgrade" : "downgrade",
 			r->dir, started, t0);
-	return rc;
+	return rc ? rc : engine_flush(r);
 }
 
 /* Check foreign keys (when something ran) and COMMIT the open transaction. */
@@ -1392,6 +1418,7 @@ static int run_init(run *r, retort_db *db, const retort_revisions *revs, const c
 
 	memset(r, 0, sizeof(*r));
 	retort_buf_init(&r->sql);
+	retort_buf_init(&r->queued);
 	r->applied_by = who_applies();
 	r->db = db;
 	r->revs = revs;
@@ -1505,6 +1532,8 @@ static int stamp_entry(retort_db *db, const retort_revisions *revs, const char *
 	for (i = 0; !rc && i < (r.n_targets ? r.n_targets : 1); i++)
 		rc = history(&r, r.n_targets ? r.targets[i] : NULL, "stamp", RETORT_UPGRADE,
 			started, t0);
+	if (!rc)
+		rc = engine_flush(&r);
 	if (!rc)
 		rc = commit(&r, NULL);
 	if (rc)

@@ -198,4 +198,15 @@ static inline int harness_done(void)
 	return harness_failed ? 1 : 0;
 }
 
+/* The main() of a test whose cases need no set-up around them. */
+#define HARNESS_MAIN(table) \
+	int main(int argc, char **argv) \
+	{ \
+		int rc = harness_args(argc, argv, HARNESS_CASES(table)); \
+		if (rc >= 0) \
+			return rc; \
+		harness_run(HARNESS_CASES(table)); \
+		return harness_done(); \
+	}
+
 #endif

@@ -662,8 +662,9 @@ static int read_result(retort_dqlite *c, long long *last_id, long long *changes,
 	return 0;
 }
 
-int retort_dqlite_exec(retort_dqlite *c, const char *sql, const retort_dqlite_value *params,
-	int nparams, long long *last_id, long long *changes, retort_error **err)
+/* The request for SQL text with its parameters (EXEC_SQL, QUERY_SQL). */
+static int req_sql(retort_dqlite *c, const char *sql, const retort_dqlite_value *params,
+	int nparams, retort_error **err)
 {
 	int rc = check_params(nparams, err);
 	if (rc < 0)
@@ -672,7 +673,14 @@ int retort_dqlite_exec(retort_dqlite *c, const char *sql, const retort_dqlite_va
 	put_u64(&c->req, c->db_id);
 	put_text(&c->req, sql);
 	put_params(&c->req, params, nparams);
-	if ((rc = roundtrip(c, REQ_EXEC_SQL, RES_RESULT, err)) < 0)
+	return 0;
+}
+
+int retort_dqlite_exec(retort_dqlite *c, const char *sql, const retort_dqlite_value *params,
+	int nparams, long long *last_id, long long *changes, retort_error **err)
+{
+	int rc = req_sql(c, sql, params, nparams, err);
+	if (rc < 0 || (rc = roundtrip(c, REQ_EXEC_SQL, RES_RESULT, err)) < 0)
 		return rc;
 	return read_result(c, last_id, changes, err);
 }
@@ -704,15 +712,23 @@ static void req_stmt(retort_dqlite *c, uint32_t stmt)
 	put_u32(&c->req, stmt);
 }
 
-int retort_dqlite_exec_stmt(retort_dqlite *c, uint32_t stmt, const retort_dqlite_value *params,
-	int nparams, long long *last_id, long long *changes, retort_error **err)
+/* The request for a prepared statement with its parameters (EXEC, QUERY). */
+static int req_stmt_params(retort_dqlite *c, uint32_t stmt, const retort_dqlite_value *params,
+	int nparams, retort_error **err)
 {
 	int rc = check_params(nparams, err);
 	if (rc < 0)
 		return rc;
 	req_stmt(c, stmt);
 	put_params(&c->req, params, nparams);
-	if ((rc = roundtrip(c, REQ_EXEC, RES_RESULT, err)) < 0)
+	return 0;
+}
+
+int retort_dqlite_exec_stmt(retort_dqlite *c, uint32_t stmt, const retort_dqlite_value *params,
+	int nparams, long long *last_id, long long *changes, retort_error **err)
+{
+	int rc = req_stmt_params(c, stmt, params, nparams, err);
+	if (rc < 0 || (rc = roundtrip(c, REQ_EXEC, RES_RESULT, err)) < 0)
 		return rc;
 	return read_result(c, last_id, changes, err);
 }
@@ -762,25 +778,15 @@ static int rows_begin(retort_dqlite *c, int type, retort_error **err)
 int retort_dqlite_query(retort_dqlite *c, const char *sql, const retort_dqlite_value *params,
 	int nparams, retort_error **err)
 {
-	int rc = check_params(nparams, err);
-	if (rc < 0)
-		return rc;
-	req_start(c);
-	put_u64(&c->req, c->db_id);
-	put_text(&c->req, sql);
-	put_params(&c->req, params, nparams);
-	return rows_begin(c, REQ_QUERY_SQL, err);
+	int rc = req_sql(c, sql, params, nparams, err);
+	return rc < 0 ? rc : rows_begin(c, REQ_QUERY_SQL, err);
 }
 
 int retort_dqlite_query_stmt(retort_dqlite *c, uint32_t stmt, const retort_dqlite_value *params,
 	int nparams, retort_error **err)
 {
-	int rc = check_params(nparams, err);
-	if (rc < 0)
-		return rc;
-	req_stmt(c, stmt);
-	put_params(&c->req, params, nparams);
-	return rows_begin(c, REQ_QUERY, err);
+	int rc = req_stmt_params(c, stmt, params, nparams, err);
+	return rc < 0 ? rc : rows_begin(c, REQ_QUERY, err);
 }
 
 /* One value of type `t` at the read position. */

@@ -920,12 +920,4 @@ static const harness_case cases[] = {
 	HARNESS_CASE(test_pairs),
 };
 
-int main(int argc, char **argv)
-{
-	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
-
-	if (rc >= 0)
-		return rc;
-	harness_run(HARNESS_CASES(cases));
-	return harness_done();
-}
+HARNESS_MAIN(cases)

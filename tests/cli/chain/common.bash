@@ -82,6 +82,46 @@ rev() {
 		"$up" "$down" > "revisions/${id}_$(slug "$msg").sql"
 }
 
+# race_chain N: the chain of N revisions that the concurrency tests race on
+# (chain/concurrent.sh, dqlite/concurrent.sh). The first makes log, counter
+# and bulk; each other adds a table, a log row and one to the counter, so a
+# revision applied twice shows; every fourth also writes 20,000 bulk rows,
+# holding its transaction longer. Sets ids (in chain order) and head_id.
+race_chain() {
+	local n=$1 i id up down parent=none
+	ids=()
+	for ((i = 1; i <= n; i++)); do
+		id=$(printf 'c0c0c0c000%02d' "$i")
+		ids+=("$id")
+		if ((i == 1)); then
+			up="CREATE TABLE log (id INTEGER PRIMARY KEY, rev TEXT NOT NULL);
+CREATE TABLE counter (n INTEGER NOT NULL);
+INSERT INTO counter VALUES (0);
+CREATE TABLE bulk (id INTEGER PRIMARY KEY, rev TEXT NOT NULL, v INTEGER);
+INSERT INTO log (rev) VALUES ('$id');"
+			down="DROP TABLE bulk;
+DROP TABLE counter;
+DROP TABLE log;"
+		else
+			up="CREATE TABLE t$i (a INTEGER);
+INSERT INTO log (rev) VALUES ('$id');
+UPDATE counter SET n = n + 1;"
+			down="DELETE FROM log WHERE rev = '$id';
+UPDATE counter SET n = n - 1;
+DROP TABLE t$i;"
+			if ((i % 4 == 0)); then
+				up+="
+WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 20000) INSERT INTO bulk (rev, v) SELECT '$id', j FROM k;"
+				down="DELETE FROM bulk WHERE rev = '$id';
+$down"
+			fi
+		fi
+		rev "$id" "$parent" "step $i" "$up" "$down"
+		parent=$id
+	done
+	head_id=${ids[n - 1]}
+}
+
 # rev_file ID: the path of revision ID's file
 rev_file() {
 	local f

@@ -11,39 +11,7 @@ source "$(dirname "$0")/dqlite.bash"
 
 project
 n=12
-ids=()
-parent=none
-for ((i = 1; i <= n; i++)); do
-	id=$(printf 'c0c0c0c000%02d' "$i")
-	ids+=("$id")
-	if ((i == 1)); then
-		up="CREATE TABLE log (id INTEGER PRIMARY KEY, rev TEXT NOT NULL);
-CREATE TABLE counter (n INTEGER NOT NULL);
-INSERT INTO counter VALUES (0);
-CREATE TABLE bulk (id INTEGER PRIMARY KEY, rev TEXT NOT NULL, v INTEGER);
-INSERT INTO log (rev) VALUES ('$id');"
-		down="DROP TABLE bulk;
-DROP TABLE counter;
-DROP TABLE log;"
-	else
-		up="CREATE TABLE t$i (a INTEGER);
-INSERT INTO log (rev) VALUES ('$id');
-UPDATE counter SET n = n + 1;"
-		down="DELETE FROM log WHERE rev = '$id';
-UPDATE counter SET n = n - 1;
-DROP TABLE t$i;"
-		# every fourth revision holds its transaction longer
-		if ((i % 4 == 0)); then
-			up+="
-WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 20000) INSERT INTO bulk (rev, v) SELECT '$id', j FROM k;"
-			down="DELETE FROM bulk WHERE rev = '$id';
-$down"
-		fi
-	fi
-	rev "$id" "$parent" "step $i" "$up" "$down"
-	parent=$id
-done
-head_id=${ids[n - 1]}
+race_chain "$n"
 url2=$(url_of "${node_addr[2]}")
 url3=$(url_of "${node_addr[3]}")
 
