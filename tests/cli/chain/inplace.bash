@@ -4,6 +4,25 @@
 # across a run of retort.
 [[ -n ${test_name:-} ]] || source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
+# pet_models NAME AGE OWNER: models/pets.yaml, an owner table and a pet table
+# whose name, age and owner_id columns get the extra model keys given (e.g.
+# ", nullable: false", ", check: \"age >= 0\"", ", references: owner.id")
+pet_models() {
+	local name=$1 age=$2 owner=$3
+	cat > models/pets.yaml <<-YAML
+	tables:
+	  owner:
+	    columns:
+	      id: {type: INTEGER, primary_key: true}
+	  pet:
+	    columns:
+	      id: {type: INTEGER, primary_key: true}
+	      name: {type: TEXT$name}
+	      age: {type: INTEGER$age}
+	      owner_id: {type: INTEGER$owner}
+	YAML
+}
+
 # section_of FILE upgrade|downgrade: the SQL of a revision file's section
 section_of() {
 	awk -v want="-- retort:$2" '

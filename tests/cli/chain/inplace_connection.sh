@@ -18,18 +18,7 @@ models() {
 	if (($1)); then
 		name=', nullable: false' age=', check: "age >= 0"' owner=', references: owner.id'
 	fi
-	cat > models/pets.yaml <<-YAML
-	tables:
-	  owner:
-	    columns:
-	      id: {type: INTEGER, primary_key: true}
-	  pet:
-	    columns:
-	      id: {type: INTEGER, primary_key: true}
-	      name: {type: TEXT$name}
-	      age: {type: INTEGER$age}
-	      owner_id: {type: INTEGER$owner}
-	YAML
+	pet_models "$name" "$age" "$owner"
 }
 
 # probes EXPECT WHAT: on the open connection, each insert that pet's

@@ -19,18 +19,7 @@ models() {
 	not_null) name=', nullable: false' ;;
 	fk) owner=', references: owner.id' ;;
 	esac
-	cat > models/pets.yaml <<-YAML
-	tables:
-	  owner:
-	    columns:
-	      id: {type: INTEGER, primary_key: true}
-	  pet:
-	    columns:
-	      id: {type: INTEGER, primary_key: true}
-	      name: {type: TEXT$name}
-	      age: {type: INTEGER$age}
-	      owner_id: {type: INTEGER$owner}
-	YAML
+	pet_models "$name" "$age" "$owner"
 }
 
 # the breaking row of each kind, how to mend it (its first value back),
