@@ -198,6 +198,39 @@ static inline int harness_done(void)
 	return harness_failed ? 1 : 0;
 }
 
+/*
+** The set-up of the tests that run the repository's own chain: `revisions`
+** gets RETORT_SOURCE_DIR's revisions/ folder, `root` a new folder
+** /tmp/retort-test-NAME-XXXXXX. 0, or -1 after saying why.
+*/
+static inline int harness_chain_setup(char *revisions, size_t revisions_size, char *root,
+	size_t root_size, const char *name)
+{
+	const char *src = getenv("RETORT_SOURCE_DIR");
+
+	if (!src) {
+		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
+		return -1;
+	}
+	snprintf(revisions, revisions_size, "%s/revisions", src);
+	snprintf(root, root_size, "/tmp/retort-test-%s-XXXXXX", name);
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove the folder `root` that a test made, and all in it. */
+static inline void harness_rmdir(const char *root)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+}
+
 /* The main() of a test whose cases need no set-up around them. */
 #define HARNESS_MAIN(table) \
 	int main(int argc, char **argv) \

@@ -254,23 +254,13 @@ static const harness_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	const char *src = getenv("RETORT_SOURCE_DIR");
 	retort_error *err = NULL;
-	char cmd[300];
 	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
 	if (rc >= 0)
 		return rc;
-	if (!src) {
-		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
+	if (harness_chain_setup(revisions, sizeof(revisions), root, sizeof(root), "db") != 0)
 		return 1;
-	}
-	snprintf(revisions, sizeof(revisions), "%s/revisions", src);
-	snprintf(root, sizeof(root), "/tmp/retort-test-db-XXXXXX");
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	if (retort_revisions_load(&revs, revisions, &err) != 0) {
 		fprintf(stderr, "%s\n", err ? err->message : "cannot load the revisions");
 		retort_error_free(err);
@@ -279,8 +269,6 @@ int main(int argc, char **argv)
 	harness_run(HARNESS_CASES(cases));
 	retort_revisions_free(revs);
 	rc = harness_done();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	harness_rmdir(root);
 	return rc;
 }

@@ -228,23 +228,13 @@ static const harness_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	const char *src = getenv("RETORT_SOURCE_DIR");
-	char cmd[600];
 	size_t i;
 	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
 	if (rc >= 0)
 		return rc;
-	if (!src) {
-		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
+	if (harness_chain_setup(revisions, sizeof(revisions), root, sizeof(root), "fleet") != 0)
 		return 1;
-	}
-	snprintf(revisions, sizeof(revisions), "%s/revisions", src);
-	snprintf(root, sizeof(root), "/tmp/retort-test-fleet-XXXXXX");
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	if (retort_revisions_load(&pet_chain, revisions, NULL) != 0) {
 		fprintf(stderr, "cannot load %s\n", revisions);
 		return 1;
@@ -263,8 +253,6 @@ int main(int argc, char **argv)
 		free(names[i]);
 	retort_revisions_free(pet_chain);
 	rc = harness_done();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	harness_rmdir(root);
 	return rc;
 }

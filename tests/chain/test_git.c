@@ -284,7 +284,6 @@ static const harness_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	char cmd[300];
 	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
 	if (rc >= 0)
@@ -303,8 +302,6 @@ int main(int argc, char **argv)
 	harness_run(HARNESS_CASES(cases));
 	git_libgit2_shutdown();
 	rc = harness_done();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	harness_rmdir(root);
 	return rc;
 }

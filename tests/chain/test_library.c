@@ -192,26 +192,14 @@ static const harness_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	const char *src = getenv("RETORT_SOURCE_DIR");
-	char cmd[300];
 	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
 	if (rc >= 0)
 		return rc;
-	if (!src) {
-		fprintf(stderr, "RETORT_SOURCE_DIR is not set\n");
+	if (harness_chain_setup(revisions, sizeof(revisions), root, sizeof(root), "library") != 0)
 		return 1;
-	}
-	snprintf(revisions, sizeof(revisions), "%s/revisions", src);
-	snprintf(root, sizeof(root), "/tmp/retort-test-library-XXXXXX");
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	harness_run(HARNESS_CASES(cases));
 	rc = harness_done();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	harness_rmdir(root);
 	return rc;
 }

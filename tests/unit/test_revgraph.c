@@ -255,7 +255,6 @@ static const harness_case cases[] = {
 int main(int argc, char **argv)
 {
 	retort_error *err = NULL;
-	char cmd[300];
 	int rc = harness_args(argc, argv, HARNESS_CASES(cases));
 
 	if (rc >= 0)
@@ -278,8 +277,6 @@ int main(int argc, char **argv)
 	harness_run(HARNESS_CASES(cases));
 	retort_revisions_free(revs);
 	rc = harness_done();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", root);
+	harness_rmdir(root);
 	return rc;
 }
